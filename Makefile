@@ -1,0 +1,21 @@
+# The two commands: `make run` (set up and serve with demo data) and
+# `make test` (lint and the whole test suite). See README.md.
+.PHONY: run test db-start db-stop lint format
+
+run:
+	@scripts/run.sh
+
+test:
+	@scripts/test.sh $(PYTEST_ARGS)
+
+db-start:
+	@scripts/db.sh start
+
+db-stop:
+	@scripts/db.sh stop
+
+lint:
+	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+format:
+	@.venv/bin/ruff format . && .venv/bin/ruff check --fix .

@@ -1,0 +1,98 @@
+"""Administration of councils, people and their roles (administrators only)."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .choices import Role
+from .models import Membership, Organisation
+from .permissions import can, roles_of
+
+
+def administered_organisations(user):
+    """Ids of the organisations in which `user` is an administrator."""
+    return [org for org, role in roles_of(user).items() if role == Role.ADMINISTRATOR]
+
+
+class AdministratorOnlyAdmin(SimpleHistoryAdmin):
+    """Admin pages for administrators, limited to the councils they administer.
+
+    Superusers (the people who run the installation) see every council.
+    """
+
+    #: Lookup from the model to its organisation, for scoping.
+    organisation_lookup = "organisation"
+
+    def _is_administrator(self, request):
+        return request.user.is_superuser or can(request.user, "use_admin")
+
+    def has_module_permission(self, request):
+        return self._is_administrator(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_administrator(request)
+
+    def has_add_permission(self, request):
+        return self._is_administrator(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._is_administrator(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._is_administrator(request)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(
+            **{
+                f"{self.organisation_lookup}__in": administered_organisations(
+                    request.user
+                )
+            }
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Organisation and not request.user.is_superuser:
+            kwargs["queryset"] = Organisation.objects.filter(
+                pk__in=administered_organisations(request.user)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AdministratorOnlyAdmin):
+    organisation_lookup = "pk"
+    list_display = ["name", "slug", "bank_holiday_region", "call_in_days"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def has_add_permission(self, request):
+        # A new council is a new tenant: only the installation's operators add one.
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Membership)
+class MembershipAdmin(AdministratorOnlyAdmin):
+    list_display = ["user", "organisation", "role", "job_title"]
+    list_filter = ["organisation", "role"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PersonAdmin(UserAdmin):
+    inlines = [MembershipInline]

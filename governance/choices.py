@@ -1,0 +1,28 @@
+"""Choices used across the governance records: value and label in one place."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """What a person may do within one organisation (DESIGN.md, "Who uses it")."""
+
+    OFFICER = "officer", _("Officer")
+    MEMBER = "member", _("Member (councillor)")
+    CLERK = "clerk", _("Clerk (democratic services)")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class BankHolidayRegion(models.TextChoices):
+    """The UK bank-holiday calendar an organisation follows."""
+
+    ENGLAND_AND_WALES = "england-and-wales", _("England and Wales")
+    SCOTLAND = "scotland", _("Scotland")
+    NORTHERN_IRELAND = "northern-ireland", _("Northern Ireland")
+
+
+class DayKind(models.TextChoices):
+    """How the days of a period are counted."""
+
+    WORKING = "working", _("working days")
+    CALENDAR = "calendar", _("calendar days")

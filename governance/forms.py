@@ -1,0 +1,76 @@
+"""Forms for organisations and the council a person works in."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation
+
+
+class ChangeReasonMixin(forms.Form):
+    """Adds the "why" every change to the record must carry."""
+
+    change_reason = forms.CharField(
+        label=_("Reason for the change"),
+        help_text=_("Recorded in the history with your name."),
+        max_length=200,
+    )
+
+
+class OrganisationSettingsForm(ChangeReasonMixin, forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "bank_holiday_region",
+            "call_in_days",
+            "call_in_day_kind",
+            "call_in_first_day_counts",
+            "call_in_cut_off",
+        ]
+        widgets = {
+            "bank_holiday_region": forms.RadioSelect,
+            "call_in_day_kind": forms.RadioSelect,
+            "call_in_cut_off": forms.TimeInput(format="%H:%M"),
+        }
+
+    def clean_call_in_days(self):
+        days = self.cleaned_data["call_in_days"]
+        if days is not None and not 1 <= days <= 60:
+            raise forms.ValidationError(
+                _("Enter a call-in period between 1 and 60 days.")
+            )
+        return days
+
+
+class ChooseOrganisationForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Which council are you working in?"),
+        queryset=Organisation.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": _("Select the council you are working in.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.visible_to(user)
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form with the wording of the GOV.UK pattern."""
+
+    error_messages = {
+        "invalid_login": _(
+            "The username or password you entered is not correct. Check them "
+            "and try again."
+        ),
+        "inactive": _(
+            "This account has been switched off. Contact your administrator."
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = _("Enter your username")
+        self.fields["password"].error_messages["required"] = _("Enter your password")
+        self.fields["username"].widget.attrs.pop("autofocus", None)

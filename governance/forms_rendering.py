@@ -1,0 +1,174 @@
+"""Render Django forms with GOV.UK Frontend 6 markup.
+
+Settings: ``FORM_RENDERER = "governance.forms_rendering.GovukFormRenderer"``.
+
+- ``{{ form }}`` renders ``templates/forms/govuk_form.html``: hidden fields,
+  then every visible field through ``templates/forms/govuk_field.html`` (a
+  ``govuk-form-group`` with label or fieldset legend, hint, error message and
+  widget). The error summary is not part of the form: include
+  ``components/error_summary.html`` at the top of the page.
+- ``GovukBoundField`` gives each widget its GOV.UK classes (``govuk-input``,
+  ``govuk-select``, ... and the ``--error`` modifiers), points
+  ``aria-describedby`` at the GOV.UK hint/error ids (``<id>-hint``,
+  ``<id>-error``), renders ``DateInput`` as ``<input type="date">`` with an ISO
+  value, and tells the error summary which element to link to.
+- Radios, multiple checkboxes and file inputs use our templates under
+  ``templates/forms/widgets/``; every other widget keeps Django's own template.
+
+Nothing here builds HTML from strings: all markup comes from Django templates,
+so user-supplied values (labels from the database, submitted data, error
+messages) stay autoescaped.
+"""
+
+import copy
+
+from django.forms import widgets
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates, TemplatesSetting
+from django.template import TemplateDoesNotExist
+from django.utils.functional import cached_property
+
+# Text-like <input> types that take the `govuk-input` class.
+_GOVUK_INPUT_TYPES = {
+    "text",
+    "email",
+    "password",
+    "number",
+    "url",
+    "tel",
+    "search",
+    "date",
+    "datetime-local",
+    "time",
+}
+
+
+def _join_classes(*classes):
+    seen = []
+    for group in classes:
+        for cls in (group or "").split():
+            if cls not in seen:
+                seen.append(cls)
+    return " ".join(seen)
+
+
+class GovukBoundField(BoundField):
+    """A BoundField that produces GOV.UK Frontend attributes for its widget."""
+
+    @property
+    def hint_id(self):
+        return f"{self.auto_id}-hint" if self.auto_id and self.help_text else ""
+
+    @property
+    def error_id(self):
+        return f"{self.auto_id}-error" if self.auto_id and self.errors else ""
+
+    @property
+    def aria_describedby(self):
+        # Same contract as Django's: None when the widget sets its own.
+        if self.field.widget.attrs.get("aria-describedby"):
+            return None
+        if self.is_hidden:
+            return ""
+        return " ".join(i for i in (self.hint_id, self.error_id) if i)
+
+    @property
+    def govuk_error_target(self):
+        """The id the error summary links to: the first focusable element."""
+        widget = self.field.widget
+        id_ = widget.attrs.get("id") or self.auto_id
+        if not id_:
+            return ""
+        if isinstance(widget, widgets.RadioSelect):
+            # forms/widgets/radios.html and checkboxes.html give the first
+            # option the field's own id, as GOV.UK Frontend does.
+            return id_
+        return widget.id_for_label(id_) or id_
+
+    def govuk_widget_class(self, widget):
+        """GOV.UK classes for ``widget``, in its current error state."""
+        error = bool(self.errors)
+        if isinstance(widget, widgets.RadioSelect):
+            # Also covers CheckboxSelectMultiple. Django copies these attrs
+            # onto every option's <input>.
+            if isinstance(widget, widgets.CheckboxSelectMultiple):
+                return "govuk-checkboxes__input"
+            return "govuk-radios__input"
+        if isinstance(widget, widgets.CheckboxInput):
+            return "govuk-checkboxes__input"
+        if isinstance(widget, widgets.Textarea):
+            return "govuk-textarea" + (" govuk-textarea--error" if error else "")
+        if isinstance(widget, (widgets.Select, widgets.SelectDateWidget)):
+            return "govuk-select" + (" govuk-select--error" if error else "")
+        if isinstance(widget, widgets.FileInput):
+            return "govuk-file-upload" + (" govuk-file-upload--error" if error else "")
+        if isinstance(widget, widgets.MultiWidget) or (
+            isinstance(widget, widgets.Input)
+            and widget.input_type in _GOVUK_INPUT_TYPES
+        ):
+            classes = "govuk-input" + (" govuk-input--error" if error else "")
+            if isinstance(widget, widgets.DateInput):
+                classes += " govuk-input--width-10"
+            return classes
+        return ""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        widget = widget or self.field.widget
+        attrs = super().build_widget_attrs(attrs, widget)
+        # Attrs passed here override the widget's own, so merge any classes
+        # the form author set on the widget (e.g. "govuk-input--width-10").
+        classes = _join_classes(
+            self.govuk_widget_class(widget),
+            widget.attrs.get("class"),
+            attrs.get("class"),
+        )
+        if classes and not widget.is_hidden:
+            attrs["class"] = classes
+        return attrs
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        widget = widget or self.field.widget
+        if type(widget) is widgets.DateInput and widget.input_type == "text":
+            # A native date picker: type="date" needs an ISO (YYYY-MM-DD)
+            # value whatever the active locale's first input format is.
+            # DateField always accepts ISO input as well.
+            widget = copy.copy(widget)
+            widget.attrs = dict(widget.attrs)
+            widget.input_type = "date"
+            widget.format = "%Y-%m-%d"
+        return super().as_widget(widget, attrs, only_initial)
+
+
+class GovukFormRenderer(TemplatesSetting):
+    """Form renderer producing GOV.UK Frontend markup.
+
+    Templates come from ``settings.TEMPLATES`` (our ``templates/`` directory),
+    with a few of Django's widget templates swapped for GOV.UK ones. Django's
+    own form templates are used from ``django.forms`` when it is installed,
+    and from Django's bundled template directory otherwise.
+    """
+
+    form_template_name = "forms/govuk_form.html"
+    field_template_name = "forms/govuk_field.html"
+    bound_field_class = GovukBoundField
+
+    widget_template_overrides = {
+        "django/forms/widgets/radio.html": "forms/widgets/radios.html",
+        "django/forms/widgets/checkbox_select.html": "forms/widgets/checkboxes.html",
+        "django/forms/widgets/clearable_file_input.html": (
+            "forms/widgets/clearable_file_input.html"
+        ),
+    }
+
+    @cached_property
+    def _django_forms_renderer(self):
+        return DjangoTemplates()
+
+    def get_template(self, template_name):
+        template_name = self.widget_template_overrides.get(template_name, template_name)
+        try:
+            return super().get_template(template_name)
+        except TemplateDoesNotExist:
+            if not template_name.startswith("django/forms/"):
+                raise
+            return self._django_forms_renderer.get_template(template_name)

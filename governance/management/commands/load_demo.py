@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from governance.demo import build_demo, generate_password
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update the demo councils, committees and users (one per "
+        "role). Safe to run again: it updates in place."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            help="Password for every demo user (default: DEMO_PASSWORD, "
+            "otherwise a generated one, printed).",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off (it sets known passwords: never in "
+            "production).",
+        )
+
+    def handle(self, *args, password=None, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to load demo users with DEBUG off: this looks like "
+                "production. Use --force if you really mean it."
+            )
+        password = (
+            password or getattr(settings, "DEMO_PASSWORD", None) or generate_password()
+        )
+        logins = build_demo(password)
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo logins:"))
+        width = max(len(username) for username, _, _ in logins)
+        for username, role, council in logins:
+            self.stdout.write(f"  {username.ljust(width)}  {role}, {council}")
+        self.stdout.write(f"  Password for all of them: {password}")

@@ -1,0 +1,58 @@
+"""The service navigation, by role.
+
+Each entry names its page and the roles that see it; later features add
+their sections (strategies, workplans, decisions, meetings) here.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Role
+from .permissions import ALL_ROLES
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    roles: frozenset
+    #: Whether the URL takes the current organisation's slug.
+    per_organisation: bool = False
+
+
+NAVIGATION = [
+    NavEntry(_("Home"), "governance:home", ALL_ROLES),
+    NavEntry(
+        _("Council"), "governance:organisation_detail", ALL_ROLES, per_organisation=True
+    ),
+    NavEntry(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
+]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+def navigation_for(request):
+    """The navigation items `request`'s user sees, with the current one marked."""
+    organisation = getattr(request, "organisation", None)
+    role = getattr(request, "role", None)
+    if organisation is None or role is None:
+        return []
+    items = []
+    for entry in NAVIGATION:
+        if role not in entry.roles:
+            continue
+        args = [organisation.slug] if entry.per_organisation else []
+        url = reverse(entry.url_name, args=args)
+        if url == "/":
+            active = request.path == "/"
+        else:
+            active = request.path.startswith(url)
+        items.append(NavItem(entry.label, url, active))
+    return items

@@ -1,0 +1,87 @@
+"""The access policy: who may do what, in one place.
+
+Two questions are asked everywhere:
+
+* which rows may this person see or change at all? — answered by the
+  organisation-scoped querysets (`visible_to`, `editable_by`), built on
+  `roles_of()` below;
+* may this person take this action on this object now? — answered by
+  `can(user, action, obj)`, whose rules are the `ACTIONS` table.
+
+Views, exports, papers and feeds ask these and nothing else.
+"""
+
+from .choices import Role
+
+#: Roles that write content (officers draft; clerks manage committee business;
+#: administrators manage settings). Members only read.
+EDITING_ROLES = frozenset({Role.OFFICER, Role.CLERK, Role.ADMINISTRATOR})
+ALL_ROLES = frozenset(Role)
+
+#: action name -> roles that may take it within the object's organisation.
+#: Later features add their actions here rather than checking roles in views.
+ACTIONS = {
+    "view": ALL_ROLES,
+    "change_organisation_settings": frozenset({Role.ADMINISTRATOR}),
+    "use_admin": frozenset({Role.ADMINISTRATOR}),
+}
+
+_CACHE_ATTRIBUTE = "_governance_roles"
+
+
+class UnknownAction(LookupError):
+    """`can()` was asked about an action missing from `ACTIONS` (a bug)."""
+
+
+def roles_of(user):
+    """Map organisation id -> role for `user`; empty for anonymous users.
+
+    Loaded with one query and cached on the user object for the request.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return {}
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is None:
+        from .models import Membership
+
+        cached = dict(
+            Membership.objects.filter(user=user).values_list("organisation_id", "role")
+        )
+        setattr(user, _CACHE_ATTRIBUTE, cached)
+    return cached
+
+
+def forget_roles(user):
+    """Drop the cached roles (after a membership changes in the same request)."""
+    if hasattr(user, _CACHE_ATTRIBUTE):
+        delattr(user, _CACHE_ATTRIBUTE)
+
+
+def organisation_id_of(obj):
+    """The id of the organisation a governed object belongs to."""
+    from .models import Organisation
+
+    if isinstance(obj, Organisation):
+        return obj.pk
+    return obj.organisation_id
+
+
+def role_in(user, obj):
+    """The role `user` holds in `obj`'s organisation, or None."""
+    return roles_of(user).get(organisation_id_of(obj))
+
+
+def can(user, action, obj=None):
+    """May `user` take `action` on `obj`?
+
+    With `obj`, the user's role in the object's organisation decides. Without
+    one, the question is whether they may take the action anywhere (e.g. "use
+    the admin at all").
+    """
+    try:
+        allowed = ACTIONS[action]
+    except KeyError:
+        raise UnknownAction(action) from None
+    if obj is None:
+        return any(role in allowed for role in roles_of(user).values())
+    return role_in(user, obj) in allowed

@@ -1,0 +1,42 @@
+"""Organisation-scoped querysets: the one way any view reaches a governed record.
+
+Every model that belongs to an organisation uses `OrganisationScopedQuerySet`
+(or a subclass), and every list, detail page, export, paper and feed starts
+from `visible_to(user)` or `editable_by(user)`. A record outside the result
+does not exist as far as the user is concerned: views answer 404.
+"""
+
+from django.db import models
+
+
+class OrganisationScopedQuerySet(models.QuerySet):
+    #: The lookup from this model to its Organisation.
+    organisation_lookup = "organisation"
+
+    def for_organisation(self, organisation):
+        """Only the rows of one organisation (the council being worked in)."""
+        return self.filter(**{self.organisation_lookup: organisation})
+
+    def visible_to(self, user):
+        """Rows of the organisations in which `user` holds any role.
+
+        Subclasses narrow this further by state (e.g. drafts only for their
+        authors' organisation's officers and clerks) by overriding it and
+        calling `super()`.
+        """
+        from .permissions import roles_of
+
+        return self.filter(
+            **{f"{self.organisation_lookup}__in": list(roles_of(user).keys())}
+        )
+
+    def editable_by(self, user):
+        """Rows `user` may change: those of organisations where their role edits."""
+        from .permissions import EDITING_ROLES, roles_of
+
+        organisations = [
+            organisation_id
+            for organisation_id, role in roles_of(user).items()
+            if role in EDITING_ROLES
+        ]
+        return self.filter(**{f"{self.organisation_lookup}__in": organisations})

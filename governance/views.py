@@ -1,0 +1,109 @@
+"""Pages every user meets: home, the council, choosing a council, health."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection, transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.generic import DetailView, FormView, TemplateView, UpdateView
+
+from .forms import ChooseOrganisationForm, OrganisationSettingsForm
+from .history import save_with_reason
+from .middleware import choose_organisation
+from .mixins import OrganisationScopedMixin
+from .models import Organisation
+from .permissions import can
+
+
+class HomeView(TemplateView):
+    """What needs the signed-in person now, by their role in the current council."""
+
+    template_name = "governance/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        organisation = self.request.organisation
+        if organisation is not None:
+            context["committees"] = organisation.committees.all()
+            context["can_administer"] = can(
+                self.request.user, "change_organisation_settings", organisation
+            )
+        return context
+
+
+class OrganisationDetailView(OrganisationScopedMixin, DetailView):
+    """A council's settings and committees, for anyone who holds a role there."""
+
+    model = Organisation
+    template_name = "governance/organisation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["committees"] = self.object.committees.all()
+        context["can_change_settings"] = can(
+            self.request.user, "change_organisation_settings", self.object
+        )
+        return context
+
+
+class OrganisationSettingsView(OrganisationScopedMixin, UpdateView):
+    """Administrators change the council's bank-holiday region and call-in rule."""
+
+    model = Organisation
+    form_class = OrganisationSettingsForm
+    permission_action = "change_organisation_settings"
+    template_name = "governance/organisation_settings_form.html"
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            save_with_reason(
+                form.instance,
+                user=self.request.user,
+                reason=form.cleaned_data["change_reason"],
+            )
+        messages.success(self.request, _("Council settings saved."))
+        return redirect(self.object)
+
+
+class ChooseOrganisationView(FormView):
+    """A person with roles in several councils picks the one they work in."""
+
+    form_class = ChooseOrganisationForm
+    template_name = "governance/choose_organisation.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def get_initial(self):
+        return {"organisation": self.request.organisation}
+
+    def form_valid(self, form):
+        organisation = form.cleaned_data["organisation"]
+        choose_organisation(self.request, organisation)
+        messages.success(
+            self.request,
+            _("You are now working in %(name)s.") % {"name": organisation.name},
+        )
+        return redirect(reverse("governance:home"))
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database answers, 503 when it does not (for monitoring)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse(
+            "database unavailable\n", status=503, content_type="text/plain"
+        )
+    return HttpResponse("ok\n", content_type="text/plain")

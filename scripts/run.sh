@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `make run`: set everything up and serve the app with demo data.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+PORT="${PORT:-8000}"
+
+scripts/setup.sh system run
+scripts/setup.sh venv
+scripts/db.sh start
+PY=.venv/bin/python
+
+$PY manage.py migrate --noinput -v0
+
+# The demo password: DEMO_PASSWORD, else the one generated on the first run.
+if [ -z "${DEMO_PASSWORD:-}" ]; then
+  if [ ! -s .local/demo-password ]; then
+    (umask 077; $PY -c 'import secrets; print(secrets.token_urlsafe(12))' >.local/demo-password)
+  fi
+  DEMO_PASSWORD="$(cat .local/demo-password)"
+fi
+DEMO_PASSWORD="$DEMO_PASSWORD" $PY manage.py load_demo
+
+echo
+echo "Serving on http://127.0.0.1:$PORT/  (Ctrl-C to stop; 'make db-stop' stops the database)"
+echo
+exec $PY manage.py runserver "127.0.0.1:$PORT"

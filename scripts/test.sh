@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# `make test`: lint, then the whole pytest suite (unit, integration, browser)
+# against PostgreSQL. Ends with pytest's summary line.
+set -uo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+
+scripts/setup.sh system test || exit 1
+scripts/setup.sh venv test || exit 1
+scripts/db.sh start || exit 1
+
+lint=0
+echo "== ruff check"; .venv/bin/ruff check . || lint=1
+echo "== ruff format --check"; .venv/bin/ruff format --check . || lint=1
+
+echo "== pytest"
+.venv/bin/python -m pytest "$@"
+status=$?
+if [ $lint -ne 0 ]; then
+  echo "Lint failed (see ruff output above)."
+  [ $status -eq 0 ] && status=1
+fi
+exit $status
