@@ -1,6 +1,13 @@
+import os
+
 import pytest
 
 from .base import build_cast
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses
+# database access from such a thread unless told it is safe (it is: the
+# browser runs in another process).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture

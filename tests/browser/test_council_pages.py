@@ -1,0 +1,75 @@
+from governance.choices import Role
+
+from ..base import give_role
+
+
+def test_administrator_corrects_a_mistake_in_the_settings_form(visit, cast):
+    visit.sign_in("administrator")
+    visit.goto("/council/ashdown/")
+    assert "5 working days" in visit.page.locator("main").inner_text()
+    visit.page.get_by_role("link", name="Change settings").click()
+    visit.check()
+
+    page = visit.page
+    page.get_by_label("Call-in period (days)").fill("0")
+    visit.submit("Save settings")
+    summary = page.locator(".govuk-error-summary")
+    assert "Enter a call-in period between 1 and 60 days." in summary.inner_text()
+    assert "This field is required." in summary.inner_text()
+    assert page.title().startswith("Error:")
+    # Focus moves to the summary so screen-reader users hear the problems.
+    assert page.evaluate(
+        "document.activeElement.classList.contains('govuk-error-summary')"
+    )
+
+    page.get_by_label("Call-in period (days)").fill("7")
+    page.get_by_label("Calendar days").check()
+    page.get_by_label("Scotland").check()
+    page.get_by_label("Reason for the change").fill("Constitution review 2026")
+    visit.submit("Save settings")
+    assert (
+        "Council settings saved."
+        in page.locator(".govuk-notification-banner").inner_text()
+    )
+    assert "7 calendar days" in page.locator("main").inner_text()
+    assert "Scotland" in page.locator("main").inner_text()
+
+
+def test_a_member_reads_the_council_page_but_cannot_change_it(visit, cast):
+    visit.sign_in("member")
+    visit.goto("/council/ashdown/")
+    main = visit.page.locator("main")
+    assert "Overview and Scrutiny Committee" in main.inner_text()
+    assert visit.page.get_by_role("link", name="Change settings").count() == 0
+    response = visit.goto("/council/ashdown/settings/")
+    assert response.status == 403
+    assert "You cannot do this" in visit.page.locator("h1").inner_text()
+
+
+def test_another_councils_officer_is_told_the_page_is_not_found(visit, cast):
+    visit.sign_in("other_council")
+    response = visit.goto("/council/ashdown/")
+    assert response.status == 404
+    assert "Page not found" in visit.page.locator("h1").inner_text()
+
+
+def test_a_person_with_two_councils_switches_between_them(visit, cast):
+    give_role(cast.officer, cast.council_b, Role.CLERK)
+    visit.sign_in("officer")
+    assert "Ashdown Borough Council" in visit.page.locator("header").inner_text()
+    visit.page.get_by_role("link", name="Change council").first.click()
+    visit.check()
+    visit.page.get_by_label("Brackley District Council").check()
+    visit.submit("Continue")
+    assert "Brackley District Council" in visit.page.locator("header").inner_text()
+    assert "Clerk (democratic services)" in visit.page.locator("main").inner_text()
+
+
+def test_the_layout_carries_the_council_brand_not_the_crown(visit, cast):
+    visit.sign_in("officer")
+    html = visit.page.content()
+    assert "govuk-header__logotype" not in html
+    assert "crown" not in html.lower()
+    fonts = visit.page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert "GDS Transport" not in fonts
+    visit.page.screenshot(path="test-results/home.png", full_page=True)

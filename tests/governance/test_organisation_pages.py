@@ -1,0 +1,125 @@
+from django.urls import reverse
+
+from governance.choices import Role
+
+from ..base import give_role
+
+
+def settings_url(cast):
+    return reverse("governance:organisation_settings", args=[cast.council_a.slug])
+
+
+def valid_settings(**changes):
+    data = {
+        "bank_holiday_region": "scotland",
+        "call_in_days": "5",
+        "call_in_day_kind": "working",
+        "call_in_first_day_counts": "on",
+        "call_in_cut_off": "",
+        "change_reason": "Constitution amended at Full Council",
+    }
+    data.update(changes)
+    return data
+
+
+def test_administrator_changes_settings_and_history_records_who_and_why(
+    cast, client_for
+):
+    client = client_for(cast.administrator)
+    response = client.post(settings_url(cast), valid_settings())
+    assert response.status_code == 302
+    cast.council_a.refresh_from_db()
+    assert cast.council_a.bank_holiday_region == "scotland"
+    latest = cast.council_a.history.first()
+    assert latest.history_user == cast.administrator
+    assert latest.history_change_reason == "Constitution amended at Full Council"
+
+
+def test_invalid_settings_show_the_error_summary_and_save_nothing(cast, client_for):
+    client = client_for(cast.administrator)
+    before = cast.council_a.history.count()
+    response = client.post(
+        settings_url(cast), valid_settings(call_in_days="0", change_reason="")
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "govuk-error-summary" in content
+    assert "Enter a call-in period between 1 and 60 days." in content
+    assert 'href="#id_change_reason"' in content
+    cast.council_a.refresh_from_db()
+    assert cast.council_a.bank_holiday_region == "england-and-wales"
+    assert cast.council_a.history.count() == before
+
+
+def test_hostile_text_in_the_reason_is_escaped(cast, client_for):
+    client = client_for(cast.administrator)
+    payload = '<script>alert("x")</script>'
+    response = client.post(
+        settings_url(cast), valid_settings(call_in_days="x", change_reason=payload)
+    )
+    content = response.content.decode()
+    assert payload not in content
+    assert "&lt;script&gt;" in content
+
+
+def test_a_person_in_two_councils_chooses_which_one_to_work_in(cast, client_for):
+    give_role(cast.clerk, cast.council_b, Role.MEMBER)
+    client = client_for(cast.clerk)
+    home = client.get(reverse("governance:home"))
+    assert home.context["current_organisation"] == cast.council_a
+    assert "Change council" in home.content.decode()
+
+    client.post(
+        reverse("governance:choose_organisation"),
+        {"organisation": cast.council_b.pk},
+    )
+    home = client.get(reverse("governance:home"))
+    assert home.context["current_organisation"] == cast.council_b
+    assert home.context["current_role"] == Role.MEMBER
+
+
+def test_nobody_can_choose_a_council_they_do_not_work_for(cast, client_for):
+    client = client_for(cast.officer)
+    response = client.post(
+        reverse("governance:choose_organisation"),
+        {"organisation": cast.council_b.pk},
+    )
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    home = client.get(reverse("governance:home"))
+    assert home.context["current_organisation"] == cast.council_a
+
+
+def test_another_councils_page_is_not_found_not_forbidden(cast, client_for):
+    client = client_for(cast.other_council)
+    response = client.get(
+        reverse("governance:organisation_detail", args=[cast.council_a.slug])
+    )
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_council_page_query_count_is_flat_in_the_number_of_committees(cast, client_for):
+    from decisions.choices import CommitteeKind
+
+    from ..base import make_committee
+
+    client = client_for(cast.member)
+    url = reverse("governance:organisation_detail", args=[cast.council_a.slug])
+
+    def count_queries():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    for n in range(5):
+        make_committee(cast.council_a, f"Committee {n}", CommitteeKind.OTHER)
+    few = count_queries()
+    for n in range(5, 15):
+        make_committee(cast.council_a, f"Committee {n}", CommitteeKind.OTHER)
+    many = count_queries()
+    # session, user, memberships, current council, the council, its committees
+    assert few == many == 6
