@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
 from .choices import Role
@@ -86,7 +87,30 @@ class MembershipAdmin(AdministratorOnlyAdmin):
 
 class MembershipInline(admin.TabularInline):
     model = Membership
-    extra = 0
+    extra = 1
+    fk_name = "user"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(
+            organisation__in=administered_organisations(request.user)
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation" and not request.user.is_superuser:
+            kwargs["queryset"] = Organisation.objects.filter(
+                pk__in=administered_organisations(request.user)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser or can(request.user, "use_admin")
+
+    has_add_permission = has_change_permission = has_delete_permission = (
+        has_view_permission
+    )
 
 
 User = get_user_model()
@@ -95,4 +119,50 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class PersonAdmin(UserAdmin):
+    """People, for administrators: those of their councils, and roles there.
+
+    A council administrator sees the people who hold a role in a council they
+    administer (and people not yet given any role, so a new account can be
+    completed); they cannot grant staff or superuser status or permissions.
+    """
+
     inlines = [MembershipInline]
+
+    def _is_administrator(self, request):
+        return request.user.is_superuser or can(request.user, "use_admin")
+
+    def has_module_permission(self, request):
+        return self._is_administrator(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_administrator(request)
+
+    def has_add_permission(self, request):
+        return self._is_administrator(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._is_administrator(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(
+            Q(memberships__organisation__in=administered_organisations(request.user))
+            | Q(memberships__isnull=True),
+            is_superuser=False,
+        ).distinct()
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        return [
+            (name, options)
+            if name != "Permissions"
+            else (name, {**options, "fields": ["is_active"]})
+            for name, options in fieldsets
+        ]

@@ -16,9 +16,13 @@ class GovernanceAdminSite(admin.AdminSite):
     index_title = "Users, councils and settings"
 
     def has_permission(self, request):
-        """Staff accounts with the administrator role somewhere, or superusers."""
+        """People holding the administrator role somewhere, and superusers.
+
+        The role decides, not Django's `is_staff` flag, so an administrator
+        appointed by another administrator can use the admin straight away.
+        """
         user = request.user
-        if not (user.is_active and user.is_staff):
+        if not user.is_active:
             return False
         return user.is_superuser or can(user, "use_admin")
 

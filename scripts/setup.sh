@@ -70,7 +70,7 @@ apt_install() {
     apt-get update -qq >/dev/null || die "apt-get update failed."
     mkdir -p "$ROOT/.local" && touch "$ROOT/.local/apt-updated"
   fi
-  apt-get install -y -qq --no-install-recommends "$@" >/dev/null || die "apt-get install $* failed."
+  apt-get install -y -qq "$@" >/dev/null || die "apt-get install $* failed."
 }
 
 have_pg_binaries() {

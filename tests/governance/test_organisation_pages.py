@@ -123,3 +123,25 @@ def test_council_page_query_count_is_flat_in_the_number_of_committees(cast, clie
     many = count_queries()
     # session, user, memberships, current council, the council, its committees
     assert few == many == 6
+
+
+def test_a_form_sent_without_a_valid_token_changes_nothing(cast):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.administrator)
+    before = cast.council_a.history.count()
+    response = client.post(settings_url(cast), valid_settings())
+    assert response.status_code == 403
+    assert "Your form could not be sent" in response.content.decode()
+    assert cast.council_a.history.count() == before
+
+
+def test_a_person_with_no_role_is_told_so(db, client_for):
+    from ..base import make_person
+
+    person = make_person("newcomer")
+    response = client_for(person).get(reverse("governance:home"))
+    assert response.status_code == 200
+    assert "You do not have a role in any council" in response.content.decode()
+    assert response.context["nav_items"] == []
