@@ -16,51 +16,57 @@ def administered_organisations(user):
     return [org for org, role in roles_of(user).items() if role == Role.ADMINISTRATOR]
 
 
-class AdministratorOnlyAdmin(SimpleHistoryAdmin):
-    """Admin pages for administrators, limited to the councils they administer.
+class AdministratorPermissionsMixin:
+    """Admin rights come from the administrator role, not Django's model perms.
 
-    Superusers (the people who run the installation) see every council.
+    Superusers (the people who run the installation) have every right; the
+    rows an administrator sees are narrowed by each admin's `get_queryset`.
     """
 
-    #: Lookup from the model to its organisation, for scoping.
-    organisation_lookup = "organisation"
-
-    def _is_administrator(self, request):
+    def is_administrator(self, request):
         return request.user.is_superuser or can(request.user, "use_admin")
 
     def has_module_permission(self, request):
-        return self._is_administrator(request)
+        return self.is_administrator(request)
 
     def has_view_permission(self, request, obj=None):
-        return self._is_administrator(request)
+        return self.is_administrator(request)
 
-    def has_add_permission(self, request):
-        return self._is_administrator(request)
+    def has_add_permission(self, request, obj=None):
+        return self.is_administrator(request)
 
     def has_change_permission(self, request, obj=None):
-        return self._is_administrator(request)
+        return self.is_administrator(request)
 
     def has_delete_permission(self, request, obj=None):
-        return self._is_administrator(request)
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(
-            **{
-                f"{self.organisation_lookup}__in": administered_organisations(
-                    request.user
-                )
-            }
-        )
+        return self.is_administrator(request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """Offer only the councils the person administers."""
         if db_field.related_model is Organisation and not request.user.is_superuser:
             kwargs["queryset"] = Organisation.objects.filter(
                 pk__in=administered_organisations(request.user)
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def scope(self, request, queryset, organisation_lookup):
+        """Narrow `queryset` to the councils `request.user` administers."""
+        if request.user.is_superuser:
+            return queryset
+        organisations = administered_organisations(request.user)
+        return queryset.filter(**{f"{organisation_lookup}__in": organisations})
+
+
+class AdministratorOnlyAdmin(AdministratorPermissionsMixin, SimpleHistoryAdmin):
+    """Admin pages for a council's records, limited to the councils administered."""
+
+    #: Lookup from the model to its organisation, for scoping.
+    organisation_lookup = "organisation"
+
+    def get_queryset(self, request):
+        return self.scope(
+            request, super().get_queryset(request), self.organisation_lookup
+        )
 
 
 @admin.register(Organisation)
@@ -85,32 +91,13 @@ class MembershipAdmin(AdministratorOnlyAdmin):
     autocomplete_fields = ["user"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(AdministratorPermissionsMixin, admin.TabularInline):
     model = Membership
     extra = 1
     fk_name = "user"
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(
-            organisation__in=administered_organisations(request.user)
-        )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organisation" and not request.user.is_superuser:
-            kwargs["queryset"] = Organisation.objects.filter(
-                pk__in=administered_organisations(request.user)
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser or can(request.user, "use_admin")
-
-    has_add_permission = has_change_permission = has_delete_permission = (
-        has_view_permission
-    )
+        return self.scope(request, super().get_queryset(request), "organisation")
 
 
 User = get_user_model()
@@ -118,30 +105,16 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PersonAdmin(UserAdmin):
+class PersonAdmin(AdministratorPermissionsMixin, UserAdmin):
     """People, for administrators: those of their councils, and roles there.
 
     A council administrator sees the people who hold a role in a council they
     administer (and people not yet given any role, so a new account can be
-    completed); they cannot grant staff or superuser status or permissions.
+    completed); they cannot grant superuser status or permissions, nor delete
+    anyone (switch the account off instead).
     """
 
     inlines = [MembershipInline]
-
-    def _is_administrator(self, request):
-        return request.user.is_superuser or can(request.user, "use_admin")
-
-    def has_module_permission(self, request):
-        return self._is_administrator(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._is_administrator(request)
-
-    def has_add_permission(self, request):
-        return self._is_administrator(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._is_administrator(request)
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser

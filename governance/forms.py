@@ -30,7 +30,10 @@ class OrganisationSettingsForm(ChangeReasonMixin, forms.ModelForm):
         widgets = {
             "bank_holiday_region": forms.RadioSelect,
             "call_in_day_kind": forms.RadioSelect,
-            "call_in_cut_off": forms.TimeInput(format="%H:%M"),
+            "call_in_days": forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+            "call_in_cut_off": forms.TimeInput(
+                format="%H:%M", attrs={"class": "govuk-input--width-5"}
+            ),
         }
 
     def clean_call_in_days(self):

@@ -44,6 +44,13 @@ class OrganisationDetailView(OrganisationScopedMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["committees"] = self.object.committees.all()
+        context["settings_rows"] = [
+            {
+                "key": _("Bank holidays"),
+                "value": self.object.get_bank_holiday_region_display(),
+            },
+            {"key": _("Call-in rule"), "value": self.object.call_in_rule_text},
+        ]
         context["can_change_settings"] = can(
             self.request.user, "change_organisation_settings", self.object
         )

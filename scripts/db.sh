@@ -20,6 +20,11 @@ die() { say "error: $*"; exit 1; }
 
 # --- where the PostgreSQL server binaries are ------------------------------
 find_pg_bin() {
+  # PG_BINDIR names the folder of initdb and pg_ctl when they are elsewhere.
+  if [ -n "${PG_BINDIR:-}" ]; then
+    [ -x "$PG_BINDIR/pg_ctl" ] && [ -x "$PG_BINDIR/initdb" ] && echo "$PG_BINDIR"
+    return
+  fi
   if command -v pg_ctl >/dev/null 2>&1 && command -v initdb >/dev/null 2>&1; then
     dirname "$(readlink -f "$(command -v pg_ctl)")"
     return
@@ -75,15 +80,11 @@ check_url() {
   "$py" - "$1" <<'PY' || exit 1
 import sys
 import psycopg
-import dj_database_url
 
 url = sys.argv[1]
-cfg = dj_database_url.parse(url)
 try:
-    psycopg.connect(
-        dbname=cfg["NAME"], user=cfg["USER"] or None, password=cfg["PASSWORD"] or None,
-        host=cfg["HOST"] or None, port=cfg["PORT"] or None, connect_timeout=5,
-    ).close()
+    # libpq reads the URL itself, query parameters (?host=...) included.
+    psycopg.connect(url, connect_timeout=5).close()
 except Exception as exc:
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     sys.stderr.write(

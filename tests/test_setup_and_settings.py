@@ -116,6 +116,22 @@ def test_an_unreachable_database_url_gets_one_clear_sentence():
     assert "the PostgreSQL server in DATABASE_URL does not answer" in result.stderr
 
 
+def test_missing_postgresql_binaries_get_one_clear_sentence():
+    result = subprocess.run(
+        ["bash", "scripts/db.sh", "start"],
+        cwd=ROOT,
+        env=clean_environment(PG_BINDIR="/nonexistent", DATABASE_URL=""),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "PostgreSQL server binaries (initdb, pg_ctl) were not found" in (
+        result.stderr
+    )
+    assert "apt-get install postgresql" in result.stderr
+
+
 def test_security_headers_are_sent(client, db):
     response = client.get("/sign-in/")
     csp = response["Content-Security-Policy"]

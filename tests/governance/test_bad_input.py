@@ -1,0 +1,59 @@
+"""Generated input for the forms: never a server error, never a half-save."""
+
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from governance.models import Organisation
+
+from ..base import build_cast
+
+text = st.text(max_size=300)
+maybe = st.one_of(st.none(), text)
+
+
+class OrganisationSettingsFormTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.cast = build_cast()
+
+    @settings(
+        max_examples=60,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(
+        region=st.one_of(st.sampled_from(["scotland", "wales", ""]), text),
+        days=st.one_of(st.integers(-5, 100).map(str), text),
+        kind=st.one_of(st.sampled_from(["working", "calendar"]), text),
+        cut_off=st.one_of(st.sampled_from(["17:00", "25:61", ""]), text),
+        reason=maybe,
+    )
+    def test_any_input_gives_a_page_or_a_redirect_and_never_a_half_save(
+        self, region, days, kind, cut_off, reason
+    ):
+        council = self.cast.council_a
+        self.client.force_login(self.cast.administrator)
+        before = Organisation.objects.filter(pk=council.pk).values().get()
+        history_before = council.history.count()
+        data = {
+            "bank_holiday_region": region,
+            "call_in_days": days,
+            "call_in_day_kind": kind,
+            "call_in_cut_off": cut_off,
+        }
+        if reason is not None:
+            data["change_reason"] = reason
+        response = self.client.post(
+            reverse("governance:organisation_settings", args=[council.slug]), data
+        )
+        assert response.status_code in (200, 302)
+        after = Organisation.objects.filter(pk=council.pk).values().get()
+        if response.status_code == 200:
+            assert "govuk-error-summary" in response.content.decode()
+            assert after == before
+            assert council.history.count() == history_before
+        else:
+            assert council.history.count() == history_before + 1
+            assert 1 <= after["call_in_days"] <= 60
