@@ -47,7 +47,8 @@ find_pg_bin() {
 path_hash() { printf '%s' "$ROOT" | sha1sum | cut -c1-10; }
 
 as_pg() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From /, which `postgres` can always enter (the checkout may be private).
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 pg_home() {
