@@ -1,13 +1,35 @@
-"""Committees (meetings, reports and decision records follow in a later issue)."""
+"""Committees, meetings, reports, decision records and the call-in rules.
 
+The call-in deadline of a decision is computed by `call_in.py` from the rule
+in force on the day of publication (`CallInRule`), the council's bank-holiday
+region and its closure days; it is stored when the decision is published,
+never typed. A decision's path (draft, published, called in, effective) is
+the table in `decision_path.py`.
+"""
+
+from datetime import datetime, time
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from governance.choices import CountedFrom, DayKind, Role, TakesEffect
 from governance.models import Organisation
+from governance.permissions import roles_of
 from governance.querysets import OrganisationScopedQuerySet
 
-from .choices import CommitteeKind
+from . import call_in
+from .choices import (
+    CallInOutcome,
+    CommitteeKind,
+    DecisionStatus,
+    MeetingStatus,
+    UrgencyRoute,
+)
 
 
 class Committee(models.Model):
@@ -36,3 +58,658 @@ class Committee(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def takes_decisions(self):
+        """Cabinet, or a committee where the council runs the committee system."""
+        return self.kind in (CommitteeKind.EXECUTIVE, CommitteeKind.DECISION_MAKING)
+
+
+class CallInRuleQuerySet(OrganisationScopedQuerySet):
+    def in_force_on(self, organisation, day):
+        """The organisation's rule that applied on `day` (None if none did)."""
+        return (
+            self.filter(organisation=organisation, applies_from__lte=day)
+            .order_by("-applies_from")
+            .first()
+        )
+
+
+class CallInRule(models.Model):
+    """How a council counts its call-in period, from a given date onwards.
+
+    Councils change their constitutions; a decision is judged by the rule in
+    force on the day it was published, so old deadlines never move.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="call_in_rules",
+        verbose_name=_("organisation"),
+    )
+    applies_from = models.DateField(
+        _("applies to decisions published on or after"),
+    )
+    days = models.PositiveSmallIntegerField(
+        _("call-in period (days)"),
+        default=5,
+        help_text=_("How many days members have to call in a published decision."),
+    )
+    day_kind = models.CharField(
+        _("days counted as"), max_length=10, choices=DayKind, default=DayKind.WORKING
+    )
+    counted_from = models.CharField(
+        _("counted from"),
+        max_length=12,
+        choices=CountedFrom,
+        default=CountedFrom.PUBLICATION,
+    )
+    first_day_counts = models.BooleanField(
+        _("that first day counts as day one"), default=True
+    )
+    cut_off = models.TimeField(
+        _("cut-off time on the last day"),
+        null=True,
+        blank=True,
+        help_text=_("Leave blank for the end of the day (midnight)."),
+    )
+    takes_effect = models.CharField(
+        _("the decision takes effect on"),
+        max_length=20,
+        choices=TakesEffect,
+        default=TakesEffect.NEXT_WORKING_DAY,
+    )
+
+    history = HistoricalRecords()
+    objects = CallInRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation", "-applies_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "applies_from"],
+                name="call_in_rule_one_per_start_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(days__gte=1, days__lte=60),
+                name="call_in_rule_days_between_1_and_60",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation}: from {self.applies_from:%d %B %Y}"
+
+    def as_rule(self, closure_days=frozenset()):
+        """This rule as the pure `call_in.Rule` the calculation takes."""
+        return call_in.Rule(
+            days=self.days,
+            day_kind=self.day_kind,
+            counted_from=self.counted_from,
+            first_day_counts=self.first_day_counts,
+            cut_off=self.cut_off,
+            takes_effect=self.takes_effect,
+            region=self.organisation.bank_holiday_region,
+            closure_days=frozenset(closure_days),
+        )
+
+    @property
+    def text(self):
+        return call_in.describe_rule(self.as_rule())
+
+
+class ClosureDay(models.Model):
+    """A day the council's offices are closed (e.g. a Christmas shutdown).
+
+    Closure days are not working days when a call-in period is counted.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="closure_days",
+        verbose_name=_("organisation"),
+    )
+    date = models.DateField(_("date"))
+    description = models.CharField(_("description"), max_length=200)
+
+    history = HistoricalRecords()
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation", "date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "date"], name="closure_day_once_per_date"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d %B %Y}: {self.description}"
+
+
+class MeetingQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "committee__organisation"
+
+
+class Meeting(models.Model):
+    """A meeting of a committee, with its ordered agenda."""
+
+    committee = models.ForeignKey(
+        Committee,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        verbose_name=_("committee"),
+    )
+    starts_at = models.DateTimeField(_("date and time"))
+    venue = models.CharField(_("venue"), max_length=200)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=MeetingStatus,
+        default=MeetingStatus.SCHEDULED,
+    )
+    agenda_published = models.BooleanField(
+        _("agenda published"),
+        default=False,
+        help_text=_("Members can read the reports once the agenda is published."),
+    )
+
+    history = HistoricalRecords()
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["committee", "starts_at"])]
+
+    def __str__(self):
+        local = timezone.localtime(self.starts_at)
+        return f"{self.committee.name}, {local:%-d %B %Y}"
+
+    def get_absolute_url(self):
+        return reverse("decisions:meeting_detail", args=[self.pk])
+
+    @property
+    def organisation(self):
+        return self.committee.organisation
+
+    @property
+    def organisation_id(self):
+        return self.committee.organisation_id
+
+    @property
+    def status_choice(self):
+        return MeetingStatus(self.status)
+
+
+class ReportQuerySet(OrganisationScopedQuerySet):
+    def visible_to(self, user):
+        """Officers, clerks and administrators see all their council's reports;
+        members see the reports on published agendas."""
+        roles = roles_of(user)
+        staff = [org for org, role in roles.items() if role != Role.MEMBER]
+        member_of = [org for org, role in roles.items() if role == Role.MEMBER]
+        return self.filter(
+            models.Q(organisation__in=staff)
+            | models.Q(
+                organisation__in=member_of, agenda_items__meeting__agenda_published=True
+            )
+        ).distinct()
+
+
+class Report(models.Model):
+    """A committee paper: what the committee is asked to decide, and why."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("organisation"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    report_of = models.CharField(
+        _("report of"),
+        max_length=200,
+        help_text=_("The officer post, e.g. Director of Resources."),
+    )
+    author = models.CharField(_("author"), max_length=200)
+    author_contact = models.CharField(
+        _("author's contact details"), max_length=300, blank=True
+    )
+    purpose = models.TextField(_("purpose of the report"))
+    summary = models.TextField(_("summary"), blank=True)
+    reasons = models.TextField(_("reasons for the recommendations"), blank=True)
+    other_options = models.TextField(_("other options considered"), blank=True)
+    financial_implications = models.TextField(_("financial"), blank=True)
+    legal_implications = models.TextField(_("legal"), blank=True)
+    risk_implications = models.TextField(_("risk"), blank=True)
+    crime_and_disorder_implications = models.TextField(
+        _("crime and disorder"), blank=True
+    )
+    health_and_wellbeing_implications = models.TextField(
+        _("health and wellbeing"), blank=True
+    )
+    sustainability_implications = models.TextField(_("sustainability"), blank=True)
+    equality_implications = models.TextField(_("equality"), blank=True)
+    wards_affected = models.CharField(
+        _("wards affected"), max_length=300, blank=True, default="All wards"
+    )
+    groups_affected = models.CharField(_("groups affected"), max_length=300, blank=True)
+    budget_and_policy_framework = models.TextField(
+        _("budget and policy framework"), blank=True
+    )
+    key_decision = models.BooleanField(_("key decision"), default=False)
+    urgent_decision = models.BooleanField(_("urgent decision"), default=False)
+    background_papers = models.TextField(_("background papers"), blank=True)
+    annexes = models.TextField(_("annexes"), blank=True)
+    exempt = models.BooleanField(_("exempt from publication"), default=False)
+    exempt_reason = models.CharField(
+        _("reason it is exempt"),
+        max_length=300,
+        blank=True,
+        help_text=_("The paragraph of Schedule 12A, Local Government Act 1972."),
+    )
+    forward_plan_notice_on = models.DateField(
+        _("first published on the forward plan"),
+        null=True,
+        blank=True,
+        help_text=_("For key decisions: the date notice was first given."),
+    )
+    urgency_route = models.CharField(
+        _("urgency route"),
+        max_length=20,
+        choices=UrgencyRoute,
+        blank=True,
+        default=UrgencyRoute.NONE,
+    )
+    urgency_reason = models.TextField(_("reason for urgency"), blank=True)
+    #: Incremented on every save: an edit form carries the version it loaded.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(exempt=True, exempt_reason=""),
+                name="report_exempt_needs_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("decisions:report_detail", args=[self.pk])
+
+    def implications(self):
+        """(label, text) for each implication heading, in the standard order."""
+        names = [
+            "financial_implications",
+            "legal_implications",
+            "risk_implications",
+            "crime_and_disorder_implications",
+            "health_and_wellbeing_implications",
+            "sustainability_implications",
+            "equality_implications",
+            "wards_affected",
+            "groups_affected",
+            "budget_and_policy_framework",
+        ]
+        return [
+            (self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name in names
+        ]
+
+
+class Recommendation(models.Model):
+    """One numbered recommendation of a report."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    position = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("recommendation"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "position"],
+                name="recommendation_number_unique_per_report",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.text[:60]}"
+
+
+class AgendaItem(models.Model):
+    """One numbered item on a meeting's agenda, usually a report."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    position = models.PositiveSmallIntegerField(_("item number"))
+    title = models.CharField(_("title"), max_length=300)
+    report = models.ForeignKey(
+        Report,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("report"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "position"], name="agenda_item_number_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.title}"
+
+
+def clear_days_notice(notice_on, meeting_day):
+    """Clear days between a notice and a meeting: neither day itself counts."""
+    return (meeting_day - notice_on).days - 1
+
+
+KEY_DECISION_NOTICE_DAYS = 28
+
+
+class DecisionRecordQuerySet(OrganisationScopedQuerySet):
+    def visible_to(self, user):
+        """Clerks and administrators see drafts; everyone else published records."""
+        roles = roles_of(user)
+        drafting = [
+            org
+            for org, role in roles.items()
+            if role in (Role.CLERK, Role.ADMINISTRATOR)
+        ]
+        others = [org for org in roles if org not in drafting]
+        return self.filter(
+            models.Q(organisation__in=drafting)
+            | (
+                models.Q(organisation__in=others)
+                & ~models.Q(status=DecisionStatus.DRAFT)
+            )
+        )
+
+    def effective_now(self, now=None):
+        """Published records whose call-in period has ended without call-in."""
+        now = now or timezone.now()
+        return self.filter(status=DecisionStatus.PUBLISHED, takes_effect_at__lte=now)
+
+    def with_status(self, status, now=None):
+        """Records whose status, as it stands now, is `status`.
+
+        "Published" records whose call-in period has ended count as effective:
+        the stored status may lag until `update_decision_status` runs, but
+        nothing shown or filtered is ever stale.
+        """
+        now = now or timezone.now()
+        lapsed = models.Q(status=DecisionStatus.PUBLISHED, takes_effect_at__lte=now)
+        if status == DecisionStatus.EFFECTIVE:
+            return self.filter(models.Q(status=DecisionStatus.EFFECTIVE) | lapsed)
+        if status == DecisionStatus.PUBLISHED:
+            return self.filter(status=DecisionStatus.PUBLISHED).exclude(lapsed)
+        return self.filter(status=status)
+
+
+class DecisionRecord(models.Model):
+    """The formal record of a decision taken at a meeting.
+
+    Once published its content is frozen: a correction needs a reason and
+    is shown on the record. The call-in deadline and the date it takes
+    effect are computed at publication from the rule then in force.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("organisation"),
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("decision maker (meeting)"),
+    )
+    report = models.ForeignKey(
+        Report,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("report"),
+    )
+    decision_date = models.DateField(_("date of decision"))
+    title = models.CharField(_("title"), max_length=300)
+    record = models.TextField(_("record of the decision"))
+    reasons = models.TextField(_("reasons for the decision"))
+    alternatives_rejected = models.TextField(
+        _("alternative options considered and rejected"), blank=True
+    )
+    conflicts_of_interest = models.TextField(
+        _("conflicts of interest declared"), blank=True, default="None"
+    )
+    dispensations = models.TextField(
+        _("dispensations granted"), blank=True, default="None"
+    )
+    key_decision = models.BooleanField(_("key decision"), default=False)
+    urgent = models.BooleanField(
+        _("urgent (exempt from call-in)"),
+        default=False,
+        help_text=_("An urgent decision takes effect at once and cannot be called in."),
+    )
+    urgency_reason = models.TextField(_("reason for urgency"), blank=True)
+
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=DecisionStatus,
+        default=DecisionStatus.DRAFT,
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    call_in_rule = models.ForeignKey(
+        CallInRule,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("call-in rule applied"),
+    )
+    call_in_last_day = models.DateField(
+        _("last day for call-in"), null=True, blank=True
+    )
+    call_in_deadline = models.DateTimeField(
+        _("call-in deadline"), null=True, blank=True
+    )
+    takes_effect_on = models.DateField(_("takes effect on"), null=True, blank=True)
+    #: The start of `takes_effect_on` in Europe/London, for queries.
+    takes_effect_at = models.DateTimeField(null=True, blank=True, editable=False)
+    called_in_at = models.DateTimeField(_("called in"), null=True, blank=True)
+    called_in_by = models.TextField(_("called in by"), blank=True)
+    call_in_outcome = models.CharField(
+        _("outcome of call-in"), max_length=20, choices=CallInOutcome, blank=True
+    )
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+    #: Incremented on every save: an edit form carries the version it loaded.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+    objects = DecisionRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decision_date", "-pk"]
+        indexes = [
+            models.Index(fields=["organisation", "-decision_date"]),
+            models.Index(fields=["organisation", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(published_at__isnull=True)
+                | models.Q(
+                    status__in=["published", "called-in", "referred-back", "effective"]
+                ),
+                name="decision_published_has_status",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(urgent=True, urgency_reason=""),
+                name="decision_urgent_needs_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self.version += 1
+        if self.takes_effect_on is not None:
+            self.takes_effect_at = datetime.combine(
+                self.takes_effect_on, time(0), tzinfo=call_in.LONDON
+            )
+        else:
+            self.takes_effect_at = None
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("decisions:decision_detail", args=[self.pk])
+
+    def clean(self):
+        if self.meeting_id and self.organisation_id:
+            if self.meeting.committee.organisation_id != self.organisation_id:
+                raise ValidationError(
+                    {"meeting": _("Choose a meeting of this council.")}
+                )
+        if self.urgent and not self.urgency_reason.strip():
+            raise ValidationError(
+                {"urgency_reason": _("Give the reason the decision is urgent.")}
+            )
+
+    # --- status, as it stands now -------------------------------------------
+
+    def current_status(self, now=None):
+        """The status now: a published record past its call-in period is effective."""
+        now = now or timezone.now()
+        if (
+            self.status == DecisionStatus.PUBLISHED
+            and self.takes_effect_at is not None
+            and self.takes_effect_at <= now
+        ):
+            return DecisionStatus.EFFECTIVE
+        return DecisionStatus(self.status)
+
+    @property
+    def status_now(self):
+        return self.current_status()
+
+    @property
+    def is_published(self):
+        return self.status != DecisionStatus.DRAFT
+
+    def call_in_open(self, now=None):
+        """Whether a call-in can still be made."""
+        now = now or timezone.now()
+        return (
+            self.status == DecisionStatus.PUBLISHED
+            and not self.urgent
+            and self.call_in_deadline is not None
+            and now < self.call_in_deadline
+        )
+
+    # --- the call-in period -------------------------------------------------
+
+    def call_in_period(self, published_at=None):
+        """The computed call-in period for publication at `published_at`.
+
+        Uses the council's rule in force on the day of publication, its
+        bank-holiday region and its closure days. Returns (rule row, period),
+        or (None, None) when the council has no rule for that date.
+        """
+        published_at = published_at or self.published_at
+        day = timezone.localtime(published_at, call_in.LONDON).date()
+        rule = CallInRule.objects.in_force_on(self.organisation, day)
+        if rule is None:
+            return None, None
+        closures = ClosureDay.objects.filter(
+            organisation=self.organisation,
+            date__gte=min(day, self.decision_date),
+        ).values_list("date", flat=True)
+        period = call_in.call_in_period(
+            published_at, self.decision_date, rule.as_rule(frozenset(closures))
+        )
+        return rule, period
+
+    def stored_period(self):
+        """The period as computed at publication (for display)."""
+        if self.call_in_rule is None or self.published_at is None:
+            return None
+        return self.call_in_period()[1]
+
+
+class Resolution(models.Model):
+    """One numbered resolution of a decision (tracked individually later)."""
+
+    decision = models.ForeignKey(
+        DecisionRecord, on_delete=models.CASCADE, related_name="resolutions"
+    )
+    position = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("resolution"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decision", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "position"],
+                name="resolution_number_unique_per_decision",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.text[:60]}"
+
+
+class DecisionEvent(models.Model):
+    """One step on a decision's path: who moved it, when, from what to what."""
+
+    decision = models.ForeignKey(
+        DecisionRecord, on_delete=models.CASCADE, related_name="events"
+    )
+    transition = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=16, choices=DecisionStatus)
+    to_status = models.CharField(max_length=16, choices=DecisionStatus)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["decision", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.decision}: {self.from_status} → {self.to_status}"

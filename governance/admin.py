@@ -72,7 +72,7 @@ class AdministratorOnlyAdmin(AdministratorPermissionsMixin, SimpleHistoryAdmin):
 @admin.register(Organisation)
 class OrganisationAdmin(AdministratorOnlyAdmin):
     organisation_lookup = "pk"
-    list_display = ["name", "slug", "bank_holiday_region", "call_in_days"]
+    list_display = ["name", "slug", "bank_holiday_region"]
     prepopulated_fields = {"slug": ["name"]}
 
     def has_add_permission(self, request):

@@ -26,3 +26,17 @@ class DayKind(models.TextChoices):
 
     WORKING = "working", _("working days")
     CALENDAR = "calendar", _("calendar days")
+
+
+class CountedFrom(models.TextChoices):
+    """Where a call-in period starts counting."""
+
+    PUBLICATION = "publication", _("the date of publication")
+    DECISION = "decision", _("the date of the decision")
+
+
+class TakesEffect(models.TextChoices):
+    """When a decision takes effect once its call-in period has ended."""
+
+    NEXT_DAY = "next-day", _("the next day")
+    NEXT_WORKING_DAY = "next-working-day", _("the next working day")

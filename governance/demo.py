@@ -1,21 +1,21 @@
-"""The demo data: two fictional councils, their committees and a user per role.
+"""The demo data: two fictional councils and a user per role.
 
 Built through the models' ordinary save paths so the demo records carry
 history like any other. Running it again updates in place: one copy only.
-Later features add their own records to `build_demo()`.
+Each app adds its own records in its `demo.py`, whose `build(demo)` is
+called in the order of INSTALLED_APPS with the `Demo` built here.
 """
 
 import secrets
 from dataclasses import dataclass
-from datetime import time
+from importlib import import_module
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
-from decisions.choices import CommitteeKind
-from decisions.models import Committee
-
-from .choices import BankHolidayRegion, DayKind, Role
+from .choices import BankHolidayRegion, Role
 from .history import save_with_reason
 from .models import Membership, Organisation
 
@@ -26,26 +26,12 @@ COUNCILS = [
         "slug": "ashcombe",
         "name": "Ashcombe Borough Council",
         "bank_holiday_region": BankHolidayRegion.ENGLAND_AND_WALES,
-        "call_in_days": 5,
-        "call_in_day_kind": DayKind.WORKING,
-        "call_in_first_day_counts": True,
-        "call_in_cut_off": None,
     },
     {
         "slug": "fenmoor",
         "name": "Fenmoor District Council",
         "bank_holiday_region": BankHolidayRegion.ENGLAND_AND_WALES,
-        "call_in_days": 5,
-        "call_in_day_kind": DayKind.WORKING,
-        "call_in_first_day_counts": False,
-        "call_in_cut_off": time(17, 0),
     },
-]
-
-COMMITTEES = [
-    ("Cabinet", CommitteeKind.EXECUTIVE),
-    ("Overview and Scrutiny Committee", CommitteeKind.SCRUTINY),
-    ("Finance and Performance Committee", CommitteeKind.OTHER),
 ]
 
 
@@ -109,9 +95,18 @@ def generate_password():
     return secrets.token_urlsafe(12)
 
 
+@dataclass
+class Demo:
+    """What the demo has built so far, for the apps' `demo.build()`."""
+
+    councils: dict
+    users: dict
+    logins: list
+
+
 @transaction.atomic
 def build_demo(password):
-    """Create or update the demo councils, committees and users.
+    """Create or update the demo councils and users, then each app's records.
 
     Returns the list of (username, role label, council name) signed in with
     `password`.
@@ -132,17 +127,9 @@ def build_demo(password):
             save_with_reason(council, user=None, reason=REASON)
         councils[slug] = council
 
-        for name, kind in COMMITTEES:
-            committee = Committee.objects.filter(
-                organisation=council, name=name
-            ).first()
-            if committee is None or committee.kind != kind:
-                committee = committee or Committee(organisation=council, name=name)
-                committee.kind = kind
-                save_with_reason(committee, user=None, reason=REASON)
-
     User = get_user_model()
     logins = []
+    users = {}
     for spec in USERS:
         user = User.objects.filter(username=spec.username).first() or User(
             username=spec.username
@@ -168,4 +155,12 @@ def build_demo(password):
             membership.job_title = spec.job_title
             save_with_reason(membership, user=None, reason=REASON)
         logins.append((spec.username, spec.role.label, council.name))
+        users[spec.username] = user
+
+    demo = Demo(councils=councils, users=users, logins=logins)
+    for app_config in apps.get_app_configs():
+        if app_config.name == "governance":
+            continue
+        if module_has_submodule(app_config.module, "demo"):
+            import_module(f"{app_config.name}.demo").build(demo)
     return logins

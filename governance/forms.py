@@ -20,29 +20,8 @@ class ChangeReasonMixin(forms.Form):
 class OrganisationSettingsForm(ChangeReasonMixin, forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = [
-            "bank_holiday_region",
-            "call_in_days",
-            "call_in_day_kind",
-            "call_in_first_day_counts",
-            "call_in_cut_off",
-        ]
-        widgets = {
-            "bank_holiday_region": forms.RadioSelect,
-            "call_in_day_kind": forms.RadioSelect,
-            "call_in_days": forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
-            "call_in_cut_off": forms.TimeInput(
-                format="%H:%M", attrs={"class": "govuk-input--width-5"}
-            ),
-        }
-
-    def clean_call_in_days(self):
-        days = self.cleaned_data["call_in_days"]
-        if days is not None and not 1 <= days <= 60:
-            raise forms.ValidationError(
-                _("Enter a call-in period between 1 and 60 days.")
-            )
-        return days
+        fields = ["bank_holiday_region"]
+        widgets = {"bank_holiday_region": forms.RadioSelect}
 
 
 class ChooseOrganisationForm(forms.Form):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import BankHolidayRegion, DayKind, Role
+from .choices import BankHolidayRegion, Role
 from .querysets import OrganisationScopedQuerySet
 
 
@@ -21,9 +21,10 @@ class OrganisationQuerySet(models.QuerySet):
 class Organisation(models.Model):
     """A council. Every governed record belongs to exactly one organisation.
 
-    The call-in rule fields describe how the council counts the period in
-    which a published executive decision can be called in; `decisions`
-    computes deadlines from them and never lets a clerk type one.
+    Its call-in rules (dated, so a change of constitution never moves an old
+    deadline) and closure days live in `decisions` (`CallInRule`,
+    `ClosureDay`); the bank-holiday region here says which bank holidays
+    are not working days.
     """
 
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -34,65 +35,18 @@ class Organisation(models.Model):
         choices=BankHolidayRegion,
         default=BankHolidayRegion.ENGLAND_AND_WALES,
     )
-    call_in_days = models.PositiveSmallIntegerField(
-        _("call-in period (days)"),
-        default=5,
-        help_text=_("How many days members have to call in a published decision."),
-    )
-    call_in_day_kind = models.CharField(
-        _("days counted as"),
-        max_length=10,
-        choices=DayKind,
-        default=DayKind.WORKING,
-    )
-    call_in_first_day_counts = models.BooleanField(
-        _("the day of publication counts as day one"), default=True
-    )
-    call_in_cut_off = models.TimeField(
-        _("cut-off time on the last day"),
-        null=True,
-        blank=True,
-        help_text=_("Leave blank for the end of the day (midnight)."),
-    )
-
     history = HistoricalRecords()
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(call_in_days__gte=1, call_in_days__lte=60),
-                name="organisation_call_in_days_between_1_and_60",
-            ),
-        ]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return reverse("governance:organisation_detail", args=[self.slug])
-
-    @property
-    def call_in_rule_text(self):
-        """The rule as a clerk would say it, e.g. "5 working days, ..."."""
-        counts = (
-            _("the day of publication counts as day one")
-            if self.call_in_first_day_counts
-            else _("counted from the day after publication")
-        )
-        cut_off = (
-            self.call_in_cut_off.strftime("%H:%M").lstrip("0")
-            if self.call_in_cut_off
-            else _("midnight")
-        )
-        return _("%(days)s %(kind)s, %(counts)s, ending at %(cut_off)s") % {
-            "days": self.call_in_days,
-            "kind": self.get_call_in_day_kind_display(),
-            "counts": counts,
-            "cut_off": cut_off,
-        }
 
 
 class Membership(models.Model):

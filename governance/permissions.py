@@ -24,6 +24,8 @@ ACTIONS = {
     "view": ALL_ROLES,
     "change_organisation_settings": frozenset({Role.ADMINISTRATOR}),
     "use_admin": frozenset({Role.ADMINISTRATOR}),
+    # Committees, meetings, reports and decision records (democratic services).
+    "manage_committee_business": frozenset({Role.CLERK, Role.ADMINISTRATOR}),
 }
 
 _CACHE_ATTRIBUTE = "_governance_roles"

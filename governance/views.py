@@ -49,7 +49,6 @@ class OrganisationDetailView(OrganisationScopedMixin, DetailView):
                 "key": _("Bank holidays"),
                 "value": self.object.get_bank_holiday_region_display(),
             },
-            {"key": _("Call-in rule"), "value": self.object.call_in_rule_text},
         ]
         context["can_change_settings"] = can(
             self.request.user, "change_organisation_settings", self.object

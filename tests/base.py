@@ -13,11 +13,12 @@ has an officer. Each is built through the ordinary code paths (the same
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib.auth import get_user_model
 
 from decisions.choices import CommitteeKind
-from decisions.models import Committee
+from decisions.models import CallInRule, Committee
 from governance.choices import Role
 from governance.history import save_with_reason
 from governance.models import Membership, Organisation
@@ -35,6 +36,12 @@ def make_organisation(name, slug, **fields):
 def make_committee(organisation, name, kind):
     committee = Committee(organisation=organisation, name=name, kind=kind)
     return save_with_reason(committee, user=None, reason="Test set-up")
+
+
+def make_call_in_rule(organisation, applies_from=date(2000, 1, 1), **fields):
+    """A call-in rule; by default 5 working days counting the day of publication."""
+    rule = CallInRule(organisation=organisation, applies_from=applies_from, **fields)
+    return save_with_reason(rule, user=None, reason="Test set-up")
 
 
 def make_person(username, organisation=None, role=None, *, staff=False):
@@ -78,6 +85,7 @@ def build_cast():
         make_committee(
             council, "Overview and Scrutiny Committee", CommitteeKind.SCRUTINY
         )
+        make_call_in_rule(council)
     return Cast(
         council_a=council_a,
         council_b=council_b,

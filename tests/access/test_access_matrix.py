@@ -18,10 +18,6 @@ A = "council_a"  # URL arguments are filled in from the cast's council A.
 def settings_post_data(cast):
     return {
         "bank_holiday_region": "scotland",
-        "call_in_days": "7",
-        "call_in_day_kind": "calendar",
-        "call_in_first_day_counts": "on",
-        "call_in_cut_off": "17:00",
         "change_reason": "Access test",
     }
 

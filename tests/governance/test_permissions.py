@@ -4,7 +4,7 @@ from governance.choices import Role
 from governance.models import Membership, Organisation
 from governance.permissions import UnknownAction, can, forget_roles, roles_of
 
-from ..base import give_role, make_organisation, make_person
+from ..base import give_role, make_person
 
 
 def test_anonymous_people_hold_no_roles(cast):
@@ -76,10 +76,3 @@ def test_an_inactive_person_holds_no_roles(cast):
     cast.officer.is_active = False
     forget_roles(cast.officer)
     assert roles_of(cast.officer) == {}
-
-
-def test_organisation_rejects_a_call_in_period_out_of_range(db):
-    from django.db import IntegrityError, transaction
-
-    with pytest.raises(IntegrityError), transaction.atomic():
-        make_organisation("Nowhere Council", "nowhere", call_in_days=0)

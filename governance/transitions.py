@@ -1,0 +1,147 @@
+"""One engine for every status change: a table of transitions and one `perform()`.
+
+A workflow is a list of `Transition`s (data: name, from which states, to
+which state, who may take it, what it needs, what it does). `perform()` is
+the only code that changes a status:
+
+1. inside `transaction.atomic()` it locks the row (`select_for_update`);
+2. re-checks, on the locked row, the person's role, the state and each
+   requirement, so a stale page or a race cannot slip through;
+3. applies the effects, sets the new status and saves through the history
+   path with the person and the reason;
+4. writes an event row (who, when, from, to, comment).
+
+A refusal raises `TransitionRefused` and nothing is saved. The decision
+record path (`decisions/decision_path.py`) uses it; the strategy lifecycle
+uses it too, with its own table.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from .history import save_with_reason
+from .permissions import can
+
+
+class TransitionRefused(Exception):
+    """A transition was refused; nothing was changed.
+
+    `status` is the HTTP status a view answers with: 403 when the person's
+    role may not take it, 409 when the record's state or a missing
+    requirement stands in the way.
+    """
+
+    def __init__(self, problems, *, status=409):
+        if isinstance(problems, str):
+            problems = [problems]
+        self.problems = list(problems)
+        self.status = status
+        super().__init__("; ".join(self.problems))
+
+
+#: A requirement looks at the (locked) record and the inputs and returns a
+#: sentence saying what is missing, or None when it is met.
+Requirement = Callable[[object, dict], str | None]
+#: An effect changes the (locked) record before it is saved.
+Effect = Callable[[object, object, dict], None]
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    #: Button and page title, e.g. "Publish the decision".
+    label: str
+    sources: frozenset
+    #: The new status, or a function of (record, inputs), e.g. for an outcome.
+    target: str | Callable[[object, dict], str]
+    #: The `permissions.ACTIONS` entry naming who may take it.
+    permission: str
+    #: What happens, in a sentence, for the confirmation page.
+    description: str
+    requirements: tuple = ()
+    effects: tuple = ()
+    #: A form for the inputs the transition needs (None: a comment only).
+    form_class: type | None = None
+
+    def target_for(self, obj, inputs):
+        return self.target(obj, inputs) if callable(self.target) else self.target
+
+
+@dataclass
+class Workflow:
+    """A named set of transitions over one model's `status` field."""
+
+    transitions: list
+    #: `record_event(obj, transition, from_status, to_status, user, comment,
+    #: inputs)` writes the event row.
+    record_event: Callable
+    status_field: str = "status"
+    _by_name: dict = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self._by_name = {t.name: t for t in self.transitions}
+
+    def __getitem__(self, name):
+        return self._by_name[name]
+
+    def __contains__(self, name):
+        return name in self._by_name
+
+    def problems(self, obj, name, user, inputs=None, *, as_system=False):
+        """Why `user` may not take `name` on `obj` now: (status, [sentences]).
+
+        `as_system` is for scheduled commands acting on nobody's behalf (e.g.
+        marking a decision effective when its call-in period ends): it skips
+        the role check only.
+        """
+        transition = self[name]
+        inputs = inputs or {}
+        if not as_system and not can(user, transition.permission, obj):
+            return 403, ["Your role does not allow you to do this."]
+        status = getattr(obj, self.status_field)
+        if status not in transition.sources:
+            label = obj.get_status_display()
+            return 409, [f"This cannot be done while the record is “{label}”."]
+        missing = [
+            message
+            for requirement in transition.requirements
+            if (message := requirement(obj, inputs))
+        ]
+        return (409, missing) if missing else (None, [])
+
+    def available(self, obj, user):
+        """Transitions `user` could take now (ignoring requirements on inputs)."""
+        return [
+            t
+            for t in self.transitions
+            if can(user, t.permission, obj)
+            and getattr(obj, self.status_field) in t.sources
+        ]
+
+    def perform(self, obj, name, user, *, inputs=None, comment="", as_system=False):
+        """Take transition `name` on `obj` as `user`; return the saved record.
+
+        Raises `TransitionRefused` (and changes nothing) on any problem.
+        """
+        transition = self[name]
+        inputs = inputs or {}
+        with transaction.atomic():
+            locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+            status, problems = self.problems(
+                locked, name, user, inputs, as_system=as_system
+            )
+            if problems:
+                raise TransitionRefused(problems, status=status)
+            from_status = getattr(locked, self.status_field)
+            for effect in transition.effects:
+                effect(locked, user, inputs)
+            to_status = transition.target_for(locked, inputs)
+            setattr(locked, self.status_field, to_status)
+            reason = transition.label + (f": {comment}" if comment else "")
+            save_with_reason(locked, user=user, reason=reason)
+            self.record_event(
+                locked, transition, from_status, to_status, user, comment, inputs
+            )
+        return locked
