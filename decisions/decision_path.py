@@ -19,6 +19,7 @@ from governance.transitions import Transition, Workflow
 
 from .call_in import LONDON
 from .choices import CallInOutcome, DecisionStatus
+from .forms import CallInForm, OutcomeForm, PublishForm
 from .models import DecisionEvent
 
 MANAGE = "manage_committee_business"
@@ -146,6 +147,7 @@ DECISION_PATH = Workflow(
             ),
             requirements=(has_resolutions, publication_time_is_valid, has_call_in_rule),
             effects=(stamp_publication,),
+            form_class=PublishForm,
         ),
         Transition(
             name="call_in",
@@ -159,6 +161,7 @@ DECISION_PATH = Workflow(
             ),
             requirements=(call_in_is_open,),
             effects=(record_call_in,),
+            form_class=CallInForm,
         ),
         Transition(
             name="record_outcome",
@@ -172,6 +175,7 @@ DECISION_PATH = Workflow(
                 "decision maker."
             ),
             effects=(record_outcome,),
+            form_class=OutcomeForm,
         ),
         Transition(
             name="mark_effective",

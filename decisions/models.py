@@ -658,11 +658,27 @@ class DecisionRecord(models.Model):
         )
         return rule, period
 
-    def stored_period(self):
-        """The period as computed at publication (for display)."""
-        if self.call_in_rule is None or self.published_at is None:
-            return None
-        return self.call_in_period()[1]
+    # --- as a council writes them, from the values stored at publication ------
+
+    @property
+    def deadline_text(self):
+        """E.g. "not later than midnight on Friday 5 October 2007"."""
+        if self.call_in_deadline is None or self.call_in_last_day is None:
+            return ""
+        local = timezone.localtime(self.call_in_deadline, call_in.LONDON)
+        if local.date() == self.call_in_last_day:
+            moment = call_in.format_time(local.time())
+        else:
+            moment = "midnight"
+        return (
+            f"not later than {moment} on {call_in.format_date(self.call_in_last_day)}"
+        )
+
+    @property
+    def takes_effect_text(self):
+        if self.takes_effect_on is None:
+            return ""
+        return call_in.format_date(self.takes_effect_on)
 
 
 class Resolution(models.Model):

@@ -56,3 +56,23 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].error_messages["required"] = _("Enter your username")
         self.fields["password"].error_messages["required"] = _("Enter your password")
         self.fields["username"].widget.attrs.pop("autofocus", None)
+
+
+class VersionedFormMixin(forms.Form):
+    """Carries the version of the record the form was loaded at.
+
+    `VersionedUpdateMixin` refuses to save over a newer version.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CommentForm(forms.Form):
+    """The comment every transition may carry, recorded on its event."""
+
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )

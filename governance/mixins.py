@@ -5,6 +5,8 @@ rest, so no view writes its own access rule.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .permissions import can
 
@@ -38,3 +40,94 @@ class CurrentOrganisationListMixin(OrganisationScopedMixin):
 
     def get_queryset(self):
         return super().get_queryset().for_organisation(self.request.organisation)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # For pagination links that keep the filters (the bookmarkable query).
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        return context
+
+
+class OrganisationActionMixin:
+    """For pages that act on the current council rather than one record
+    (e.g. "add a meeting"): the person's role there must allow the action."""
+
+    permission_action = None
+
+    def dispatch(self, request, *args, **kwargs):
+        organisation = getattr(request, "organisation", None)
+        if organisation is None or not can(
+            request.user, self.permission_action, organisation
+        ):
+            raise PermissionDenied("Your role does not allow this.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class VersionedUpdateMixin:
+    """Detect a concurrent edit instead of silently overwriting it.
+
+    The form carries the version the person loaded (`VersionedFormMixin`).
+    On save the row is locked; if its version has moved on, nothing is saved
+    and the page shows, field by field, what the other person saved beside
+    what this person typed, so nobody's text is lost. Subclasses implement
+    `save_valid(form, locked)` and may list `conflict_fields`.
+    """
+
+    #: Fields compared when showing a conflict (default: the form's fields).
+    conflict_fields = None
+
+    def get_initial(self):
+        initial = super().get_initial()
+        initial["version"] = self.object.version
+        return initial
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            locked = (
+                type(self.object)
+                ._default_manager.select_for_update()
+                .get(pk=self.object.pk)
+            )
+            if locked.version != form.cleaned_data["version"]:
+                return self.conflict(form, locked)
+            response = self.save_valid(form, locked)
+        return response
+
+    def save_valid(self, form, locked):
+        """Save the form onto the locked row and return the response."""
+        raise NotImplementedError
+
+    def conflict(self, form, current):
+        names = self.conflict_fields or [
+            name for name in form.fields if name not in ("version", "change_reason")
+        ]
+        rows = []
+        for name in names:
+            if not hasattr(current, name):
+                continue
+            theirs = getattr(current, name)
+            yours = form.cleaned_data.get(name)
+            if str(theirs) != str(yours):
+                rows.append(
+                    {
+                        "label": form.fields[name].label,
+                        "theirs": theirs,
+                        "yours": yours,
+                    }
+                )
+        form.add_error(
+            None,
+            _(
+                "Someone else saved a change to this record while you were "
+                "editing it. Your changes have not been saved: compare them "
+                "below, then save again."
+            ),
+        )
+        # The next save compares against what is there now.
+        data = form.data.copy()
+        data["version"] = current.version
+        form.data = data
+        context = self.get_context_data(form=form, conflict=rows)
+        return self.render_to_response(context, status=409)

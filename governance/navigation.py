@@ -24,6 +24,8 @@ class NavEntry:
 
 NAVIGATION = [
     NavEntry(_("Home"), "governance:home", ALL_ROLES),
+    NavEntry(_("Meetings"), "decisions:meeting_list", ALL_ROLES),
+    NavEntry(_("Decisions"), "decisions:decision_list", ALL_ROLES),
     NavEntry(
         _("Council"), "governance:organisation_detail", ALL_ROLES, per_organisation=True
     ),

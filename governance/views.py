@@ -3,20 +3,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection, transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, FormView, TemplateView, UpdateView
+from django.views.generic.detail import SingleObjectMixin
 
-from .forms import ChooseOrganisationForm, OrganisationSettingsForm
+from .forms import ChooseOrganisationForm, CommentForm, OrganisationSettingsForm
 from .history import save_with_reason
 from .middleware import choose_organisation
 from .mixins import OrganisationScopedMixin
 from .models import Organisation
 from .permissions import can
+from .transitions import TransitionRefused
 
 
 class HomeView(TemplateView):
@@ -44,6 +46,12 @@ class OrganisationDetailView(OrganisationScopedMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["committees"] = self.object.committees.all()
+        # Reverse relations from `decisions`; `select_related` spares a query per
+        # rule (its text names the council's bank-holiday region).
+        context["call_in_rules"] = self.object.call_in_rules.select_related(
+            "organisation"
+        )
+        context["closure_days"] = self.object.closure_days.all()
         context["settings_rows"] = [
             {
                 "key": _("Bank holidays"),
@@ -113,3 +121,61 @@ def healthz(request):
             "database unavailable\n", status=503, content_type="text/plain"
         )
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+class TransitionView(OrganisationScopedMixin, SingleObjectMixin, FormView):
+    """One confirmation page for every transition of every workflow.
+
+    GET shows what the transition will do and anything missing; POST
+    performs it through the workflow's `perform()`. A refusal re-renders the
+    page with the reasons (403 for the role, 409 for state or requirements)
+    and changes nothing. Subclasses set `model` and `workflow`.
+    """
+
+    workflow = None
+    template_name = "governance/transition_confirm.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["transition"] not in self.workflow:
+            raise Http404("No such action.")
+        self.transition = self.workflow[kwargs["transition"]]
+        self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_class(self):
+        return self.transition.form_class or CommentForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.transition.form_class is not None:
+            kwargs["record"] = self.object
+        return kwargs
+
+    def get(self, request, *args, **kwargs):
+        status, problems = self.workflow.problems(
+            self.object, self.transition.name, request.user
+        )
+        context = self.get_context_data(problems=problems)
+        return self.render_to_response(context, status=status or 200)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("problems", [])
+        kwargs["transition"] = self.transition
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        inputs = dict(form.cleaned_data)
+        comment = inputs.pop("comment", "")
+        try:
+            self.workflow.perform(
+                self.object,
+                self.transition.name,
+                self.request.user,
+                inputs=inputs,
+                comment=comment,
+            )
+        except TransitionRefused as refusal:
+            context = self.get_context_data(form=form, problems=refusal.problems)
+            return self.render_to_response(context, status=refusal.status)
+        messages.success(self.request, _("Done: %s.") % self.transition.label)
+        return redirect(self.object)

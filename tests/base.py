@@ -13,12 +13,23 @@ has an officer. Each is built through the ordinary code paths (the same
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from decisions.choices import CommitteeKind
-from decisions.models import CallInRule, Committee
+from decisions.models import (
+    AgendaItem,
+    CallInRule,
+    ClosureDay,
+    Committee,
+    DecisionRecord,
+    Meeting,
+    Recommendation,
+    Report,
+    Resolution,
+)
 from governance.choices import Role
 from governance.history import save_with_reason
 from governance.models import Membership, Organisation
@@ -96,4 +107,97 @@ def build_cast():
             "administrator", council_a, Role.ADMINISTRATOR, staff=True
         ),
         other_council=make_person("other_council", council_b, Role.OFFICER),
+    )
+
+
+# --- committee business of council A ----------------------------------------------
+
+
+def make_meeting(committee, starts_at, **fields):
+    fields.setdefault("venue", "Council Chamber")
+    meeting = Meeting(committee=committee, starts_at=starts_at, **fields)
+    return save_with_reason(meeting, user=None, reason="Test set-up")
+
+
+def make_report(organisation, title="ICT Strategy 2026–2030", **fields):
+    fields.setdefault("report_of", "Director of Resources")
+    fields.setdefault("author", "Test Author")
+    fields.setdefault("purpose", "To seek approval of the ICT strategy.")
+    report = Report(organisation=organisation, title=title, **fields)
+    save_with_reason(report, user=None, reason="Test set-up")
+    save_with_reason(
+        Recommendation(report=report, position=1, text="That Cabinet approves it."),
+        user=None,
+        reason="Test set-up",
+    )
+    return report
+
+
+def put_on_agenda(meeting, report, position=1):
+    item = AgendaItem(meeting=meeting, position=position, title=report.title)
+    item.report = report
+    return save_with_reason(item, user=None, reason="Test set-up")
+
+
+def make_decision(meeting, title="Approval of the ICT Strategy", **fields):
+    fields.setdefault("decision_date", timezone.localdate())
+    fields.setdefault("record", "Cabinet considered the report.")
+    fields.setdefault("reasons", "The strategy meets the council's needs.")
+    decision = DecisionRecord(
+        organisation=meeting.committee.organisation,
+        meeting=meeting,
+        title=title,
+        **fields,
+    )
+    save_with_reason(decision, user=None, reason="Test set-up")
+    save_with_reason(
+        Resolution(decision=decision, position=1, text="The strategy is approved."),
+        user=None,
+        reason="Test set-up",
+    )
+    return decision
+
+
+def publish(decision, clerk, published_at=None):
+    from decisions.decision_path import DECISION_PATH
+
+    published_at = published_at or timezone.now() - timedelta(hours=1)
+    return DECISION_PATH.perform(
+        decision, "publish", clerk, inputs={"published_at": published_at}
+    )
+
+
+@dataclass
+class Business:
+    """Council A's committee business: what the access matrix requests."""
+
+    cabinet: object
+    meeting: object
+    report: object
+    unpublished_report: object
+    draft_decision: object
+    published_decision: object
+    closure_day: object
+
+
+def build_business(cast):
+    council = cast.council_a
+    cabinet = Committee.objects.get(organisation=council, name="Cabinet")
+    meeting = make_meeting(
+        cabinet, timezone.now() - timedelta(days=2), agenda_published=True
+    )
+    report = make_report(council)
+    put_on_agenda(meeting, report)
+    later = make_meeting(cabinet, timezone.now() + timedelta(days=40))
+    unpublished_report = make_report(council, "Telephony replacement")
+    put_on_agenda(later, unpublished_report)
+    draft = make_decision(meeting, "Draft decision")
+    published = publish(make_decision(meeting, "Published decision"), cast.clerk)
+    closure = save_with_reason(
+        ClosureDay(organisation=council, date=date(2030, 12, 29), description="Shut"),
+        user=None,
+        reason="Test set-up",
+    )
+    return Business(
+        cabinet, meeting, report, unpublished_report, draft, published, closure
     )

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from .base import build_cast
+from .base import build_business, build_cast
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses
 # database access from such a thread unless told it is safe (it is: the
@@ -27,3 +27,9 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def business(cast):
+    """Council A's meetings, reports and decisions (one draft, one published)."""
+    return build_business(cast)

@@ -1,6 +1,7 @@
 """Settings for the test suite (`make test`)."""
 
 from .base import *  # noqa: F403
+from .env import env_str
 
 DEBUG = False
 SECRET_KEY = "test-only-insecure-key"  # noqa: S105
@@ -13,3 +14,9 @@ DEMO_PASSWORD = None
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Several test runs can share one server (e.g. parallel runs during
+# development): each may name its own test database.
+DATABASES["default"]["TEST"] = {  # noqa: F405
+    "NAME": env_str("TEST_DATABASE_NAME", "test_app")
+}

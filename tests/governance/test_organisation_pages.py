@@ -119,8 +119,9 @@ def test_council_page_query_count_is_flat_in_the_number_of_committees(cast, clie
     for n in range(5, 15):
         make_committee(cast.council_a, f"Committee {n}", CommitteeKind.OTHER)
     many = count_queries()
-    # session, user, memberships, current council, the council, its committees
-    assert few == many == 6
+    # session, user, memberships, current council, the council, its committees,
+    # its call-in rules, its closure days
+    assert few == many == 8
 
 
 def test_a_form_sent_without_a_valid_token_changes_nothing(cast):

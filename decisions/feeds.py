@@ -1,0 +1,311 @@
+"""Feeds a person can subscribe to: an Atom feed of decisions, and a calendar.
+
+Both answer for the council the signed-in person is working in
+(`request.organisation`) and start from the access policy's `visible_to()`,
+so a person sees in a feed exactly what they could open as a page. Drafts are
+never in a feed, not even a clerk's. Both stay behind sign-in
+(`LoginRequiredMiddleware`); a person with no council gets an empty feed.
+
+* `DecisionFeed` -- Atom (RFC 4287): the council's published decisions,
+  newest publication first, each with its committee, its status now and its
+  call-in deadline as the council writes it.
+* `meeting_calendar` -- iCalendar (RFC 5545): the council's meetings from a
+  year ago onwards, and the call-in deadline of every published decision
+  whose call-in period is open or ended in the last 30 days. The serializer
+  is the small one below: TEXT values escaped (RFC 5545 §3.3.11), CRLF line
+  endings, lines folded at 75 octets without splitting a UTF-8 character.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, timedelta
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html_join
+from django.views.decorators.http import require_safe
+
+from .call_in import LONDON, format_date, format_time
+from .choices import DecisionStatus, MeetingStatus
+from .models import DecisionRecord, Meeting
+
+#: At most this many entries in the Atom feed.
+FEED_LIMIT = 50
+#: At most this many meetings (and, separately, deadlines) in the calendar.
+CALENDAR_LIMIT = 500
+#: Meetings from this long ago onwards are in the calendar.
+CALENDAR_PAST_MEETINGS = timedelta(days=365)
+#: Call-in deadlines that passed no longer ago than this are in the calendar.
+CALENDAR_PAST_DEADLINES = timedelta(days=30)
+#: A meeting is shown as lasting this long (the record has no end time).
+MEETING_LENGTH = timedelta(hours=2)
+
+# Characters XML 1.0 and iCalendar TEXT cannot carry (tab and newlines can).
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(text):
+    """`text` without control characters, which neither format allows."""
+    return _CONTROL_CHARACTERS.sub("", str(text))
+
+
+def call_in_text(decision):
+    """The call-in line of a published decision, as the council writes it.
+
+    "Call-in: not later than midnight on Friday 5 October 2007" (or "5pm"
+    with a cut-off), "Urgent: not subject to call-in", or "" when there is
+    no deadline (a draft).
+    """
+    if decision.urgent:
+        return "Urgent: not subject to call-in"
+    if decision.call_in_last_day is None or decision.call_in_deadline is None:
+        return ""
+    moment = decision.call_in_deadline.astimezone(LONDON).time()
+    return (
+        f"Call-in: not later than {format_time(moment)} "
+        f"on {format_date(decision.call_in_last_day)}"
+    )
+
+
+def published_decisions(request):
+    """The published decisions of the council `request`'s person works in."""
+    if request.organisation is None:
+        return DecisionRecord.objects.none()
+    return (
+        DecisionRecord.objects.visible_to(request.user)
+        .for_organisation(request.organisation)
+        .exclude(status=DecisionStatus.DRAFT)
+        .select_related("organisation", "meeting__committee")
+    )
+
+
+# --- Atom --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _FeedRequest:
+    """What one request's feed is for (the Feed instance is shared)."""
+
+    request: object
+    organisation: object
+
+
+class DecisionFeed(Feed):
+    """Atom feed of the published decisions of the council being worked in."""
+
+    feed_type = Atom1Feed
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # Behind sign-in and different for each person: no shared caches.
+        patch_cache_control(response, private=True)
+        return response
+
+    def get_object(self, request, *args, **kwargs):
+        return _FeedRequest(request=request, organisation=request.organisation)
+
+    def title(self, obj):
+        if obj.organisation is None:
+            return "Decisions"
+        return _printable(f"Decisions – {obj.organisation.name}")
+
+    def subtitle(self, obj):
+        return "Decision records published by the council, newest first."
+
+    def link(self, obj):
+        return reverse("decisions:decision_list")
+
+    def feed_url(self, obj):
+        return reverse("decisions:decision_feed")
+
+    def author_name(self, obj):
+        if obj.organisation is None:
+            return None
+        return _printable(obj.organisation.name)
+
+    def items(self, obj):
+        return published_decisions(obj.request).order_by("-published_at", "-pk")[
+            :FEED_LIMIT
+        ]
+
+    def item_title(self, item):
+        # An Atom <title> is plain text: the XML writer escapes it once, and
+        # a reader shows exactly the title (no HTML double escaping).
+        return _printable(item.title)
+
+    def item_description(self, item):
+        # An Atom <summary> is written as type="html": every value is
+        # escaped by format_html_join, and the XML writer escapes again.
+        lines = [
+            f"Decided on {format_date(item.decision_date)} "
+            f"by {item.meeting.committee.name}",
+            f"Status: {item.current_status().label}",
+            call_in_text(item),
+        ]
+        return _printable(
+            format_html_join("\n", "<p>{}</p>", ((line,) for line in lines if line))
+        )
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.published_at
+
+    def item_author_name(self, item):
+        return _printable(item.organisation.name)
+
+
+# --- iCalendar ---------------------------------------------------------------
+
+
+def ics_text(value):
+    """`value` as an iCalendar TEXT value (RFC 5545 §3.3.11).
+
+    Backslash, semicolon and comma are escaped with a backslash, and every
+    line break becomes the two characters ``\\n``.
+    """
+    value = _printable(value.replace("\r\n", "\n").replace("\r", "\n"))
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\n", "\\n")
+    )
+
+
+def ics_datetime(moment):
+    """An aware datetime as an iCalendar UTC DATE-TIME: 20070705T180000Z."""
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def ics_fold(line):
+    """Fold a content line into lines of at most 75 octets (RFC 5545 §3.1).
+
+    Each continuation line starts with one space. A UTF-8 character is never
+    split across lines. Returns the folded line without its final CRLF.
+    """
+    pieces = []
+    current = []
+    size = 0
+    limit = 75
+    for character in line:
+        octets = len(character.encode("utf-8"))
+        if size + octets > limit:
+            pieces.append("".join(current))
+            current, size, limit = [], 0, 74  # the leading space is one octet
+        current.append(character)
+        size += octets
+    pieces.append("".join(current))
+    return "\r\n ".join(pieces)
+
+
+class _Calendar:
+    """Content lines of one VCALENDAR, written out with CRLF endings."""
+
+    def __init__(self):
+        self.lines = []
+
+    def add(self, name, value):
+        """A property whose value is already in its iCalendar form."""
+        self.lines.append(f"{name}:{value}")
+
+    def text(self, name, value):
+        """A property whose value is TEXT."""
+        self.add(name, ics_text(value))
+
+    def serialize(self):
+        return "".join(f"{ics_fold(line)}\r\n" for line in self.lines)
+
+
+def _calendar_name(organisation):
+    if organisation is None:
+        return "Meetings"
+    return f"Meetings – {organisation.name}"
+
+
+@require_safe
+def meeting_calendar(request):
+    """The council's meetings and call-in deadlines as an iCalendar file."""
+    organisation = request.organisation
+    now = timezone.now()
+    host = request.get_host()
+    stamp = ics_datetime(now)
+
+    if organisation is None:
+        meetings = Meeting.objects.none()
+        decisions = DecisionRecord.objects.none()
+    else:
+        meetings = (
+            Meeting.objects.visible_to(request.user)
+            .for_organisation(organisation)
+            .filter(starts_at__gte=now - CALENDAR_PAST_MEETINGS)
+            .select_related("committee")
+            .order_by("starts_at", "pk")[:CALENDAR_LIMIT]
+        )
+        decisions = (
+            published_decisions(request)
+            .filter(
+                urgent=False,
+                call_in_deadline__isnull=False,
+                call_in_deadline__gte=now - CALENDAR_PAST_DEADLINES,
+            )
+            .order_by("call_in_deadline", "pk")[:CALENDAR_LIMIT]
+        )
+
+    calendar = _Calendar()
+    calendar.add("BEGIN", "VCALENDAR")
+    calendar.add("VERSION", "2.0")
+    calendar.text("PRODID", "-//ICT strategy governance//Meetings//EN")
+    calendar.add("CALSCALE", "GREGORIAN")
+    calendar.add("METHOD", "PUBLISH")
+    calendar.text("X-WR-CALNAME", _calendar_name(organisation))
+
+    for meeting in meetings:
+        calendar.add("BEGIN", "VEVENT")
+        calendar.text("UID", f"meeting-{meeting.pk}@{host}")
+        calendar.add("DTSTAMP", stamp)
+        calendar.add("DTSTART", ics_datetime(meeting.starts_at))
+        calendar.add("DTEND", ics_datetime(meeting.starts_at + MEETING_LENGTH))
+        calendar.text("SUMMARY", meeting.committee.name)
+        calendar.text("LOCATION", meeting.venue)
+        calendar.add("URL", request.build_absolute_uri(meeting.get_absolute_url()))
+        if meeting.status == MeetingStatus.CANCELLED:
+            calendar.add("STATUS", "CANCELLED")
+        else:
+            calendar.add("STATUS", "CONFIRMED")
+        calendar.add("END", "VEVENT")
+
+    for decision in decisions:
+        # A moment, not a span: with no DTEND the event lasts no time
+        # (RFC 5545 §3.6.1); a DTEND equal to DTSTART would be invalid.
+        calendar.add("BEGIN", "VEVENT")
+        calendar.text("UID", f"call-in-{decision.pk}@{host}")
+        calendar.add("DTSTAMP", stamp)
+        calendar.add("DTSTART", ics_datetime(decision.call_in_deadline))
+        calendar.text("SUMMARY", f"Call-in deadline: {decision.title}")
+        calendar.text(
+            "DESCRIPTION",
+            f"{call_in_text(decision)}\n{decision.meeting.committee.name}, "
+            f"{format_date(decision.decision_date)}",
+        )
+        calendar.add("URL", request.build_absolute_uri(decision.get_absolute_url()))
+        calendar.add("TRANSP", "TRANSPARENT")
+        calendar.add("END", "VEVENT")
+
+    calendar.add("END", "VCALENDAR")
+
+    response = HttpResponse(
+        calendar.serialize().encode("utf-8"),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="meetings.ics"'
+    patch_cache_control(response, private=True)
+    return response

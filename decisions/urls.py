@@ -1,0 +1,71 @@
+from django.urls import path
+
+from . import feeds, views
+
+app_name = "decisions"
+
+urlpatterns = [
+    # Meetings and their agendas
+    path("meetings/", views.MeetingListView.as_view(), name="meeting_list"),
+    path("meetings/add/", views.MeetingCreateView.as_view(), name="meeting_create"),
+    path("meetings/calendar.ics", feeds.meeting_calendar, name="meeting_calendar"),
+    path(
+        "meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"
+    ),
+    path(
+        "meetings/<int:pk>/edit/",
+        views.MeetingUpdateView.as_view(),
+        name="meeting_update",
+    ),
+    path(
+        "meetings/<int:pk>/agenda/",
+        views.AgendaUpdateView.as_view(),
+        name="agenda_update",
+    ),
+    # Reports (committee papers)
+    path("reports/add/", views.ReportCreateView.as_view(), name="report_create"),
+    path("reports/<int:pk>/", views.ReportDetailView.as_view(), name="report_detail"),
+    path(
+        "reports/<int:pk>/edit/", views.ReportUpdateView.as_view(), name="report_update"
+    ),
+    # Decision records
+    path("decisions/", views.DecisionListView.as_view(), name="decision_list"),
+    path("decisions/feed/", feeds.DecisionFeed(), name="decision_feed"),
+    path(
+        "decisions/forward-plan/",
+        views.ForwardPlanView.as_view(),
+        name="forward_plan",
+    ),
+    path("decisions/add/", views.DecisionCreateView.as_view(), name="decision_create"),
+    path(
+        "decisions/<int:pk>/",
+        views.DecisionDetailView.as_view(),
+        name="decision_detail",
+    ),
+    path(
+        "decisions/<int:pk>/edit/",
+        views.DecisionUpdateView.as_view(),
+        name="decision_update",
+    ),
+    path(
+        "decisions/<int:pk>/<slug:transition>/",
+        views.DecisionTransitionView.as_view(),
+        name="decision_transition",
+    ),
+    # The council's call-in rules and closure days
+    path(
+        "council/<slug:slug>/call-in-rules/add/",
+        views.CallInRuleCreateView.as_view(),
+        name="call_in_rule_create",
+    ),
+    path(
+        "council/<slug:slug>/closure-days/add/",
+        views.ClosureDayCreateView.as_view(),
+        name="closure_day_create",
+    ),
+    path(
+        "council/<slug:slug>/closure-days/<int:pk>/delete/",
+        views.ClosureDayDeleteView.as_view(),
+        name="closure_day_delete",
+    ),
+]

@@ -1,0 +1,512 @@
+"""Meetings, agendas, reports, decision records and the call-in settings.
+
+Every view starts from an organisation-scoped queryset (a record of another
+council is a 404) and asks the access policy for anything it changes.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import (
+    CreateView,
+    DeleteView,
+    DetailView,
+    ListView,
+    UpdateView,
+)
+from django_filters.views import FilterView
+
+from governance.history import save_with_reason
+from governance.mixins import (
+    CurrentOrganisationListMixin,
+    OrganisationActionMixin,
+    OrganisationScopedMixin,
+    VersionedUpdateMixin,
+)
+from governance.models import Organisation
+from governance.permissions import can
+from governance.views import TransitionView
+
+from .decision_path import DECISION_PATH
+from .filtersets import DecisionFilterSet, MeetingFilterSet
+from .forms import (
+    AgendaFormSet,
+    CallInRuleForm,
+    ClosureDayForm,
+    DecisionCorrectionForm,
+    DecisionForm,
+    MeetingForm,
+    RecommendationFormSet,
+    ReportForm,
+    ResolutionFormSet,
+)
+from .forward_plan import forward_plan
+from .models import (
+    AgendaItem,
+    ClosureDay,
+    DecisionEvent,
+    DecisionRecord,
+    Meeting,
+    Report,
+)
+
+MANAGE = "manage_committee_business"
+
+
+def save_rows(formset, parent, user, reason):
+    """Save an inline formset's rows through the history path."""
+    for form in formset.deleted_forms:
+        if form.instance.pk:
+            form.instance._history_user = user
+            form.instance._change_reason = reason
+            form.instance.delete()
+    for form in formset.forms:
+        if form in formset.deleted_forms or not form.has_changed():
+            continue
+        if not form.cleaned_data:
+            continue
+        row = form.save(commit=False)
+        setattr(row, formset.fk.name, parent)
+        save_with_reason(row, user=user, reason=reason)
+
+
+# --- meetings --------------------------------------------------------------------
+
+
+class MeetingListView(CurrentOrganisationListMixin, FilterView):
+    model = Meeting
+    filterset_class = MeetingFilterSet
+    paginate_by = 25
+    template_name = "decisions/meeting_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("committee")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_manage"] = can(
+            self.request.user, MANAGE, self.request.organisation
+        )
+        return context
+
+
+class MeetingDetailView(OrganisationScopedMixin, DetailView):
+    model = Meeting
+    template_name = "decisions/meeting_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("committee__organisation")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        visible_reports = Report.objects.visible_to(user).values("pk")
+        context["agenda"] = self.object.agenda_items.select_related("report")
+        context["visible_report_ids"] = {r["pk"] for r in visible_reports}
+        context["decisions"] = (
+            DecisionRecord.objects.visible_to(user)
+            .filter(meeting=self.object)
+            .order_by("title")
+        )
+        context["can_manage"] = can(user, MANAGE, self.object)
+        return context
+
+
+class MeetingCreateView(OrganisationActionMixin, CreateView):
+    model = Meeting
+    form_class = MeetingForm
+    permission_action = MANAGE
+    template_name = "decisions/meeting_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organisation": self.request.organisation}
+
+    def form_valid(self, form):
+        meeting = form.save(commit=False)
+        save_with_reason(meeting, user=self.request.user, reason=_("Meeting added"))
+        messages.success(self.request, _("Meeting added."))
+        return redirect(meeting)
+
+
+class MeetingUpdateView(OrganisationScopedMixin, UpdateView):
+    model = Meeting
+    form_class = MeetingForm
+    permission_action = MANAGE
+    template_name = "decisions/meeting_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organisation": self.object.organisation}
+
+    def form_valid(self, form):
+        meeting = form.save(commit=False)
+        save_with_reason(meeting, user=self.request.user, reason=_("Meeting changed"))
+        messages.success(self.request, _("Meeting saved."))
+        return redirect(meeting)
+
+
+class AgendaUpdateView(OrganisationScopedMixin, UpdateView):
+    """The numbered agenda of a meeting, edited in place."""
+
+    model = Meeting
+    permission_action = MANAGE
+    template_name = "decisions/agenda_form.html"
+    fields = []
+
+    def get_formset(self):
+        return AgendaFormSet(
+            self.request.POST if self.request.method == "POST" else None,
+            instance=self.object,
+            organisation=self.object.organisation,
+            queryset=self.object.agenda_items.select_related("report"),
+        )
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("formset", self.get_formset())
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        formset = self.get_formset()
+        if not formset.is_valid():
+            return self.render_to_response(self.get_context_data(formset=formset))
+        with transaction.atomic():
+            save_rows(formset, self.object, request.user, _("Agenda changed"))
+        messages.success(request, _("Agenda saved."))
+        return redirect(self.object)
+
+
+# --- reports -----------------------------------------------------------------------
+
+
+class ReportDetailView(OrganisationScopedMixin, DetailView):
+    model = Report
+    template_name = "decisions/report_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["recommendations"] = self.object.recommendations.all()
+        context["meetings"] = AgendaItem.objects.filter(
+            report=self.object
+        ).select_related("meeting__committee")
+        context["can_manage"] = can(self.request.user, MANAGE, self.object)
+        return context
+
+
+class ReportFormMixin:
+    """Report fields plus its numbered recommendations, saved together."""
+
+    model = Report
+    form_class = ReportForm
+    template_name = "decisions/report_form.html"
+
+    def get_formset(self, instance):
+        return RecommendationFormSet(
+            self.request.POST if self.request.method == "POST" else None,
+            instance=instance,
+            prefix="recommendations",
+        )
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("formset", self.get_formset(self.object or Report()))
+        return super().get_context_data(**kwargs)
+
+    def form_invalid(self, form, formset=None):
+        context = self.get_context_data(
+            form=form, formset=formset or self.get_formset(form.instance)
+        )
+        return self.render_to_response(context)
+
+    def save_report(self, report, formset, reason):
+        with transaction.atomic():
+            save_with_reason(report, user=self.request.user, reason=reason)
+            save_rows(formset, report, self.request.user, reason)
+        messages.success(self.request, _("Report saved."))
+        return redirect(report)
+
+
+class ReportCreateView(OrganisationActionMixin, ReportFormMixin, CreateView):
+    permission_action = MANAGE
+
+    def form_valid(self, form):
+        report = form.save(commit=False)
+        report.organisation = self.request.organisation
+        formset = self.get_formset(report)
+        if not formset.is_valid():
+            return self.form_invalid(form, formset)
+        return self.save_report(report, formset, _("Report added"))
+
+
+class ReportUpdateView(
+    OrganisationScopedMixin, VersionedUpdateMixin, ReportFormMixin, UpdateView
+):
+    permission_action = MANAGE
+
+    def form_valid(self, form):
+        formset = self.get_formset(self.object)
+        if not formset.is_valid():
+            return self.form_invalid(form, formset)
+        self.formset = formset
+        return super().form_valid(form)
+
+    def save_valid(self, form, locked):
+        report = form.save(commit=False)
+        report.version = locked.version
+        return self.save_report(report, self.formset, _("Report changed"))
+
+
+# --- decision records -------------------------------------------------------------
+
+
+class DecisionListView(CurrentOrganisationListMixin, FilterView):
+    model = DecisionRecord
+    filterset_class = DecisionFilterSet
+    paginate_by = 25
+    template_name = "decisions/decision_list.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("meeting__committee")
+            .order_by("-decision_date", "-pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_manage"] = can(
+            self.request.user, MANAGE, self.request.organisation
+        )
+        return context
+
+
+class DecisionDetailView(OrganisationScopedMixin, DetailView):
+    """The decision record, laid out as a council publishes one."""
+
+    model = DecisionRecord
+    context_object_name = "decision"
+    template_name = "decisions/decision_detail.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related(
+                "meeting__committee", "report", "call_in_rule", "organisation"
+            )
+            .prefetch_related(
+                "resolutions",
+                Prefetch("events", queryset=DecisionEvent.objects.select_related("by")),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        decision = self.object
+        user = self.request.user
+        context["status"] = decision.current_status()
+        context["corrections"] = [
+            e for e in decision.events.all() if e.transition == "correct"
+        ]
+        context["transitions"] = [
+            t
+            for t in DECISION_PATH.available(decision, user)
+            if t.name != "mark_effective"
+        ]
+        context["can_edit"] = can(user, MANAGE, decision) and decision.status in (
+            "draft",
+            "published",
+            "called-in",
+        )
+        context["report_visible"] = (
+            decision.report_id is not None
+            and Report.objects.visible_to(user).filter(pk=decision.report_id).exists()
+        )
+        return context
+
+
+class DecisionFormMixin:
+    model = DecisionRecord
+    template_name = "decisions/decision_form.html"
+
+    def get_form_kwargs(self):
+        organisation = (
+            self.object.organisation if self.object else self.request.organisation
+        )
+        return {**super().get_form_kwargs(), "organisation": organisation}
+
+    def get_formset(self, instance):
+        return ResolutionFormSet(
+            self.request.POST if self.request.method == "POST" else None,
+            instance=instance,
+            prefix="resolutions",
+        )
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("formset", self.get_formset(self.object or DecisionRecord()))
+        return super().get_context_data(**kwargs)
+
+    def form_invalid(self, form, formset=None):
+        context = self.get_context_data(
+            form=form, formset=formset or self.get_formset(form.instance)
+        )
+        return self.render_to_response(context)
+
+
+class DecisionCreateView(OrganisationActionMixin, DecisionFormMixin, CreateView):
+    form_class = DecisionForm
+    permission_action = MANAGE
+
+    def form_valid(self, form):
+        decision = form.save(commit=False)
+        formset = self.get_formset(decision)
+        if not formset.is_valid():
+            return self.form_invalid(form, formset)
+        with transaction.atomic():
+            reason = _("Decision record drafted")
+            save_with_reason(decision, user=self.request.user, reason=reason)
+            save_rows(formset, decision, self.request.user, reason)
+        messages.success(self.request, _("Draft decision record saved."))
+        return redirect(decision)
+
+
+class DecisionUpdateView(
+    OrganisationScopedMixin, VersionedUpdateMixin, DecisionFormMixin, UpdateView
+):
+    """Edit a draft; correct a published record (with a reason, shown on it)."""
+
+    permission_action = MANAGE
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(status__in=["effective", "referred-back"])
+
+    def get_form_class(self):
+        return DecisionCorrectionForm if self.object.is_published else DecisionForm
+
+    def form_valid(self, form):
+        formset = self.get_formset(self.object)
+        if not formset.is_valid():
+            return self.form_invalid(form, formset)
+        self.formset = formset
+        return super().form_valid(form)
+
+    def save_valid(self, form, locked):
+        decision = form.save(commit=False)
+        decision.version = locked.version
+        user = self.request.user
+        if locked.is_published:
+            reason = _("Correction: %s") % form.cleaned_data["change_reason"]
+        else:
+            reason = _("Draft changed")
+        # Only content changes here; the path's fields stay as stored.
+        for field in (
+            "status",
+            "published_at",
+            "call_in_rule",
+            "call_in_last_day",
+            "call_in_deadline",
+            "takes_effect_on",
+            "called_in_at",
+            "called_in_by",
+            "call_in_outcome",
+        ):
+            setattr(decision, field, getattr(locked, field))
+        save_with_reason(decision, user=user, reason=reason)
+        save_rows(self.formset, decision, user, reason)
+        if locked.is_published:
+            DecisionEvent.objects.create(
+                decision=decision,
+                transition="correct",
+                from_status=locked.status,
+                to_status=locked.status,
+                by=user,
+                comment=form.cleaned_data["change_reason"],
+            )
+        messages.success(self.request, _("Decision record saved."))
+        return redirect(decision)
+
+
+class DecisionTransitionView(TransitionView):
+    model = DecisionRecord
+    workflow = DECISION_PATH
+
+
+class ForwardPlanView(CurrentOrganisationListMixin, ListView):
+    """Upcoming key decisions, with their intended meetings and notice given."""
+
+    model = Report
+    template_name = "decisions/forward_plan.html"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(key_decision=True)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["entries"] = forward_plan(self.object_list, timezone.now())
+        return context
+
+
+# --- the council's call-in rules and closure days -----------------------------------
+
+
+class CouncilSettingMixin:
+    """Pages that add to a council's settings: administrators of that council."""
+
+    permission_action = "change_organisation_settings"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.organisation = get_object_or_404(
+            Organisation.objects.visible_to(request.user), slug=kwargs["slug"]
+        )
+        if not can(request.user, self.permission_action, self.organisation):
+            raise PermissionDenied(_("Only the council's administrators can do this."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organisation": self.organisation}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(organisation=self.organisation, **kwargs)
+
+
+class CallInRuleCreateView(CouncilSettingMixin, CreateView):
+    form_class = CallInRuleForm
+    template_name = "decisions/call_in_rule_form.html"
+
+    def form_valid(self, form):
+        rule = form.save(commit=False)
+        save_with_reason(rule, user=self.request.user, reason=_("Call-in rule added"))
+        messages.success(self.request, _("Call-in rule added."))
+        return redirect(self.organisation)
+
+
+class ClosureDayCreateView(CouncilSettingMixin, CreateView):
+    form_class = ClosureDayForm
+    template_name = "decisions/closure_day_form.html"
+
+    def form_valid(self, form):
+        day = form.save(commit=False)
+        save_with_reason(day, user=self.request.user, reason=_("Closure day added"))
+        messages.success(self.request, _("Closure day added."))
+        return redirect(self.organisation)
+
+
+class ClosureDayDeleteView(CouncilSettingMixin, DeleteView):
+    template_name = "decisions/closure_day_confirm_delete.html"
+
+    def get_form_kwargs(self):
+        return super(CouncilSettingMixin, self).get_form_kwargs()
+
+    def get_queryset(self):
+        return ClosureDay.objects.for_organisation(self.organisation)
+
+    def form_valid(self, form):
+        day = self.object
+        day._history_user = self.request.user
+        day._change_reason = _("Closure day removed")
+        day.delete()
+        messages.success(self.request, _("Closure day removed."))
+        return redirect(self.organisation)

@@ -1,0 +1,46 @@
+"""Template tags for GOV.UK components that need a little Python."""
+
+from django import template
+from django.forms.formsets import BaseFormSet
+
+register = template.Library()
+
+
+def _form_errors(form):
+    entries = []
+    visible = [field for field in form if not field.is_hidden]
+    first = visible[0].govuk_error_target if visible else ""
+    for error in form.non_field_errors():
+        entries.append({"text": error, "target": first})
+    for field in form:
+        for error in field.errors:
+            target = "" if field.is_hidden else field.govuk_error_target
+            entries.append({"text": error, "target": target})
+    return entries
+
+
+@register.inclusion_tag("components/error_summary.html")
+def error_summary(*forms):
+    """The GOV.UK error summary for any number of forms and formsets.
+
+    `{% error_summary form %}` or `{% error_summary form recommendations %}`;
+    renders nothing when none has errors. Put it above the page's <h1>.
+    """
+    entries = []
+    for item in forms:
+        if item is None or item == "":
+            continue
+        if isinstance(item, BaseFormSet):
+            for error in item.non_form_errors():
+                entries.append({"text": error, "target": ""})
+            for form in item.forms:
+                entries.extend(_form_errors(form))
+        else:
+            entries.extend(_form_errors(item))
+    return {"entries": entries}
+
+
+@register.inclusion_tag("components/tag.html")
+def status_tag(choice):
+    """A GOV.UK tag for a TextChoices member with a `colour` property."""
+    return {"label": choice.label, "colour": getattr(choice, "colour", "")}
