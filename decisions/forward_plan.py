@@ -12,8 +12,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from .call_in import LONDON
-from .choices import UrgencyRoute
+from .choices import CommitteeKind, UrgencyRoute
 from .models import KEY_DECISION_NOTICE_DAYS, AgendaItem, clear_days_notice
+
+DECISION_TAKERS = [CommitteeKind.EXECUTIVE, CommitteeKind.DECISION_MAKING]
 
 
 @dataclass(frozen=True)
@@ -47,9 +49,12 @@ def forward_plan(reports, now):
     Reports already decided, or only on past agendas, are left out. Two
     queries however many reports there are.
     """
-    upcoming = AgendaItem.objects.filter(meeting__starts_at__gte=now).select_related(
-        "meeting__committee"
-    )
+    # The intended meeting is one of a body that takes the decision (Cabinet,
+    # or a decision-making committee), not the scrutiny meeting before it.
+    upcoming = AgendaItem.objects.filter(
+        meeting__starts_at__gte=now,
+        meeting__committee__kind__in=DECISION_TAKERS,
+    ).select_related("meeting__committee")
     reports = (
         reports.filter(decisions__isnull=True)
         .prefetch_related(

@@ -311,16 +311,15 @@ class DecisionDetailView(OrganisationScopedMixin, DetailView):
         context["corrections"] = [
             e for e in decision.events.all() if e.transition == "correct"
         ]
+        hidden = {"mark_effective"}  # taken by the scheduled command
+        if not decision.call_in_open():
+            hidden.add("call_in")
         context["transitions"] = [
-            t
-            for t in DECISION_PATH.available(decision, user)
-            if t.name != "mark_effective"
+            transition
+            for transition in DECISION_PATH.available(decision, user)
+            if transition.name not in hidden
         ]
-        context["can_edit"] = can(user, MANAGE, decision) and decision.status in (
-            "draft",
-            "published",
-            "called-in",
-        )
+        context["can_edit"] = can(user, MANAGE, decision)
         context["report_visible"] = (
             decision.report_id is not None
             and Report.objects.visible_to(user).filter(pk=decision.report_id).exists()
@@ -379,9 +378,6 @@ class DecisionUpdateView(
     """Edit a draft; correct a published record (with a reason, shown on it)."""
 
     permission_action = MANAGE
-
-    def get_queryset(self):
-        return super().get_queryset().exclude(status__in=["effective", "referred-back"])
 
     def get_form_class(self):
         return DecisionCorrectionForm if self.object.is_published else DecisionForm
