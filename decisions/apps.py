@@ -6,3 +6,6 @@ class DecisionsConfig(AppConfig):
 
     name = "decisions"
     verbose_name = "Committees and decisions"
+
+    def ready(self):
+        from . import home  # noqa: F401  (registers the home page panels)

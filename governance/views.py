@@ -14,6 +14,7 @@ from django.views.generic.detail import SingleObjectMixin
 
 from .forms import ChooseOrganisationForm, CommentForm, OrganisationSettingsForm
 from .history import save_with_reason
+from .home import panels_for
 from .middleware import choose_organisation
 from .mixins import OrganisationScopedMixin
 from .models import Organisation
@@ -30,7 +31,7 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         organisation = self.request.organisation
         if organisation is not None:
-            context["committees"] = organisation.committees.all()
+            context["panels"] = panels_for(self.request)
             context["can_administer"] = can(
                 self.request.user, "change_organisation_settings", organisation
             )
