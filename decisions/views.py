@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import (
     CreateView,
     DeleteView,
@@ -104,9 +105,12 @@ class MeetingDetailView(OrganisationScopedMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        visible_reports = Report.objects.visible_to(user).values("pk")
         context["agenda"] = self.object.agenda_items.select_related("report")
-        context["visible_report_ids"] = {r["pk"] for r in visible_reports}
+        context["visible_report_ids"] = set(
+            Report.objects.visible_to(user)
+            .filter(agenda_items__meeting=self.object)
+            .values_list("pk", flat=True)
+        )
         context["decisions"] = (
             DecisionRecord.objects.visible_to(user)
             .filter(meeting=self.object)
@@ -116,36 +120,34 @@ class MeetingDetailView(OrganisationScopedMixin, DetailView):
         return context
 
 
-class MeetingCreateView(OrganisationActionMixin, CreateView):
+class MeetingFormMixin:
     model = Meeting
     form_class = MeetingForm
-    permission_action = MANAGE
     template_name = "decisions/meeting_form.html"
+    #: Recorded in the history.
+    reason = None
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "organisation": self.request.organisation}
+        organisation = (
+            self.object.organisation if self.object else self.request.organisation
+        )
+        return {**super().get_form_kwargs(), "organisation": organisation}
 
     def form_valid(self, form):
         meeting = form.save(commit=False)
-        save_with_reason(meeting, user=self.request.user, reason=_("Meeting added"))
-        messages.success(self.request, _("Meeting added."))
-        return redirect(meeting)
-
-
-class MeetingUpdateView(OrganisationScopedMixin, UpdateView):
-    model = Meeting
-    form_class = MeetingForm
-    permission_action = MANAGE
-    template_name = "decisions/meeting_form.html"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "organisation": self.object.organisation}
-
-    def form_valid(self, form):
-        meeting = form.save(commit=False)
-        save_with_reason(meeting, user=self.request.user, reason=_("Meeting changed"))
+        save_with_reason(meeting, user=self.request.user, reason=str(self.reason))
         messages.success(self.request, _("Meeting saved."))
         return redirect(meeting)
+
+
+class MeetingCreateView(OrganisationActionMixin, MeetingFormMixin, CreateView):
+    permission_action = MANAGE
+    reason = gettext_lazy("Meeting added")
+
+
+class MeetingUpdateView(OrganisationScopedMixin, MeetingFormMixin, UpdateView):
+    permission_action = MANAGE
+    reason = gettext_lazy("Meeting changed")
 
 
 class AgendaUpdateView(OrganisationScopedMixin, UpdateView):
