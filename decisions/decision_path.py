@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from governance.transitions import Transition, Workflow
 
-from .call_in import LONDON
+from .call_in import LONDON, CallInRuleError
 from .choices import CallInOutcome, DecisionStatus
 from .forms import CallInForm, OutcomeForm, PublishForm
 from .models import DecisionEvent
@@ -46,9 +46,13 @@ def publication_time_is_valid(decision, inputs):
 def has_call_in_rule(decision, inputs):
     if decision.urgent:
         return None
-    rule, _period = decision.call_in_period(
-        inputs.get("published_at") or timezone.now()
-    )
+    published_at = inputs.get("published_at") or timezone.now()
+    if timezone.localtime(published_at, LONDON).date() < decision.decision_date:
+        return None  # refused by `publication_time_is_valid`
+    try:
+        rule, _period = decision.call_in_period(published_at)
+    except CallInRuleError as error:
+        return str(error)
     if rule is None:
         return _(
             "The council has no call-in rule for this publication date: an "

@@ -417,13 +417,19 @@ class CallInRuleForm(forms.ModelForm):
             )
         return days
 
-    def clean(self):
-        cleaned = super().clean()
+    def _post_clean(self):
+        # Only now does the instance hold the typed values: check that they
+        # make a rule the call-in calculation accepts (e.g. a cut-off of
+        # 00:00 is "midnight": leave it blank).
+        super()._post_clean()
         if not self.errors:
             try:
                 self.instance.as_rule()
             except CallInRuleError as error:
-                raise forms.ValidationError(str(error)) from None
+                self.add_error(None, str(error))
+
+    def clean(self):
+        cleaned = super().clean()
         applies_from = cleaned.get("applies_from")
         if (
             applies_from

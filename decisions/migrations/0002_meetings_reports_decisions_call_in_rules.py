@@ -22,7 +22,12 @@ def copy_call_in_rules(apps, schema_editor):
             day_kind=organisation.call_in_day_kind,
             counted_from="publication",
             first_day_counts=organisation.call_in_first_day_counts,
-            cut_off=organisation.call_in_cut_off,
+            # 00:00 means the end of the day, which a rule writes as no cut-off.
+            cut_off=(
+                None
+                if organisation.call_in_cut_off == datetime.time(0)
+                else organisation.call_in_cut_off
+            ),
             takes_effect="next-working-day",
         )
 

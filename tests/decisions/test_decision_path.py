@@ -66,7 +66,7 @@ def recent_meeting(council):
     return make_meeting(cabinet_of(council), timezone.now() - timedelta(days=3))
 
 
-# --- decisions in every state, reached through the real paths -------------------
+# --- decisions in every state, reached through the real paths ---------------------
 
 
 def draft(cast, meeting):
@@ -141,9 +141,7 @@ STATES = [
     State("draft", draft, DecisionStatus.DRAFT, hidden_from_readers=True),
     State("draft-urgent", draft_urgent, DecisionStatus.DRAFT, True),
     State("published", published, DecisionStatus.PUBLISHED),
-    State(
-        "published-period-ended", published_period_ended, DecisionStatus.PUBLISHED
-    ),
+    State("published-period-ended", published_period_ended, DecisionStatus.PUBLISHED),
     State("called-in", called_in, DecisionStatus.CALLED_IN),
     State(
         "referred-back",
@@ -171,7 +169,7 @@ ALLOWED = {
 }
 
 
-# --- valid inputs for each transition, as the confirmation page posts them -------
+# --- valid inputs for each transition, as the confirmation page posts them --------
 
 
 def call_in_data():
@@ -225,7 +223,7 @@ def test_the_states_built_here_cover_every_decision_status():
     assert {state.stored_status for state in STATES} == set(DecisionStatus)
 
 
-def test_every_transition_of_the_path_is_allowed_somewhere_and_nothing_else_is():
+def test_every_transition_of_the_path_has_an_allowed_state_and_valid_inputs():
     names = {t.name for t in DECISION_PATH.transitions}
     assert {name for name, _state in ALLOWED} == names
     assert set(VALID_DATA) == names
@@ -243,7 +241,7 @@ def test_each_state_is_reached_through_the_real_path(cast, state):
         ).exists()
 
 
-# --- the bypass matrix --------------------------------------------------------------
+# --- the bypass matrix ------------------------------------------------------------
 
 CELLS = [
     (transition.name, state.name, role)
@@ -400,7 +398,7 @@ def test_a_crafted_edit_form_cannot_set_the_status_or_the_call_in_dates(
     assert not DecisionEvent.objects.filter(decision=decision).exists()
 
 
-# --- the call-in clock, through the model --------------------------------------------
+# --- the call-in clock, through the model -----------------------------------------
 
 
 def decision_of_2007(cast):
@@ -502,7 +500,7 @@ def test_a_closure_day_added_after_publication_does_not_move_a_stored_deadline(c
     assert decision.takes_effect_on == date(2007, 10, 8)
 
 
-# --- urgency, call-in and outcomes -------------------------------------------------
+# --- urgency, call-in and outcomes ------------------------------------------------
 
 
 def test_an_urgent_decision_is_effective_at_publication_with_no_deadline(cast):
@@ -515,9 +513,10 @@ def test_an_urgent_decision_is_effective_at_publication_with_no_deadline(cast):
     assert decision.call_in_deadline is None
     assert decision.call_in_last_day is None
     assert decision.deadline_text == ""
-    assert decision.takes_effect_on == timezone.localtime(
-        decision.published_at, LONDON
-    ).date()
+    assert (
+        decision.takes_effect_on
+        == timezone.localtime(decision.published_at, LONDON).date()
+    )
     assert not decision.call_in_open()
     event = DecisionEvent.objects.get(decision=decision)
     assert (event.transition, event.from_status, event.to_status) == (
@@ -618,7 +617,7 @@ def test_a_called_in_decision_does_not_become_effective_when_its_period_ends(cas
     ).filter(pk=decision.pk)
 
 
-# --- effective is derived when read, and stored by the command ------------------------
+# --- effective is derived when read, and stored by the command --------------------
 
 
 def test_a_published_decision_past_its_period_is_effective_when_read(cast):
@@ -679,7 +678,7 @@ def test_a_clerk_cannot_mark_effective_a_decision_whose_period_has_not_ended(
     assert footprint(decision) == before
 
 
-# --- what publication needs -------------------------------------------------------------
+# --- what publication needs -------------------------------------------------------
 
 
 def test_publication_needs_a_call_in_rule_for_the_publication_date(cast, client_for):
