@@ -28,13 +28,13 @@ MANAGE = "manage_committee_business"
 # --- requirements: each returns what is missing, or None --------------------
 
 
-def has_resolutions(decision, inputs):
+def has_resolutions(decision, user, inputs):
     if not decision.resolutions.exists():
         return _("Add at least one resolution.")
     return None
 
 
-def publication_time_is_valid(decision, inputs):
+def publication_time_is_valid(decision, user, inputs):
     published_at = inputs.get("published_at") or timezone.now()
     if published_at > timezone.now():
         return _("The publication time cannot be in the future.")
@@ -43,7 +43,7 @@ def publication_time_is_valid(decision, inputs):
     return None
 
 
-def has_call_in_rule(decision, inputs):
+def has_call_in_rule(decision, user, inputs):
     if decision.urgent:
         return None
     published_at = inputs.get("published_at") or timezone.now()
@@ -61,7 +61,7 @@ def has_call_in_rule(decision, inputs):
     return None
 
 
-def call_in_is_open(decision, inputs):
+def call_in_is_open(decision, user, inputs):
     when = inputs.get("called_in_at") or timezone.now()
     if decision.urgent:
         return _("An urgent decision cannot be called in.")
@@ -74,7 +74,7 @@ def call_in_is_open(decision, inputs):
     return None
 
 
-def call_in_period_has_ended(decision, inputs):
+def call_in_period_has_ended(decision, user, inputs):
     if decision.current_status() != DecisionStatus.EFFECTIVE:
         return _("The call-in period has not ended.")
     return None

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.forms import ChangeReasonMixin, CommentForm, VersionedFormMixin
 
+from . import decidable
 from .call_in import LONDON, CallInRuleError
 from .choices import CallInOutcome, UrgencyRoute
 from .models import (
@@ -234,6 +235,13 @@ ResolutionFormSet = inlineformset_factory(
 
 
 class DecisionForm(VersionedFormMixin, forms.ModelForm):
+    decides = forms.MultipleChoiceField(
+        label=_("Records this decision decides"),
+        help_text=_("For example, the strategy or workplan it approves."),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta:
         model = DecisionRecord
         fields = [
@@ -261,6 +269,24 @@ class DecisionForm(VersionedFormMixin, forms.ModelForm):
         self.fields["decision_date"].help_text = DATE_HELP
         if self.instance.pk is None:
             del self.fields["version"]
+        named = set()
+        if self.instance.pk is not None:
+            named = set(
+                self.instance.decided_records.values_list(
+                    "content_type_id", "object_id"
+                )
+            )
+            self.initial.setdefault("decides", [f"{ct}:{pk}" for ct, pk in named])
+        self.fields["decides"].choices = decidable.choices_for(organisation, named)
+        if not self.fields["decides"].choices:
+            del self.fields["decides"]
+
+    def decided_keys(self):
+        """The (content type id, object id) pairs ticked in `decides`."""
+        return {
+            tuple(int(part) for part in value.split(":"))
+            for value in self.cleaned_data.get("decides", [])
+        }
 
     def clean(self):
         cleaned = super().clean()

@@ -10,6 +10,8 @@ the table in `decision_path.py`.
 from datetime import datetime, time
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -240,6 +242,16 @@ class Meeting(models.Model):
     @property
     def status_choice(self):
         return MeetingStatus(self.status)
+
+    def scrutiny_problem(self, record):
+        """Why this meeting cannot receive `record` for scrutiny (or None)."""
+        if self.committee.organisation_id != record.organisation_id:
+            return _("Choose a meeting of this council.")
+        if self.committee.kind != CommitteeKind.SCRUTINY:
+            return _("Choose a meeting of an overview and scrutiny committee.")
+        if self.status == MeetingStatus.CANCELLED:
+            return _("That meeting has been cancelled: choose another.")
+        return None
 
 
 class ReportQuerySet(OrganisationScopedQuerySet):
@@ -658,6 +670,37 @@ class DecisionRecord(models.Model):
         )
         return rule, period
 
+    # --- what it decides ----------------------------------------------------------
+
+    def names(self, record):
+        """Whether this decision names `record` among the records it decides."""
+        return self.decided_records.filter(
+            content_type=ContentType.objects.get_for_model(record),
+            object_id=record.pk,
+        ).exists()
+
+    def approval_problem(self, record):
+        """Why this decision cannot be the approval of `record` (or None).
+
+        It must be a published decision of the same council, taken by Cabinet
+        or a decision-making committee (never a scrutiny committee), that
+        names the record, and not called in or referred back.
+        """
+        if self.organisation_id != record.organisation_id:
+            return _("Choose a decision of this council.")
+        if self.status == DecisionStatus.DRAFT:
+            return _("The decision record has not been published.")
+        if self.status in (DecisionStatus.CALLED_IN, DecisionStatus.REFERRED_BACK):
+            return _("The decision has been called in: it cannot approve anything yet.")
+        if not self.meeting.committee.takes_decisions:
+            return _(
+                "The decision was not taken by Cabinet or a decision-making "
+                "committee: a scrutiny committee cannot approve."
+            )
+        if not self.names(record):
+            return _("The decision record does not name this as a record it decides.")
+        return None
+
     # --- as a council writes them, from the values stored at publication ------
 
     @property
@@ -729,3 +772,33 @@ class DecisionEvent(models.Model):
 
     def __str__(self):
         return f"{self.decision}: {self.from_status} → {self.to_status}"
+
+
+class DecidedRecord(models.Model):
+    """A record a decision decides (e.g. the strategy it approves).
+
+    Generic, so that `decisions` needs to know nothing of the apps whose
+    records are decided; those apps register in `decidable.py`.
+    """
+
+    decision = models.ForeignKey(
+        DecisionRecord, on_delete=models.CASCADE, related_name="decided_records"
+    )
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "content_type", "object_id"],
+                name="decided_record_once_per_decision",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.decision} decides {self.content_type} {self.object_id}"

@@ -49,6 +49,7 @@ from .forward_plan import forward_plan
 from .models import (
     AgendaItem,
     ClosureDay,
+    DecidedRecord,
     DecisionEvent,
     DecisionRecord,
     Meeting,
@@ -301,6 +302,7 @@ class DecisionDetailView(OrganisationScopedMixin, DetailView):
             )
             .prefetch_related(
                 "resolutions",
+                "decided_records__record",
                 Prefetch("events", queryset=DecisionEvent.objects.select_related("by")),
             )
         )
@@ -332,6 +334,30 @@ class DecisionDetailView(OrganisationScopedMixin, DetailView):
 class DecisionFormMixin:
     model = DecisionRecord
     template_name = "decisions/decision_form.html"
+
+    def save_decided(self, decision, form, reason):
+        """Make the decision's decided records those ticked in the form."""
+        if "decides" not in form.fields:
+            return
+        user = self.request.user
+        wanted = form.decided_keys()
+        for row in decision.decided_records.all():
+            key = (row.content_type_id, row.object_id)
+            if key in wanted:
+                wanted.discard(key)
+            else:
+                row._history_user, row._change_reason = user, reason
+                row.delete()
+        for content_type_id, object_id in sorted(wanted):
+            save_with_reason(
+                DecidedRecord(
+                    decision=decision,
+                    content_type_id=content_type_id,
+                    object_id=object_id,
+                ),
+                user=user,
+                reason=reason,
+            )
 
     def get_form_kwargs(self):
         organisation = (
@@ -370,6 +396,7 @@ class DecisionCreateView(OrganisationActionMixin, DecisionFormMixin, CreateView)
             reason = _("Decision record drafted")
             save_with_reason(decision, user=self.request.user, reason=reason)
             save_rows(formset, decision, self.request.user, reason)
+            self.save_decided(decision, form, reason)
         messages.success(self.request, _("Draft decision record saved."))
         return redirect(decision)
 
@@ -414,6 +441,7 @@ class DecisionUpdateView(
             setattr(decision, field, getattr(locked, field))
         save_with_reason(decision, user=user, reason=reason)
         save_rows(self.formset, decision, user, reason)
+        self.save_decided(decision, form, reason)
         if locked.is_published:
             DecisionEvent.objects.create(
                 decision=decision,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .choices import BankHolidayRegion, Role
+from .lifecycle import ApprovedVersion, LifecycleEvent, MinorAmendment  # noqa: F401
 from .querysets import OrganisationScopedQuerySet
 
 

@@ -26,6 +26,19 @@ ACTIONS = {
     "use_admin": frozenset({Role.ADMINISTRATOR}),
     # Committees, meetings, reports and decision records (democratic services).
     "manage_committee_business": frozenset({Role.CLERK, Role.ADMINISTRATOR}),
+    # Strategies, workplans and items: officers write, clerks record what
+    # committees decided (the lifecycle's transitions, `lifecycle.py`).
+    "edit_draft": frozenset({Role.OFFICER}),
+    "amend_approved": frozenset({Role.OFFICER}),
+    "prepare_replacement": frozenset({Role.OFFICER}),
+    "lifecycle_submit": frozenset({Role.OFFICER}),
+    "lifecycle_record_scrutiny": frozenset({Role.CLERK}),
+    "lifecycle_approve": frozenset({Role.CLERK}),
+    "lifecycle_open_review": frozenset({Role.OFFICER, Role.CLERK}),
+    "lifecycle_close_review": frozenset({Role.CLERK}),
+    "lifecycle_close": frozenset({Role.CLERK}),
+    # Only ever taken by the system, when a replacement is approved.
+    "lifecycle_supersede": frozenset(),
 }
 
 _CACHE_ATTRIBUTE = "_governance_roles"

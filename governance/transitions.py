@@ -41,10 +41,11 @@ class TransitionRefused(Exception):
         super().__init__("; ".join(self.problems))
 
 
-#: A requirement looks at the (locked) record and the inputs and returns a
-#: sentence saying what is missing, or None when it is met.
-Requirement = Callable[[object, dict], str | None]
-#: An effect changes the (locked) record before it is saved.
+#: A requirement looks at the (locked) record, the person and the inputs and
+#: returns a sentence saying what is missing, or None when it is met.
+Requirement = Callable[[object, object, dict], str | None]
+#: An effect changes the (locked) record before it is saved:
+#: effect(record, user, inputs).
 Effect = Callable[[object, object, dict], None]
 
 
@@ -62,6 +63,9 @@ class Transition:
     description: str
     requirements: tuple = ()
     effects: tuple = ()
+    #: Effects that need the saved record (e.g. a snapshot, other rows),
+    #: run after the save inside the same transaction.
+    after_save: tuple = ()
     #: A form for the inputs the transition needs (None: a comment only).
     form_class: type | None = None
 
@@ -105,9 +109,9 @@ class Workflow:
             label = obj.get_status_display()
             return 409, [f"This cannot be done while the record is “{label}”."]
         missing = [
-            message
+            str(message)
             for requirement in transition.requirements
-            if (message := requirement(obj, inputs))
+            if (message := requirement(obj, user, inputs))
         ]
         return (409, missing) if missing else (None, [])
 
@@ -141,6 +145,8 @@ class Workflow:
             setattr(locked, self.status_field, to_status)
             reason = transition.label + (f": {comment}" if comment else "")
             save_with_reason(locked, user=user, reason=reason)
+            for effect in transition.after_save:
+                effect(locked, user, inputs)
             self.record_event(
                 locked, transition, from_status, to_status, user, comment, inputs
             )

@@ -2,7 +2,19 @@ from django.apps import AppConfig
 
 
 class StrategyConfig(AppConfig):
-    """Strategies, themes, objectives and risks (built in a later issue)."""
+    """Strategies, themes, objectives and risks."""
 
     name = "strategy"
     verbose_name = "Strategies"
+
+    def ready(self):
+        from decisions import decidable
+
+        from .models import Strategy
+
+        def awaiting_decision(organisation):
+            return Strategy.objects.for_organisation(organisation).filter(
+                status__in=["scrutiny", "approval"]
+            )
+
+        decidable.register(Strategy, awaiting_decision)

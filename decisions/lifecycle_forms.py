@@ -1,0 +1,150 @@
+"""Input forms for the shared lifecycle's transitions (governance/lifecycle.py).
+
+They choose committee business (a scrutiny meeting, an approving decision),
+which is why they live here; every record type binds the lifecycle to them.
+Each takes the record the transition is for.
+"""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.forms import CommentForm
+from governance.lifecycle import ScrutinyOutcome
+
+from .choices import CommitteeKind, DecisionStatus, MeetingStatus
+from .models import DecisionRecord, Meeting
+
+
+class RecordFormMixin:
+    def __init__(self, *args, record, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.record = record
+
+
+class SubmitToScrutinyForm(RecordFormMixin, CommentForm):
+    meeting = forms.ModelChoiceField(
+        label=_("Scrutiny committee meeting"),
+        queryset=Meeting.objects.none(),
+        empty_label=None,
+        error_messages={"required": _("Choose the meeting that will consider it.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = (
+            Meeting.objects.for_organisation(self.record.organisation)
+            .filter(
+                committee__kind=CommitteeKind.SCRUTINY,
+                starts_at__gte=timezone.now(),
+            )
+            .exclude(status=MeetingStatus.CANCELLED)
+            .select_related("committee")
+            .order_by("starts_at")
+        )
+        self.order_fields(["meeting", "comment"])
+
+
+class ScrutinyOutcomeForm(RecordFormMixin, CommentForm):
+    outcome = forms.ChoiceField(
+        label=_("What did the committee decide?"),
+        choices=ScrutinyOutcome,
+        widget=forms.RadioSelect,
+    )
+    committee_comments = forms.CharField(
+        label=_("The committee's comments"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["outcome", "committee_comments", "comment"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("outcome")
+            in (
+                ScrutinyOutcome.ENDORSED_WITH_COMMENTS,
+                ScrutinyOutcome.REFERRED_BACK,
+            )
+            and not cleaned.get("committee_comments", "").strip()
+        ):
+            self.add_error("committee_comments", _("Enter the committee's comments."))
+        return cleaned
+
+
+def decisions_for(record):
+    """Published decisions of the record's council taken by a decision-making body."""
+    return (
+        DecisionRecord.objects.for_organisation(record.organisation)
+        .exclude(status=DecisionStatus.DRAFT)
+        .filter(
+            meeting__committee__kind__in=[
+                CommitteeKind.EXECUTIVE,
+                CommitteeKind.DECISION_MAKING,
+            ]
+        )
+        .select_related("meeting__committee")
+        .order_by("-decision_date")
+    )
+
+
+class ApproveForm(RecordFormMixin, CommentForm):
+    decision = forms.ModelChoiceField(
+        label=_("The decision that approves it"),
+        help_text=_("A published decision record that names it."),
+        queryset=DecisionRecord.objects.none(),
+        empty_label=None,
+        error_messages={"required": _("Choose the decision that approves it.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].queryset = decisions_for(self.record)
+        self.order_fields(["decision", "comment"])
+
+
+class ReasonRequiredForm(RecordFormMixin, CommentForm):
+    """For transitions that must say why (reject, close)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].required = True
+        self.fields["comment"].label = _("Why")
+        self.fields["comment"].error_messages["required"] = _("Say why.")
+
+
+class CloseReviewForm(RecordFormMixin, CommentForm):
+    meeting = forms.ModelChoiceField(
+        label=_("Meeting it was reported to"),
+        queryset=Meeting.objects.none(),
+        required=False,
+    )
+    decision = forms.ModelChoiceField(
+        label=_("Or the decision that noted it"),
+        queryset=DecisionRecord.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = (
+            Meeting.objects.for_organisation(self.record.organisation)
+            .filter(starts_at__lte=timezone.now())
+            .select_related("committee")
+            .order_by("-starts_at")
+        )
+        self.fields["decision"].queryset = decisions_for(self.record)
+        self.order_fields(["meeting", "decision", "comment"])
+
+
+LIFECYCLE_FORMS = {
+    "submit": SubmitToScrutinyForm,
+    "record_scrutiny": ScrutinyOutcomeForm,
+    "approve": ApproveForm,
+    "reject": ReasonRequiredForm,
+    "close_review": CloseReviewForm,
+    "close": ReasonRequiredForm,
+}

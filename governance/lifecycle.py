@@ -1,0 +1,524 @@
+"""The lifecycle shared by strategies, workplans and workplan items.
+
+    draft ─submit─▶ scrutiny ─outcome─▶ approval ─approve─▶ approved ⇄ review
+      ▲                │ referred back     │ reject            │  (open / close
+      └────────────────┴───────────────────┘                   │   the review)
+                          superseded (when a replacement is approved) / closed
+
+Defined once here as a table of `Transition`s run by the engine in
+`transitions.py`; each record type binds it to its own input forms with
+`lifecycle_workflow(forms)`. Nothing here knows about strategies: a record
+takes part by inheriting `LifecycleRecord`, and committee business is reached
+only through the objects a person chooses (a meeting, a decision record),
+which answer for themselves (`meeting.scrutiny_problem(record)`,
+`decision.approval_problem(record)`).
+"""
+
+import calendar
+from datetime import date
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .transitions import Transition, Workflow
+
+
+class LifecycleStatus(models.TextChoices):
+    DRAFT = "draft", gettext_lazy("Draft")
+    SCRUTINY = "scrutiny", gettext_lazy("With scrutiny")
+    APPROVAL = "approval", gettext_lazy("Awaiting approval")
+    APPROVED = "approved", gettext_lazy("Approved")
+    REVIEW = "review", gettext_lazy("Under review")
+    SUPERSEDED = "superseded", gettext_lazy("Superseded")
+    CLOSED = "closed", gettext_lazy("Closed")
+
+    @property
+    def colour(self):
+        return {
+            "draft": "grey",
+            "scrutiny": "blue",
+            "approval": "yellow",
+            "approved": "green",
+            "review": "turquoise",
+            "superseded": "purple",
+            "closed": "grey",
+        }[self.value]
+
+
+#: States whose content is the council's adopted policy (members may read).
+ADOPTED = frozenset(
+    {LifecycleStatus.APPROVED, LifecycleStatus.REVIEW, LifecycleStatus.SUPERSEDED}
+)
+
+
+class ScrutinyOutcome(models.TextChoices):
+    ENDORSED = "endorsed", gettext_lazy("Endorsed")
+    ENDORSED_WITH_COMMENTS = (
+        "endorsed-with-comments",
+        gettext_lazy("Endorsed with comments"),
+    )
+    REFERRED_BACK = "referred-back", gettext_lazy("Referred back to officers")
+
+
+def add_months(day, months):
+    """`day` plus `months` calendar months (the 31st becomes the month's last day)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class LifecycleRecord(models.Model):
+    """What a record needs to go through the lifecycle (an abstract base).
+
+    Subclasses provide `organisation`, `get_absolute_url()`, `snapshot()`
+    (the content as a dict, for "as approved") and `authors()` (the people
+    who wrote it, who may not approve it).
+    """
+
+    status = models.CharField(
+        gettext_lazy("status"),
+        max_length=12,
+        choices=LifecycleStatus,
+        default=LifecycleStatus.DRAFT,
+        editable=False,
+    )
+    #: Incremented on every save: an edit form carries the version it loaded.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    scrutiny_meeting = models.ForeignKey(
+        "decisions.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=gettext_lazy("scrutiny meeting"),
+    )
+    scrutiny_outcome = models.CharField(
+        max_length=24, choices=ScrutinyOutcome, blank=True, editable=False
+    )
+    scrutiny_comments = models.TextField(blank=True, editable=False)
+    approving_decision = models.ForeignKey(
+        "decisions.DecisionRecord",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=gettext_lazy("approving decision"),
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    review_months = models.PositiveSmallIntegerField(
+        gettext_lazy("review every (months)"), default=6
+    )
+    next_review_due = models.DateField(
+        gettext_lazy("next review due"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+    @property
+    def status_choice(self):
+        return LifecycleStatus(self.status)
+
+    @property
+    def is_adopted(self):
+        return self.status in ADOPTED
+
+    @property
+    def subject_to_call_in(self):
+        """Approved, but the approving decision has not yet taken effect."""
+        return (
+            self.status == LifecycleStatus.APPROVED
+            and self.approving_decision is not None
+            and self.approving_decision.current_status() != "effective"
+        )
+
+    @property
+    def status_label(self):
+        if self.subject_to_call_in:
+            return _("Approved, subject to call-in")
+        return self.status_choice.label
+
+    def authors(self):
+        """People who wrote the record: they may not approve it."""
+        return {self.created_by_id} - {None}
+
+    def events(self):
+        return LifecycleEvent.objects.for_record(self)
+
+
+# --- requirements: each returns what is missing, or None ------------------------
+
+
+def scrutiny_meeting_chosen(record, user, inputs):
+    meeting = inputs.get("meeting")
+    if meeting is None:
+        return _("Choose the scrutiny committee meeting that will consider it.")
+    return meeting.scrutiny_problem(record)
+
+
+def approving_decision_chosen(record, user, inputs):
+    decision = inputs.get("decision")
+    if decision is None:
+        return _("Choose the published decision record that approves it.")
+    return decision.approval_problem(record)
+
+
+def not_own_work(record, user, inputs):
+    if user is not None and user.pk in record.authors():
+        return _("You wrote this, so you cannot approve it: another person must.")
+    return None
+
+
+def review_is_due(record, user, inputs):
+    if record.next_review_due is None:
+        return _("No review is due: it has no review date.")
+    if record.next_review_due > timezone.localdate():
+        return _("No review is due until %(date)s.") % {
+            "date": record.next_review_due.strftime("%-d %B %Y")
+        }
+    return None
+
+
+def reported_to_committee(record, user, inputs):
+    if inputs.get("meeting") is None and inputs.get("decision") is None:
+        return _("Choose the meeting or decision the review was reported to.")
+    meeting = inputs.get("meeting")
+    if meeting is not None and meeting.organisation_id != record.organisation_id:
+        return _("Choose a meeting of this council.")
+    decision = inputs.get("decision")
+    if decision is not None and decision.organisation_id != record.organisation_id:
+        return _("Choose a decision of this council.")
+    return None
+
+
+# --- effects ------------------------------------------------------------------
+
+
+def set_scrutiny_meeting(record, user, inputs):
+    record.scrutiny_meeting = inputs["meeting"]
+    record.scrutiny_outcome = ""
+    record.scrutiny_comments = ""
+
+
+def set_scrutiny_outcome(record, user, inputs):
+    record.scrutiny_outcome = inputs["outcome"]
+    record.scrutiny_comments = inputs.get("committee_comments", "")
+
+
+def outcome_target(record, inputs):
+    if inputs["outcome"] == ScrutinyOutcome.REFERRED_BACK:
+        return LifecycleStatus.DRAFT
+    return LifecycleStatus.APPROVAL
+
+
+def stamp_approval(record, user, inputs):
+    record.approving_decision = inputs["decision"]
+    record.approved_at = timezone.now()
+    record.next_review_due = add_months(timezone.localdate(), record.review_months)
+
+
+def keep_approved_version(record, user, inputs):
+    """Store the content as approved: members can always read it."""
+    ApprovedVersion.objects.create(
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        version=record.version,
+        approved_at=record.approved_at,
+        decision_id=record.approving_decision_id,
+        data=record.snapshot(),
+    )
+
+
+def supersede_replaced(record, user, inputs):
+    """Approving a replacement supersedes the record it replaces."""
+    replaced = getattr(record, "replaces", None)
+    if replaced is not None and replaced.status in (
+        LifecycleStatus.APPROVED,
+        LifecycleStatus.REVIEW,
+    ):
+        record.lifecycle.perform(
+            replaced,
+            "supersede",
+            user,
+            comment=_("Replaced by %(title)s") % {"title": record},
+            as_system=True,
+        )
+
+
+def set_next_review(record, user, inputs):
+    record.next_review_due = add_months(timezone.localdate(), record.review_months)
+
+
+# --- who may take each transition (see permissions.ACTIONS) ---------------------
+
+SUBMIT = "lifecycle_submit"
+RECORD_SCRUTINY = "lifecycle_record_scrutiny"
+APPROVE = "lifecycle_approve"
+OPEN_REVIEW = "lifecycle_open_review"
+CLOSE_REVIEW = "lifecycle_close_review"
+CLOSE = "lifecycle_close"
+SUPERSEDE = "lifecycle_supersede"
+
+
+def transitions(forms):
+    S = LifecycleStatus
+    return [
+        Transition(
+            name="submit",
+            label=_("Send to scrutiny"),
+            sources=frozenset({S.DRAFT}),
+            target=S.SCRUTINY,
+            permission=SUBMIT,
+            description=_(
+                "The draft goes to an overview and scrutiny committee meeting. "
+                "It cannot be edited while it is with scrutiny."
+            ),
+            requirements=(scrutiny_meeting_chosen,),
+            effects=(set_scrutiny_meeting,),
+            form_class=forms.get("submit"),
+        ),
+        Transition(
+            name="record_scrutiny",
+            label=_("Record the scrutiny outcome"),
+            sources=frozenset({S.SCRUTINY}),
+            target=outcome_target,
+            permission=RECORD_SCRUTINY,
+            description=_(
+                "Record what the scrutiny committee said. Endorsed, it goes "
+                "for approval; referred back, it returns to its officers as a "
+                "draft."
+            ),
+            effects=(set_scrutiny_outcome,),
+            form_class=forms.get("record_scrutiny"),
+        ),
+        Transition(
+            name="approve",
+            label=_("Record the approval"),
+            sources=frozenset({S.APPROVAL}),
+            target=S.APPROVED,
+            permission=APPROVE,
+            description=_(
+                "Record the published decision that approves it. The text is "
+                "kept as approved; it shows as subject to call-in until the "
+                "decision takes effect; a record it replaces is superseded."
+            ),
+            requirements=(approving_decision_chosen, not_own_work),
+            effects=(stamp_approval,),
+            after_save=(keep_approved_version, supersede_replaced),
+            form_class=forms.get("approve"),
+        ),
+        Transition(
+            name="reject",
+            label=_("Send back without approval"),
+            sources=frozenset({S.APPROVAL}),
+            target=S.DRAFT,
+            permission=APPROVE,
+            description=_(
+                "The decision maker rejected or deferred it: it returns to its "
+                "officers as a draft. Say why in the comment."
+            ),
+            form_class=forms.get("reject"),
+        ),
+        Transition(
+            name="open_review",
+            label=_("Open the six-monthly review"),
+            sources=frozenset({S.APPROVED}),
+            target=S.REVIEW,
+            permission=OPEN_REVIEW,
+            description=_("Start the review that is due."),
+            requirements=(review_is_due,),
+        ),
+        Transition(
+            name="close_review",
+            label=_("Close the review"),
+            sources=frozenset({S.REVIEW}),
+            target=S.APPROVED,
+            permission=CLOSE_REVIEW,
+            description=_(
+                "The review has been reported to a committee. The next review "
+                "falls due after the review period."
+            ),
+            requirements=(reported_to_committee,),
+            effects=(set_next_review,),
+            form_class=forms.get("close_review"),
+        ),
+        Transition(
+            name="close",
+            label=_("Close"),
+            sources=frozenset({S.APPROVED, S.REVIEW}),
+            target=S.CLOSED,
+            permission=CLOSE,
+            description=_(
+                "It has ended and is not being replaced. It stays readable. "
+                "Say why in the comment."
+            ),
+            form_class=forms.get("close"),
+        ),
+        Transition(
+            name="supersede",
+            label=_("Superseded"),
+            sources=frozenset({S.APPROVED, S.REVIEW}),
+            target=S.SUPERSEDED,
+            permission=SUPERSEDE,
+            description=_("Happens by itself when its replacement is approved."),
+        ),
+    ]
+
+
+def record_lifecycle_event(
+    record, transition, from_status, to_status, user, comment, inputs
+):
+    link = inputs.get("decision") or inputs.get("meeting")
+    LifecycleEvent.objects.create(
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        transition=transition.name,
+        from_status=from_status,
+        to_status=to_status,
+        by=user,
+        comment=comment,
+        link_content_type=(
+            ContentType.objects.get_for_model(link) if link is not None else None
+        ),
+        link_object_id=link.pk if link is not None else None,
+    )
+
+
+def lifecycle_workflow(forms):
+    """The lifecycle bound to a record type's input forms (by transition name)."""
+    return Workflow(transitions=transitions(forms), record_event=record_lifecycle_event)
+
+
+# --- rows the lifecycle writes ----------------------------------------------------
+
+
+class LifecycleEventQuerySet(models.QuerySet):
+    def for_record(self, record):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(record),
+            object_id=record.pk,
+        ).select_related("by")
+
+
+class LifecycleEvent(models.Model):
+    """One transition of a record: who, when, from, to, why, and the meeting
+    or decision it was linked to."""
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    transition = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=12, choices=LifecycleStatus)
+    to_status = models.CharField(max_length=12, choices=LifecycleStatus)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    comment = models.TextField(blank=True)
+    link_content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    link_object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    link = GenericForeignKey("link_content_type", "link_object_id")
+
+    objects = LifecycleEventQuerySet.as_manager()
+
+    class Meta:
+        app_label = "governance"
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self):
+        return f"{self.transition}: {self.from_status} → {self.to_status}"
+
+
+class ApprovedVersion(models.Model):
+    """A record's content as approved, kept unchanged for members to read."""
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    version = models.PositiveIntegerField()
+    approved_at = models.DateTimeField()
+    decision_id = models.PositiveBigIntegerField(null=True, blank=True)
+    data = models.JSONField()
+
+    class Meta:
+        app_label = "governance"
+        ordering = ["-approved_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-approved_at"])]
+
+    def __str__(self):
+        return (
+            f"approved version {self.version} of {self.content_type} {self.object_id}"
+        )
+
+    @classmethod
+    def latest_for(cls, record):
+        return cls.objects.filter(
+            content_type=ContentType.objects.get_for_model(record),
+            object_id=record.pk,
+        ).first()
+
+
+class MinorAmendment(models.Model):
+    """A change to approved content under delegated powers, shown to members."""
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    at = models.DateTimeField(default=timezone.now)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=gettext_lazy("authorising officer"),
+    )
+    reason = models.TextField(gettext_lazy("reason"))
+    fields_changed = models.JSONField(default=list)
+
+    class Meta:
+        app_label = "governance"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
+
+    def __str__(self):
+        return f"minor amendment of {self.content_type} {self.object_id}"
+
+    @classmethod
+    def for_record(cls, record):
+        return cls.objects.filter(
+            content_type=ContentType.objects.get_for_model(record),
+            object_id=record.pk,
+        ).select_related("made_by", "authorised_by")

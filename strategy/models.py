@@ -1,0 +1,265 @@
+"""ICT strategies: their themes, objectives and risks.
+
+A strategy moves through the shared lifecycle (`governance/lifecycle.py`,
+bound in `strategy/lifecycle.py`). Its content is edited only while it is a
+draft; once approved it changes only by a minor amendment under delegated
+powers, or by a replacement that goes through the lifecycle again.
+"""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from governance.choices import Role
+from governance.lifecycle import ADOPTED, LifecycleRecord, LifecycleStatus
+from governance.models import Membership, Organisation
+from governance.permissions import roles_of
+from governance.querysets import OrganisationScopedQuerySet
+
+from .choices import ReviewFrequency, RiskLevel
+
+#: What members may read: the council's adopted strategies, current or past.
+READABLE_BY_MEMBERS = ADOPTED | {LifecycleStatus.CLOSED}
+
+
+class StrategyQuerySet(OrganisationScopedQuerySet):
+    def visible_to(self, user):
+        """Officers, clerks and administrators see all their council's
+        strategies; members see approved, reviewed, superseded and closed ones."""
+        roles = roles_of(user)
+        staff = [org for org, role in roles.items() if role != Role.MEMBER]
+        members = [org for org, role in roles.items() if role == Role.MEMBER]
+        return self.filter(
+            models.Q(organisation__in=staff)
+            | models.Q(organisation__in=members, status__in=READABLE_BY_MEMBERS)
+        )
+
+
+class Strategy(LifecycleRecord):
+    """A council's ICT (digital) strategy for a period of years."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="strategies",
+        verbose_name=_("organisation"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    period_start_year = models.PositiveSmallIntegerField(_("first year"))
+    period_end_year = models.PositiveSmallIntegerField(_("last year"))
+    vision = models.TextField(_("vision"), blank=True)
+    summary = models.TextField(
+        _("strategy on a page"),
+        blank=True,
+        help_text=_("The one-page summary members and residents read first."),
+    )
+    body = models.TextField(
+        _("the strategy in full"),
+        blank=True,
+        help_text=_("Its sections: context, where we are, where we want to be."),
+    )
+    budget = models.DecimalField(
+        _("budget (£)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    budget_implications = models.TextField(
+        _("budget and resource implications"), blank=True
+    )
+    consultation = models.TextField(_("consultation undertaken"), blank=True)
+    cabinet_member = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible cabinet member"),
+    )
+    director = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible director"),
+    )
+    lead_officer = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lead officer"),
+    )
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replacements",
+        verbose_name=_("the strategy it replaces"),
+        editable=False,
+    )
+
+    history = HistoricalRecords()
+    objects = StrategyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_start_year", "title"]
+        verbose_name = _("strategy")
+        verbose_name_plural = _("strategies")
+        indexes = [models.Index(fields=["organisation", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end_year__gte=models.F("period_start_year")),
+                name="strategy_period_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("strategy:strategy_detail", args=[self.pk])
+
+    @property
+    def period(self):
+        return f"{self.period_start_year}–{self.period_end_year}"
+
+    @property
+    def lifecycle(self):
+        from .lifecycle import STRATEGY_LIFECYCLE
+
+        return STRATEGY_LIFECYCLE
+
+    def authors(self):
+        authors = super().authors()
+        if self.lead_officer_id:
+            authors.add(self.lead_officer.user_id)
+        return authors
+
+    #: Content fields, in reading order (for snapshots, diffs and amendments).
+    CONTENT_FIELDS = [
+        "title",
+        "period_start_year",
+        "period_end_year",
+        "vision",
+        "summary",
+        "body",
+        "budget",
+        "budget_implications",
+        "consultation",
+    ]
+
+    def snapshot(self):
+        """The content as plain data: kept when approved, compared later."""
+        themes = self.themes.prefetch_related("objectives")
+        return {
+            "fields": {
+                name: {
+                    "label": str(self._meta.get_field(name).verbose_name),
+                    "value": ""
+                    if getattr(self, name) is None
+                    else str(getattr(self, name)),
+                }
+                for name in self.CONTENT_FIELDS
+            },
+            "themes": [
+                {
+                    "title": theme.title,
+                    "description": theme.description,
+                    "objectives": [o.text for o in theme.objectives.all()],
+                }
+                for theme in themes
+            ],
+            "risks": [
+                {
+                    "description": risk.description,
+                    "likelihood": risk.get_likelihood_display(),
+                    "impact": risk.get_impact_display(),
+                    "mitigation": risk.mitigation,
+                    "owner": risk.owner,
+                }
+                for risk in self.risks.all()
+            ],
+        }
+
+
+class Theme(models.Model):
+    """An ordered part of a strategy; workplan items align to themes."""
+
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="themes"
+    )
+    position = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    corporate_priority = models.CharField(
+        _("corporate-plan priority"), max_length=200, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["strategy", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "position"],
+                name="theme_position_unique_per_strategy",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Objective(models.Model):
+    """An ordered objective within a theme."""
+
+    theme = models.ForeignKey(
+        Theme, on_delete=models.CASCADE, related_name="objectives"
+    )
+    position = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("objective"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["theme", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["theme", "position"],
+                name="objective_position_unique_per_theme",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Risk(models.Model):
+    """A risk to delivering the strategy, with its mitigation and owner."""
+
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="risks"
+    )
+    description = models.TextField(_("risk"))
+    likelihood = models.CharField(_("likelihood"), max_length=8, choices=RiskLevel)
+    impact = models.CharField(_("impact"), max_length=8, choices=RiskLevel)
+    mitigation = models.TextField(_("mitigation"), blank=True)
+    owner = models.CharField(_("owner"), max_length=200, blank=True)
+    review_frequency = models.CharField(
+        _("reviewed"),
+        max_length=12,
+        choices=ReviewFrequency,
+        default=ReviewFrequency.QUARTERLY,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["strategy", "pk"]
+
+    def __str__(self):
+        return self.description[:80]
