@@ -7,6 +7,7 @@ from governance.views import healthz
 urlpatterns = [
     path("", include("governance.urls")),
     path("", include("decisions.urls")),
+    path("", include("strategy.urls")),
     path("sign-in/", SignInView.as_view(), name="login"),
     path("sign-out/", SignOutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),

@@ -1,13 +1,430 @@
 """Writing and reading the history every governed record keeps.
 
 django-simple-history records each `save()` and `delete()`; this module
-makes every write say who made it and why.
+makes every write say who made it and why (`save_with_reason`), and turns
+the rows back into something people read:
+
+- `history_entries(sources)`: who changed what, when and why, newest first,
+  diffing each historical row with the one before it (in Python, so a page
+  costs a fixed number of queries however long the history is);
+- `compare_snapshots(approved, current)`: a record's content as approved
+  beside its content now (both `record.snapshot()` dicts);
+- `word_diff(old, new)`: the word-level marking both use for long text,
+  drawn by `templates/components/word_diff.html`.
 """
+
+import datetime
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 def save_with_reason(obj, *, user, reason):
-    """Save `obj`, recording `user` and `reason` on the history row."""
+    """Save `obj`, recording `user` and `reason` on the history row.
+
+    The two are taken off the object afterwards, so a later save cannot
+    silently reuse them.
+    """
     obj._history_user = user
     obj._change_reason = reason
-    obj.save()
+    try:
+        obj.save()
+    finally:
+        del obj._history_user
+        del obj._change_reason
     return obj
+
+
+# --- word diff ----------------------------------------------------------------
+
+SAME, REMOVED, ADDED = "same", "removed", "added"
+
+#: Runs of whitespace, runs of word characters, or one other character: every
+#: character of the text falls in exactly one token, so tokens join back into it.
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+
+#: Text longer than this (or with a line break) is shown as a word diff.
+LONG_TEXT = 60
+
+
+def _tokens(text):
+    return _TOKEN.findall(text)
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """The word-level difference between `old` and `new`.
+
+    A list of `(kind, text)` with kind "same", "removed" or "added". Joining
+    the "same" and "removed" texts gives `old` back exactly; joining "same"
+    and "added" gives `new`. A replacement is "removed" then "added"; spaces
+    and punctuation left between two replacements are folded into them (so
+    "a b c" → "x y z" reads as one removal and one addition, not five pieces),
+    and neighbouring pieces of the same kind are merged.
+    """
+    old, new = old or "", new or ""
+    a, b = _tokens(old), _tokens(new)
+    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    pieces = []
+    removed, added = [], []
+
+    def flush():
+        if removed:
+            pieces.append((REMOVED, "".join(removed)))
+        if added:
+            pieces.append((ADDED, "".join(added)))
+        removed.clear()
+        added.clear()
+
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        if tag == "equal":
+            text = "".join(a[i1:i2])
+            between_replacements = (
+                removed
+                and added
+                and index + 1 < len(opcodes)
+                and not re.search(r"\w", text)
+            )
+            if between_replacements:
+                removed.append(text)
+                added.append(text)
+            else:
+                flush()
+                pieces.append((SAME, text))
+        else:
+            removed.extend(a[i1:i2])
+            added.extend(b[j1:j2])
+    flush()
+
+    merged = []
+    for kind, text in pieces:
+        if not text:
+            continue
+        if merged and merged[-1][0] == kind:
+            merged[-1] = (kind, merged[-1][1] + text)
+        else:
+            merged.append((kind, text))
+    return merged
+
+
+def is_long_text(*texts):
+    """Whether any of `texts` is long enough to be shown as a word diff."""
+    return any(len(text) > LONG_TEXT or "\n" in text for text in texts)
+
+
+# --- history entries ----------------------------------------------------------
+
+ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+@dataclass
+class Change:
+    """One field's change: its label, its text before and after, and the word
+    diff when either text is long (else None: show before and after)."""
+
+    label: str
+    old: str
+    new: str
+    diff: list[tuple[str, str]] | None = None
+
+
+@dataclass
+class Entry:
+    """One write to a record or one of its parts, for a history page."""
+
+    at: datetime.datetime
+    user: Any
+    reason: str
+    action: str  # "created", "changed" or "deleted"
+    subject: Any
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def action_label(self):
+        return {
+            "created": _("created"),
+            "changed": _("changed"),
+            "deleted": _("deleted"),
+        }[self.action]
+
+
+@dataclass
+class HistorySource:
+    """Historical rows of one model, the fields to compare, and how to name
+    the object a row belongs to.
+
+    `rows` is usually `Model.history.filter(...).select_related("history_user")`
+    (in any order); `subject(row)` must not query (use the row's own fields).
+    """
+
+    rows: Iterable[Any]
+    fields: list[str]
+    subject: Callable[[Any], Any]
+
+
+def _display(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return date_format(value, "j F Y, H:i")
+    if isinstance(value, datetime.date):
+        return date_format(value, "j F Y")
+    return str(value)
+
+
+class _FieldReader:
+    """Reads the compared fields of historical rows of one model.
+
+    Values are compared raw (a foreign key by its id, so nothing is fetched)
+    and shown as people read them: the label of a choice, the related object
+    (all fetched in one query per foreign key, before any row is read).
+    """
+
+    def __init__(self, model, names, rows):
+        self.fields = [model._meta.get_field(name) for name in names]
+        self.related = {}
+        for f in self.fields:
+            if f.is_relation and f.many_to_one:
+                ids = {getattr(row, f.attname) for row in rows} - {None}
+                # Their own required foreign keys too: __str__ often names them.
+                joins = [
+                    g.name
+                    for g in f.related_model._meta.concrete_fields
+                    if g.many_to_one and not g.null
+                ]
+                manager = f.related_model._base_manager.select_related(*joins)
+                self.related[f.name] = manager.in_bulk(ids) if ids else {}
+
+    def raw(self, row, f):
+        return getattr(row, f.attname)
+
+    def shown(self, row, f):
+        value = self.raw(row, f)
+        if value is None or value == "":
+            return ""
+        if f.name in self.related:
+            obj = self.related[f.name].get(value)
+            return (
+                str(obj) if obj is not None else _("(deleted: %(id)s)") % {"id": value}
+            )
+        if f.choices:
+            return str(getattr(row, f"get_{f.name}_display")())
+        return _display(value)
+
+    def label(self, f):
+        return capfirst(str(f.verbose_name))
+
+    def change(self, f, old, new):
+        diff = word_diff(old, new) if is_long_text(old, new) else None
+        return Change(label=self.label(f), old=old, new=new, diff=diff)
+
+
+def _object_id(row):
+    return getattr(row, row.instance_type._meta.pk.attname)
+
+
+def _entries_from(source):
+    rows = list(source.rows)
+    if not rows:
+        return []
+    rows.sort(key=lambda row: (_object_id(row), row.history_date, row.history_id))
+    reader = _FieldReader(rows[0].instance_type, source.fields, rows)
+    found = []
+    previous = None
+    for row in rows:
+        if previous is not None and _object_id(previous) != _object_id(row):
+            previous = None
+        action = ACTIONS[row.history_type]
+        reason = row.history_change_reason or ""
+        changes = []
+        if action != "deleted":
+            for f in reader.fields:
+                if previous is not None and reader.raw(previous, f) == reader.raw(
+                    row, f
+                ):
+                    continue
+                old = reader.shown(previous, f) if previous is not None else ""
+                new = reader.shown(row, f)
+                if old != new:
+                    changes.append(reader.change(f, old, new))
+        # A save that changed none of `fields` (a version bump, a status
+        # change) is kept only if it says why: the reason is the news.
+        if action == "changed" and not changes and not reason:
+            previous = row
+            continue
+        entry = Entry(
+            at=row.history_date,
+            user=row.history_user,
+            reason=reason,
+            action=action,
+            subject=source.subject(row),
+            changes=changes,
+        )
+        found.append(((row.history_date, row.history_id), entry))
+        previous = row
+    return found
+
+
+def history_entries(sources: list[HistorySource]) -> list[Entry]:
+    """What happened to a record and its parts, newest first.
+
+    Each historical row is compared with the previous row of the same object
+    (rows are grouped and ordered here, in Python): a creation lists every
+    field with a value, a change lists the fields in `source.fields` whose
+    value differs, a deletion lists nothing. Costs one query per source (plus
+    one per foreign key in `fields`), however many rows there are, provided
+    the rows come with `select_related("history_user")`.
+    """
+    found = []
+    for source in sources:
+        found.extend(_entries_from(source))
+    found.sort(key=lambda pair: pair[0], reverse=True)
+    return [entry for _key, entry in found]
+
+
+# --- as approved and now ------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One line of a comparison: the text as approved and now.
+
+    `diff` is the word diff when the texts differ, else None.
+    """
+
+    label: str
+    approved: str
+    current: str
+    diff: list[tuple[str, str]] | None
+    changed: bool
+
+    @property
+    def long(self):
+        return is_long_text(self.approved, self.current)
+
+    @property
+    def approved_marked(self):
+        """The approved text with what has since been removed marked."""
+        return [piece for piece in self.diff or [] if piece[0] != ADDED]
+
+    @property
+    def current_marked(self):
+        """The current text with what has since been added marked."""
+        return [piece for piece in self.diff or [] if piece[0] != REMOVED]
+
+
+@dataclass
+class Section:
+    """A titled part of a comparison (the fields, the themes, the risks)."""
+
+    title: str
+    rows: list[Row]
+
+    @property
+    def changed(self):
+        """How many rows have changed."""
+        return sum(1 for row in self.rows if row.changed)
+
+
+LIST_TITLES = {
+    "themes": gettext_lazy("Themes and objectives"),
+    "risks": gettext_lazy("Risks"),
+}
+
+#: Keys of a list item shown without a label (the item's name and its parts).
+_PLAIN_KEYS = {"title", "description", "text", "name"}
+
+
+def _row(label, approved, current):
+    changed = approved != current
+    return Row(
+        label=label,
+        approved=approved,
+        current=current,
+        diff=word_diff(approved, current) if changed else None,
+        changed=changed,
+    )
+
+
+def _item_text(item):
+    """A list item (a theme, a risk) as one text, one part per line."""
+    if not isinstance(item, dict):
+        return "" if item is None else str(item)
+    lines = []
+    for key, value in item.items():
+        if isinstance(value, list | tuple):
+            lines.extend(str(v) for v in value if v not in (None, ""))
+        elif value in (None, ""):
+            continue
+        elif key in _PLAIN_KEYS:
+            lines.append(str(value))
+        else:
+            lines.append(f"{capfirst(key.replace('_', ' '))}: {value}")
+    return "\n".join(lines)
+
+
+def _list_title(key):
+    if key in LIST_TITLES:
+        return str(LIST_TITLES[key])
+    return key.replace("_", " ").capitalize()
+
+
+def _item_label(key, position):
+    singular = key[:-1] if key.endswith("s") else key
+    return f"{singular.replace('_', ' ').capitalize()} {position}"
+
+
+def _keys(*dicts):
+    keys = []
+    for d in dicts:
+        keys.extend(key for key in d if key not in keys)
+    return keys
+
+
+def compare_snapshots(approved: dict, current: dict) -> list[Section]:
+    """A record's content as approved beside its content now.
+
+    Both are `record.snapshot()` dicts: a "fields" dict of
+    `{name: {"label", "value"}}` and any number of lists (themes, risks…).
+    Returns one `Section` for the fields, then one per list, whose items are
+    matched by position: each item is one text (its parts on separate lines)
+    and an item added or removed since approval is compared with "".
+    """
+    approved_fields = approved.get("fields", {})
+    current_fields = current.get("fields", {})
+    rows = []
+    for name in _keys(current_fields, approved_fields):
+        was = approved_fields.get(name, {})
+        now = current_fields.get(name, {})
+        label = now.get("label") or was.get("label") or name
+        rows.append(
+            _row(capfirst(label), was.get("value") or "", now.get("value") or "")
+        )
+    sections = [Section(title=_("Details"), rows=rows)]
+
+    for key in _keys(current, approved):
+        if key == "fields":
+            continue
+        was_items = approved.get(key) or []
+        now_items = current.get(key) or []
+        rows = [
+            _row(
+                _item_label(key, index + 1),
+                _item_text(was_items[index]) if index < len(was_items) else "",
+                _item_text(now_items[index]) if index < len(now_items) else "",
+            )
+            for index in range(max(len(was_items), len(now_items)))
+        ]
+        sections.append(Section(title=_list_title(key), rows=rows))
+    return sections

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .transitions import Transition, Workflow
+from .transitions import Transition, Workflow, needs_inputs
 
 
 class LifecycleStatus(models.TextChoices):
@@ -169,6 +169,7 @@ class LifecycleRecord(models.Model):
 # --- requirements: each returns what is missing, or None ------------------------
 
 
+@needs_inputs
 def scrutiny_meeting_chosen(record, user, inputs):
     meeting = inputs.get("meeting")
     if meeting is None:
@@ -176,6 +177,7 @@ def scrutiny_meeting_chosen(record, user, inputs):
     return meeting.scrutiny_problem(record)
 
 
+@needs_inputs
 def approving_decision_chosen(record, user, inputs):
     decision = inputs.get("decision")
     if decision is None:
@@ -199,6 +201,7 @@ def review_is_due(record, user, inputs):
     return None
 
 
+@needs_inputs
 def reported_to_committee(record, user, inputs):
     if inputs.get("meeting") is None and inputs.get("decision") is None:
         return _("Choose the meeting or decision the review was reported to.")

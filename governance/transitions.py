@@ -49,6 +49,13 @@ Requirement = Callable[[object, object, dict], str | None]
 Effect = Callable[[object, object, dict], None]
 
 
+def needs_inputs(requirement):
+    """Mark a requirement that judges the person's inputs (e.g. the meeting
+    they choose): it is not checked before the form is filled in."""
+    requirement.needs_inputs = True
+    return requirement
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -101,6 +108,9 @@ class Workflow:
         the role check only.
         """
         transition = self[name]
+        # Without inputs (the confirmation page before it is filled in), skip
+        # the requirements that judge what the person will choose.
+        preview = inputs is None
         inputs = inputs or {}
         if not as_system and not can(user, transition.permission, obj):
             return 403, ["Your role does not allow you to do this."]
@@ -111,7 +121,8 @@ class Workflow:
         missing = [
             str(message)
             for requirement in transition.requirements
-            if (message := requirement(obj, user, inputs))
+            if not (preview and getattr(requirement, "needs_inputs", False))
+            and (message := requirement(obj, user, inputs))
         ]
         return (409, missing) if missing else (None, [])
 
@@ -134,7 +145,7 @@ class Workflow:
         with transaction.atomic():
             locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
             status, problems = self.problems(
-                locked, name, user, inputs, as_system=as_system
+                locked, name, user, inputs or {}, as_system=as_system
             )
             if problems:
                 raise TransitionRefused(problems, status=status)

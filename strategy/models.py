@@ -7,6 +7,7 @@ powers, or by a replacement that goes through the lifecycle again.
 """
 
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -151,8 +152,13 @@ class Strategy(LifecycleRecord):
     ]
 
     def snapshot(self):
-        """The content as plain data: kept when approved, compared later."""
-        themes = self.themes.prefetch_related("objectives")
+        """The content as plain data: kept when approved, compared later.
+
+        Uses the themes and risks already prefetched on this instance, if any
+        (so call it on a freshly loaded strategy after changing them).
+        """
+        prefetch_related_objects([self], "themes__objectives", "risks")
+        themes = self.themes.all()
         return {
             "fields": {
                 name: {

@@ -33,6 +33,7 @@ from decisions.models import (
 from governance.choices import Role
 from governance.history import save_with_reason
 from governance.models import Membership, Organisation
+from strategy.models import Objective, Risk, Strategy, Theme
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -169,7 +170,8 @@ def publish(decision, clerk, published_at=None):
 
 @dataclass
 class Business:
-    """Council A's committee business: what the access matrix requests."""
+    """Council A's committee business and strategies: what the access matrix
+    requests."""
 
     cabinet: object
     meeting: object
@@ -178,6 +180,11 @@ class Business:
     draft_decision: object
     published_decision: object
     closure_day: object
+    scrutiny_meeting: object = None
+    draft_strategy: object = None
+    approved_strategy: object = None
+    theme: object = None
+    objective: object = None
 
 
 def build_business(cast):
@@ -198,6 +205,100 @@ def build_business(cast):
         user=None,
         reason="Test set-up",
     )
-    return Business(
+    business = Business(
         cabinet, meeting, report, unpublished_report, draft, published, closure
+    )
+    scrutiny = Committee.objects.get(
+        organisation=council, name="Overview and Scrutiny Committee"
+    )
+    business.scrutiny_meeting = make_meeting(
+        scrutiny, timezone.now() + timedelta(days=10)
+    )
+    business.draft_strategy = make_strategy(cast, "Digital Strategy 2026–2030")
+    business.theme = business.draft_strategy.themes.get()
+    business.objective = business.theme.objectives.get()
+    business.approved_strategy = approve_strategy(
+        make_strategy(cast, "ICT Strategy 2022–2025", start=2022, end=2025),
+        cast,
+        business,
+    )
+    return business
+
+
+def make_strategy(cast, title, *, start=2026, end=2030, **fields):
+    """A draft strategy of council A by its officer, with a theme, an
+    objective and a risk."""
+    lead = Membership.objects.get(user=cast.officer, organisation=cast.council_a)
+    strategy = Strategy(
+        organisation=cast.council_a,
+        title=title,
+        period_start_year=start,
+        period_end_year=end,
+        vision="Services designed around residents.",
+        summary="Five themes for modern, secure services.",
+        created_by=cast.officer,
+        lead_officer=lead,
+        **fields,
+    )
+    save_with_reason(strategy, user=cast.officer, reason="Test set-up")
+    theme = save_with_reason(
+        Theme(strategy=strategy, position=1, title="Digital by default"),
+        user=cast.officer,
+        reason="Test set-up",
+    )
+    save_with_reason(
+        Objective(theme=theme, position=1, text="Move forms online."),
+        user=cast.officer,
+        reason="Test set-up",
+    )
+    save_with_reason(
+        Risk(
+            strategy=strategy,
+            description="Skills shortage",
+            likelihood="medium",
+            impact="high",
+        ),
+        user=cast.officer,
+        reason="Test set-up",
+    )
+    return strategy
+
+
+def name_in_decision(decision, record):
+    from django.contrib.contenttypes.models import ContentType
+
+    from decisions.models import DecidedRecord
+
+    return save_with_reason(
+        DecidedRecord(
+            decision=decision,
+            content_type=ContentType.objects.get_for_model(record),
+            object_id=record.pk,
+        ),
+        user=None,
+        reason="Test set-up",
+    )
+
+
+def approve_strategy(strategy, cast, business):
+    """Take `strategy` through scrutiny and approval, as the real people would."""
+    from strategy.lifecycle import STRATEGY_LIFECYCLE
+
+    STRATEGY_LIFECYCLE.perform(
+        strategy,
+        "submit",
+        cast.officer,
+        inputs={"meeting": business.scrutiny_meeting},
+    )
+    STRATEGY_LIFECYCLE.perform(
+        strategy,
+        "record_scrutiny",
+        cast.clerk,
+        inputs={"outcome": "endorsed", "committee_comments": ""},
+    )
+    decision = make_decision(business.meeting, f"Approval of {strategy.title}")
+    name_in_decision(decision, strategy)
+    decision = publish(decision, cast.clerk)
+    return STRATEGY_LIFECYCLE.perform(
+        strategy, "approve", cast.clerk, inputs={"decision": decision}
     )

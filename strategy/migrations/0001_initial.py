@@ -8,218 +8,827 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('decisions', '0003_historicaldecidedrecord_decidedrecord'),
-        ('governance', '0003_approvedversion_lifecycleevent_minoramendment'),
+        ("decisions", "0003_historicaldecidedrecord_decidedrecord"),
+        ("governance", "0003_approvedversion_lifecycleevent_minoramendment"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Strategy',
+            name="Strategy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('scrutiny', 'With scrutiny'), ('approval', 'Awaiting approval'), ('approved', 'Approved'), ('review', 'Under review'), ('superseded', 'Superseded'), ('closed', 'Closed')], default='draft', editable=False, max_length=12, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('scrutiny_outcome', models.CharField(blank=True, choices=[('endorsed', 'Endorsed'), ('endorsed-with-comments', 'Endorsed with comments'), ('referred-back', 'Referred back to officers')], editable=False, max_length=24)),
-                ('scrutiny_comments', models.TextField(blank=True, editable=False)),
-                ('approved_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('review_months', models.PositiveSmallIntegerField(default=6, verbose_name='review every (months)')),
-                ('next_review_due', models.DateField(blank=True, editable=False, null=True, verbose_name='next review due')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('period_start_year', models.PositiveSmallIntegerField(verbose_name='first year')),
-                ('period_end_year', models.PositiveSmallIntegerField(verbose_name='last year')),
-                ('vision', models.TextField(blank=True, verbose_name='vision')),
-                ('summary', models.TextField(blank=True, help_text='The one-page summary members and residents read first.', verbose_name='strategy on a page')),
-                ('body', models.TextField(blank=True, help_text='Its sections: context, where we are, where we want to be.', verbose_name='the strategy in full')),
-                ('budget', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='budget (£)')),
-                ('budget_implications', models.TextField(blank=True, verbose_name='budget and resource implications')),
-                ('consultation', models.TextField(blank=True, verbose_name='consultation undertaken')),
-                ('approving_decision', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='decisions.decisionrecord', verbose_name='approving decision')),
-                ('cabinet_member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='governance.membership', verbose_name='responsible cabinet member')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('director', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='governance.membership', verbose_name='responsible director')),
-                ('lead_officer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='governance.membership', verbose_name='lead officer')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='strategies', to='governance.organisation', verbose_name='organisation')),
-                ('replaces', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replacements', to='strategy.strategy', verbose_name='the strategy it replaces')),
-                ('scrutiny_meeting', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='decisions.meeting', verbose_name='scrutiny meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("scrutiny", "With scrutiny"),
+                            ("approval", "Awaiting approval"),
+                            ("approved", "Approved"),
+                            ("review", "Under review"),
+                            ("superseded", "Superseded"),
+                            ("closed", "Closed"),
+                        ],
+                        default="draft",
+                        editable=False,
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "scrutiny_outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("endorsed", "Endorsed"),
+                            ("endorsed-with-comments", "Endorsed with comments"),
+                            ("referred-back", "Referred back to officers"),
+                        ],
+                        editable=False,
+                        max_length=24,
+                    ),
+                ),
+                ("scrutiny_comments", models.TextField(blank=True, editable=False)),
+                (
+                    "approved_at",
+                    models.DateTimeField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "review_months",
+                    models.PositiveSmallIntegerField(
+                        default=6, verbose_name="review every (months)"
+                    ),
+                ),
+                (
+                    "next_review_due",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="next review due",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "period_start_year",
+                    models.PositiveSmallIntegerField(verbose_name="first year"),
+                ),
+                (
+                    "period_end_year",
+                    models.PositiveSmallIntegerField(verbose_name="last year"),
+                ),
+                ("vision", models.TextField(blank=True, verbose_name="vision")),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="The one-page summary members and residents read first.",
+                        verbose_name="strategy on a page",
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True,
+                        help_text="Its sections: context, where we are, where we want to be.",
+                        verbose_name="the strategy in full",
+                    ),
+                ),
+                (
+                    "budget",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="budget (£)",
+                    ),
+                ),
+                (
+                    "budget_implications",
+                    models.TextField(
+                        blank=True, verbose_name="budget and resource implications"
+                    ),
+                ),
+                (
+                    "consultation",
+                    models.TextField(
+                        blank=True, verbose_name="consultation undertaken"
+                    ),
+                ),
+                (
+                    "approving_decision",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="decisions.decisionrecord",
+                        verbose_name="approving decision",
+                    ),
+                ),
+                (
+                    "cabinet_member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="governance.membership",
+                        verbose_name="responsible cabinet member",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "director",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="governance.membership",
+                        verbose_name="responsible director",
+                    ),
+                ),
+                (
+                    "lead_officer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="governance.membership",
+                        verbose_name="lead officer",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="strategies",
+                        to="governance.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "replaces",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replacements",
+                        to="strategy.strategy",
+                        verbose_name="the strategy it replaces",
+                    ),
+                ),
+                (
+                    "scrutiny_meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="decisions.meeting",
+                        verbose_name="scrutiny meeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'strategy',
-                'verbose_name_plural': 'strategies',
-                'ordering': ['-period_start_year', 'title'],
+                "verbose_name": "strategy",
+                "verbose_name_plural": "strategies",
+                "ordering": ["-period_start_year", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Risk',
+            name="Risk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField(verbose_name='risk')),
-                ('likelihood', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], max_length=8, verbose_name='likelihood')),
-                ('impact', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], max_length=8, verbose_name='impact')),
-                ('mitigation', models.TextField(blank=True, verbose_name='mitigation')),
-                ('owner', models.CharField(blank=True, max_length=200, verbose_name='owner')),
-                ('review_frequency', models.CharField(choices=[('monthly', 'Monthly'), ('quarterly', 'Quarterly'), ('six-monthly', 'Every six months'), ('annually', 'Annually')], default='quarterly', max_length=12, verbose_name='reviewed')),
-                ('strategy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='risks', to='strategy.strategy')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="risk")),
+                (
+                    "likelihood",
+                    models.CharField(
+                        choices=[
+                            ("low", "Low"),
+                            ("medium", "Medium"),
+                            ("high", "High"),
+                        ],
+                        max_length=8,
+                        verbose_name="likelihood",
+                    ),
+                ),
+                (
+                    "impact",
+                    models.CharField(
+                        choices=[
+                            ("low", "Low"),
+                            ("medium", "Medium"),
+                            ("high", "High"),
+                        ],
+                        max_length=8,
+                        verbose_name="impact",
+                    ),
+                ),
+                ("mitigation", models.TextField(blank=True, verbose_name="mitigation")),
+                (
+                    "owner",
+                    models.CharField(blank=True, max_length=200, verbose_name="owner"),
+                ),
+                (
+                    "review_frequency",
+                    models.CharField(
+                        choices=[
+                            ("monthly", "Monthly"),
+                            ("quarterly", "Quarterly"),
+                            ("six-monthly", "Every six months"),
+                            ("annually", "Annually"),
+                        ],
+                        default="quarterly",
+                        max_length=12,
+                        verbose_name="reviewed",
+                    ),
+                ),
+                (
+                    "strategy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="risks",
+                        to="strategy.strategy",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['strategy', 'pk'],
+                "ordering": ["strategy", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalTheme',
+            name="HistoricalTheme",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='order')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('corporate_priority', models.CharField(blank=True, max_length=200, verbose_name='corporate-plan priority')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('strategy', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='strategy.strategy')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="order")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="description"),
+                ),
+                (
+                    "corporate_priority",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name="corporate-plan priority",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "strategy",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="strategy.strategy",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical theme',
-                'verbose_name_plural': 'historical themes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical theme",
+                "verbose_name_plural": "historical themes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalStrategy',
+            name="HistoricalStrategy",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('scrutiny', 'With scrutiny'), ('approval', 'Awaiting approval'), ('approved', 'Approved'), ('review', 'Under review'), ('superseded', 'Superseded'), ('closed', 'Closed')], default='draft', editable=False, max_length=12, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('scrutiny_outcome', models.CharField(blank=True, choices=[('endorsed', 'Endorsed'), ('endorsed-with-comments', 'Endorsed with comments'), ('referred-back', 'Referred back to officers')], editable=False, max_length=24)),
-                ('scrutiny_comments', models.TextField(blank=True, editable=False)),
-                ('approved_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('review_months', models.PositiveSmallIntegerField(default=6, verbose_name='review every (months)')),
-                ('next_review_due', models.DateField(blank=True, editable=False, null=True, verbose_name='next review due')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('period_start_year', models.PositiveSmallIntegerField(verbose_name='first year')),
-                ('period_end_year', models.PositiveSmallIntegerField(verbose_name='last year')),
-                ('vision', models.TextField(blank=True, verbose_name='vision')),
-                ('summary', models.TextField(blank=True, help_text='The one-page summary members and residents read first.', verbose_name='strategy on a page')),
-                ('body', models.TextField(blank=True, help_text='Its sections: context, where we are, where we want to be.', verbose_name='the strategy in full')),
-                ('budget', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='budget (£)')),
-                ('budget_implications', models.TextField(blank=True, verbose_name='budget and resource implications')),
-                ('consultation', models.TextField(blank=True, verbose_name='consultation undertaken')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('approving_decision', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.decisionrecord', verbose_name='approving decision')),
-                ('cabinet_member', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='governance.membership', verbose_name='responsible cabinet member')),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('director', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='governance.membership', verbose_name='responsible director')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lead_officer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='governance.membership', verbose_name='lead officer')),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='governance.organisation', verbose_name='organisation')),
-                ('scrutiny_meeting', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.meeting', verbose_name='scrutiny meeting')),
-                ('replaces', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='strategy.strategy', verbose_name='the strategy it replaces')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("scrutiny", "With scrutiny"),
+                            ("approval", "Awaiting approval"),
+                            ("approved", "Approved"),
+                            ("review", "Under review"),
+                            ("superseded", "Superseded"),
+                            ("closed", "Closed"),
+                        ],
+                        default="draft",
+                        editable=False,
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "scrutiny_outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("endorsed", "Endorsed"),
+                            ("endorsed-with-comments", "Endorsed with comments"),
+                            ("referred-back", "Referred back to officers"),
+                        ],
+                        editable=False,
+                        max_length=24,
+                    ),
+                ),
+                ("scrutiny_comments", models.TextField(blank=True, editable=False)),
+                (
+                    "approved_at",
+                    models.DateTimeField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "review_months",
+                    models.PositiveSmallIntegerField(
+                        default=6, verbose_name="review every (months)"
+                    ),
+                ),
+                (
+                    "next_review_due",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="next review due",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "period_start_year",
+                    models.PositiveSmallIntegerField(verbose_name="first year"),
+                ),
+                (
+                    "period_end_year",
+                    models.PositiveSmallIntegerField(verbose_name="last year"),
+                ),
+                ("vision", models.TextField(blank=True, verbose_name="vision")),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="The one-page summary members and residents read first.",
+                        verbose_name="strategy on a page",
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True,
+                        help_text="Its sections: context, where we are, where we want to be.",
+                        verbose_name="the strategy in full",
+                    ),
+                ),
+                (
+                    "budget",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="budget (£)",
+                    ),
+                ),
+                (
+                    "budget_implications",
+                    models.TextField(
+                        blank=True, verbose_name="budget and resource implications"
+                    ),
+                ),
+                (
+                    "consultation",
+                    models.TextField(
+                        blank=True, verbose_name="consultation undertaken"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "approving_decision",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.decisionrecord",
+                        verbose_name="approving decision",
+                    ),
+                ),
+                (
+                    "cabinet_member",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="governance.membership",
+                        verbose_name="responsible cabinet member",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "director",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="governance.membership",
+                        verbose_name="responsible director",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "lead_officer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="governance.membership",
+                        verbose_name="lead officer",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="governance.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "scrutiny_meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.meeting",
+                        verbose_name="scrutiny meeting",
+                    ),
+                ),
+                (
+                    "replaces",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="strategy.strategy",
+                        verbose_name="the strategy it replaces",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical strategy',
-                'verbose_name_plural': 'historical strategies',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical strategy",
+                "verbose_name_plural": "historical strategies",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalRisk',
+            name="HistoricalRisk",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('description', models.TextField(verbose_name='risk')),
-                ('likelihood', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], max_length=8, verbose_name='likelihood')),
-                ('impact', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], max_length=8, verbose_name='impact')),
-                ('mitigation', models.TextField(blank=True, verbose_name='mitigation')),
-                ('owner', models.CharField(blank=True, max_length=200, verbose_name='owner')),
-                ('review_frequency', models.CharField(choices=[('monthly', 'Monthly'), ('quarterly', 'Quarterly'), ('six-monthly', 'Every six months'), ('annually', 'Annually')], default='quarterly', max_length=12, verbose_name='reviewed')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('strategy', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='strategy.strategy')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="risk")),
+                (
+                    "likelihood",
+                    models.CharField(
+                        choices=[
+                            ("low", "Low"),
+                            ("medium", "Medium"),
+                            ("high", "High"),
+                        ],
+                        max_length=8,
+                        verbose_name="likelihood",
+                    ),
+                ),
+                (
+                    "impact",
+                    models.CharField(
+                        choices=[
+                            ("low", "Low"),
+                            ("medium", "Medium"),
+                            ("high", "High"),
+                        ],
+                        max_length=8,
+                        verbose_name="impact",
+                    ),
+                ),
+                ("mitigation", models.TextField(blank=True, verbose_name="mitigation")),
+                (
+                    "owner",
+                    models.CharField(blank=True, max_length=200, verbose_name="owner"),
+                ),
+                (
+                    "review_frequency",
+                    models.CharField(
+                        choices=[
+                            ("monthly", "Monthly"),
+                            ("quarterly", "Quarterly"),
+                            ("six-monthly", "Every six months"),
+                            ("annually", "Annually"),
+                        ],
+                        default="quarterly",
+                        max_length=12,
+                        verbose_name="reviewed",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "strategy",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="strategy.strategy",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical risk',
-                'verbose_name_plural': 'historical risks',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical risk",
+                "verbose_name_plural": "historical risks",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='order')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('corporate_priority', models.CharField(blank=True, max_length=200, verbose_name='corporate-plan priority')),
-                ('strategy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='themes', to='strategy.strategy')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="order")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="description"),
+                ),
+                (
+                    "corporate_priority",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name="corporate-plan priority",
+                    ),
+                ),
+                (
+                    "strategy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="themes",
+                        to="strategy.strategy",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['strategy', 'position'],
+                "ordering": ["strategy", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Objective',
+            name="Objective",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='order')),
-                ('text', models.TextField(verbose_name='objective')),
-                ('theme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='objectives', to='strategy.theme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="order")),
+                ("text", models.TextField(verbose_name="objective")),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="objectives",
+                        to="strategy.theme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['theme', 'position'],
+                "ordering": ["theme", "position"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalObjective',
+            name="HistoricalObjective",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='order')),
-                ('text', models.TextField(verbose_name='objective')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('theme', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='strategy.theme')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="order")),
+                ("text", models.TextField(verbose_name="objective")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="strategy.theme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical objective',
-                'verbose_name_plural': 'historical objectives',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical objective",
+                "verbose_name_plural": "historical objectives",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddIndex(
-            model_name='strategy',
-            index=models.Index(fields=['organisation', 'status'], name='strategy_st_organis_4fd3c6_idx'),
+            model_name="strategy",
+            index=models.Index(
+                fields=["organisation", "status"], name="strategy_st_organis_4fd3c6_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='strategy',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end_year__gte', models.F('period_start_year'))), name='strategy_period_ends_after_it_starts'),
+            model_name="strategy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("period_end_year__gte", models.F("period_start_year"))
+                ),
+                name="strategy_period_ends_after_it_starts",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='theme',
-            constraint=models.UniqueConstraint(deferrable=django.db.models.constraints.Deferrable['DEFERRED'], fields=('strategy', 'position'), name='theme_position_unique_per_strategy'),
+            model_name="theme",
+            constraint=models.UniqueConstraint(
+                deferrable=django.db.models.constraints.Deferrable["DEFERRED"],
+                fields=("strategy", "position"),
+                name="theme_position_unique_per_strategy",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='objective',
-            constraint=models.UniqueConstraint(deferrable=django.db.models.constraints.Deferrable['DEFERRED'], fields=('theme', 'position'), name='objective_position_unique_per_theme'),
+            model_name="objective",
+            constraint=models.UniqueConstraint(
+                deferrable=django.db.models.constraints.Deferrable["DEFERRED"],
+                fields=("theme", "position"),
+                name="objective_position_unique_per_theme",
+            ),
         ),
     ]

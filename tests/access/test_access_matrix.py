@@ -53,6 +53,28 @@ ADMINISTRATORS = statuses(
 ADMINISTRATORS_POST = {**ADMINISTRATORS, "administrator": 302}
 
 
+#: A draft strategy: its council's officers write it; clerks and administrators
+#: read it; members do not know it exists.
+DRAFT_STRATEGY_EDIT = statuses(
+    member=404, officer=200, clerk=403, administrator=403, other=404
+)
+DRAFT_STRATEGY_EDIT_POST = {**DRAFT_STRATEGY_EDIT, "officer": 302}
+DRAFT_STRATEGY_READ = statuses(
+    member=404, officer=200, clerk=200, administrator=200, other=404
+)
+#: Acting on an approved strategy (amend, replace): its officers.
+APPROVED_STRATEGY_ACT = statuses(
+    member=403, officer=200, clerk=403, administrator=403, other=404
+)
+APPROVED_STRATEGY_ACT_POST = {**APPROVED_STRATEGY_ACT, "officer": 302}
+#: Starting a strategy in one's current council: officers (B's in B).
+OFFICERS_HERE = statuses(
+    member=403, officer=200, clerk=403, administrator=403, other=200
+)
+OFFICERS_HERE_POST = {**OFFICERS_HERE, "officer": 302, "other_council": 302}
+OFFICER = frozenset({"officer"})
+
+
 # --- what is posted ----------------------------------------------------------------
 
 
@@ -130,6 +152,49 @@ def closure_data(cast, business):
 
 def no_data(cast, business):
     return {}
+
+
+def strategy_data(cast, business):
+    return {
+        "title": "Cloud first",
+        "period_start_year": "2027",
+        "period_end_year": "2030",
+        "review_months": "6",
+        "version": business.draft_strategy.version,
+    }
+
+
+def amendment_data(cast, business):
+    strategy = business.approved_strategy
+    return {
+        "vision": "A corrected vision.",
+        "summary": strategy.summary,
+        "review_months": "6",
+        "version": strategy.version,
+        "change_reason": "Typographical correction",
+        "authorised_by": cast.administrator.pk,
+    }
+
+
+def theme_data(cast, business):
+    return {"title": "Secure by design", "description": "", "corporate_priority": ""}
+
+
+def risk_data(cast, business):
+    return {
+        "risks-TOTAL_FORMS": "1",
+        "risks-INITIAL_FORMS": "0",
+        "risks-MIN_NUM_FORMS": "0",
+        "risks-MAX_NUM_FORMS": "1000",
+        "risks-0-description": "Supplier failure",
+        "risks-0-likelihood": "low",
+        "risks-0-impact": "high",
+        "risks-0-review_frequency": "quarterly",
+    }
+
+
+def submit_data(cast, business):
+    return {"meeting": business.scrutiny_meeting.pk}
 
 
 # --- the table ---------------------------------------------------------------
@@ -294,6 +359,164 @@ MATRIX = [
         call_in_data,
         CHANGERS,
     ),
+    # Strategies
+    Row("strategy:strategy_list", "GET", EVERYONE),
+    Row("strategy:strategy_create", "GET", OFFICERS_HERE),
+    Row(
+        "strategy:strategy_create",
+        "POST",
+        OFFICERS_HERE_POST,
+        data=strategy_data,
+        changes_for=frozenset({"officer", "other_council"}),
+    ),
+    Row("strategy:strategy_detail", "GET", DRAFT_STRATEGY_READ, ("draft_strategy",)),
+    Row("strategy:strategy_detail", "GET", COUNCIL_A, ("approved_strategy",)),
+    Row("strategy:strategy_history", "GET", DRAFT_STRATEGY_READ, ("draft_strategy",)),
+    Row("strategy:strategy_history", "GET", COUNCIL_A, ("approved_strategy",)),
+    Row("strategy:strategy_as_approved", "GET", COUNCIL_A, ("approved_strategy",)),
+    Row("strategy:strategy_update", "GET", DRAFT_STRATEGY_EDIT, ("draft_strategy",)),
+    Row(
+        "strategy:strategy_update",
+        "POST",
+        DRAFT_STRATEGY_EDIT_POST,
+        ("draft_strategy",),
+        strategy_data,
+        OFFICER,
+    ),
+    Row(
+        "strategy:strategy_amend", "GET", APPROVED_STRATEGY_ACT, ("approved_strategy",)
+    ),
+    Row(
+        "strategy:strategy_amend",
+        "POST",
+        APPROVED_STRATEGY_ACT_POST,
+        ("approved_strategy",),
+        amendment_data,
+        OFFICER,
+    ),
+    Row(
+        "strategy:strategy_replace",
+        "GET",
+        APPROVED_STRATEGY_ACT,
+        ("approved_strategy",),
+    ),
+    Row(
+        "strategy:strategy_replace",
+        "POST",
+        APPROVED_STRATEGY_ACT_POST,
+        ("approved_strategy",),
+        no_data,
+        OFFICER,
+    ),
+    Row("strategy:risks_update", "GET", DRAFT_STRATEGY_EDIT, ("draft_strategy",)),
+    Row(
+        "strategy:risks_update",
+        "POST",
+        DRAFT_STRATEGY_EDIT_POST,
+        ("draft_strategy",),
+        risk_data,
+        OFFICER,
+    ),
+    Row("strategy:theme_create", "GET", DRAFT_STRATEGY_EDIT, ("draft_strategy",)),
+    Row(
+        "strategy:theme_create",
+        "POST",
+        DRAFT_STRATEGY_EDIT_POST,
+        ("draft_strategy",),
+        theme_data,
+        OFFICER,
+    ),
+    Row(
+        "strategy:theme_update",
+        "GET",
+        DRAFT_STRATEGY_EDIT,
+        ("draft_strategy", "theme"),
+    ),
+    Row(
+        "strategy:theme_update",
+        "POST",
+        DRAFT_STRATEGY_EDIT_POST,
+        ("draft_strategy", "theme"),
+        theme_data,
+        OFFICER,
+    ),
+    # Moving the only theme down is refused with a message (302, no change).
+    Row(
+        "strategy:theme_move",
+        "POST",
+        DRAFT_STRATEGY_EDIT_POST,
+        ("draft_strategy", "theme"),
+        lambda cast, business: {"direction": "down"},
+    ),
+    Row(
+        "strategy:theme_move",
+        "GET",
+        {**DRAFT_STRATEGY_EDIT, "officer": 405},
+        ("draft_strategy", "theme"),
+    ),
+    Row(
+        "strategy:theme_remove",
+        "GET",
+        DRAFT_STRATEGY_EDIT,
+        ("draft_strategy", "theme"),
+    ),
+    Row(
+        "strategy:theme_remove",
+        "POST",
+        DRAFT_STRATEGY_EDIT_POST,
+        ("draft_strategy", "theme"),
+        no_data,
+        OFFICER,
+    ),
+    Row(
+        "strategy:objective_create",
+        "GET",
+        DRAFT_STRATEGY_EDIT,
+        ("draft_strategy", "theme"),
+    ),
+    Row(
+        "strategy:objective_create",
+        "POST",
+        DRAFT_STRATEGY_EDIT_POST,
+        ("draft_strategy", "theme"),
+        lambda cast, business: {"text": "Publish open data."},
+        OFFICER,
+    ),
+    Row(
+        "strategy:objective_move",
+        "POST",
+        DRAFT_STRATEGY_EDIT_POST,
+        ("draft_strategy", "theme", "objective"),
+        lambda cast, business: {"direction": "up"},
+    ),
+    Row(
+        "strategy:objective_remove",
+        "GET",
+        DRAFT_STRATEGY_EDIT,
+        ("draft_strategy", "theme", "objective"),
+    ),
+    Row(
+        "strategy:objective_remove",
+        "POST",
+        DRAFT_STRATEGY_EDIT_POST,
+        ("draft_strategy", "theme", "objective"),
+        no_data,
+        OFFICER,
+    ),
+    Row(
+        "strategy:strategy_transition",
+        "GET",
+        DRAFT_STRATEGY_EDIT,
+        ("draft_strategy", "submit"),
+    ),
+    Row(
+        "strategy:strategy_transition",
+        "POST",
+        DRAFT_STRATEGY_EDIT_POST,
+        ("draft_strategy", "submit"),
+        submit_data,
+        OFFICER,
+    ),
     # The council's call-in rules and closure days
     Row("decisions:call_in_rule_create", "GET", ADMINISTRATORS, ("slug",)),
     Row(
@@ -378,7 +601,7 @@ def snapshot():
     """Row counts of every model and history table: a refused request keeps them."""
     counts = {}
     for model in apps.get_models():
-        if model._meta.app_label in ("governance", "decisions"):
+        if model._meta.app_label in ("governance", "decisions", "strategy"):
             counts[model._meta.label] = model._default_manager.count()
     return counts
 

@@ -1,0 +1,179 @@
+"""Forms for writing a strategy: its text, themes, objectives and risks."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from governance.choices import Role
+from governance.forms import ChangeReasonMixin, VersionedFormMixin
+from governance.models import Membership
+
+from .models import Objective, Risk, Strategy, Theme
+
+
+class StrategyForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Strategy
+        fields = [
+            "title",
+            "period_start_year",
+            "period_end_year",
+            "vision",
+            "summary",
+            "body",
+            "budget",
+            "budget_implications",
+            "consultation",
+            "cabinet_member",
+            "director",
+            "lead_officer",
+            "review_months",
+        ]
+        widgets = {
+            "period_start_year": forms.NumberInput(
+                attrs={"class": "govuk-input--width-4"}
+            ),
+            "period_end_year": forms.NumberInput(
+                attrs={"class": "govuk-input--width-4"}
+            ),
+            "budget": forms.NumberInput(attrs={"class": "govuk-input--width-10"}),
+            "review_months": forms.NumberInput(attrs={"class": "govuk-input--width-2"}),
+            "body": forms.Textarea(attrs={"rows": 12}),
+        }
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+        people = Membership.objects.for_organisation(organisation).select_related(
+            "user"
+        )
+        self.fields["cabinet_member"].queryset = people.filter(role=Role.MEMBER)
+        self.fields["director"].queryset = people.exclude(role=Role.MEMBER)
+        self.fields["lead_officer"].queryset = people.filter(role=Role.OFFICER)
+        for name in ("cabinet_member", "director", "lead_officer"):
+            self.fields[name].label_from_instance = membership_label
+        if self.instance.pk is None:
+            del self.fields["version"]
+
+    def clean_period_start_year(self):
+        return check_year(self.cleaned_data["period_start_year"])
+
+    def clean_period_end_year(self):
+        return check_year(self.cleaned_data["period_end_year"])
+
+    def clean_review_months(self):
+        months = self.cleaned_data["review_months"]
+        if months is not None and not 1 <= months <= 24:
+            raise forms.ValidationError(_("Enter a review period of 1 to 24 months."))
+        return months
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start_year"), cleaned.get("period_end_year")
+        if start and end and end < start:
+            self.add_error(
+                "period_end_year", _("The last year must not be before the first year.")
+            )
+        return cleaned
+
+
+def check_year(year):
+    if year is not None and not 2000 <= year <= 2100:
+        raise forms.ValidationError(_("Enter a year between 2000 and 2100."))
+    return year
+
+
+def membership_label(membership):
+    user = membership.user
+    name = user.get_full_name() or user.username
+    return f"{name}, {membership.job_title}" if membership.job_title else name
+
+
+class AmendmentForm(ChangeReasonMixin, StrategyForm):
+    """A minor amendment of approved text under delegated powers."""
+
+    change_reason = forms.CharField(
+        label=_("Reason for the minor amendment"),
+        help_text=_("Shown to members with the name of the authorising officer."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    authorised_by = forms.ModelChoiceField(
+        label=_("Authorising officer"),
+        help_text=_("The officer whose delegated powers cover this change."),
+        queryset=get_user_model().objects.none(),
+        error_messages={"required": _("Choose the authorising officer.")},
+    )
+
+    class Meta(StrategyForm.Meta):
+        fields = [
+            name
+            for name in StrategyForm.Meta.fields
+            if name not in ("period_start_year", "period_end_year", "title")
+        ]
+
+    def __init__(self, *args, organisation, user, **kwargs):
+        super().__init__(*args, organisation=organisation, **kwargs)
+        self.fields["authorised_by"].queryset = (
+            get_user_model()
+            .objects.filter(
+                memberships__organisation=organisation,
+                memberships__role__in=[Role.OFFICER, Role.ADMINISTRATOR],
+            )
+            .exclude(pk=user.pk)
+            .order_by("last_name", "first_name")
+        )
+        self.fields["authorised_by"].label_from_instance = lambda person: (
+            person.get_full_name() or person.username
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.has_changed_content():
+            raise forms.ValidationError(
+                _("Nothing has been changed: there is nothing to amend.")
+            )
+        return cleaned
+
+    def has_changed_content(self):
+        return bool(self.changed_content())
+
+    def changed_content(self):
+        ignore = {"version", "change_reason", "authorised_by"}
+        return [name for name in self.changed_data if name not in ignore]
+
+
+class ThemeForm(forms.ModelForm):
+    class Meta:
+        model = Theme
+        fields = ["title", "description", "corporate_priority"]
+
+
+class ObjectiveForm(forms.ModelForm):
+    class Meta:
+        model = Objective
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class RiskForm(forms.ModelForm):
+    class Meta:
+        model = Risk
+        fields = [
+            "description",
+            "likelihood",
+            "impact",
+            "mitigation",
+            "owner",
+            "review_frequency",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "mitigation": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+RiskFormSet = inlineformset_factory(
+    Strategy, Risk, form=RiskForm, extra=1, can_delete=True
+)

@@ -1,0 +1,579 @@
+"""Strategies: the list, the reading page, drafting, amendment, history.
+
+Content is edited only in draft (`DraftOnlyMixin`); an approved strategy
+changes by a minor amendment under delegated powers or by a replacement.
+"""
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import CreateView, DetailView, UpdateView
+from django_filters.views import FilterView
+
+from decisions.models import DecidedRecord
+from governance.history import (
+    HistorySource,
+    compare_snapshots,
+    history_entries,
+    save_with_reason,
+)
+from governance.lifecycle import (
+    ApprovedVersion,
+    LifecycleEvent,
+    LifecycleStatus,
+    MinorAmendment,
+)
+from governance.mixins import (
+    CurrentOrganisationListMixin,
+    OrganisationActionMixin,
+    OrganisationScopedMixin,
+    VersionedUpdateMixin,
+)
+from governance.permissions import can
+from governance.views import TransitionView
+
+from .filtersets import StrategyFilterSet
+from .forms import (
+    AmendmentForm,
+    ObjectiveForm,
+    RiskFormSet,
+    StrategyForm,
+    ThemeForm,
+)
+from .lifecycle import STRATEGY_LIFECYCLE
+from .models import Objective, Risk, Strategy, Theme
+
+EDITABLE = {LifecycleStatus.DRAFT}
+AMENDABLE = {LifecycleStatus.APPROVED, LifecycleStatus.REVIEW}
+
+
+class StrategyListView(CurrentOrganisationListMixin, FilterView):
+    model = Strategy
+    filterset_class = StrategyFilterSet
+    paginate_by = 25
+    template_name = "strategy/strategy_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_create"] = can(
+            self.request.user, "edit_draft", self.request.organisation
+        )
+        return context
+
+
+class StrategyDetailView(OrganisationScopedMixin, DetailView):
+    """The strategy as a document, with the actions open to the reader."""
+
+    model = Strategy
+    template_name = "strategy/strategy_detail.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related(
+                "organisation",
+                "replaces",
+                "cabinet_member__user",
+                "director__user",
+                "lead_officer__user",
+                "scrutiny_meeting__committee",
+                "approving_decision__meeting__committee",
+            )
+            .prefetch_related(
+                Prefetch(
+                    "themes",
+                    queryset=Theme.objects.prefetch_related("objectives"),
+                ),
+                "risks",
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        strategy, user = self.object, self.request.user
+        context["events"] = list(
+            LifecycleEvent.objects.for_record(strategy).prefetch_related("link")
+        )
+        context["amendments"] = list(MinorAmendment.for_record(strategy))
+        context["approved_version"] = ApprovedVersion.latest_for(strategy)
+        context["replacements"] = list(
+            Strategy.objects.visible_to(user).filter(replaces=strategy)
+        )
+        context["decided_by"] = list(
+            DecidedRecord.objects.filter(
+                content_type=ContentType.objects.get_for_model(Strategy),
+                object_id=strategy.pk,
+                decision__in=strategy.organisation.decisions.visible_to(user),
+            ).select_related("decision")
+        )
+        context["transitions"] = [
+            transition
+            for transition in STRATEGY_LIFECYCLE.available(strategy, user)
+            if transition.name != "supersede"
+        ]
+        context["can_edit"] = strategy.status in EDITABLE and can(
+            user, "edit_draft", strategy
+        )
+        context["can_amend"] = strategy.status in AMENDABLE and can(
+            user, "amend_approved", strategy
+        )
+        context["can_replace"] = (
+            strategy.status in AMENDABLE
+            and can(user, "prepare_replacement", strategy)
+            and not context["replacements"]
+        )
+        return context
+
+
+class StrategyCreateView(OrganisationActionMixin, CreateView):
+    model = Strategy
+    form_class = StrategyForm
+    permission_action = "edit_draft"
+    template_name = "strategy/strategy_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organisation": self.request.organisation}
+
+    def form_valid(self, form):
+        strategy = form.save(commit=False)
+        strategy.created_by = self.request.user
+        save_with_reason(strategy, user=self.request.user, reason=_("Drafted"))
+        messages.success(self.request, _("Draft strategy created."))
+        return redirect(strategy)
+
+
+class DraftOnlyMixin:
+    """Pages that change a strategy's content: its officers, while a draft.
+
+    A strategy in any other state answers 409 with an explanation and
+    nothing changes.
+    """
+
+    permission_action = "edit_draft"
+    allowed_states = EDITABLE
+
+    def not_editable(self, strategy):
+        return render(
+            self.request,
+            "strategy/not_editable.html",
+            {"object": strategy},
+            status=409,
+        )
+
+    def get_strategy(self):
+        strategy = get_object_or_404(
+            Strategy.objects.visible_to(self.request.user),
+            pk=self.kwargs["strategy_pk" if "strategy_pk" in self.kwargs else "pk"],
+        )
+        if not can(self.request.user, self.permission_action, strategy):
+            raise PermissionDenied(_("Your role does not allow this."))
+        return strategy
+
+    def dispatch(self, request, *args, **kwargs):
+        self.strategy = self.get_strategy()
+        if self.strategy.status not in self.allowed_states:
+            return self.not_editable(self.strategy)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class StrategyUpdateView(
+    DraftOnlyMixin, OrganisationScopedMixin, VersionedUpdateMixin, UpdateView
+):
+    model = Strategy
+    form_class = StrategyForm
+    template_name = "strategy/strategy_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organisation": self.object.organisation}
+
+    def save_valid(self, form, locked):
+        strategy = form.save(commit=False)
+        strategy.version = locked.version
+        save_with_reason(strategy, user=self.request.user, reason=_("Draft changed"))
+        messages.success(self.request, _("Draft saved."))
+        return redirect(strategy)
+
+
+class StrategyAmendView(
+    DraftOnlyMixin, OrganisationScopedMixin, VersionedUpdateMixin, UpdateView
+):
+    """A minor amendment under delegated powers: reason and authorising officer."""
+
+    model = Strategy
+    form_class = AmendmentForm
+    permission_action = "amend_approved"
+    allowed_states = AMENDABLE
+    template_name = "strategy/strategy_amend.html"
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "organisation": self.object.organisation,
+            "user": self.request.user,
+        }
+
+    def save_valid(self, form, locked):
+        strategy = form.save(commit=False)
+        strategy.version = locked.version
+        reason = form.cleaned_data["change_reason"]
+        save_with_reason(
+            strategy,
+            user=self.request.user,
+            reason=_("Minor amendment under delegated powers: %s") % reason,
+        )
+        MinorAmendment.objects.create(
+            content_type=ContentType.objects.get_for_model(Strategy),
+            object_id=strategy.pk,
+            made_by=self.request.user,
+            authorised_by=form.cleaned_data["authorised_by"],
+            reason=reason,
+            fields_changed=form.changed_content(),
+        )
+        messages.success(self.request, _("Minor amendment recorded."))
+        return redirect(strategy)
+
+
+class StrategyTransitionView(TransitionView):
+    model = Strategy
+    workflow = STRATEGY_LIFECYCLE
+
+
+# --- themes, objectives and risks, from the strategy's own page -------------------
+
+
+class ThemeCreateView(DraftOnlyMixin, CreateView):
+    form_class = ThemeForm
+    template_name = "strategy/theme_form.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(strategy=self.strategy, **kwargs)
+
+    def form_valid(self, form):
+        theme = form.save(commit=False)
+        theme.strategy = self.strategy
+        with transaction.atomic():
+            last = self.strategy.themes.aggregate(last=Max("position"))["last"] or 0
+            theme.position = last + 1
+            save_with_reason(theme, user=self.request.user, reason=_("Theme added"))
+        messages.success(self.request, _("Theme added."))
+        return redirect(self.strategy)
+
+
+class ThemeUpdateView(DraftOnlyMixin, UpdateView):
+    form_class = ThemeForm
+    template_name = "strategy/theme_form.html"
+
+    def get_queryset(self):
+        return self.strategy.themes.all()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(strategy=self.strategy, **kwargs)
+
+    def form_valid(self, form):
+        save_with_reason(
+            form.save(commit=False), user=self.request.user, reason=_("Theme changed")
+        )
+        messages.success(self.request, _("Theme saved."))
+        return redirect(self.strategy)
+
+
+class ObjectiveCreateView(DraftOnlyMixin, CreateView):
+    form_class = ObjectiveForm
+    template_name = "strategy/objective_form.html"
+
+    def get_theme(self):
+        return get_object_or_404(self.strategy.themes, pk=self.kwargs["theme_pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            strategy=self.strategy, theme=self.get_theme(), **kwargs
+        )
+
+    def form_valid(self, form):
+        theme = self.get_theme()
+        objective = form.save(commit=False)
+        objective.theme = theme
+        with transaction.atomic():
+            last = theme.objectives.aggregate(last=Max("position"))["last"] or 0
+            objective.position = last + 1
+            save_with_reason(
+                objective, user=self.request.user, reason=_("Objective added")
+            )
+        messages.success(self.request, _("Objective added."))
+        return redirect(self.strategy)
+
+
+class MoveView(DraftOnlyMixin, View):
+    """Move a theme or an objective one place up or down (POST only)."""
+
+    http_method_names = ["post"]
+
+    def siblings(self):
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        direction = request.POST.get("direction")
+        with transaction.atomic():
+            rows = list(self.siblings().select_for_update().order_by("position"))
+            index = next(
+                (i for i, row in enumerate(rows) if row.pk == kwargs["pk"]), None
+            )
+            if index is None:
+                raise Http404(_("No such item."))
+            other = {"up": index - 1, "down": index + 1}.get(direction)
+            if other is None or not 0 <= other < len(rows):
+                messages.error(
+                    request,
+                    _("It cannot move further %(direction)s.")
+                    % {"direction": direction if direction in ("up", "down") else ""},
+                )
+                return redirect(self.strategy)
+            mover, neighbour = rows[index], rows[other]
+            mover.position, neighbour.position = neighbour.position, mover.position
+            reason = _("Moved %(direction)s") % {"direction": direction}
+            save_with_reason(mover, user=request.user, reason=reason)
+            save_with_reason(neighbour, user=request.user, reason=reason)
+        messages.success(request, _("Order changed."))
+        return redirect(self.strategy)
+
+
+class ThemeMoveView(MoveView):
+    def siblings(self):
+        return Theme.objects.filter(strategy=self.strategy)
+
+
+class ObjectiveMoveView(MoveView):
+    def siblings(self):
+        return Objective.objects.filter(
+            theme__strategy=self.strategy, theme_id=self.kwargs["theme_pk"]
+        )
+
+
+class RemoveView(DraftOnlyMixin, DetailView):
+    """Confirm, then remove a theme (with its objectives) or an objective."""
+
+    template_name = "strategy/confirm_remove.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(strategy=self.strategy, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        row = self.get_object()
+        row._history_user = request.user
+        row._change_reason = _("Removed")
+        with transaction.atomic():
+            if isinstance(row, Theme):
+                for objective in row.objectives.all():
+                    objective._history_user = request.user
+                    objective._change_reason = _("Removed with its theme")
+                    objective.delete()
+            row.delete()
+        messages.success(request, _("Removed."))
+        return redirect(self.strategy)
+
+
+class ThemeRemoveView(RemoveView):
+    def get_queryset(self):
+        return Theme.objects.filter(strategy=self.strategy)
+
+
+class ObjectiveRemoveView(RemoveView):
+    def get_queryset(self):
+        return Objective.objects.filter(
+            theme__strategy=self.strategy, theme_id=self.kwargs["theme_pk"]
+        )
+
+
+class RisksUpdateView(DraftOnlyMixin, DetailView):
+    """The strategy's risks, edited together."""
+
+    template_name = "strategy/risks_form.html"
+
+    def get_object(self, queryset=None):
+        return self.strategy
+
+    def get_formset(self):
+        return RiskFormSet(
+            self.request.POST if self.request.method == "POST" else None,
+            instance=self.strategy,
+            prefix="risks",
+        )
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("formset", self.get_formset())
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.strategy
+        formset = self.get_formset()
+        if not formset.is_valid():
+            return self.render_to_response(self.get_context_data(formset=formset))
+        reason = _("Risks changed")
+        with transaction.atomic():
+            for form in formset.deleted_forms:
+                if form.instance.pk:
+                    form.instance._history_user = request.user
+                    form.instance._change_reason = reason
+                    form.instance.delete()
+            for form in formset.forms:
+                if form in formset.deleted_forms or not form.has_changed():
+                    continue
+                risk = form.save(commit=False)
+                risk.strategy = self.strategy
+                save_with_reason(risk, user=request.user, reason=reason)
+        messages.success(request, _("Risks saved."))
+        return redirect(self.strategy)
+
+
+class PrepareReplacementView(DraftOnlyMixin, DetailView):
+    """Copy an approved strategy into a new draft that replaces it."""
+
+    permission_action = "prepare_replacement"
+    allowed_states = AMENDABLE
+    template_name = "strategy/prepare_replacement.html"
+
+    def get_object(self, queryset=None):
+        return self.strategy
+
+    def post(self, request, *args, **kwargs):
+        old = self.strategy
+        with transaction.atomic():
+            locked = Strategy.objects.select_for_update().get(pk=old.pk)
+            if locked.replacements.exists():
+                messages.error(request, _("A replacement is already being prepared."))
+                return redirect(old)
+            new = copy_strategy(locked, request.user)
+        messages.success(request, _("Draft replacement created from %s.") % old)
+        return redirect(new)
+
+
+def copy_strategy(old, user):
+    """A new draft with `old`'s content, themes, objectives and risks."""
+    reason = _("Prepared as a replacement for %s") % old
+    new = Strategy(
+        organisation=old.organisation,
+        replaces=old,
+        created_by=user,
+        cabinet_member=old.cabinet_member,
+        director=old.director,
+        lead_officer=old.lead_officer,
+        review_months=old.review_months,
+        **{name: getattr(old, name) for name in Strategy.CONTENT_FIELDS},
+    )
+    new.title = _("%s (replacement)") % old.title
+    save_with_reason(new, user=user, reason=reason)
+    for theme in old.themes.prefetch_related("objectives"):
+        copy = Theme(
+            strategy=new,
+            position=theme.position,
+            title=theme.title,
+            description=theme.description,
+            corporate_priority=theme.corporate_priority,
+        )
+        save_with_reason(copy, user=user, reason=reason)
+        for objective in theme.objectives.all():
+            save_with_reason(
+                Objective(theme=copy, position=objective.position, text=objective.text),
+                user=user,
+                reason=reason,
+            )
+    for risk in old.risks.all():
+        risk.pk = None
+        risk.id = None
+        risk._state.adding = True
+        risk.strategy = new
+        save_with_reason(risk, user=user, reason=reason)
+    return new
+
+
+# --- history and the text as approved ------------------------------------------------
+
+
+class StrategyHistoryView(OrganisationScopedMixin, DetailView):
+    """Who changed what, when and why: the strategy, its themes, objectives, risks.
+
+    One query per kind of row, however long the history.
+    """
+
+    model = Strategy
+    template_name = "governance/history.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        strategy = self.object
+        theme_ids = Theme.history.filter(strategy_id=strategy.pk).values("id")
+        sources = [
+            HistorySource(
+                strategy.history.select_related("history_user"),
+                Strategy.CONTENT_FIELDS + ["status"],
+                lambda row: _("The strategy"),
+            ),
+            HistorySource(
+                Theme.history.filter(strategy_id=strategy.pk).select_related(
+                    "history_user"
+                ),
+                ["position", "title", "description", "corporate_priority"],
+                lambda row: _("Theme “%s”") % row.title,
+            ),
+            HistorySource(
+                Objective.history.filter(theme_id__in=theme_ids).select_related(
+                    "history_user"
+                ),
+                ["position", "text"],
+                lambda row: _("Objective “%s”") % row.text[:60],
+            ),
+            HistorySource(
+                Risk.history.filter(strategy_id=strategy.pk).select_related(
+                    "history_user"
+                ),
+                [
+                    "description",
+                    "likelihood",
+                    "impact",
+                    "mitigation",
+                    "owner",
+                    "review_frequency",
+                ],
+                lambda row: _("Risk “%s”") % row.description[:60],
+            ),
+        ]
+        context["entries"] = history_entries(sources)
+        return context
+
+
+class StrategyAsApprovedView(OrganisationScopedMixin, DetailView):
+    """The strategy as approved beside the text now, differences marked."""
+
+    model = Strategy
+    template_name = "governance/compare.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                Prefetch(
+                    "themes", queryset=Theme.objects.prefetch_related("objectives")
+                ),
+                "risks",
+            )
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        approved = ApprovedVersion.latest_for(self.object)
+        if approved is None:
+            raise Http404(_("It has not been approved."))
+        context = self.get_context_data(
+            approved=approved,
+            sections=compare_snapshots(approved.data, self.object.snapshot()),
+            amendments=list(MinorAmendment.for_record(self.object)),
+        )
+        return self.render_to_response(context)

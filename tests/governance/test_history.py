@@ -1,0 +1,438 @@
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from governance.history import (
+    Change,
+    HistorySource,
+    compare_snapshots,
+    history_entries,
+    save_with_reason,
+    word_diff,
+)
+from governance.models import Membership
+from strategy.models import Objective, Risk, Strategy, Theme
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+def joined(diff, *kinds):
+    return "".join(text for kind, text in diff if kind in kinds)
+
+
+def make_strategy(cast, title="Digital Ashdown", **fields):
+    strategy = Strategy(
+        organisation=cast.council_a,
+        title=title,
+        period_start_year=2024,
+        period_end_year=2027,
+        **fields,
+    )
+    return save_with_reason(strategy, user=cast.officer, reason="First draft")
+
+
+def make_theme(strategy, user, position=1, title="Digital by default", **fields):
+    theme = Theme(strategy=strategy, position=position, title=title, **fields)
+    return save_with_reason(theme, user=user, reason="Theme added")
+
+
+def entries_for(strategy):
+    """History of a strategy, its themes and its risks."""
+    return history_entries(
+        [
+            HistorySource(
+                rows=Strategy.history.filter(id=strategy.pk).select_related(
+                    "history_user"
+                ),
+                fields=Strategy.CONTENT_FIELDS,
+                subject=lambda row: row.title,
+            ),
+            HistorySource(
+                rows=Theme.history.filter(strategy_id=strategy.pk).select_related(
+                    "history_user"
+                ),
+                fields=["position", "title", "description"],
+                subject=lambda row: f"Theme “{row.title}”",
+            ),
+            HistorySource(
+                rows=Risk.history.filter(strategy_id=strategy.pk).select_related(
+                    "history_user"
+                ),
+                fields=["description", "likelihood", "impact", "mitigation"],
+                subject=lambda row: f"Risk “{row.description[:40]}”",
+            ),
+        ]
+    )
+
+
+def changes_by_label(entry):
+    return {change.label: change for change in entry.changes}
+
+
+# --- word_diff --------------------------------------------------------------
+
+
+def test_word_diff_gives_back_both_texts_exactly():
+    pairs = [
+        ("The cat sat on the mat.", "The dog sat on the mat!"),
+        ("Line one\n\nLine  two", "Line one\nLine 2 and more\n"),
+        ("", "All new"),
+        ("All gone", ""),
+        ("a b c", "x y z"),
+        ("Same", "Same"),
+    ]
+    for old, new in pairs:
+        diff = word_diff(old, new)
+        assert joined(diff, "same", "removed") == old
+        assert joined(diff, "same", "added") == new
+
+
+def test_word_diff_marks_a_single_changed_word():
+    diff = word_diff("We will move to the cloud", "We will move to the internet")
+    assert diff == [
+        ("same", "We will move to the "),
+        ("removed", "cloud"),
+        ("added", "internet"),
+    ]
+
+
+def test_word_diff_merges_a_run_of_replaced_words_into_one_change():
+    assert word_diff("a b c", "x y z") == [("removed", "a b c"), ("added", "x y z")]
+
+
+# --- history_entries ----------------------------------------------------------
+
+
+def test_creation_lists_every_field_with_a_value(cast):
+    strategy = make_strategy(cast, vision="Services online first")
+    [entry] = entries_for(strategy)
+    assert entry.action == "created"
+    assert entry.user == cast.officer
+    assert entry.reason == "First draft"
+    assert entry.subject == "Digital Ashdown"
+    changes = changes_by_label(entry)
+    assert set(changes) == {"Title", "First year", "Last year", "Vision"}
+    assert changes["Vision"].old == ""
+    assert changes["Vision"].new == "Services online first"
+    assert changes["First year"].new == "2024"
+
+
+def test_a_field_change_records_who_why_and_what(cast):
+    strategy = make_strategy(cast)
+    strategy.title = "Digital Ashdown 2024–2027"
+    strategy.period_end_year = 2028
+    save_with_reason(strategy, user=cast.clerk, reason="Committee asked")
+    latest, first = entries_for(strategy)
+    assert first.action == "created"
+    assert latest.action == "changed"
+    assert latest.user == cast.clerk
+    assert latest.reason == "Committee asked"
+    assert latest.subject == "Digital Ashdown 2024–2027"
+    assert [(c.label, c.old, c.new, c.diff) for c in latest.changes] == [
+        ("Title", "Digital Ashdown", "Digital Ashdown 2024–2027", None),
+        ("Last year", "2027", "2028", None),
+    ]
+
+
+def test_a_theme_added_and_deleted_shows_both(cast):
+    strategy = make_strategy(cast)
+    theme = make_theme(strategy, cast.officer, description="Online first")
+    theme._history_user = cast.clerk
+    theme._change_reason = "Merged into another theme"
+    theme.delete()
+    deleted, added, created = entries_for(strategy)
+    assert created.subject == "Digital Ashdown"
+    assert added.action == "created"
+    assert added.subject == "Theme “Digital by default”"
+    assert changes_by_label(added)["Description"].new == "Online first"
+    assert deleted.action == "deleted"
+    assert deleted.subject == "Theme “Digital by default”"
+    assert deleted.user == cast.clerk
+    assert deleted.reason == "Merged into another theme"
+    assert deleted.changes == []
+
+
+def test_a_long_text_change_has_a_word_diff(cast):
+    body = "Our residents expect to reach us online at any hour.\nWe will help."
+    strategy = make_strategy(cast, body=body)
+    strategy.body = body.replace("any hour", "any time of day")
+    save_with_reason(strategy, user=cast.officer, reason="Wording")
+    [change] = entries_for(strategy)[0].changes
+    assert change.label == "The strategy in full"
+    assert ("removed", "hour") in change.diff
+    assert ("added", "time of day") in change.diff
+    assert joined(change.diff, "same", "removed") == body
+
+
+def test_a_save_that_changes_no_compared_field_and_gives_no_reason_is_skipped(cast):
+    strategy = make_strategy(cast)
+    # A fresh instance: save_with_reason's user and reason stay on the old one.
+    Strategy.objects.get(pk=strategy.pk).save()  # only bumps the version
+    assert strategy.history.count() == 2
+    assert [entry.action for entry in entries_for(strategy)] == ["created"]
+
+
+def test_a_save_that_changes_no_compared_field_but_says_why_is_kept(cast):
+    strategy = make_strategy(cast)
+    save_with_reason(strategy, user=cast.clerk, reason="Sent to scrutiny")
+    latest, _created = entries_for(strategy)
+    assert latest.action == "changed"
+    assert latest.reason == "Sent to scrutiny"
+    assert latest.changes == []
+
+
+def test_choices_are_shown_by_their_labels(cast):
+    strategy = make_strategy(cast)
+    risk = Risk(
+        strategy=strategy, description="Supplier fails", likelihood="low", impact="high"
+    )
+    save_with_reason(risk, user=cast.officer, reason="Risk added")
+    risk.likelihood = "medium"
+    save_with_reason(risk, user=cast.officer, reason="Supplier in difficulty")
+    changed, created = entries_for(strategy)[:2]
+    assert changes_by_label(created)["Impact"].new == "High"
+    [change] = changed.changes
+    assert (change.label, change.old, change.new) == ("Likelihood", "Low", "Medium")
+
+
+def test_building_entries_costs_the_same_queries_however_long_the_history(cast):
+    def count_queries(strategy):
+        with CaptureQueriesContext(connection) as queries:
+            entries = entries_for(strategy)
+            # Reading who made each change must not query either.
+            [str(entry.user) for entry in entries]
+        return len(entries), len(queries)
+
+    def make_history(changes):
+        strategy = make_strategy(cast, title=f"Strategy with {changes} changes")
+        theme = make_theme(strategy, cast.officer)
+        for number in range(changes):
+            strategy.vision = f"Vision {number}"
+            save_with_reason(strategy, user=cast.officer, reason=f"Edit {number}")
+            theme.description = f"Description {number}"
+            save_with_reason(theme, user=cast.clerk, reason=f"Edit {number}")
+        return strategy
+
+    short_entries, short_queries = count_queries(make_history(3))
+    long_entries, long_queries = count_queries(make_history(12))
+    assert (short_entries, long_entries) == (2 + 6, 2 + 24)
+    # One query per source (strategy, themes, risks), history users joined.
+    assert short_queries == long_queries == 3
+
+
+def test_foreign_keys_are_shown_by_name_with_one_query_for_all_rows(cast):
+    strategy = make_strategy(cast)
+    officer, clerk = (
+        Membership.objects.get(user=user, organisation=cast.council_a)
+        for user in (cast.officer, cast.clerk)
+    )
+    for lead in (officer, clerk, officer):
+        strategy.lead_officer = lead
+        save_with_reason(strategy, user=cast.officer, reason="New lead officer")
+    source = HistorySource(
+        rows=Strategy.history.filter(id=strategy.pk).select_related("history_user"),
+        fields=["lead_officer"],
+        subject=str,
+    )
+    with CaptureQueriesContext(connection) as queries:
+        entries = history_entries([source])
+    # The history rows; the memberships (with their users and councils).
+    assert len(queries) == 2
+    assert [(c.old, c.new) for c in entries[0].changes] == [(str(clerk), str(officer))]
+    assert entries[-2].changes == [
+        Change(label="Lead officer", old="", new=str(officer))
+    ]
+
+
+# --- compare_snapshots --------------------------------------------------------
+
+
+def snapshot_of(strategy):
+    # Freshly loaded: snapshot() keeps its prefetched parts on the instance.
+    return Strategy.objects.get(pk=strategy.pk).snapshot()
+
+
+def add_objective(theme, user, position, text):
+    objective = Objective(theme=theme, position=position, text=text)
+    return save_with_reason(objective, user=user, reason="Objective added")
+
+
+def test_compare_snapshots_marks_exactly_the_changed_fields_and_objective(cast):
+    strategy = make_strategy(cast, vision="Online first", summary="One page")
+    theme = make_theme(strategy, cast.officer, description="Services online")
+    add_objective(theme, cast.officer, 1, "Move forms online")
+    objective = add_objective(theme, cast.officer, 2, "Close the old portal")
+    approved = snapshot_of(strategy)
+
+    strategy.vision = "Online first, never online only"
+    save_with_reason(strategy, user=cast.officer, reason="Minor amendment")
+    objective.text = "Close the old portal by 2026"
+    save_with_reason(objective, user=cast.officer, reason="Minor amendment")
+    details, themes, risks = compare_snapshots(approved, snapshot_of(strategy))
+
+    assert details.title == "Details"
+    assert [row.label for row in details.rows if row.changed] == ["Vision"]
+    assert details.changed == 1
+    [vision] = [row for row in details.rows if row.changed]
+    assert (vision.approved, vision.current) == (
+        "Online first",
+        "Online first, never online only",
+    )
+    assert ("added", ", never online only") in vision.diff
+
+    assert themes.title == "Themes and objectives"
+    [row] = themes.rows
+    assert row.label == "Theme 1"
+    assert row.changed
+    assert row.approved == (
+        "Digital by default\nServices online\nMove forms online\nClose the old portal"
+    )
+    assert [piece for piece in row.diff if piece[0] != "same"] == [
+        ("added", " by 2026")
+    ]
+    assert risks.title == "Risks"
+    assert risks.rows == []
+
+
+def test_compare_snapshots_shows_added_and_removed_items_whole():
+    approved = {"fields": {}, "risks": [{"description": "Supplier fails"}]}
+    current = {
+        "fields": {},
+        "themes": [{"title": "Digital by default", "objectives": []}],
+        "risks": [],
+        "benefits": [{"text": "Savings", "amount": "£1m"}],
+    }
+    details, themes, risks, benefits = compare_snapshots(approved, current)
+    assert details.rows == []
+    assert themes.rows[0].diff == [("added", "Digital by default")]
+    assert risks.rows[0].diff == [("removed", "Supplier fails")]
+    assert benefits.title == "Benefits"
+    assert benefits.rows[0].label == "Benefit 1"
+    assert benefits.rows[0].current == "Savings\nAmount: £1m"
+
+
+# --- templates ----------------------------------------------------------------
+
+
+class Record:
+    """Stands in for a record on the page (its own URLs may not exist yet)."""
+
+    def __str__(self):
+        return HOSTILE
+
+    def get_absolute_url(self):
+        return "/strategies/1/"
+
+
+def page_request(user):
+    request = RequestFactory().get("/")
+    request.user = user if user is not None else AnonymousUser()
+    request.organisation = None
+    return request
+
+
+def assert_escaped(html):
+    assert HOSTILE not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_history_page_escapes_hostile_text_in_tables_and_diffs(cast):
+    long_text = f"A long vision that is well over sixty characters. {HOSTILE}"
+    strategy = make_strategy(cast, title=HOSTILE, vision=long_text)
+    strategy.vision = long_text + " More."
+    strategy.summary = HOSTILE
+    save_with_reason(strategy, user=cast.officer, reason=HOSTILE)
+    html = render_to_string(
+        "governance/history.html",
+        {"object": Record(), "entries": entries_for(strategy)},
+        request=page_request(cast.officer),
+    )
+    assert_escaped(html)
+    assert "History of &lt;script&gt;" in html
+    assert '<ins class="app-diff__added">' in html
+    assert '<span class="govuk-visually-hidden">added: </span> More.</ins>' in html
+    assert "Officer Tester" in html
+
+
+def test_history_page_says_when_there_is_no_history_and_names_the_system(cast):
+    empty = render_to_string(
+        "governance/history.html",
+        {"object": Record(), "entries": []},
+        request=page_request(cast.officer),
+    )
+    assert "Nothing has been recorded yet." in empty
+    strategy = Strategy(
+        organisation=cast.council_a,
+        title="Imported",
+        period_start_year=2024,
+        period_end_year=2027,
+    )
+    save_with_reason(strategy, user=None, reason="Imported")
+    html = render_to_string(
+        "governance/history.html",
+        {"object": Record(), "entries": entries_for(strategy)},
+        request=page_request(cast.officer),
+    )
+    assert "System" in html
+
+
+def test_compare_page_escapes_hostile_text_and_marks_changes(cast):
+    strategy = make_strategy(cast, vision="Online first")
+    theme = make_theme(strategy, cast.officer, description="Services online")
+    add_objective(theme, cast.officer, 1, "Move forms online")
+    approved = snapshot_of(strategy)
+    strategy.vision = f"Online first {HOSTILE}"
+    save_with_reason(strategy, user=cast.officer, reason="Amended")
+    add_objective(theme, cast.officer, 2, HOSTILE)
+
+    class Approved:
+        approved_at = timezone.make_aware(timezone.datetime(2025, 3, 4, 10, 0))
+
+    class Amendment:
+        at = timezone.make_aware(timezone.datetime(2025, 5, 6, 10, 0))
+        made_by = cast.officer
+        authorised_by = cast.administrator
+        reason = HOSTILE
+
+    html = render_to_string(
+        "governance/compare.html",
+        {
+            "object": Record(),
+            "approved": Approved(),
+            "sections": compare_snapshots(approved, snapshot_of(strategy)),
+            "amendments": [Amendment()],
+        },
+        request=page_request(cast.member),
+    )
+    assert_escaped(html)
+    assert "4 March 2025" in html
+    assert "6 May 2025" in html
+    assert "Administrator Tester" in html
+    assert html.count('<ins class="app-diff__added">') == 2
+    assert "Themes and objectives" in html
+    assert "Minor amendments under delegated powers" in html
+
+
+def test_compare_page_says_when_there_are_no_amendments(cast):
+    strategy = make_strategy(cast)
+    snapshot = snapshot_of(strategy)
+
+    class Approved:
+        approved_at = timezone.now()
+
+    html = render_to_string(
+        "governance/compare.html",
+        {
+            "object": Record(),
+            "approved": Approved(),
+            "sections": compare_snapshots(snapshot, snapshot),
+            "amendments": [],
+        },
+        request=page_request(cast.member),
+    )
+    assert "None have been made." in html
+    assert "No changes since approval." in html
+    assert "app-diff__added" not in html

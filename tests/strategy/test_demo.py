@@ -1,0 +1,176 @@
+"""The demo strategies: each taken through the lifecycle to its state."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+
+from decisions.choices import CommitteeKind, DecisionStatus
+from decisions.models import DecisionRecord
+from governance.lifecycle import (
+    ApprovedVersion,
+    LifecycleEvent,
+    LifecycleStatus,
+    MinorAmendment,
+)
+from strategy.demo import STRATEGY_2018, STRATEGY_2020
+from strategy.models import Objective, Risk, Strategy, Theme
+
+
+def load_demo():
+    call_command("load_demo", password="x", force=True, stdout=io.StringIO())
+
+
+@pytest.fixture
+def demo(db):
+    load_demo()
+
+
+def ashcombe():
+    return Strategy.objects.filter(organisation__slug="ashcombe")
+
+
+def first():
+    return ashcombe().get(title=STRATEGY_2018)
+
+
+def second():
+    return ashcombe().get(title=STRATEGY_2020)
+
+
+def third():
+    return ashcombe().get(title__startswith="ICT and Digital Strategy ")
+
+
+def cyber():
+    return ashcombe().get(title__startswith="Cyber Resilience Strategy ")
+
+
+def transitions(record):
+    return [event.transition for event in LifecycleEvent.objects.for_record(record)]
+
+
+def counts():
+    strategies = ContentType.objects.get_for_model(Strategy)
+    return {
+        "strategies": Strategy.objects.count(),
+        "strategy history": Strategy.history.count(),
+        "themes": Theme.objects.count(),
+        "objectives": Objective.objects.count(),
+        "risks": Risk.objects.count(),
+        "events": LifecycleEvent.objects.filter(content_type=strategies).count(),
+        "approved versions": ApprovedVersion.objects.count(),
+        "amendments": MinorAmendment.objects.count(),
+        "decisions": DecisionRecord.objects.count(),
+    }
+
+
+def test_the_four_ashcombe_strategies_are_at_their_stages(demo):
+    assert first().status == LifecycleStatus.SUPERSEDED
+    assert second().status == LifecycleStatus.APPROVED
+    assert third().status == LifecycleStatus.SCRUTINY
+    assert cyber().status == LifecycleStatus.DRAFT
+    assert ashcombe().count() == 4
+    assert set(ashcombe().values_list("created_by__username", flat=True)) == {"officer"}
+
+
+def test_the_revised_strategy_has_seven_themes_and_replaces_the_first(demo):
+    strategy = second()
+
+    assert strategy.replaces == first()
+    assert strategy.budget == Decimal("1200000")
+    themes = list(strategy.themes.all())
+    assert len(themes) == 7
+    assert all(2 <= theme.objectives.count() <= 4 for theme in themes)
+    assert all(theme.corporate_priority for theme in themes)
+    assert 4 <= strategy.risks.count() <= 6
+    for field in ("vision", "summary", "body", "budget_implications", "consultation"):
+        assert getattr(strategy, field)
+    assert strategy.cabinet_member.user.username == "member"
+    assert strategy.cabinet_member.job_title == "Cabinet Member for Resources"
+    assert strategy.lead_officer.user.username == "officer"
+    assert strategy.director is not None
+
+
+def test_each_approval_is_a_published_cabinet_decision_naming_the_strategy(demo):
+    for strategy, year in ((first(), 2018), (second(), 2020)):
+        decision = strategy.approving_decision
+        assert decision.names(strategy)
+        assert decision.status != DecisionStatus.DRAFT
+        assert decision.current_status() == DecisionStatus.EFFECTIVE
+        assert decision.meeting.committee.name == "Cabinet"
+        assert decision.meeting.committee.kind == CommitteeKind.EXECUTIVE
+        assert decision.decision_date.year == year
+        assert strategy.approved_at.year == year
+        assert strategy.scrutiny_meeting.committee.kind == CommitteeKind.SCRUTINY
+        assert strategy.scrutiny_meeting.starts_at.year == year
+
+
+def test_approval_kept_the_approved_version_and_the_amendment_came_after(demo):
+    strategy = second()
+
+    version = ApprovedVersion.latest_for(strategy)
+    assert version is not None
+    assert version.decision_id == strategy.approving_decision_id
+    approved_body = version.data["fields"]["body"]["value"]
+    assert approved_body != strategy.body
+    assert len(version.data["themes"]) == 7
+
+    (amendment,) = MinorAmendment.for_record(strategy)
+    assert amendment.made_by.username == "officer"
+    assert amendment.authorised_by.username == "admin"
+    assert amendment.fields_changed == ["body"]
+    assert amendment.at > strategy.approved_at
+    latest = strategy.history.order_by("-history_date", "-history_id").first()
+    assert latest.history_change_reason.startswith(
+        "Minor amendment under delegated powers: "
+    )
+    assert latest.history_user.username == "officer"
+
+
+def test_every_transition_taken_left_an_event(demo):
+    assert transitions(first()) == [
+        "submit",
+        "record_scrutiny",
+        "approve",
+        "supersede",
+    ]
+    assert transitions(second()) == ["submit", "record_scrutiny", "approve"]
+    assert transitions(third()) == ["submit"]
+    assert transitions(cyber()) == []
+    submitted = LifecycleEvent.objects.for_record(second()).first()
+    assert submitted.by.username == "officer"
+    approved = LifecycleEvent.objects.for_record(second()).last()
+    assert approved.by.username == "clerk"
+    assert approved.link == second().approving_decision
+
+
+def test_the_new_strategy_is_with_the_coming_scrutiny_meeting(demo):
+    strategy = third()
+
+    meeting = strategy.scrutiny_meeting
+    assert meeting.committee.kind == CommitteeKind.SCRUTINY
+    assert meeting.committee.organisation == strategy.organisation
+    assert meeting.agenda_items.filter(report__title=strategy.title).exists()
+    assert strategy.replaces == second()
+    assert strategy.themes.count() >= 3
+    assert cyber().themes.count() >= 2
+
+
+def test_fenmoor_strategy_is_approved_by_its_cabinet_decision(demo):
+    strategy = Strategy.objects.get(organisation__slug="fenmoor")
+
+    assert strategy.status == LifecycleStatus.APPROVED
+    assert strategy.approving_decision.names(strategy)
+    assert strategy.created_by.username == "other-officer"
+
+
+def test_loading_the_demo_again_adds_nothing(demo):
+    before = counts()
+
+    load_demo()
+
+    assert counts() == before
+    assert second().status == LifecycleStatus.APPROVED
