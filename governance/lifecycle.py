@@ -235,9 +235,12 @@ def outcome_target(record, inputs):
 
 
 def stamp_approval(record, user, inputs):
-    record.approving_decision = inputs["decision"]
+    """Link the decision; the first review falls due the review period after
+    the decision was taken (not after the clerk recorded it)."""
+    decision = inputs["decision"]
+    record.approving_decision = decision
     record.approved_at = timezone.now()
-    record.next_review_due = add_months(timezone.localdate(), record.review_months)
+    record.next_review_due = add_months(decision.decision_date, record.review_months)
 
 
 def keep_approved_version(record, user, inputs):

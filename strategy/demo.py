@@ -62,8 +62,6 @@ from decisions.models import (
 )
 from governance.history import save_with_reason
 from governance.lifecycle import (
-    ApprovedVersion,
-    LifecycleEvent,
     LifecycleStatus,
     MinorAmendment,
     ScrutinyOutcome,
@@ -994,42 +992,20 @@ def _decision(council, spec, meeting, report, record, clerk):
     return decision
 
 
-def _backdate(record, transition, at):
-    """Date the last `transition` event of `record` (and an approval) to `at`."""
-    content_type = ContentType.objects.get_for_model(record)
-    event = (
-        LifecycleEvent.objects.filter(
-            content_type=content_type, object_id=record.pk, transition=transition
-        )
-        .order_by("-pk")
-        .first()
-    )
-    if event is not None:
-        LifecycleEvent.objects.filter(pk=event.pk).update(at=at)
-    if transition == "approve":
-        # The lifecycle stamps the time the approval is recorded; the demo's
-        # approvals were recorded when their decisions were published.
-        type(record)._default_manager.filter(pk=record.pk).update(approved_at=at)
-        record.approved_at = at
-        version = ApprovedVersion.latest_for(record)
-        if version is not None:
-            ApprovedVersion.objects.filter(pk=version.pk).update(approved_at=at)
-
-
 def _take(record, steps):
     """Take each step (from its source status) not yet taken; return the record.
 
     A step is (transition, source status, user, inputs, comment, at,
-    as_system); `at`, when given, dates the event (for history).
+    as_system). `at` is when it happened in the story; the lifecycle records
+    each event when it is taken (at load time), as it would for a clerk
+    recording a decision after the fact.
     """
-    for name, source, user, inputs, comment, at, as_system in steps:
+    for name, source, user, inputs, comment, _when, as_system in steps:
         if record.status != source:
             continue
         record = STRATEGY_LIFECYCLE.perform(
             record, name, user, inputs=inputs, comment=comment, as_system=as_system
         )
-        if at is not None:
-            _backdate(record, name, min(at, timezone.now()))
     return record
 
 
@@ -1176,9 +1152,6 @@ def _build_ashcombe(demo):
         ],
     )
     first.refresh_from_db()
-    if first.status == S.SUPERSEDED and second.approved_at is not None:
-        # The approval of its replacement superseded it, at the same moment.
-        _backdate(first, "supersede", second.approved_at)
     _amend(second, officer, admin)
 
     # 3. The next ICT and Digital Strategy, with the scrutiny committee.
