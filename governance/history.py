@@ -343,7 +343,7 @@ LIST_TITLES = {
 }
 
 #: Keys of a list item shown without a label (the item's name and its parts).
-_PLAIN_KEYS = {"title", "description", "text", "name"}
+_PLAIN_KEYS = ("title", "name", "description", "text")
 
 
 def _row(label, approved, current):
@@ -362,7 +362,13 @@ def _item_text(item):
     if not isinstance(item, dict):
         return "" if item is None else str(item)
     lines = []
-    for key, value in item.items():
+    # A stored snapshot is JSONB, which does not keep key order: put the
+    # plain keys first, in their own order, then the rest alphabetically, so
+    # the same item always reads the same.
+    plain = [key for key in _PLAIN_KEYS if key in item]
+    ordered = plain + sorted(key for key in item if key not in plain)
+    for key in ordered:
+        value = item[key]
         if isinstance(value, list | tuple):
             lines.extend(str(v) for v in value if v not in (None, ""))
         elif value in (None, ""):

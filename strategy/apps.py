@@ -10,6 +10,8 @@ class StrategyConfig(AppConfig):
     def ready(self):
         from decisions import decidable
 
+        from . import home  # noqa: F401  (registers the home page panels)
+
         from .models import Strategy
 
         def awaiting_decision(organisation):

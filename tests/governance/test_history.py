@@ -436,3 +436,18 @@ def test_compare_page_says_when_there_are_no_amendments(cast):
     assert "None have been made." in html
     assert "No changes since approval." in html
     assert "app-diff__added" not in html
+
+
+def test_a_snapshot_stored_as_jsonb_compares_unchanged_with_itself(cast, business):
+    from governance.lifecycle import ApprovedVersion
+    from strategy.models import Strategy
+
+    strategy = Strategy.objects.get(pk=business.approved_strategy.pk)
+    stored = ApprovedVersion.latest_for(strategy)
+    sections = compare_snapshots(stored.data, strategy.snapshot())
+    assert all(section.changed == 0 for section in sections), [
+        (row.label, row.approved, row.current)
+        for section in sections
+        for row in section.rows
+        if row.changed
+    ]
