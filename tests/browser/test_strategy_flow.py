@@ -1,0 +1,146 @@
+"""A strategy from draft to approval, read by a member; every page passes axe."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from strategy.models import Strategy
+
+from ..base import build_business
+
+
+def test_officer_drafts_clerk_records_approval_member_reads_it(visit, cast):
+    business = build_business(cast)
+    page = visit.page
+
+    # The officer drafts a strategy with a theme and an objective, and
+    # sends it to scrutiny.
+    visit.sign_in("officer")
+    visit.goto("/strategies/")
+    page.get_by_role("link", name="Start a new strategy").click()
+    visit.check()
+    page.get_by_label("Title").fill("Smart Ashdown 2027–2031")
+    page.get_by_label("First year").fill("2031")
+    page.get_by_label("Last year").fill("2027")
+    visit.submit("Save the draft")
+    assert (
+        "must not be before the first year"
+        in page.locator(".govuk-error-summary").inner_text()
+    )
+    page.get_by_label("First year").fill("2027")
+    page.get_by_label("Last year").fill("2031")
+    page.get_by_label("Vision").fill("Every service online, safe and simple.")
+    visit.submit("Save the draft")
+    page.get_by_role("link", name="Add a theme").click()
+    visit.check()
+    page.get_by_label("Title").fill("Residents first")
+    visit.submit("Save theme")
+    page.get_by_role("link", name="Add an objective to Residents first").click()
+    visit.check()
+    page.get_by_label("Objective").fill("Launch a resident account.")
+    visit.submit("Add objective")
+    assert "Launch a resident account." in page.locator("main").inner_text()
+    page.get_by_role("link", name="Send to scrutiny").click()
+    visit.check()
+    visit.submit("Send to scrutiny")
+    assert "With scrutiny" in page.locator("main").inner_text()
+    strategy = Strategy.objects.get(title="Smart Ashdown 2027–2031")
+    visit.submit("Sign out")
+
+    # The clerk records the scrutiny outcome, then Cabinet's decision.
+    visit.sign_in("clerk")
+    visit.goto(f"/strategies/{strategy.pk}/")
+    page.get_by_role("link", name="Record the scrutiny outcome").click()
+    visit.check()
+    page.get_by_label("Endorsed", exact=True).check()
+    visit.submit("Record the scrutiny outcome")
+    assert "Awaiting approval" in page.locator("main").inner_text()
+
+    visit.goto("/decisions/add/")
+    page.get_by_label("Decision maker (meeting)").select_option(
+        str(business.meeting.pk)
+    )
+    decided = timezone.localdate() - timedelta(days=1)
+    page.get_by_label("Date of decision").fill(decided.isoformat())
+    page.get_by_label("Title").fill("Smart Ashdown strategy")
+    page.get_by_label("Record of the decision").fill("Cabinet approved it.")
+    page.get_by_label("Reasons for the decision").fill("It is needed.")
+    page.get_by_label("Strategy: Smart Ashdown 2027–2031").check()
+    page.locator("#id_resolutions-0-position").fill("1")
+    page.locator("#id_resolutions-0-text").fill("The strategy is approved.")
+    visit.submit("Save decision record")
+    page.get_by_role("link", name="Publish the decision").click()
+    visit.check()
+    visit.submit("Publish the decision")
+    assert "Smart Ashdown 2027–2031" in page.locator("main").inner_text()
+
+    visit.goto(f"/strategies/{strategy.pk}/")
+    page.get_by_role("link", name="Record the approval").click()
+    visit.check()
+    page.get_by_label("The decision that approves it").select_option(
+        label=page.get_by_label("The decision that approves it")
+        .locator("option", has_text="Smart Ashdown strategy")
+        .inner_text()
+    )
+    visit.submit("Record the approval")
+    main = page.locator("main").inner_text()
+    assert "Approved, subject to call-in" in main
+    visit.submit("Sign out")
+
+    # The officer makes a minor amendment.
+    visit.sign_in("officer")
+    visit.goto(f"/strategies/{strategy.pk}/")
+    page.get_by_role("link", name="Make a minor amendment").click()
+    visit.check()
+    page.get_by_label("Vision").fill("Every service online, safe, simple and fair.")
+    visit.submit("Record the minor amendment")
+    assert "There is a problem" in page.locator(".govuk-error-summary").inner_text()
+    page.get_by_label("Reason for the minor amendment").fill("Adds fairness.")
+    page.get_by_label("Authorising officer").select_option(str(cast.administrator.pk))
+    visit.submit("Record the minor amendment")
+    visit.submit("Sign out")
+
+    # The member reads it as approved and sees the amendment marked.
+    visit.sign_in("member")
+    visit.goto("/strategies/")
+    page.get_by_role("link", name="Smart Ashdown 2027–2031").click()
+    visit.check()
+    main = page.locator("main").inner_text()
+    assert "minor amendment under delegated powers" in main.lower()
+    assert "Adds fairness." in main
+    assert page.get_by_role("link", name="Make a minor amendment").count() == 0
+    page.get_by_role("link", name="The strategy as approved").click()
+    visit.check()
+    assert page.locator(".app-diff__added").count() >= 1
+    visit.goto(f"/strategies/{strategy.pk}/history/")
+    assert "Adds fairness." in page.locator("main").inner_text()
+
+
+def test_strategy_pages_are_accessible(visit, cast):
+    business = build_business(cast)
+    draft, approved = business.draft_strategy, business.approved_strategy
+    theme, objective = business.theme, business.objective
+    visit.sign_in("officer")
+    for path in [
+        "/strategies/?status=draft&year=2027",
+        f"/strategies/{draft.pk}/",
+        f"/strategies/{draft.pk}/edit/",
+        f"/strategies/{draft.pk}/risks/",
+        f"/strategies/{draft.pk}/themes/add/",
+        f"/strategies/{draft.pk}/themes/{theme.pk}/edit/",
+        f"/strategies/{draft.pk}/themes/{theme.pk}/remove/",
+        f"/strategies/{draft.pk}/themes/{theme.pk}/objectives/add/",
+        f"/strategies/{draft.pk}/themes/{theme.pk}/objectives/{objective.pk}/remove/",
+        f"/strategies/{draft.pk}/history/",
+        f"/strategies/{approved.pk}/",
+        f"/strategies/{approved.pk}/amend/",
+        f"/strategies/{approved.pk}/replace/",
+        f"/strategies/{approved.pk}/as-approved/",
+        f"/strategies/{approved.pk}/history/",
+    ]:
+        response = visit.goto(path)
+        assert response.status == 200, path
+    # A change to an approved strategy's themes is explained, not done.
+    response = visit.goto(f"/strategies/{approved.pk}/themes/add/")
+    assert response.status == 409
+    assert "cannot be changed now" in visit.page.locator("h1").inner_text()
