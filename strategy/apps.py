@@ -11,7 +11,6 @@ class StrategyConfig(AppConfig):
         from decisions import decidable
 
         from . import home  # noqa: F401  (registers the home page panels)
-
         from .models import Strategy
 
         def awaiting_decision(organisation):
