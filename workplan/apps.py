@@ -2,7 +2,19 @@ from django.apps import AppConfig
 
 
 class WorkplanConfig(AppConfig):
-    """Annual workplans, items, reviews and variations (built in a later issue)."""
+    """Annual workplans, items, milestones, departments."""
 
     name = "workplan"
     verbose_name = "Workplans"
+
+    def ready(self):
+        from decisions import decidable
+
+        from .models import Workplan
+
+        def awaiting_decision(organisation):
+            return Workplan.objects.for_organisation(organisation).filter(
+                status__in=["scrutiny", "approval"]
+            )
+
+        decidable.register(Workplan, awaiting_decision)

@@ -1,0 +1,289 @@
+"""Annual workplans and their items, milestones and departments.
+
+A workplan delivers one strategy for one financial year. Workplans and their
+items go through the shared lifecycle (`governance/lifecycle.py`).
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from governance.choices import Role
+from governance.lifecycle import ADOPTED, LifecycleRecord, LifecycleStatus
+from governance.models import Membership, Organisation
+from governance.permissions import roles_of
+from governance.querysets import OrganisationScopedQuerySet
+from strategy.models import Strategy, Theme
+
+from .choices import Confidence, DeliveryStatus, Rag, WorkType
+
+READABLE_BY_MEMBERS = ADOPTED | {LifecycleStatus.CLOSED}
+
+
+class MemberReadableQuerySet(OrganisationScopedQuerySet):
+    """Officers, clerks and administrators see all their council's rows;
+    members see approved (or reviewed, superseded, closed) ones."""
+
+    def visible_to(self, user):
+        roles = roles_of(user)
+        staff = [org for org, role in roles.items() if role != Role.MEMBER]
+        members = [org for org, role in roles.items() if role == Role.MEMBER]
+        return self.filter(
+            models.Q(organisation__in=staff)
+            | models.Q(organisation__in=members, status__in=READABLE_BY_MEMBERS)
+        )
+
+
+class Department(models.Model):
+    """A council department that drives or benefits from workplan items."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="departments"
+    )
+    name = models.CharField(_("name"), max_length=200)
+
+    history = HistoricalRecords()
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="department_name_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Workplan(LifecycleRecord):
+    """The annual plan for one strategy and one financial year (e.g. 2022–23)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="workplans"
+    )
+    strategy = models.ForeignKey(
+        Strategy,
+        on_delete=models.PROTECT,
+        related_name="workplans",
+        verbose_name=_("strategy"),
+    )
+    financial_year = models.PositiveSmallIntegerField(
+        _("financial year starting"),
+        help_text=_("The year the financial year starts: 2022 for 2022–23."),
+    )
+
+    history = HistoricalRecords()
+    objects = MemberReadableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-financial_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "financial_year"],
+                name="workplan_one_per_strategy_and_year",
+            ),
+        ]
+
+    def __str__(self):
+        return _("ICT workplan %(year)s") % {"year": self.year_label}
+
+    def get_absolute_url(self):
+        return reverse("workplan:workplan_detail", args=[self.pk])
+
+    @property
+    def year_label(self):
+        return f"{self.financial_year}–{str(self.financial_year + 1)[-2:]}"
+
+    @property
+    def lifecycle(self):
+        from .lifecycle import WORKPLAN_LIFECYCLE
+
+        return WORKPLAN_LIFECYCLE
+
+    def snapshot(self):
+        items = self.items.select_related("theme").order_by(
+            "theme__position", "position"
+        )
+        return {
+            "fields": {
+                "financial_year": {"label": "Financial year", "value": self.year_label},
+                "strategy": {"label": "Strategy", "value": str(self.strategy)},
+            },
+            "items": [
+                {
+                    "title": f"{item.reference} {item.title}",
+                    "description": item.description,
+                    "theme": item.theme.title if item.theme else "",
+                    "category": item.category,
+                    "target_date": str(item.target_date or ""),
+                }
+                for item in items
+            ],
+        }
+
+
+class WorkplanItem(LifecycleRecord):
+    """One deliverable of a workplan."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="workplan_items"
+    )
+    workplan = models.ForeignKey(
+        Workplan, on_delete=models.CASCADE, related_name="items"
+    )
+    position = models.PositiveIntegerField(_("order"), default=0)
+    reference = models.CharField(_("reference"), max_length=20)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    theme = models.ForeignKey(
+        Theme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="workplan_items",
+        verbose_name=_("theme"),
+    )
+    category = models.CharField(
+        _("confidence category"), max_length=2, choices=Confidence
+    )
+    work_type = models.CharField(_("work type"), max_length=12, choices=WorkType)
+    departments = models.ManyToManyField(
+        Department, blank=True, related_name="items", verbose_name=_("departments")
+    )
+    lead_officer = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lead officer"),
+    )
+    sponsor = models.CharField(
+        _("sponsor or executive board"), max_length=200, blank=True
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    budget = models.DecimalField(
+        _("budget (£)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    delivery_status = models.CharField(
+        _("delivery status"),
+        max_length=12,
+        choices=DeliveryStatus,
+        default=DeliveryStatus.NOT_STARTED,
+    )
+    rag = models.CharField(_("RAG status"), max_length=5, choices=Rag, blank=True)
+    rag_reason = models.TextField(_("reason for the RAG status"), blank=True)
+    percent_complete = models.PositiveSmallIntegerField(
+        _("percent complete"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    history = HistoricalRecords(m2m_fields=[departments])
+    objects = MemberReadableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["workplan", "position", "pk"]
+        indexes = [
+            models.Index(fields=["workplan", "position", "id"]),
+            models.Index(fields=["workplan", "theme", "position"]),
+            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["workplan", "target_date"]),
+            models.Index(fields=["workplan", "rag"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workplan", "reference"],
+                name="workplan_item_reference_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percent_complete__lte=100),
+                name="workplan_item_percent_at_most_100",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(target_date__gte=models.F("start_date")),
+                name="workplan_item_target_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(rag="red", rag_reason=""),
+                name="workplan_item_red_needs_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("workplan:item_detail", args=[self.pk])
+
+    @property
+    def lifecycle(self):
+        from .lifecycle import ITEM_LIFECYCLE
+
+        return ITEM_LIFECYCLE
+
+    @property
+    def category_choice(self):
+        return Confidence(self.category)
+
+    @property
+    def delivery_choice(self):
+        return DeliveryStatus(self.delivery_status)
+
+    @property
+    def rag_choice(self):
+        return Rag(self.rag) if self.rag else None
+
+    def authors(self):
+        authors = super().authors()
+        if self.lead_officer_id:
+            authors.add(self.lead_officer.user_id)
+        return authors
+
+    def snapshot(self):
+        return {
+            "fields": {
+                name: {
+                    "label": str(self._meta.get_field(name).verbose_name),
+                    "value": ""
+                    if getattr(self, name) is None
+                    else str(getattr(self, name)),
+                }
+                for name in [
+                    "reference",
+                    "title",
+                    "description",
+                    "category",
+                    "work_type",
+                    "start_date",
+                    "target_date",
+                    "budget",
+                ]
+            }
+        }
+
+
+class Milestone(models.Model):
+    """A dated step of a workplan item."""
+
+    item = models.ForeignKey(
+        WorkplanItem, on_delete=models.CASCADE, related_name="milestones"
+    )
+    title = models.CharField(_("milestone"), max_length=300)
+    due = models.DateField(_("due"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "due", "pk"]
+
+    def __str__(self):
+        return self.title
