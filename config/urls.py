@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("governance.urls")),
     path("", include("decisions.urls")),
     path("", include("strategy.urls")),
+    path("", include("workplan.urls")),
     path("sign-in/", SignInView.as_view(), name="login"),
     path("sign-out/", SignOutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),

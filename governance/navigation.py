@@ -25,6 +25,7 @@ class NavEntry:
 NAVIGATION = [
     NavEntry(_("Home"), "governance:home", ALL_ROLES),
     NavEntry(_("Strategies"), "strategy:strategy_list", ALL_ROLES),
+    NavEntry(_("Workplans"), "workplan:workplan_list", ALL_ROLES),
     NavEntry(_("Meetings"), "decisions:meeting_list", ALL_ROLES),
     NavEntry(_("Decisions"), "decisions:decision_list", ALL_ROLES),
     NavEntry(

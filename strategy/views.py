@@ -35,6 +35,7 @@ from governance.mixins import (
     OrganisationScopedMixin,
     VersionedUpdateMixin,
 )
+from governance.ordering import CannotMove, move
 from governance.permissions import can
 from governance.views import TransitionView
 
@@ -319,28 +320,17 @@ class MoveView(DraftOnlyMixin, View):
         raise NotImplementedError
 
     def post(self, request, *args, **kwargs):
-        direction = request.POST.get("direction")
-        with transaction.atomic():
-            rows = list(self.siblings().select_for_update().order_by("position"))
-            index = next(
-                (i for i, row in enumerate(rows) if row.pk == kwargs["pk"]), None
+        try:
+            move(
+                self.siblings(),
+                kwargs["pk"],
+                request.POST.get("direction"),
+                user=request.user,
             )
-            if index is None:
-                raise Http404(_("No such item."))
-            other = {"up": index - 1, "down": index + 1}.get(direction)
-            if other is None or not 0 <= other < len(rows):
-                messages.error(
-                    request,
-                    _("It cannot move further %(direction)s.")
-                    % {"direction": direction if direction in ("up", "down") else ""},
-                )
-                return redirect(self.strategy)
-            mover, neighbour = rows[index], rows[other]
-            mover.position, neighbour.position = neighbour.position, mover.position
-            reason = _("Moved %(direction)s") % {"direction": direction}
-            save_with_reason(mover, user=request.user, reason=reason)
-            save_with_reason(neighbour, user=request.user, reason=reason)
-        messages.success(request, _("Order changed."))
+        except CannotMove as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("Order changed."))
         return redirect(self.strategy)
 
 

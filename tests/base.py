@@ -185,6 +185,8 @@ class Business:
     approved_strategy: object = None
     theme: object = None
     objective: object = None
+    workplan: object = None
+    item: object = None
 
 
 def build_business(cast):
@@ -222,7 +224,38 @@ def build_business(cast):
         cast,
         business,
     )
+    business.workplan = make_workplan(cast, business.approved_strategy, 2023)
+    business.item = make_item(cast, business.workplan, "WP01")
     return business
+
+
+def make_workplan(cast, strategy, year):
+    from workplan.models import Workplan
+
+    workplan = Workplan(
+        organisation=strategy.organisation,
+        strategy=strategy,
+        financial_year=year,
+        created_by=cast.officer,
+    )
+    return save_with_reason(workplan, user=cast.officer, reason="Test set-up")
+
+
+def make_item(cast, workplan, reference, **fields):
+    from workplan.models import WorkplanItem
+
+    fields.setdefault("title", f"Item {reference}")
+    fields.setdefault("category", "C")
+    fields.setdefault("work_type", "statutory")
+    fields.setdefault("theme", workplan.strategy.themes.first())
+    item = WorkplanItem(
+        organisation=workplan.organisation,
+        workplan=workplan,
+        reference=reference,
+        created_by=cast.officer,
+        **fields,
+    )
+    return save_with_reason(item, user=cast.officer, reason="Test set-up")
 
 
 def make_strategy(cast, title, *, start=2026, end=2030, **fields):

@@ -36,6 +36,22 @@ class MemberReadableQuerySet(OrganisationScopedQuerySet):
         )
 
 
+class ItemQuerySet(OrganisationScopedQuerySet):
+    """Members read the items of approved (reviewed, superseded, closed)
+    workplans; everyone else of the council sees every item."""
+
+    def visible_to(self, user):
+        roles = roles_of(user)
+        staff = [org for org, role in roles.items() if role != Role.MEMBER]
+        members = [org for org, role in roles.items() if role == Role.MEMBER]
+        return self.filter(
+            models.Q(organisation__in=staff)
+            | models.Q(
+                organisation__in=members, workplan__status__in=READABLE_BY_MEMBERS
+            )
+        )
+
+
 class Department(models.Model):
     """A council department that drives or benefits from workplan items."""
 
@@ -185,7 +201,7 @@ class WorkplanItem(LifecycleRecord):
     )
 
     history = HistoricalRecords(m2m_fields=[departments])
-    objects = MemberReadableQuerySet.as_manager()
+    objects = ItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["workplan", "position", "pk"]

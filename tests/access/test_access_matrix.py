@@ -517,6 +517,103 @@ MATRIX = [
         submit_data,
         OFFICER,
     ),
+    # Workplans
+    Row("workplan:workplan_list", "GET", EVERYONE),
+    Row("workplan:workplan_create", "GET", OFFICERS_HERE),
+    # Council B has no strategy, so B's officer gets the form back (200).
+    Row(
+        "workplan:workplan_create",
+        "POST",
+        {**OFFICERS_HERE_POST, "other_council": 200},
+        data=lambda cast, business: {
+            "strategy": business.approved_strategy.pk,
+            "financial_year": "2024",
+            "review_months": "6",
+        },
+        changes_for=OFFICER,
+    ),
+    Row("workplan:workplan_detail", "GET", DRAFT_STRATEGY_READ, ("workplan",)),
+    Row("workplan:workplan_export_csv", "GET", DRAFT_STRATEGY_READ, ("workplan",)),
+    Row("workplan:workplan_export_xlsx", "GET", DRAFT_STRATEGY_READ, ("workplan",)),
+    Row(
+        "workplan:workplan_transition",
+        "GET",
+        DRAFT_STRATEGY_EDIT,
+        ("workplan", "submit"),
+    ),
+    Row(
+        "workplan:workplan_transition",
+        "POST",
+        DRAFT_STRATEGY_EDIT_POST,
+        ("workplan", "submit"),
+        submit_data,
+        OFFICER,
+    ),
+    Row("workplan:item_create", "GET", DRAFT_STRATEGY_EDIT, ("workplan",)),
+    Row(
+        "workplan:item_create",
+        "POST",
+        DRAFT_STRATEGY_EDIT_POST,
+        ("workplan",),
+        lambda cast, business: {
+            "reference": "WP02",
+            "title": "Replace the firewall",
+            "category": "C",
+            "work_type": "urgent",
+            "delivery_status": "not-started",
+            "percent_complete": "0",
+        },
+        OFFICER,
+    ),
+    Row("workplan:item_detail", "GET", DRAFT_STRATEGY_READ, ("item",)),
+    Row("workplan:item_update", "GET", DRAFT_STRATEGY_EDIT, ("item",)),
+    Row(
+        "workplan:item_update",
+        "POST",
+        DRAFT_STRATEGY_EDIT_POST,
+        ("item",),
+        lambda cast, business: {
+            "reference": "WP01",
+            "title": "Renamed",
+            "category": "ED",
+            "work_type": "statutory",
+            "delivery_status": "in-progress",
+            "percent_complete": "10",
+            "version": business.item.version,
+        },
+        OFFICER,
+    ),
+    Row("workplan:item_progress", "GET", DRAFT_STRATEGY_EDIT, ("item",)),
+    Row(
+        "workplan:item_progress",
+        "POST",
+        DRAFT_STRATEGY_EDIT_POST,
+        ("item",),
+        lambda cast, business: {
+            "delivery_status": "in-progress",
+            "rag": "amber",
+            "percent_complete": "40",
+            "version": business.item.version,
+        },
+        OFFICER,
+    ),
+    # The only item cannot move: a message, no change.
+    Row(
+        "workplan:item_move",
+        "POST",
+        DRAFT_STRATEGY_EDIT_POST,
+        ("item",),
+        lambda cast, business: {"direction": "up"},
+    ),
+    Row("workplan:item_transition", "GET", DRAFT_STRATEGY_EDIT, ("item", "submit")),
+    Row(
+        "workplan:item_transition",
+        "POST",
+        DRAFT_STRATEGY_EDIT_POST,
+        ("item", "submit"),
+        submit_data,
+        OFFICER,
+    ),
     # The council's call-in rules and closure days
     Row("decisions:call_in_rule_create", "GET", ADMINISTRATORS, ("slug",)),
     Row(
@@ -601,7 +698,7 @@ def snapshot():
     """Row counts of every model and history table: a refused request keeps them."""
     counts = {}
     for model in apps.get_models():
-        if model._meta.app_label in ("governance", "decisions", "strategy"):
+        if model._meta.app_label in ("governance", "decisions", "strategy", "workplan"):
             counts[model._meta.label] = model._default_manager.count()
     return counts
 

@@ -8,276 +8,1119 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('decisions', '0003_historicaldecidedrecord_decidedrecord'),
-        ('governance', '0003_approvedversion_lifecycleevent_minoramendment'),
-        ('strategy', '0001_initial'),
+        ("decisions", "0003_historicaldecidedrecord_decidedrecord"),
+        ("governance", "0003_approvedversion_lifecycleevent_minoramendment"),
+        ("strategy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='departments', to='governance.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="departments",
+                        to="governance.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation', 'name'],
+                "ordering": ["organisation", "name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalDepartment',
+            name="HistoricalDepartment",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='governance.organisation')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="governance.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical department',
-                'verbose_name_plural': 'historical departments',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical department",
+                "verbose_name_plural": "historical departments",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalWorkplan',
+            name="HistoricalWorkplan",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('scrutiny', 'With scrutiny'), ('approval', 'Awaiting approval'), ('approved', 'Approved'), ('review', 'Under review'), ('superseded', 'Superseded'), ('closed', 'Closed')], default='draft', editable=False, max_length=12, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('scrutiny_outcome', models.CharField(blank=True, choices=[('endorsed', 'Endorsed'), ('endorsed-with-comments', 'Endorsed with comments'), ('referred-back', 'Referred back to officers')], editable=False, max_length=24)),
-                ('scrutiny_comments', models.TextField(blank=True, editable=False)),
-                ('approved_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('review_months', models.PositiveSmallIntegerField(default=6, verbose_name='review every (months)')),
-                ('next_review_due', models.DateField(blank=True, editable=False, null=True, verbose_name='next review due')),
-                ('financial_year', models.PositiveSmallIntegerField(help_text='The year the financial year starts: 2022 for 2022–23.', verbose_name='financial year starting')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('approving_decision', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.decisionrecord', verbose_name='approving decision')),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='governance.organisation')),
-                ('scrutiny_meeting', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.meeting', verbose_name='scrutiny meeting')),
-                ('strategy', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='strategy.strategy', verbose_name='strategy')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("scrutiny", "With scrutiny"),
+                            ("approval", "Awaiting approval"),
+                            ("approved", "Approved"),
+                            ("review", "Under review"),
+                            ("superseded", "Superseded"),
+                            ("closed", "Closed"),
+                        ],
+                        default="draft",
+                        editable=False,
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "scrutiny_outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("endorsed", "Endorsed"),
+                            ("endorsed-with-comments", "Endorsed with comments"),
+                            ("referred-back", "Referred back to officers"),
+                        ],
+                        editable=False,
+                        max_length=24,
+                    ),
+                ),
+                ("scrutiny_comments", models.TextField(blank=True, editable=False)),
+                (
+                    "approved_at",
+                    models.DateTimeField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "review_months",
+                    models.PositiveSmallIntegerField(
+                        default=6, verbose_name="review every (months)"
+                    ),
+                ),
+                (
+                    "next_review_due",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="next review due",
+                    ),
+                ),
+                (
+                    "financial_year",
+                    models.PositiveSmallIntegerField(
+                        help_text="The year the financial year starts: 2022 for 2022–23.",
+                        verbose_name="financial year starting",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "approving_decision",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.decisionrecord",
+                        verbose_name="approving decision",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="governance.organisation",
+                    ),
+                ),
+                (
+                    "scrutiny_meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.meeting",
+                        verbose_name="scrutiny meeting",
+                    ),
+                ),
+                (
+                    "strategy",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="strategy.strategy",
+                        verbose_name="strategy",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical workplan',
-                'verbose_name_plural': 'historical workplans',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical workplan",
+                "verbose_name_plural": "historical workplans",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Workplan',
+            name="Workplan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('scrutiny', 'With scrutiny'), ('approval', 'Awaiting approval'), ('approved', 'Approved'), ('review', 'Under review'), ('superseded', 'Superseded'), ('closed', 'Closed')], default='draft', editable=False, max_length=12, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('scrutiny_outcome', models.CharField(blank=True, choices=[('endorsed', 'Endorsed'), ('endorsed-with-comments', 'Endorsed with comments'), ('referred-back', 'Referred back to officers')], editable=False, max_length=24)),
-                ('scrutiny_comments', models.TextField(blank=True, editable=False)),
-                ('approved_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('review_months', models.PositiveSmallIntegerField(default=6, verbose_name='review every (months)')),
-                ('next_review_due', models.DateField(blank=True, editable=False, null=True, verbose_name='next review due')),
-                ('financial_year', models.PositiveSmallIntegerField(help_text='The year the financial year starts: 2022 for 2022–23.', verbose_name='financial year starting')),
-                ('approving_decision', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='decisions.decisionrecord', verbose_name='approving decision')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='workplans', to='governance.organisation')),
-                ('scrutiny_meeting', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='decisions.meeting', verbose_name='scrutiny meeting')),
-                ('strategy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='workplans', to='strategy.strategy', verbose_name='strategy')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("scrutiny", "With scrutiny"),
+                            ("approval", "Awaiting approval"),
+                            ("approved", "Approved"),
+                            ("review", "Under review"),
+                            ("superseded", "Superseded"),
+                            ("closed", "Closed"),
+                        ],
+                        default="draft",
+                        editable=False,
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "scrutiny_outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("endorsed", "Endorsed"),
+                            ("endorsed-with-comments", "Endorsed with comments"),
+                            ("referred-back", "Referred back to officers"),
+                        ],
+                        editable=False,
+                        max_length=24,
+                    ),
+                ),
+                ("scrutiny_comments", models.TextField(blank=True, editable=False)),
+                (
+                    "approved_at",
+                    models.DateTimeField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "review_months",
+                    models.PositiveSmallIntegerField(
+                        default=6, verbose_name="review every (months)"
+                    ),
+                ),
+                (
+                    "next_review_due",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="next review due",
+                    ),
+                ),
+                (
+                    "financial_year",
+                    models.PositiveSmallIntegerField(
+                        help_text="The year the financial year starts: 2022 for 2022–23.",
+                        verbose_name="financial year starting",
+                    ),
+                ),
+                (
+                    "approving_decision",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="decisions.decisionrecord",
+                        verbose_name="approving decision",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="workplans",
+                        to="governance.organisation",
+                    ),
+                ),
+                (
+                    "scrutiny_meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="decisions.meeting",
+                        verbose_name="scrutiny meeting",
+                    ),
+                ),
+                (
+                    "strategy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="workplans",
+                        to="strategy.strategy",
+                        verbose_name="strategy",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-financial_year'],
+                "ordering": ["-financial_year"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalWorkplanItem',
+            name="HistoricalWorkplanItem",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('scrutiny', 'With scrutiny'), ('approval', 'Awaiting approval'), ('approved', 'Approved'), ('review', 'Under review'), ('superseded', 'Superseded'), ('closed', 'Closed')], default='draft', editable=False, max_length=12, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('scrutiny_outcome', models.CharField(blank=True, choices=[('endorsed', 'Endorsed'), ('endorsed-with-comments', 'Endorsed with comments'), ('referred-back', 'Referred back to officers')], editable=False, max_length=24)),
-                ('scrutiny_comments', models.TextField(blank=True, editable=False)),
-                ('approved_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('review_months', models.PositiveSmallIntegerField(default=6, verbose_name='review every (months)')),
-                ('next_review_due', models.DateField(blank=True, editable=False, null=True, verbose_name='next review due')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('reference', models.CharField(max_length=20, verbose_name='reference')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('category', models.CharField(choices=[('C', 'C – confident of scope'), ('ED', 'ED – early discovery'), ('FW', 'Future works – anticipated')], max_length=2, verbose_name='confidence category')),
-                ('work_type', models.CharField(choices=[('statutory', 'Statutory or immediate obligation'), ('urgent', 'Urgent or remedial'), ('service-plan', "Driven by a department's service plan")], max_length=12, verbose_name='work type')),
-                ('sponsor', models.CharField(blank=True, max_length=200, verbose_name='sponsor or executive board')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='start date')),
-                ('target_date', models.DateField(blank=True, null=True, verbose_name='target date')),
-                ('budget', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='budget (£)')),
-                ('delivery_status', models.CharField(choices=[('not-started', 'Not started'), ('in-progress', 'In progress'), ('complete', 'Complete'), ('on-hold', 'On hold'), ('cancelled', 'Cancelled')], default='not-started', max_length=12, verbose_name='delivery status')),
-                ('rag', models.CharField(blank=True, choices=[('red', 'Red'), ('amber', 'Amber'), ('green', 'Green')], max_length=5, verbose_name='RAG status')),
-                ('rag_reason', models.TextField(blank=True, verbose_name='reason for the RAG status')),
-                ('percent_complete', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='percent complete')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('approving_decision', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.decisionrecord', verbose_name='approving decision')),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lead_officer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='governance.membership', verbose_name='lead officer')),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='governance.organisation')),
-                ('scrutiny_meeting', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.meeting', verbose_name='scrutiny meeting')),
-                ('theme', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='strategy.theme', verbose_name='theme')),
-                ('workplan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='workplan.workplan')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("scrutiny", "With scrutiny"),
+                            ("approval", "Awaiting approval"),
+                            ("approved", "Approved"),
+                            ("review", "Under review"),
+                            ("superseded", "Superseded"),
+                            ("closed", "Closed"),
+                        ],
+                        default="draft",
+                        editable=False,
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "scrutiny_outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("endorsed", "Endorsed"),
+                            ("endorsed-with-comments", "Endorsed with comments"),
+                            ("referred-back", "Referred back to officers"),
+                        ],
+                        editable=False,
+                        max_length=24,
+                    ),
+                ),
+                ("scrutiny_comments", models.TextField(blank=True, editable=False)),
+                (
+                    "approved_at",
+                    models.DateTimeField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "review_months",
+                    models.PositiveSmallIntegerField(
+                        default=6, verbose_name="review every (months)"
+                    ),
+                ),
+                (
+                    "next_review_due",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="next review due",
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveIntegerField(default=0, verbose_name="order"),
+                ),
+                (
+                    "reference",
+                    models.CharField(max_length=20, verbose_name="reference"),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="description"),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("C", "C – confident of scope"),
+                            ("ED", "ED – early discovery"),
+                            ("FW", "Future works – anticipated"),
+                        ],
+                        max_length=2,
+                        verbose_name="confidence category",
+                    ),
+                ),
+                (
+                    "work_type",
+                    models.CharField(
+                        choices=[
+                            ("statutory", "Statutory or immediate obligation"),
+                            ("urgent", "Urgent or remedial"),
+                            ("service-plan", "Driven by a department's service plan"),
+                        ],
+                        max_length=12,
+                        verbose_name="work type",
+                    ),
+                ),
+                (
+                    "sponsor",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name="sponsor or executive board",
+                    ),
+                ),
+                (
+                    "start_date",
+                    models.DateField(blank=True, null=True, verbose_name="start date"),
+                ),
+                (
+                    "target_date",
+                    models.DateField(blank=True, null=True, verbose_name="target date"),
+                ),
+                (
+                    "budget",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="budget (£)",
+                    ),
+                ),
+                (
+                    "delivery_status",
+                    models.CharField(
+                        choices=[
+                            ("not-started", "Not started"),
+                            ("in-progress", "In progress"),
+                            ("complete", "Complete"),
+                            ("on-hold", "On hold"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="not-started",
+                        max_length=12,
+                        verbose_name="delivery status",
+                    ),
+                ),
+                (
+                    "rag",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("red", "Red"),
+                            ("amber", "Amber"),
+                            ("green", "Green"),
+                        ],
+                        max_length=5,
+                        verbose_name="RAG status",
+                    ),
+                ),
+                (
+                    "rag_reason",
+                    models.TextField(
+                        blank=True, verbose_name="reason for the RAG status"
+                    ),
+                ),
+                (
+                    "percent_complete",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="percent complete",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "approving_decision",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.decisionrecord",
+                        verbose_name="approving decision",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "lead_officer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="governance.membership",
+                        verbose_name="lead officer",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="governance.organisation",
+                    ),
+                ),
+                (
+                    "scrutiny_meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.meeting",
+                        verbose_name="scrutiny meeting",
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="strategy.theme",
+                        verbose_name="theme",
+                    ),
+                ),
+                (
+                    "workplan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="workplan.workplan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical workplan item',
-                'verbose_name_plural': 'historical workplan items',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical workplan item",
+                "verbose_name_plural": "historical workplan items",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='WorkplanItem',
+            name="WorkplanItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('scrutiny', 'With scrutiny'), ('approval', 'Awaiting approval'), ('approved', 'Approved'), ('review', 'Under review'), ('superseded', 'Superseded'), ('closed', 'Closed')], default='draft', editable=False, max_length=12, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('scrutiny_outcome', models.CharField(blank=True, choices=[('endorsed', 'Endorsed'), ('endorsed-with-comments', 'Endorsed with comments'), ('referred-back', 'Referred back to officers')], editable=False, max_length=24)),
-                ('scrutiny_comments', models.TextField(blank=True, editable=False)),
-                ('approved_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('review_months', models.PositiveSmallIntegerField(default=6, verbose_name='review every (months)')),
-                ('next_review_due', models.DateField(blank=True, editable=False, null=True, verbose_name='next review due')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('reference', models.CharField(max_length=20, verbose_name='reference')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('category', models.CharField(choices=[('C', 'C – confident of scope'), ('ED', 'ED – early discovery'), ('FW', 'Future works – anticipated')], max_length=2, verbose_name='confidence category')),
-                ('work_type', models.CharField(choices=[('statutory', 'Statutory or immediate obligation'), ('urgent', 'Urgent or remedial'), ('service-plan', "Driven by a department's service plan")], max_length=12, verbose_name='work type')),
-                ('sponsor', models.CharField(blank=True, max_length=200, verbose_name='sponsor or executive board')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='start date')),
-                ('target_date', models.DateField(blank=True, null=True, verbose_name='target date')),
-                ('budget', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='budget (£)')),
-                ('delivery_status', models.CharField(choices=[('not-started', 'Not started'), ('in-progress', 'In progress'), ('complete', 'Complete'), ('on-hold', 'On hold'), ('cancelled', 'Cancelled')], default='not-started', max_length=12, verbose_name='delivery status')),
-                ('rag', models.CharField(blank=True, choices=[('red', 'Red'), ('amber', 'Amber'), ('green', 'Green')], max_length=5, verbose_name='RAG status')),
-                ('rag_reason', models.TextField(blank=True, verbose_name='reason for the RAG status')),
-                ('percent_complete', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='percent complete')),
-                ('approving_decision', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='decisions.decisionrecord', verbose_name='approving decision')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('departments', models.ManyToManyField(blank=True, related_name='items', to='workplan.department', verbose_name='departments')),
-                ('lead_officer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='governance.membership', verbose_name='lead officer')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='workplan_items', to='governance.organisation')),
-                ('scrutiny_meeting', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='decisions.meeting', verbose_name='scrutiny meeting')),
-                ('theme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='workplan_items', to='strategy.theme', verbose_name='theme')),
-                ('workplan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='workplan.workplan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("scrutiny", "With scrutiny"),
+                            ("approval", "Awaiting approval"),
+                            ("approved", "Approved"),
+                            ("review", "Under review"),
+                            ("superseded", "Superseded"),
+                            ("closed", "Closed"),
+                        ],
+                        default="draft",
+                        editable=False,
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "scrutiny_outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("endorsed", "Endorsed"),
+                            ("endorsed-with-comments", "Endorsed with comments"),
+                            ("referred-back", "Referred back to officers"),
+                        ],
+                        editable=False,
+                        max_length=24,
+                    ),
+                ),
+                ("scrutiny_comments", models.TextField(blank=True, editable=False)),
+                (
+                    "approved_at",
+                    models.DateTimeField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "review_months",
+                    models.PositiveSmallIntegerField(
+                        default=6, verbose_name="review every (months)"
+                    ),
+                ),
+                (
+                    "next_review_due",
+                    models.DateField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="next review due",
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveIntegerField(default=0, verbose_name="order"),
+                ),
+                (
+                    "reference",
+                    models.CharField(max_length=20, verbose_name="reference"),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="description"),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("C", "C – confident of scope"),
+                            ("ED", "ED – early discovery"),
+                            ("FW", "Future works – anticipated"),
+                        ],
+                        max_length=2,
+                        verbose_name="confidence category",
+                    ),
+                ),
+                (
+                    "work_type",
+                    models.CharField(
+                        choices=[
+                            ("statutory", "Statutory or immediate obligation"),
+                            ("urgent", "Urgent or remedial"),
+                            ("service-plan", "Driven by a department's service plan"),
+                        ],
+                        max_length=12,
+                        verbose_name="work type",
+                    ),
+                ),
+                (
+                    "sponsor",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name="sponsor or executive board",
+                    ),
+                ),
+                (
+                    "start_date",
+                    models.DateField(blank=True, null=True, verbose_name="start date"),
+                ),
+                (
+                    "target_date",
+                    models.DateField(blank=True, null=True, verbose_name="target date"),
+                ),
+                (
+                    "budget",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="budget (£)",
+                    ),
+                ),
+                (
+                    "delivery_status",
+                    models.CharField(
+                        choices=[
+                            ("not-started", "Not started"),
+                            ("in-progress", "In progress"),
+                            ("complete", "Complete"),
+                            ("on-hold", "On hold"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="not-started",
+                        max_length=12,
+                        verbose_name="delivery status",
+                    ),
+                ),
+                (
+                    "rag",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("red", "Red"),
+                            ("amber", "Amber"),
+                            ("green", "Green"),
+                        ],
+                        max_length=5,
+                        verbose_name="RAG status",
+                    ),
+                ),
+                (
+                    "rag_reason",
+                    models.TextField(
+                        blank=True, verbose_name="reason for the RAG status"
+                    ),
+                ),
+                (
+                    "percent_complete",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="percent complete",
+                    ),
+                ),
+                (
+                    "approving_decision",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="decisions.decisionrecord",
+                        verbose_name="approving decision",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "departments",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="items",
+                        to="workplan.department",
+                        verbose_name="departments",
+                    ),
+                ),
+                (
+                    "lead_officer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="governance.membership",
+                        verbose_name="lead officer",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="workplan_items",
+                        to="governance.organisation",
+                    ),
+                ),
+                (
+                    "scrutiny_meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="decisions.meeting",
+                        verbose_name="scrutiny meeting",
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="workplan_items",
+                        to="strategy.theme",
+                        verbose_name="theme",
+                    ),
+                ),
+                (
+                    "workplan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="workplan.workplan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['workplan', 'position', 'pk'],
+                "ordering": ["workplan", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='milestone')),
-                ('due', models.DateField(blank=True, null=True, verbose_name='due')),
-                ('done', models.BooleanField(default=False, verbose_name='done')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='workplan.workplanitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="milestone")),
+                ("due", models.DateField(blank=True, null=True, verbose_name="due")),
+                ("done", models.BooleanField(default=False, verbose_name="done")),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="workplan.workplanitem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['item', 'due', 'pk'],
+                "ordering": ["item", "due", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalWorkplanItem_departments',
+            name="HistoricalWorkplanItem_departments",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('department', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='workplan.department')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='workplan.historicalworkplanitem')),
-                ('workplanitem', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='workplan.workplanitem')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="workplan.department",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="workplan.historicalworkplanitem",
+                    ),
+                ),
+                (
+                    "workplanitem",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="workplan.workplanitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalWorkplanItem_departments',
+                "verbose_name": "HistoricalWorkplanItem_departments",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalMilestone',
+            name="HistoricalMilestone",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='milestone')),
-                ('due', models.DateField(blank=True, null=True, verbose_name='due')),
-                ('done', models.BooleanField(default=False, verbose_name='done')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='workplan.workplanitem')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="milestone")),
+                ("due", models.DateField(blank=True, null=True, verbose_name="due")),
+                ("done", models.BooleanField(default=False, verbose_name="done")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="workplan.workplanitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical milestone',
-                'verbose_name_plural': 'historical milestones',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical milestone",
+                "verbose_name_plural": "historical milestones",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='department',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='department_name_unique'),
+            model_name="department",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "name"), name="department_name_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workplan',
-            constraint=models.UniqueConstraint(fields=('strategy', 'financial_year'), name='workplan_one_per_strategy_and_year'),
+            model_name="workplan",
+            constraint=models.UniqueConstraint(
+                fields=("strategy", "financial_year"),
+                name="workplan_one_per_strategy_and_year",
+            ),
         ),
         migrations.AddIndex(
-            model_name='workplanitem',
-            index=models.Index(fields=['workplan', 'position', 'id'], name='workplan_wo_workpla_91d791_idx'),
+            model_name="workplanitem",
+            index=models.Index(
+                fields=["workplan", "position", "id"],
+                name="workplan_wo_workpla_91d791_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='workplanitem',
-            index=models.Index(fields=['workplan', 'theme', 'position'], name='workplan_wo_workpla_183303_idx'),
+            model_name="workplanitem",
+            index=models.Index(
+                fields=["workplan", "theme", "position"],
+                name="workplan_wo_workpla_183303_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='workplanitem',
-            index=models.Index(fields=['organisation', 'status'], name='workplan_wo_organis_584f93_idx'),
+            model_name="workplanitem",
+            index=models.Index(
+                fields=["organisation", "status"], name="workplan_wo_organis_584f93_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='workplanitem',
-            index=models.Index(fields=['workplan', 'target_date'], name='workplan_wo_workpla_801822_idx'),
+            model_name="workplanitem",
+            index=models.Index(
+                fields=["workplan", "target_date"],
+                name="workplan_wo_workpla_801822_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='workplanitem',
-            index=models.Index(fields=['workplan', 'rag'], name='workplan_wo_workpla_72b740_idx'),
+            model_name="workplanitem",
+            index=models.Index(
+                fields=["workplan", "rag"], name="workplan_wo_workpla_72b740_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workplanitem',
-            constraint=models.UniqueConstraint(fields=('workplan', 'reference'), name='workplan_item_reference_unique'),
+            model_name="workplanitem",
+            constraint=models.UniqueConstraint(
+                fields=("workplan", "reference"), name="workplan_item_reference_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workplanitem',
-            constraint=models.CheckConstraint(condition=models.Q(('percent_complete__lte', 100)), name='workplan_item_percent_at_most_100'),
+            model_name="workplanitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("percent_complete__lte", 100)),
+                name="workplan_item_percent_at_most_100",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workplanitem',
-            constraint=models.CheckConstraint(condition=models.Q(('target_date__isnull', True), ('start_date__isnull', True), ('target_date__gte', models.F('start_date')), _connector='OR'), name='workplan_item_target_not_before_start'),
+            model_name="workplanitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("target_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("target_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="workplan_item_target_not_before_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workplanitem',
-            constraint=models.CheckConstraint(condition=models.Q(('rag', 'red'), ('rag_reason', ''), _negated=True), name='workplan_item_red_needs_reason'),
+            model_name="workplanitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rag", "red"), ("rag_reason", ""), _negated=True),
+                name="workplan_item_red_needs_reason",
+            ),
         ),
     ]

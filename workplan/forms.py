@@ -1,0 +1,176 @@
+"""Forms for workplans and their items."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from governance.choices import Role
+from governance.forms import VersionedFormMixin
+from governance.models import Membership
+from strategy.forms import membership_label
+from strategy.models import Strategy
+
+from .choices import Rag
+from .models import Department, Workplan, WorkplanItem
+
+
+class WorkplanForm(forms.ModelForm):
+    class Meta:
+        model = Workplan
+        fields = ["strategy", "financial_year", "review_months"]
+        widgets = {
+            "financial_year": forms.NumberInput(
+                attrs={"class": "govuk-input--width-4"}
+            ),
+            "review_months": forms.NumberInput(attrs={"class": "govuk-input--width-2"}),
+        }
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+        self.fields["strategy"].queryset = Strategy.objects.for_organisation(
+            organisation
+        ).exclude(status__in=["superseded", "closed"])
+        self.fields["strategy"].empty_label = None
+
+    def clean_financial_year(self):
+        year = self.cleaned_data["financial_year"]
+        if year is not None and not 2000 <= year <= 2100:
+            raise forms.ValidationError(_("Enter a year between 2000 and 2100."))
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        strategy, year = cleaned.get("strategy"), cleaned.get("financial_year")
+        if (
+            strategy
+            and year
+            and not (strategy.period_start_year <= year <= strategy.period_end_year)
+        ):
+            self.add_error(
+                "financial_year",
+                _("The year must fall within the strategy's period (%(period)s).")
+                % {"period": strategy.period},
+            )
+        if (
+            strategy
+            and year
+            and Workplan.objects.filter(strategy=strategy, financial_year=year)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            self.add_error(
+                "financial_year",
+                _("This strategy already has a workplan for that year."),
+            )
+        return cleaned
+
+
+class ProgressFieldsMixin:
+    """Percent, RAG and its reason: the rules every progress form shares."""
+
+    def clean_percent_complete(self):
+        percent = self.cleaned_data.get("percent_complete")
+        if percent is not None and not 0 <= percent <= 100:
+            raise forms.ValidationError(_("Enter a percentage from 0 to 100."))
+        return percent
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("rag") == Rag.RED and not cleaned.get("rag_reason", "").strip():
+            self.add_error("rag_reason", _("Say why the item is red."))
+        return cleaned
+
+
+class ItemForm(ProgressFieldsMixin, VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = WorkplanItem
+        fields = [
+            "reference",
+            "title",
+            "description",
+            "theme",
+            "category",
+            "work_type",
+            "departments",
+            "lead_officer",
+            "sponsor",
+            "start_date",
+            "target_date",
+            "budget",
+            "delivery_status",
+            "rag",
+            "rag_reason",
+            "percent_complete",
+        ]
+        widgets = {
+            "reference": forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+            "category": forms.RadioSelect,
+            "work_type": forms.RadioSelect,
+            "departments": forms.CheckboxSelectMultiple,
+            "rag": forms.RadioSelect,
+            "budget": forms.NumberInput(attrs={"class": "govuk-input--width-10"}),
+            "percent_complete": forms.NumberInput(
+                attrs={"class": "govuk-input--width-3"}
+            ),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "rag_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, workplan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workplan = workplan
+        self.instance.workplan = workplan
+        self.instance.organisation = workplan.organisation
+        self.fields["theme"].queryset = workplan.strategy.themes.all()
+        self.fields["departments"].queryset = Department.objects.for_organisation(
+            workplan.organisation
+        )
+        self.fields["lead_officer"].queryset = (
+            Membership.objects.for_organisation(workplan.organisation)
+            .filter(role=Role.OFFICER)
+            .select_related("user")
+        )
+        self.fields["lead_officer"].label_from_instance = membership_label
+        self.fields["rag"].choices = [("", _("Not yet rated"))] + list(Rag.choices)
+        if self.instance.pk is None:
+            del self.fields["version"]
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip()
+        clash = WorkplanItem.objects.filter(
+            workplan=self.workplan, reference__iexact=reference
+        ).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                _("Another item of this workplan has the reference %(ref)s.")
+                % {"ref": reference}
+            )
+        return reference
+
+    def clean(self):
+        cleaned = super().clean()
+        start, target = cleaned.get("start_date"), cleaned.get("target_date")
+        if start and target and target < start:
+            self.add_error(
+                "target_date", _("The target date must not be before the start date.")
+            )
+        return cleaned
+
+
+class ProgressForm(ProgressFieldsMixin, VersionedFormMixin, forms.ModelForm):
+    """The quick update of an item's progress, from the list."""
+
+    class Meta:
+        model = WorkplanItem
+        fields = ["delivery_status", "rag", "rag_reason", "percent_complete"]
+        widgets = {
+            "rag": forms.RadioSelect,
+            "percent_complete": forms.NumberInput(
+                attrs={"class": "govuk-input--width-3"}
+            ),
+            "rag_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rag"].choices = [("", _("Not yet rated"))] + list(Rag.choices)

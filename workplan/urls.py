@@ -1,0 +1,59 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workplan"
+
+urlpatterns = [
+    path("workplans/", views.WorkplanListView.as_view(), name="workplan_list"),
+    path("workplans/add/", views.WorkplanCreateView.as_view(), name="workplan_create"),
+    path(
+        "workplans/<int:pk>/",
+        views.WorkplanDetailView.as_view(),
+        name="workplan_detail",
+    ),
+    path(
+        "workplans/<int:pk>/export.csv",
+        views.WorkplanExportView.as_view(),
+        {"format": "csv"},
+        name="workplan_export_csv",
+    ),
+    path(
+        "workplans/<int:pk>/export.xlsx",
+        views.WorkplanExportView.as_view(),
+        {"format": "xlsx"},
+        name="workplan_export_xlsx",
+    ),
+    path(
+        "workplans/<int:pk>/items/add/",
+        views.ItemCreateView.as_view(),
+        name="item_create",
+    ),
+    path(
+        "workplans/items/<int:pk>/", views.ItemDetailView.as_view(), name="item_detail"
+    ),
+    path(
+        "workplans/items/<int:pk>/edit/",
+        views.ItemUpdateView.as_view(),
+        name="item_update",
+    ),
+    path(
+        "workplans/items/<int:pk>/progress/",
+        views.ItemProgressView.as_view(),
+        name="item_progress",
+    ),
+    path(
+        "workplans/items/<int:pk>/move/", views.ItemMoveView.as_view(), name="item_move"
+    ),
+    path(
+        "workplans/items/<int:pk>/<slug:transition>/",
+        views.ItemTransitionView.as_view(),
+        name="item_transition",
+    ),
+    # Last: any other word after a workplan is a lifecycle transition.
+    path(
+        "workplans/<int:pk>/<slug:transition>/",
+        views.WorkplanTransitionView.as_view(),
+        name="workplan_transition",
+    ),
+]

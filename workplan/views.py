@@ -1,0 +1,334 @@
+"""Workplans and their items: the list that officers work in, exports,
+item editing, progress updates and the lifecycle.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+
+from governance.history import save_with_reason
+from governance.lifecycle import LifecycleStatus
+from governance.mixins import (
+    CurrentOrganisationListMixin,
+    OrganisationActionMixin,
+    OrganisationScopedMixin,
+    VersionedUpdateMixin,
+)
+from governance.ordering import CannotMove, move
+from governance.permissions import can
+from governance.views import TransitionView
+
+from . import exports
+from .filtersets import ItemFilterSet
+from .forms import ItemForm, ProgressForm, WorkplanForm
+from .lifecycle import ITEM_LIFECYCLE, WORKPLAN_LIFECYCLE
+from .models import Workplan, WorkplanItem
+
+ITEMS_PER_PAGE = 50
+
+
+class WorkplanListView(CurrentOrganisationListMixin, ListView):
+    model = Workplan
+    template_name = "workplan/workplan_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("strategy")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_create"] = can(
+            self.request.user, "edit_draft", self.request.organisation
+        )
+        return context
+
+
+class WorkplanCreateView(OrganisationActionMixin, CreateView):
+    model = Workplan
+    form_class = WorkplanForm
+    permission_action = "edit_draft"
+    template_name = "workplan/workplan_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organisation": self.request.organisation}
+
+    def form_valid(self, form):
+        workplan = form.save(commit=False)
+        workplan.created_by = self.request.user
+        save_with_reason(workplan, user=self.request.user, reason=_("Drafted"))
+        messages.success(self.request, _("Draft workplan created."))
+        return redirect(workplan)
+
+
+class WorkplanItemsMixin:
+    """The workplan named in the URL (scoped) and its filtered items.
+
+    The page, the CSV and the XLSX all take their rows from `filtered_items()`,
+    so an export holds exactly the rows on screen.
+    """
+
+    def get_workplan(self):
+        workplan = get_object_or_404(
+            Workplan.objects.visible_to(self.request.user).select_related(
+                "strategy", "organisation", "approving_decision"
+            ),
+            pk=self.kwargs["pk"],
+        )
+        # For the filter choices (themes, officers) of this workplan.
+        self.request.workplan = workplan
+        return workplan
+
+    def filtered_items(self):
+        items = (
+            WorkplanItem.objects.visible_to(self.request.user)
+            .filter(workplan=self.workplan)
+            .select_related("theme", "lead_officer__user")
+            .prefetch_related("departments")
+            .order_by("theme__position", "position", "pk")
+        )
+        self.filterset = ItemFilterSet(
+            self.request.GET or None, queryset=items, request=self.request
+        )
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return items.none()
+        return self.filterset.qs
+
+
+class WorkplanDetailView(WorkplanItemsMixin, ListView):
+    """The workplan: its items grouped by theme, filtered, sorted, paginated."""
+
+    template_name = "workplan/workplan_detail.html"
+    paginate_by = ITEMS_PER_PAGE
+    context_object_name = "items"
+
+    def get(self, request, *args, **kwargs):
+        self.workplan = self.get_workplan()
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.filtered_items()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, workplan = self.request.user, self.workplan
+        context["workplan"] = workplan
+        context["filter"] = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        context["transitions"] = [
+            t
+            for t in WORKPLAN_LIFECYCLE.available(workplan, user)
+            if t.name != "supersede"
+        ]
+        context["can_edit"] = workplan.status == LifecycleStatus.DRAFT and can(
+            user, "edit_draft", workplan
+        )
+        context["can_update_progress"] = can(user, "edit_draft", workplan)
+        context["rag_by_theme"] = rag_by_theme(workplan, user)
+        return context
+
+
+def rag_by_theme(workplan, user):
+    """Counts of items by RAG for each theme: one query."""
+    rows = (
+        WorkplanItem.objects.visible_to(user)
+        .filter(workplan=workplan)
+        .values("theme__position", "theme__title")
+        .annotate(
+            red=Count("pk", filter=Q(rag="red")),
+            amber=Count("pk", filter=Q(rag="amber")),
+            green=Count("pk", filter=Q(rag="green")),
+            unrated=Count("pk", filter=Q(rag="")),
+            total=Count("pk"),
+        )
+        .order_by("theme__position")
+    )
+    return list(rows)
+
+
+class WorkplanExportView(WorkplanItemsMixin, View):
+    """The filtered rows as CSV or XLSX."""
+
+    def get(self, request, *args, **kwargs):
+        self.workplan = self.get_workplan()
+        items = self.filtered_items()
+        filename = f"workplan-{self.workplan.year_label}"
+        if kwargs["format"] == "xlsx":
+            return exports.xlsx_response(items, filename)
+        return exports.csv_response(items, filename)
+
+
+class WorkplanTransitionView(TransitionView):
+    model = Workplan
+    workflow = WORKPLAN_LIFECYCLE
+
+
+class DraftWorkplanMixin:
+    """Changing a workplan's items: its officers, while it is a draft."""
+
+    def get_workplan(self, pk):
+        workplan = get_object_or_404(
+            Workplan.objects.visible_to(self.request.user), pk=pk
+        )
+        if not can(self.request.user, "edit_draft", workplan):
+            raise PermissionDenied(_("Your role does not allow this."))
+        return workplan
+
+    def refuse_unless_draft(self, workplan):
+        if workplan.status != LifecycleStatus.DRAFT:
+            return render(
+                self.request,
+                "workplan/not_editable.html",
+                {"object": workplan},
+                status=409,
+            )
+        return None
+
+
+class ItemCreateView(DraftWorkplanMixin, CreateView):
+    form_class = ItemForm
+    template_name = "workplan/item_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.workplan = self.get_workplan(kwargs["pk"])
+        refusal = self.refuse_unless_draft(self.workplan)
+        return refusal or super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "workplan": self.workplan}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(workplan=self.workplan, **kwargs)
+
+    def form_valid(self, form):
+        item = form.save(commit=False)
+        item.created_by = self.request.user
+        with transaction.atomic():
+            last = self.workplan.items.aggregate(last=Max("position"))["last"] or 0
+            item.position = last + 1
+            save_with_reason(item, user=self.request.user, reason=_("Item added"))
+            item.departments.set(form.cleaned_data["departments"])
+        messages.success(self.request, _("Item added."))
+        return redirect(self.workplan)
+
+
+class ItemDetailView(OrganisationScopedMixin, DetailView):
+    model = WorkplanItem
+    template_name = "workplan/item_detail.html"
+    context_object_name = "item"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("workplan__strategy", "theme", "lead_officer__user")
+            .prefetch_related("departments", "milestones")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, item = self.request.user, self.object
+        context["can_edit"] = item.workplan.status == LifecycleStatus.DRAFT and can(
+            user, "edit_draft", item
+        )
+        context["can_update_progress"] = can(user, "edit_draft", item)
+        return context
+
+
+class ItemUpdateView(
+    DraftWorkplanMixin, OrganisationScopedMixin, VersionedUpdateMixin, UpdateView
+):
+    model = WorkplanItem
+    form_class = ItemForm
+    permission_action = "edit_draft"
+    template_name = "workplan/item_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        item = get_object_or_404(
+            WorkplanItem.objects.visible_to(request.user).select_related("workplan"),
+            pk=kwargs["pk"],
+        )
+        self.workplan = item.workplan
+        if not can(request.user, "edit_draft", item):
+            raise PermissionDenied(_("Your role does not allow this."))
+        refusal = self.refuse_unless_draft(self.workplan)
+        return refusal or super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "workplan": self.workplan}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(workplan=self.workplan, **kwargs)
+
+    def save_valid(self, form, locked):
+        item = form.save(commit=False)
+        item.version = locked.version
+        save_with_reason(item, user=self.request.user, reason=_("Item changed"))
+        item.departments.set(form.cleaned_data["departments"])
+        messages.success(self.request, _("Item saved."))
+        return redirect(item)
+
+
+def safe_next(request, fallback):
+    """The `next` the list passed (to keep its filters), if it is ours."""
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=False
+    ):
+        return candidate
+    return fallback
+
+
+class ItemProgressView(OrganisationScopedMixin, VersionedUpdateMixin, UpdateView):
+    """The quick update of status, RAG and percent, back to the list."""
+
+    model = WorkplanItem
+    form_class = ProgressForm
+    permission_action = "edit_draft"
+    template_name = "workplan/item_progress.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            next=safe_next(self.request, self.object.workplan.get_absolute_url()),
+            **kwargs,
+        )
+
+    def save_valid(self, form, locked):
+        item = form.save(commit=False)
+        item.version = locked.version
+        save_with_reason(item, user=self.request.user, reason=_("Progress updated"))
+        messages.success(self.request, _("Progress of %s updated.") % item.reference)
+        return redirect(safe_next(self.request, item.workplan.get_absolute_url()))
+
+
+class ItemMoveView(DraftWorkplanMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        item = get_object_or_404(
+            WorkplanItem.objects.visible_to(request.user).select_related("workplan"),
+            pk=kwargs["pk"],
+        )
+        workplan = self.get_workplan(item.workplan_id)
+        refusal = self.refuse_unless_draft(workplan)
+        if refusal:
+            return refusal
+        siblings = WorkplanItem.objects.filter(workplan=workplan, theme=item.theme_id)
+        try:
+            move(siblings, item.pk, request.POST.get("direction"), user=request.user)
+        except CannotMove as problem:
+            messages.error(request, str(problem))
+        else:
+            messages.success(request, _("Order changed."))
+        return redirect(safe_next(request, workplan.get_absolute_url()))
+
+
+class ItemTransitionView(TransitionView):
+    model = WorkplanItem
+    workflow = ITEM_LIFECYCLE
