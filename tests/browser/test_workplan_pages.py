@@ -1,0 +1,71 @@
+"""An officer works in a workplan: filters, exports, updates progress; axe on all."""
+
+from workplan.models import WorkplanItem
+
+from ..base import build_business, make_item
+
+
+def test_officer_filters_updates_progress_and_exports(visit, cast):
+    business = build_business(cast)
+    workplan = business.workplan
+    for number in range(2, 6):
+        make_item(
+            cast,
+            workplan,
+            f"WP0{number}",
+            category="ED" if number % 2 else "C",
+            title=f"Item {number}",
+        )
+    page = visit.page
+    visit.sign_in("officer")
+    visit.goto("/workplans/")
+    page.get_by_role("link", name=str(workplan)).click()
+    visit.check()
+    assert "5 items" in page.locator("main").inner_text()
+
+    # Filter by category: the query string is the bookmark.
+    page.get_by_label("Confidence category").select_option("ED")
+    visit.submit("Apply filters")
+    assert "category=ED" in page.url
+    assert "2 items" in page.locator("main").inner_text()
+
+    # The export holds exactly the filtered rows.
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV").click()
+    lines = open(download_info.value.path(), encoding="utf-8").read().splitlines()
+    assert len(lines) == 1 + 2
+    assert lines[0].startswith("Reference,Title")
+
+    # A quick update from the list returns to the same filtered list.
+    page.get_by_role("link", name="Update progress of WP03").click()
+    visit.check()
+    page.get_by_label("Red").check()
+    page.get_by_label("Percent complete").fill("130")
+    visit.submit("Save progress")
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Say why the item is red." in summary
+    assert "from 0 to 100" in summary
+    page.get_by_label("Percent complete").fill("30")
+    page.get_by_label("Reason for the RAG status").fill("Supplier late.")
+    visit.submit("Save progress")
+    assert "category=ED" in page.url
+    item = WorkplanItem.objects.get(workplan=workplan, reference="WP03")
+    assert (item.rag, item.percent_complete) == ("red", 30)
+
+
+def test_workplan_pages_are_accessible(visit, cast):
+    business = build_business(cast)
+    workplan, item = business.workplan, business.item
+    visit.sign_in("officer")
+    for path in [
+        "/workplans/add/",
+        f"/workplans/{workplan.pk}/?rag=red&ordering=-due",
+        f"/workplans/{workplan.pk}/items/add/",
+        f"/workplans/items/{item.pk}/",
+        f"/workplans/items/{item.pk}/edit/",
+        f"/workplans/items/{item.pk}/progress/",
+        f"/workplans/{workplan.pk}/submit/",
+        f"/workplans/items/{item.pk}/submit/",
+    ]:
+        response = visit.goto(path)
+        assert response.status == 200, path
