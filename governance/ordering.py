@@ -25,7 +25,9 @@ def move(siblings, pk, direction, *, user):
         if index is None:
             raise Http404(_("No such item."))
         other = {"up": index - 1, "down": index + 1}.get(direction)
-        if other is None or not 0 <= other < len(rows):
+        if other is None:
+            raise CannotMove(_("Choose to move it up or down."))
+        if not 0 <= other < len(rows):
             raise CannotMove(
                 _("It is already first.")
                 if direction == "up"

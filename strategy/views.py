@@ -6,6 +6,7 @@ changes by a minor amendment under delegated powers or by a replacement.
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max, Prefetch
@@ -16,7 +17,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
-from decisions.models import DecidedRecord
+from decisions.models import DecidedRecord, DecisionRecord, Meeting
 from governance.history import (
     HistorySource,
     compare_snapshots,
@@ -100,7 +101,15 @@ class StrategyDetailView(OrganisationScopedMixin, DetailView):
         context = super().get_context_data(**kwargs)
         strategy, user = self.object, self.request.user
         context["events"] = list(
-            LifecycleEvent.objects.for_record(strategy).prefetch_related("link")
+            LifecycleEvent.objects.for_record(strategy).prefetch_related(
+                GenericPrefetch(
+                    "link",
+                    [
+                        Meeting.objects.select_related("committee"),
+                        DecisionRecord.objects.all(),
+                    ],
+                )
+            )
         )
         context["amendments"] = list(MinorAmendment.for_record(strategy))
         context["approved_version"] = ApprovedVersion.latest_for(strategy)

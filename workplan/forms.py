@@ -174,3 +174,13 @@ class ProgressForm(ProgressFieldsMixin, VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rag"].choices = [("", _("Not yet rated"))] + list(Rag.choices)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet of items"),
+        help_text=_(
+            "CSV or Excel (XLSX), at most 5 MB, in the layout of the template."
+        ),
+        error_messages={"required": _("Choose the spreadsheet to import.")},
+    )

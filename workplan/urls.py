@@ -24,6 +24,19 @@ urlpatterns = [
         {"format": "xlsx"},
         name="workplan_export_xlsx",
     ),
+    path("workplans/<int:pk>/import/", views.ImportView.as_view(), name="import"),
+    path(
+        "workplans/<int:pk>/import/template.csv",
+        views.ImportTemplateView.as_view(),
+        {"format": "csv"},
+        name="import_template_csv",
+    ),
+    path(
+        "workplans/<int:pk>/import/template.xlsx",
+        views.ImportTemplateView.as_view(),
+        {"format": "xlsx"},
+        name="import_template_xlsx",
+    ),
     path(
         "workplans/<int:pk>/items/add/",
         views.ItemCreateView.as_view(),

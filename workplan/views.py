@@ -2,10 +2,13 @@
 item editing, progress updates and the lifecycle.
 """
 
+import base64
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Max, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -24,9 +27,9 @@ from governance.ordering import CannotMove, move
 from governance.permissions import can
 from governance.views import TransitionView
 
-from . import exports
+from . import exports, importers
 from .filtersets import ItemFilterSet
-from .forms import ItemForm, ProgressForm, WorkplanForm
+from .forms import ImportForm, ItemForm, ProgressForm, WorkplanForm
 from .lifecycle import ITEM_LIFECYCLE, WORKPLAN_LIFECYCLE
 from .models import Workplan, WorkplanItem
 
@@ -332,3 +335,103 @@ class ItemMoveView(DraftWorkplanMixin, View):
 class ItemTransitionView(TransitionView):
     model = WorkplanItem
     workflow = ITEM_LIFECYCLE
+
+
+# --- import ---------------------------------------------------------------------
+
+SESSION_IMPORT = "workplan-import-%s"
+
+
+class ImportTemplateView(View):
+    """The template to fill in, as CSV or XLSX, for this workplan."""
+
+    def get(self, request, *args, **kwargs):
+        workplan = get_object_or_404(
+            Workplan.objects.visible_to(request.user), pk=kwargs["pk"]
+        )
+        if kwargs["format"] == "xlsx":
+            response = HttpResponse(
+                importers.template_xlsx(workplan),
+                content_type=(
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ),
+            )
+        else:
+            response = HttpResponse(
+                importers.template_csv(workplan), content_type="text/csv; charset=utf-8"
+            )
+        response["Content-Disposition"] = (
+            f'attachment; filename="workplan-template.{kwargs["format"]}"'
+        )
+        return response
+
+
+class ImportView(DraftWorkplanMixin, View):
+    """Upload, preview with every row's problems, then import all or nothing.
+
+    The uploaded file is kept in the session between the preview and the
+    confirmation and is read and validated again before anything is saved.
+    """
+
+    template_name = "workplan/import.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.workplan = self.get_workplan(kwargs["pk"])
+        refusal = self.refuse_unless_draft(self.workplan)
+        return refusal or super().dispatch(request, *args, **kwargs)
+
+    def render(self, form, result=None, status=200):
+        return render(
+            self.request,
+            self.template_name,
+            {"workplan": self.workplan, "form": form, "result": result},
+            status=status,
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render(ImportForm())
+
+    def post(self, request, *args, **kwargs):
+        key = SESSION_IMPORT % self.workplan.pk
+        if "confirm" in request.POST:
+            stored = request.session.get(key)
+            if stored is None:
+                form = ImportForm()
+                form.add_error(
+                    None, _("The upload has expired: choose the file again.")
+                )
+                return self.render(form, status=400)
+            data, filename = base64.b64decode(stored["data"]), stored["name"]
+            form = ImportForm()
+        else:
+            form = ImportForm(request.POST, request.FILES)
+            if not form.is_valid():
+                return self.render(form)
+            upload = form.cleaned_data["file"]
+            if upload.size > importers.MAX_BYTES:
+                form.add_error("file", _("The file is larger than 5 MB."))
+                return self.render(form)
+            data, filename = upload.read(), upload.name
+        try:
+            rows = importers.read_rows(data)
+        except importers.ImportRefused as refusal:
+            form.add_error("file", str(refusal))
+            request.session.pop(key, None)
+            return self.render(form)
+        result = importers.validate(self.workplan, rows)
+        if "confirm" in request.POST and result.ok:
+            try:
+                count = importers.save(
+                    self.workplan, result, request.user, filename=filename
+                )
+            except importers.ImportRefused as refusal:
+                form.add_error(None, str(refusal))
+                return self.render(form, result)
+            request.session.pop(key, None)
+            messages.success(request, _("%(count)s items imported.") % {"count": count})
+            return redirect(self.workplan)
+        request.session[key] = {
+            "data": base64.b64encode(data).decode("ascii"),
+            "name": filename,
+        }
+        return self.render(form, result)

@@ -193,6 +193,16 @@ def risk_data(cast, business):
     }
 
 
+def import_data(cast, business):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    csv = (
+        "Reference,Title,Category,Work type\r\n"
+        "WP09,Replace the intranet,C,Statutory or immediate obligation\r\n"
+    )
+    return {"file": SimpleUploadedFile("items.csv", csv.encode(), "text/csv")}
+
+
 def submit_data(cast, business):
     return {"meeting": business.scrutiny_meeting.pk}
 
@@ -549,6 +559,17 @@ MATRIX = [
         submit_data,
         OFFICER,
     ),
+    Row("workplan:import", "GET", DRAFT_STRATEGY_EDIT, ("workplan",)),
+    # Uploading shows a preview (200): nothing is saved until confirmed.
+    Row(
+        "workplan:import",
+        "POST",
+        DRAFT_STRATEGY_EDIT,
+        ("workplan",),
+        import_data,
+    ),
+    Row("workplan:import_template_csv", "GET", DRAFT_STRATEGY_READ, ("workplan",)),
+    Row("workplan:import_template_xlsx", "GET", DRAFT_STRATEGY_READ, ("workplan",)),
     Row("workplan:item_create", "GET", DRAFT_STRATEGY_EDIT, ("workplan",)),
     Row(
         "workplan:item_create",

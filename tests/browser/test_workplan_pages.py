@@ -69,3 +69,44 @@ def test_workplan_pages_are_accessible(visit, cast):
     ]:
         response = visit.goto(path)
         assert response.status == 200, path
+
+
+def test_officer_imports_a_spreadsheet_after_correcting_the_rejected_rows(
+    visit, cast, tmp_path
+):
+    business = build_business(cast)
+    workplan = business.workplan
+    header = "Reference,Title,Theme,Category,Work type,Start date,Target date,RAG\n"
+    bad = tmp_path / "items.csv"
+    bad.write_text(
+        header
+        + "IM01,Move email to the cloud,1,C,Urgent or remedial,2023-04-01,2023-09-30,\n"
+        + "IM02,Renew the firewall,Nonexistent theme,ED,urgent,2023-05-01,"
+        + "2023-03-01,Red\n",
+        encoding="utf-8",
+    )
+    page = visit.page
+    visit.sign_in("officer")
+    visit.goto(f"/workplans/{workplan.pk}/")
+    page.get_by_role("link", name="Import items from a spreadsheet").click()
+    visit.check()
+    page.get_by_label("Spreadsheet of items").set_input_files(str(bad))
+    visit.submit("Check the file")
+    main = page.locator("main").inner_text()
+    assert "1 of 2 rows need correcting" in main
+    assert "Nothing has been imported" in main
+    assert not workplan.items.filter(reference__startswith="IM").exists()
+
+    good = tmp_path / "items-corrected.csv"
+    good.write_text(
+        header
+        + "IM01,Move email to the cloud,1,C,Urgent or remedial,2023-04-01,2023-09-30,\n"
+        + "IM02,Renew the firewall,1,ED,urgent,2023-05-01,2023-06-01,Amber\n",
+        encoding="utf-8",
+    )
+    page.get_by_label("Spreadsheet of items").set_input_files(str(good))
+    visit.submit("Check the file")
+    assert "All 2 rows are good" in page.locator("main").inner_text()
+    visit.submit("Import 2 items")
+    assert "2 items imported." in page.locator("main").inner_text()
+    assert workplan.items.filter(reference__startswith="IM").count() == 2
