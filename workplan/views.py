@@ -7,7 +7,7 @@ import base64
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,7 +27,7 @@ from governance.ordering import CannotMove, move
 from governance.permissions import can
 from governance.views import TransitionView
 
-from . import exports, importers
+from . import dashboard, exports, importers
 from .filtersets import ItemFilterSet
 from .forms import ImportForm, ItemForm, ProgressForm, WorkplanForm
 from .lifecycle import ITEM_LIFECYCLE, WORKPLAN_LIFECYCLE
@@ -133,26 +133,15 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
             user, "edit_draft", workplan
         )
         context["can_update_progress"] = can(user, "edit_draft", workplan)
-        context["rag_by_theme"] = rag_by_theme(workplan, user)
-        return context
-
-
-def rag_by_theme(workplan, user):
-    """Counts of items by RAG for each theme: one query."""
-    rows = (
-        WorkplanItem.objects.visible_to(user)
-        .filter(workplan=workplan)
-        .values("theme__position", "theme__title")
-        .annotate(
-            red=Count("pk", filter=Q(rag="red")),
-            amber=Count("pk", filter=Q(rag="amber")),
-            green=Count("pk", filter=Q(rag="green")),
-            unrated=Count("pk", filter=Q(rag="")),
-            total=Count("pk"),
+        everything = dashboard.all_items(workplan, user)
+        context["theme_chart"] = dashboard.chart_rows(
+            dashboard.rag_by_theme(everything)
         )
-        .order_by("theme__position")
-    )
-    return list(rows)
+        context["category_chart"] = dashboard.chart_rows(
+            dashboard.rag_by_category(everything)
+        )
+        context["overdue"] = list(dashboard.overdue(everything)[:20])
+        return context
 
 
 class WorkplanExportView(WorkplanItemsMixin, View):

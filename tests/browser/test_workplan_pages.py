@@ -24,7 +24,7 @@ def test_officer_filters_updates_progress_and_exports(visit, cast):
     assert "5 items" in page.locator("main").inner_text()
 
     # Filter by category: the query string is the bookmark.
-    page.get_by_label("Confidence category").select_option("ED")
+    page.get_by_label("Confidence category (optional)").select_option("ED")
     visit.submit("Apply filters")
     assert "category=ED" in page.url
     assert "2 items" in page.locator("main").inner_text()

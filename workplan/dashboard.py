@@ -1,0 +1,122 @@
+"""The workplan dashboard's figures: RAG by theme and by category, overdue
+items. Each is one query; the chart and its table show the same figures."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from .choices import Confidence, DeliveryStatus
+from .models import WorkplanItem
+
+RAG_ORDER = [("red", "Red"), ("amber", "Amber"), ("green", "Green"), ("", "Not rated")]
+#: Fill colours (GOV.UK palette) with a text colour of enough contrast.
+RAG_COLOURS = {"red": "#d4351c", "amber": "#f47738", "green": "#00703c", "": "#b1b4b6"}
+
+
+@dataclass
+class Bar:
+    label: str
+    counts: dict
+    total: int
+
+    def segments(self, width):
+        """(rag, count, x, w) for an SVG stacked bar of `width` for the largest."""
+        x = 0.0
+        out = []
+        for rag, _label in RAG_ORDER:
+            count = self.counts.get(rag, 0)
+            w = width * count / self.scale if self.scale else 0
+            if count:
+                out.append(
+                    {
+                        "rag": rag,
+                        "count": count,
+                        "x": x,
+                        "w": w,
+                        "fill": RAG_COLOURS[rag],
+                    }
+                )
+            x += w
+        return out
+
+    scale: int = 0
+
+    @property
+    def unrated(self):
+        return self.counts.get("", 0)
+
+
+def _bars(items, group_fields, label_for):
+    rows = (
+        items.values(*group_fields)
+        .annotate(
+            red=Count("pk", filter=Q(rag="red")),
+            amber=Count("pk", filter=Q(rag="amber")),
+            green=Count("pk", filter=Q(rag="green")),
+            none=Count("pk", filter=Q(rag="")),
+            total=Count("pk"),
+        )
+        .order_by(*group_fields)
+    )
+    bars = [
+        Bar(
+            label=label_for(row),
+            counts={
+                "red": row["red"],
+                "amber": row["amber"],
+                "green": row["green"],
+                "": row["none"],
+            },
+            total=row["total"],
+        )
+        for row in rows
+    ]
+    largest = max((bar.total for bar in bars), default=0)
+    for bar in bars:
+        bar.scale = largest
+    return bars
+
+
+def rag_by_theme(items):
+    return _bars(
+        items,
+        ["theme__position", "theme__title"],
+        lambda row: row.get("theme__title") or "No theme",
+    )
+
+
+def rag_by_category(items):
+    return _bars(items, ["category"], lambda row: Confidence(row["category"]).short)
+
+
+def overdue(items, today=None):
+    """Items past their target date that are not complete or cancelled."""
+    today = today or timezone.localdate()
+    return (
+        items.filter(target_date__lt=today)
+        .exclude(
+            delivery_status__in=[DeliveryStatus.COMPLETE, DeliveryStatus.CANCELLED]
+        )
+        .select_related("lead_officer__user")
+        .order_by("target_date")
+    )
+
+
+def chart_rows(bars, width=400, bar_height=24, gap=12):
+    """Layout for the server-rendered SVG: one row per bar."""
+    rows = []
+    for index, bar in enumerate(bars):
+        rows.append(
+            {
+                "bar": bar,
+                "y": index * (bar_height + gap),
+                "segments": bar.segments(width),
+            }
+        )
+    height = len(bars) * (bar_height + gap)
+    return {"rows": rows, "height": height, "width": width, "bar_height": bar_height}
+
+
+def all_items(workplan, user):
+    return WorkplanItem.objects.visible_to(user).filter(workplan=workplan)
