@@ -15,6 +15,7 @@ which answer for themselves (`meeting.scrutiny_problem(record)`,
 """
 
 import calendar
+from dataclasses import replace
 from datetime import date
 
 from django.conf import settings
@@ -410,9 +411,18 @@ def record_lifecycle_event(
     )
 
 
-def lifecycle_workflow(forms):
-    """The lifecycle bound to a record type's input forms (by transition name)."""
-    return Workflow(transitions=transitions(forms), record_event=record_lifecycle_event)
+def lifecycle_workflow(forms, after_save=None):
+    """The lifecycle bound to a record type's input forms (by transition name).
+
+    `after_save` adds effects of the record type's own to transitions by
+    name (e.g. a workplan opens a round of progress updates with its review).
+    """
+    extra = after_save or {}
+    table = [
+        replace(t, after_save=t.after_save + tuple(extra.get(t.name, ())))
+        for t in transitions(forms)
+    ]
+    return Workflow(transitions=table, record_event=record_lifecycle_event)
 
 
 # --- rows the lifecycle writes ----------------------------------------------------

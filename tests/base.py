@@ -187,6 +187,7 @@ class Business:
     objective: object = None
     workplan: object = None
     item: object = None
+    review: object = None
 
 
 def build_business(cast):
@@ -226,7 +227,20 @@ def build_business(cast):
     )
     business.workplan = make_workplan(cast, business.approved_strategy, 2023)
     business.item = make_item(cast, business.workplan, "WP01")
+    business.review = make_review(cast, business.workplan)
     return business
+
+
+def make_review(cast, workplan, number=1):
+    from workplan.models import Review
+
+    review = Review(
+        workplan=workplan,
+        number=number,
+        due=timezone.localdate(),
+        opened_at=timezone.now(),
+    )
+    return save_with_reason(review, user=cast.officer, reason="Test set-up")
 
 
 def make_workplan(cast, strategy, year):

@@ -10,7 +10,7 @@ from strategy.forms import membership_label
 from strategy.models import Strategy
 
 from .choices import Rag
-from .models import Department, Workplan, WorkplanItem
+from .models import Department, ProgressUpdate, Workplan, WorkplanItem
 
 
 class WorkplanForm(forms.ModelForm):
@@ -184,3 +184,38 @@ class ImportForm(forms.Form):
         ),
         error_messages={"required": _("Choose the spreadsheet to import.")},
     )
+
+
+class ProgressUpdateForm(ProgressFieldsMixin, forms.ModelForm):
+    """An item's update for a review round."""
+
+    class Meta:
+        model = ProgressUpdate
+        fields = [
+            "delivery_status",
+            "rag",
+            "rag_reason",
+            "percent_complete",
+            "commentary",
+            "revised_start_date",
+            "revised_target_date",
+        ]
+        widgets = {
+            "rag": forms.RadioSelect,
+            "percent_complete": forms.NumberInput(
+                attrs={"class": "govuk-input--width-3"}
+            ),
+            "rag_reason": forms.Textarea(attrs={"rows": 2}),
+            "commentary": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start = cleaned.get("revised_start_date")
+        target = cleaned.get("revised_target_date")
+        if start and target and target < start:
+            self.add_error(
+                "revised_target_date",
+                _("The revised target date must not be before the start date."),
+            )
+        return cleaned

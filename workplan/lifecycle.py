@@ -1,7 +1,16 @@
-"""The shared lifecycle, bound to workplans' and items' input forms."""
+"""The shared lifecycle, bound to workplans' and items' input forms.
+
+A workplan's review also opens and closes a round of progress updates
+(`reviews.py`).
+"""
 
 from decisions.lifecycle_forms import LIFECYCLE_FORMS
 from governance.lifecycle import lifecycle_workflow
 
-WORKPLAN_LIFECYCLE = lifecycle_workflow(LIFECYCLE_FORMS)
+from .reviews import close_round, open_round
+
+WORKPLAN_LIFECYCLE = lifecycle_workflow(
+    LIFECYCLE_FORMS,
+    after_save={"open_review": (open_round,), "close_review": (close_round,)},
+)
 ITEM_LIFECYCLE = lifecycle_workflow(LIFECYCLE_FORMS)

@@ -303,3 +303,137 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ReviewQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "workplan__organisation"
+
+    def visible_to(self, user):
+        return self.filter(workplan__in=Workplan.objects.visible_to(user))
+
+
+class Review(models.Model):
+    """A six-monthly review round of a workplan: one progress update per item.
+
+    Opened and closed by the workplan's lifecycle (open review / close
+    review); closing records the meeting or decision it was reported to.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    workplan = models.ForeignKey(
+        Workplan, on_delete=models.CASCADE, related_name="reviews"
+    )
+    number = models.PositiveSmallIntegerField(_("review"))
+    due = models.DateField(_("due"))
+    status = models.CharField(max_length=8, choices=Status, default=Status.OPEN)
+    opened_at = models.DateTimeField(_("opened"))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    meeting = models.ForeignKey(
+        "decisions.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported to"),
+    )
+    decision = models.ForeignKey(
+        "decisions.DecisionRecord",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["workplan", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workplan", "number"], name="review_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["workplan"],
+                condition=models.Q(status="open"),
+                name="review_one_open_per_workplan",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Review %(number)s of %(workplan)s") % {
+            "number": self.number,
+            "workplan": self.workplan,
+        }
+
+    def get_absolute_url(self):
+        return reverse("workplan:review_detail", args=[self.pk])
+
+    @property
+    def organisation(self):
+        return self.workplan.organisation
+
+    @property
+    def organisation_id(self):
+        return self.workplan.organisation_id
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN
+
+
+class ProgressUpdate(models.Model):
+    """An item's progress at one review: RAG, percent, commentary, dates."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="updates")
+    item = models.ForeignKey(
+        WorkplanItem, on_delete=models.CASCADE, related_name="updates"
+    )
+    delivery_status = models.CharField(
+        _("delivery status"), max_length=12, choices=DeliveryStatus
+    )
+    rag = models.CharField(_("RAG status"), max_length=5, choices=Rag)
+    rag_reason = models.TextField(_("reason for the RAG status"), blank=True)
+    percent_complete = models.PositiveSmallIntegerField(
+        _("percent complete"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    commentary = models.TextField(_("commentary"))
+    revised_start_date = models.DateField(
+        _("revised start date"), null=True, blank=True
+    )
+    revised_target_date = models.DateField(
+        _("revised target date"), null=True, blank=True
+    )
+    by = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, related_name="+", null=True
+    )
+    at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "item"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "item"], name="progress_update_once_per_review"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percent_complete__lte=100),
+                name="progress_update_percent_at_most_100",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(rag="red", rag_reason=""),
+                name="progress_update_red_needs_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item.reference} at {self.review}"
+
+    @property
+    def rag_choice(self):
+        return Rag(self.rag)

@@ -46,6 +46,16 @@ urlpatterns = [
         "workplans/items/<int:pk>/", views.ItemDetailView.as_view(), name="item_detail"
     ),
     path(
+        "workplans/reviews/<int:pk>/",
+        views.ReviewDetailView.as_view(),
+        name="review_detail",
+    ),
+    path(
+        "workplans/reviews/<int:pk>/items/<int:item_pk>/",
+        views.ProgressUpdateView.as_view(),
+        name="progress_update",
+    ),
+    path(
         "workplans/items/<int:pk>/edit/",
         views.ItemUpdateView.as_view(),
         name="item_update",

@@ -7,7 +7,7 @@ import base64
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -29,9 +29,16 @@ from governance.views import TransitionView
 
 from . import dashboard, exports, importers
 from .filtersets import ItemFilterSet
-from .forms import ImportForm, ItemForm, ProgressForm, WorkplanForm
+from .forms import (
+    ImportForm,
+    ItemForm,
+    ProgressForm,
+    ProgressUpdateForm,
+    WorkplanForm,
+)
 from .lifecycle import ITEM_LIFECYCLE, WORKPLAN_LIFECYCLE
-from .models import Workplan, WorkplanItem
+from .models import ProgressUpdate, Review, Workplan, WorkplanItem
+from .reviews import record_update
 
 ITEMS_PER_PAGE = 50
 
@@ -141,6 +148,12 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
             dashboard.rag_by_category(everything)
         )
         context["overdue"] = list(dashboard.overdue(everything)[:20])
+        context["reviews"] = list(
+            workplan.reviews.annotate(updated=Count("updates")).order_by("number")
+        )
+        total = everything.count()
+        for review in context["reviews"]:
+            review.total = total
         return context
 
 
@@ -230,6 +243,9 @@ class ItemDetailView(OrganisationScopedMixin, DetailView):
             user, "edit_draft", item
         )
         context["can_update_progress"] = can(user, "edit_draft", item)
+        context["updates"] = list(
+            item.updates.select_related("review").order_by("review__number")
+        )
         return context
 
 
@@ -424,3 +440,96 @@ class ImportView(DraftWorkplanMixin, View):
             "name": filename,
         }
         return self.render(form, result)
+
+
+# --- review rounds ---------------------------------------------------------------
+
+
+class ReviewDetailView(OrganisationScopedMixin, DetailView):
+    """A review round: who has updated their items and who has not."""
+
+    model = Review
+    template_name = "workplan/review_detail.html"
+    context_object_name = "review"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("workplan__strategy", "meeting__committee", "decision")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        review, user = self.object, self.request.user
+        updates = {
+            update.item_id: update for update in review.updates.select_related("by")
+        }
+        items = (
+            WorkplanItem.objects.visible_to(user)
+            .filter(workplan=review.workplan)
+            .select_related("theme", "lead_officer__user")
+            .order_by("theme__position", "position", "pk")
+        )
+        context["rows"] = [(item, updates.get(item.pk)) for item in items]
+        context["updated"] = len(updates)
+        context["can_update"] = review.is_open and can(user, "edit_draft", review)
+        return context
+
+
+class ProgressUpdateView(View):
+    """An item's update for an open review round (officers of the council)."""
+
+    template_name = "workplan/progress_update_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.review = get_object_or_404(
+            Review.objects.visible_to(request.user).select_related("workplan"),
+            pk=kwargs["pk"],
+        )
+        self.item = get_object_or_404(
+            WorkplanItem.objects.visible_to(request.user).filter(
+                workplan=self.review.workplan
+            ),
+            pk=kwargs["item_pk"],
+        )
+        if not can(request.user, "edit_draft", self.item):
+            raise PermissionDenied(_("Your role does not allow this."))
+        if not self.review.is_open:
+            return render(
+                request,
+                "workplan/review_closed.html",
+                {"review": self.review},
+                status=409,
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def existing(self):
+        return ProgressUpdate.objects.filter(review=self.review, item=self.item).first()
+
+    def render(self, form):
+        return render(
+            self.request,
+            self.template_name,
+            {"review": self.review, "item": self.item, "form": form},
+        )
+
+    def get(self, request, *args, **kwargs):
+        existing = self.existing()
+        initial = {
+            "delivery_status": self.item.delivery_status,
+            "rag": self.item.rag,
+            "rag_reason": self.item.rag_reason,
+            "percent_complete": self.item.percent_complete,
+        }
+        return self.render(ProgressUpdateForm(instance=existing, initial=initial))
+
+    def post(self, request, *args, **kwargs):
+        form = ProgressUpdateForm(request.POST, instance=self.existing())
+        if not form.is_valid():
+            return self.render(form)
+        record_update(self.review, self.item, request.user, form.cleaned_data)
+        messages.success(
+            request, _("Update for %(ref)s recorded.") % {"ref": self.item.reference}
+        )
+        return redirect(self.review)

@@ -559,6 +559,21 @@ MATRIX = [
         submit_data,
         OFFICER,
     ),
+    Row("workplan:review_detail", "GET", DRAFT_STRATEGY_READ, ("review",)),
+    Row("workplan:progress_update", "GET", DRAFT_STRATEGY_EDIT, ("review", "item")),
+    Row(
+        "workplan:progress_update",
+        "POST",
+        DRAFT_STRATEGY_EDIT_POST,
+        ("review", "item"),
+        lambda cast, business: {
+            "delivery_status": "in-progress",
+            "rag": "green",
+            "percent_complete": "50",
+            "commentary": "On track.",
+        },
+        OFFICER,
+    ),
     Row("workplan:import", "GET", DRAFT_STRATEGY_EDIT, ("workplan",)),
     # Uploading shows a preview (200): nothing is saved until confirmed.
     Row(

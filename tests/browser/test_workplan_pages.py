@@ -110,3 +110,22 @@ def test_officer_imports_a_spreadsheet_after_correcting_the_rejected_rows(
     visit.submit("Import 2 items")
     assert "2 items imported." in page.locator("main").inner_text()
     assert workplan.items.filter(reference__startswith="IM").count() == 2
+
+
+def test_review_pages_are_accessible(visit, cast):
+    business = build_business(cast)
+    visit.sign_in("officer")
+    review, item = business.review, business.item
+    for path in [
+        f"/workplans/{business.workplan.pk}/import/",
+        f"/workplans/reviews/{review.pk}/",
+        f"/workplans/reviews/{review.pk}/items/{item.pk}/",
+    ]:
+        response = visit.goto(path)
+        assert response.status == 200, path
+    page = visit.page
+    page.get_by_label("Green").check()
+    page.get_by_label("Percent complete").fill("60")
+    page.get_by_label("Commentary").fill("Going well.")
+    visit.submit("Record the update")
+    assert "1 of 1 items" in page.locator("main").inner_text()

@@ -1,0 +1,75 @@
+"""Six-monthly review rounds: opened and closed with the workplan's review,
+one progress update per item in between."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.history import save_with_reason
+from governance.transitions import TransitionRefused
+
+from .models import ProgressUpdate, Review
+
+
+def open_round(workplan, user, inputs):
+    """Start the round (the workplan's "open review" has just been taken).
+
+    Refuses (rolling the transition back) if a round is somehow still open.
+    """
+    if workplan.reviews.filter(status=Review.Status.OPEN).exists():
+        raise TransitionRefused(_("A review of this workplan is already open."))
+    last = workplan.reviews.aggregate(last=Max("number"))["last"] or 0
+    review = Review(
+        workplan=workplan,
+        number=last + 1,
+        due=workplan.next_review_due or timezone.localdate(),
+        opened_at=timezone.now(),
+    )
+    save_with_reason(review, user=user, reason=_("Review opened"))
+
+
+def close_round(workplan, user, inputs):
+    """End the open round, linked to the meeting or decision it went to."""
+    review = workplan.reviews.select_for_update().filter(status=Review.Status.OPEN)
+    review = review.first()
+    if review is None:
+        return
+    review.status = Review.Status.CLOSED
+    review.closed_at = timezone.now()
+    review.meeting = inputs.get("meeting")
+    review.decision = inputs.get("decision")
+    save_with_reason(review, user=user, reason=_("Review closed"))
+
+
+FIELDS = [
+    "delivery_status",
+    "rag",
+    "rag_reason",
+    "percent_complete",
+    "commentary",
+    "revised_start_date",
+    "revised_target_date",
+]
+
+
+def record_update(review, item, user, data):
+    """Record (or correct) `item`'s update in `review`, and make its figures
+    the item's current progress. Returns the update."""
+    with transaction.atomic():
+        update = (
+            ProgressUpdate.objects.select_for_update()
+            .filter(review=review, item=item)
+            .first()
+        ) or ProgressUpdate(review=review, item=item)
+        for name in FIELDS:
+            setattr(update, name, data[name])
+        update.by = user
+        reason = _("Progress update for review %(number)s") % {"number": review.number}
+        save_with_reason(update, user=user, reason=reason)
+        item.delivery_status = update.delivery_status
+        item.rag = update.rag
+        item.rag_reason = update.rag_reason
+        item.percent_complete = update.percent_complete
+        save_with_reason(item, user=user, reason=reason)
+    return update
