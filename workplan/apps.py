@@ -10,6 +10,7 @@ class WorkplanConfig(AppConfig):
     def ready(self):
         from decisions import decidable
 
+        from . import home  # noqa: F401  (registers the home page panels)
         from .models import Workplan
 
         def awaiting_decision(organisation):

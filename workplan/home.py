@@ -1,0 +1,57 @@
+"""What workplans need a person now, for the home page."""
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+
+from governance.home import Panel, register_panel
+from governance.lifecycle import LifecycleStatus
+from governance.permissions import can
+
+from .models import ProgressUpdate, Review, Workplan, WorkplanItem
+
+
+@register_panel
+def items_needing_my_update(request):
+    """Officers: items they lead that have no update in an open review."""
+    if not can(request.user, "edit_draft", request.organisation):
+        return None
+    open_reviews = Review.objects.filter(
+        workplan=OuterRef("workplan"), status=Review.Status.OPEN
+    )
+    updated = ProgressUpdate.objects.filter(
+        item=OuterRef("pk"), review__status=Review.Status.OPEN
+    )
+    items = list(
+        WorkplanItem.objects.visible_to(request.user)
+        .for_organisation(request.organisation)
+        .filter(lead_officer__user=request.user)
+        .filter(Exists(open_reviews))
+        .exclude(Exists(updated))
+        .select_related("workplan")
+        .order_by("workplan", "reference")[:20]
+    )
+    if not items:
+        return None
+    return Panel(
+        _("Items you lead that need an update"),
+        "workplan/home_items.html",
+        {"items": items},
+    )
+
+
+@register_panel
+def my_draft_workplans(request):
+    if not can(request.user, "edit_draft", request.organisation):
+        return None
+    drafts = list(
+        Workplan.objects.visible_to(request.user)
+        .for_organisation(request.organisation)
+        .filter(status=LifecycleStatus.DRAFT)
+        .filter(Q(created_by=request.user))
+        .select_related("strategy")[:10]
+    )
+    if not drafts:
+        return None
+    return Panel(
+        _("Your draft workplans"), "workplan/home_workplans.html", {"workplans": drafts}
+    )
