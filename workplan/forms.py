@@ -219,3 +219,40 @@ class ProgressUpdateForm(ProgressFieldsMixin, forms.ModelForm):
                 _("The revised target date must not be before the start date."),
             )
         return cleaned
+
+
+class VariationFieldsMixin(forms.Form):
+    """What every variation of an approved workplan must record."""
+
+    variation_reason = forms.CharField(
+        label=_("Reason for the variation"),
+        help_text=_("Reported to members at the next review."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why the plan is changing.")},
+    )
+    agreed_with = forms.CharField(
+        label=_("Agreed with"),
+        help_text=_("For example, the Digital Programme Board or the sponsor."),
+        max_length=200,
+        error_messages={"required": _("Say with whom the change was agreed.")},
+    )
+
+
+class ItemVariationForm(VariationFieldsMixin, ItemForm):
+    """Changing an item of an approved workplan: a recorded variation."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.content_changes():
+            raise forms.ValidationError(
+                _("Nothing has been changed: there is no variation to record.")
+            )
+        return cleaned
+
+    def content_changes(self):
+        ignore = {"version", "variation_reason", "agreed_with"}
+        return [name for name in self.changed_data if name not in ignore]
+
+
+class RemovalForm(VariationFieldsMixin):
+    """Removing an item from an approved workplan (it is cancelled, not deleted)."""

@@ -437,3 +437,37 @@ class ProgressUpdate(models.Model):
     @property
     def rag_choice(self):
         return Rag(self.rag)
+
+
+class Variation(models.Model):
+    """A change to an approved workplan's deliverables, reported to members
+    at the next review: an item added, removed, re-scoped or re-scheduled."""
+
+    class Kind(models.TextChoices):
+        ADDED = "added", _("Item added")
+        REMOVED = "removed", _("Item removed")
+        RESCOPED = "rescoped", _("Item re-scoped")
+        RESCHEDULED = "rescheduled", _("Item re-scheduled")
+
+    workplan = models.ForeignKey(
+        Workplan, on_delete=models.CASCADE, related_name="variations"
+    )
+    item = models.ForeignKey(
+        WorkplanItem, on_delete=models.PROTECT, related_name="variations"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind)
+    reason = models.TextField(_("reason for the variation"))
+    agreed_with = models.CharField(_("agreed with"), max_length=200)
+    changes = models.JSONField(_("what changed"), default=list)
+    at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    by = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["workplan", "-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.item}"

@@ -61,6 +61,11 @@ urlpatterns = [
         name="item_update",
     ),
     path(
+        "workplans/items/<int:pk>/remove/",
+        views.ItemRemoveView.as_view(),
+        name="item_remove",
+    ),
+    path(
         "workplans/items/<int:pk>/progress/",
         views.ItemProgressView.as_view(),
         name="item_progress",

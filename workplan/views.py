@@ -28,19 +28,40 @@ from governance.permissions import can
 from governance.views import TransitionView
 
 from . import dashboard, exports, importers
+from .choices import DeliveryStatus
 from .filtersets import ItemFilterSet
 from .forms import (
     ImportForm,
     ItemForm,
+    ItemVariationForm,
     ProgressForm,
     ProgressUpdateForm,
+    RemovalForm,
     WorkplanForm,
 )
 from .lifecycle import ITEM_LIFECYCLE, WORKPLAN_LIFECYCLE
-from .models import ProgressUpdate, Review, Workplan, WorkplanItem
+from .models import ProgressUpdate, Review, Variation, Workplan, WorkplanItem
 from .reviews import record_update
 
 ITEMS_PER_PAGE = 50
+DRAFT_STATES = {LifecycleStatus.DRAFT}
+#: An approved workplan's items change only by a recorded variation.
+VARIATION_STATES = {LifecycleStatus.APPROVED, LifecycleStatus.REVIEW}
+DATE_FIELDS = {"start_date", "target_date"}
+
+
+def record_variation(workplan, item, kind, form, user, changes=()):
+    variation = Variation(
+        workplan=workplan,
+        item=item,
+        kind=kind,
+        reason=form.cleaned_data["variation_reason"],
+        agreed_with=form.cleaned_data["agreed_with"],
+        changes=list(changes),
+        by=user,
+    )
+    save_with_reason(variation, user=user, reason=_("Variation recorded"))
+    return variation
 
 
 class WorkplanListView(CurrentOrganisationListMixin, ListView):
@@ -148,6 +169,10 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
             dashboard.rag_by_category(everything)
         )
         context["overdue"] = list(dashboard.overdue(everything)[:20])
+        context["variations"] = list(variations_since_last_review(workplan))
+        context["can_vary"] = workplan.status in VARIATION_STATES and can(
+            user, "edit_draft", workplan
+        )
         context["reviews"] = list(
             workplan.reviews.annotate(updated=Count("updates")).order_by("number")
         )
@@ -155,6 +180,20 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
         for review in context["reviews"]:
             review.total = total
         return context
+
+
+def variations_since_last_review(workplan):
+    """Variations recorded since the last closed review (or all of them)."""
+    last_closed = (
+        workplan.reviews.filter(status=Review.Status.CLOSED)
+        .order_by("-closed_at")
+        .values_list("closed_at", flat=True)
+        .first()
+    )
+    variations = workplan.variations.select_related("item", "by")
+    if last_closed is not None:
+        variations = variations.filter(at__gt=last_closed)
+    return variations
 
 
 class WorkplanExportView(WorkplanItemsMixin, View):
@@ -185,6 +224,17 @@ class DraftWorkplanMixin:
             raise PermissionDenied(_("Your role does not allow this."))
         return workplan
 
+    def refuse_unless_changeable(self, workplan):
+        """Drafts change freely; approved plans change by recorded variation."""
+        if workplan.status not in (DRAFT_STATES | VARIATION_STATES):
+            return render(
+                self.request,
+                "workplan/not_editable.html",
+                {"object": workplan},
+                status=409,
+            )
+        return None
+
     def refuse_unless_draft(self, workplan):
         if workplan.status != LifecycleStatus.DRAFT:
             return render(
@@ -202,23 +252,40 @@ class ItemCreateView(DraftWorkplanMixin, CreateView):
 
     def dispatch(self, request, *args, **kwargs):
         self.workplan = self.get_workplan(kwargs["pk"])
-        refusal = self.refuse_unless_draft(self.workplan)
+        refusal = self.refuse_unless_changeable(self.workplan)
         return refusal or super().dispatch(request, *args, **kwargs)
+
+    @property
+    def is_variation(self):
+        return self.workplan.status in VARIATION_STATES
+
+    def get_form_class(self):
+        return ItemVariationForm if self.is_variation else ItemForm
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "workplan": self.workplan}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(workplan=self.workplan, **kwargs)
+        return super().get_context_data(
+            workplan=self.workplan, is_variation=self.is_variation, **kwargs
+        )
 
     def form_valid(self, form):
         item = form.save(commit=False)
         item.created_by = self.request.user
+        user = self.request.user
         with transaction.atomic():
             last = self.workplan.items.aggregate(last=Max("position"))["last"] or 0
             item.position = last + 1
-            save_with_reason(item, user=self.request.user, reason=_("Item added"))
+            reason = (
+                _("Item added as a variation") if self.is_variation else _("Item added")
+            )
+            save_with_reason(item, user=user, reason=reason)
             item.departments.set(form.cleaned_data["departments"])
+            if self.is_variation:
+                # A new item of an approved plan goes through the lifecycle
+                # itself: it starts as a draft.
+                record_variation(self.workplan, item, Variation.Kind.ADDED, form, user)
         messages.success(self.request, _("Item added."))
         return redirect(self.workplan)
 
@@ -246,6 +313,10 @@ class ItemDetailView(OrganisationScopedMixin, DetailView):
         context["updates"] = list(
             item.updates.select_related("review").order_by("review__number")
         )
+        context["can_vary"] = item.workplan.status in VARIATION_STATES and can(
+            user, "edit_draft", item
+        )
+        context["variations"] = list(item.variations.all())
         return context
 
 
@@ -265,22 +336,115 @@ class ItemUpdateView(
         self.workplan = item.workplan
         if not can(request.user, "edit_draft", item):
             raise PermissionDenied(_("Your role does not allow this."))
-        refusal = self.refuse_unless_draft(self.workplan)
+        refusal = self.refuse_unless_changeable(self.workplan)
         return refusal or super().dispatch(request, *args, **kwargs)
+
+    @property
+    def is_variation(self):
+        return self.workplan.status in VARIATION_STATES
+
+    def get_form_class(self):
+        return ItemVariationForm if self.is_variation else ItemForm
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "workplan": self.workplan}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(workplan=self.workplan, **kwargs)
+        return super().get_context_data(
+            workplan=self.workplan, is_variation=self.is_variation, **kwargs
+        )
 
     def save_valid(self, form, locked):
         item = form.save(commit=False)
         item.version = locked.version
-        save_with_reason(item, user=self.request.user, reason=_("Item changed"))
+        user = self.request.user
+        if not self.is_variation:
+            save_with_reason(item, user=user, reason=_("Item changed"))
+            item.departments.set(form.cleaned_data["departments"])
+            messages.success(self.request, _("Item saved."))
+            return redirect(item)
+        changed = form.content_changes()
+        changes = [
+            {
+                "field": str(form.fields[name].label),
+                "before": str(getattr(locked, name) or ""),
+                "after": str(form.cleaned_data[name] or ""),
+            }
+            for name in changed
+            if name != "departments"
+        ]
+        kind = (
+            Variation.Kind.RESCHEDULED
+            if set(changed) <= DATE_FIELDS
+            else Variation.Kind.RESCOPED
+        )
+        save_with_reason(
+            item,
+            user=user,
+            reason=_("Variation: %s") % form.cleaned_data["variation_reason"],
+        )
         item.departments.set(form.cleaned_data["departments"])
-        messages.success(self.request, _("Item saved."))
+        record_variation(self.workplan, item, kind, form, user, changes)
+        messages.success(self.request, _("Variation recorded."))
         return redirect(item)
+
+
+class ItemRemoveView(DraftWorkplanMixin, View):
+    """Remove an item from an approved workplan: it is cancelled, with a
+    recorded variation (the record and its history stay)."""
+
+    template_name = "workplan/item_remove.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.item = get_object_or_404(
+            WorkplanItem.objects.visible_to(request.user).select_related("workplan"),
+            pk=kwargs["pk"],
+        )
+        self.workplan = self.get_workplan(self.item.workplan_id)
+        if self.workplan.status not in VARIATION_STATES:
+            return render(
+                request,
+                "workplan/not_editable.html",
+                {"object": self.workplan},
+                status=409,
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, form):
+        return render(
+            self.request, self.template_name, {"item": self.item, "form": form}
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render(RemovalForm())
+
+    def post(self, request, *args, **kwargs):
+        form = RemovalForm(request.POST)
+        if not form.is_valid():
+            return self.render(form)
+        with transaction.atomic():
+            item = WorkplanItem.objects.select_for_update().get(pk=self.item.pk)
+            if item.delivery_status == DeliveryStatus.CANCELLED:
+                messages.error(request, _("It has already been removed."))
+                return redirect(item)
+            before = item.get_delivery_status_display()
+            item.delivery_status = DeliveryStatus.CANCELLED
+            save_with_reason(
+                item,
+                user=request.user,
+                reason=_("Removed by variation: %s")
+                % form.cleaned_data["variation_reason"],
+            )
+            record_variation(
+                self.workplan,
+                item,
+                Variation.Kind.REMOVED,
+                form,
+                request.user,
+                [{"field": "Delivery status", "before": before, "after": "Cancelled"}],
+            )
+        messages.success(request, _("Item removed from the plan."))
+        return redirect(self.workplan)
 
 
 def safe_next(request, fallback):

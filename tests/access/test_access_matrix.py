@@ -559,6 +559,20 @@ MATRIX = [
         submit_data,
         OFFICER,
     ),
+    # Removal is a variation of an approved plan: the cast's plan is a draft.
+    Row(
+        "workplan:item_remove",
+        "GET",
+        {**DRAFT_STRATEGY_EDIT, "officer": 409},
+        ("item",),
+    ),
+    Row(
+        "workplan:item_remove",
+        "POST",
+        {**DRAFT_STRATEGY_EDIT, "officer": 409},
+        ("item",),
+        lambda cast, business: {"variation_reason": "x", "agreed_with": "y"},
+    ),
     Row("workplan:review_detail", "GET", DRAFT_STRATEGY_READ, ("review",)),
     Row("workplan:progress_update", "GET", DRAFT_STRATEGY_EDIT, ("review", "item")),
     Row(
