@@ -129,3 +129,27 @@ def test_review_pages_are_accessible(visit, cast):
     page.get_by_label("Commentary").fill("Going well.")
     visit.submit("Record the update")
     assert "1 of 1 items" in page.locator("main").inner_text()
+
+
+def test_variation_pages_are_accessible(visit, cast):
+    from ..workplan.test_reviews import approve_workplan
+
+    business = build_business(cast)
+    approve_workplan(cast, business)
+    item = business.item
+    visit.sign_in("officer")
+    for path in [
+        f"/workplans/{business.workplan.pk}/",
+        f"/workplans/items/{item.pk}/",
+        f"/workplans/items/{item.pk}/edit/",
+        f"/workplans/{business.workplan.pk}/items/add/",
+        f"/workplans/items/{item.pk}/remove/",
+    ]:
+        response = visit.goto(path)
+        assert response.status == 200, path
+    page = visit.page
+    page.get_by_label("Reason for the variation").fill("No longer needed.")
+    page.get_by_label("Agreed with").fill("Digital Programme Board")
+    visit.submit("Remove from the plan")
+    assert "Item removed" in page.locator("main").inner_text()
+    assert "No longer needed." in page.locator("main").inner_text()
