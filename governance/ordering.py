@@ -33,11 +33,18 @@ def move(siblings, pk, direction, *, user):
                 if direction == "up"
                 else _("It is already last.")
             )
-        mover, neighbour = rows[index], rows[other]
-        if mover.position == neighbour.position:
-            # Equal positions (e.g. imported rows): give them distinct ones.
-            neighbour.position = mover.position + (1 if direction == "up" else -1)
-        mover.position, neighbour.position = neighbour.position, mover.position
         reason = _("Moved up") if direction == "up" else _("Moved down")
+        positions = [row.position for row in rows]
+        if len(set(positions)) < len(positions):
+            # Some rows share a position (e.g. rows added without one): number
+            # the list 1, 2, 3… in its new order.
+            rows[index], rows[other] = rows[other], rows[index]
+            for number, row in enumerate(rows, start=1):
+                if row.position != number:
+                    row.position = number
+                    save_with_reason(row, user=user, reason=reason)
+            return
+        mover, neighbour = rows[index], rows[other]
+        mover.position, neighbour.position = neighbour.position, mover.position
         save_with_reason(mover, user=user, reason=reason)
         save_with_reason(neighbour, user=user, reason=reason)

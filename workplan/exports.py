@@ -4,6 +4,7 @@ import csv
 import io
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 
 COLUMNS = [
@@ -61,7 +62,9 @@ def csv_response(items, filename):
         (writer.writerow(row) for row in _rows(items)),
         content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{filename}.csv"
+    )
     return response
 
 
@@ -76,5 +79,7 @@ def xlsx_response(items, filename):
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{filename}.xlsx"
+    )
     return response

@@ -1,0 +1,189 @@
+"""The demo workplan: Ashcombe's ICT workplan 2022–23, approved by Cabinet."""
+
+import io
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils.html import escape
+
+from decisions.choices import CommitteeKind, DecisionStatus
+from decisions.models import DecisionRecord, Meeting, Report
+from governance.lifecycle import ApprovedVersion, LifecycleEvent, LifecycleStatus
+from strategy.demo import STRATEGY_2020
+from workplan.choices import Confidence, Rag, WorkType
+from workplan.models import Department, Milestone, Workplan, WorkplanItem
+
+
+def load_demo():
+    call_command("load_demo", password="x", force=True, stdout=io.StringIO())
+
+
+@pytest.fixture
+def demo(db):
+    load_demo()
+
+
+def workplan():
+    return Workplan.objects.get(
+        organisation__slug="ashcombe",
+        strategy__title=STRATEGY_2020,
+        financial_year=2022,
+    )
+
+
+def counts():
+    workplans = ContentType.objects.get_for_model(Workplan)
+    return {
+        "workplans": Workplan.objects.count(),
+        "workplan history": Workplan.history.count(),
+        "items": WorkplanItem.objects.count(),
+        "item history": WorkplanItem.history.count(),
+        "item departments": WorkplanItem.departments.through.objects.count(),
+        "departments": Department.objects.count(),
+        "department history": Department.history.count(),
+        "milestones": Milestone.objects.count(),
+        "milestone history": Milestone.history.count(),
+        "events": LifecycleEvent.objects.filter(content_type=workplans).count(),
+        "approved versions": ApprovedVersion.objects.filter(
+            content_type=workplans
+        ).count(),
+        "decisions": DecisionRecord.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "reports": Report.objects.count(),
+    }
+
+
+def test_the_2022_23_workplan_of_the_revised_strategy_is_approved(demo):
+    plan = workplan()
+
+    assert plan.status == LifecycleStatus.APPROVED
+    assert plan.year_label == "2022–23"
+    assert plan.strategy.status == LifecycleStatus.APPROVED
+    assert plan.created_by.username == "officer"
+    events = list(LifecycleEvent.objects.for_record(plan))
+    assert [(e.transition, e.by.username) for e in events] == [
+        ("submit", "officer"),
+        ("record_scrutiny", "clerk"),
+        ("approve", "clerk"),
+    ]
+    assert plan.scrutiny_outcome == "endorsed"
+    meeting = plan.scrutiny_meeting
+    assert meeting.committee.kind == CommitteeKind.SCRUTINY
+    assert meeting.starts_at.year == 2022
+    assert meeting.committee.organisation == plan.organisation
+
+
+def test_it_is_approved_by_a_published_2022_cabinet_decision_naming_it(demo):
+    plan = workplan()
+
+    decision = plan.approving_decision
+    assert decision.names(plan)
+    assert decision.status != DecisionStatus.DRAFT
+    assert decision.current_status() == DecisionStatus.EFFECTIVE
+    assert decision.meeting.committee.name == "Cabinet"
+    assert decision.meeting.committee.kind == CommitteeKind.EXECUTIVE
+    assert decision.decision_date.year == 2022
+    assert decision.meeting.agenda_items.filter(report=decision.report).exists()
+    # Scrutiny came before the Cabinet meeting.
+    assert plan.scrutiny_meeting.starts_at < decision.meeting.starts_at
+    version = ApprovedVersion.latest_for(plan)
+    assert version.decision_id == decision.pk
+    assert len(version.data["items"]) == plan.items.count()
+
+
+def test_it_has_thirty_or_more_items_across_every_theme_category_and_type(demo):
+    plan = workplan()
+    items = list(plan.items.select_related("theme", "lead_officer__user"))
+
+    assert len(items) >= 30
+    assert {item.theme for item in items} == set(plan.strategy.themes.all())
+    assert len({item.theme_id for item in items}) == 7
+    assert {item.category for item in items} == set(Confidence.values)
+    assert {item.work_type for item in items} == set(WorkType.values)
+    assert {item.rag for item in items} >= set(Rag.values)
+    references = [item.reference for item in items]
+    assert len(set(references)) == len(references)
+    assert all(ref.startswith("ICT-22-") for ref in references)
+
+
+def test_every_item_is_filled_in_and_within_the_financial_year(demo):
+    plan = workplan()
+    year_start, year_end = date(2022, 4, 1), date(2023, 3, 31)
+
+    for item in plan.items.select_related("lead_officer__user").prefetch_related(
+        "departments"
+    ):
+        assert item.title and item.description, item
+        assert item.departments.all(), item
+        assert item.lead_officer.user.username == "officer", item
+        assert item.lead_officer.organisation_id == plan.organisation_id, item
+        assert item.sponsor, item
+        assert year_start <= item.start_date <= item.target_date <= year_end, item
+        assert 0 <= item.percent_complete <= 100, item
+        if item.rag == Rag.RED:
+            assert item.rag_reason.strip(), item
+        if item.delivery_status == "complete":
+            assert item.percent_complete == 100, item
+    assert plan.items.exclude(budget=None).count() >= 25
+    assert plan.items.filter(rag=Rag.RED).count() >= 2
+
+
+def test_departments_and_milestones(demo):
+    names = set(
+        Department.objects.filter(organisation__slug="ashcombe").values_list(
+            "name", flat=True
+        )
+    )
+    assert {
+        "Revenues and Benefits",
+        "Planning",
+        "Housing",
+        "Environmental Services",
+        "Customer Services",
+        "Legal and Democratic Services",
+        "Finance",
+        "Human Resources",
+    } <= names
+    milestones = Milestone.objects.filter(item__workplan=workplan())
+    assert milestones.count() >= 3
+    assert milestones.filter(done=True).exists()
+    assert milestones.filter(done=False).exists()
+
+
+def test_a_member_reads_the_demo_workplan_its_items_and_exports(demo, client):
+    client.force_login(get_user_model().objects.get(username="member"))
+    plan = workplan()
+
+    response = client.get(plan.get_absolute_url())
+    assert response.status_code == 200
+    assert response.context["paginator"].count == plan.items.count()
+    page = response.content.decode()
+    assert "Approved" in page
+    for theme in plan.strategy.themes.all():
+        assert escape(theme.title) in page, theme
+    item = plan.items.filter(rag=Rag.RED).first()
+    response = client.get(item.get_absolute_url())
+    assert response.status_code == 200
+    assert escape(item.rag_reason) in response.content.decode()
+    response = client.get(reverse("workplan:workplan_export_csv", args=[plan.pk]))
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode()
+    assert len(body.strip().splitlines()) == 1 + plan.items.count()
+
+
+def test_fenmoor_gets_no_workplan_or_departments(demo):
+    assert not Workplan.objects.filter(organisation__slug="fenmoor").exists()
+    assert not Department.objects.filter(organisation__slug="fenmoor").exists()
+
+
+def test_loading_the_demo_again_adds_nothing(demo):
+    before = counts()
+
+    load_demo()
+
+    assert counts() == before
+    assert workplan().status == LifecycleStatus.APPROVED
