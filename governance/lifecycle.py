@@ -273,7 +273,10 @@ def supersede_replaced(record, user, inputs):
 
 
 def set_next_review(record, user, inputs):
-    record.next_review_due = add_months(timezone.localdate(), record.review_months)
+    """The next review falls due one review period after the one just held
+    was due, keeping the six-monthly cadence however late it was closed."""
+    base = record.next_review_due or timezone.localdate()
+    record.next_review_due = add_months(base, record.review_months)
 
 
 # --- who may take each transition (see permissions.ACTIONS) ---------------------

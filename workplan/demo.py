@@ -24,6 +24,7 @@ again. Everything here is fictional: the council, the people and the numbers.
 from datetime import date
 from decimal import Decimal
 
+from decisions.choices import CommitteeKind
 from decisions.demo import (
     ASHCOMBE_VENUES,
     CABINET,
@@ -35,13 +36,16 @@ from decisions.demo import (
     _build_meetings,
     _build_reports,
 )
+from decisions.models import Committee, Meeting
 from governance.history import save_with_reason
 from governance.lifecycle import LifecycleStatus, ScrutinyOutcome
 from strategy.demo import STRATEGY_2020, _committees, _decision, _membership
 from strategy.models import Strategy
 
 from .choices import Confidence, DeliveryStatus, Rag, WorkType
-from .models import Department, Milestone, Workplan, WorkplanItem
+from .lifecycle import WORKPLAN_LIFECYCLE
+from .models import Department, Milestone, Variation, Workplan, WorkplanItem
+from .reviews import record_update
 
 REASON = "Demo data"
 
@@ -587,6 +591,9 @@ def build(demo):
         ],
     )
 
+    workplan = Workplan.objects.get(pk=workplan.pk)
+    _reviews_and_variations(workplan, council, officer, clerk)
+
 
 def _departments(council):
     departments = {}
@@ -661,3 +668,136 @@ def _take(record, steps):
             record, name, user, inputs=inputs, comment=comment
         )
     return record
+
+
+# --- the six-monthly reviews and variations -----------------------------------
+
+ROUND_ONE_COMMENT = "Mid-year position reported to Overview and Scrutiny."
+
+
+def _review_data(item, share, commentary):
+    """An update at `share` of the item's year-end position."""
+    rag = item.rag or "green"
+    return {
+        "delivery_status": item.delivery_status
+        if share == 1
+        else ("in-progress" if item.percent_complete else "not-started"),
+        "rag": rag,
+        "rag_reason": item.rag_reason if rag == "red" else "",
+        "percent_complete": round(item.percent_complete * share),
+        "commentary": commentary,
+        "revised_start_date": None,
+        "revised_target_date": None,
+    }
+
+
+def _reviews_and_variations(workplan, council, officer, clerk):
+    """A closed first review (with variations reported to it) and an open
+    second review with some items still to update. Built once."""
+    if workplan.status != S.APPROVED or workplan.reviews.exists():
+        return
+    items = list(workplan.items.order_by("position", "pk"))
+
+    # Variations agreed before the first review.
+    rescheduled = items[3]
+    before = rescheduled.target_date
+    rescheduled.target_date = date(2023, 3, 31)
+    save_with_reason(
+        rescheduled,
+        user=officer,
+        reason="Variation: supplier could not start until the autumn",
+    )
+    save_with_reason(
+        Variation(
+            workplan=workplan,
+            item=rescheduled,
+            kind=Variation.Kind.RESCHEDULED,
+            reason="The supplier could not start until the autumn.",
+            agreed_with="Digital Programme Board",
+            changes=[
+                {
+                    "field": "Target date",
+                    "before": str(before or ""),
+                    "after": "2023-03-31",
+                }
+            ],
+            by=officer,
+        ),
+        user=officer,
+        reason=REASON,
+    )
+    removed = items[-1]
+    removed.delivery_status = "cancelled"
+    save_with_reason(
+        removed,
+        user=officer,
+        reason="Removed by variation: superseded by a national scheme",
+    )
+    save_with_reason(
+        Variation(
+            workplan=workplan,
+            item=removed,
+            kind=Variation.Kind.REMOVED,
+            reason="A national scheme now provides this; the council's own "
+            "project is no longer needed.",
+            agreed_with="Cabinet Member for Resources",
+            changes=[
+                {
+                    "field": "Delivery status",
+                    "before": "In progress",
+                    "after": "Cancelled",
+                }
+            ],
+            by=officer,
+        ),
+        user=officer,
+        reason=REASON,
+    )
+
+    scrutiny = Committee.objects.get(organisation=council, kind=CommitteeKind.SCRUTINY)
+    october = Meeting.objects.filter(
+        committee=scrutiny, starts_at__date=date(2022, 10, 12)
+    ).first() or save_with_reason(
+        Meeting(
+            committee=scrutiny,
+            starts_at=_at(date(2022, 10, 12), 19),
+            venue="Council Chamber, Ashcombe Civic Centre",
+            status="held",
+            agenda_published=True,
+        ),
+        user=clerk,
+        reason=REASON,
+    )
+
+    # Review 1: every item updated, reported in October, closed.
+    workplan = WORKPLAN_LIFECYCLE.perform(
+        workplan, "open_review", officer, comment="Mid-year review."
+    )
+    review = workplan.reviews.get(number=1)
+    for item in items:
+        record_update(
+            review,
+            item,
+            officer,
+            _review_data(
+                item, 0.5, "On course at the half-year; see the lead officer's notes."
+            ),
+        )
+    workplan = WORKPLAN_LIFECYCLE.perform(
+        workplan,
+        "close_review",
+        clerk,
+        inputs={"meeting": october},
+        comment=ROUND_ONE_COMMENT,
+    )
+
+    # Review 2: opened; two thirds of the items updated so far.
+    workplan = WORKPLAN_LIFECYCLE.perform(
+        workplan, "open_review", officer, comment="Year-end review."
+    )
+    review = workplan.reviews.get(number=2)
+    for item in items[: len(items) * 2 // 3]:
+        item.refresh_from_db()
+        record_update(
+            review, item, officer, _review_data(item, 1, "Year-end position.")
+        )

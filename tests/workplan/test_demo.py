@@ -60,7 +60,8 @@ def counts():
 def test_the_2022_23_workplan_of_the_revised_strategy_is_approved(demo):
     plan = workplan()
 
-    assert plan.status == LifecycleStatus.APPROVED
+    # Approved, and now in its second six-monthly review.
+    assert plan.status == LifecycleStatus.REVIEW
     assert plan.year_label == "2022–23"
     assert plan.strategy.status == LifecycleStatus.APPROVED
     assert plan.created_by.username == "officer"
@@ -69,6 +70,9 @@ def test_the_2022_23_workplan_of_the_revised_strategy_is_approved(demo):
         ("submit", "officer"),
         ("record_scrutiny", "clerk"),
         ("approve", "clerk"),
+        ("open_review", "officer"),
+        ("close_review", "clerk"),
+        ("open_review", "officer"),
     ]
     assert plan.scrutiny_outcome == "endorsed"
     meeting = plan.scrutiny_meeting
@@ -186,4 +190,17 @@ def test_loading_the_demo_again_adds_nothing(demo):
     load_demo()
 
     assert counts() == before
-    assert workplan().status == LifecycleStatus.APPROVED
+    assert workplan().status == LifecycleStatus.REVIEW
+
+
+def test_a_closed_first_review_an_open_second_and_some_variations(demo):
+    from workplan.models import Variation
+
+    plan = workplan()
+    first, second = plan.reviews.order_by("number")
+    assert (first.status, second.status) == ("closed", "open")
+    assert first.meeting is not None
+    assert first.updates.count() == plan.items.count()
+    assert 0 < second.updates.count() < plan.items.count()
+    kinds = set(Variation.objects.filter(workplan=plan).values_list("kind", flat=True))
+    assert {"rescheduled", "removed"} <= kinds
