@@ -1,12 +1,16 @@
 # The two commands: `make run` (set up and serve with demo data) and
 # `make test` (lint and the whole test suite). See README.md.
-.PHONY: run test db-start db-stop lint format
+.PHONY: run test bench db-start db-stop lint format
 
 run:
 	@scripts/run.sh
 
 test:
 	@scripts/test.sh $(PYTEST_ARGS)
+
+# Figures, not pass/fail: our workplan page against the admin (about 5 min).
+bench:
+	@scripts/bench.sh $(BENCH_ARGS)
 
 db-start:
 	@scripts/db.sh start

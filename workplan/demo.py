@@ -36,7 +36,7 @@ from decisions.demo import (
     _build_meetings,
     _build_reports,
 )
-from decisions.models import Committee, Meeting
+from decisions.models import AgendaItem, Committee, Meeting
 from governance.history import save_with_reason
 from governance.lifecycle import LifecycleStatus, ScrutinyOutcome
 from strategy.demo import STRATEGY_2020, _committees, _decision, _membership
@@ -757,17 +757,33 @@ def _reviews_and_variations(workplan, council, officer, clerk):
     scrutiny = Committee.objects.get(organisation=council, kind=CommitteeKind.SCRUTINY)
     october = Meeting.objects.filter(
         committee=scrutiny, starts_at__date=date(2022, 10, 12)
-    ).first() or save_with_reason(
-        Meeting(
-            committee=scrutiny,
-            starts_at=_at(date(2022, 10, 12), 19),
-            venue="Council Chamber, Ashcombe Civic Centre",
-            status="held",
-            agenda_published=True,
-        ),
-        user=clerk,
-        reason=REASON,
-    )
+    ).first()
+    if october is None:
+        october = save_with_reason(
+            Meeting(
+                committee=scrutiny,
+                starts_at=_at(date(2022, 10, 12), 19),
+                venue="Council Chamber, Ashcombe Civic Centre",
+                status="held",
+                agenda_published=True,
+            ),
+            user=clerk,
+            reason=REASON,
+        )
+        for position, title in enumerate(
+            [
+                "Apologies for absence",
+                "Declarations of interest",
+                "Minutes of the meeting held on 7 September 2022",
+                "ICT workplan 2022–23: mid-year review",
+            ],
+            start=1,
+        ):
+            save_with_reason(
+                AgendaItem(meeting=october, position=position, title=title),
+                user=clerk,
+                reason=REASON,
+            )
 
     # Review 1: every item updated, reported in October, closed.
     workplan = WORKPLAN_LIFECYCLE.perform(

@@ -44,6 +44,9 @@ class ItemQuerySet(OrganisationScopedQuerySet):
         roles = roles_of(user)
         staff = [org for org, role in roles.items() if role != Role.MEMBER]
         members = [org for org, role in roles.items() if role == Role.MEMBER]
+        if not members:
+            # The common case, kept free of a join to the workplan.
+            return self.filter(organisation__in=staff)
         return self.filter(
             models.Q(organisation__in=staff)
             | models.Q(
@@ -204,10 +207,12 @@ class WorkplanItem(LifecycleRecord):
     objects = ItemQuerySet.as_manager()
 
     class Meta:
-        ordering = ["workplan", "position", "pk"]
+        # By id, not by the workplan's own ordering (which would join it).
+        ordering = ["workplan_id", "position", "pk"]
         indexes = [
             models.Index(fields=["workplan", "position", "id"]),
-            models.Index(fields=["workplan", "theme", "position"]),
+            # The item list: grouped by theme, in plan order (see views.py).
+            models.Index(fields=["workplan", "theme", "position", "id"]),
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["workplan", "target_date"]),
             models.Index(fields=["workplan", "rag"]),

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# `make bench`: figures for the workplan list page against the Django admin
+# (tests/bench/run_bench.py). Takes about five minutes; prints a table and
+# writes bench-results/bench.json. Loopback only; every load run is bounded.
+# Options go to run_bench.py: scripts/bench.sh --help
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+say() { printf '%s\n' "$*" >&2; }
+
+scripts/setup.sh system run
+scripts/setup.sh venv test
+scripts/db.sh start
+
+# wrk, the load generator (a Debian package).
+if ! command -v wrk >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "Installing wrk ..."
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq wrk >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null; } \
+      || { say "error: apt-get install wrk failed."; exit 1; }
+  else
+    say "error: wrk is not installed. Install it (Debian/Ubuntu: sudo apt-get install wrk) and run 'make bench' again."
+    exit 1
+  fi
+fi
+
+mkdir -p bench-results
+PIDFILE="$ROOT/bench-results/gunicorn.pid"
+rm -f "$PIDFILE"
+
+# run_bench.py stops its gunicorn itself (also on Ctrl-C and SIGTERM); this
+# trap is for the case where Python itself was killed: it stops the server
+# named in the pid file, and only if that process is still our gunicorn.
+cleanup() {
+  local pid
+  if [ -s "$PIDFILE" ]; then
+    pid="$(cat "$PIDFILE")"
+    if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "gunicorn config.wsgi"; then
+      kill -TERM "$pid" 2>/dev/null || true
+    fi
+    rm -f "$PIDFILE"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+BENCH_SERVER_URL="$(scripts/db.sh url)" .venv/bin/python -m tests.bench.run_bench "$@"
