@@ -73,3 +73,29 @@ def record_update(review, item, user, data):
         item.percent_complete = update.percent_complete
         save_with_reason(item, user=user, reason=reason)
     return update
+
+
+def approve_items(workplan, user, inputs):
+    """Approving a workplan approves the items it was approved with.
+
+    Items added later are variations and go through the lifecycle
+    themselves. Written with history, in bulk (a plan may be long).
+    """
+    from simple_history.utils import bulk_update_with_history
+
+    from governance.lifecycle import LifecycleStatus
+
+    items = list(workplan.items.filter(status=LifecycleStatus.DRAFT))
+    for item in items:
+        item.status = LifecycleStatus.APPROVED
+        item.approving_decision = workplan.approving_decision
+        item.approved_at = workplan.approved_at
+        item.version += 1
+    bulk_update_with_history(
+        items,
+        workplan.items.model,
+        ["status", "approving_decision", "approved_at", "version"],
+        batch_size=1000,
+        default_user=user,
+        default_change_reason=_("Approved with the workplan"),
+    )

@@ -321,6 +321,16 @@ class ItemDetailView(OrganisationScopedMixin, DetailView):
             user, "edit_draft", item
         )
         context["variations"] = list(item.variations.all())
+        # An item added to an approved plan goes through the lifecycle itself.
+        context["transitions"] = (
+            [
+                t
+                for t in ITEM_LIFECYCLE.available(item, user)
+                if t.name in ("submit", "record_scrutiny", "approve", "reject")
+            ]
+            if item.workplan.status in VARIATION_STATES
+            else []
+        )
         return context
 
 

@@ -133,3 +133,35 @@ def test_removing_an_item_cancels_it_with_a_variation(cast, business, client_for
     # Removing it again does nothing more.
     client.post(url, {"variation_reason": "Again", "agreed_with": "Sponsor"})
     assert Variation.objects.count() == 1
+
+
+def test_approving_the_workplan_approves_its_items_with_history(
+    cast, business, client_for
+):
+    approve_workplan(cast, business)
+    item = WorkplanItem.objects.get(pk=business.item.pk)
+    assert item.status == "approved"
+    assert item.approving_decision is not None
+    latest = item.history.latest("history_date")
+    assert latest.history_change_reason == "Approved with the workplan"
+    assert latest.history_user == cast.clerk
+    # Approved items offer no lifecycle buttons of their own; an item added
+    # as a variation does.
+    page = client_for(cast.officer).get(item.get_absolute_url()).content.decode()
+    assert "Send to scrutiny" not in page
+    client_for(cast.officer).post(
+        reverse("workplan:item_create", args=[business.workplan.pk]),
+        {
+            "reference": "WP88",
+            "title": "Late addition",
+            "category": "ED",
+            "work_type": "urgent",
+            "delivery_status": "not-started",
+            "percent_complete": "0",
+            "variation_reason": "Urgent fix",
+            "agreed_with": "Director of Resources",
+        },
+    )
+    added = WorkplanItem.objects.get(reference="WP88")
+    page = client_for(cast.officer).get(added.get_absolute_url()).content.decode()
+    assert "Send to scrutiny" in page
