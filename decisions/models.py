@@ -22,7 +22,7 @@ from simple_history.models import HistoricalRecords
 from governance.choices import CountedFrom, DayKind, Role, TakesEffect
 from governance.models import Organisation
 from governance.permissions import roles_of
-from governance.querysets import OrganisationScopedQuerySet
+from governance.querysets import MemberReadableQuerySet, OrganisationScopedQuerySet
 
 from . import call_in
 from .choices import (
@@ -254,19 +254,14 @@ class Meeting(models.Model):
         return None
 
 
-class ReportQuerySet(OrganisationScopedQuerySet):
-    def visible_to(self, user):
-        """Officers, clerks and administrators see all their council's reports;
-        members see the reports on published agendas."""
-        roles = roles_of(user)
-        staff = [org for org, role in roles.items() if role != Role.MEMBER]
-        member_of = [org for org, role in roles.items() if role == Role.MEMBER]
-        return self.filter(
-            models.Q(organisation__in=staff)
-            | models.Q(
-                organisation__in=member_of, agenda_items__meeting__agenda_published=True
+class ReportQuerySet(MemberReadableQuerySet):
+    def member_filter(self):
+        """Members read the reports on published agendas."""
+        return models.Q(
+            pk__in=AgendaItem.objects.filter(meeting__agenda_published=True).values(
+                "report_id"
             )
-        ).distinct()
+        )
 
 
 class Report(models.Model):

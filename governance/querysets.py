@@ -40,3 +40,29 @@ class OrganisationScopedQuerySet(models.QuerySet):
             if role in EDITING_ROLES
         ]
         return self.filter(**{f"{self.organisation_lookup}__in": organisations})
+
+
+class MemberReadableQuerySet(OrganisationScopedQuerySet):
+    """Officers, clerks and administrators see all their council's rows;
+    members (councillors) only those `member_filter()` admits, e.g. what has
+    been approved or published to them."""
+
+    def member_filter(self):
+        """A Q object: the rows a member of the organisation may read."""
+        raise NotImplementedError
+
+    def visible_to(self, user):
+        from .choices import Role
+        from .permissions import roles_of
+
+        roles = roles_of(user)
+        staff = [org for org, role in roles.items() if role != Role.MEMBER]
+        members = [org for org, role in roles.items() if role == Role.MEMBER]
+        lookup = f"{self.organisation_lookup}__in"
+        if not members:
+            # The common case, kept free of joins the member rule may need.
+            return self.filter(**{lookup: staff})
+        return self.filter(
+            models.Q(**{lookup: staff})
+            | (models.Q(**{lookup: members}) & self.member_filter())
+        )

@@ -12,11 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from governance.choices import Role
 from governance.lifecycle import ADOPTED, LifecycleRecord, LifecycleStatus
 from governance.models import Membership, Organisation
-from governance.permissions import roles_of
-from governance.querysets import OrganisationScopedQuerySet
+from governance.querysets import MemberReadableQuerySet
 
 from .choices import ReviewFrequency, RiskLevel
 
@@ -24,17 +22,10 @@ from .choices import ReviewFrequency, RiskLevel
 READABLE_BY_MEMBERS = ADOPTED | {LifecycleStatus.CLOSED}
 
 
-class StrategyQuerySet(OrganisationScopedQuerySet):
-    def visible_to(self, user):
-        """Officers, clerks and administrators see all their council's
-        strategies; members see approved, reviewed, superseded and closed ones."""
-        roles = roles_of(user)
-        staff = [org for org, role in roles.items() if role != Role.MEMBER]
-        members = [org for org, role in roles.items() if role == Role.MEMBER]
-        return self.filter(
-            models.Q(organisation__in=staff)
-            | models.Q(organisation__in=members, status__in=READABLE_BY_MEMBERS)
-        )
+class StrategyQuerySet(MemberReadableQuerySet):
+    def member_filter(self):
+        """Members read approved, reviewed, superseded and closed strategies."""
+        return models.Q(status__in=READABLE_BY_MEMBERS)
 
 
 class Strategy(LifecycleRecord):

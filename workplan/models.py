@@ -10,11 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from governance.choices import Role
 from governance.lifecycle import ADOPTED, LifecycleRecord, LifecycleStatus
 from governance.models import Membership, Organisation
-from governance.permissions import roles_of
-from governance.querysets import OrganisationScopedQuerySet
+from governance.querysets import MemberReadableQuerySet, OrganisationScopedQuerySet
 from strategy.models import Strategy, Theme
 
 from .choices import Confidence, DeliveryStatus, Rag, WorkType
@@ -22,37 +20,16 @@ from .choices import Confidence, DeliveryStatus, Rag, WorkType
 READABLE_BY_MEMBERS = ADOPTED | {LifecycleStatus.CLOSED}
 
 
-class MemberReadableQuerySet(OrganisationScopedQuerySet):
-    """Officers, clerks and administrators see all their council's rows;
-    members see approved (or reviewed, superseded, closed) ones."""
-
-    def visible_to(self, user):
-        roles = roles_of(user)
-        staff = [org for org, role in roles.items() if role != Role.MEMBER]
-        members = [org for org, role in roles.items() if role == Role.MEMBER]
-        return self.filter(
-            models.Q(organisation__in=staff)
-            | models.Q(organisation__in=members, status__in=READABLE_BY_MEMBERS)
-        )
+class WorkplanQuerySet(MemberReadableQuerySet):
+    def member_filter(self):
+        """Members read approved (reviewed, superseded, closed) workplans."""
+        return models.Q(status__in=READABLE_BY_MEMBERS)
 
 
-class ItemQuerySet(OrganisationScopedQuerySet):
-    """Members read the items of approved (reviewed, superseded, closed)
-    workplans; everyone else of the council sees every item."""
-
-    def visible_to(self, user):
-        roles = roles_of(user)
-        staff = [org for org, role in roles.items() if role != Role.MEMBER]
-        members = [org for org, role in roles.items() if role == Role.MEMBER]
-        if not members:
-            # The common case, kept free of a join to the workplan.
-            return self.filter(organisation__in=staff)
-        return self.filter(
-            models.Q(organisation__in=staff)
-            | models.Q(
-                organisation__in=members, workplan__status__in=READABLE_BY_MEMBERS
-            )
-        )
+class ItemQuerySet(MemberReadableQuerySet):
+    def member_filter(self):
+        """Members read the items of workplans they may read."""
+        return models.Q(workplan__status__in=READABLE_BY_MEMBERS)
 
 
 class Department(models.Model):
@@ -96,7 +73,7 @@ class Workplan(LifecycleRecord):
     )
 
     history = HistoricalRecords()
-    objects = MemberReadableQuerySet.as_manager()
+    objects = WorkplanQuerySet.as_manager()
 
     class Meta:
         ordering = ["-financial_year"]
