@@ -141,7 +141,11 @@ def put_on_agenda(meeting, report, position=1):
 
 
 def make_decision(meeting, title="Approval of the ICT Strategy", **fields):
-    fields.setdefault("decision_date", timezone.localdate())
+    # Decided before it is published (an hour ago, see `publish`), even just
+    # after midnight.
+    fields.setdefault(
+        "decision_date", timezone.localdate(timezone.now() - timedelta(hours=2))
+    )
     fields.setdefault("record", "Cabinet considered the report.")
     fields.setdefault("reasons", "The strategy meets the council's needs.")
     decision = DecisionRecord(
