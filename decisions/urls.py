@@ -43,6 +43,11 @@ urlpatterns = [
         name="decision_detail",
     ),
     path(
+        "decisions/<int:pk>/paper.pdf",
+        views.DecisionPaperView.as_view(),
+        name="decision_paper",
+    ),
+    path(
         "decisions/<int:pk>/edit/",
         views.DecisionUpdateView.as_view(),
         name="decision_update",

@@ -29,6 +29,7 @@ from governance.mixins import (
     VersionedUpdateMixin,
 )
 from governance.models import Organisation
+from governance.papers import paper_response
 from governance.permissions import can
 from governance.views import TransitionView
 
@@ -55,6 +56,7 @@ from .models import (
     Meeting,
     Report,
 )
+from .papers import decision_record_pdf
 
 MANAGE = "manage_committee_business"
 
@@ -536,3 +538,22 @@ class ClosureDayDeleteView(CouncilSettingMixin, DeleteView):
         day.delete()
         messages.success(self.request, _("Closure day removed."))
         return redirect(self.organisation)
+
+
+class DecisionPaperView(OrganisationScopedMixin, DetailView):
+    """The decision record as a PDF, on the same access rules as its page."""
+
+    model = DecisionRecord
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("organisation", "meeting__committee", "report")
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        decision = self.object
+        return paper_response(
+            decision_record_pdf(decision), f"decision-{decision.pk}.pdf"
+        )

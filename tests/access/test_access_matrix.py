@@ -332,6 +332,9 @@ MATRIX = [
     ),
     Row("decisions:decision_detail", "GET", COUNCIL_A, ("published_decision",)),
     Row("decisions:decision_detail", "GET", DRAFT, ("draft_decision",)),
+    # Papers obey the same rules as their pages.
+    Row("decisions:decision_paper", "GET", COUNCIL_A, ("published_decision",)),
+    Row("decisions:decision_paper", "GET", DRAFT, ("draft_decision",)),
     Row("decisions:decision_update", "GET", DRAFT, ("draft_decision",)),
     Row(
         "decisions:decision_update",

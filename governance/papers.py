@@ -1,0 +1,93 @@
+"""Committee papers as PDF: one rendering path for every paper.
+
+A paper is a Django template extending `papers/base_paper.html`, rendered to
+HTML and then to a tagged PDF (PDF/UA-1, with title, author and language) by
+WeasyPrint. WeasyPrint fetches resources only through `StaticOnlyFetcher`,
+which serves our own static files and refuses everything else — `file:`
+URLs, http(s), `data:`, `..` tricks, redirects — so text a user typed can
+never make the renderer read a local file or call a network address.
+"""
+
+import logging
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+logger = logging.getLogger(__name__)
+
+#: The base URL papers are rendered at. ".invalid" can never resolve, and the
+#: fetcher answers for it only with our static files.
+PAPER_ORIGIN = "https://paper.invalid"
+
+
+class RefusedFetch(ValueError):
+    """The paper asked for something other than our own static files."""
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """A WeasyPrint fetcher that serves `STATIC_URL` paths from the static
+    files finders and refuses every other URL (logged, never fetched)."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols=("https",), allow_redirects=False)
+
+    def fetch(self, url, headers=None):
+        path = self.static_path(url)
+        if path is None:
+            logger.warning("Paper renderer refused to fetch %r", url[:200])
+            raise RefusedFetch(f"refused: {url[:200]}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            url, body=path.read_bytes(), headers={"Content-Type": content_type}
+        )
+
+    @staticmethod
+    def static_path(url):
+        """The file a URL names among our static files, or None."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin != PAPER_ORIGIN or parts.query or parts.fragment:
+            return None
+        if not parts.path.startswith(settings.STATIC_URL):
+            return None
+        relative = unquote(parts.path[len(settings.STATIC_URL) :])
+        if not relative or relative.startswith("/") or "\\" in relative:
+            return None
+        if any(part in ("", ".", "..") for part in relative.split("/")):
+            return None
+        found = finders.find(relative)
+        if not found:
+            return None
+        path = Path(found).resolve()
+        roots = [Path(root).resolve() for root in settings.STATICFILES_DIRS]
+        if not any(path.is_relative_to(root) for root in roots):
+            return None
+        return path
+
+
+def render_pdf_from_html(html):
+    """PDF bytes for `html`, fetching only our static files."""
+    document = HTML(
+        string=html, base_url=PAPER_ORIGIN + "/", url_fetcher=StaticOnlyFetcher()
+    )
+    return document.write_pdf(pdf_variant="pdf/ua-1")
+
+
+def render_paper(template_name, context):
+    """Render a paper template to PDF bytes."""
+    return render_pdf_from_html(render_to_string(template_name, context))
+
+
+def paper_response(pdf, filename):
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    response["Cache-Control"] = "private, no-cache"
+    return response

@@ -1,0 +1,177 @@
+"""The decision record as a PDF: content, tags, access, and a renderer that
+fetches nothing but our own static files."""
+
+import http.server
+import io
+import threading
+from pathlib import Path
+
+import pypdf
+import pytest
+from django.urls import reverse
+
+from governance.history import save_with_reason
+from governance.papers import StaticOnlyFetcher, render_pdf_from_html
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def read(pdf):
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return reader, text
+
+
+def paper_url(decision):
+    return reverse("decisions:decision_paper", args=[decision.pk])
+
+
+def test_a_clerk_downloads_a_tagged_decision_record(cast, business, client_for):
+    decision = business.published_decision
+    response = client_for(cast.clerk).get(paper_url(decision))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    reader, text = read(response.content)
+    assert decision.title in text
+    assert "Resolved" in text
+    assert "The strategy is approved." in text
+    assert decision.deadline_text.replace("  ", " ") in " ".join(text.split())
+    assert "DRAFT" not in text
+    assert reader.metadata.title == f"Record of decision: {decision.title}"
+    assert reader.metadata.author == cast.council_a.name
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == "en-GB"
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in catalog
+
+
+def test_a_draft_record_carries_the_draft_mark(cast, business, client_for):
+    response = client_for(cast.clerk).get(paper_url(business.draft_decision))
+    assert "DRAFT" in read(response.content)[1]
+
+
+def test_a_member_cannot_download_a_draft_and_another_council_nothing(
+    cast, business, client_for
+):
+    assert (
+        client_for(cast.member).get(paper_url(business.draft_decision)).status_code
+        == 404
+    )
+    assert (
+        client_for(cast.member).get(paper_url(business.published_decision)).status_code
+        == 200
+    )
+    other = client_for(cast.other_council)
+    assert other.get(paper_url(business.published_decision)).status_code == 404
+    assert (
+        other.get(reverse("decisions:decision_paper", args=[999999])).status_code == 404
+    )
+
+
+class Canary(http.server.BaseHTTPRequestHandler):
+    """A loopback server that records every request and answers with
+    redirects to a local file and to another loopback port."""
+
+    hits = []
+
+    def do_GET(self):  # noqa: N802 - the http.server API
+        Canary.hits.append(self.path)
+        self.send_response(302)
+        self.send_header("Location", "file:///etc/passwd")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def canary():
+    Canary.hits = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Canary)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def vectors(base):
+    return f"""
+    <img src="{base}/img.png">
+    <img src="file:///etc/passwd">
+    <img src="/static/../../../../etc/passwd">
+    <img src="https://paper.invalid/static/%2e%2e/%2e%2e/etc/passwd">
+    <link rel="attachment" href="file:///etc/passwd">
+    <link rel="attachment" href="{base}/attachment">
+    <link rel="stylesheet" href="{base}/style.css">
+    <style>@import url({base}/import.css);
+      body {{ background: url({base}/bg.png); }}</style>
+    <svg width="10" height="10">
+      <image href="{base}/svg.png" width="10" height="10"/></svg>
+    <p>hostile vectors</p>
+    """
+
+
+def test_the_renderer_fetches_nothing_from_hostile_html(canary):
+    html = (
+        '<!DOCTYPE html><html lang="en-GB"><head><title>Probe</title>'
+        '<link rel="stylesheet" href="/static/css/paper.css"></head><body>'
+        + vectors(canary)
+        + "</body></html>"
+    )
+    pdf = render_pdf_from_html(html)
+    assert Canary.hits == []
+    assert b"/EmbeddedFile" not in pdf
+    assert b"root:" not in pdf
+    assert "hostile vectors" in read(pdf)[1]
+
+
+def test_hostile_text_in_a_record_appears_literally_and_fetches_nothing(
+    cast, business, client_for, canary
+):
+    decision = business.draft_decision
+    decision.title = (
+        f'<img src="{canary}/t.png"> <style>@import url({canary}/a.css)</style>'
+    )
+    decision.record = vectors(canary) + " " + "x" * 50_000 + " مرحبا 🎉"
+    save_with_reason(decision, user=cast.clerk, reason="Hostile text test")
+    response = client_for(cast.clerk).get(paper_url(decision))
+    assert response.status_code == 200
+    text = read(response.content)[1]
+    assert "<img src=" in text
+    assert "@import url(" in text
+    assert Canary.hits == []
+    assert b"/EmbeddedFile" not in response.content
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://paper.invalid/static/css/paper.css", True),
+        ("https://paper.invalid/static/css/../css/paper.css", False),
+        ("https://paper.invalid/static/%2e%2e/manage.py", False),
+        ("https://paper.invalid/static//etc/passwd", False),
+        ("https://paper.invalid/static/css/paper.css?x=1", False),
+        ("https://paper.invalid/manage.py", False),
+        ("http://paper.invalid/static/css/paper.css", False),
+        ("https://127.0.0.1/static/css/paper.css", False),
+        ("file:///etc/passwd", False),
+        ("data:text/plain,hello", False),
+    ],
+)
+def test_the_fetcher_serves_only_our_static_files(url, allowed):
+    assert (StaticOnlyFetcher.static_path(url) is not None) == allowed
+
+
+def test_every_weasyprint_call_goes_through_our_fetcher():
+    sources = [
+        path
+        for app in ("config", "governance", "decisions", "strategy", "workplan")
+        for path in (ROOT / app).rglob("*.py")
+    ]
+    for path in sources:
+        text = path.read_text()
+        if "weasyprint" not in text:
+            continue
+        assert path.name == "papers.py" and path.parent.name == "governance", path
+        assert text.count("HTML(") == text.count("url_fetcher=StaticOnlyFetcher()")
