@@ -10,7 +10,7 @@ from strategy.forms import membership_label
 from strategy.models import Strategy
 
 from .choices import Rag
-from .models import Department, ProgressUpdate, Workplan, WorkplanItem
+from .models import Department, Milestone, ProgressUpdate, Workplan, WorkplanItem
 
 
 class WorkplanForm(forms.ModelForm):
@@ -256,3 +256,14 @@ class ItemVariationForm(VariationFieldsMixin, ItemForm):
 
 class RemovalForm(VariationFieldsMixin):
     """Removing an item from an approved workplan (it is cancelled, not deleted)."""
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due", "done"]
+
+
+MilestoneFormSet = forms.inlineformset_factory(
+    WorkplanItem, Milestone, form=MilestoneForm, extra=2, can_delete=True
+)

@@ -61,6 +61,11 @@ urlpatterns = [
         name="item_update",
     ),
     path(
+        "workplans/items/<int:pk>/milestones/",
+        views.MilestonesUpdateView.as_view(),
+        name="milestones_update",
+    ),
+    path(
         "workplans/items/<int:pk>/remove/",
         views.ItemRemoveView.as_view(),
         name="item_remove",

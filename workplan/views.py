@@ -34,6 +34,7 @@ from .forms import (
     ImportForm,
     ItemForm,
     ItemVariationForm,
+    MilestoneFormSet,
     ProgressForm,
     ProgressUpdateForm,
     RemovalForm,
@@ -711,3 +712,45 @@ class ProgressUpdateView(View):
             request, _("Update for %(ref)s recorded.") % {"ref": self.item.reference}
         )
         return redirect(self.review)
+
+
+class MilestonesUpdateView(OrganisationScopedMixin, DetailView):
+    """An item's milestones, added, changed, ticked off and removed together
+    (officers, at any time: milestones track delivery)."""
+
+    model = WorkplanItem
+    permission_action = "edit_draft"
+    template_name = "workplan/milestones_form.html"
+    context_object_name = "item"
+
+    def get_formset(self):
+        return MilestoneFormSet(
+            self.request.POST if self.request.method == "POST" else None,
+            instance=self.object,
+            prefix="milestones",
+        )
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("formset", self.get_formset())
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        formset = self.get_formset()
+        if not formset.is_valid():
+            return self.render_to_response(self.get_context_data(formset=formset))
+        reason = _("Milestones changed")
+        with transaction.atomic():
+            for form in formset.deleted_forms:
+                if form.instance.pk:
+                    form.instance._history_user = request.user
+                    form.instance._change_reason = reason
+                    form.instance.delete()
+            for form in formset.forms:
+                if form in formset.deleted_forms or not form.has_changed():
+                    continue
+                milestone = form.save(commit=False)
+                milestone.item = self.object
+                save_with_reason(milestone, user=request.user, reason=reason)
+        messages.success(request, _("Milestones saved."))
+        return redirect(self.object)

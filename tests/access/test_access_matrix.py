@@ -576,6 +576,22 @@ MATRIX = [
         ("item",),
         lambda cast, business: {"variation_reason": "x", "agreed_with": "y"},
     ),
+    Row("workplan:milestones_update", "GET", DRAFT_STRATEGY_EDIT, ("item",)),
+    Row(
+        "workplan:milestones_update",
+        "POST",
+        DRAFT_STRATEGY_EDIT_POST,
+        ("item",),
+        lambda cast, business: {
+            "milestones-TOTAL_FORMS": "1",
+            "milestones-INITIAL_FORMS": "0",
+            "milestones-MIN_NUM_FORMS": "0",
+            "milestones-MAX_NUM_FORMS": "1000",
+            "milestones-0-title": "Contract signed",
+            "milestones-0-due": "2023-06-30",
+        },
+        OFFICER,
+    ),
     Row("workplan:review_detail", "GET", DRAFT_STRATEGY_READ, ("review",)),
     Row("workplan:progress_update", "GET", DRAFT_STRATEGY_EDIT, ("review", "item")),
     Row(

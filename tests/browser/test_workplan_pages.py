@@ -64,6 +64,7 @@ def test_workplan_pages_are_accessible(visit, cast):
         f"/workplans/items/{item.pk}/",
         f"/workplans/items/{item.pk}/edit/",
         f"/workplans/items/{item.pk}/progress/",
+        f"/workplans/items/{item.pk}/milestones/",
         f"/workplans/{workplan.pk}/submit/",
         f"/workplans/items/{item.pk}/submit/",
     ]:
