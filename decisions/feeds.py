@@ -29,7 +29,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_safe
 
-from .call_in import LONDON, format_date, format_time
+from .call_in import format_date
 from .choices import DecisionStatus, MeetingStatus
 from .models import DecisionRecord, Meeting
 
@@ -62,13 +62,9 @@ def call_in_text(decision):
     """
     if decision.urgent:
         return "Urgent: not subject to call-in"
-    if decision.call_in_last_day is None or decision.call_in_deadline is None:
+    if not decision.deadline_text:
         return ""
-    moment = decision.call_in_deadline.astimezone(LONDON).time()
-    return (
-        f"Call-in: not later than {format_time(moment)} "
-        f"on {format_date(decision.call_in_last_day)}"
-    )
+    return f"Call-in: {decision.deadline_text}"
 
 
 def published_decisions(request):

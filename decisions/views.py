@@ -21,7 +21,11 @@ from django.views.generic import (
 )
 from django_filters.views import FilterView
 
-from governance.history import save_with_reason
+from governance.history import (
+    delete_with_reason,
+    save_formset_with_reason,
+    save_with_reason,
+)
 from governance.mixins import (
     CurrentOrganisationListMixin,
     OrganisationActionMixin,
@@ -59,23 +63,6 @@ from .models import (
 from .papers import decision_record_pdf
 
 MANAGE = "manage_committee_business"
-
-
-def save_rows(formset, parent, user, reason):
-    """Save an inline formset's rows through the history path."""
-    for form in formset.deleted_forms:
-        if form.instance.pk:
-            form.instance._history_user = user
-            form.instance._change_reason = reason
-            form.instance.delete()
-    for form in formset.forms:
-        if form in formset.deleted_forms or not form.has_changed():
-            continue
-        if not form.cleaned_data:
-            continue
-        row = form.save(commit=False)
-        setattr(row, formset.fk.name, parent)
-        save_with_reason(row, user=user, reason=reason)
 
 
 # --- meetings --------------------------------------------------------------------
@@ -179,7 +166,9 @@ class AgendaUpdateView(OrganisationScopedMixin, UpdateView):
         if not formset.is_valid():
             return self.render_to_response(self.get_context_data(formset=formset))
         with transaction.atomic():
-            save_rows(formset, self.object, request.user, _("Agenda changed"))
+            save_formset_with_reason(
+                formset, self.object, user=request.user, reason=_("Agenda changed")
+            )
         messages.success(request, _("Agenda saved."))
         return redirect(self.object)
 
@@ -228,7 +217,9 @@ class ReportFormMixin:
     def save_report(self, report, formset, reason):
         with transaction.atomic():
             save_with_reason(report, user=self.request.user, reason=reason)
-            save_rows(formset, report, self.request.user, reason)
+            save_formset_with_reason(
+                formset, report, user=self.request.user, reason=reason
+            )
         messages.success(self.request, _("Report saved."))
         return redirect(report)
 
@@ -348,8 +339,7 @@ class DecisionFormMixin:
             if key in wanted:
                 wanted.discard(key)
             else:
-                row._history_user, row._change_reason = user, reason
-                row.delete()
+                delete_with_reason(row, user=user, reason=reason)
         for content_type_id, object_id in sorted(wanted):
             save_with_reason(
                 DecidedRecord(
@@ -397,7 +387,9 @@ class DecisionCreateView(OrganisationActionMixin, DecisionFormMixin, CreateView)
         with transaction.atomic():
             reason = _("Decision record drafted")
             save_with_reason(decision, user=self.request.user, reason=reason)
-            save_rows(formset, decision, self.request.user, reason)
+            save_formset_with_reason(
+                formset, decision, user=self.request.user, reason=reason
+            )
             self.save_decided(decision, form, reason)
         messages.success(self.request, _("Draft decision record saved."))
         return redirect(decision)
@@ -442,7 +434,7 @@ class DecisionUpdateView(
         ):
             setattr(decision, field, getattr(locked, field))
         save_with_reason(decision, user=user, reason=reason)
-        save_rows(self.formset, decision, user, reason)
+        save_formset_with_reason(self.formset, decision, user=user, reason=reason)
         self.save_decided(decision, form, reason)
         if locked.is_published:
             DecisionEvent.objects.create(
@@ -533,9 +525,7 @@ class ClosureDayDeleteView(CouncilSettingMixin, DeleteView):
 
     def form_valid(self, form):
         day = self.object
-        day._history_user = self.request.user
-        day._change_reason = _("Closure day removed")
-        day.delete()
+        delete_with_reason(day, user=self.request.user, reason=_("Closure day removed"))
         messages.success(self.request, _("Closure day removed."))
         return redirect(self.organisation)
 

@@ -43,6 +43,29 @@ def save_with_reason(obj, *, user, reason):
     return obj
 
 
+def delete_with_reason(obj, *, user, reason):
+    """Delete `obj`, recording `user` and `reason` on the history row."""
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.delete()
+
+
+def save_formset_with_reason(formset, parent, *, user, reason):
+    """Save a valid inline formset's rows (and deletions) through the history
+    path, each row attached to `parent`. Unchanged rows are not rewritten."""
+    for form in formset.deleted_forms:
+        if form.instance.pk:
+            delete_with_reason(form.instance, user=user, reason=reason)
+    for form in formset.forms:
+        if form in formset.deleted_forms or not form.has_changed():
+            continue
+        if not form.cleaned_data:
+            continue
+        row = form.save(commit=False)
+        setattr(row, formset.fk.name, parent)
+        save_with_reason(row, user=user, reason=reason)
+
+
 # --- word diff ----------------------------------------------------------------
 
 SAME, REMOVED, ADDED = "same", "removed", "added"

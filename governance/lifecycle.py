@@ -215,6 +215,13 @@ def reported_to_committee(record, user, inputs):
     return None
 
 
+@needs_inputs
+def reason_given(record, user, inputs):
+    if not str(inputs.get("comment", "")).strip():
+        return _("Say why.")
+    return None
+
+
 # --- effects ------------------------------------------------------------------
 
 
@@ -347,6 +354,7 @@ def transitions(forms):
                 "The decision maker rejected or deferred it: it returns to its "
                 "officers as a draft. Say why in the comment."
             ),
+            requirements=(reason_given,),
             form_class=forms.get("reject"),
         ),
         Transition(
@@ -382,6 +390,7 @@ def transitions(forms):
                 "It has ended and is not being replaced. It stays readable. "
                 "Say why in the comment."
             ),
+            requirements=(reason_given,),
             form_class=forms.get("close"),
         ),
         Transition(

@@ -75,9 +75,8 @@ class StaticOnlyFetcher(URLFetcher):
 
 def render_pdf_from_html(html):
     """PDF bytes for `html`, fetching only our static files."""
-    document = HTML(
-        string=html, base_url=PAPER_ORIGIN + "/", url_fetcher=StaticOnlyFetcher()
-    )
+    fetcher, base = StaticOnlyFetcher(), PAPER_ORIGIN + "/"
+    document = HTML(string=html, base_url=base, url_fetcher=fetcher)
     return document.write_pdf(pdf_variant="pdf/ua-1")
 
 

@@ -141,11 +141,12 @@ class Workflow:
         Raises `TransitionRefused` (and changes nothing) on any problem.
         """
         transition = self[name]
-        inputs = inputs or {}
+        # Requirements may judge the comment too (e.g. "say why").
+        inputs = {**(inputs or {}), "comment": comment}
         with transaction.atomic():
             locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
             status, problems = self.problems(
-                locked, name, user, inputs or {}, as_system=as_system
+                locked, name, user, inputs, as_system=as_system
             )
             if problems:
                 raise TransitionRefused(problems, status=status)

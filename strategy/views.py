@@ -21,7 +21,9 @@ from decisions.models import DecidedRecord, DecisionRecord, Meeting
 from governance.history import (
     HistorySource,
     compare_snapshots,
+    delete_with_reason,
     history_entries,
+    save_formset_with_reason,
     save_with_reason,
 )
 from governance.lifecycle import (
@@ -365,15 +367,13 @@ class RemoveView(DraftOnlyMixin, DetailView):
 
     def post(self, request, *args, **kwargs):
         row = self.get_object()
-        row._history_user = request.user
-        row._change_reason = _("Removed")
         with transaction.atomic():
             if isinstance(row, Theme):
                 for objective in row.objectives.all():
-                    objective._history_user = request.user
-                    objective._change_reason = _("Removed with its theme")
-                    objective.delete()
-            row.delete()
+                    delete_with_reason(
+                        objective, user=request.user, reason=_("Removed with its theme")
+                    )
+            delete_with_reason(row, user=request.user, reason=_("Removed"))
         messages.success(request, _("Removed."))
         return redirect(self.strategy)
 
@@ -414,19 +414,10 @@ class RisksUpdateView(DraftOnlyMixin, DetailView):
         formset = self.get_formset()
         if not formset.is_valid():
             return self.render_to_response(self.get_context_data(formset=formset))
-        reason = _("Risks changed")
         with transaction.atomic():
-            for form in formset.deleted_forms:
-                if form.instance.pk:
-                    form.instance._history_user = request.user
-                    form.instance._change_reason = reason
-                    form.instance.delete()
-            for form in formset.forms:
-                if form in formset.deleted_forms or not form.has_changed():
-                    continue
-                risk = form.save(commit=False)
-                risk.strategy = self.strategy
-                save_with_reason(risk, user=request.user, reason=reason)
+            save_formset_with_reason(
+                formset, self.strategy, user=request.user, reason=_("Risks changed")
+            )
         messages.success(request, _("Risks saved."))
         return redirect(self.strategy)
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from governance.history import save_with_reason
+from governance.history import save_formset_with_reason, save_with_reason
 from governance.lifecycle import LifecycleStatus
 from governance.mixins import (
     CurrentOrganisationListMixin,
@@ -27,8 +27,7 @@ from governance.ordering import CannotMove, move
 from governance.permissions import can
 from governance.views import TransitionView
 
-from . import dashboard, exports, importers
-from .choices import DeliveryStatus
+from . import dashboard, exports, importers, variations
 from .filtersets import ItemFilterSet
 from .forms import (
     ImportForm,
@@ -46,23 +45,20 @@ from .reviews import record_update
 
 ITEMS_PER_PAGE = 50
 DRAFT_STATES = {LifecycleStatus.DRAFT}
-#: An approved workplan's items change only by a recorded variation.
-VARIATION_STATES = {LifecycleStatus.APPROVED, LifecycleStatus.REVIEW}
-DATE_FIELDS = {"start_date", "target_date"}
+VARIATION_STATES = variations.VARIATION_STATES
 
 
 def record_variation(workplan, item, kind, form, user, changes=()):
-    variation = Variation(
-        workplan=workplan,
-        item=item,
-        kind=kind,
+    """The variation a form describes (reason, agreed with)."""
+    return variations.record(
+        workplan,
+        item,
+        kind,
         reason=form.cleaned_data["variation_reason"],
         agreed_with=form.cleaned_data["agreed_with"],
-        changes=list(changes),
-        by=user,
+        user=user,
+        changes=changes,
     )
-    save_with_reason(variation, user=user, reason=_("Variation recorded"))
-    return variation
 
 
 class WorkplanListView(CurrentOrganisationListMixin, ListView):
@@ -388,11 +384,7 @@ class ItemUpdateView(
             for name in changed
             if name != "departments"
         ]
-        kind = (
-            Variation.Kind.RESCHEDULED
-            if set(changed) <= DATE_FIELDS
-            else Variation.Kind.RESCOPED
-        )
+        kind = variations.kind_of_change(changed)
         save_with_reason(
             item,
             user=user,
@@ -437,27 +429,16 @@ class ItemRemoveView(DraftWorkplanMixin, View):
         form = RemovalForm(request.POST)
         if not form.is_valid():
             return self.render(form)
-        with transaction.atomic():
-            item = WorkplanItem.objects.select_for_update().get(pk=self.item.pk)
-            if item.delivery_status == DeliveryStatus.CANCELLED:
-                messages.error(request, _("It has already been removed."))
-                return redirect(item)
-            before = item.get_delivery_status_display()
-            item.delivery_status = DeliveryStatus.CANCELLED
-            save_with_reason(
-                item,
+        try:
+            variations.remove_item(
+                self.item,
+                reason=form.cleaned_data["variation_reason"],
+                agreed_with=form.cleaned_data["agreed_with"],
                 user=request.user,
-                reason=_("Removed by variation: %s")
-                % form.cleaned_data["variation_reason"],
             )
-            record_variation(
-                self.workplan,
-                item,
-                Variation.Kind.REMOVED,
-                form,
-                request.user,
-                [{"field": "Delivery status", "before": before, "after": "Cancelled"}],
-            )
+        except variations.AlreadyRemoved:
+            messages.error(request, _("It has already been removed."))
+            return redirect(self.item)
         messages.success(request, _("Item removed from the plan."))
         return redirect(self.workplan)
 
@@ -739,18 +720,12 @@ class MilestonesUpdateView(OrganisationScopedMixin, DetailView):
         formset = self.get_formset()
         if not formset.is_valid():
             return self.render_to_response(self.get_context_data(formset=formset))
-        reason = _("Milestones changed")
         with transaction.atomic():
-            for form in formset.deleted_forms:
-                if form.instance.pk:
-                    form.instance._history_user = request.user
-                    form.instance._change_reason = reason
-                    form.instance.delete()
-            for form in formset.forms:
-                if form in formset.deleted_forms or not form.has_changed():
-                    continue
-                milestone = form.save(commit=False)
-                milestone.item = self.object
-                save_with_reason(milestone, user=request.user, reason=reason)
+            save_formset_with_reason(
+                formset,
+                self.object,
+                user=request.user,
+                reason=_("Milestones changed"),
+            )
         messages.success(request, _("Milestones saved."))
         return redirect(self.object)

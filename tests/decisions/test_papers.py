@@ -174,4 +174,7 @@ def test_every_weasyprint_call_goes_through_our_fetcher():
         if "weasyprint" not in text:
             continue
         assert path.name == "papers.py" and path.parent.name == "governance", path
-        assert text.count("HTML(") == text.count("url_fetcher=StaticOnlyFetcher()")
+        calls = [line for line in text.splitlines() if "HTML(" in line]
+        assert calls, path
+        assert all("url_fetcher=fetcher" in line for line in calls), calls
+        assert "fetcher, base = StaticOnlyFetcher()" in text

@@ -939,3 +939,18 @@ def test_approving_a_replacement_supersedes_the_old_strategy(
         == 409
     )
     assert Strategy.objects.filter(replaces=old).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("transition", "build"), [("reject", approval), ("close", approved)]
+)
+def test_the_lifecycle_itself_refuses_rejecting_or_closing_without_a_reason(
+    cast, business, transition, build
+):
+    from governance.transitions import TransitionRefused
+
+    strategy = build(cast, business)
+    before = footprint(strategy)
+    with pytest.raises(TransitionRefused, match="Say why"):
+        STRATEGY_LIFECYCLE.perform(strategy, transition, cast.clerk, comment="  ")
+    assert footprint(strategy) == before
