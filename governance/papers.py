@@ -10,6 +10,7 @@ never make the renderer read a local file or call a network address.
 
 import logging
 import mimetypes
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -83,6 +84,37 @@ def render_pdf_from_html(html):
 def render_paper(template_name, context):
     """Render a paper template to PDF bytes."""
     return render_pdf_from_html(render_to_string(template_name, context))
+
+
+@dataclass
+class Part:
+    """One section of a paper: a template under `papers/parts/` and the data
+    it reads as `part`. A part starts on a new page and its heading (h1) is a
+    level-1 bookmark and the running title; parts are combined into papers
+    (a report with its annexes, a whole agenda pack) without rewriting them.
+    """
+
+    template: str
+    data: dict = field(default_factory=dict)
+    #: "landscape" puts the part on A4 landscape pages.
+    page: str = ""
+
+
+def paper_html(title, organisation, parts, *, draft=False, extra=None):
+    """The HTML of a paper made of `parts` (see `papers/document.html`)."""
+    context = {
+        "title": title,
+        "organisation": organisation,
+        "parts": parts,
+        "draft": draft,
+        **(extra or {}),
+    }
+    return render_to_string("papers/document.html", context)
+
+
+def render_parts(title, organisation, parts, *, draft=False):
+    """PDF bytes of a paper made of `parts`."""
+    return render_pdf_from_html(paper_html(title, organisation, parts, draft=draft))
 
 
 def paper_response(pdf, filename):
