@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.forms import ChangeReasonMixin, CommentForm, VersionedFormMixin
 
-from . import decidable
+from . import decidable, report_subjects
 from .call_in import LONDON, CallInRuleError
 from .choices import CallInOutcome, UrgencyRoute
 from .models import (
@@ -172,13 +172,41 @@ class ReportForm(VersionedFormMixin, forms.ModelForm):
             "purpose": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    subject = forms.ChoiceField(
+        label=_("What the report presents"),
+        required=False,
+        help_text=_(
+            "The strategy, workplan or review this report puts to the committee: "
+            "its paper carries that record as annexes."
+        ),
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is None:
             del self.fields["version"]
+        current = None
+        if self.instance.subject_content_type_id:
+            current = (
+                self.instance.subject_content_type_id,
+                self.instance.subject_object_id,
+            )
+            self.initial.setdefault("subject", "{}:{}".format(*current))
+        self.fields["subject"].choices = [
+            ("", _("Nothing: the report stands alone")),
+            *report_subjects.choices_for(organisation, current),
+        ]
 
     def clean(self):
         cleaned = super().clean()
+        subject = cleaned.get("subject")
+        if subject:
+            content_type, object_id = (int(part) for part in subject.split(":"))
+            self.instance.subject_content_type_id = content_type
+            self.instance.subject_object_id = object_id
+        elif "subject" in cleaned:
+            self.instance.subject_content_type_id = None
+            self.instance.subject_object_id = None
         if cleaned.get("exempt") and not cleaned.get("exempt_reason", "").strip():
             self.add_error(
                 "exempt_reason", _("Give the paragraph of Schedule 12A that applies.")

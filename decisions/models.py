@@ -330,6 +330,16 @@ class Report(models.Model):
         default=UrgencyRoute.NONE,
     )
     urgency_reason = models.TextField(_("reason for urgency"), blank=True)
+    #: The strategy, workplan or review the report presents (its paper
+    #: carries that record as annexes); see `report_subjects.py`.
+    subject_content_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    subject_object_id = models.PositiveBigIntegerField(null=True, blank=True)
     #: Incremented on every save: an edit form carries the version it loaded.
     version = models.PositiveIntegerField(default=1, editable=False)
 

@@ -1,19 +1,192 @@
-"""Papers of committee business (see `governance/papers.py`)."""
+"""Papers of committee business (rendering: `governance/papers.py`; storing
+and background rendering: `governance/paper_store.py`).
 
-from governance.papers import render_paper
+- the decision record of a decision;
+- the committee report in the standard council layout, with the record it
+  presents (a strategy, workplan or review) as its annexes;
+- a meeting's agenda pack: front sheet, contents with page numbers, the
+  agenda, then every report with its annexes, in one PDF with bookmarks and
+  continuous page numbers (rendered by the background worker).
+"""
 
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from governance.paper_store import PaperKind, history_marks, register
+from governance.papers import Part
+
+from . import report_subjects
 from .choices import DecisionStatus
+from .models import AgendaItem, Committee, Meeting, Recommendation, Resolution
+
+ANNEX_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
-def decision_record_pdf(decision):
-    """The decision record; a draft carries the DRAFT mark."""
-    return render_paper(
-        "papers/decision_record.html",
-        {
-            "decision": decision,
-            "organisation": decision.organisation,
-            "resolutions": list(decision.resolutions.all()),
-            "status": decision.current_status(),
-            "draft": decision.status == DecisionStatus.DRAFT,
-        },
+# --- the decision record ----------------------------------------------------
+
+
+def decision_record_parts(decision):
+    data = {
+        "decision": decision,
+        "resolutions": list(decision.resolutions.all()),
+        "status": decision.current_status(),
+    }
+    return [Part("papers/parts/decision_record.html", data)]
+
+
+def decision_version(decision):
+    return ".".join(
+        [
+            str(decision.version),
+            decision.current_status().value,
+            history_marks(Resolution.history.filter(decision_id=decision.pk)),
+        ]
     )
+
+
+DECISION_RECORD = register(
+    PaperKind(
+        slug="decision-record",
+        title=lambda decision: f"Record of decision: {decision.title}",
+        parts=decision_record_parts,
+        is_final=lambda decision: decision.status != DecisionStatus.DRAFT,
+        version=decision_version,
+        filename=lambda decision: f"decision-{decision.pk}.pdf",
+        url=lambda decision: reverse("decisions:decision_paper", args=[decision.pk]),
+    )
+)
+
+
+# --- the committee report ---------------------------------------------------
+
+
+def report_meeting(report):
+    """The meeting the report goes to: the next one on whose agenda it is,
+    else the latest."""
+    items = sorted(report.agenda_items.all(), key=lambda item: item.meeting.starts_at)
+    upcoming = [item for item in items if item.meeting.starts_at >= timezone.now()]
+    chosen = (upcoming or items[-1:] or [None])[0]
+    return chosen.meeting if chosen else None
+
+
+def report_parts(report, meeting=None, *, item_number=None):
+    """The report and its annexes: the record it presents (each annex its own
+    part), then nothing else — typed annexes are listed in the report."""
+    annexes = [
+        (ANNEX_LETTERS[index], title, part)
+        for index, (title, part) in enumerate(report_subjects.annexes_of(report))
+    ]
+    data = {
+        "report": report,
+        "meeting": meeting if meeting is not None else report_meeting(report),
+        "item_number": item_number,
+        "recommendations": list(report.recommendations.all()),
+        "implications": report.implications(),
+        "annexes": [(letter, title) for letter, title, _part in annexes],
+    }
+    parts = [Part("papers/parts/committee_report.html", data, title=report.title)]
+    for letter, title, part in annexes:
+        part.data = {**part.data, "annex": letter}
+        part.title = f"Annex {letter}: {title}"
+        parts.append(part)
+    return parts
+
+
+def report_is_final(report):
+    """A report is published with the agenda it is on."""
+    return any(item.meeting.agenda_published for item in report.agenda_items.all())
+
+
+def report_version(report):
+    return ".".join(
+        [
+            str(report.version),
+            history_marks(
+                Recommendation.history.filter(report_id=report.pk),
+                AgendaItem.history.filter(report_id=report.pk),
+            ),
+            report_subjects.version_of(report),
+        ]
+    )
+
+
+COMMITTEE_REPORT = register(
+    PaperKind(
+        slug="committee-report",
+        title=lambda report: report.title,
+        parts=report_parts,
+        is_final=report_is_final,
+        version=report_version,
+        filename=lambda report: f"report-{report.pk}-{slugify(report.title)[:60]}.pdf",
+        url=lambda report: reverse("decisions:report_paper", args=[report.pk]),
+    )
+)
+
+
+# --- the agenda pack --------------------------------------------------------
+
+
+def agenda_pack_parts(meeting):
+    items = list(
+        meeting.agenda_items.select_related("report").prefetch_related(
+            "report__recommendations", "report__agenda_items__meeting"
+        )
+    )
+    body = []
+    for item in items:
+        if item.report is None:
+            continue
+        for part in report_parts(item.report, meeting, item_number=item.position):
+            part.data = {**part.data, "item_number": item.position}
+            body.append(part)
+    entries = [
+        {"anchor": f"part-{index}", "title": part.title}
+        for index, part in enumerate(body, start=3)
+    ]
+    front = Part(
+        "papers/parts/agenda_front_sheet.html",
+        {"meeting": meeting, "committee": meeting.committee},
+        title="Agenda",
+    )
+    contents = Part(
+        "papers/parts/agenda_contents.html",
+        {"meeting": meeting, "entries": entries, "items": items},
+        title="Contents and agenda",
+    )
+    return [front, contents, *body]
+
+
+def agenda_pack_version(meeting):
+    reports = [
+        item.report
+        for item in meeting.agenda_items.select_related("report")
+        if item.report
+    ]
+    return ".".join(
+        [
+            history_marks(
+                Meeting.history.filter(id=meeting.pk),
+                Committee.history.filter(id=meeting.committee_id),
+                AgendaItem.history.filter(meeting_id=meeting.pk),
+            ),
+            *(report_version(report) for report in reports),
+        ]
+    )
+
+
+AGENDA_PACK = register(
+    PaperKind(
+        slug="agenda-pack",
+        title=lambda meeting: f"Agenda pack: {meeting}",
+        parts=agenda_pack_parts,
+        is_final=lambda meeting: meeting.agenda_published,
+        version=agenda_pack_version,
+        filename=lambda meeting: (
+            f"agenda-pack-{slugify(meeting.committee.name)}-"
+            f"{timezone.localtime(meeting.starts_at):%Y-%m-%d}.pdf"
+        ),
+        url=lambda meeting: reverse("decisions:meeting_pack", args=[meeting.pk]),
+        background=True,
+    )
+)

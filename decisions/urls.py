@@ -43,6 +43,16 @@ urlpatterns = [
         name="decision_detail",
     ),
     path(
+        "reports/<int:pk>/paper.pdf",
+        views.ReportPaperView.as_view(),
+        name="report_paper",
+    ),
+    path(
+        "meetings/<int:pk>/agenda-pack.pdf",
+        views.MeetingPackView.as_view(),
+        name="meeting_pack",
+    ),
+    path(
         "decisions/<int:pk>/paper.pdf",
         views.DecisionPaperView.as_view(),
         name="decision_paper",

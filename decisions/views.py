@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,10 +34,10 @@ from governance.mixins import (
     VersionedUpdateMixin,
 )
 from governance.models import Organisation
-from governance.papers import paper_response
 from governance.permissions import can
-from governance.views import TransitionView
+from governance.views import PaperView, TransitionView, paper_view
 
+from . import papers, report_subjects
 from .decision_path import DECISION_PATH
 from .filtersets import DecisionFilterSet, MeetingFilterSet
 from .forms import (
@@ -60,7 +61,6 @@ from .models import (
     Meeting,
     Report,
 )
-from .papers import decision_record_pdf
 
 MANAGE = "manage_committee_business"
 
@@ -107,6 +107,9 @@ class MeetingDetailView(OrganisationScopedMixin, DetailView):
             .order_by("title")
         )
         context["can_manage"] = can(user, MANAGE, self.object)
+        context["can_read_pack"] = self.object.agenda_published or can(
+            user, "read_unpublished_business", self.object
+        )
         return context
 
 
@@ -187,6 +190,7 @@ class ReportDetailView(OrganisationScopedMixin, DetailView):
             report=self.object
         ).select_related("meeting__committee")
         context["can_manage"] = can(self.request.user, MANAGE, self.object)
+        context["subject"] = report_subjects.subject_of(self.object)
         return context
 
 
@@ -196,6 +200,11 @@ class ReportFormMixin:
     model = Report
     form_class = ReportForm
     template_name = "decisions/report_form.html"
+
+    def get_form_kwargs(self):
+        report = getattr(self, "object", None)
+        organisation = report.organisation if report else self.request.organisation
+        return {**super().get_form_kwargs(), "organisation": organisation}
 
     def get_formset(self, instance):
         return RecommendationFormSet(
@@ -530,10 +539,12 @@ class ClosureDayDeleteView(CouncilSettingMixin, DeleteView):
         return redirect(self.organisation)
 
 
-class DecisionPaperView(OrganisationScopedMixin, DetailView):
+@paper_view
+class DecisionPaperView(PaperView):
     """The decision record as a PDF, on the same access rules as its page."""
 
     model = DecisionRecord
+    paper = papers.DECISION_RECORD
 
     def get_queryset(self):
         return (
@@ -542,8 +553,38 @@ class DecisionPaperView(OrganisationScopedMixin, DetailView):
             .select_related("organisation", "meeting__committee", "report")
         )
 
-    def render_to_response(self, context, **response_kwargs):
-        decision = self.object
-        return paper_response(
-            decision_record_pdf(decision), f"decision-{decision.pk}.pdf"
+
+@paper_view
+class ReportPaperView(PaperView):
+    """The committee report with its annexes, on the report page's rules."""
+
+    model = Report
+    paper = papers.COMMITTEE_REPORT
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("organisation")
+            .prefetch_related("agenda_items__meeting__committee")
         )
+
+
+@paper_view
+class MeetingPackView(PaperView):
+    """A meeting's agenda pack (rendered in the background). Members read it
+    once the agenda is published; before that it is not there for them."""
+
+    model = Meeting
+    paper = papers.AGENDA_PACK
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("committee__organisation")
+
+    def get_object(self, queryset=None):
+        meeting = super().get_object(queryset)
+        if not meeting.agenda_published and not can(
+            self.request.user, "read_unpublished_business", meeting
+        ):
+            raise Http404
+        return meeting

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from .choices import BankHolidayRegion, Role
 from .lifecycle import ApprovedVersion, LifecycleEvent, MinorAmendment  # noqa: F401
+from .paper_store import PaperJob, StoredPaper  # noqa: F401
 from .querysets import OrganisationScopedQuerySet
 
 

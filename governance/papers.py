@@ -74,11 +74,21 @@ class StaticOnlyFetcher(URLFetcher):
         return path
 
 
+#: Every paper is a tagged PDF/UA-1 (structure, language, alternative text).
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+
+
 def render_pdf_from_html(html):
     """PDF bytes for `html`, fetching only our static files."""
+    return render_pdf_and_count_pages(html)[0]
+
+
+def render_pdf_and_count_pages(html):
+    """(PDF bytes, number of pages) for `html`, fetching only our static files."""
     fetcher, base = StaticOnlyFetcher(), PAPER_ORIGIN + "/"
-    document = HTML(string=html, base_url=base, url_fetcher=fetcher)
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    html = HTML(string=html, base_url=base, url_fetcher=fetcher)
+    document = html.render(**PDF_OPTIONS)
+    return document.write_pdf(**PDF_OPTIONS), len(document.pages)
 
 
 def render_paper(template_name, context):
@@ -98,6 +108,8 @@ class Part:
     data: dict = field(default_factory=dict)
     #: "landscape" puts the part on A4 landscape pages.
     page: str = ""
+    #: How the part is listed on a contents page (e.g. "Annex A: ...").
+    title: str = ""
 
 
 def paper_html(title, organisation, parts, *, draft=False, extra=None):

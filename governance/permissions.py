@@ -26,6 +26,9 @@ ACTIONS = {
     "use_admin": frozenset({Role.ADMINISTRATOR}),
     # Committees, meetings, reports and decision records (democratic services).
     "manage_committee_business": frozenset({Role.CLERK, Role.ADMINISTRATOR}),
+    # Reading committee business before its agenda is published (members
+    # read the agenda pack once it is).
+    "read_unpublished_business": EDITING_ROLES,
     # Strategies, workplans and items: officers write, clerks record what
     # committees decided (the lifecycle's transitions, `lifecycle.py`).
     "edit_draft": frozenset({Role.OFFICER}),

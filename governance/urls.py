@@ -12,6 +12,11 @@ urlpatterns = [
         name="choose_organisation",
     ),
     path(
+        "papers/<uuid:pk>/",
+        views.PaperJobView.as_view(),
+        name="paper_job",
+    ),
+    path(
         "council/<slug:slug>/",
         views.OrganisationDetailView.as_view(),
         name="organisation_detail",

@@ -2,10 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -18,6 +20,7 @@ from .home import panels_for
 from .middleware import choose_organisation
 from .mixins import OrganisationScopedMixin
 from .models import Organisation
+from .paper_store import PaperJob, kind_named, serve_paper, start_job, version_key
 from .permissions import can
 from .transitions import TransitionRefused
 
@@ -180,3 +183,93 @@ class TransitionView(OrganisationScopedMixin, SingleObjectMixin, FormView):
             return self.render_to_response(context, status=refusal.status)
         messages.success(self.request, _("Done: %s.") % self.transition.label)
         return redirect(self.object)
+
+
+# --- papers ---------------------------------------------------------------------
+
+
+class PaperView(OrganisationScopedMixin, DetailView):
+    """A record's paper as a PDF, on the same access rules as the record's
+    page: each app sets `model`, `paper` (a `PaperKind`) and narrows
+    `get_queryset()` exactly as its page does."""
+
+    paper = None
+
+    def render_to_response(self, context, **response_kwargs):
+        return serve_paper(self.request, self.paper, self.object)
+
+
+class PaperJobView(DetailView):
+    """The progress of a paper being rendered in the background, with the
+    download once it is ready. Only people who may read the record see it;
+    anyone else gets a 404."""
+
+    model = PaperJob
+    template_name = "governance/paper_job.html"
+    context_object_name = "job"
+
+    def get_queryset(self):
+        from .permissions import roles_of
+
+        return PaperJob.objects.filter(
+            organisation_id__in=list(roles_of(self.request.user))
+        )
+
+    def get_object(self, queryset=None):
+        job = super().get_object(queryset)
+        self.record = self.readable_record(job)
+        if self.record is None:
+            raise Http404
+        return job
+
+    def readable_record(self, job):
+        """The record, if the person may still read its paper (asked of the
+        paper view of its kind, so the rule lives in one place)."""
+        view = PAPER_VIEWS[job.kind]()
+        view.setup(self.request, pk=job.object_id)
+        try:
+            return view.get_object()
+        except (Http404, PermissionDenied):
+            return None
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if request.headers.get("Accept") == "application/json":
+            job = self.object
+            response = JsonResponse(
+                {
+                    "status": job.status,
+                    "status_label": job.get_status_display(),
+                    "stage": job.stage,
+                    "finished": job.finished,
+                }
+            )
+        else:
+            response = self.render_to_response(self.get_context_data())
+        patch_vary_headers(response, ["Accept"])
+        return response
+
+    def post(self, request, *args, **kwargs):
+        """Try again after a failure (or when the paper has changed)."""
+        self.object = self.get_object()
+        kind = kind_named(self.object.kind)
+        job = start_job(kind, self.record, version_key(kind, self.record), request.user)
+        return redirect(job)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        kind = kind_named(self.object.kind)
+        context["record"] = self.record
+        context["download_url"] = kind.url(self.record)
+        context["current"] = self.object.version_key == version_key(kind, self.record)
+        return context
+
+
+#: paper kind slug -> the view that serves it (filled by each app's urls).
+PAPER_VIEWS = {}
+
+
+def paper_view(view_class):
+    """Register a `PaperView` subclass as the one that serves its kind."""
+    PAPER_VIEWS[view_class.paper.slug] = view_class
+    return view_class

@@ -83,7 +83,9 @@ system() {
     say "note: not a Debian/Ubuntu system; make sure PostgreSQL's server binaries, Pango and fonts are installed."
     return
   }
-  local wanted=(fonts-liberation libpango-1.0-0 libpangoft2-1.0-0)
+  # Paper fonts (static/css/paper.css): Liberation Sans, DejaVu Sans for
+  # scripts it lacks (e.g. Arabic), Symbola for emoji and symbols.
+  local wanted=(fonts-liberation fonts-dejavu-core fonts-symbola libpango-1.0-0 libpangoft2-1.0-0)
   if [ -z "${DATABASE_URL:-}" ] && ! have_pg_binaries; then
     wanted+=(postgresql)
   fi

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from decisions.choices import CommitteeKind
@@ -32,7 +33,7 @@ from decisions.models import (
 )
 from governance.choices import Role
 from governance.history import save_with_reason
-from governance.models import Membership, Organisation
+from governance.models import Membership, Organisation, PaperJob
 from strategy.models import Objective, Risk, Strategy, Theme
 
 PASSWORD = "correct-horse-battery-staple"
@@ -192,6 +193,12 @@ class Business:
     workplan: object = None
     item: object = None
     review: object = None
+    #: The meeting whose agenda (the unpublished report) is not yet published.
+    later_meeting: object = None
+    #: A finished background rendering of the meeting's agenda pack, and a
+    #: queued one of the later meeting's (unpublished) pack.
+    paper_job: object = None
+    draft_paper_job: object = None
 
 
 def build_business(cast):
@@ -217,6 +224,26 @@ def build_business(cast):
     )
     scrutiny = Committee.objects.get(
         organisation=council, name="Overview and Scrutiny Committee"
+    )
+    business.later_meeting = later
+    business.paper_job = PaperJob.objects.create(
+        organisation=council,
+        kind="agenda-pack",
+        content_type=ContentType.objects.get_for_model(Meeting),
+        object_id=meeting.pk,
+        version_key="test",
+        title=f"Agenda pack: {meeting}",
+        status=PaperJob.Status.READY,
+        pages=3,
+        size=1000,
+    )
+    business.draft_paper_job = PaperJob.objects.create(
+        organisation=council,
+        kind="agenda-pack",
+        content_type=ContentType.objects.get_for_model(Meeting),
+        object_id=later.pk,
+        version_key="test",
+        title=f"Agenda pack: {later}",
     )
     business.scrutiny_meeting = make_meeting(
         scrutiny, timezone.now() + timedelta(days=10)

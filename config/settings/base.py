@@ -34,7 +34,13 @@ INSTALLED_APPS = [
     "simple_history",
     "django_filters",
     "axes",
+    "django_tasks_db",
 ]
+
+# Papers too large to render during a request (agenda packs) are rendered by
+# a background worker: `manage.py db_worker` (django-tasks-db), which takes
+# tasks from the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -20,3 +20,6 @@ WHITENOISE_AUTOREFRESH = True
 DATABASES["default"]["TEST"] = {  # noqa: F405
     "NAME": env_str("TEST_DATABASE_NAME", "test_app")
 }
+
+# Tasks run as soon as they are enqueued; one test runs the real worker.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -46,6 +46,10 @@ MANAGERS_HERE_POST = {**MANAGERS_POST, "other_council": 403}
 #: A draft decision: only clerks and administrators know it exists.
 DRAFT = statuses(member=404, officer=404, clerk=200, administrator=200, other=404)
 DRAFT_POST = {**DRAFT, "clerk": 302, "administrator": 302}
+#: A record of council A whose reading hands over to another page.
+READERS_REDIRECTED = statuses(
+    member=302, officer=302, clerk=302, administrator=302, other=404
+)
 #: The council's settings: administrators of council A.
 ADMINISTRATORS = statuses(
     member=403, officer=403, clerk=403, administrator=200, other=404
@@ -335,6 +339,39 @@ MATRIX = [
     # Papers obey the same rules as their pages.
     Row("decisions:decision_paper", "GET", COUNCIL_A, ("published_decision",)),
     Row("decisions:decision_paper", "GET", DRAFT, ("draft_decision",)),
+    # Committee reports as papers: as the report's page.
+    Row("decisions:report_paper", "GET", COUNCIL_A, ("report",)),
+    Row(
+        "decisions:report_paper",
+        "GET",
+        {**COUNCIL_A, "member": 404},
+        ("unpublished_report",),
+    ),
+    # Agenda packs render in the background: the request hands over to the
+    # job's page (the test settings run the job at once). Members only once
+    # the agenda is published.
+    Row("decisions:meeting_pack", "GET", READERS_REDIRECTED, ("meeting",)),
+    Row(
+        "decisions:meeting_pack",
+        "GET",
+        {**READERS_REDIRECTED, "member": 404},
+        ("later_meeting",),
+    ),
+    Row("governance:paper_job", "GET", COUNCIL_A, ("paper_job",)),
+    Row(
+        "governance:paper_job",
+        "GET",
+        {**COUNCIL_A, "member": 404},
+        ("draft_paper_job",),
+    ),
+    Row(
+        "governance:paper_job",
+        "POST",
+        READERS_REDIRECTED,
+        ("paper_job",),
+        data=no_data,
+        changes_for=frozenset({"member", "officer", "clerk", "administrator"}),
+    ),
     Row("decisions:decision_update", "GET", DRAFT, ("draft_decision",)),
     Row(
         "decisions:decision_update",

@@ -1,0 +1,212 @@
+"""The committee report and the agenda pack as papers; papers kept once
+rendered and served with an ETag; agenda packs rendered by the worker."""
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+
+from decisions.models import Meeting
+from governance import paper_store
+from governance.history import save_with_reason
+from governance.models import PaperJob, StoredPaper
+from tests.base import make_report, put_on_agenda
+from tests.paper_helpers import assert_tagged, flat, outline_titles, read
+
+SECTIONS = [
+    "1. Purpose of the report",
+    "2. Summary",
+    "3. Recommendations",
+    "4. Reasons for the recommendations",
+    "5. Other options considered",
+    "6. Implications",
+    "7. Contact officer",
+    "8. Background papers",
+    "9. Annexes",
+]
+
+
+def report_url(report):
+    return reverse("decisions:report_paper", args=[report.pk])
+
+
+def pack_url(meeting):
+    return reverse("decisions:meeting_pack", args=[meeting.pk])
+
+
+def test_the_committee_report_follows_the_standard_layout(cast, business, client_for):
+    report = business.report
+    report.financial_implications = "Within the approved capital budget of £1.2m."
+    report.background_papers = "Cabinet, 4 October 2022: ICT Strategy."
+    save_with_reason(report, user=cast.clerk, reason="Test")
+    response = client_for(cast.member).get(report_url(report))
+    assert response.status_code == 200
+    reader, text = read(response.content)
+    text = flat(text)
+    for section in SECTIONS:
+        assert section in text
+    assert "That Cabinet approves it." in text
+    assert "Within the approved capital budget of £1.2m." in text
+    assert "Crime and disorder" in text
+    assert "Cabinet, 4 October 2022: ICT Strategy." in text
+    assert "DRAFT" not in text  # on a published agenda
+    assert_tagged(reader, report.title, cast.council_a.name)
+
+
+def test_a_report_not_yet_on_a_published_agenda_is_a_draft(cast, business, client_for):
+    response = client_for(cast.clerk).get(report_url(business.unpublished_report))
+    assert "DRAFT" in read(response.content)[1]
+    # Drafts render on request and are not kept.
+    assert not StoredPaper.objects.filter(object_id=business.unpublished_report.pk)
+
+
+def test_user_text_in_a_report_appears_literally(cast, business, client_for):
+    report = business.report
+    report.summary = (
+        '<img src="file:///etc/passwd"> <style>@import url(http://127.0.0.1:9/);'
+        "</style> مرحبا 🎉"
+    )
+    report.reasons = "x" * 50_000
+    save_with_reason(report, user=cast.clerk, reason="Test")
+    response = client_for(cast.clerk).get(report_url(report))
+    text = flat(read(response.content)[1])
+    assert '<img src="file:///etc/passwd">' in text
+    assert "@import url(http://127.0.0.1:9/);" in text
+
+
+def test_a_published_paper_is_rendered_once_and_served_with_an_etag(
+    cast, business, client_for, django_assert_max_num_queries
+):
+    client = client_for(cast.clerk)
+    url = report_url(business.report)
+    first = client.get(url)
+    etag = first["ETag"]
+    assert etag and StoredPaper.objects.count() == 1
+    stored_at = StoredPaper.objects.get().rendered_at
+    second = client.get(url)
+    assert second.content == first.content and second["ETag"] == etag
+    assert StoredPaper.objects.get().rendered_at == stored_at  # not re-rendered
+    not_modified = client.get(url, headers={"If-None-Match": etag})
+    assert not_modified.status_code == 304 and not not_modified.content
+    # A change to the report makes a new version: rendered again.
+    report = business.report
+    report.summary = "A new summary."
+    save_with_reason(report, user=cast.clerk, reason="Test")
+    third = client.get(url, headers={"If-None-Match": etag})
+    assert third.status_code == 200 and third["ETag"] != etag
+    assert "A new summary." in read(third.content)[1]
+    assert StoredPaper.objects.count() == 1  # only the latest is kept
+
+
+def test_a_change_of_paper_template_renders_stored_papers_again(
+    cast, business, client_for, monkeypatch
+):
+    client = client_for(cast.clerk)
+    url = reverse("decisions:decision_paper", args=[business.published_decision.pk])
+    etag = client.get(url)["ETag"]
+    monkeypatch.setattr(paper_store, "template_digest", lambda: "another-template")
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 200 and again["ETag"] != etag
+
+
+def test_the_agenda_pack_has_front_sheet_contents_reports_and_bookmarks(
+    cast, business, client_for
+):
+    meeting = business.meeting
+    second = make_report(cast.council_a, "Cyber security annual report")
+    put_on_agenda(meeting, second, position=2)
+    client = client_for(cast.member)
+    response = client.get(pack_url(meeting))
+    job = PaperJob.objects.filter(kind="agenda-pack", object_id=meeting.pk).latest(
+        "requested_at"
+    )
+    assert response.status_code == 302 and response.url == job.get_absolute_url()
+    assert job.status == PaperJob.Status.READY and job.pages >= 4
+    page = client.get(job.get_absolute_url())
+    assert b"Download the PDF" in page.content
+    assert client.get(
+        job.get_absolute_url(), headers={"Accept": "application/json"}
+    ).json()["finished"]
+    download = client.get(pack_url(meeting))
+    assert download.status_code == 200 and download["ETag"]
+    reader, text = read(download.content)
+    pages = [page.extract_text() for page in reader.pages]
+    assert "Cabinet" in pages[0] and meeting.venue in pages[0]
+    assert "Contents" in pages[1] and "Agenda" in pages[1]
+    # Contents entries carry the page their report starts on.
+    first_report = next(
+        n for n, page in enumerate(pages, start=1) if "1. Purpose of the report" in page
+    )
+    assert f"{business.report.title}" in pages[1]
+    assert f" {first_report}" in flat(pages[1])
+    for number, page_text in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in page_text
+    titles = outline_titles(reader)
+    assert business.report.title in titles and second.title in titles
+    assert "DRAFT" not in text
+    assert_tagged(reader, f"Agenda pack: {meeting}", cast.council_a.name)
+
+
+def test_an_unpublished_agenda_pack_is_marked_draft(cast, business, client_for):
+    client = client_for(cast.clerk)
+    client.get(pack_url(business.later_meeting))
+    download = client.get(pack_url(business.later_meeting))
+    assert download.status_code == 200
+    assert "DRAFT" in read(download.content)[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_worker_renders_a_queued_pack(cast, client_for):
+    from tests.base import build_business
+
+    business = build_business(cast)
+    with override_settings(
+        TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    ):
+        client = client_for(cast.clerk)
+        response = client.get(pack_url(business.meeting))
+        job = PaperJob.objects.filter(object_id=business.meeting.pk).latest(
+            "requested_at"
+        )
+        assert job.status == PaperJob.Status.QUEUED
+        waiting = client.get(response.url)
+        assert b"Waiting for the worker" in waiting.content
+        # Asking again does not queue a second job for the same version.
+        assert client.get(pack_url(business.meeting)).url == response.url
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        job.refresh_from_db()
+        assert job.status == PaperJob.Status.READY
+        assert client.get(pack_url(business.meeting)).status_code == 200
+
+
+def test_a_failed_job_says_so_and_can_be_tried_again(
+    cast, business, client_for, monkeypatch
+):
+    def broken(record):
+        raise RuntimeError("layout failed")
+
+    kind = paper_store.kind_named("agenda-pack")
+    monkeypatch.setitem(
+        paper_store._KINDS,
+        "agenda-pack",
+        paper_store.PaperKind(**{**kind.__dict__, "parts": broken}),
+    )
+    client = client_for(cast.clerk)
+    response = client.get(pack_url(business.meeting))
+    job = PaperJob.objects.get(pk=response.url.split("/")[-2])
+    assert job.status == PaperJob.Status.FAILED
+    page = client.get(response.url)
+    assert b"could not be prepared" in page.content
+    assert not StoredPaper.objects.filter(kind="agenda-pack")
+    monkeypatch.setitem(paper_store._KINDS, "agenda-pack", kind)
+    retry = client.post(response.url)
+    assert PaperJob.objects.get(pk=retry.url.split("/")[-2]).status == "ready"
+
+
+def test_a_paper_of_a_missing_record_is_404(cast, business, client_for):
+    client = client_for(cast.clerk)
+    assert client.get(report_url(type("R", (), {"pk": 999999})())).status_code == 404
+    assert (
+        client.get(reverse("decisions:meeting_pack", args=[999999])).status_code == 404
+    )
+    assert Meeting.objects.exists()
