@@ -74,6 +74,9 @@ class StaticOnlyFetcher(URLFetcher):
         return path
 
 
+#: Every paper's stylesheet (fonts, page boxes, running header).
+PAPER_STYLESHEET = "css/paper.css"
+
 #: Every paper is a tagged PDF/UA-1 (structure, language, alternative text).
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 
@@ -89,11 +92,6 @@ def render_pdf_and_count_pages(html):
     html = HTML(string=html, base_url=base, url_fetcher=fetcher)
     document = html.render(**PDF_OPTIONS)
     return document.write_pdf(**PDF_OPTIONS), len(document.pages)
-
-
-def render_paper(template_name, context):
-    """Render a paper template to PDF bytes."""
-    return render_pdf_from_html(render_to_string(template_name, context))
 
 
 @dataclass
@@ -115,6 +113,9 @@ class Part:
 def paper_html(title, organisation, parts, *, draft=False, extra=None):
     """The HTML of a paper made of `parts` (see `papers/document.html`)."""
     context = {
+        # The stylesheet by its own name, not the static storage's: the
+        # fetcher reads the source file, which has no hashed name.
+        "paper_stylesheet": settings.STATIC_URL + PAPER_STYLESHEET,
         "title": title,
         "organisation": organisation,
         "parts": parts,

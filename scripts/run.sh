@@ -21,7 +21,14 @@ if [ -z "${DEMO_PASSWORD:-}" ]; then
 fi
 DEMO_PASSWORD="$DEMO_PASSWORD" $PY manage.py load_demo
 
+# The background worker renders large papers (agenda packs); it stops with
+# the server.
+$PY manage.py db_worker --no-startup-delay -v0 &
+WORKER=$!
+trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
+
 echo
-echo "Serving on http://127.0.0.1:$PORT/  (Ctrl-C to stop; 'make db-stop' stops the database)"
+echo "Serving on http://127.0.0.1:$PORT/ with the paper worker (pid $WORKER)."
+echo "Ctrl-C stops both; 'make db-stop' stops the database."
 echo
-exec $PY manage.py runserver "127.0.0.1:$PORT"
+$PY manage.py runserver "127.0.0.1:$PORT"

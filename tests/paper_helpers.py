@@ -36,3 +36,13 @@ def outline_titles(reader, outline=None):
         else:
             titles.append(entry.title)
     return titles
+
+
+def fonts_of(reader):
+    """The base names of the fonts the pages use (e.g. "/ABCDEF+Liberation-Sans")."""
+    names = set()
+    for page in reader.pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for font in fonts.values():
+            names.add(str(font.get_object().get("/BaseFont", "")))
+    return names

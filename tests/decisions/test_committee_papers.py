@@ -11,7 +11,7 @@ from governance import paper_store
 from governance.history import save_with_reason
 from governance.models import PaperJob, StoredPaper
 from tests.base import make_report, put_on_agenda
-from tests.paper_helpers import assert_tagged, flat, outline_titles, read
+from tests.paper_helpers import assert_tagged, flat, fonts_of, outline_titles, read
 
 SECTIONS = [
     "1. Purpose of the report",
@@ -210,3 +210,24 @@ def test_a_paper_of_a_missing_record_is_404(cast, business, client_for):
         client.get(reverse("decisions:meeting_pack", args=[999999])).status_code == 404
     )
     assert Meeting.objects.exists()
+
+
+def test_papers_keep_their_stylesheet_under_the_production_static_storage(
+    cast, business, client_for, caplog
+):
+    """Production names static files by their hash; the paper still links
+    the stylesheet by its own name, which the fetcher serves (the PDF uses
+    its font), and nothing is refused."""
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {
+            "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        },
+    }
+    with override_settings(STORAGES=storages), caplog.at_level("WARNING"):
+        response = client_for(cast.clerk).get(report_url(business.unpublished_report))
+    assert response.status_code == 200
+    assert any(
+        "Liberation-Sans" in name for name in fonts_of(read(response.content)[0])
+    )
+    assert not [r for r in caplog.records if "refused" in r.getMessage()]
