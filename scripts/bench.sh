@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `make bench`: figures for the workplan list page against the Django admin
-# (tests/bench/run_bench.py). Takes about five minutes; prints a table and
-# writes bench-results/bench.json. Loopback only; every load run is bounded.
-# Options go to run_bench.py: scripts/bench.sh --help
+# (tests/bench/run_bench.py, about five minutes, bench-results/bench.json),
+# then for the large papers (tests/bench/papers.py, about two minutes,
+# bench-results/papers.json). Loopback only; every load run is bounded.
+# `scripts/bench.sh papers` runs only the papers; `scripts/bench.sh pages ...`
+# only the pages. Other options go to run_bench.py: scripts/bench.sh --help
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -47,4 +49,15 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-BENCH_SERVER_URL="$(scripts/db.sh url)" .venv/bin/python -m tests.bench.run_bench "$@"
+PARTS=both
+case "${1:-}" in
+  papers) PARTS=papers; shift ;;
+  pages) PARTS=pages; shift ;;
+esac
+export BENCH_SERVER_URL="$(scripts/db.sh url)"
+if [ "$PARTS" != papers ]; then
+  .venv/bin/python -m tests.bench.run_bench "$@"
+fi
+if [ "$PARTS" != pages ]; then
+  .venv/bin/python -m tests.bench.papers
+fi

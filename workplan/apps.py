@@ -8,10 +8,13 @@ class WorkplanConfig(AppConfig):
     verbose_name = "Workplans"
 
     def ready(self):
-        from decisions import decidable
+        from decisions import decidable, report_subjects
 
-        from . import home  # noqa: F401  (registers the home page panels)
-        from .models import Workplan
+        from . import (
+            home,  # noqa: F401  (registers the home page panels)
+            papers,
+        )
+        from .models import Review, Workplan
 
         def awaiting_decision(organisation):
             return Workplan.objects.for_organisation(organisation).filter(
@@ -19,3 +22,32 @@ class WorkplanConfig(AppConfig):
             )
 
         decidable.register(Workplan, awaiting_decision)
+
+        # A committee report may present a workplan (its annex: the workplan
+        # appendix) or a review (its annex: the progress report).
+        report_subjects.register(
+            Workplan,
+            lambda organisation: Workplan.objects.for_organisation(
+                organisation
+            ).select_related("strategy"),
+            lambda workplan: [
+                (
+                    papers.workplan_appendix_title(workplan),
+                    papers.workplan_appendix_part(workplan),
+                )
+            ],
+            papers.appendix_version,
+        )
+        report_subjects.register(
+            Review,
+            lambda organisation: Review.objects.for_organisation(
+                organisation
+            ).select_related("workplan__strategy"),
+            lambda review: [
+                (
+                    papers.progress_report_title(review),
+                    papers.progress_report_part(review),
+                )
+            ],
+            papers.progress_report_version,
+        )

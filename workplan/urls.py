@@ -24,6 +24,16 @@ urlpatterns = [
         {"format": "xlsx"},
         name="workplan_export_xlsx",
     ),
+    path(
+        "workplans/<int:pk>/appendix.pdf",
+        views.WorkplanPaperView.as_view(),
+        name="workplan_paper",
+    ),
+    path(
+        "workplans/reviews/<int:pk>/progress-report.pdf",
+        views.ReviewPaperView.as_view(),
+        name="review_paper",
+    ),
     path("workplans/<int:pk>/import/", views.ImportView.as_view(), name="import"),
     path(
         "workplans/<int:pk>/import/template.csv",

@@ -25,9 +25,9 @@ from governance.mixins import (
 )
 from governance.ordering import CannotMove, move
 from governance.permissions import can
-from governance.views import TransitionView
+from governance.views import PaperView, TransitionView, paper_view
 
-from . import dashboard, exports, importers, variations
+from . import dashboard, exports, importers, papers, variations
 from .filtersets import ItemFilterSet
 from .forms import (
     ImportForm,
@@ -729,3 +729,28 @@ class MilestonesUpdateView(OrganisationScopedMixin, DetailView):
             )
         messages.success(request, _("Milestones saved."))
         return redirect(self.object)
+
+
+# --- papers ---------------------------------------------------------------------
+
+
+@paper_view
+class WorkplanPaperView(PaperView):
+    """The workplan as a landscape appendix, on the workplan page's rules."""
+
+    model = Workplan
+    paper = papers.WORKPLAN_APPENDIX
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("organisation", "strategy")
+
+
+@paper_view
+class ReviewPaperView(PaperView):
+    """The six-monthly progress report of a review, on the review page's rules."""
+
+    model = Review
+    paper = papers.PROGRESS_REPORT
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("workplan__organisation")

@@ -357,6 +357,10 @@ MATRIX = [
         {**READERS_REDIRECTED, "member": 404},
         ("later_meeting",),
     ),
+    # Workplan papers: as the workplan's and the review's pages (the test
+    # workplan is a draft: members do not know it exists).
+    Row("workplan:workplan_paper", "GET", DRAFT_STRATEGY_READ, ("workplan",)),
+    Row("workplan:review_paper", "GET", DRAFT_STRATEGY_READ, ("review",)),
     Row("governance:paper_job", "GET", COUNCIL_A, ("paper_job",)),
     Row(
         "governance:paper_job",

@@ -1,0 +1,371 @@
+"""Committee papers of the workplan: the annual workplan as an appendix, and
+the six-monthly progress report of a review (see `governance/papers.py`).
+
+Each builder returns a `Part` whose data are plain lists, dicts, strings and
+dates, made by a fixed number of queries whatever the number of items: the
+template reads them and makes no query of its own.
+"""
+
+from itertools import groupby
+
+from django.db.models import F
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from governance.lifecycle import ADOPTED
+from governance.paper_store import PaperKind, history_marks, register
+from governance.papers import Part
+
+from .choices import Confidence, Rag
+from .dashboard import RAG_ORDER
+from .models import ProgressUpdate, Review, Variation, Workplan, WorkplanItem
+
+#: How long an item's description may be in the appendix table.
+DESCRIPTION_CHARS = 160
+#: Red, amber and green in order of health, for the trend.
+RAG_RANK = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
+NOT_RATED = dict(RAG_ORDER)[""]
+
+
+def category_key():
+    """[(mark, meaning)] for the key under the appendix: the mark is the
+    category's value (C, ED, FW), the meaning its label without the mark."""
+    key = []
+    for choice in Confidence:
+        label = str(choice.label)
+        prefix = f"{choice.value} – "
+        key.append((choice.value, label.removeprefix(prefix)))
+    return key
+
+
+def person(user):
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+def rag_cell(rag):
+    """{"value", "label"} of a RAG status; blank is "Not rated"."""
+    return {"value": rag or "", "label": str(Rag(rag).label) if rag else NOT_RATED}
+
+
+def items_in_theme_order(workplan_id):
+    """A workplan's items grouped by theme in the strategy's order (items
+    without a theme last), in plan order within each theme."""
+    return (
+        WorkplanItem.objects.filter(workplan_id=workplan_id)
+        .select_related("theme", "lead_officer__user")
+        .order_by(
+            F("theme__position").asc(nulls_last=True), "theme_id", "position", "pk"
+        )
+    )
+
+
+def by_theme(rows_and_items):
+    """[{"theme", "rows"}] from (row, item) pairs already in theme order."""
+    groups = []
+    for _theme_id, pairs in groupby(rows_and_items, key=lambda p: p[1].theme_id):
+        pairs = list(pairs)
+        theme = pairs[0][1].theme
+        groups.append(
+            {
+                "theme": theme.title if theme else _("No theme"),
+                "rows": [row for row, _item in pairs],
+            }
+        )
+    return groups
+
+
+# --- the workplan as an appendix ---------------------------------------------------
+
+
+def workplan_appendix_title(workplan):
+    return _("Appendix: %(strategy)s – %(workplan)s") % {
+        "strategy": workplan.strategy.title,
+        "workplan": workplan,
+    }
+
+
+def workplan_appendix_part(workplan):
+    """The annual workplan as an appendix table on landscape pages, grouped by
+    theme. Three queries: the workplan with its strategy, the items with
+    their theme and lead officer, and their departments."""
+    workplan = Workplan.objects.select_related("strategy").get(pk=workplan.pk)
+    items = list(items_in_theme_order(workplan.pk).prefetch_related("departments"))
+    pairs = []
+    for item in items:
+        description = " ".join(item.description.split())
+        row = {
+            "reference": item.reference,
+            "title": item.title,
+            "description": Truncator(description).chars(DESCRIPTION_CHARS),
+            "category": item.category,
+            "lead": person(item.lead_officer.user) if item.lead_officer else "",
+            "departments": ", ".join(d.name for d in item.departments.all()),
+            "start": item.start_date,
+            "end": item.target_date,
+            "status": item.get_delivery_status_display(),
+            "percent": item.percent_complete,
+            "rag": rag_cell(item.rag),
+        }
+        pairs.append((row, item))
+    return Part(
+        "papers/parts/workplan_appendix.html",
+        {
+            "title": workplan_appendix_title(workplan),
+            "strategy": workplan.strategy.title,
+            "year": workplan.year_label,
+            "status": workplan.get_status_display(),
+            "approved_at": workplan.approved_at,
+            "count": len(items),
+            "key": category_key(),
+            "groups": by_theme(pairs),
+        },
+        page="landscape",
+    )
+
+
+# --- the six-monthly progress report -----------------------------------------------
+
+IMPROVED, WORSE, UNCHANGED, NEW, NO_UPDATE = (
+    "improved",
+    "worse",
+    "unchanged",
+    "new",
+    "no update",
+)
+#: The wording of each trend, in the order the summary lists them.
+TRENDS = {
+    IMPROVED: gettext_lazy("improved"),
+    WORSE: gettext_lazy("worse"),
+    UNCHANGED: gettext_lazy("unchanged"),
+    NEW: gettext_lazy("new"),
+    NO_UPDATE: gettext_lazy("no update"),
+}
+
+
+def trend(then, now):
+    """(kind, wording) of the change of RAG from the previous review to this
+    one: "Amber → Green (improved)", "Green (new)", "Amber → no update"."""
+    if not now:
+        if then:
+            return NO_UPDATE, f"{Rag(then).label} → {TRENDS[NO_UPDATE]}"
+        return NO_UPDATE, _("No update")
+    now_label = Rag(now).label
+    if not then:
+        return NEW, f"{now_label} ({TRENDS[NEW]})"
+    change = RAG_RANK[Rag(now)] - RAG_RANK[Rag(then)]
+    kind = IMPROVED if change > 0 else WORSE if change < 0 else UNCHANGED
+    return kind, f"{Rag(then).label} → {now_label} ({TRENDS[kind]})"
+
+
+def progress_report_title(review):
+    return _("Progress report: %(workplan)s, review %(number)s") % {
+        "workplan": review.workplan,
+        "number": review.number,
+    }
+
+
+def progress_report_part(review):
+    """The progress report of `review`: summary counts, RAG by theme, each
+    item's update and its trend since the previous review, and the
+    variations agreed since then.
+
+    Six queries (five at a workplan's first review): the review with its
+    workplan and meeting; the previous review; the items; this review's
+    updates with who gave them; the previous review's RAGs; the variations.
+    """
+    review = Review.objects.select_related(
+        "workplan__strategy", "meeting__committee", "decision"
+    ).get(pk=review.pk)
+    workplan = review.workplan
+    previous = (
+        Review.objects.filter(workplan=workplan, number__lt=review.number)
+        .order_by("-number")
+        .first()
+    )
+    items = list(items_in_theme_order(workplan.pk))
+    updates = {
+        update.item_id: update
+        for update in ProgressUpdate.objects.filter(review=review).select_related("by")
+    }
+    before = {}
+    if previous is not None:
+        before = dict(
+            ProgressUpdate.objects.filter(review=previous).values_list("item_id", "rag")
+        )
+
+    pairs, themes = [], {}
+    counts = {rag: 0 for rag, _label in RAG_ORDER}
+    trends = dict.fromkeys(TRENDS, 0)
+    for item in items:
+        update = updates.get(item.pk)
+        now = update.rag if update else ""
+        kind, wording = trend(before.get(item.pk, ""), now)
+        trends[kind] += 1
+        counts[now] += 1
+        theme = themes.setdefault(
+            item.theme_id,
+            {
+                "theme": item.theme.title if item.theme else _("No theme"),
+                "counts": {rag: 0 for rag, _label in RAG_ORDER},
+                "total": 0,
+            },
+        )
+        theme["counts"][now] += 1
+        theme["total"] += 1
+        row = {
+            "reference": item.reference,
+            "title": item.title,
+            "lead": person(item.lead_officer.user) if item.lead_officer else "",
+            "updated": update is not None,
+            "rag": rag_cell(now),
+            "trend": kind,
+            "trend_text": wording,
+        }
+        if update is not None:
+            row.update(
+                status=update.get_delivery_status_display(),
+                percent=update.percent_complete,
+                commentary=update.commentary,
+                rag_reason=update.rag_reason,
+                revised_start=update.revised_start_date,
+                revised_target=update.revised_target_date,
+                by=person(update.by),
+                at=update.at,
+            )
+        pairs.append((row, item))
+
+    return Part(
+        "papers/parts/progress_report.html",
+        {
+            "title": progress_report_title(review),
+            "workplan": str(workplan),
+            "strategy": workplan.strategy.title,
+            "review": {
+                "number": review.number,
+                "due": review.due,
+                "status": review.get_status_display(),
+                "opened_at": review.opened_at,
+                "closed_at": review.closed_at,
+                "meeting": str(review.meeting) if review.meeting else "",
+                "decision": review.decision.title if review.decision else "",
+            },
+            "previous": previous.number if previous else None,
+            "summary": {
+                "items": len(items),
+                "updated": len(items) - counts[""],
+                "no_update": counts[""],
+                "rag": [
+                    {"value": rag, "label": label, "count": counts[rag]}
+                    for rag, label in RAG_ORDER
+                    if rag
+                ],
+                "trends": [
+                    {"kind": kind, "label": str(label), "count": trends[kind]}
+                    for kind, label in TRENDS.items()
+                ],
+            },
+            "themes": [
+                {
+                    "theme": theme["theme"],
+                    "counts": [theme["counts"][rag] for rag, _label in RAG_ORDER],
+                    "total": theme["total"],
+                }
+                for theme in themes.values()
+            ],
+            "totals": [counts[rag] for rag, _label in RAG_ORDER],
+            "rag_headings": [label for _rag, label in RAG_ORDER],
+            "groups": by_theme(pairs),
+            "variations": variations_for(review, previous),
+        },
+    )
+
+
+def variations_for(review, previous):
+    """The variations reported at `review`: those recorded after the previous
+    review closed (since approval, at the first review) and, once this review
+    has closed, no later than its close. One query."""
+    variations = Variation.objects.filter(workplan_id=review.workplan_id)
+    if previous is not None:
+        variations = variations.filter(at__gt=previous.closed_at or previous.opened_at)
+    if review.closed_at is not None:
+        variations = variations.filter(at__lte=review.closed_at)
+    return [
+        {
+            "item": f"{variation.item.reference} {variation.item.title}",
+            "kind": variation.get_kind_display(),
+            "changes": [
+                {
+                    "field": str(change.get("field", "")),
+                    "before": str(change.get("before", "") or ""),
+                    "after": str(change.get("after", "") or ""),
+                }
+                for change in variation.changes
+                if isinstance(change, dict)
+            ],
+            "reason": variation.reason,
+            "agreed_with": variation.agreed_with,
+            "at": variation.at,
+        }
+        for variation in variations.select_related("item").order_by("at", "pk")
+    ]
+
+
+# --- the papers as served (see `governance/paper_store.py`) -----------------
+
+
+def appendix_version(workplan):
+    from strategy.models import Theme
+
+    return ".".join(
+        [
+            str(workplan.version),
+            history_marks(
+                WorkplanItem.history.filter(workplan_id=workplan.pk),
+                Theme.history.filter(strategy_id=workplan.strategy_id),
+            ),
+        ]
+    )
+
+
+def progress_report_version(review):
+    from strategy.models import Theme
+
+    workplan = review.workplan
+    return history_marks(
+        Review.history.filter(workplan_id=workplan.pk),
+        ProgressUpdate.history.filter(review__workplan_id=workplan.pk),
+        Variation.history.filter(workplan_id=workplan.pk),
+        WorkplanItem.history.filter(workplan_id=workplan.pk),
+        Theme.history.filter(strategy_id=workplan.strategy_id),
+    )
+
+
+WORKPLAN_APPENDIX = register(
+    PaperKind(
+        slug="workplan-appendix",
+        title=workplan_appendix_title,
+        parts=lambda workplan: [workplan_appendix_part(workplan)],
+        is_final=lambda workplan: workplan.status in ADOPTED,
+        version=appendix_version,
+        filename=lambda workplan: f"workplan-{workplan.pk}-appendix.pdf",
+        url=lambda workplan: reverse("workplan:workplan_paper", args=[workplan.pk]),
+    )
+)
+
+PROGRESS_REPORT = register(
+    PaperKind(
+        slug="progress-report",
+        title=progress_report_title,
+        parts=lambda review: [progress_report_part(review)],
+        is_final=lambda review: review.status == Review.Status.CLOSED,
+        version=progress_report_version,
+        filename=lambda review: (
+            f"workplan-{review.workplan_id}-review-{review.number}-progress.pdf"
+        ),
+        url=lambda review: reverse("workplan:review_paper", args=[review.pk]),
+    )
+)
