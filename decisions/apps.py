@@ -9,3 +9,4 @@ class DecisionsConfig(AppConfig):
 
     def ready(self):
         from . import home  # noqa: F401  (registers the home page panels)
+        from . import papers  # noqa: F401  (registers its kinds of paper)

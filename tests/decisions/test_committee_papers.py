@@ -1,6 +1,8 @@
 """The committee report and the agenda pack as papers; papers kept once
 rendered and served with an ETag; agenda packs rendered by the worker."""
 
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
@@ -231,3 +233,31 @@ def test_papers_keep_their_stylesheet_under_the_production_static_storage(
         "Liberation-Sans" in name for name in fonts_of(read(response.content)[0])
     )
     assert not [r for r in caplog.records if "refused" in r.getMessage()]
+
+
+def test_every_kind_of_paper_is_known_without_the_url_configuration():
+    """The worker process never loads the URLs: the kinds register when the
+    apps are ready."""
+    import subprocess
+    import sys
+
+    code = (
+        "import django; django.setup(); from governance import paper_store; "
+        "print(' '.join(sorted(paper_store._KINDS)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert set(result.stdout.split()) >= {
+        "agenda-pack",
+        "committee-report",
+        "decision-record",
+        "progress-report",
+        "workplan-appendix",
+        "strategy",
+        "strategy-on-a-page",
+    }
