@@ -8,5 +8,7 @@ class DecisionsConfig(AppConfig):
     verbose_name = "Committees and decisions"
 
     def ready(self):
-        from . import home  # noqa: F401  (registers the home page panels)
-        from . import papers  # noqa: F401  (registers its kinds of paper)
+        from . import (
+            home,  # noqa: F401  (registers the home page panels)
+            papers,  # noqa: F401  (registers its kinds of paper)
+        )
