@@ -132,6 +132,6 @@ def render_parts(title, organisation, parts, *, draft=False):
 
 def paper_response(pdf, filename):
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "private, no-cache"
     return response
