@@ -82,3 +82,19 @@ def version_of(report):
     if record is None:
         return "-"
     return _subject_for(report.subject_content_type_id).version(record)
+
+
+def present(report, record, *, user, reason):
+    """Make `report` present `record` (demo data, set-up scripts); saved with
+    history only when it changes."""
+    from governance.history import save_with_reason
+
+    content_type = ContentType.objects.get_for_model(record)
+    if (report.subject_content_type_id, report.subject_object_id) == (
+        content_type.pk,
+        record.pk,
+    ):
+        return report
+    report.subject_content_type_id = content_type.pk
+    report.subject_object_id = record.pk
+    return save_with_reason(report, user=user, reason=reason)

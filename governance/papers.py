@@ -10,6 +10,7 @@ never make the renderer read a local file or call a network address.
 
 import logging
 import mimetypes
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -122,7 +123,34 @@ def paper_html(title, organisation, parts, *, draft=False, extra=None):
         "draft": draft,
         **(extra or {}),
     }
-    return render_to_string("papers/document.html", context)
+    return breakable(render_to_string("papers/document.html", context))
+
+
+#: A run of this many characters without a space is given break
+#: opportunities (a zero-width space every `BREAK_EVERY` characters): a pasted
+#: URL or a 50,000-character word then wraps in a fraction of a second,
+#: where letting WeasyPrint break it anywhere takes minutes per paper.
+LONG_RUN = re.compile(r"[^\s<>]{80,}")
+BREAK_EVERY = 40
+_TEXT_BETWEEN_TAGS = re.compile(r">([^<]+)<")
+_CHARACTER_OR_ENTITY = re.compile(r"&[#\w]+;|[^&]|&")
+
+
+def breakable(html):
+    """`html` with break opportunities in long runs of text between tags
+    (never inside a tag or a character reference)."""
+
+    def split_run(match):
+        characters = _CHARACTER_OR_ENTITY.findall(match.group(0))
+        return "\u200b".join(
+            "".join(characters[start : start + BREAK_EVERY])
+            for start in range(0, len(characters), BREAK_EVERY)
+        )
+
+    def text(match):
+        return ">" + LONG_RUN.sub(split_run, match.group(1)) + "<"
+
+    return _TEXT_BETWEEN_TAGS.sub(text, html)
 
 
 def render_parts(title, organisation, parts, *, draft=False):

@@ -8,9 +8,12 @@ class StrategyConfig(AppConfig):
     verbose_name = "Strategies"
 
     def ready(self):
-        from decisions import decidable
+        from decisions import decidable, report_subjects
 
-        from . import home  # noqa: F401  (registers the home page panels)
+        from . import (
+            home,  # noqa: F401  (registers the home page panels)
+            papers,
+        )
         from .models import Strategy
 
         def awaiting_decision(organisation):
@@ -19,3 +22,21 @@ class StrategyConfig(AppConfig):
             )
 
         decidable.register(Strategy, awaiting_decision)
+
+        # A committee report may present a strategy: its annexes are the
+        # strategy in full and the strategy on a page.
+        report_subjects.register(
+            Strategy,
+            lambda organisation: Strategy.objects.for_organisation(organisation),
+            lambda strategy: [
+                (
+                    papers.strategy_paper_title(strategy),
+                    papers.strategy_full_part(strategy),
+                ),
+                (
+                    papers.strategy_on_a_page_title(strategy),
+                    papers.strategy_on_a_page_part(strategy),
+                ),
+            ],
+            papers.strategy_version,
+        )

@@ -58,8 +58,10 @@ from decisions.models import (
     DecidedRecord,
     DecisionRecord,
     Meeting,
+    Report,
     Resolution,
 )
+from decisions.report_subjects import present
 from governance.history import save_with_reason
 from governance.lifecycle import (
     LifecycleStatus,
@@ -1190,6 +1192,13 @@ def _build_ashcombe(demo):
         people=people,
     )
     _content(cyber, CYBER_THEMES, CYBER_RISKS, officer)
+
+    # The committee reports that put each strategy to its committees: their
+    # papers carry the strategy in full and on a page as annexes.
+    present(reports["strategy-2018"], first, user=clerk, reason="Demo data")
+    present(reports["strategy-2020"], second, user=clerk, reason="Demo data")
+    for report in Report.objects.filter(organisation=council, title=title):
+        present(report, third, user=clerk, reason="Demo data")
 
 
 def _amend(strategy, officer, authoriser):

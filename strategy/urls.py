@@ -13,6 +13,16 @@ urlpatterns = [
         name="strategy_detail",
     ),
     path(
+        "strategies/<int:pk>/strategy.pdf",
+        views.StrategyPaperView.as_view(),
+        name="strategy_paper",
+    ),
+    path(
+        "strategies/<int:pk>/on-a-page.pdf",
+        views.StrategyOnAPagePaperView.as_view(),
+        name="strategy_on_a_page_paper",
+    ),
+    path(
         "strategies/<int:pk>/edit/",
         views.StrategyUpdateView.as_view(),
         name="strategy_update",

@@ -27,6 +27,7 @@ from governance.history import (
     save_with_reason,
 )
 from governance.lifecycle import (
+    ADOPTED,
     ApprovedVersion,
     LifecycleEvent,
     LifecycleStatus,
@@ -40,8 +41,9 @@ from governance.mixins import (
 )
 from governance.ordering import CannotMove, move
 from governance.permissions import can
-from governance.views import TransitionView
+from governance.views import PaperView, TransitionView, paper_view
 
+from . import papers
 from .filtersets import StrategyFilterSet
 from .forms import (
     AmendmentForm,
@@ -101,6 +103,7 @@ class StrategyDetailView(OrganisationScopedMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["papers_final"] = self.object.status in ADOPTED
         strategy, user = self.object, self.request.user
         context["events"] = list(
             LifecycleEvent.objects.for_record(strategy).prefetch_related(
@@ -567,3 +570,26 @@ class StrategyAsApprovedView(OrganisationScopedMixin, DetailView):
             amendments=list(MinorAmendment.for_record(self.object)),
         )
         return self.render_to_response(context)
+
+
+# --- papers ---------------------------------------------------------------------
+
+
+class StrategyPaperMixin:
+    """A strategy's paper, on the strategy page's rules (members read only
+    what was approved)."""
+
+    model = Strategy
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("organisation")
+
+
+@paper_view
+class StrategyPaperView(StrategyPaperMixin, PaperView):
+    paper = papers.STRATEGY
+
+
+@paper_view
+class StrategyOnAPagePaperView(StrategyPaperMixin, PaperView):
+    paper = papers.STRATEGY_ON_A_PAGE

@@ -37,6 +37,7 @@ from decisions.demo import (
     _build_reports,
 )
 from decisions.models import AgendaItem, Committee, Meeting
+from decisions.report_subjects import present
 from governance.history import save_with_reason
 from governance.lifecycle import LifecycleStatus, ScrutinyOutcome
 from strategy.demo import STRATEGY_2020, _committees, _decision, _membership
@@ -452,6 +453,43 @@ ITEMS = [
 
 # --- the committee business of 2022 --------------------------------------------------
 
+REVIEW_ITEM = "ICT workplan 2022–23: mid-year review"
+REVIEW_REPORT = {
+    "title": "ICT workplan 2022–23: mid-year progress report",
+    "report_of": "Director of Resources",
+    "author": OKAFOR,
+    "author_contact": OKAFOR_CONTACT,
+    "purpose": (
+        "To report progress on the 35 items of the ICT workplan 2022–23 at the "
+        "half-year, and the variations agreed since Cabinet approved it."
+    ),
+    "summary": (
+        "Most items are on course. The items rated red or amber, the reasons "
+        "and what is being done are set out item by item in the progress "
+        "report at Annex A, with the change in each rating since approval "
+        "and the variations agreed by the Digital Programme Board."
+    ),
+    "reasons": (
+        "The committee asked for six-monthly reports on the delivery of the "
+        "ICT strategy when it scrutinised the workplan in March."
+    ),
+    "other_options": "None: the report is for information and comment.",
+    "financial_implications": (
+        "The workplan is delivered within the ICT capital programme and "
+        "revenue budgets for 2022–23; no additional spending is sought."
+    ),
+    "legal_implications": "None arising from this report.",
+    "risk_implications": (
+        "The red-rated items are on the ICT risk register and are reviewed "
+        "monthly by the Digital Programme Board."
+    ),
+    "equality_implications": "None arising from this report.",
+    "recommendations": [
+        "That the committee notes progress on the ICT workplan 2022–23.",
+        "That the committee comments on the items rated red or amber.",
+    ],
+}
+
 REPORT = {
     "title": TITLE,
     "report_of": "Director of Resources",
@@ -593,6 +631,23 @@ def build(demo):
 
     workplan = Workplan.objects.get(pk=workplan.pk)
     _reviews_and_variations(workplan, council, officer, clerk)
+    _papers(workplan, council, reports["workplan-2022"], clerk)
+
+
+def _papers(workplan, council, approval_report, clerk):
+    """The committee reports presenting the workplan (to Cabinet, for
+    approval) and its first review (to scrutiny, in October): their papers
+    carry the workplan appendix and the progress report as annexes."""
+    present(approval_report, workplan, user=clerk, reason=REASON)
+    review = workplan.reviews.filter(number=1).select_related("meeting").first()
+    if review is None or review.meeting is None:
+        return
+    report = _build_reports(council, {"review": REVIEW_REPORT})["review"]
+    present(report, review, user=clerk, reason=REASON)
+    item = review.meeting.agenda_items.filter(title=REVIEW_ITEM).first()
+    if item is not None and item.report_id != report.pk:
+        item.report = report
+        save_with_reason(item, user=clerk, reason=REASON)
 
 
 def _departments(council):

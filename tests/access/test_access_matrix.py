@@ -360,6 +360,21 @@ MATRIX = [
     # Workplan papers: as the workplan's and the review's pages (the test
     # workplan is a draft: members do not know it exists).
     Row("workplan:workplan_paper", "GET", DRAFT_STRATEGY_READ, ("workplan",)),
+    # Strategy papers: a draft's as its page; an approved one's for everyone.
+    Row("strategy:strategy_paper", "GET", DRAFT_STRATEGY_READ, ("draft_strategy",)),
+    Row("strategy:strategy_paper", "GET", COUNCIL_A, ("approved_strategy",)),
+    Row(
+        "strategy:strategy_on_a_page_paper",
+        "GET",
+        DRAFT_STRATEGY_READ,
+        ("draft_strategy",),
+    ),
+    Row(
+        "strategy:strategy_on_a_page_paper",
+        "GET",
+        COUNCIL_A,
+        ("approved_strategy",),
+    ),
     Row("workplan:review_paper", "GET", DRAFT_STRATEGY_READ, ("review",)),
     Row("governance:paper_job", "GET", COUNCIL_A, ("paper_job",)),
     Row(
