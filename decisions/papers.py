@@ -18,7 +18,14 @@ from governance.papers import Part
 
 from . import report_subjects
 from .choices import DecisionStatus
-from .models import AgendaItem, Committee, Meeting, Recommendation, Resolution
+from .models import (
+    AgendaItem,
+    Committee,
+    Meeting,
+    Recommendation,
+    Report,
+    Resolution,
+)
 
 ANNEX_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -158,19 +165,26 @@ def agenda_pack_parts(meeting):
 
 
 def agenda_pack_version(meeting):
-    reports = [
-        item.report
-        for item in meeting.agenda_items.select_related("report")
-        if item.report
-    ]
+    """Changes with the meeting, its agenda, any of its reports and what they
+    present: a fixed number of queries, plus one set per presented record."""
+    reports = list(
+        Report.objects.filter(agenda_items__meeting=meeting).distinct().order_by("pk")
+    )
+    ids = [report.pk for report in reports]
     return ".".join(
         [
             history_marks(
                 Meeting.history.filter(id=meeting.pk),
                 Committee.history.filter(id=meeting.committee_id),
                 AgendaItem.history.filter(meeting_id=meeting.pk),
+                Report.history.filter(id__in=ids),
+                Recommendation.history.filter(report_id__in=ids),
             ),
-            *(report_version(report) for report in reports),
+            *(
+                report_subjects.version_of(report)
+                for report in reports
+                if report.subject_content_type_id
+            ),
         ]
     )
 

@@ -3,6 +3,7 @@ import os
 import pytest
 
 from .base import build_business, build_cast
+from .paper_helpers import start_canary
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses
 # database access from such a thread unless told it is safe (it is: the
@@ -33,3 +34,13 @@ def client_for(client):
 def business(cast):
     """Council A's meetings, reports and decisions (one draft, one published)."""
     return build_business(cast)
+
+
+@pytest.fixture
+def canary():
+    """A loopback server that records every request made to it (see
+    `tests/paper_helpers.Canary`): its base URL."""
+    base, server = start_canary()
+    yield base
+    server.shutdown()
+    server.server_close()

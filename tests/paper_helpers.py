@@ -1,6 +1,8 @@
 """Reading papers back in tests: text, tags and metadata."""
 
+import http.server
 import io
+import threading
 
 import pypdf
 
@@ -46,3 +48,44 @@ def fonts_of(reader):
         for font in fonts.values():
             names.add(str(font.get_object().get("/BaseFont", "")))
     return names
+
+
+class Canary(http.server.BaseHTTPRequestHandler):
+    """A loopback server that records every request and answers with
+    redirects to a local file and to another loopback port."""
+
+    hits = []
+
+    def do_GET(self):  # noqa: N802 - the http.server API
+        Canary.hits.append(self.path)
+        self.send_response(302)
+        self.send_header("Location", "file:///etc/passwd")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def vectors(base):
+    return f"""
+    <img src="{base}/img.png">
+    <img src="file:///etc/passwd">
+    <img src="/static/../../../../etc/passwd">
+    <img src="https://paper.invalid/static/%2e%2e/%2e%2e/etc/passwd">
+    <link rel="attachment" href="file:///etc/passwd">
+    <link rel="attachment" href="{base}/attachment">
+    <link rel="stylesheet" href="{base}/style.css">
+    <style>@import url({base}/import.css);
+      body {{ background: url({base}/bg.png); }}</style>
+    <svg width="10" height="10">
+      <image href="{base}/svg.png" width="10" height="10"/></svg>
+    <p>hostile vectors</p>
+    """
+
+
+def start_canary():
+    """(base URL, server) of a running canary; `server.shutdown()` stops it."""
+    Canary.hits = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Canary)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}", server

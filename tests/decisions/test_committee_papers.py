@@ -8,12 +8,21 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
-from decisions.models import Meeting
+from decisions import report_subjects
+from decisions.models import Meeting, Report
 from governance import paper_store
 from governance.history import save_with_reason
 from governance.models import PaperJob, StoredPaper
 from tests.base import make_report, put_on_agenda
-from tests.paper_helpers import assert_tagged, flat, fonts_of, outline_titles, read
+from tests.paper_helpers import (
+    Canary,
+    assert_tagged,
+    flat,
+    fonts_of,
+    outline_titles,
+    read,
+    vectors,
+)
 
 SECTIONS = [
     "1. Purpose of the report",
@@ -62,18 +71,36 @@ def test_a_report_not_yet_on_a_published_agenda_is_a_draft(cast, business, clien
     assert not StoredPaper.objects.filter(object_id=business.unpublished_report.pk)
 
 
-def test_user_text_in_a_report_appears_literally(cast, business, client_for):
+def test_user_text_in_a_report_its_annexes_and_the_pack_is_inert(
+    cast, business, client_for, canary
+):
+    """Every fetch vector, in the report and in the strategy it presents,
+    shows literally in the report and the agenda pack; the canary hears
+    nothing."""
+    strategy = business.approved_strategy
+    strategy.vision = vectors(canary) + " مرحبا 🎉"
+    save_with_reason(strategy, user=cast.officer, reason="Hostile text test")
     report = business.report
     report.summary = (
         '<img src="file:///etc/passwd"> <style>@import url(http://127.0.0.1:9/);'
         "</style> مرحبا 🎉"
     )
-    report.reasons = "x" * 50_000
-    save_with_reason(report, user=cast.clerk, reason="Test")
-    response = client_for(cast.clerk).get(report_url(report))
+    report.reasons = vectors(canary) + " " + "x" * 50_000
+    report_subjects.present(report, strategy, user=cast.clerk, reason="Test")
+    client = client_for(cast.clerk)
+    response = client.get(report_url(report))
+    assert response.status_code == 200
     text = flat(read(response.content)[1])
     assert '<img src="file:///etc/passwd">' in text
     assert "@import url(http://127.0.0.1:9/);" in text
+    assert f'<link rel="stylesheet" href="{canary}/style.css">' in text
+    assert "Annex A" in text and "hostile vectors" in text
+    client.get(pack_url(business.meeting))
+    pack = client.get(pack_url(business.meeting))
+    assert pack.status_code == 200
+    assert f'<img src="{canary}/img.png">' in flat(read(pack.content)[1])
+    assert Canary.hits == []
+    assert b"/EmbeddedFile" not in response.content + pack.content
 
 
 def test_a_published_paper_is_rendered_once_and_served_with_an_etag(
@@ -261,3 +288,88 @@ def test_every_kind_of_paper_is_known_without_the_url_configuration():
         "strategy",
         "strategy-on-a-page",
     }
+
+
+def test_a_clerk_names_what_a_report_presents_and_its_paper_carries_it(
+    cast, business, client_for
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    from strategy.models import Strategy
+
+    strategy = business.approved_strategy
+    value = f"{ContentType.objects.get_for_model(Strategy).pk}:{strategy.pk}"
+    data = {
+        "title": "ICT Strategy: annual refresh",
+        "report_of": "Director of Resources",
+        "author": "A. Author",
+        "purpose": "To present the strategy.",
+        "wards_affected": "All wards",
+        "urgency_route": "",
+        "recommendations-TOTAL_FORMS": "0",
+        "recommendations-INITIAL_FORMS": "0",
+        "recommendations-MIN_NUM_FORMS": "0",
+        "recommendations-MAX_NUM_FORMS": "1000",
+    }
+    client = client_for(cast.clerk)
+    form = client.get(reverse("decisions:report_create"))
+    assert value.encode() in form.content  # offered in the form
+
+    # Another council's strategy is not a choice: the form says so, saves nothing.
+    other = save_with_reason(
+        Strategy(
+            organisation=cast.council_b,
+            title="Brackley ICT Strategy",
+            period_start_year=2026,
+            period_end_year=2030,
+        ),
+        user=None,
+        reason="Test set-up",
+    )
+    foreign = f"{ContentType.objects.get_for_model(Strategy).pk}:{other.pk}"
+    refused = client.post(
+        reverse("decisions:report_create"), {**data, "subject": foreign}
+    )
+    assert refused.status_code == 200 and b"govuk-error-summary" in refused.content
+    assert not Report.objects.filter(title=data["title"]).exists()
+
+    saved = client.post(reverse("decisions:report_create"), {**data, "subject": value})
+    assert saved.status_code == 302
+    report = Report.objects.get(title=data["title"])
+    assert (report.subject_content_type_id, report.subject_object_id) == (
+        ContentType.objects.get_for_model(Strategy).pk,
+        strategy.pk,
+    )
+    page = client.get(report.get_absolute_url())
+    assert strategy.title.encode() in page.content
+    reader, text = read(client.get(report_url(report)).content)
+    titles = outline_titles(reader)
+    assert f"Annex A: {strategy.title}" in flat(text)
+    assert strategy.title in titles
+    assert f"{strategy.title}: strategy on a page" in flat(text)
+
+
+def test_serving_a_stored_pack_takes_as_many_queries_for_eight_reports_as_for_one(
+    cast, business, client_for
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(cast.clerk)
+
+    def queries_to_serve(meeting):
+        client.get(pack_url(meeting))  # renders (the job runs at once)
+        client.get(pack_url(meeting))
+        with CaptureQueriesContext(connection) as served:
+            response = client.get(pack_url(meeting))
+        assert response.status_code == 200
+        return len(served)
+
+    one = queries_to_serve(business.meeting)
+    for position in range(2, 9):
+        put_on_agenda(
+            business.meeting,
+            make_report(cast.council_a, f"Report {position}"),
+            position=position,
+        )
+    assert queries_to_serve(business.meeting) == one

@@ -1,25 +1,16 @@
 """The decision record as a PDF: content, tags, access, and a renderer that
 fetches nothing but our own static files."""
 
-import http.server
-import io
-import threading
 from pathlib import Path
 
-import pypdf
 import pytest
 from django.urls import reverse
 
 from governance.history import save_with_reason
 from governance.papers import StaticOnlyFetcher, render_pdf_from_html
+from tests.paper_helpers import Canary, read, vectors
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-
-
-def read(pdf):
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    return reader, text
 
 
 def paper_url(decision):
@@ -68,50 +59,6 @@ def test_a_member_cannot_download_a_draft_and_another_council_nothing(
     )
 
 
-class Canary(http.server.BaseHTTPRequestHandler):
-    """A loopback server that records every request and answers with
-    redirects to a local file and to another loopback port."""
-
-    hits = []
-
-    def do_GET(self):  # noqa: N802 - the http.server API
-        Canary.hits.append(self.path)
-        self.send_response(302)
-        self.send_header("Location", "file:///etc/passwd")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def canary():
-    Canary.hits = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Canary)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-def vectors(base):
-    return f"""
-    <img src="{base}/img.png">
-    <img src="file:///etc/passwd">
-    <img src="/static/../../../../etc/passwd">
-    <img src="https://paper.invalid/static/%2e%2e/%2e%2e/etc/passwd">
-    <link rel="attachment" href="file:///etc/passwd">
-    <link rel="attachment" href="{base}/attachment">
-    <link rel="stylesheet" href="{base}/style.css">
-    <style>@import url({base}/import.css);
-      body {{ background: url({base}/bg.png); }}</style>
-    <svg width="10" height="10">
-      <image href="{base}/svg.png" width="10" height="10"/></svg>
-    <p>hostile vectors</p>
-    """
-
-
 def test_the_renderer_fetches_nothing_from_hostile_html(canary):
     html = (
         '<!DOCTYPE html><html lang="en-GB"><head><title>Probe</title>'
@@ -119,6 +66,13 @@ def test_the_renderer_fetches_nothing_from_hostile_html(canary):
         + vectors(canary)
         + "</body></html>"
     )
+    # The canary works: WeasyPrint's own fetcher calls it ...
+    from weasyprint import HTML
+
+    HTML(string=html, base_url="https://paper.invalid/").write_pdf()
+    assert len(Canary.hits) >= 4, Canary.hits
+    Canary.hits.clear()
+    # ... ours does not.
     pdf = render_pdf_from_html(html)
     assert Canary.hits == []
     assert b"/EmbeddedFile" not in pdf
