@@ -8,8 +8,9 @@ from governance.models import Membership, Organisation
 
 from ..base import ROLES
 
-#: Admin pages for the installation's operators (superusers) only.
-SUPERUSER_ONLY_APPS = {"auth.group", "axes"}
+#: Admin pages for the installation's operators (superusers) only: groups,
+#: sign-in lockouts, the background task queue.
+SUPERUSER_ONLY_APPS = {"auth.group", "axes", "django_tasks_database"}
 
 
 def admin_pages():
