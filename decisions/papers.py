@@ -94,7 +94,7 @@ def report_parts(report, meeting=None, *, item_number=None):
     }
     parts = [Part("papers/parts/committee_report.html", data, title=report.title)]
     for letter, title, part in annexes:
-        part.data = {**part.data, "annex": letter}
+        part.data = {**part.data, "annex": letter, "annex_to": report.title}
         part.title = f"Annex {letter}: {title}"
         parts.append(part)
     return parts

@@ -345,6 +345,7 @@ def test_a_clerk_names_what_a_report_presents_and_its_paper_carries_it(
     reader, text = read(client.get(report_url(report)).content)
     titles = outline_titles(reader)
     assert f"Annex A: {strategy.title}" in flat(text)
+    assert "Annex A to the report" in flat(text)
     assert strategy.title in titles
     assert f"{strategy.title}: strategy on a page" in flat(text)
 
