@@ -21,6 +21,7 @@ from .choices import DecisionStatus
 from .models import (
     AgendaItem,
     Committee,
+    DecisionRecord,
     Meeting,
     Recommendation,
     Report,
@@ -55,6 +56,7 @@ def decision_version(decision):
 DECISION_RECORD = register(
     PaperKind(
         slug="decision-record",
+        model=DecisionRecord,
         title=lambda decision: f"Record of decision: {decision.title}",
         parts=decision_record_parts,
         is_final=lambda decision: decision.status != DecisionStatus.DRAFT,
@@ -121,6 +123,7 @@ def report_version(report):
 COMMITTEE_REPORT = register(
     PaperKind(
         slug="committee-report",
+        model=Report,
         title=lambda report: report.title,
         parts=report_parts,
         is_final=report_is_final,
@@ -192,6 +195,7 @@ def agenda_pack_version(meeting):
 AGENDA_PACK = register(
     PaperKind(
         slug="agenda-pack",
+        model=Meeting,
         title=lambda meeting: f"Agenda pack: {meeting}",
         parts=agenda_pack_parts,
         is_final=lambda meeting: meeting.agenda_published,

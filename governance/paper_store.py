@@ -42,6 +42,8 @@ class PaperKind:
     """
 
     slug: str
+    #: The model whose records have this paper.
+    model: type
     title: object
     parts: object
     is_final: object
@@ -63,6 +65,10 @@ def register(kind):
 
 def kind_named(slug):
     return _KINDS[slug]
+
+
+def all_kinds():
+    return list(_KINDS.values())
 
 
 @cache
@@ -251,7 +257,7 @@ def start_job(kind, record, key, user):
         object_id=record.pk,
         version_key=key,
         title=kind.title(record),
-        requested_by=user if user.is_authenticated else None,
+        requested_by=user if user is not None and user.is_authenticated else None,
     )
     # In the same transaction as the job: the worker sees both or neither.
     render_paper_job.enqueue(str(job.pk))

@@ -20,6 +20,9 @@ if [ -z "${DEMO_PASSWORD:-}" ]; then
   DEMO_PASSWORD="$(cat .local/demo-password)"
 fi
 DEMO_PASSWORD="$DEMO_PASSWORD" $PY manage.py load_demo
+# The papers of approved and published demo records, queued for the worker
+# below (already-current ones are skipped).
+$PY manage.py prepare_papers
 
 # The background worker renders large papers (agenda packs); it stops with
 # the server.

@@ -364,6 +364,7 @@ def strategy_version(strategy):
 STRATEGY = register(
     PaperKind(
         slug="strategy",
+        model=Strategy,
         title=strategy_paper_title,
         parts=lambda strategy: [strategy_full_part(strategy)],
         is_final=lambda strategy: strategy.status in ADOPTED,
@@ -378,6 +379,7 @@ STRATEGY = register(
 STRATEGY_ON_A_PAGE = register(
     PaperKind(
         slug="strategy-on-a-page",
+        model=Strategy,
         title=strategy_on_a_page_title,
         parts=lambda strategy: [strategy_on_a_page_part(strategy)],
         is_final=lambda strategy: strategy.status in ADOPTED,

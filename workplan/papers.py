@@ -347,6 +347,7 @@ def progress_report_version(review):
 WORKPLAN_APPENDIX = register(
     PaperKind(
         slug="workplan-appendix",
+        model=Workplan,
         title=workplan_appendix_title,
         parts=lambda workplan: [workplan_appendix_part(workplan)],
         is_final=lambda workplan: workplan.status in ADOPTED,
@@ -359,6 +360,7 @@ WORKPLAN_APPENDIX = register(
 PROGRESS_REPORT = register(
     PaperKind(
         slug="progress-report",
+        model=Review,
         title=progress_report_title,
         parts=lambda review: [progress_report_part(review)],
         is_final=lambda review: review.status == Review.Status.CLOSED,

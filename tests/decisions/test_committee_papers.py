@@ -4,7 +4,7 @@ rendered and served with an ETag; agenda packs rendered by the worker."""
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
 
@@ -374,3 +374,24 @@ def test_serving_a_stored_pack_takes_as_many_queries_for_eight_reports_as_for_on
             position=position,
         )
     assert queries_to_serve(business.meeting) == one
+
+
+def test_prepare_papers_stores_every_final_paper_once(cast, business):
+    import io
+
+    out = io.StringIO()
+    call_command("prepare_papers", "--council", cast.council_a.slug, stdout=out)
+    queued = int(out.getvalue().split(" queued")[0].split()[-1])
+    # The published decision, the report on the published agenda, that
+    # agenda's pack and the approved strategy's two papers, at least.
+    assert queued >= 5
+    kinds = set(StoredPaper.objects.values_list("kind", flat=True))
+    assert {"decision-record", "committee-report", "agenda-pack", "strategy"} <= kinds
+    assert not StoredPaper.objects.filter(
+        object_id=business.draft_decision.pk, kind="decision-record"
+    )
+    again = io.StringIO()
+    call_command("prepare_papers", stdout=again)
+    assert f"{queued} already current, 0 queued" in again.getvalue()
+    with pytest.raises(CommandError):
+        call_command("prepare_papers", "--council", "nowhere", stdout=io.StringIO())
