@@ -16,6 +16,7 @@ Other drafts render on request and are not kept.
 import hashlib
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from django.db.models import Max
 from django.http import HttpResponseNotModified
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .papers import paper_html, paper_response, render_pdf_and_count_pages
@@ -232,22 +234,26 @@ def store(kind, record, key, pdf, pages):
     return paper
 
 
+#: How long a queued or running job is waited for before another is started.
+JOB_GIVEN_UP_AFTER = timedelta(minutes=15)
+
+
 def start_job(kind, record, key, user):
     """The job rendering `record`'s paper at `key`: the one already queued
     or running for that version, or a new one handed to the worker."""
     from .tasks import render_paper_job
 
     content_type = ContentType.objects.get_for_model(record)
-    job = (
-        PaperJob.objects.filter(
-            kind=kind.slug,
-            content_type=content_type,
-            object_id=record.pk,
-            version_key=key,
-        )
-        .exclude(status=PaperJob.Status.FAILED)
-        .first()
-    )
+    # A job still waiting or running for this version (a worker that died
+    # mid-job leaves one "running": after JOB_GIVEN_UP_AFTER a new one starts).
+    job = PaperJob.objects.filter(
+        kind=kind.slug,
+        content_type=content_type,
+        object_id=record.pk,
+        version_key=key,
+        status__in=[PaperJob.Status.QUEUED, PaperJob.Status.RENDERING],
+        requested_at__gte=timezone.now() - JOB_GIVEN_UP_AFTER,
+    ).first()
     if job is not None:
         return job
     job = PaperJob.objects.create(
