@@ -147,11 +147,9 @@ def agenda_pack_parts(meeting):
     for item in items:
         if item.report is None:
             continue
-        for part in report_parts(item.report, meeting, item_number=item.position):
-            part.data = {**part.data, "item_number": item.position}
-            body.append(part)
+        body += report_parts(item.report, meeting, item_number=item.position)
     entries = [
-        {"anchor": f"part-{index}", "title": part.title}
+        {"anchor": f"part-{index}", "title": part.title, "annex": "annex" in part.data}
         for index, part in enumerate(body, start=3)
     ]
     front = Part(

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Max
 from django.http import HttpResponseNotModified
 from django.shortcuts import redirect
@@ -256,17 +256,18 @@ def start_job(kind, record, key, user):
     ).first()
     if job is not None:
         return job
-    job = PaperJob.objects.create(
-        organisation_id=record.organisation_id,
-        kind=kind.slug,
-        content_type=content_type,
-        object_id=record.pk,
-        version_key=key,
-        title=kind.title(record),
-        requested_by=user if user is not None and user.is_authenticated else None,
-    )
-    # In the same transaction as the job: the worker sees both or neither.
-    render_paper_job.enqueue(str(job.pk))
+    # The job and its task in one transaction: the worker sees both or neither.
+    with transaction.atomic():
+        job = PaperJob.objects.create(
+            organisation_id=record.organisation_id,
+            kind=kind.slug,
+            content_type=content_type,
+            object_id=record.pk,
+            version_key=key,
+            title=kind.title(record),
+            requested_by=user if user is not None and user.is_authenticated else None,
+        )
+        render_paper_job.enqueue(str(job.pk))
     return job
 
 

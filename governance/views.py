@@ -21,7 +21,7 @@ from .middleware import choose_organisation
 from .mixins import OrganisationScopedMixin
 from .models import Organisation
 from .paper_store import PaperJob, kind_named, serve_paper, start_job, version_key
-from .permissions import can
+from .permissions import can, roles_of
 from .transitions import TransitionRefused
 
 
@@ -209,8 +209,6 @@ class PaperJobView(DetailView):
     context_object_name = "job"
 
     def get_queryset(self):
-        from .permissions import roles_of
-
         return PaperJob.objects.filter(
             organisation_id__in=list(roles_of(self.request.user))
         )
