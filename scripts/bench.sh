@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: figures for the workplan list page against the Django admin
 # (tests/bench/run_bench.py, about five minutes, bench-results/bench.json),
-# then for the large papers (tests/bench/papers.py, about two minutes,
+# then for the large papers (tests/bench/papers.py, about three minutes,
 # bench-results/papers.json). Loopback only; every load run is bounded.
 # `scripts/bench.sh papers` runs only the papers; `scripts/bench.sh pages ...`
 # only the pages. Other options go to run_bench.py: scripts/bench.sh --help

@@ -6,7 +6,7 @@
    published agenda carries reports presenting that workplan, its review and
    the demo strategy — an agenda pack of about a hundred pages.
 2. Cold: each paper is rendered in a fresh Python process (so its peak
-   memory is the paper's own), three times, taking turns with "raw
+   memory is the paper's own), five times, taking turns with "raw
    WeasyPrint": the same HTML given to `weasyprint.HTML(...).write_pdf()`
    with WeasyPrint's own fetcher and the stylesheet by file path. The child
    reports the time to build the HTML from the database, our render (through
@@ -48,7 +48,7 @@ DATABASE = "bench_papers"
 ITEMS = 300
 #: Reports on the benchmark meeting's agenda, each presenting a record.
 PACK_REPORTS = 4
-COLD_RUNS = 3
+COLD_RUNS = 5
 CACHED_REQUESTS = 30
 TARGETS = {
     "cold_vs_raw": 1.1,
