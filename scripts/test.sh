@@ -13,8 +13,11 @@ lint=0
 echo "== ruff check"; .venv/bin/ruff check . || lint=1
 echo "== ruff format --check"; .venv/bin/ruff format --check . || lint=1
 
+# One pytest worker per core, at most four (pytest-xdist; each worker has
+# its own test database, suffixed _gw0, _gw1, ...). PYTEST_WORKERS=0 runs
+# everything in one process.
 echo "== pytest"
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest --numprocesses="${PYTEST_WORKERS:-auto}" --maxprocesses=4 "$@"
 status=$?
 if [ $lint -ne 0 ]; then
   echo "Lint failed (see ruff output above)."
