@@ -108,9 +108,13 @@ def report_is_final(report):
 
 
 def report_version(report):
+    # The meeting the report is headed for depends on the date as well as
+    # the agenda: it is part of the version.
+    meeting = report_meeting(report)
     return ".".join(
         [
             str(report.version),
+            f"m{meeting.pk if meeting else 0}",
             history_marks(
                 Recommendation.history.filter(report_id=report.pk),
                 AgendaItem.history.filter(report_id=report.pk),

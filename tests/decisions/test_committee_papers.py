@@ -395,3 +395,35 @@ def test_prepare_papers_stores_every_final_paper_once(cast, business):
     assert f"{queued} already current, 0 queued" in again.getvalue()
     with pytest.raises(CommandError):
         call_command("prepare_papers", "--council", "nowhere", stdout=io.StringIO())
+
+
+def test_a_stored_report_follows_the_meeting_it_is_headed_for(
+    cast, business, client_for
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.base import make_meeting
+
+    report = business.report
+    soon = make_meeting(
+        business.cabinet, timezone.now() + timedelta(days=7), agenda_published=True
+    )
+    later = make_meeting(
+        business.cabinet, timezone.now() + timedelta(days=35), agenda_published=True
+    )
+    put_on_agenda(soon, report)
+    put_on_agenda(later, report)
+    client = client_for(cast.clerk)
+    first = client.get(report_url(report))
+    assert f"{timezone.localtime(soon.starts_at):%-d %B %Y}" in flat(
+        read(first.content)[1]
+    )
+    soon.starts_at = timezone.now() - timedelta(hours=1)  # the meeting has been held
+    save_with_reason(soon, user=cast.clerk, reason="Test")
+    second = client.get(report_url(report), headers={"If-None-Match": first["ETag"]})
+    assert second.status_code == 200
+    assert f"{timezone.localtime(later.starts_at):%-d %B %Y}" in flat(
+        read(second.content)[1]
+    )
