@@ -190,7 +190,18 @@ class ReportDetailView(OrganisationScopedMixin, DetailView):
             report=self.object
         ).select_related("meeting__committee")
         context["can_manage"] = can(self.request.user, MANAGE, self.object)
-        context["subject"] = report_subjects.subject_of(self.object)
+        subject = report_subjects.subject_of(self.object)
+        context["subject"] = subject
+        # A report may present a draft (e.g. a strategy put to Cabinet): its
+        # paper publishes it as an annex, but the record's own page stays
+        # the draft's, so members get the name without a link.
+        context["subject_readable"] = (
+            subject is not None
+            and type(subject)
+            ._default_manager.visible_to(self.request.user)
+            .filter(pk=subject.pk)
+            .exists()
+        )
         return context
 
 

@@ -427,3 +427,17 @@ def test_a_stored_report_follows_the_meeting_it_is_headed_for(
     assert f"{timezone.localtime(later.starts_at):%-d %B %Y}" in flat(
         read(second.content)[1]
     )
+
+
+def test_a_member_sees_what_a_report_presents_without_a_link_to_a_draft(
+    cast, business, client_for
+):
+    report = business.report
+    report_subjects.present(
+        report, business.draft_strategy, user=cast.clerk, reason="Test"
+    )
+    page = client_for(cast.member).get(report.get_absolute_url())
+    assert business.draft_strategy.title.encode() in page.content
+    assert business.draft_strategy.get_absolute_url().encode() not in page.content
+    page = client_for(cast.officer).get(report.get_absolute_url())
+    assert business.draft_strategy.get_absolute_url().encode() in page.content
