@@ -1,9 +1,11 @@
 """Committee papers as PDF: one rendering path for every paper.
 
-A paper is a Django template extending `papers/base_paper.html`, rendered to
-HTML and then to a tagged PDF (PDF/UA-1, with title, author and language) by
-WeasyPrint. WeasyPrint fetches resources only through `StaticOnlyFetcher`,
-which serves our own static files and refuses everything else — `file:`
+A paper is a list of `Part`s (a template under `papers/parts/` and its data)
+laid out by `papers/document.html`, rendered to HTML and then to a tagged PDF
+(PDF/UA-1, with title, author and language) by WeasyPrint. Which papers a
+record has, and how they are stored and served, is `paper_store.py`.
+WeasyPrint fetches resources only through `StaticOnlyFetcher`, which serves
+our own static files and refuses everything else — `file:`
 URLs, http(s), `data:`, `..` tricks, redirects — so text a user typed can
 never make the renderer read a local file or call a network address.
 """
