@@ -21,7 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from governance.choices import CountedFrom, DayKind, Role, TakesEffect
 from governance.models import Organisation
-from governance.permissions import roles_of
+from governance.permissions import can, roles_of
 from governance.querysets import MemberReadableQuerySet, OrganisationScopedQuerySet
 
 from . import call_in
@@ -242,6 +242,11 @@ class Meeting(models.Model):
     @property
     def status_choice(self):
         return MeetingStatus(self.status)
+
+    def agenda_pack_readable_by(self, user):
+        """Members read the agenda pack once the agenda is published; the
+        council's officers, clerks and administrators before then too."""
+        return self.agenda_published or can(user, "read_unpublished_business", self)
 
     def scrutiny_problem(self, record):
         """Why this meeting cannot receive `record` for scrutiny (or None)."""

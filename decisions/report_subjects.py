@@ -69,6 +69,14 @@ def subject_of(report):
     )
 
 
+def readable_by(record, user):
+    """Whether `user` may open `record`'s own page (its model's
+    `visible_to` rule)."""
+    if record is None:
+        return False
+    return type(record)._default_manager.visible_to(user).filter(pk=record.pk).exists()
+
+
 def annexes_of(report):
     """[(title, Part)] of the record `report` presents ([] if none)."""
     record = subject_of(report)

@@ -107,9 +107,7 @@ class MeetingDetailView(OrganisationScopedMixin, DetailView):
             .order_by("title")
         )
         context["can_manage"] = can(user, MANAGE, self.object)
-        context["can_read_pack"] = self.object.agenda_published or can(
-            user, "read_unpublished_business", self.object
-        )
+        context["can_read_pack"] = self.object.agenda_pack_readable_by(user)
         return context
 
 
@@ -195,12 +193,8 @@ class ReportDetailView(OrganisationScopedMixin, DetailView):
         # A report may present a draft (e.g. a strategy put to Cabinet): its
         # paper publishes it as an annex, but the record's own page stays
         # the draft's, so members get the name without a link.
-        context["subject_readable"] = (
-            subject is not None
-            and type(subject)
-            ._default_manager.visible_to(self.request.user)
-            .filter(pk=subject.pk)
-            .exists()
+        context["subject_readable"] = report_subjects.readable_by(
+            subject, self.request.user
         )
         return context
 
@@ -594,8 +588,6 @@ class MeetingPackView(PaperView):
 
     def get_object(self, queryset=None):
         meeting = super().get_object(queryset)
-        if not meeting.agenda_published and not can(
-            self.request.user, "read_unpublished_business", meeting
-        ):
+        if not meeting.agenda_pack_readable_by(self.request.user):
             raise Http404
         return meeting

@@ -100,9 +100,9 @@ def history_marks(*querysets):
     return ".".join(marks)
 
 
-class StoredPaper(models.Model):
-    """The rendered PDF of one paper of one record, at one version key.
-    Only the latest rendering of each paper is kept."""
+class PaperOfRecord(models.Model):
+    """What a stored paper and a paper job share: which paper of which
+    record, at which version."""
 
     organisation = models.ForeignKey(
         "governance.Organisation", on_delete=models.CASCADE, related_name="+"
@@ -113,6 +113,29 @@ class StoredPaper(models.Model):
     )
     object_id = models.PositiveBigIntegerField()
     version_key = models.CharField(max_length=200)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def naming(kind, record):
+        """The fields that name `kind`'s paper of `record`."""
+        return {
+            "kind": kind.slug,
+            "content_type": ContentType.objects.get_for_model(record),
+            "object_id": record.pk,
+        }
+
+    @classmethod
+    def of(cls, kind, record):
+        """The rows for `kind`'s paper of `record`."""
+        return cls.objects.filter(**cls.naming(kind, record))
+
+
+class StoredPaper(PaperOfRecord):
+    """The rendered PDF of one paper of one record, at one version key.
+    Only the latest rendering of each paper is kept."""
+
     etag = models.CharField(max_length=64)
     pdf = models.BinaryField()
     size = models.PositiveIntegerField()
@@ -131,7 +154,7 @@ class StoredPaper(models.Model):
         return f"{self.kind} of {self.content_type} {self.object_id}"
 
 
-class PaperJob(models.Model):
+class PaperJob(PaperOfRecord):
     """A paper being rendered by the background worker."""
 
     class Status(models.TextChoices):
@@ -141,15 +164,6 @@ class PaperJob(models.Model):
         FAILED = "failed", _("Failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(
-        "governance.Organisation", on_delete=models.CASCADE, related_name="+"
-    )
-    kind = models.CharField(max_length=40)
-    content_type = models.ForeignKey(
-        ContentType, on_delete=models.CASCADE, related_name="+"
-    )
-    object_id = models.PositiveBigIntegerField()
-    version_key = models.CharField(max_length=200)
     title = models.CharField(max_length=400)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -194,10 +208,7 @@ def etag_for(kind, record, key):
 
 def stored(kind, record, key):
     """The stored rendering of `record`'s paper at `key`, or None."""
-    content_type = ContentType.objects.get_for_model(record)
-    return StoredPaper.objects.filter(
-        kind=kind.slug, content_type=content_type, object_id=record.pk, version_key=key
-    ).first()
+    return StoredPaper.of(kind, record).filter(version_key=key).first()
 
 
 def render(kind, record, *, on_stage=None):
@@ -217,11 +228,8 @@ def render(kind, record, *, on_stage=None):
 
 
 def store(kind, record, key, pdf, pages):
-    content_type = ContentType.objects.get_for_model(record)
     paper, _created = StoredPaper.objects.update_or_create(
-        kind=kind.slug,
-        content_type=content_type,
-        object_id=record.pk,
+        **StoredPaper.naming(kind, record),
         defaults={
             "organisation_id": record.organisation_id,
             "version_key": key,
@@ -243,26 +251,24 @@ def start_job(kind, record, key, user):
     or running for that version, or a new one handed to the worker."""
     from .tasks import render_paper_job
 
-    content_type = ContentType.objects.get_for_model(record)
     # A job still waiting or running for this version (a worker that died
     # mid-job leaves one "running": after JOB_GIVEN_UP_AFTER a new one starts).
-    job = PaperJob.objects.filter(
-        kind=kind.slug,
-        content_type=content_type,
-        object_id=record.pk,
-        version_key=key,
-        status__in=[PaperJob.Status.QUEUED, PaperJob.Status.RENDERING],
-        requested_at__gte=timezone.now() - JOB_GIVEN_UP_AFTER,
-    ).first()
+    job = (
+        PaperJob.of(kind, record)
+        .filter(
+            version_key=key,
+            status__in=[PaperJob.Status.QUEUED, PaperJob.Status.RENDERING],
+            requested_at__gte=timezone.now() - JOB_GIVEN_UP_AFTER,
+        )
+        .first()
+    )
     if job is not None:
         return job
     # The job and its task in one transaction: the worker sees both or neither.
     with transaction.atomic():
         job = PaperJob.objects.create(
+            **PaperJob.naming(kind, record),
             organisation_id=record.organisation_id,
-            kind=kind.slug,
-            content_type=content_type,
-            object_id=record.pk,
             version_key=key,
             title=kind.title(record),
             requested_by=user if user is not None and user.is_authenticated else None,

@@ -6,7 +6,6 @@ backend runs a task as soon as it is enqueued.
 
 import logging
 
-from django.contrib.contenttypes.models import ContentType
 from django.tasks import task
 from django.utils import timezone
 
@@ -31,8 +30,7 @@ def render_paper_job(job_id):
 
     try:
         kind = paper_store.kind_named(job.kind)
-        model = ContentType.objects.get_for_id(job.content_type_id).model_class()
-        record = model._default_manager.get(pk=job.object_id)
+        record = kind.model._default_manager.get(pk=job.object_id)
         key = paper_store.version_key(kind, record)
         pdf, pages = paper_store.render(kind, record, on_stage=on_stage)
         on_stage("Saving the paper")

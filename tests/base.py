@@ -34,6 +34,7 @@ from decisions.models import (
 from governance.choices import Role
 from governance.history import save_with_reason
 from governance.models import Membership, Organisation, PaperJob
+from governance.paper_store import kind_named
 from strategy.models import Objective, Risk, Strategy, Theme
 
 PASSWORD = "correct-horse-battery-staple"
@@ -201,6 +202,17 @@ class Business:
     draft_paper_job: object = None
 
 
+def make_pack_job(meeting, **fields):
+    """A background job for `meeting`'s agenda pack (not handed to a worker)."""
+    return PaperJob.objects.create(
+        **PaperJob.naming(kind_named("agenda-pack"), meeting),
+        organisation=meeting.organisation,
+        version_key="test",
+        title=f"Agenda pack: {meeting}",
+        **fields,
+    )
+
+
 def build_business(cast):
     council = cast.council_a
     cabinet = Committee.objects.get(organisation=council, name="Cabinet")
@@ -226,25 +238,8 @@ def build_business(cast):
         organisation=council, name="Overview and Scrutiny Committee"
     )
     business.later_meeting = later
-    business.paper_job = PaperJob.objects.create(
-        organisation=council,
-        kind="agenda-pack",
-        content_type=ContentType.objects.get_for_model(Meeting),
-        object_id=meeting.pk,
-        version_key="test",
-        title=f"Agenda pack: {meeting}",
-        status=PaperJob.Status.READY,
-        pages=3,
-        size=1000,
-    )
-    business.draft_paper_job = PaperJob.objects.create(
-        organisation=council,
-        kind="agenda-pack",
-        content_type=ContentType.objects.get_for_model(Meeting),
-        object_id=later.pk,
-        version_key="test",
-        title=f"Agenda pack: {later}",
-    )
+    business.paper_job = make_pack_job(meeting, status=PaperJob.Status.READY)
+    business.draft_paper_job = make_pack_job(later)
     business.scrutiny_meeting = make_meeting(
         scrutiny, timezone.now() + timedelta(days=10)
     )
@@ -343,7 +338,6 @@ def make_strategy(cast, title, *, start=2026, end=2030, **fields):
 
 
 def name_in_decision(decision, record):
-    from django.contrib.contenttypes.models import ContentType
 
     from decisions.models import DecidedRecord
 

@@ -89,3 +89,12 @@ def start_canary():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Canary)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}", server
+
+
+def paper_pdf(kind, record, *, draft=False):
+    """`kind`'s paper of `record` rendered now (not stored), DRAFT if asked."""
+    from governance.papers import render_parts
+
+    return render_parts(
+        kind.title(record), record.organisation, kind.parts(record), draft=draft
+    )

@@ -37,6 +37,7 @@ from .run_bench import (
     RESULTS,
     ROOT,
     BenchError,
+    environment,
     recreate_database,
     say,
     server_url,
@@ -56,18 +57,6 @@ TARGETS = {
     "progress_report_cold_s": 3.0,
     "pack_peak_mb": 400,
 }
-
-
-def environment(database_url):
-    return {
-        "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": HOST,
-        "SECURE_SSL_REDIRECT": "false",
-        "DEBUG": "false",
-        "DATABASE_URL": database_url,
-        "BENCH_STATIC_ROOT": str(RESULTS / "static-papers"),
-    }
 
 
 # --- set-up -----------------------------------------------------------------------
@@ -145,18 +134,13 @@ def child(kind_slug, pk, mode):
     """Print one JSON line: times (s) and peak memory (MB) of one render."""
     import gc
 
-    from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
 
     from governance import paper_store
     from governance.papers import paper_html, render_pdf_and_count_pages
 
     kind = paper_store.kind_named(kind_slug)
-    model = {
-        "progress-report": apps.get_model("workplan", "Review"),
-        "agenda-pack": apps.get_model("decisions", "Meeting"),
-    }[kind_slug]
-    record = model._default_manager.get(pk=pk)
+    record = kind.model._default_manager.get(pk=pk)
     ContentType.objects.get_for_model(record)  # warm the cache, as a server is
     gc.collect()
     baseline = _peak_mb()
@@ -354,7 +338,7 @@ def run():
     database_url = with_database(base_url, DATABASE)
     say(f"\nPapers (database {DATABASE!r}, dropped and created):")
     recreate_database(base_url, DATABASE)
-    env = environment(database_url)
+    env = environment(database_url, RESULTS / "static-papers")
     try:
         set_up_django(env)
         password = secrets.token_urlsafe(16)

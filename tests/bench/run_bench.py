@@ -147,6 +147,20 @@ def recreate_database(url, name, *, create=True):
 # --- the in-process part: set-up and query counts -------------------------------
 
 
+def environment(database_url, static_root):
+    """The production settings for a benchmark database (and its own folder
+    of collected static files)."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": HOST,
+        "SECURE_SSL_REDIRECT": "false",
+        "DEBUG": "false",
+        "DATABASE_URL": database_url,
+        "BENCH_STATIC_ROOT": str(static_root),
+    }
+
+
 def set_up_django(env):
     os.environ.update(env)
     import django
@@ -725,15 +739,7 @@ def run(args, state):
     recreate_database(base_url, DATABASE)
     state["database_url"] = base_url
     password = secrets.token_urlsafe(16)
-    env = {
-        "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": HOST,
-        "SECURE_SSL_REDIRECT": "false",
-        "DEBUG": "false",
-        "DATABASE_URL": database_url,
-        "BENCH_STATIC_ROOT": str(RESULTS / "static"),
-    }
+    env = environment(database_url, RESULTS / "static")
     set_up_django(env)
     workplans = load_everything(sizes, password)
 

@@ -104,7 +104,7 @@ def test_user_text_in_a_report_its_annexes_and_the_pack_is_inert(
 
 
 def test_a_published_paper_is_rendered_once_and_served_with_an_etag(
-    cast, business, client_for, django_assert_max_num_queries
+    cast, business, client_for
 ):
     client = client_for(cast.clerk)
     url = report_url(business.report)

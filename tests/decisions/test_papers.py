@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from governance.history import save_with_reason
 from governance.papers import StaticOnlyFetcher, render_pdf_from_html
-from tests.paper_helpers import Canary, read, vectors
+from tests.paper_helpers import Canary, assert_tagged, read, vectors
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -28,12 +28,7 @@ def test_a_clerk_downloads_a_tagged_decision_record(cast, business, client_for):
     assert "The strategy is approved." in text
     assert decision.deadline_text.replace("  ", " ") in " ".join(text.split())
     assert "DRAFT" not in text
-    assert reader.metadata.title == f"Record of decision: {decision.title}"
-    assert reader.metadata.author == cast.council_a.name
-    catalog = reader.trailer["/Root"]
-    assert catalog["/Lang"] == "en-GB"
-    assert bool(catalog["/MarkInfo"]["/Marked"])
-    assert "/StructTreeRoot" in catalog
+    assert_tagged(reader, f"Record of decision: {decision.title}", cast.council_a.name)
 
 
 def test_a_draft_record_carries_the_draft_mark(cast, business, client_for):

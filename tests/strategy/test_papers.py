@@ -1,10 +1,8 @@
 """A strategy's committee papers: the strategy in full and the strategy on a
 page, as tagged PDFs, built with a fixed number of queries."""
 
-import io
 from decimal import Decimal
 
-import pypdf
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -12,16 +10,16 @@ from django.test.utils import CaptureQueriesContext
 
 from governance.history import save_with_reason
 from governance.lifecycle import MinorAmendment
-from governance.papers import paper_html, render_parts
+from governance.papers import paper_html
+from strategy import papers
 from strategy.models import Objective, Risk, Strategy, Theme
 from strategy.papers import (
     fit_themes,
     strategy_full_part,
     strategy_on_a_page_part,
-    strategy_on_a_page_title,
-    strategy_paper_title,
 )
 from tests.base import approve_strategy, make_strategy
+from tests.paper_helpers import assert_tagged, flat, paper_pdf, read
 from tests.strategy.test_demo import load_demo
 
 HOSTILE_IMG = '<img src="file:///etc/passwd">'
@@ -30,32 +28,12 @@ ARABIC = "مرحبا بالعالم"
 EMOJI = "🎉🚀"
 
 
-def read(pdf):
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    return reader, text
-
-
-def flat(text):
-    return " ".join(text.split())
-
-
 def full_paper(strategy, *, draft=False):
-    return render_parts(
-        strategy_paper_title(strategy),
-        strategy.organisation,
-        [strategy_full_part(strategy)],
-        draft=draft,
-    )
+    return paper_pdf(papers.STRATEGY, strategy, draft=draft)
 
 
 def page_paper(strategy, *, draft=False):
-    return render_parts(
-        strategy_on_a_page_title(strategy),
-        strategy.organisation,
-        [strategy_on_a_page_part(strategy)],
-        draft=draft,
-    )
+    return paper_pdf(papers.STRATEGY_ON_A_PAGE, strategy, draft=draft)
 
 
 def add_themes(strategy, cast, count, objectives, *, text="Objective {}.", first=2):
@@ -199,12 +177,7 @@ def test_both_papers_are_tagged_with_title_author_and_language(cast, approved):
         (page_paper(approved), "Digital Ashdown 2024–2027: strategy on a page"),
     ):
         reader, _ = read(pdf)
-        assert reader.metadata.title == title
-        assert reader.metadata.author == cast.council_a.name
-        catalog = reader.trailer["/Root"]
-        assert catalog["/Lang"] == "en-GB"
-        assert bool(catalog["/MarkInfo"]["/Marked"])
-        assert "/StructTreeRoot" in catalog
+        assert_tagged(reader, title, cast.council_a.name)
         outline = reader.outline
         assert outline and outline[0].title == "Digital Ashdown 2024–2027"
 

@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from governance.history import save_with_reason
-from governance.papers import paper_html, render_parts
+from governance.papers import paper_html
 from strategy.models import Theme
-from tests.paper_helpers import assert_tagged, flat, outline_titles, read
-from workplan import variations
+from tests.paper_helpers import assert_tagged, flat, outline_titles, paper_pdf, read
+from workplan import papers, variations
 from workplan.models import Department, Review, Variation, Workplan
 from workplan.papers import (
     progress_report_part,
@@ -41,13 +41,11 @@ def squeezed(text):
 
 
 def appendix_pdf(workplan):
-    part = workplan_appendix_part(workplan)
-    return render_parts(part.data["title"], workplan.organisation, [part])
+    return paper_pdf(papers.WORKPLAN_APPENDIX, workplan)
 
 
 def report_pdf(review):
-    part = progress_report_part(review)
-    return render_parts(part.data["title"], review.workplan.organisation, [part])
+    return paper_pdf(papers.PROGRESS_REPORT, review)
 
 
 def update_data(rag, commentary, **fields):
@@ -392,7 +390,7 @@ def test_the_papers_are_served_on_the_pages_rules_and_kept_once_final(
 
     appendix = reverse("workplan:workplan_paper", args=[business.workplan.pk])
     progress = reverse("workplan:review_paper", args=[business.review.pk])
-    clerk, member = client_for(cast.clerk), None
+    clerk = client_for(cast.clerk)
     draft = clerk.get(appendix)
     assert draft.status_code == 200 and draft["Content-Type"] == "application/pdf"
     assert "DRAFT" in read(draft.content)[1] and not draft.has_header("ETag")
