@@ -88,3 +88,71 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()}, {self.organisation}"
+
+
+class InvitationQuerySet(OrganisationScopedQuerySet):
+    def pending(self):
+        """Invitations neither accepted, cancelled nor expired."""
+        from django.utils import timezone
+
+        return self.filter(
+            accepted_at__isnull=True,
+            cancelled_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+
+
+class Invitation(models.Model):
+    """An invitation, sent by e-mail, to take a role in a council.
+
+    The link carries a random token of which only a hash is kept. Whoever
+    follows it either creates their account (choosing their own password) or,
+    if an account with that e-mail address exists, signs in as it and
+    accepts; either way the role is given only then. An invitation is used
+    once, and expires (`settings.INVITATION_VALID_DAYS`).
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("organisation"),
+    )
+    email = models.EmailField(_("email address"))
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    role = models.CharField(_("role"), max_length=20, choices=Role)
+    job_title = models.CharField(_("job title or office"), max_length=200, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} – {self.get_role_display()}, {self.organisation}"
+
+    @property
+    def name(self):
+        return f"{self.first_name} {self.last_name}".strip()
