@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from governance.auth_views import SignInView, SignOutView
+from governance.auth_views import (
+    AccountSecurityView,
+    RecoveryCodesView,
+    SecondFactorView,
+    SetUpAuthenticatorView,
+    SignInView,
+    SignOutView,
+)
 from governance.views import healthz
 
 urlpatterns = [
@@ -11,6 +18,18 @@ urlpatterns = [
     path("", include("workplan.urls")),
     path("sign-in/", SignInView.as_view(), name="login"),
     path("sign-out/", SignOutView.as_view(), name="logout"),
+    path("sign-in/code/", SecondFactorView.as_view(), name="sign_in_code"),
+    path("account/", AccountSecurityView.as_view(), name="account_security"),
+    path(
+        "account/authenticator-app/",
+        SetUpAuthenticatorView.as_view(),
+        name="second_factor_set_up",
+    ),
+    path(
+        "account/recovery-codes/",
+        RecoveryCodesView.as_view(),
+        name="recovery_codes",
+    ),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -1,8 +1,12 @@
 """Forms for organisations and the council a person works in."""
 
+import math
+from datetime import timedelta
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Organisation
 
@@ -20,8 +24,13 @@ class ChangeReasonMixin(forms.Form):
 class OrganisationSettingsForm(ChangeReasonMixin, forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["bank_holiday_region"]
+        fields = ["bank_holiday_region", "second_factor_required_for_all"]
         widgets = {"bank_holiday_region": forms.RadioSelect}
+        labels = {
+            "second_factor_required_for_all": _(
+                "Everyone must use an authenticator app to sign in"
+            )
+        }
 
 
 class ChooseOrganisationForm(forms.Form):
@@ -76,3 +85,101 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+
+
+# --- the second factor -----------------------------------------------------------
+
+CODE_REQUIRED = _("Enter the 6-digit code from your authenticator app")
+CODE_WRONG = _("The code is not correct")
+#: A wait this long after a wrong code is worth saying (the sixth in a row).
+LONG_WAIT = timedelta(seconds=30)
+
+
+def wait_text(wait):
+    """How long `wait` (a timedelta) is, rounded up, in words."""
+    seconds = max(1, math.ceil(wait.total_seconds()))
+    if seconds < 120:
+        return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
+    minutes = math.ceil(seconds / 60)
+    if minutes < 120:
+        return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+    hours = math.ceil(minutes / 60)
+    return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+
+
+class CodeField(forms.CharField):
+    """A one-time code, typed: no spell checking, capitals or autofill."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("error_messages", {"required": CODE_REQUIRED})
+        super().__init__(**kwargs)
+        self.widget.attrs.update(
+            {
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "class": "govuk-input--width-10",
+            }
+        )
+
+
+class SecondFactorForm(forms.Form):
+    """The code asked for after the password: from the authenticator app, or
+    a recovery code. Checking it counts a wrong one against the device's
+    throttle (like `AuthenticationForm`, whose check counts a failed sign-in);
+    a recovery code that works is used up. `device` is the one that took it."""
+
+    code = CodeField(
+        label=_("Code"),
+        help_text=_(
+            "The 6-digit code your authenticator app shows now. If you cannot "
+            "use the app, enter one of your recovery codes instead."
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.device = None
+
+    def clean_code(self):
+        from .second_factor import check_code
+
+        check = check_code(self.user, self.cleaned_data["code"])
+        if check.device is not None:
+            self.device = check.device
+            return self.cleaned_data["code"]
+        wait = {"wait": wait_text(check.wait)}
+        if check.wait >= LONG_WAIT:
+            if check.refused:
+                message = _(
+                    "You have entered a wrong code too many times. Wait "
+                    "%(wait)s, then try again"
+                )
+            else:
+                message = _(
+                    "The code is not correct. You have entered a wrong code too "
+                    "many times: wait %(wait)s, then try again"
+                )
+        elif check.refused:
+            message = _(
+                "You entered a code too soon after a wrong one. Wait %(wait)s, "
+                "then try again"
+            )
+        else:
+            message = CODE_WRONG
+        raise forms.ValidationError(message, params=wait)
+
+
+class SetUpAuthenticatorForm(forms.Form):
+    """The code that shows the new authenticator app holds the key."""
+
+    code = CodeField(
+        label=_("Code from your authenticator app"),
+        help_text=_("The 6-digit code the app shows for this service."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs["inputmode"] = "numeric"

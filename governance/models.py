@@ -37,6 +37,16 @@ class Organisation(models.Model):
         choices=BankHolidayRegion,
         default=BankHolidayRegion.ENGLAND_AND_WALES,
     )
+    #: Everyone in the council must have a second factor, not only its
+    #: administrators and clerks (see `governance/second_factor.py`).
+    second_factor_required_for_all = models.BooleanField(
+        _("second factor for everyone"),
+        default=False,
+        help_text=_(
+            "Administrators and clerks must always use an authenticator app "
+            "to sign in. Select this to ask officers and members too."
+        ),
+    )
     history = HistoricalRecords()
     objects = OrganisationQuerySet.as_manager()
 

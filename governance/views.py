@@ -61,6 +61,12 @@ class OrganisationDetailView(OrganisationScopedMixin, DetailView):
                 "key": _("Bank holidays"),
                 "value": self.object.get_bank_holiday_region_display(),
             },
+            {
+                "key": _("Authenticator app"),
+                "value": _("Everyone must use one to sign in")
+                if self.object.second_factor_required_for_all
+                else _("Administrators and clerks must use one to sign in"),
+            },
         ]
         context["can_change_settings"] = can(
             self.request.user, "change_organisation_settings", self.object

@@ -10,14 +10,22 @@ has an officer. Each is built through the ordinary code paths (the same
     clerk          – clerk of A: committees, meetings, decisions and papers
     administrator  – administrator of A: people, roles and A's settings; the admin
     other_council  – officer of B: must never see or touch anything of A's
+
+The clerk and the administrator must sign in with a second factor: each has
+an authenticator app, set up through the real set-up path. `sign_in` signs
+a test client in as someone and passes their second factor.
 """
 
+import time
+from binascii import unhexlify
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import django_otp
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from django_otp.oath import TOTP, hotp
 
 from decisions.choices import CommitteeKind
 from decisions.models import (
@@ -31,6 +39,7 @@ from decisions.models import (
     Report,
     Resolution,
 )
+from governance import second_factor
 from governance.choices import Role
 from governance.history import save_with_reason
 from governance.models import Membership, Organisation, PaperJob
@@ -105,12 +114,64 @@ def build_cast():
         council_b=council_b,
         member=make_person("member", council_a, Role.MEMBER),
         officer=make_person("officer", council_a, Role.OFFICER),
-        clerk=make_person("clerk", council_a, Role.CLERK),
-        administrator=make_person(
-            "administrator", council_a, Role.ADMINISTRATOR, staff=True
+        clerk=give_authenticator(make_person("clerk", council_a, Role.CLERK)),
+        administrator=give_authenticator(
+            make_person("administrator", council_a, Role.ADMINISTRATOR, staff=True)
         ),
         other_council=make_person("other_council", council_b, Role.OFFICER),
     )
+
+
+# --- the second factor ------------------------------------------------------------
+
+
+def key_code(key, at=None):
+    """The code an authenticator app holding `key` (hex) shows (at `at`)."""
+    totp = TOTP(unhexlify(key))
+    if at is not None:
+        totp.time = at
+    return f"{totp.token():06d}"
+
+
+def give_authenticator(user):
+    """Set up `user`'s authenticator app as they would: a new key, confirmed
+    with the code an app holding it shows. Returns `user`."""
+    key = second_factor.new_key()
+    assert second_factor.set_up_authenticator(user, key, key_code(key)) is not None
+    return user
+
+
+def authenticator_code(user):
+    """A code `user`'s authenticator app shows that the service will take:
+    the current one, or if that was used already, the next (one step of
+    drift is allowed); failing that, the current one after the step ends."""
+    device = second_factor.authenticator_of(user)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    step = totp.t()
+    if step <= device.last_t:
+        if device.last_t + 1 > step + device.tolerance:
+            time.sleep(device.step - (time.time() - device.t0) % device.step + 0.1)
+            return authenticator_code(user)
+        step = device.last_t + 1
+    return f"{hotp(device.bin_key, step, digits=device.digits):06d}"
+
+
+def sign_in(client, user):
+    """Sign the test client in as `user` and pass their second factor, as
+    `django_otp.login` records it: the session names the device that took a
+    code. Someone who must have an authenticator app and has none (a demo
+    clerk, say) sets one up first, as they would at their first sign-in."""
+    client.force_login(user)
+    if second_factor.authenticator_of(user) is None:
+        if not second_factor.second_factor_required(user):
+            return client
+        give_authenticator(user)
+    session = client.session
+    session[django_otp.DEVICE_ID_SESSION_KEY] = second_factor.authenticator_of(
+        user
+    ).persistent_id
+    session.save()
+    return client
 
 
 # --- committee business of council A ----------------------------------------------

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from .base import build_business, build_cast
+from .base import build_business, build_cast, sign_in
 from .paper_helpers import start_canary
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses
@@ -19,15 +19,16 @@ def cast(db):
 
 @pytest.fixture
 def client_for(client):
-    """`client_for(user)`: the test client signed in as `user` (None: anonymous)."""
+    """`client_for(user)`: the test client signed in as `user`, second factor
+    passed (None: anonymous)."""
 
-    def sign_in(user):
+    def signed_in(user):
         client.logout()
         if user is not None:
-            client.force_login(user)
+            sign_in(client, user)
         return client
 
-    return sign_in
+    return signed_in
 
 
 @pytest.fixture

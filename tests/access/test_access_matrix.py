@@ -262,6 +262,29 @@ MATRIX = [
     Row("login", "GET", {**{r: 302 for r in ROLES}, "anonymous": 200}),
     Row("logout", "POST", {**{r: 200 for r in ROLES}, "anonymous": 302}, data=no_data),
     Row("logout", "GET", {**{r: 405 for r in ROLES}, "anonymous": 302}),
+    # The second factor. Every signed-in role here has passed it (or has
+    # none), so the code page sends them on without checking anything; the
+    # pages for someone still owing it are tested in test_second_factor.py.
+    Row("sign_in_code", "GET", {r: 302 for r in ROLES}),
+    Row(
+        "sign_in_code",
+        "POST",
+        {r: 302 for r in ROLES},
+        data=lambda cast, business: {"code": "123456"},
+    ),
+    Row("account_security", "GET", EVERYONE),
+    Row("second_factor_set_up", "GET", EVERYONE),
+    # A code that is not the new app's: the form again, nothing set up.
+    Row(
+        "second_factor_set_up",
+        "POST",
+        EVERYONE,
+        data=lambda cast, business: {"code": "not-a-code"},
+    ),
+    # No new recovery codes to show: on to the account page.
+    Row("recovery_codes", "GET", {r: 302 for r in ROLES}),
+    # New recovery codes for those with an app; a message for the others.
+    Row("recovery_codes", "POST", {r: 302 for r in ROLES}, data=no_data),
     Row("healthz", "GET", {r: 200 for r in ROLES}),
     Row(
         "admin:index",

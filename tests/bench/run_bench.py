@@ -10,7 +10,8 @@ What it does, in order (see also /work/shared/TESTING.md, "make bench"):
    test client with the same settings as the server.
 3. Starts gunicorn (gthread, 1 worker x 4 threads) with the production
    settings on 127.0.0.1, pinned to one core; signs in as `admin` with a
-   real POST to /sign-in/.
+   real POST to /sign-in/, then a code from admin's authenticator app (set
+   up in step 1 through the real set-up path) to /sign-in/code/.
 4. For each size and page (our list's first and last page, the admin
    changelist's first and last page on the same rows): warms up, then runs
    `wrk` (on the other core) several times and keeps the medians.
@@ -187,6 +188,7 @@ def load_everything(sizes, password):
                 "load_demo", force=True, password=password, stdout=io.StringIO()
             ),
         ),
+        ("authenticator", give_admin_an_authenticator),
     ]
     for name, step in steps:
         started = time.monotonic()
@@ -209,6 +211,25 @@ def load_everything(sizes, password):
         "then ANALYZE)"
     )
     return workplans
+
+
+def give_admin_an_authenticator():
+    """`admin` must sign in with a second factor: set up their app as they
+    would at their first sign-in."""
+    from django.contrib.auth import get_user_model
+
+    from ..base import give_authenticator
+
+    give_authenticator(get_user_model().objects.get(username=USERNAME))
+
+
+def admin_code():
+    """A code admin's authenticator app shows that the service will take."""
+    from django.contrib.auth import get_user_model
+
+    from ..base import authenticator_code
+
+    return authenticator_code(get_user_model().objects.get(username=USERNAME))
 
 
 def page_paths(workplans):
@@ -261,6 +282,8 @@ def count_queries(paths, password, explain_size):
     response = client.post(
         reverse("login"), {"username": USERNAME, "password": password}
     )
+    if response.status_code == 302:
+        response = client.post(reverse("sign_in_code"), {"code": admin_code()})
     if response.status_code != 302:
         raise BenchError(
             f"signing in as {USERNAME!r} in-process answered "
@@ -465,39 +488,48 @@ class Browser:
         conn.close()
         return response, content
 
-    def sign_in(self, username, password):
-        """A real sign-in: GET the form for its CSRF token, POST it back."""
-        response, content = self.request("GET", "/sign-in/")
+    def post_form(self, path, fields):
+        """GET the form at `path` for its CSRF token, POST `fields` back."""
+        response, content = self.request("GET", path)
         if response.status != 200:
-            raise BenchError(f"GET /sign-in/ answered {response.status}")
+            raise BenchError(f"GET {path} answered {response.status}")
         match = re.search(
             rb'<input[^>]*name="csrfmiddlewaretoken"[^>]*value="([^"]+)"', content
         ) or re.search(
             rb'<input[^>]*value="([^"]+)"[^>]*name="csrfmiddlewaretoken"', content
         )
         if not match:
-            raise BenchError("the sign-in page has no CSRF token field")
+            raise BenchError(f"the page {path} has no CSRF token field")
         body = urllib.parse.urlencode(
-            {
-                "username": username,
-                "password": password,
-                "csrfmiddlewaretoken": match.group(1).decode(),
-            }
+            {**fields, "csrfmiddlewaretoken": match.group(1).decode()}
         )
         response, _ = self.request(
             "POST",
-            "/sign-in/",
+            path,
             body=body,
             headers={
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Origin": self.server.origin,
-                "Referer": self.server.origin + "/sign-in/",
+                "Referer": self.server.origin + path,
             },
+        )
+        return response
+
+    def sign_in(self, username, password, code):
+        """A real sign-in: the password, then the code `code()` gives."""
+        response = self.post_form(
+            "/sign-in/", {"username": username, "password": password}
         )
         if response.status != 302 or "sessionid" not in self.cookies:
             raise BenchError(
                 f"signing in as {username!r} answered {response.status} "
                 "without a session cookie"
+            )
+        response = self.post_form("/sign-in/code/", {"code": code()})
+        if response.status != 302:
+            raise BenchError(
+                f"the code from {username!r}'s authenticator app answered "
+                f"{response.status}, not a redirect"
             )
         # Follow the redirect once, as a browser would.
         location = urllib.parse.urlsplit(response.getheader("Location", "/"))
@@ -778,7 +810,7 @@ def run(args, state):
     state["server"] = server
     server.wait_ready()
     browser = Browser(server)
-    browser.sign_in(USERNAME, password)
+    browser.sign_in(USERNAME, password, admin_code)
     for path in paths.values():
         response, _ = browser.request("GET", path)
         if response.status != 200:

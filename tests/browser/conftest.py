@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
 
-from ..base import PASSWORD
+from ..base import PASSWORD, authenticator_code
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
 CHROMIUM_FLAGS = [
@@ -102,10 +103,20 @@ class Visitor:
         self.check()
 
     def sign_in(self, username, password=PASSWORD):
+        """Sign in with the password, then, if the service asks for it, a
+        code from the person's authenticator app (computed from its key)."""
         self.goto("/sign-in/")
         self.page.get_by_label("Username").fill(username)
         self.page.get_by_label("Password").fill(password)
         self.submit("Sign in")
+        if self.page.url.startswith(self.url("/sign-in/code/")):
+            user = get_user_model().objects.get(username=username)
+            self.enter_code(authenticator_code(user))
+
+    def enter_code(self, code):
+        """Type `code` on the second factor's page and continue."""
+        self.page.get_by_label("Code", exact=True).fill(code)
+        self.submit("Continue")
 
     def check(self):
         """Run axe-core on the current page; fail on any violation."""

@@ -22,8 +22,8 @@ def test_each_role_signs_in_and_sees_their_home_page(visit, cast):
         assert "You have signed out" in page.locator("h1").inner_text()
 
 
-def test_wrong_password_shows_the_error_summary_then_locks_out(visit, cast):
-    for _attempt in range(4):
+def test_wrong_password_shows_the_error_summary_then_locks_out(visit, cast, settings):
+    for _attempt in range(settings.SIGN_IN_FAILURE_LIMITS["username"] - 1):
         visit.sign_in("officer", "not-the-password")
         summary = visit.page.locator(".govuk-error-summary")
         assert "There is a problem" in summary.inner_text()

@@ -23,7 +23,14 @@ from decisions.decision_path import DECISION_PATH
 from decisions.models import Committee, DecisionEvent, DecisionRecord, Report
 from governance.transitions import TransitionRefused
 
-from ..base import build_cast, make_decision, make_meeting, make_report, publish
+from ..base import (
+    build_cast,
+    make_decision,
+    make_meeting,
+    make_report,
+    publish,
+    sign_in,
+)
 from .test_decision_pages import edit_data
 
 ROUNDS = 20
@@ -31,8 +38,7 @@ ROUNDS = 20
 
 def signed_in(user):
     client = Client()
-    client.force_login(user)
-    return client
+    return sign_in(client, user)
 
 
 def posted_value(value):

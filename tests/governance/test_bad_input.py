@@ -7,7 +7,7 @@ from hypothesis.extra.django import TestCase
 
 from governance.models import Organisation
 
-from ..base import build_cast
+from ..base import build_cast, sign_in
 
 text = st.text(max_size=300)
 maybe = st.one_of(st.none(), text)
@@ -33,7 +33,7 @@ class OrganisationSettingsFormTests(TestCase):
         self, region, reason
     ):
         council = self.cast.council_a
-        self.client.force_login(self.cast.administrator)
+        sign_in(self.client, self.cast.administrator)
         before = Organisation.objects.filter(pk=council.pk).values().get()
         history_before = council.history.count()
         data = {

@@ -13,6 +13,7 @@ from decisions.models import Report
 from governance.models import PaperJob
 from governance.paper_store import kind_named
 from governance.views import PAPER_VIEWS
+from tests.base import sign_in
 from tests.paper_helpers import read
 
 KINDS = {
@@ -52,7 +53,7 @@ def test_every_demo_record_has_its_papers(demo, client):
         for record in view.model._default_manager.all():
             if slug == "agenda-pack" and not record.agenda_items.exists():
                 continue
-            client.force_login(readers[record.organisation.slug])
+            sign_in(client, readers[record.organisation.slug])
             response = download(client, kind.url(record))
             assert response.status_code == 200, (slug, record)
             reader, text = read(response.content)

@@ -2,7 +2,7 @@ from django.urls import reverse
 
 from governance.choices import Role
 
-from ..base import give_role
+from ..base import give_role, sign_in
 
 
 def settings_url(cast):
@@ -119,16 +119,18 @@ def test_council_page_query_count_is_flat_in_the_number_of_committees(cast, clie
     for n in range(5, 15):
         make_committee(cast.council_a, f"Committee {n}", CommitteeKind.OTHER)
     many = count_queries()
-    # session, user, memberships, current council, the council, its committees,
-    # its call-in rules, its closure days
-    assert few == many == 8
+    # session, user, memberships, current council, whether the member has an
+    # authenticator app and whether their council requires one (the second
+    # factor's gate), the council, its committees, its call-in rules, its
+    # closure days
+    assert few == many == 10
 
 
 def test_a_form_sent_without_a_valid_token_changes_nothing(cast):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    client.force_login(cast.administrator)
+    sign_in(client, cast.administrator)
     before = cast.council_a.history.count()
     response = client.post(settings_url(cast), valid_settings())
     assert response.status_code == 403

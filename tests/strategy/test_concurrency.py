@@ -33,6 +33,7 @@ from ..base import (
     make_strategy,
     name_in_decision,
     publish,
+    sign_in,
 )
 from .test_lifecycle import approved_versions
 from .test_strategy_pages import form_data
@@ -41,9 +42,7 @@ ROUNDS = 15
 
 
 def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
+    return sign_in(Client(), user)
 
 
 def edit_url(strategy):
