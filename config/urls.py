@@ -3,6 +3,10 @@ from django.urls import include, path
 
 from governance.auth_views import (
     AccountSecurityView,
+    ChooseNewPasswordView,
+    ForgottenPasswordSentView,
+    ForgottenPasswordView,
+    NewPasswordSavedView,
     RecoveryCodesView,
     SecondFactorView,
     SetUpAuthenticatorView,
@@ -29,6 +33,26 @@ urlpatterns = [
         "account/recovery-codes/",
         RecoveryCodesView.as_view(),
         name="recovery_codes",
+    ),
+    path(
+        "sign-in/forgotten-password/",
+        ForgottenPasswordView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "sign-in/forgotten-password/sent/",
+        ForgottenPasswordSentView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "sign-in/new-password/<uidb64>/<token>/",
+        ChooseNewPasswordView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "sign-in/new-password/saved/",
+        NewPasswordSavedView.as_view(),
+        name="password_reset_complete",
     ),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

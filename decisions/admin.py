@@ -1,11 +1,2 @@
-from django.contrib import admin
-
-from governance.admin import AdministratorOnlyAdmin
-
-from .models import Committee
-
-
-@admin.register(Committee)
-class CommitteeAdmin(AdministratorOnlyAdmin):
-    list_display = ["name", "kind", "organisation"]
-    list_filter = ["organisation", "kind"]
+"""Committees are managed by each council's clerks and administrators in the
+app (`decisions/views.py`); the admin has no page for them."""

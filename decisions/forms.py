@@ -7,7 +7,12 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.forms import ChangeReasonMixin, CommentForm, VersionedFormMixin
+from governance.forms import (
+    ChangeReasonMixin,
+    CommentForm,
+    CouncilRecordForm,
+    VersionedFormMixin,
+)
 
 from . import decidable, report_subjects
 from .call_in import LONDON, CallInRuleError
@@ -513,3 +518,22 @@ class ClosureDayForm(forms.ModelForm):
         ).exists():
             raise forms.ValidationError(_("This day is already a closure day."))
         return day
+
+
+class CommitteeForm(CouncilRecordForm):
+    unique_name_message = _("The council already has a committee with this name.")
+
+    class Meta:
+        model = Committee
+        fields = ["name", "kind"]
+        widgets = {"kind": forms.RadioSelect}
+        help_texts = {
+            "kind": _(
+                "Approval needs a decision of Cabinet or a decision-making "
+                "committee; scrutiny committees endorse or refer back."
+            )
+        }
+        error_messages = {
+            "name": {"required": _("Enter the committee's name")},
+            "kind": {"required": _("Select what kind of committee it is")},
+        }

@@ -83,4 +83,14 @@ urlpatterns = [
         views.ClosureDayDeleteView.as_view(),
         name="closure_day_delete",
     ),
+    path(
+        "council/<slug:slug>/committees/add/",
+        views.CommitteeCreateView.as_view(),
+        name="committee_create",
+    ),
+    path(
+        "council/<slug:slug>/committees/<int:pk>/edit/",
+        views.CommitteeUpdateView.as_view(),
+        name="committee_update",
+    ),
 ]

@@ -5,11 +5,10 @@ council is a 404) and asks the access policy for anything it changes.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,14 +27,20 @@ from governance.history import (
     save_with_reason,
 )
 from governance.mixins import (
+    CouncilPageMixin,
     CurrentOrganisationListMixin,
     OrganisationActionMixin,
     OrganisationScopedMixin,
     VersionedUpdateMixin,
 )
-from governance.models import Organisation
 from governance.permissions import can
-from governance.views import PaperView, TransitionView, paper_view
+from governance.views import (
+    CouncilRecordCreateView,
+    CouncilRecordUpdateView,
+    PaperView,
+    TransitionView,
+    paper_view,
+)
 
 from . import papers, report_subjects
 from .decision_path import DECISION_PATH
@@ -44,6 +49,7 @@ from .forms import (
     AgendaFormSet,
     CallInRuleForm,
     ClosureDayForm,
+    CommitteeForm,
     DecisionCorrectionForm,
     DecisionForm,
     MeetingForm,
@@ -55,6 +61,7 @@ from .forward_plan import forward_plan
 from .models import (
     AgendaItem,
     ClosureDay,
+    Committee,
     DecidedRecord,
     DecisionEvent,
     DecisionRecord,
@@ -95,7 +102,11 @@ class MeetingDetailView(OrganisationScopedMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["agenda"] = self.object.agenda_items.select_related("report")
+        context["agenda"] = (
+            AgendaItem.objects.visible_to(user)
+            .filter(meeting=self.object)
+            .select_related("report")
+        )
         context["visible_report_ids"] = set(
             Report.objects.visible_to(user)
             .filter(agenda_items__meeting=self.object)
@@ -184,9 +195,11 @@ class ReportDetailView(OrganisationScopedMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["recommendations"] = self.object.recommendations.all()
-        context["meetings"] = AgendaItem.objects.filter(
-            report=self.object
-        ).select_related("meeting__committee")
+        context["meetings"] = (
+            AgendaItem.objects.visible_to(self.request.user)
+            .filter(report=self.object)
+            .select_related("meeting__committee")
+        )
         context["can_manage"] = can(self.request.user, MANAGE, self.object)
         subject = report_subjects.subject_of(self.object)
         context["subject"] = subject
@@ -322,14 +335,7 @@ class DecisionDetailView(OrganisationScopedMixin, DetailView):
         context["corrections"] = [
             e for e in decision.events.all() if e.transition == "correct"
         ]
-        hidden = {"mark_effective"}  # taken by the scheduled command
-        if not decision.call_in_open():
-            hidden.add("call_in")
-        context["transitions"] = [
-            transition
-            for transition in DECISION_PATH.available(decision, user)
-            if transition.name not in hidden
-        ]
+        context["transitions"], context["blocked"] = DECISION_PATH.offer(decision, user)
         context["can_edit"] = can(user, MANAGE, decision)
         context["report_visible"] = (
             decision.report_id is not None
@@ -486,24 +492,8 @@ class ForwardPlanView(CurrentOrganisationListMixin, ListView):
 # --- the council's call-in rules and closure days -----------------------------------
 
 
-class CouncilSettingMixin:
-    """Pages that add to a council's settings: administrators of that council."""
-
-    permission_action = "change_organisation_settings"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.organisation = get_object_or_404(
-            Organisation.objects.visible_to(request.user), slug=kwargs["slug"]
-        )
-        if not can(request.user, self.permission_action, self.organisation):
-            raise PermissionDenied(_("Only the council's administrators can do this."))
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "organisation": self.organisation}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(organisation=self.organisation, **kwargs)
+class CouncilSettingMixin(CouncilPageMixin):
+    """Pages that add to a council's call-in settings: its administrators."""
 
 
 class CallInRuleCreateView(CouncilSettingMixin, CreateView):
@@ -531,8 +521,7 @@ class ClosureDayCreateView(CouncilSettingMixin, CreateView):
 class ClosureDayDeleteView(CouncilSettingMixin, DeleteView):
     template_name = "decisions/closure_day_confirm_delete.html"
 
-    def get_form_kwargs(self):
-        return super(CouncilSettingMixin, self).get_form_kwargs()
+    form_takes_organisation = False
 
     def get_queryset(self):
         return ClosureDay.objects.for_organisation(self.organisation)
@@ -591,3 +580,23 @@ class MeetingPackView(PaperView):
         if not meeting.agenda_pack_readable_by(self.request.user):
             raise Http404
         return meeting
+
+
+class CommitteeMixin:
+    """The council's committees: managed by its clerks and administrators."""
+
+    model = Committee
+    form_class = CommitteeForm
+    permission_action = MANAGE
+    permission_denied_message = gettext_lazy(
+        "Only the council's clerks and administrators can manage its committees."
+    )
+    noun = gettext_lazy("committee")
+
+
+class CommitteeCreateView(CommitteeMixin, CouncilRecordCreateView):
+    pass
+
+
+class CommitteeUpdateView(CommitteeMixin, CouncilRecordUpdateView):
+    pass

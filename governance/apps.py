@@ -10,6 +10,6 @@ class GovernanceConfig(AppConfig):
 
 
 class GovernanceAdminConfig(AdminConfig):
-    """The Django admin, restricted to administrators (see `admin_site.py`)."""
+    """The Django admin, for operators (superusers) only (see `admin_site.py`)."""
 
     default_site = "governance.admin_site.GovernanceAdminSite"

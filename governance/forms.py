@@ -4,11 +4,17 @@ import math
 from datetime import timedelta
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    BaseUserCreationForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Organisation
+from .choices import Role
+from .models import Membership, Organisation
 
 
 class ChangeReasonMixin(forms.Form):
@@ -85,6 +91,177 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+
+
+# --- a council's people ---------------------------------------------------------
+
+
+class InviteForm(forms.Form):
+    """Invite someone to take a role in the council."""
+
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        error_messages={"required": _("Enter their first name")},
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        error_messages={"required": _("Enter their last name")},
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("The invitation is sent here. It can be used once, for 7 days."),
+        error_messages={
+            "required": _("Enter their email address"),
+            "invalid": _(
+                "Enter an email address in the correct format, like name@example.gov.uk"
+            ),
+        },
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select their role")},
+    )
+    job_title = forms.CharField(
+        label=_("Job title or office (optional)"), max_length=200, required=False
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["role"].help_text = ROLE_HELP
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if (
+            Membership.objects.current()
+            .filter(organisation=self.organisation, user__email__iexact=email)
+            .exists()
+        ):
+            raise forms.ValidationError(
+                _(
+                    "Someone with this email address already has a role in "
+                    "%(council)s. Change their role instead."
+                )
+                % {"council": self.organisation}
+            )
+        return email
+
+
+ROLE_HELP = _(
+    "Members read what has been approved and published. Officers write "
+    "strategies and workplans. Clerks run committee business. Administrators "
+    "manage people and the council's settings."
+)
+
+
+class MembershipForm(ChangeReasonMixin, forms.ModelForm):
+    """Change a person's role or job title in the council."""
+
+    class Meta:
+        model = Membership
+        fields = ["role", "job_title"]
+        widgets = {"role": forms.RadioSelect}
+        labels = {"job_title": _("Job title or office (optional)")}
+        error_messages = {"role": {"required": _("Select their role")}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].help_text = ROLE_HELP
+        self.fields["change_reason"].error_messages["required"] = _(
+            "Enter the reason for the change"
+        )
+
+
+class EndMembershipForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is their role ending?"),
+        help_text=_("For example, “Left the council in March 2027”."),
+        max_length=200,
+        error_messages={"required": _("Enter why their role is ending")},
+    )
+
+
+class AcceptInvitationForm(forms.Form):
+    """Nothing to fill in: accepting is the one button."""
+
+
+class NewAccountForm(BaseUserCreationForm):
+    """Django's account creation form, for someone accepting an invitation
+    who has no account yet: they choose their username and password."""
+
+    class Meta(BaseUserCreationForm.Meta):
+        fields = ("first_name", "last_name", "username")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        messages = {
+            "first_name": _("Enter your first name"),
+            "last_name": _("Enter your last name"),
+            "username": _("Enter a username"),
+            "password1": _("Enter a password"),
+            "password2": _("Enter the password again"),
+        }
+        for name, message in messages.items():
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = message
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+
+
+class ForgottenPasswordForm(PasswordResetForm):
+    """Ask for a link to choose a new password. The page says the same
+    whether or not the address has an account (nothing is revealed)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].error_messages.update(
+            {
+                "required": _("Enter your email address"),
+                "invalid": _(
+                    "Enter an email address in the correct format, like "
+                    "name@example.gov.uk"
+                ),
+            }
+        )
+
+
+class NewPasswordForm(SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].error_messages["required"] = _(
+            "Enter a new password"
+        )
+        self.fields["new_password2"].error_messages["required"] = _(
+            "Enter the new password again"
+        )
+
+
+class CouncilRecordForm(forms.ModelForm):
+    """A named record on one of the council's own lists (a committee, a
+    department): the council is the page's, never a field, and the name is
+    unique within it. Changing one asks why (it goes in the history)."""
+
+    unique_name_message = _("There is already one with this name.")
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+        if self.instance.pk:
+            self.fields["change_reason"] = ChangeReasonMixin.base_fields[
+                "change_reason"
+            ]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        others = type(self.instance).objects.filter(
+            organisation=self.instance.organisation, name__iexact=name
+        )
+        if others.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(self.unique_name_message)
+        return name
 
 
 # --- the second factor -----------------------------------------------------------

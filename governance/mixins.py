@@ -6,7 +6,9 @@ rest, so no view writes its own access rule.
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .permissions import can
 
@@ -131,3 +133,36 @@ class VersionedUpdateMixin:
         form.data = data
         context = self.get_context_data(form=form, conflict=rows)
         return self.render_to_response(context, status=409)
+
+
+class CouncilPageMixin:
+    """Pages under `/council/<slug>/` that act on that council's settings,
+    lists or people: the council must be one of the person's (else 404) and
+    their role there must allow `permission_action` (else 403). The council
+    is `self.organisation`, passed to the form and the template."""
+
+    permission_action = "change_organisation_settings"
+    #: Shown on the 403 page.
+    permission_denied_message = gettext_lazy(
+        "Only the council's administrators can do this."
+    )
+
+    def dispatch(self, request, *args, **kwargs):
+        from .models import Organisation
+
+        self.organisation = get_object_or_404(
+            Organisation.objects.visible_to(request.user), slug=kwargs["slug"]
+        )
+        if not can(request.user, self.permission_action, self.organisation):
+            raise PermissionDenied(self.permission_denied_message)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        """The council, for forms that take one (`organisation=`)."""
+        kwargs = super().get_form_kwargs()
+        if getattr(self, "form_takes_organisation", True):
+            kwargs["organisation"] = self.organisation
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(organisation=self.organisation, **kwargs)

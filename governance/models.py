@@ -61,6 +61,12 @@ class Organisation(models.Model):
         return reverse("governance:organisation_detail", args=[self.slug])
 
 
+class MembershipQuerySet(OrganisationScopedQuerySet):
+    def current(self):
+        """Roles people hold now (not ended)."""
+        return self.filter(ended_at__isnull=True)
+
+
 class Membership(models.Model):
     """One person's role in one organisation.
 
@@ -83,9 +89,13 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role)
     job_title = models.CharField(_("job title or office"), max_length=200, blank=True)
+    #: When the person stopped holding the role (set by an administrator).
+    #: The row stays, because records name the person (a strategy's lead
+    #: officer); an ended membership gives no access at all.
+    ended_at = models.DateTimeField(_("role ended"), null=True, blank=True)
 
     history = HistoricalRecords()
-    objects = OrganisationScopedQuerySet.as_manager()
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation__name", "user__username"]

@@ -31,7 +31,12 @@ NAVIGATION = [
     NavEntry(
         _("Council"), "governance:organisation_detail", ALL_ROLES, per_organisation=True
     ),
-    NavEntry(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
+    NavEntry(
+        _("People"),
+        "governance:people",
+        frozenset({Role.ADMINISTRATOR}),
+        per_organisation=True,
+    ),
 ]
 
 

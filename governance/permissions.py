@@ -23,7 +23,12 @@ ALL_ROLES = frozenset(Role)
 ACTIONS = {
     "view": ALL_ROLES,
     "change_organisation_settings": frozenset({Role.ADMINISTRATOR}),
-    "use_admin": frozenset({Role.ADMINISTRATOR}),
+    # The council's people: inviting, roles, ending memberships, sending a
+    # password-reset link (`people.py`). The Django admin is for superusers
+    # (the installation's operators), whatever their role.
+    "manage_people": frozenset({Role.ADMINISTRATOR}),
+    # The council's departments (named by workplan items).
+    "manage_departments": frozenset({Role.OFFICER, Role.CLERK, Role.ADMINISTRATOR}),
     # Committees, meetings, reports and decision records (democratic services).
     "manage_committee_business": frozenset({Role.CLERK, Role.ADMINISTRATOR}),
     # Reading committee business before its agenda is published (members
@@ -42,6 +47,9 @@ ACTIONS = {
     "lifecycle_close": frozenset({Role.CLERK}),
     # Only ever taken by the system, when a replacement is approved.
     "lifecycle_supersede": frozenset(),
+    # Only ever taken by the system (`update_decision_status`): a published
+    # decision whose call-in period has ended already reads as effective.
+    "decision_mark_effective": frozenset(),
 }
 
 _CACHE_ATTRIBUTE = "_governance_roles"
@@ -63,7 +71,9 @@ def roles_of(user):
         from .models import Membership
 
         cached = dict(
-            Membership.objects.filter(user=user).values_list("organisation_id", "role")
+            Membership.objects.current()
+            .filter(user=user)
+            .values_list("organisation_id", "role")
         )
         setattr(user, _CACHE_ATTRIBUTE, cached)
     return cached

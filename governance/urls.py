@@ -26,4 +26,39 @@ urlpatterns = [
         views.OrganisationSettingsView.as_view(),
         name="organisation_settings",
     ),
+    path(
+        "council/<slug:slug>/people/",
+        views.PeopleListView.as_view(),
+        name="people",
+    ),
+    path(
+        "council/<slug:slug>/people/invite/",
+        views.InviteView.as_view(),
+        name="person_invite",
+    ),
+    path(
+        "council/<slug:slug>/people/<int:pk>/",
+        views.MembershipUpdateView.as_view(),
+        name="membership_update",
+    ),
+    path(
+        "council/<slug:slug>/people/<int:pk>/end/",
+        views.MembershipEndView.as_view(),
+        name="membership_end",
+    ),
+    path(
+        "council/<slug:slug>/people/<int:pk>/password-reset/",
+        views.PasswordResetLinkView.as_view(),
+        name="membership_password_reset",
+    ),
+    path(
+        "council/<slug:slug>/invitations/<int:pk>/cancel/",
+        views.InvitationCancelView.as_view(),
+        name="invitation_cancel",
+    ),
+    path(
+        "invitations/<str:token>/",
+        views.InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
 ]

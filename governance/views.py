@@ -1,25 +1,45 @@
 """Pages every user meets: home, the council, choosing a council, health."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django.views.generic import DetailView, FormView, TemplateView, UpdateView
+from django.views.generic import (
+    CreateView,
+    DetailView,
+    FormView,
+    TemplateView,
+    UpdateView,
+)
 from django.views.generic.detail import SingleObjectMixin
 
-from .forms import ChooseOrganisationForm, CommentForm, OrganisationSettingsForm
+from . import people
+from .forms import (
+    AcceptInvitationForm,
+    ChooseOrganisationForm,
+    CommentForm,
+    EndMembershipForm,
+    InviteForm,
+    MembershipForm,
+    NewAccountForm,
+    OrganisationSettingsForm,
+)
 from .history import save_with_reason
 from .home import panels_for
 from .middleware import choose_organisation
-from .mixins import OrganisationScopedMixin
-from .models import Organisation
+from .mixins import CouncilPageMixin, OrganisationScopedMixin
+from .models import Invitation, Membership, Organisation
 from .paper_store import PaperJob, kind_named, serve_paper, start_job, version_key
 from .permissions import can, roles_of
 from .transitions import TransitionRefused
@@ -68,9 +88,16 @@ class OrganisationDetailView(OrganisationScopedMixin, DetailView):
                 else _("Administrators and clerks must use one to sign in"),
             },
         ]
+        user = self.request.user
         context["can_change_settings"] = can(
-            self.request.user, "change_organisation_settings", self.object
+            user, "change_organisation_settings", self.object
         )
+        context["can_manage_people"] = can(user, "manage_people", self.object)
+        context["can_manage_committees"] = can(
+            user, "manage_committee_business", self.object
+        )
+        context["can_manage_departments"] = can(user, "manage_departments", self.object)
+        context["departments"] = self.object.departments.all()
         return context
 
 
@@ -277,3 +304,297 @@ def paper_view(view_class):
     """Register a `PaperView` subclass as the one that serves its kind."""
     PAPER_VIEWS[view_class.paper.slug] = view_class
     return view_class
+
+
+# --- a council's people (its administrators) ------------------------------------
+
+
+class ObjectFormView(SingleObjectMixin, FormView):
+    """A form about one object (`self.object`, looked up once the mixins
+    before this one have authorised the request)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PeopleMixin(CouncilPageMixin):
+    """Pages about the council's people: its administrators only."""
+
+    permission_action = "manage_people"
+    form_takes_organisation = False
+
+
+class MembershipMixin(PeopleMixin):
+    """One person's membership of the council (`pk`); only this council's
+    memberships can be reached (any other id is a 404)."""
+
+    def get_queryset(self):
+        return (
+            Membership.objects.current()
+            .for_organisation(self.organisation)
+            .select_related("user")
+        )
+
+
+class PeopleListView(PeopleMixin, TemplateView):
+    """Everyone who holds a role in the council, and invitations not yet used."""
+
+    template_name = "governance/people_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["memberships"] = (
+            Membership.objects.current()
+            .for_organisation(self.organisation)
+            .select_related("user")
+            .order_by("user__last_name", "user__first_name", "user__username")
+        )
+        context["invitations"] = (
+            Invitation.objects.for_organisation(self.organisation)
+            .pending()
+            .select_related("invited_by")
+        )
+        return context
+
+
+class InviteView(PeopleMixin, FormView):
+    form_class = InviteForm
+    form_takes_organisation = True
+    template_name = "governance/invite_form.html"
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        invitation = people.invite(
+            self.request,
+            self.organisation,
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            role=data["role"],
+            job_title=data["job_title"],
+        )
+        messages.success(
+            self.request,
+            _("Invitation sent to %(email)s. It can be used once, for %(days)s days.")
+            % {"email": invitation.email, "days": settings.INVITATION_VALID_DAYS},
+        )
+        return redirect("governance:people", self.organisation.slug)
+
+
+class InvitationCancelView(PeopleMixin, ObjectFormView):
+    form_class = AcceptInvitationForm
+    template_name = "governance/invitation_cancel.html"
+    context_object_name = "invitation"
+
+    def get_queryset(self):
+        return Invitation.objects.for_organisation(self.organisation).pending()
+
+    def form_valid(self, form):
+        people.cancel(self.object, by=self.request.user)
+        messages.success(
+            self.request,
+            _("The invitation to %(email)s is cancelled.")
+            % {"email": self.object.email},
+        )
+        return redirect("governance:people", self.organisation.slug)
+
+
+class MembershipUpdateView(MembershipMixin, UpdateView):
+    """Change a person's role or job title."""
+
+    form_class = MembershipForm
+    template_name = "governance/membership_form.html"
+    context_object_name = "membership"
+
+    def form_valid(self, form):
+        try:
+            people.change_role(
+                self.object,
+                role=form.cleaned_data["role"],
+                job_title=form.cleaned_data["job_title"],
+                by=self.request.user,
+                reason=form.cleaned_data["change_reason"],
+            )
+        except people.PeopleRuleBroken as broken:
+            form.add_error("role", str(broken))
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        messages.success(
+            self.request,
+            _("%(name)s’s role is saved.") % {"name": person_name(self.object.user)},
+        )
+        return redirect("governance:people", self.organisation.slug)
+
+
+class MembershipEndView(MembershipMixin, ObjectFormView):
+    """End a person's role in the council (their account stays)."""
+
+    form_class = EndMembershipForm
+    template_name = "governance/membership_end.html"
+    context_object_name = "membership"
+
+    def form_valid(self, form):
+        try:
+            people.end_membership(
+                self.object, by=self.request.user, reason=form.cleaned_data["reason"]
+            )
+        except people.PeopleRuleBroken as broken:
+            form.add_error(None, str(broken))
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        messages.success(
+            self.request,
+            _("%(name)s no longer has a role in %(council)s.")
+            % {"name": person_name(self.object.user), "council": self.organisation},
+        )
+        return redirect("governance:people", self.organisation.slug)
+
+
+class PasswordResetLinkView(MembershipMixin, ObjectFormView):
+    """Send the person an e-mail with a link to choose a new password."""
+
+    form_class = AcceptInvitationForm
+    template_name = "governance/password_reset_link.html"
+    context_object_name = "membership"
+
+    def form_valid(self, form):
+        try:
+            people.send_password_reset(self.request, self.object.user)
+        except people.PeopleRuleBroken as broken:
+            form.add_error(None, str(broken))
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        messages.success(
+            self.request,
+            _("A link to choose a new password has been sent to %(email)s.")
+            % {"email": self.object.user.email},
+        )
+        return redirect("governance:people", self.organisation.slug)
+
+
+def person_name(user):
+    return user.get_full_name() or user.username
+
+
+@method_decorator(login_not_required, name="dispatch")
+@method_decorator(never_cache, name="dispatch")
+class InvitationAcceptView(TemplateView):
+    """The page an invitation's link opens.
+
+    Someone with no account creates one (choosing their own username and
+    password) and is given the role; someone whose account has the
+    invitation's e-mail address signs in as it and accepts. A link that is
+    unknown, used, cancelled or expired answers 404 with the same page, so a
+    guessed link learns nothing.
+    """
+
+    template_name = "governance/invitation_accept.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.invitation = people.pending_invitation(kwargs["token"])
+        if self.invitation is None:
+            return TemplateResponse(
+                request, "governance/invitation_invalid.html", status=404
+            )
+        User = get_user_model()
+        self.has_account = User.objects.filter(
+            email__iexact=self.invitation.email
+        ).exists()
+        self.is_invitee = (
+            request.user.is_authenticated
+            and request.user.email.lower() == self.invitation.email.lower()
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        if self.has_account:
+            return AcceptInvitationForm(data)
+        initial = {
+            "first_name": self.invitation.first_name,
+            "last_name": self.invitation.last_name,
+        }
+        return NewAccountForm(data, initial=initial)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", self.get_form())
+        return super().get_context_data(
+            invitation=self.invitation,
+            has_account=self.has_account,
+            is_invitee=self.is_invitee,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if self.has_account and not self.is_invitee:
+            # Only the account the invitation was sent to may accept it.
+            raise PermissionDenied(_("Sign in as the person this invitation is for."))
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        try:
+            with transaction.atomic():
+                if self.has_account:
+                    user = request.user
+                else:
+                    user = form.save(commit=False)
+                    user.email = self.invitation.email
+                    user.save()
+                people.accept(self.invitation, user)
+        except people.PeopleRuleBroken as broken:
+            form.add_error(None, str(broken))
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        if not self.has_account:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        choose_organisation(request, self.invitation.organisation)
+        messages.success(
+            request,
+            _("You now have the role of %(role)s in %(council)s.")
+            % {
+                "role": self.invitation.get_role_display().lower(),
+                "council": self.invitation.organisation,
+            },
+        )
+        return redirect("governance:home")
+
+
+# --- the council's own lists (committees, departments) ---------------------------
+
+
+class CouncilRecordMixin(CouncilPageMixin):
+    """Add or change a record on one of the council's lists; each app sets
+    `model`, `form_class`, `permission_action` and `noun` ("committee")."""
+
+    template_name = "governance/council_record_form.html"
+    noun = ""
+
+    def get_queryset(self):
+        return self.model.objects.for_organisation(self.organisation)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(noun=self.noun, **kwargs)
+
+    def form_valid(self, form):
+        adding = form.instance.pk is None
+        with transaction.atomic():
+            save_with_reason(
+                form.save(commit=False),
+                user=self.request.user,
+                reason=(
+                    _("%(noun)s added") % {"noun": self.noun.capitalize()}
+                    if adding
+                    else form.cleaned_data["change_reason"]
+                ),
+            )
+        messages.success(
+            self.request,
+            _("%(noun)s “%(name)s” saved.")
+            % {"noun": self.noun.capitalize(), "name": form.instance.name},
+        )
+        return redirect(self.organisation)
+
+
+class CouncilRecordCreateView(CouncilRecordMixin, CreateView):
+    pass
+
+
+class CouncilRecordUpdateView(CouncilRecordMixin, UpdateView):
+    pass

@@ -261,6 +261,11 @@ class Business:
     #: queued one of the later meeting's (unpublished) pack.
     paper_job: object = None
     draft_paper_job: object = None
+    #: The officer's membership of council A, a pending invitation to it
+    #: (its link carries `INVITATION_TOKEN`) and one of its departments.
+    membership: object = None
+    invitation: object = None
+    department: object = None
 
 
 def make_pack_job(meeting, **fields):
@@ -315,7 +320,45 @@ def build_business(cast):
     business.workplan = make_workplan(cast, business.approved_strategy, 2023)
     business.item = make_item(cast, business.workplan, "WP01")
     business.review = make_review(cast, business.workplan)
+    business.membership = Membership.objects.get(
+        user=cast.officer, organisation=council
+    )
+    business.invitation = make_invitation(council, cast.administrator)
+    business.department = make_department(council, "Revenues and Benefits")
     return business
+
+
+#: The link token of the invitation `build_business` makes.
+INVITATION_TOKEN = "test-invitation-token-0123456789"
+
+
+def make_invitation(organisation, invited_by, token=INVITATION_TOKEN, **fields):
+    """A pending invitation to `organisation` whose link carries `token`."""
+    from governance.models import Invitation
+    from governance.people import hash_token
+
+    fields.setdefault("email", "new.person@example.gov.uk")
+    fields.setdefault("first_name", "New")
+    fields.setdefault("last_name", "Person")
+    fields.setdefault("role", Role.OFFICER)
+    fields.setdefault("expires_at", timezone.now() + timedelta(days=7))
+    invitation = Invitation(
+        organisation=organisation,
+        invited_by=invited_by,
+        token_hash=hash_token(token),
+        **fields,
+    )
+    return save_with_reason(invitation, user=invited_by, reason="Test set-up")
+
+
+def make_department(organisation, name):
+    from workplan.models import Department
+
+    return save_with_reason(
+        Department(organisation=organisation, name=name),
+        user=None,
+        reason="Test set-up",
+    )
 
 
 def make_review(cast, workplan, number=1):
@@ -435,3 +478,43 @@ def approve_strategy(strategy, cast, business):
     return STRATEGY_LIFECYCLE.perform(
         strategy, "approve", cast.clerk, inputs={"decision": decision}
     )
+
+
+def approve_workplan(cast, business, workplan):
+    """Take `workplan` through scrutiny and approval, as the real people
+    would; its items are approved with it."""
+    from workplan.lifecycle import WORKPLAN_LIFECYCLE
+
+    WORKPLAN_LIFECYCLE.perform(
+        workplan, "submit", cast.officer, inputs={"meeting": business.scrutiny_meeting}
+    )
+    WORKPLAN_LIFECYCLE.perform(
+        workplan,
+        "record_scrutiny",
+        cast.clerk,
+        inputs={"outcome": "endorsed", "committee_comments": ""},
+    )
+    decision = make_decision(business.meeting, f"Approval of {workplan}")
+    name_in_decision(decision, workplan)
+    decision = publish(decision, cast.clerk)
+    return WORKPLAN_LIFECYCLE.perform(
+        workplan, "approve", cast.clerk, inputs={"decision": decision}
+    )
+
+
+def add_item_by_variation(cast, workplan, reference, **fields):
+    """An item added to an approved `workplan` by variation, as the officer's
+    form adds one: a draft, with its "item added" variation recorded."""
+    from workplan import variations
+    from workplan.models import Variation
+
+    item = make_item(cast, workplan, reference, **fields)
+    variations.record(
+        workplan,
+        item,
+        Variation.Kind.ADDED,
+        reason="A new statutory duty",
+        agreed_with="Digital Programme Board",
+        user=cast.officer,
+    )
+    return item

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from governance.choices import Role
-from governance.forms import VersionedFormMixin
+from governance.forms import CouncilRecordForm, VersionedFormMixin
 from governance.models import Membership
 from strategy.forms import membership_label
 from strategy.models import Strategy
@@ -185,6 +185,17 @@ class ImportForm(forms.Form):
         error_messages={"required": _("Choose the spreadsheet to import.")},
     )
 
+    @classmethod
+    def choose_again(cls, message):
+        """The form with `message` against the file and no other error: the
+        upload being confirmed was refused, so the person chooses it again.
+        (Bound to nothing, so the only error it finds is the missing file,
+        which `message` replaces.)"""
+        form = cls(data={}, files={})
+        form.errors["file"].clear()
+        form.add_error("file", message)
+        return form
+
 
 class ProgressUpdateForm(ProgressFieldsMixin, forms.ModelForm):
     """An item's update for a review round."""
@@ -267,3 +278,12 @@ class MilestoneForm(forms.ModelForm):
 MilestoneFormSet = forms.inlineformset_factory(
     WorkplanItem, Milestone, form=MilestoneForm, extra=2, can_delete=True
 )
+
+
+class DepartmentForm(CouncilRecordForm):
+    unique_name_message = _("The council already has a department with this name.")
+
+    class Meta:
+        model = Department
+        fields = ["name"]
+        error_messages = {"name": {"required": _("Enter the department's name")}}

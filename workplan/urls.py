@@ -99,4 +99,14 @@ urlpatterns = [
         views.WorkplanTransitionView.as_view(),
         name="workplan_transition",
     ),
+    path(
+        "council/<slug:slug>/departments/add/",
+        views.DepartmentCreateView.as_view(),
+        name="department_create",
+    ),
+    path(
+        "council/<slug:slug>/departments/<int:pk>/edit/",
+        views.DepartmentUpdateView.as_view(),
+        name="department_update",
+    ),
 ]

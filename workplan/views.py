@@ -2,19 +2,18 @@
 item editing, progress updates and the lifecycle.
 """
 
-import base64
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Max
-from django.http import HttpResponse
+from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
+from governance.downloads import XLSX, attachment
 from governance.history import save_formset_with_reason, save_with_reason
 from governance.lifecycle import LifecycleStatus
 from governance.mixins import (
@@ -25,11 +24,18 @@ from governance.mixins import (
 )
 from governance.ordering import CannotMove, move
 from governance.permissions import can
-from governance.views import PaperView, TransitionView, paper_view
+from governance.views import (
+    CouncilRecordCreateView,
+    CouncilRecordUpdateView,
+    PaperView,
+    TransitionView,
+    paper_view,
+)
 
 from . import dashboard, exports, importers, papers, variations
 from .filtersets import ItemFilterSet
 from .forms import (
+    DepartmentForm,
     ImportForm,
     ItemForm,
     ItemVariationForm,
@@ -40,7 +46,14 @@ from .forms import (
     WorkplanForm,
 )
 from .lifecycle import ITEM_LIFECYCLE, WORKPLAN_LIFECYCLE
-from .models import ProgressUpdate, Review, Variation, Workplan, WorkplanItem
+from .models import (
+    Department,
+    ProgressUpdate,
+    Review,
+    Variation,
+    Workplan,
+    WorkplanItem,
+)
 from .reviews import record_update
 
 ITEMS_PER_PAGE = 50
@@ -153,11 +166,9 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
-        context["transitions"] = [
-            t
-            for t in WORKPLAN_LIFECYCLE.available(workplan, user)
-            if t.name != "supersede"
-        ]
+        context["transitions"], context["blocked"] = WORKPLAN_LIFECYCLE.offer(
+            workplan, user
+        )
         context["can_edit"] = workplan.status == LifecycleStatus.DRAFT and can(
             user, "edit_draft", workplan
         )
@@ -170,12 +181,16 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
             dashboard.rag_by_category(everything)
         )
         context["overdue"] = list(dashboard.overdue(everything)[:20])
-        context["variations"] = list(variations_since_last_review(workplan))
+        context["variations"] = list(variations_since_last_review(workplan, user))
         context["can_vary"] = workplan.status in VARIATION_STATES and can(
             user, "edit_draft", workplan
         )
+        # Updates of the items the person may read (a member's count leaves
+        # out an item added by variation and not yet approved).
         context["reviews"] = list(
-            workplan.reviews.annotate(updated=Count("updates")).order_by("number")
+            workplan.reviews.annotate(
+                updated=Count("updates", filter=Q(updates__item__in=everything))
+            ).order_by("number")
         )
         total = everything.count()
         for review in context["reviews"]:
@@ -183,15 +198,20 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
         return context
 
 
-def variations_since_last_review(workplan):
-    """Variations recorded since the last closed review (or all of them)."""
+def variations_since_last_review(workplan, user):
+    """Variations recorded since the last closed review (or all of them), of
+    the items `user` may read."""
     last_closed = (
         workplan.reviews.filter(status=Review.Status.CLOSED)
         .order_by("-closed_at")
         .values_list("closed_at", flat=True)
         .first()
     )
-    variations = workplan.variations.select_related("item", "by")
+    variations = (
+        Variation.objects.visible_to(user)
+        .filter(workplan=workplan)
+        .select_related("item", "by")
+    )
     if last_closed is not None:
         variations = variations.filter(at__gt=last_closed)
     return variations
@@ -319,15 +339,7 @@ class ItemDetailView(OrganisationScopedMixin, DetailView):
         )
         context["variations"] = list(item.variations.all())
         # An item added to an approved plan goes through the lifecycle itself.
-        context["transitions"] = (
-            [
-                t
-                for t in ITEM_LIFECYCLE.available(item, user)
-                if t.name in ("submit", "record_scrutiny", "approve", "reject")
-            ]
-            if item.workplan.status in VARIATION_STATES
-            else []
-        )
+        context["transitions"], context["blocked"] = ITEM_LIFECYCLE.offer(item, user)
         return context
 
 
@@ -504,8 +516,6 @@ class ItemTransitionView(TransitionView):
 
 # --- import ---------------------------------------------------------------------
 
-SESSION_IMPORT = "workplan-import-%s"
-
 
 class ImportTemplateView(View):
     """The template to fill in, as CSV or XLSX, for this workplan."""
@@ -514,28 +524,22 @@ class ImportTemplateView(View):
         workplan = get_object_or_404(
             Workplan.objects.visible_to(request.user), pk=kwargs["pk"]
         )
+        filename = f"workplan-template.{kwargs['format']}"
         if kwargs["format"] == "xlsx":
-            response = HttpResponse(
-                importers.template_xlsx(workplan),
-                content_type=(
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                ),
-            )
-        else:
-            response = HttpResponse(
-                importers.template_csv(workplan), content_type="text/csv; charset=utf-8"
-            )
-        response["Content-Disposition"] = (
-            f'attachment; filename="workplan-template.{kwargs["format"]}"'
+            return attachment(importers.template_xlsx(workplan), filename, XLSX)
+        return attachment(
+            importers.template_csv(workplan), filename, "text/csv; charset=utf-8"
         )
-        return response
 
 
 class ImportView(DraftWorkplanMixin, View):
     """Upload, preview with every row's problems, then import all or nothing.
 
-    The uploaded file is kept in the session between the preview and the
-    confirmation and is read and validated again before anything is saved.
+    A file whose every row is good is kept in the session (`keep_upload`);
+    the preview's button confirms it with the token it was kept under, and
+    it is read and validated again before anything is saved. A confirmation
+    with no such upload (expired, already imported, another workplan's or a
+    forged token) says so and asks for the file again, changing nothing.
     """
 
     template_name = "workplan/import.html"
@@ -545,11 +549,11 @@ class ImportView(DraftWorkplanMixin, View):
         refusal = self.refuse_unless_draft(self.workplan)
         return refusal or super().dispatch(request, *args, **kwargs)
 
-    def render(self, form, result=None, status=200):
+    def render(self, form, result=None, token="", status=200):
         return render(
             self.request,
             self.template_name,
-            {"workplan": self.workplan, "form": form, "result": result},
+            {"workplan": self.workplan, "form": form, "result": result, "token": token},
             status=status,
         )
 
@@ -557,49 +561,47 @@ class ImportView(DraftWorkplanMixin, View):
         return self.render(ImportForm())
 
     def post(self, request, *args, **kwargs):
-        key = SESSION_IMPORT % self.workplan.pk
         if "confirm" in request.POST:
-            stored = request.session.get(key)
-            if stored is None:
-                form = ImportForm()
-                form.add_error(
-                    None, _("The upload has expired: choose the file again.")
-                )
-                return self.render(form, status=400)
-            data, filename = base64.b64decode(stored["data"]), stored["name"]
-            form = ImportForm()
-        else:
-            form = ImportForm(request.POST, request.FILES)
-            if not form.is_valid():
-                return self.render(form)
-            upload = form.cleaned_data["file"]
-            if upload.size > importers.MAX_BYTES:
-                form.add_error("file", _("The file is larger than 5 MB."))
-                return self.render(form)
-            data, filename = upload.read(), upload.name
+            return self.confirm(request.POST.get("token"))
+        form = ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(form)
+        upload = form.cleaned_data["file"]
         try:
-            rows = importers.read_rows(data)
+            data = upload.read(importers.MAX_BYTES + 1)
+            result = importers.validate(self.workplan, importers.read_rows(data))
         except importers.ImportRefused as refusal:
             form.add_error("file", str(refusal))
-            request.session.pop(key, None)
             return self.render(form)
-        result = importers.validate(self.workplan, rows)
-        if "confirm" in request.POST and result.ok:
-            try:
-                count = importers.save(
-                    self.workplan, result, request.user, filename=filename
-                )
-            except importers.ImportRefused as refusal:
-                form.add_error(None, str(refusal))
-                return self.render(form, result)
-            request.session.pop(key, None)
-            messages.success(request, _("%(count)s items imported.") % {"count": count})
-            return redirect(self.workplan)
-        request.session[key] = {
-            "data": base64.b64encode(data).decode("ascii"),
-            "name": filename,
-        }
-        return self.render(form, result)
+        token = ""
+        if result.ok:
+            token = importers.keep_upload(
+                self.request.session, self.workplan, data, upload.name
+            )
+        else:
+            importers.forget_upload(self.request.session, self.workplan)
+        return self.render(form, result, token)
+
+    def confirm(self, token):
+        session = self.request.session
+        try:
+            data, filename = importers.take_upload(session, self.workplan, token)
+            result = importers.validate(self.workplan, importers.read_rows(data))
+            if not result.ok:  # the workplan changed since the preview
+                importers.forget_upload(session, self.workplan)
+                return self.render(ImportForm(), result)
+            count = importers.save(
+                self.workplan, result, self.request.user, filename=filename
+            )
+        except importers.ImportRefused as refusal:
+            if not isinstance(refusal, importers.UploadNotFound):
+                importers.forget_upload(session, self.workplan)
+            return self.render(ImportForm.choose_again(str(refusal)), status=400)
+        importers.forget_upload(session, self.workplan)
+        messages.success(
+            self.request, _("%(count)s items imported.") % {"count": count}
+        )
+        return redirect(self.workplan)
 
 
 # --- review rounds ---------------------------------------------------------------
@@ -622,15 +624,16 @@ class ReviewDetailView(OrganisationScopedMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         review, user = self.object, self.request.user
-        updates = {
-            update.item_id: update for update in review.updates.select_related("by")
-        }
         items = (
             WorkplanItem.objects.visible_to(user)
             .filter(workplan=review.workplan)
             .select_related("theme", "lead_officer__user")
             .order_by("theme__position", "position", "pk")
         )
+        updates = {
+            update.item_id: update
+            for update in review.updates.filter(item__in=items).select_related("by")
+        }
         context["rows"] = [(item, updates.get(item.pk)) for item in items]
         context["updated"] = len(updates)
         context["can_update"] = review.is_open and can(user, "edit_draft", review)
@@ -754,3 +757,27 @@ class ReviewPaperView(PaperView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("workplan__organisation")
+
+
+# --- the council's departments ------------------------------------------------------
+
+
+class DepartmentMixin:
+    """The council's departments (named by workplan items): its officers,
+    clerks and administrators keep the list."""
+
+    model = Department
+    form_class = DepartmentForm
+    permission_action = "manage_departments"
+    permission_denied_message = gettext_lazy(
+        "Members cannot change the council's departments."
+    )
+    noun = gettext_lazy("department")
+
+
+class DepartmentCreateView(DepartmentMixin, CouncilRecordCreateView):
+    pass
+
+
+class DepartmentUpdateView(DepartmentMixin, CouncilRecordUpdateView):
+    pass

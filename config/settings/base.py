@@ -88,6 +88,41 @@ TEMPLATES = [
 FORM_RENDERER = "governance.forms_rendering.GovukFormRenderer"
 
 
+# Each process keeps a pool of database connections (psycopg's pool, through
+# Django's OPTIONS["pool"]): requests borrow one and give it back when they
+# end, so a process never holds more than DATABASE_POOL_MAX_SIZE connections
+# however many threads it runs. Size it so that processes x max size stays
+# below the server's max_connections (README, "Deploying to production").
+DATABASE_POOL_MIN_SIZE = env_int("DATABASE_POOL_MIN_SIZE", 2)
+DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 10)
+# Seconds a request waits for a free connection before it fails. While the
+# server is down, this is how long a request takes to fail.
+DATABASE_POOL_TIMEOUT = env_int("DATABASE_POOL_TIMEOUT", 5)
+
+
+def database_pool_options(min_size, max_size, timeout):
+    """psycopg_pool.ConnectionPool's options; refuses sizes that cannot work."""
+    if max_size < 1 or not 0 <= min_size <= max_size:
+        raise ImproperlyConfigured(
+            "DATABASE_POOL_MIN_SIZE must be between 0 and DATABASE_POOL_MAX_SIZE, "
+            f"which must be at least 1 (they are {min_size} and {max_size})."
+        )
+    if timeout < 1:
+        raise ImproperlyConfigured(
+            f"DATABASE_POOL_TIMEOUT must be at least 1 second (it is {timeout})."
+        )
+    return {
+        "min_size": min_size,
+        "max_size": max_size,
+        "timeout": timeout,
+        # A failed connection attempt is retried with backoff for this long,
+        # then given up so that the next request starts a fresh one: after
+        # an outage the pool reconnects within seconds of the server coming
+        # back (the default, five minutes, let the backoff grow to minutes).
+        "reconnect_timeout": timeout,
+    }
+
+
 def database_config(url):
     """Django's DATABASES entry for a PostgreSQL URL; refuses anything else."""
     if not url:
@@ -96,14 +131,19 @@ def database_config(url):
             "or run `make run` / `make test`, which start a project-local "
             "PostgreSQL cluster."
         )
-    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    # CONN_MAX_AGE must be 0 with a pool: a connection goes back to the pool
+    # at the end of each request. The pool checks each connection before
+    # lending it (CONN_HEALTH_CHECKS), so a restart of the server is survived.
+    config = dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True)
     if config["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured(
             "DATABASE_URL must point at PostgreSQL: it is the only supported database."
         )
+    options = config.setdefault("OPTIONS", {})
     # Fail fast when the server is down instead of hanging a worker.
-    config.setdefault("OPTIONS", {})["connect_timeout"] = env_int(
-        "DATABASE_CONNECT_TIMEOUT", 5
+    options["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    options["pool"] = database_pool_options(
+        DATABASE_POOL_MIN_SIZE, DATABASE_POOL_MAX_SIZE, DATABASE_POOL_TIMEOUT
     )
     return config
 
@@ -228,3 +268,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 CSRF_FAILURE_VIEW = "governance.errors.csrf_failure"
+
+# An invitation to join a council (sent by its administrators) can be used
+# once, within this many days.
+INVITATION_VALID_DAYS = 7
+# Password-reset links (sent on request or by an administrator) last a day.
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60

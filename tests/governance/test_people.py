@@ -1,0 +1,346 @@
+"""A council's people, managed by its administrators in the app.
+
+Invitations by e-mail (the only way to reach someone without a role in the
+council), roles, ending a role, password-reset links; and the rules: no
+other council's people, nobody's password seen or set by anyone else, a
+council always keeps an administrator, and a link works once.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from decisions.models import Committee
+from governance.choices import Role
+from governance.models import Invitation, Membership
+from governance.permissions import roles_of
+from workplan.models import Department
+
+from ..base import PASSWORD, make_department, make_invitation, sign_in
+
+
+def invite(client, cast, **fields):
+    data = {
+        "first_name": "Priya",
+        "last_name": "Shah",
+        "email": "priya.shah@example.gov.uk",
+        "role": "officer",
+        "job_title": "Digital Lead",
+        **fields,
+    }
+    return client.post(reverse("governance:person_invite", args=["ashdown"]), data)
+
+
+def link_in(message):
+    return re.search(r"https?://\S+", message.body).group(0)
+
+
+@pytest.fixture
+def admin_client(cast, client_for):
+    return client_for(cast.administrator)
+
+
+def test_an_administrator_sees_only_their_councils_people(cast, admin_client):
+    response = admin_client.get(reverse("governance:people", args=["ashdown"]))
+    assert response.status_code == 200
+    shown = {m.user.username for m in response.context["memberships"]}
+    assert shown == {"member", "officer", "clerk", "administrator"}
+    assert b"other_council" not in response.content
+
+
+def test_an_invitation_creates_an_account_with_the_persons_own_password(
+    cast, admin_client, client
+):
+    response = invite(admin_client, cast)
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["priya.shah@example.gov.uk"]
+    assert "Ashdown Borough Council" in message.subject
+    link = link_in(message)
+    invitation = Invitation.objects.get()
+    # Only a hash of the token is kept.
+    assert link.rstrip("/").rsplit("/", 1)[1] not in invitation.token_hash
+    assert not get_user_model().objects.filter(email="priya.shah@example.gov.uk")
+
+    client.logout()
+    page = client.get(link)
+    assert page.status_code == 200
+    assert b"Create account and join" in page.content
+    response = client.post(
+        link,
+        {
+            "first_name": "Priya",
+            "last_name": "Shah",
+            "username": "pshah",
+            "password1": "A-long-new-password-4",
+            "password2": "A-long-new-password-4",
+        },
+    )
+    assert response.status_code == 302
+    user = get_user_model().objects.get(username="pshah")
+    assert user.email == "priya.shah@example.gov.uk"
+    assert user.check_password("A-long-new-password-4")
+    membership = Membership.objects.get(user=user)
+    assert (membership.organisation, membership.role) == (cast.council_a, "officer")
+    assert membership.job_title == "Digital Lead"
+    assert membership.history.first().history_user == user
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == user
+    # The link works once.
+    client.logout()
+    assert client.get(link).status_code == 404
+
+
+def test_an_invitation_link_that_is_forged_expired_or_cancelled_is_refused(
+    cast, client
+):
+    expired = make_invitation(
+        cast.council_a,
+        cast.administrator,
+        token="expired-token-0123456789",
+        expires_at=timezone.now() - timedelta(minutes=1),
+    )
+    cancelled = make_invitation(
+        cast.council_a,
+        cast.administrator,
+        token="cancelled-token-0123456789",
+        cancelled_at=timezone.now(),
+    )
+    for token in ("forged", "expired-token-0123456789", "cancelled-token-0123456789"):
+        url = reverse("governance:invitation_accept", args=[token])
+        assert client.get(url).status_code == 404
+        response = client.post(
+            url,
+            {
+                "first_name": "A",
+                "last_name": "B",
+                "username": "sneaky",
+                "password1": "A-long-new-password-4",
+                "password2": "A-long-new-password-4",
+            },
+        )
+        assert response.status_code == 404
+        assert b"This invitation link does not work" in response.content
+    assert not get_user_model().objects.filter(username="sneaky").exists()
+    assert expired.organisation.memberships.count() == 4
+    assert cancelled.accepted_at is None
+
+
+def test_inviting_another_councils_person_gives_them_nothing_until_they_accept(
+    cast, admin_client, client_for
+):
+    """The takeover the probe found, tried through the app: the Ashdown
+    administrator can only invite the Brackley officer's address; the
+    officer's password is never touched and only they can accept."""
+    victim = cast.other_council
+    victim.email = "officer@brackley.example.gov.uk"
+    victim.save()
+    password_before = victim.password
+    invite(admin_client, cast, email="Officer@Brackley.example.gov.uk")
+    assert not Membership.objects.filter(user=victim, organisation=cast.council_a)
+    link = link_in(mail.outbox[0])
+
+    # The administrator (or anyone else signed in) cannot accept it for them.
+    response = admin_client.post(link, {})
+    assert response.status_code == 403
+    anonymous = client_for(None)
+    page = anonymous.get(link)
+    assert b"Sign in to accept" in page.content
+    assert anonymous.post(link, {}).status_code == 403
+    assert not Membership.objects.filter(user=victim, organisation=cast.council_a)
+
+    # The person themselves accepts, signed in as their own account.
+    own = client_for(victim)
+    assert own.post(link, {}).status_code == 302
+    assert Membership.objects.get(user=victim, organisation=cast.council_a).role == (
+        "officer"
+    )
+    victim.refresh_from_db()
+    assert victim.password == password_before
+
+
+def test_an_administrator_cannot_invite_someone_who_already_has_a_role(
+    cast, admin_client
+):
+    cast.officer.email = "officer@ashdown.example.gov.uk"
+    cast.officer.save()
+    response = invite(admin_client, cast, email="officer@ashdown.example.gov.uk")
+    assert response.status_code == 200
+    assert "already has a role" in str(response.context["form"].errors)
+    assert not Invitation.objects.exists()
+    assert not mail.outbox
+
+
+def test_bad_invitation_input_is_refused_with_govuk_messages(cast, admin_client):
+    response = invite(admin_client, cast, email="not-an-address", role="superuser")
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "Enter an email address in the correct format" in str(errors["email"])
+    assert "role" in errors
+    assert b"govuk-error-summary" in response.content
+    assert not Invitation.objects.exists()
+
+
+def test_an_administrator_changes_a_role_with_a_reason(cast, admin_client):
+    membership = Membership.objects.get(user=cast.officer)
+    url = reverse("governance:membership_update", args=["ashdown", membership.pk])
+    response = admin_client.post(
+        url, {"role": "clerk", "job_title": "", "change_reason": "Moved team"}
+    )
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.role == Role.CLERK
+    latest = membership.history.first()
+    assert (latest.history_user, latest.history_change_reason) == (
+        cast.administrator,
+        "Moved team",
+    )
+
+
+def test_the_only_administrator_cannot_remove_their_own_role(cast, admin_client):
+    membership = Membership.objects.get(user=cast.administrator)
+    history = membership.history.count()
+    url = reverse("governance:membership_update", args=["ashdown", membership.pk])
+    response = admin_client.post(
+        url, {"role": "member", "job_title": "", "change_reason": "Oops"}
+    )
+    assert response.status_code == 409
+    assert "only administrator" in str(response.context["form"].errors)
+    end = reverse("governance:membership_end", args=["ashdown", membership.pk])
+    assert admin_client.post(end, {"reason": "Leaving"}).status_code == 409
+    membership.refresh_from_db()
+    assert (membership.role, membership.ended_at) == (Role.ADMINISTRATOR, None)
+    assert membership.history.count() == history
+
+
+def test_ending_a_role_removes_all_access_but_keeps_the_records_naming_them(
+    cast, business, admin_client, client_for
+):
+    membership = Membership.objects.get(user=cast.officer)
+    url = reverse("governance:membership_end", args=["ashdown", membership.pk])
+    assert admin_client.post(url, {"reason": "Left the council"}).status_code == 302
+    membership.refresh_from_db()
+    assert membership.ended_at is not None
+    officer = get_user_model().objects.get(pk=cast.officer.pk)
+    assert roles_of(officer) == {}
+    client = Client()
+    sign_in(client, officer)
+    strategy_url = business.draft_strategy.get_absolute_url()
+    assert client.get(strategy_url).status_code == 404
+    # The strategy still names its lead officer.
+    business.draft_strategy.refresh_from_db()
+    assert business.draft_strategy.lead_officer == membership
+    # No longer listed; inviting them again gives the role back on the same row.
+    people = admin_client.get(reverse("governance:people", args=["ashdown"]))
+    assert membership not in people.context["memberships"]
+    officer.email = "officer@ashdown.example.gov.uk"
+    officer.save()
+    invite(admin_client, cast, email=officer.email, role="member")
+    assert client.post(link_in(mail.outbox[-1]), {}).status_code == 302
+    membership.refresh_from_db()
+    assert (membership.ended_at, membership.role) == (None, Role.MEMBER)
+
+
+def test_a_password_reset_link_goes_only_to_the_persons_own_address(
+    cast, admin_client, client
+):
+    cast.officer.email = "officer@ashdown.example.gov.uk"
+    cast.officer.save()
+    membership = Membership.objects.get(user=cast.officer)
+    url = reverse(
+        "governance:membership_password_reset", args=["ashdown", membership.pk]
+    )
+    page = admin_client.get(url)
+    assert b"officer@ashdown.example.gov.uk" in page.content
+    response = admin_client.post(url, {})
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["officer@ashdown.example.gov.uk"]]
+    # The administrator's pages never show the link.
+    listing = admin_client.get(response["Location"])
+    link = link_in(mail.outbox[0])
+    assert link.encode() not in listing.content
+
+    client.logout()
+    form = client.get(link, follow=True)
+    assert b"Choose a new password" in form.content
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "Fresh-password-991", "new_password2": "Fresh-password-991"},
+    )
+    assert done.status_code == 302
+    cast.officer.refresh_from_db()
+    assert cast.officer.check_password("Fresh-password-991")
+    # The link works once.
+    again = client.get(link, follow=True)
+    assert b"This link does not work" in again.content
+
+
+def test_forgotten_password_says_the_same_whatever_the_address(cast, client):
+    cast.member.email = "member@ashdown.example.gov.uk"
+    cast.member.save()
+    url = reverse("password_reset")
+    known = client.post(url, {"email": "member@ashdown.example.gov.uk"})
+    unknown = client.post(url, {"email": "nobody@example.gov.uk"})
+    assert known["Location"] == unknown["Location"]
+    assert [m.to for m in mail.outbox] == [["member@ashdown.example.gov.uk"]]
+    empty = client.post(url, {"email": ""})
+    assert b"Enter your email address" in empty.content
+    cast.member.refresh_from_db()
+    assert cast.member.check_password(PASSWORD)
+
+
+def test_a_forged_password_reset_link_changes_nothing(cast, client):
+    url = reverse("password_reset_confirm", args=["MQ", "set-password"])
+    page = client.get(url, follow=True)
+    assert b"This link does not work" in page.content
+    client.post(
+        url,
+        {"new_password1": "Hijack-password-1", "new_password2": "Hijack-password-1"},
+    )
+    for user in get_user_model().objects.all():
+        assert not user.check_password("Hijack-password-1")
+
+
+def test_clerks_add_and_rename_committees_of_their_own_council_only(cast, client_for):
+    client = client_for(cast.clerk)
+    add = reverse("decisions:committee_create", args=["ashdown"])
+    response = client.post(
+        add, {"name": "Finance Committee", "kind": "decision-making"}
+    )
+    assert response.status_code == 302
+    committee = Committee.objects.get(name="Finance Committee")
+    assert committee.organisation == cast.council_a
+    # The same name again is refused with a message, not a 500.
+    again = client.post(add, {"name": "finance committee", "kind": "other"})
+    assert again.status_code == 200
+    assert "already has a committee" in str(again.context["form"].errors)
+    # Another council's committee cannot be reached through this council.
+    theirs = Committee.objects.filter(organisation=cast.council_b).first()
+    for slug in ("ashdown", "brackley"):
+        url = reverse("decisions:committee_update", args=[slug, theirs.pk])
+        assert client.get(url).status_code == 404
+        data = {"name": "Taken", "kind": "other", "change_reason": "x"}
+        assert client.post(url, data).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.organisation == cast.council_b
+    assert theirs.name != "Taken"
+
+
+def test_officers_keep_the_department_list(cast, client_for):
+    client = client_for(cast.officer)
+    add = reverse("workplan:department_create", args=["ashdown"])
+    assert client.post(add, {"name": "Planning"}).status_code == 302
+    assert Department.objects.get(name="Planning").organisation == cast.council_a
+    theirs = make_department(cast.council_b, "Brackley Housing")
+    url = reverse("workplan:department_update", args=["ashdown", theirs.pk])
+    assert client.post(url, {"name": "X", "change_reason": "x"}).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.name == "Brackley Housing"
+    assert client_for(cast.member).get(add).status_code == 403
