@@ -367,3 +367,25 @@ def test_the_account_page_says_where_each_role_stands(cast, client_for, role):
     else:
         assert "Not set up" in html
         assert "Set up an authenticator app" in html
+
+
+def test_an_operator_resets_someones_second_factor_in_the_admin(cast, client):
+    operator = get_user_model().objects.create_superuser("operator", password=PASSWORD)
+    sign_in(client, operator)
+    devices = client.get(reverse("admin:otp_totp_totpdevice_changelist"))
+    assert devices.status_code == 200
+    device = TOTPDevice.objects.get(user=cast.clerk)
+    change = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert device.key not in change.content.decode()
+    for model, name in [
+        (TOTPDevice, "totp_totpdevice"),
+        (StaticDevice, "static_staticdevice"),
+    ]:
+        pk = model.objects.get(user=cast.clerk).pk
+        deleted = client.post(
+            reverse(f"admin:otp_{name}_delete", args=[pk]), {"post": "yes"}
+        )
+        assert deleted.status_code == 302
+    client.logout()
+    password_step(client, "clerk")
+    assert client.get("/")["Location"].startswith(SET_UP_PAGE)

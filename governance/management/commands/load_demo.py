@@ -38,3 +38,7 @@ class Command(BaseCommand):
         for username, role, council in logins:
             self.stdout.write(f"  {username.ljust(width)}  {role}, {council}")
         self.stdout.write(f"  Password for all of them: {password}")
+        self.stdout.write(
+            "  Administrators and clerks set up an authenticator app the first "
+            "time they sign in (a QR code, or a key to type into the app)."
+        )
