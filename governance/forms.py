@@ -1,5 +1,6 @@
 """Forms for organisations and the council a person works in."""
 
+import copy
 import math
 from datetime import timedelta
 
@@ -250,9 +251,9 @@ class CouncilRecordForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
         if self.instance.pk:
-            self.fields["change_reason"] = ChangeReasonMixin.base_fields[
-                "change_reason"
-            ]
+            reason = copy.deepcopy(ChangeReasonMixin.base_fields["change_reason"])
+            reason.error_messages["required"] = _("Enter the reason for the change")
+            self.fields["change_reason"] = reason
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
