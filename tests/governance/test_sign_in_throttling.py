@@ -2,8 +2,12 @@
 address (across usernames), with the client's real address behind trusted
 proxies only (settings: SIGN_IN_FAILURE_LIMITS, TRUSTED_PROXY_COUNT)."""
 
+import os
 import re
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
@@ -189,3 +193,37 @@ def test_a_successful_sign_in_forgets_only_that_persons_own_failures(cast, clien
         assert attempt(client, "officer", "wrong").status_code == 200
     # ... but the address's count went on: 20 + 9, and the next is the 30th.
     assert attempt(client, "nobody-99", "wrong").status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("value", "printed"),
+    [
+        ("", "0"),
+        ("2", "2"),
+        ("-1", "TRUSTED_PROXY_COUNT must be 0 or more (it is -1)."),
+        ("two", "TRUSTED_PROXY_COUNT='two' is not a whole number."),
+    ],
+)
+def test_the_trusted_proxy_count_comes_from_the_environment_or_stops_loudly(
+    value, printed
+):
+    environment = {k: v for k, v in os.environ.items() if k != "TRUSTED_PROXY_COUNT"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.TRUSTED_PROXY_COUNT)",
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        env={
+            **environment,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "TRUSTED_PROXY_COUNT": value,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert printed in (result.stdout + result.stderr)
+    assert (result.returncode == 0) == printed.isdigit()
