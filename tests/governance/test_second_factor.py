@@ -13,12 +13,15 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
 
 from decisions.models import Meeting
 from governance import second_factor
 from governance.choices import Role
 
-from ..base import PASSWORD, authenticator_code, make_person, sign_in
+from ..base import PASSWORD, authenticator_code, build_cast, make_person, sign_in
 
 CODE_PAGE = reverse("sign_in_code")
 SET_UP_PAGE = reverse("second_factor_set_up")
@@ -389,3 +392,50 @@ def test_an_operator_resets_someones_second_factor_in_the_admin(cast, client):
     client.logout()
     password_step(client, "clerk")
     assert client.get("/")["Location"].startswith(SET_UP_PAGE)
+
+
+def near_codes(key):
+    """Every code an app holding `key` shows within two steps of now."""
+    return {f"{TOTP(key, drift=drift).token():06d}" for drift in range(-2, 3)}
+
+
+codes = st.one_of(
+    st.text(max_size=60), st.from_regex(r"\d{6}", fullmatch=True), st.just("")
+)
+
+
+class GeneratedCodeTests(TestCase):
+    """Whatever is typed: the form again with its error, never a 500, never
+    a session passed or an app set up."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.cast = build_cast()
+
+    @settings(
+        max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    @given(code=codes)
+    def test_any_code_on_the_code_page_is_refused_with_the_error_summary(self, code):
+        device = second_factor.authenticator_of(self.cast.clerk)
+        assume(second_factor.normalise(code) not in near_codes(device.bin_key))
+        self.client.logout()
+        password_step(self.client, "clerk")
+        response = enter_code(self.client, code)
+        assert response.status_code == 200
+        assert "govuk-error-summary" in response.content.decode()
+        assert self.client.get("/")["Location"].startswith(CODE_PAGE)
+
+    @settings(
+        max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    @given(code=codes)
+    def test_any_code_on_the_set_up_page_is_refused_and_sets_nothing_up(self, code):
+        self.client.logout()
+        password_step(self.client, "member")
+        key = key_on_page(self.client.get(SET_UP_PAGE))
+        assume(second_factor.normalise(code) not in near_codes(key))
+        response = self.client.post(SET_UP_PAGE, {"code": code})
+        assert response.status_code == 200
+        assert "govuk-error-summary" in response.content.decode()
+        assert not TOTPDevice.objects.filter(user=self.cast.member).exists()
