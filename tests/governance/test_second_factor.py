@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import F
+from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -22,6 +23,7 @@ from governance import second_factor
 from governance.choices import Role
 
 from ..base import PASSWORD, authenticator_code, build_cast, make_person, sign_in
+from ..decisions.test_concurrency import race
 
 CODE_PAGE = reverse("sign_in_code")
 SET_UP_PAGE = reverse("second_factor_set_up")
@@ -439,3 +441,38 @@ class GeneratedCodeTests(TestCase):
         assert response.status_code == 200
         assert "govuk-error-summary" in response.content.decode()
         assert not TOTPDevice.objects.filter(user=self.cast.member).exists()
+
+
+def sender(client, code):
+    """A racer (see `race`) that sends `code` on `client`'s code page."""
+
+    def action(barrier):
+        barrier.wait()
+        return enter_code(client, code).status_code
+
+    return action
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_recovery_code_sent_twice_at_once_lets_exactly_one_in():
+    cast = build_cast()
+    for _round in range(8):
+        clients = [Client(), Client()]
+        for client in clients:
+            password_step(client, "clerk")
+        code = second_factor.issue_recovery_codes(cast.clerk)[0]
+
+        results = race(*(sender(client, code) for client in clients))
+        assert sorted(results) == [200, 302]
+        assert not StaticToken.objects.filter(token=code).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_authenticator_code_sent_twice_at_once_lets_exactly_one_in():
+    cast = build_cast()
+    clients = [Client(), Client()]
+    for client in clients:
+        password_step(client, "clerk")
+    code = authenticator_code(cast.clerk)
+    results = race(*(sender(client, code) for client in clients))
+    assert sorted(results) == [200, 302]
