@@ -22,6 +22,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from . import second_factor
 from .forms import (
     CODE_WRONG,
+    ForgottenPasswordForm,
+    NewPasswordForm,
     SecondFactorForm,
     SetUpAuthenticatorForm,
     SignInForm,
@@ -37,6 +39,32 @@ class SignInView(auth_views.LoginView):
 
 class SignOutView(auth_views.LogoutView):
     template_name = "registration/logged_out.html"
+
+
+# --- forgotten passwords ----------------------------------------------------------
+# Django's own reset views and tokens (a link to the person's e-mail address,
+# valid for `PASSWORD_RESET_TIMEOUT`, dead once used), on our layout. An
+# administrator can send the same link from the council's people pages.
+
+
+class ForgottenPasswordView(auth_views.PasswordResetView):
+    form_class = ForgottenPasswordForm
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.html"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+
+class ForgottenPasswordSentView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+
+class ChooseNewPasswordView(auth_views.PasswordResetConfirmView):
+    form_class = NewPasswordForm
+    template_name = "registration/password_reset_confirm.html"
+
+
+class NewPasswordSavedView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"
 
 
 # --- the second factor ------------------------------------------------------------
