@@ -1,7 +1,7 @@
 """The production settings, for the benchmark server and its set-up.
 
 Everything comes from `config.settings.production` (DEBUG off, cached
-templates, persistent database connections, WhiteNoise with the manifest
+templates, pooled database connections, WhiteNoise with the manifest
 storage, the full middleware stack). The one difference: the collected
 static files go to a folder of the benchmark's own (BENCH_STATIC_ROOT), so a
 run never touches the checkout's `staticfiles/`.
