@@ -24,10 +24,11 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_safe
+
+from governance.downloads import keep_private
 
 from .call_in import format_date
 from .choices import DecisionStatus, MeetingStatus
@@ -96,10 +97,8 @@ class DecisionFeed(Feed):
     feed_type = Atom1Feed
 
     def __call__(self, request, *args, **kwargs):
-        response = super().__call__(request, *args, **kwargs)
-        # Behind sign-in and different for each person: no shared caches.
-        patch_cache_control(response, private=True)
-        return response
+        # Behind sign-in and different for each person: a private download.
+        return keep_private(super().__call__(request, *args, **kwargs))
 
     def get_object(self, request, *args, **kwargs):
         return _FeedRequest(request=request, organisation=request.organisation)
@@ -303,5 +302,4 @@ def meeting_calendar(request):
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = 'inline; filename="meetings.ics"'
-    patch_cache_control(response, private=True)
-    return response
+    return keep_private(response)

@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .downloads import keep_private
 from .papers import paper_html, paper_response, render_pdf_and_count_pages
 
 
@@ -295,8 +296,7 @@ def serve_paper(request, kind, record):
     if etag in _if_none_match(request):
         response = HttpResponseNotModified()
         response["ETag"] = f'"{etag}"'
-        response["Cache-Control"] = "private, no-cache"
-        return response
+        return keep_private(response)
     paper = stored(kind, record, key)
     if paper is None and kind.background:
         return redirect(start_job(kind, record, key, request.user))

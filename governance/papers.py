@@ -19,11 +19,11 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils.http import content_disposition_header
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .downloads import attachment
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +161,5 @@ def render_parts(title, organisation, parts, *, draft=False):
 
 
 def paper_response(pdf, filename):
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "private, no-cache"
-    return response
+    """The PDF as a private download (`governance.downloads`)."""
+    return attachment(pdf, filename, "application/pdf")

@@ -1,11 +1,16 @@
-"""Exports of exactly the rows a filtered item list shows, to CSV and XLSX."""
+"""Exports of exactly the rows a filtered item list shows, to CSV and XLSX.
 
-import csv
+Every cell is written by `governance.spreadsheets`, so no text becomes a
+formula; dates, the budget and the percentage stay dates and numbers.
+"""
+
 import io
 
-from django.http import HttpResponse, StreamingHttpResponse
-from django.utils.http import content_disposition_header
+from django.http import StreamingHttpResponse
 from openpyxl import Workbook
+
+from governance.downloads import XLSX, attachment, private_attachment
+from governance.spreadsheets import append_row, csv_writer
 
 COLUMNS = [
     ("Reference", lambda item: item.reference),
@@ -21,12 +26,9 @@ COLUMNS = [
         ),
     ),
     ("Sponsor", lambda item: item.sponsor),
-    ("Start date", lambda item: item.start_date.isoformat() if item.start_date else ""),
-    (
-        "Target date",
-        lambda item: item.target_date.isoformat() if item.target_date else "",
-    ),
-    ("Budget", lambda item: "" if item.budget is None else str(item.budget)),
+    ("Start date", lambda item: item.start_date),
+    ("Target date", lambda item: item.target_date),
+    ("Budget", lambda item: item.budget),
     ("Delivery status", lambda item: item.get_delivery_status_display()),
     ("RAG", lambda item: item.get_rag_display()),
     ("RAG reason", lambda item: item.rag_reason),
@@ -34,21 +36,11 @@ COLUMNS = [
     ("Lifecycle state", lambda item: item.get_status_display()),
 ]
 
-#: Characters a spreadsheet treats as the start of a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value):
-    """Make user text inert in a spreadsheet (no formula injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
 
 def _rows(items):
     yield [label for label, _ in COLUMNS]
     for item in items.iterator(chunk_size=2000):
-        yield [_safe(value(item)) for _, value in COLUMNS]
+        yield [value(item) for _, value in COLUMNS]
 
 
 class _Echo:
@@ -57,29 +49,19 @@ class _Echo:
 
 
 def csv_response(items, filename):
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
     response = StreamingHttpResponse(
         (writer.writerow(row) for row in _rows(items)),
         content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{filename}.csv"
-    )
-    return response
+    return private_attachment(response, f"{filename}.csv")
 
 
 def xlsx_response(items, filename):
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Items")
     for row in _rows(items):
-        sheet.append(row)
+        append_row(sheet, row)
     buffer = io.BytesIO()
     book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{filename}.xlsx"
-    )
-    return response
+    return attachment(buffer.getvalue(), f"{filename}.xlsx", XLSX)

@@ -8,6 +8,10 @@ A view imports a file in four steps, nothing written before the last:
     count = save(workplan, result, request.user, filename=upload.name)
 
 `save` refuses a result with any error, so the import is all or nothing.
+Between the preview and the confirmation the file waits in the person's
+session: `keep_upload` puts it there and gives the token the confirmation
+form sends back; `take_upload` returns it only for that token, that workplan
+and within `UPLOAD_MAX_AGE`, and refuses (`UploadNotFound`) anything else.
 `template_csv()` and `template_xlsx()` give the file to fill in: the header
 row of `COLUMNS` and one example row (and, in the workbook, a "Guidance"
 sheet of allowed values).
@@ -16,11 +20,14 @@ Lookups are done once per file (themes, departments, officers, references
 already used), so validating 5,000 rows costs a handful of queries.
 """
 
+import base64
 import csv
 import datetime
 import io
 import os
 import re
+import secrets
+import time
 import zipfile
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -34,6 +41,7 @@ from simple_history.utils import bulk_create_with_history
 
 from governance.choices import Role
 from governance.models import Membership
+from governance.spreadsheets import append_row, csv_writer, unquote
 from strategy.models import Theme
 
 from .choices import Confidence, DeliveryStatus, Rag, WorkType
@@ -366,7 +374,11 @@ def _csv_rows(data):
             cells = []
             for cell in record:
                 cell = cell.strip()
-                cells.append(Formula(cell) if looks_like_formula(cell) else cell)
+                text, quoted = unquote(cell)
+                if quoted:  # written as text by us (or typed so in a spreadsheet)
+                    cells.append(text)
+                else:
+                    cells.append(Formula(cell) if looks_like_formula(cell) else cell)
             yield number, cells
     except csv.Error as exc:
         raise ImportRefused(
@@ -455,9 +467,14 @@ def _xlsx_rows(data):
 
 def _xlsx_value(cell):
     value = cell.value
-    if cell.data_type == "f" or (isinstance(value, str) and looks_like_formula(value)):
+    if cell.data_type == "f":
         return Formula(value if isinstance(value, str) else "=")
     if isinstance(value, str):
+        text, quoted = unquote(value.strip())
+        if quoted or _quote_prefixed(cell):
+            return text  # explicitly text: "=1" typed as '=1, or our own export
+        if looks_like_formula(value):
+            return Formula(value)
         return value.strip()
     if (
         isinstance(value, int | float)
@@ -467,6 +484,14 @@ def _xlsx_value(cell):
         # A cell formatted as a percentage holds 0.5 for "50%".
         return round(value * 100, 9)
     return value
+
+
+def _quote_prefixed(cell):
+    """Whether a workbook cell carries the "quote prefix" style: the
+    spreadsheet's mark for text that must stay text (Excel sets it when
+    "=1" is typed as "'=1"; `governance.spreadsheets` sets it on export)."""
+    style = getattr(cell, "style_array", None)
+    return bool(style is not None and style.quotePrefix)
 
 
 def _is_blank(cell):
@@ -1143,6 +1168,74 @@ def _set_departments(rows, reason):
     )
 
 
+# --- the upload kept between the preview and the confirmation --------------------
+
+#: An upload not confirmed within this time must be chosen again.
+UPLOAD_MAX_AGE = datetime.timedelta(hours=1)
+
+
+class UploadNotFound(ImportRefused):
+    """The upload being confirmed is not kept: never uploaded, already
+    imported, expired, or kept for another workplan or another preview."""
+
+    def __init__(self):
+        super().__init__(
+            _("Your upload has expired or was not found. Choose the file again.")
+        )
+
+
+def _upload_key(workplan):
+    return f"workplan-import-{workplan.pk}"
+
+
+def keep_upload(session, workplan, data, filename) -> str:
+    """Keep the file in `session` for its confirmation (replacing any earlier
+    one for `workplan`); return the token the confirmation must send."""
+    token = secrets.token_urlsafe(16)
+    session[_upload_key(workplan)] = {
+        "token": token,
+        "workplan": workplan.pk,
+        "name": str(filename or ""),
+        "data": base64.b64encode(data).decode("ascii"),
+        "kept_at": time.time(),
+    }
+    return token
+
+
+def take_upload(session, workplan, token) -> tuple[bytes, str]:
+    """(data, filename) of the upload kept for `workplan` under `token`.
+
+    Raises `UploadNotFound` when there is none, the token is not its token
+    (a stale or forged confirmation: the kept upload stays for the right
+    one), or it was kept for another workplan; and also forgets it when it
+    is older than `UPLOAD_MAX_AGE` or damaged. Taking does not forget:
+    `forget_upload` once it is imported.
+    """
+    kept = session.get(_upload_key(workplan))
+    if not isinstance(kept, dict):
+        raise UploadNotFound
+    try:
+        fresh = 0 <= time.time() - kept["kept_at"] <= UPLOAD_MAX_AGE.total_seconds()
+        data = base64.b64decode(kept["data"], validate=True) if fresh else None
+        name, mine = str(kept["name"]), str(kept["token"])
+    except (KeyError, TypeError, ValueError):  # damaged
+        data = None
+    if data is None:
+        forget_upload(session, workplan)
+        raise UploadNotFound
+    if not (
+        isinstance(token, str)
+        and secrets.compare_digest(token.encode(), mine.encode())
+        and kept.get("workplan") == workplan.pk
+    ):
+        raise UploadNotFound
+    return data, name
+
+
+def forget_upload(session, workplan):
+    session.pop(_upload_key(workplan), None)
+
+
 # --- the template ---------------------------------------------------------------------
 
 
@@ -1177,7 +1270,7 @@ def template_csv(workplan=None) -> bytes:
     """
     example = _example_row(workplan)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow([column.label for column in COLUMNS])
     writer.writerow([example[column.key] for column in COLUMNS])
     return out.getvalue().encode("utf-8-sig")
@@ -1197,7 +1290,7 @@ def template_xlsx(workplan=None) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Workplan items"
-    sheet.append([column.label for column in COLUMNS])
+    append_row(sheet, [column.label for column in COLUMNS])
     cells = []
     for column in COLUMNS:
         value = example[column.key]
@@ -1206,7 +1299,7 @@ def template_xlsx(workplan=None) -> bytes:
         elif column.key in ("budget", "percent_complete") and value:
             value = int(value)
         cells.append(value)
-    sheet.append(cells)
+    append_row(sheet, cells)
     for index, column in enumerate(COLUMNS, start=1):
         letter = openpyxl.utils.get_column_letter(index)
         sheet.cell(row=1, column=index).font = Font(bold=True)
@@ -1229,13 +1322,14 @@ def template_xlsx(workplan=None) -> bytes:
     sheet.freeze_panes = "A2"
 
     guidance = workbook.create_sheet("Guidance")
-    guidance.append(["Column", "Required", "What to enter"])
+    append_row(guidance, ["Column", "Required", "What to enter"])
     for column in COLUMNS:
-        guidance.append(
-            [column.label, "Yes" if column.required else "No", column.guidance]
+        append_row(
+            guidance,
+            [column.label, "Yes" if column.required else "No", column.guidance],
         )
-    guidance.append([])
-    guidance.append(["Allowed values"])
+    append_row(guidance, [])
+    append_row(guidance, ["Allowed values"])
     allowed = [
         ("Category", [f"{value} – {label}" for value, label in Confidence.choices]),
         ("Work type", [f"{value} – {label}" for value, label in WorkType.choices]),
@@ -1275,16 +1369,17 @@ def template_xlsx(workplan=None) -> bytes:
             )
         )
     for label, values in allowed:
-        guidance.append([label, "", "; ".join(values) or "(none yet)"])
-    guidance.append([])
-    guidance.append(
+        append_row(guidance, [label, "", "; ".join(values) or "(none yet)"])
+    append_row(guidance, [])
+    append_row(
+        guidance,
         [
             "Notes",
             "",
             "Type values, not formulas: cells with formulas are refused. The "
             "first sheet is imported; row 1 must be the header row. Up to "
             f"{MAX_ROWS:,} rows and 5 MB.",
-        ]
+        ],
     )
     for cell in guidance[1]:
         cell.font = Font(bold=True)

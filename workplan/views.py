@@ -9,7 +9,7 @@ from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
@@ -599,7 +599,9 @@ class ImportView(DraftWorkplanMixin, View):
             return self.render(ImportForm.choose_again(str(refusal)), status=400)
         importers.forget_upload(session, self.workplan)
         messages.success(
-            self.request, _("%(count)s items imported.") % {"count": count}
+            self.request,
+            ngettext("%(count)s item imported.", "%(count)s items imported.", count)
+            % {"count": count},
         )
         return redirect(self.workplan)
 

@@ -724,10 +724,12 @@ def test_formulas_in_item_text_are_exported_inert(cast, business, officer, title
     sheet = load_workbook(io.BytesIO(response.content))["Items"]
     title_cell, reason_cell = sheet["B2"], sheet["N2"]
     assert sheet["B1"].value == "Title" and sheet["N1"].value == "RAG reason"
-    assert title_cell.value == "'" + title
-    assert title_cell.data_type == "s"
-    assert reason_cell.value == "'=cmd|' /C calc'!A0"
-    assert reason_cell.data_type == "s"
+    # The workbook keeps the text as it is, in a string cell marked to stay
+    # text when edited (the "quote prefix" style).
+    assert title_cell.value == title
+    assert title_cell.data_type == "s" and title_cell.quotePrefix
+    assert reason_cell.value == "=cmd|' /C calc'!A0"
+    assert reason_cell.data_type == "s" and reason_cell.quotePrefix
 
 
 def test_another_councils_officer_cannot_export(cast, business, client_for):
