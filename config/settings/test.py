@@ -15,6 +15,8 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# The connection pool of base.py is kept: tests (live servers and threads
+# included) borrow connections as `make run` and production do.
 # Several test runs can share one server (e.g. parallel runs during
 # development): each may name its own test database.
 DATABASES["default"]["TEST"] = {  # noqa: F405
