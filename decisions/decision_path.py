@@ -15,7 +15,7 @@ reason and are listed on the record (see `DecisionRecord` and the edit view).
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.transitions import Transition, Workflow
+from governance.transitions import Transition, Workflow, rules_out
 
 from .call_in import LONDON, CallInRuleError
 from .choices import CallInOutcome, DecisionStatus
@@ -23,6 +23,8 @@ from .forms import CallInForm, OutcomeForm, PublishForm
 from .models import DecisionEvent
 
 MANAGE = "manage_committee_business"
+#: Nobody's by hand: `manage.py update_decision_status` stores it.
+MARK_EFFECTIVE = "decision_mark_effective"
 
 
 # --- requirements: each returns what is missing, or None --------------------
@@ -61,6 +63,7 @@ def has_call_in_rule(decision, user, inputs):
     return None
 
 
+@rules_out
 def call_in_is_open(decision, user, inputs):
     when = inputs.get("called_in_at") or timezone.now()
     if decision.urgent:
@@ -186,7 +189,7 @@ DECISION_PATH = Workflow(
             label=_("Call-in period ended"),
             sources=frozenset({DecisionStatus.PUBLISHED}),
             target=DecisionStatus.EFFECTIVE,
-            permission=MANAGE,
+            permission=MARK_EFFECTIVE,
             description=_("The call-in period ended without a call-in."),
             requirements=(call_in_period_has_ended,),
         ),

@@ -415,6 +415,15 @@ class Recommendation(models.Model):
         return f"{self.position}. {self.text[:60]}"
 
 
+class AgendaItemQuerySet(MemberReadableQuerySet):
+    organisation_lookup = "meeting__committee__organisation"
+
+    def member_filter(self):
+        """Members read the items of published agendas (before publication
+        a member sees that there is a meeting, not what is on it)."""
+        return models.Q(meeting__agenda_published=True)
+
+
 class AgendaItem(models.Model):
     """One numbered item on a meeting's agenda, usually a report."""
 
@@ -433,6 +442,7 @@ class AgendaItem(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "position"]

@@ -423,16 +423,25 @@ def record_lifecycle_event(
     )
 
 
-def lifecycle_workflow(forms, after_save=None):
+def lifecycle_workflow(forms, after_save=None, *, only=None, requirements=None):
     """The lifecycle bound to a record type's input forms (by transition name).
 
     `after_save` adds effects of the record type's own to transitions by
-    name (e.g. a workplan opens a round of progress updates with its review).
+    name (e.g. a workplan opens a round of progress updates with its review);
+    `requirements` adds requirements of its own by name; `only` keeps the
+    named transitions and drops the rest (a step a record type does not take
+    is then not reachable by URL either).
     """
     extra = after_save or {}
+    needs = requirements or {}
     table = [
-        replace(t, after_save=t.after_save + tuple(extra.get(t.name, ())))
+        replace(
+            t,
+            requirements=t.requirements + tuple(needs.get(t.name, ())),
+            after_save=t.after_save + tuple(extra.get(t.name, ())),
+        )
         for t in transitions(forms)
+        if only is None or t.name in only
     ]
     return Workflow(transitions=table, record_event=record_lifecycle_event)
 

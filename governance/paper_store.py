@@ -41,7 +41,9 @@ class PaperKind:
     `parts(record)` returns the paper's `Part`s; `is_final(record)` says
     whether the record is approved/published (kept, no DRAFT mark);
     `version(record)` is a short string that changes whenever anything the
-    paper prints changes (see `history_marks`).
+    paper prints changes (see `history_marks`). A paper of record prints only
+    what everyone who may read it (members too) may read; `working_copy`
+    gives the record's own people what they may read beyond that.
     """
 
     slug: str
@@ -56,6 +58,11 @@ class PaperKind:
     url: object
     #: Render in the background worker (agenda packs).
     background: bool = False
+    #: (record, user) -> the `Part`s of the paper as `user` may read it, when
+    #: that is more than the paper of record prints (e.g. a workplan's items
+    #: awaiting approval, for its officers), else None. A working copy is
+    #: rendered on request, marked DRAFT, and never stored.
+    working_copy: object = None
 
 
 _KINDS = {}
@@ -283,10 +290,15 @@ def serve_paper(request, kind, record):
 
     Approved/published papers and background papers come from the store
     (304 when the browser's copy is current); a missing background paper
-    starts a job and sends the person to its progress page; a draft renders
-    now.
+    starts a job and sends the person to its progress page; a draft, or a
+    working copy, renders now.
     """
     filename = kind.filename(record)
+    working = kind.working_copy and kind.working_copy(record, request.user)
+    if working:
+        html = paper_html(kind.title(record), record.organisation, working, draft=True)
+        pdf, _pages = render_pdf_and_count_pages(html)
+        return paper_response(pdf, filename)
     final = kind.is_final(record)
     if not (final or kind.background):
         pdf, _pages = render(kind, record)

@@ -56,6 +56,15 @@ def needs_inputs(requirement):
     return requirement
 
 
+def rules_out(requirement):
+    """Mark a requirement that, unmet, rules the step out for the record as
+    it stands (e.g. a call-in after the deadline) rather than naming
+    something to do first: the record's page then neither offers the step
+    nor explains it (see `Workflow.offer()`)."""
+    requirement.rules_out = True
+    return requirement
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -108,32 +117,70 @@ class Workflow:
         the role check only.
         """
         transition = self[name]
-        # Without inputs (the confirmation page before it is filled in), skip
-        # the requirements that judge what the person will choose.
-        preview = inputs is None
-        inputs = inputs or {}
         if not as_system and not can(user, transition.permission, obj):
             return 403, ["Your role does not allow you to do this."]
         status = getattr(obj, self.status_field)
         if status not in transition.sources:
             label = obj.get_status_display()
             return 409, [f"This cannot be done while the record is “{label}”."]
-        missing = [
-            str(message)
+        missing = self.unmet(obj, transition, user, inputs)
+        return (409, missing) if missing else (None, [])
+
+    def unmet(self, obj, transition, user, inputs=None):
+        """What `transition`'s requirements find missing, as sentences."""
+        return [
+            message
+            for _requirement, message in self._unmet(obj, transition, user, inputs)
+        ]
+
+    def _unmet(self, obj, transition, user, inputs=None):
+        """[(requirement, sentence)] for each requirement not met. Without
+        inputs (the confirmation page before it is filled in, the record's
+        page), the requirements that judge what the person will choose are
+        skipped."""
+        preview = inputs is None
+        inputs = inputs or {}
+        return [
+            (requirement, str(message))
             for requirement in transition.requirements
             if not (preview and getattr(requirement, "needs_inputs", False))
             and (message := requirement(obj, user, inputs))
         ]
-        return (409, missing) if missing else (None, [])
 
-    def available(self, obj, user):
-        """Transitions `user` could take now (ignoring requirements on inputs)."""
+    def permitted(self, obj, user):
+        """Transitions `user`'s role may take from the record's state."""
+        status = getattr(obj, self.status_field)
         return [
             t
             for t in self.transitions
-            if can(user, t.permission, obj)
-            and getattr(obj, self.status_field) in t.sources
+            if can(user, t.permission, obj) and status in t.sources
         ]
+
+    def offer(self, obj, user):
+        """What a record's page offers `user`: (the steps they can take now,
+        [(step, [what is missing])] for those their role may take from this
+        state but not yet, e.g. a review not yet due, which the page explains
+        instead of offering; a step a `rules_out` requirement rules out is in
+        neither).
+
+        A step is offered when the role may take it, the record is in a state
+        it leaves from and every requirement that can be judged before the
+        form is filled in is met: exactly the steps whose confirmation page
+        answers without a problem, and the only ones `perform()` can take, so
+        a page offers every step that can be taken and no other.
+        """
+        offered, blocked = [], []
+        for transition in self.permitted(obj, user):
+            unmet = self._unmet(obj, transition, user)
+            if not unmet:
+                offered.append(transition)
+            elif not any(getattr(r, "rules_out", False) for r, _message in unmet):
+                blocked.append((transition, [message for _r, message in unmet]))
+        return offered, blocked
+
+    def available(self, obj, user):
+        """The steps `user` can take now (see `offer()`)."""
+        return self.offer(obj, user)[0]
 
     def perform(self, obj, name, user, *, inputs=None, comment="", as_system=False):
         """Take transition `name` on `obj` as `user`; return the saved record.

@@ -128,11 +128,9 @@ class StrategyDetailView(OrganisationScopedMixin, DetailView):
                 decision__in=strategy.organisation.decisions.visible_to(user),
             ).select_related("decision")
         )
-        context["transitions"] = [
-            transition
-            for transition in STRATEGY_LIFECYCLE.available(strategy, user)
-            if transition.name != "supersede"
-        ]
+        context["transitions"], context["blocked"] = STRATEGY_LIFECYCLE.offer(
+            strategy, user
+        )
         context["can_edit"] = strategy.status in EDITABLE and can(
             user, "edit_draft", strategy
         )

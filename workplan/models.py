@@ -18,6 +18,11 @@ from strategy.models import Strategy, Theme
 from .choices import Confidence, DeliveryStatus, Rag, WorkType
 
 READABLE_BY_MEMBERS = ADOPTED | {LifecycleStatus.CLOSED}
+#: An item of an approved plan that is not approved itself: one added by
+#: variation, on its own way through scrutiny and approval.
+AWAITING_APPROVAL = models.Q(workplan__status__in=READABLE_BY_MEMBERS) & ~models.Q(
+    status__in=READABLE_BY_MEMBERS
+)
 
 
 class WorkplanQuerySet(MemberReadableQuerySet):
@@ -28,8 +33,32 @@ class WorkplanQuerySet(MemberReadableQuerySet):
 
 class ItemQuerySet(MemberReadableQuerySet):
     def member_filter(self):
-        """Members read the items of workplans they may read."""
-        return models.Q(workplan__status__in=READABLE_BY_MEMBERS)
+        """Members read the approved items of workplans they may read: an
+        item added to an approved plan by variation is not theirs to read
+        until it has been approved itself."""
+        return models.Q(workplan__status__in=READABLE_BY_MEMBERS) & models.Q(
+            status__in=READABLE_BY_MEMBERS
+        )
+
+    def in_the_plan(self):
+        """The items that stand with their workplan as it is: every item of
+        a draft plan (they go to committee with it), only the approved items
+        of an approved one. The workplan's papers of record print these."""
+        return self.exclude(AWAITING_APPROVAL)
+
+    def awaiting_approval(self):
+        """Items added to an approved plan by variation and not yet
+        approved themselves."""
+        return self.filter(AWAITING_APPROVAL)
+
+
+class VariationQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "workplan__organisation"
+
+    def visible_to(self, user):
+        """The variations of items the person may read (members do not
+        hear of an item added by variation until it is approved)."""
+        return self.filter(item__in=WorkplanItem.objects.visible_to(user))
 
 
 class Department(models.Model):
@@ -89,6 +118,12 @@ class Workplan(LifecycleRecord):
 
     def get_absolute_url(self):
         return reverse("workplan:workplan_detail", args=[self.pk])
+
+    @property
+    def is_approved(self):
+        """Approved (and perhaps since reviewed, superseded or closed): what
+        members may read."""
+        return self.status in READABLE_BY_MEMBERS
 
     @property
     def year_label(self):
@@ -226,6 +261,13 @@ class WorkplanItem(LifecycleRecord):
         from .lifecycle import ITEM_LIFECYCLE
 
         return ITEM_LIFECYCLE
+
+    @property
+    def is_approved(self):
+        """Approved (and perhaps since reviewed, superseded or closed): what
+        members may read. An item added to an approved plan by variation is
+        not, until it has been approved itself."""
+        return self.status in READABLE_BY_MEMBERS
 
     @property
     def category_choice(self):
@@ -447,6 +489,7 @@ class Variation(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = VariationQuerySet.as_manager()
 
     class Meta:
         ordering = ["workplan", "-at", "-pk"]

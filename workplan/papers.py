@@ -51,15 +51,18 @@ def rag_cell(rag):
     return {"value": rag or "", "label": str(Rag(rag).label) if rag else NOT_RATED}
 
 
-def items_in_theme_order(workplan_id):
-    """A workplan's items grouped by theme in the strategy's order (items
-    without a theme last), in plan order within each theme."""
-    return (
-        WorkplanItem.objects.filter(workplan_id=workplan_id)
-        .select_related("theme", "lead_officer__user")
-        .order_by(
-            F("theme__position").asc(nulls_last=True), "theme_id", "position", "pk"
-        )
+def items_of_record(workplan):
+    """The items a workplan's papers of record print: those that stand with
+    the plan as it is (not an item added by variation and awaiting approval,
+    which members may not read)."""
+    return WorkplanItem.objects.in_the_plan().filter(workplan_id=workplan.pk)
+
+
+def items_in_theme_order(items):
+    """`items` (of one workplan) grouped by theme in the strategy's order
+    (items without a theme last), in plan order within each theme."""
+    return items.select_related("theme", "lead_officer__user").order_by(
+        F("theme__position").asc(nulls_last=True), "theme_id", "position", "pk"
     )
 
 
@@ -88,12 +91,24 @@ def workplan_appendix_title(workplan):
     }
 
 
-def workplan_appendix_part(workplan):
+def awaiting(item, workplan):
+    """The lifecycle state of an item awaiting approval in an approved plan
+    (printed beside it in a working copy), else ""."""
+    if workplan.is_approved and not item.is_approved:
+        return str(item.status_choice.label)
+    return ""
+
+
+def workplan_appendix_part(workplan, items=None):
     """The annual workplan as an appendix table on landscape pages, grouped by
-    theme. Three queries: the workplan with its strategy, the items with
-    their theme and lead officer, and their departments."""
+    theme: the items of record, or `items` (a working copy, in which items
+    not yet approved are marked). Three queries: the workplan with its
+    strategy, the items with their theme and lead officer, and their
+    departments."""
     workplan = Workplan.objects.select_related("strategy").get(pk=workplan.pk)
-    items = list(items_in_theme_order(workplan.pk).prefetch_related("departments"))
+    if items is None:
+        items = items_of_record(workplan)
+    items = list(items_in_theme_order(items).prefetch_related("departments"))
     pairs = []
     for item in items:
         description = " ".join(item.description.split())
@@ -109,6 +124,7 @@ def workplan_appendix_part(workplan):
             "status": item.get_delivery_status_display(),
             "percent": item.percent_complete,
             "rag": rag_cell(item.rag),
+            "awaiting": awaiting(item, workplan),
         }
         pairs.append((row, item))
     return Part(
@@ -120,6 +136,7 @@ def workplan_appendix_part(workplan):
             "status": workplan.get_status_display(),
             "approved_at": workplan.approved_at,
             "count": len(items),
+            "awaiting": sum(1 for row, _item in pairs if row["awaiting"]),
             "key": category_key(),
             "groups": by_theme(pairs),
         },
@@ -168,10 +185,11 @@ def progress_report_title(review):
     }
 
 
-def progress_report_part(review):
+def progress_report_part(review, items=None):
     """The progress report of `review`: summary counts, RAG by theme, each
     item's update and its trend since the previous review, and the
-    variations agreed since then.
+    variations agreed since then; of the workplan's items of record, or of
+    `items` (a working copy, in which items not yet approved are marked).
 
     Six queries (five at a workplan's first review): the review with its
     workplan and meeting; the previous review; the items; this review's
@@ -186,7 +204,10 @@ def progress_report_part(review):
         .order_by("-number")
         .first()
     )
-    items = list(items_in_theme_order(workplan.pk))
+    if items is None:
+        items = items_of_record(workplan)
+    variations = variations_for(review, previous, items)
+    items = list(items_in_theme_order(items))
     updates = {
         update.item_id: update
         for update in ProgressUpdate.objects.filter(review=review).select_related("by")
@@ -224,6 +245,7 @@ def progress_report_part(review):
             "rag": rag_cell(now),
             "trend": kind,
             "trend_text": wording,
+            "awaiting": awaiting(item, workplan),
         }
         if update is not None:
             row.update(
@@ -279,16 +301,19 @@ def progress_report_part(review):
             "totals": [counts[rag] for rag, _label in RAG_ORDER],
             "rag_headings": [label for _rag, label in RAG_ORDER],
             "groups": by_theme(pairs),
-            "variations": variations_for(review, previous),
+            "awaiting": sum(1 for row, _item in pairs if row["awaiting"]),
+            "variations": variations,
         },
     )
 
 
-def variations_for(review, previous):
-    """The variations reported at `review`: those recorded after the previous
-    review closed (since approval, at the first review) and, once this review
-    has closed, no later than its close. One query."""
-    variations = Variation.objects.filter(workplan_id=review.workplan_id)
+def variations_for(review, previous, items):
+    """The variations of `items` reported at `review`: those recorded after
+    the previous review closed (since approval, at the first review) and,
+    once this review has closed, no later than its close. One query."""
+    variations = Variation.objects.filter(
+        workplan_id=review.workplan_id, item__in=items
+    )
     if previous is not None:
         variations = variations.filter(at__gt=previous.closed_at or previous.opened_at)
     if review.closed_at is not None:
@@ -344,6 +369,25 @@ def progress_report_version(review):
     )
 
 
+def working_items(workplan_id, user):
+    """The items of the workplan that `user` may read, if they include items
+    awaiting approval (which the papers of record leave out), else None."""
+    readable = WorkplanItem.objects.visible_to(user).filter(workplan_id=workplan_id)
+    if not readable.awaiting_approval().exists():
+        return None
+    return readable
+
+
+def appendix_working_copy(workplan, user):
+    items = working_items(workplan.pk, user)
+    return None if items is None else [workplan_appendix_part(workplan, items)]
+
+
+def progress_report_working_copy(review, user):
+    items = working_items(review.workplan_id, user)
+    return None if items is None else [progress_report_part(review, items)]
+
+
 WORKPLAN_APPENDIX = register(
     PaperKind(
         slug="workplan-appendix",
@@ -354,6 +398,7 @@ WORKPLAN_APPENDIX = register(
         version=appendix_version,
         filename=lambda workplan: f"workplan-{workplan.pk}-appendix.pdf",
         url=lambda workplan: reverse("workplan:workplan_paper", args=[workplan.pk]),
+        working_copy=appendix_working_copy,
     )
 )
 
@@ -369,5 +414,6 @@ PROGRESS_REPORT = register(
             f"workplan-{review.workplan_id}-review-{review.number}-progress.pdf"
         ),
         url=lambda review: reverse("workplan:review_paper", args=[review.pk]),
+        working_copy=progress_report_working_copy,
     )
 )

@@ -123,8 +123,9 @@ def effective_urgent(cast, meeting):
 
 
 def effective_stored(cast, meeting):
+    # As `update_decision_status` does: nobody marks it effective by hand.
     return DECISION_PATH.perform(
-        published_period_ended(cast, meeting), "mark_effective", cast.clerk
+        published_period_ended(cast, meeting), "mark_effective", None, as_system=True
     )
 
 
@@ -165,8 +166,9 @@ ALLOWED = {
     ("publish", "draft-urgent"): DecisionStatus.EFFECTIVE,
     ("call_in", "published"): DecisionStatus.CALLED_IN,
     ("record_outcome", "called-in"): DecisionStatus.EFFECTIVE,
-    ("mark_effective", "published-period-ended"): DecisionStatus.EFFECTIVE,
 }
+#: Steps only the system takes (`update_decision_status`): refused to everyone.
+SYSTEM_ONLY = {"mark_effective"}
 
 
 # --- valid inputs for each transition, as the confirmation page posts them --------
@@ -213,6 +215,8 @@ def expected_status(transition, state, role):
         return 404
     if role not in MANAGERS:
         return 404 if state.hidden_from_readers else 403
+    if transition in SYSTEM_ONLY:
+        return 403
     return 302 if (transition, state.name) in ALLOWED else 409
 
 
@@ -225,7 +229,7 @@ def test_the_states_built_here_cover_every_decision_status():
 
 def test_every_transition_of_the_path_has_an_allowed_state_and_valid_inputs():
     names = {t.name for t in DECISION_PATH.transitions}
-    assert {name for name, _state in ALLOWED} == names
+    assert {name for name, _state in ALLOWED} | SYSTEM_ONLY == names
     assert set(VALID_DATA) == names
 
 
@@ -663,18 +667,27 @@ def test_update_decision_status_stores_effective_once(cast):
     assert "0 decision(s) marked effective" in again.getvalue()
 
 
-def test_a_clerk_cannot_mark_effective_a_decision_whose_period_has_not_ended(
+def test_a_clerk_cannot_mark_a_decision_effective_by_hand_even_once_its_period_ended(
     cast, client_for
 ):
+    lapsed = published_period_ended(cast, recent_meeting(cast.council_a))
+    before = footprint(lapsed)
+
+    response = client_for(cast.clerk).post(transition_url(lapsed, "mark_effective"))
+
+    assert response.status_code == 403
+    assert footprint(lapsed) == before
+    page = client_for(cast.clerk).get(lapsed.get_absolute_url()).content.decode()
+    assert transition_url(lapsed, "mark_effective") not in page
+
+
+def test_the_system_cannot_mark_effective_a_decision_whose_period_has_not_ended(cast):
     decision = published(cast, recent_meeting(cast.council_a))
     before = footprint(decision)
 
-    response = client_for(cast.clerk).post(
-        transition_url(decision, "mark_effective"), {}
-    )
+    with pytest.raises(TransitionRefused, match="The call-in period has not ended."):
+        DECISION_PATH.perform(decision, "mark_effective", None, as_system=True)
 
-    assert response.status_code == 409
-    assert "The call-in period has not ended." in response.content.decode()
     assert footprint(decision) == before
 
 
