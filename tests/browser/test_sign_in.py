@@ -2,7 +2,7 @@ from ..base import PASSWORD
 
 
 def test_each_role_signs_in_and_sees_their_home_page(visit, cast):
-    for username, role_label, sees_admin in [
+    for username, role_label, sees_people in [
         ("member", "Member (councillor)", False),
         ("officer", "Officer", False),
         ("clerk", "Clerk (democratic services)", False),
@@ -15,8 +15,8 @@ def test_each_role_signs_in_and_sees_their_home_page(visit, cast):
         assert role_label in page.locator("main").inner_text()
         assert "Ashdown Borough Council" in page.locator("header").inner_text()
         navigation = page.get_by_role("navigation", name="Menu")
-        assert navigation.get_by_role("link", name="Administration").count() == (
-            1 if sees_admin else 0
+        assert navigation.get_by_role("link", name="People").count() == (
+            1 if sees_people else 0
         )
         visit.submit("Sign out")
         assert "You have signed out" in page.locator("h1").inner_text()

@@ -344,3 +344,35 @@ def test_officers_keep_the_department_list(cast, client_for):
     theirs.refresh_from_db()
     assert theirs.name == "Brackley Housing"
     assert client_for(cast.member).get(add).status_code == 403
+
+
+def test_the_people_page_query_count_is_flat_in_the_number_of_people(
+    cast, admin_client
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ..base import give_role, make_person
+
+    url = reverse("governance:people", args=["ashdown"])
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get(url).status_code == 200
+        return len(queries)
+
+    def add(first, last):
+        for n in range(first, last):
+            give_role(make_person(f"person{n}"), cast.council_a, Role.MEMBER)
+            make_invitation(
+                cast.council_a,
+                cast.administrator,
+                token=f"token-{n}-0123456789",
+                email=f"p{n}@example.gov.uk",
+            )
+
+    add(0, 3)
+    few = count_queries()
+    add(3, 12)
+    many = count_queries()
+    assert few == many
