@@ -7,11 +7,13 @@ bare `page`.
 """
 
 import os
+from base64 import b32decode
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
+from django_otp.oath import TOTP
 
 from ..base import PASSWORD, authenticator_code
 
@@ -104,7 +106,8 @@ class Visitor:
 
     def sign_in(self, username, password=PASSWORD):
         """Sign in with the password, then, if the service asks for it, a
-        code from the person's authenticator app (computed from its key)."""
+        code from the person's authenticator app (computed from its key), or
+        set one up (someone who must have one and has none)."""
         self.goto("/sign-in/")
         self.page.get_by_label("Username").fill(username)
         self.page.get_by_label("Password").fill(password)
@@ -112,6 +115,20 @@ class Visitor:
         if self.page.url.startswith(self.url("/sign-in/code/")):
             user = get_user_model().objects.get(username=username)
             self.enter_code(authenticator_code(user))
+        elif self.page.url.startswith(self.url("/account/authenticator-app/")):
+            self.set_up_authenticator()
+
+    def set_up_authenticator(self):
+        """On the set-up page: add the key shown to an "app", enter its code,
+        then pass the recovery codes page."""
+        key = b32decode(self.page.locator("#secret-key").inner_text().replace(" ", ""))
+        self.page.get_by_label("Code from your authenticator app").fill(
+            f"{TOTP(key).token():06d}"
+        )
+        self.submit("Continue")
+        with self.page.expect_navigation():
+            self.page.get_by_role("link", name="I have saved my recovery codes").click()
+        self.check()
 
     def enter_code(self, code):
         """Type `code` on the second factor's page and continue."""
