@@ -189,8 +189,8 @@ class ImportForm(forms.Form):
     def choose_again(cls, message):
         """The form with `message` against the file and no other error: the
         upload being confirmed was refused, so the person chooses it again.
-        (Bound to nothing, so the only error it finds is the missing file,
-        which `message` replaces.)"""
+        (Bound to empty data, so the only error it finds is the missing
+        file, which `message` replaces.)"""
         form = cls(data={}, files={})
         form.errors["file"].clear()
         form.add_error("file", message)
