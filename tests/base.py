@@ -324,7 +324,7 @@ def build_business(cast):
         user=cast.officer, organisation=council
     )
     business.invitation = make_invitation(council, cast.administrator)
-    business.department = make_department(council, "Revenues and Benefits")
+    business.department = make_department(council, "Corporate Property")
     return business
 
 

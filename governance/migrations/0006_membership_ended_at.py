@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0005_invitation'),
+        ("governance", "0005_invitation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalmembership',
-            name='ended_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='role ended'),
+            model_name="historicalmembership",
+            name="ended_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="role ended"
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='ended_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='role ended'),
+            model_name="membership",
+            name="ended_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="role ended"
+            ),
         ),
     ]
