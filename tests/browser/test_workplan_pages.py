@@ -2,7 +2,13 @@
 
 from workplan.models import WorkplanItem
 
-from ..base import build_business, make_item
+from ..base import (
+    add_item_by_variation,
+    approve_workplan,
+    build_business,
+    make_item,
+    make_workplan,
+)
 
 
 def test_officer_filters_updates_progress_and_exports(visit, cast):
@@ -66,10 +72,48 @@ def test_workplan_pages_are_accessible(visit, cast):
         f"/workplans/items/{item.pk}/progress/",
         f"/workplans/items/{item.pk}/milestones/",
         f"/workplans/{workplan.pk}/submit/",
-        f"/workplans/items/{item.pk}/submit/",
     ]:
         response = visit.goto(path)
         assert response.status == 200, path
+
+
+def test_an_item_added_by_variation_is_marked_for_officers_and_absent_for_members(
+    visit, cast
+):
+    business = build_business(cast)
+    plan = make_workplan(cast, business.approved_strategy, 2024)
+    make_item(cast, plan, "WP01", title="Renew the firewall")
+    approve_workplan(cast, business, plan)
+    added = add_item_by_variation(cast, plan, "WP02", title="Replace the payroll")
+    page = visit.page
+
+    visit.sign_in("officer")
+    visit.goto(f"/workplans/{plan.pk}/")
+    row = page.get_by_role("row", name="WP02 Replace the payroll")
+    assert "Draft" in row.inner_text()
+    with page.expect_navigation():
+        row.get_by_role("link", name="WP02 Replace the payroll").click()
+    visit.check()
+    assert "is not yet approved" in page.locator("main").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Send to scrutiny").click()
+    visit.check()
+    page.get_by_label("Scrutiny committee meeting").select_option(
+        str(business.scrutiny_meeting.pk)
+    )
+    visit.submit("Send to scrutiny")
+    added.refresh_from_db()
+    assert added.status == "scrutiny"
+    assert "With scrutiny" in page.locator("main").inner_text()
+    visit.submit("Sign out")
+
+    visit.sign_in("member")
+    visit.goto(f"/workplans/{plan.pk}/")
+    text = page.locator("main").inner_text()
+    assert "Renew the firewall" in text
+    assert "Replace the payroll" not in text
+    response = visit.goto(f"/workplans/items/{added.pk}/")
+    assert response.status == 404
 
 
 def test_officer_imports_a_spreadsheet_after_correcting_the_rejected_rows(

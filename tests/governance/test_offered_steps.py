@@ -356,3 +356,35 @@ def test_an_item_cannot_be_closed_by_url_only_removed_by_variation(
     item.refresh_from_db()
     assert item.delivery_status == "cancelled"
     assert item.variations.get().kind == "removed"
+
+
+def test_a_page_says_why_a_step_its_role_may_take_is_not_open_yet(
+    cast, business, client_for
+):
+    strategy = business.approved_strategy
+    page = client_for(cast.officer).get(strategy.get_absolute_url())
+    text = page.content.decode()
+    url = reverse("strategy:strategy_transition", args=[strategy.pk, "open_review"])
+    assert f'href="{url}"' not in text
+    due = strategy.next_review_due.strftime("%-d %B %Y")
+    assert (
+        "<strong>Open the six-monthly review</strong>: you cannot do this now. "
+        f"No review is due until {due}."
+    ) in text
+    # A member's role may not open a review: nothing is said to them.
+    member = client_for(cast.member).get(strategy.get_absolute_url())
+    assert "Open the six-monthly review" not in member.content.decode()
+
+
+def test_a_step_ruled_out_for_the_record_is_neither_offered_nor_explained(
+    cast, business, client_for
+):
+    # The call-in period of a decision of 2007 ended long ago; an item of a
+    # draft plan goes to scrutiny with its plan.
+    lapsed = DECISION_STATES[3].build(cast, recent_meeting(cast.council_a))
+    assert DECISION_STATES[3].name == "published-period-ended"
+    text = client_for(cast.clerk).get(lapsed.get_absolute_url()).content.decode()
+    assert "Record a call-in" not in text
+    assert "you cannot do this now" not in text
+    item_page = client_for(cast.officer).get(business.item.get_absolute_url())
+    assert "Send to scrutiny" not in item_page.content.decode()
