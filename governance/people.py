@@ -249,3 +249,36 @@ def send_password_reset(request, user):
         None,
         user.email,
     )
+
+
+def reset_second_factor(membership, *, by, reason):
+    """Remove the person's authenticator app and recovery codes (they lost
+    their phone): at their next sign-in they set up a new app. Their
+    password is untouched, so nobody but them can sign in as them. The
+    membership's history records who did it and why. An operator's
+    (superuser's) second factor is the operators' own business."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = membership.user
+    if user.is_superuser:
+        raise PeopleRuleBroken(
+            _(
+                "%(name)s runs this installation: ask the other operators to "
+                "reset their authenticator app."
+            )
+            % {"name": user.get_full_name() or user.username}
+        )
+    if user == by:
+        raise PeopleRuleBroken(
+            _("Replace your own authenticator app from your account page.")
+        )
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        save_with_reason(
+            locked,
+            user=by,
+            reason=_("Authenticator app reset: %(reason)s") % {"reason": reason},
+        )

@@ -52,6 +52,11 @@ urlpatterns = [
         name="membership_password_reset",
     ),
     path(
+        "council/<slug:slug>/people/<int:pk>/authenticator-reset/",
+        views.SecondFactorResetView.as_view(),
+        name="membership_second_factor_reset",
+    ),
+    path(
         "council/<slug:slug>/invitations/<int:pk>/cancel/",
         views.InvitationCancelView.as_view(),
         name="invitation_cancel",

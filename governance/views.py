@@ -470,6 +470,48 @@ class PasswordResetLinkView(MembershipMixin, ObjectFormView):
         return redirect("governance:people", self.organisation.slug)
 
 
+class SecondFactorResetView(MembershipMixin, ObjectFormView):
+    """Remove someone's authenticator app (a lost phone), with a reason."""
+
+    form_class = EndMembershipForm
+    template_name = "governance/second_factor_reset.html"
+    context_object_name = "membership"
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["reason"].label = _("Why are you resetting their app?")
+        form.fields["reason"].help_text = _("For example, “Phone lost”.")
+        form.fields["reason"].error_messages["required"] = _(
+            "Enter why you are resetting their app"
+        )
+        return form
+
+    def get_context_data(self, **kwargs):
+        from .second_factor import authenticator_of
+
+        return super().get_context_data(
+            has_app=authenticator_of(self.object.user) is not None, **kwargs
+        )
+
+    def form_valid(self, form):
+        try:
+            people.reset_second_factor(
+                self.object, by=self.request.user, reason=form.cleaned_data["reason"]
+            )
+        except people.PeopleRuleBroken as broken:
+            form.add_error(None, str(broken))
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        messages.success(
+            self.request,
+            _(
+                "%(name)s’s authenticator app is removed. They set up a new one "
+                "when they next sign in."
+            )
+            % {"name": person_name(self.object.user)},
+        )
+        return redirect("governance:people", self.organisation.slug)
+
+
 def person_name(user):
     return user.get_full_name() or user.username
 

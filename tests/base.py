@@ -320,6 +320,9 @@ def build_business(cast):
     business.workplan = make_workplan(cast, business.approved_strategy, 2023)
     business.item = make_item(cast, business.workplan, "WP01")
     business.review = make_review(cast, business.workplan)
+    # The officer has an e-mail address (a password link can be sent).
+    cast.officer.email = "officer@ashdown.example.gov.uk"
+    cast.officer.save(update_fields=["email"])
     business.membership = Membership.objects.get(
         user=cast.officer, organisation=council
     )

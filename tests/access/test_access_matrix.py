@@ -337,6 +337,21 @@ MATRIX = [
         no_data,
     ),
     Row(
+        "governance:membership_second_factor_reset",
+        "GET",
+        ADMINISTRATORS,
+        ("slug", "membership"),
+    ),
+    # Removes the officer's devices (none here) and writes a history row.
+    Row(
+        "governance:membership_second_factor_reset",
+        "POST",
+        ADMINISTRATORS_POST,
+        ("slug", "membership"),
+        lambda cast, business: {"reason": "Phone lost"},
+        frozenset({"administrator"}),
+    ),
+    Row(
         "governance:invitation_cancel",
         "GET",
         ADMINISTRATORS,

@@ -376,3 +376,45 @@ def test_the_people_page_query_count_is_flat_in_the_number_of_people(
     add(3, 12)
     many = count_queries()
     assert few == many
+
+
+def test_an_administrator_resets_someones_lost_authenticator_app(cast, admin_client):
+    from governance.second_factor import authenticator_of, recovery_codes_of
+
+    membership = Membership.objects.get(user=cast.clerk)
+    assert authenticator_of(cast.clerk) is not None
+    password_before = get_user_model().objects.get(pk=cast.clerk.pk).password
+    url = reverse(
+        "governance:membership_second_factor_reset", args=["ashdown", membership.pk]
+    )
+    empty = admin_client.post(url, {"reason": ""})
+    assert b"Enter why you are resetting their app" in empty.content
+    assert authenticator_of(cast.clerk) is not None
+    assert admin_client.post(url, {"reason": "Phone lost"}).status_code == 302
+    assert authenticator_of(cast.clerk) is None
+    assert recovery_codes_of(cast.clerk) is None
+    assert get_user_model().objects.get(pk=cast.clerk.pk).password == password_before
+    latest = membership.history.first()
+    assert latest.history_user == cast.administrator
+    assert latest.history_change_reason == "Authenticator app reset: Phone lost"
+
+
+def test_an_administrator_cannot_reset_an_operators_or_their_own_app(
+    cast, admin_client
+):
+    from governance.second_factor import authenticator_of
+
+    own = Membership.objects.get(user=cast.administrator)
+    url = reverse("governance:membership_second_factor_reset", args=["ashdown", own.pk])
+    assert admin_client.post(url, {"reason": "x"}).status_code == 409
+    assert authenticator_of(cast.administrator) is not None
+    cast.clerk.is_superuser = True
+    cast.clerk.save()
+    clerk = Membership.objects.get(user=cast.clerk)
+    url = reverse(
+        "governance:membership_second_factor_reset", args=["ashdown", clerk.pk]
+    )
+    response = admin_client.post(url, {"reason": "x"})
+    assert response.status_code == 409
+    assert b"runs this installation" in response.content
+    assert authenticator_of(cast.clerk) is not None
