@@ -329,11 +329,16 @@ class Milestone(models.Model):
         return self.title
 
 
-class ReviewQuerySet(OrganisationScopedQuerySet):
+class ReviewQuerySet(MemberReadableQuerySet):
     organisation_lookup = "workplan__organisation"
 
-    def visible_to(self, user):
-        return self.filter(workplan__in=Workplan.objects.visible_to(user))
+    def member_filter(self):
+        """Members read the closed reviews of workplans they may read: a
+        review is published when it has been reported to a committee (an
+        open round is work in progress; its progress report a draft)."""
+        return models.Q(workplan__status__in=READABLE_BY_MEMBERS) & models.Q(
+            status=Review.Status.CLOSED
+        )
 
 
 class Review(models.Model):

@@ -188,9 +188,10 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
         # Updates of the items the person may read (a member's count leaves
         # out an item added by variation and not yet approved).
         context["reviews"] = list(
-            workplan.reviews.annotate(
-                updated=Count("updates", filter=Q(updates__item__in=everything))
-            ).order_by("number")
+            Review.objects.visible_to(user)
+            .filter(workplan=workplan)
+            .annotate(updated=Count("updates", filter=Q(updates__item__in=everything)))
+            .order_by("number")
         )
         total = everything.count()
         for review in context["reviews"]:
@@ -332,7 +333,9 @@ class ItemDetailView(OrganisationScopedMixin, DetailView):
         )
         context["can_update_progress"] = can(user, "edit_draft", item)
         context["updates"] = list(
-            item.updates.select_related("review").order_by("review__number")
+            item.updates.filter(review__in=Review.objects.visible_to(user))
+            .select_related("review")
+            .order_by("review__number")
         )
         context["can_vary"] = item.workplan.status in VARIATION_STATES and can(
             user, "edit_draft", item

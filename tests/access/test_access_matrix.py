@@ -953,6 +953,10 @@ MATRIX = [
     ),
     Row("workplan:workplan_export_xlsx", "GET", COUNCIL_A, ("varied_workplan",)),
     Row("workplan:workplan_paper", "GET", COUNCIL_A, ("varied_workplan",)),
+    # An open review of an approved plan is work in progress: not the
+    # members' until it is closed (reported to a committee).
+    Row("workplan:review_detail", "GET", DRAFT_STRATEGY_READ, ("open_review",)),
+    Row("workplan:review_paper", "GET", DRAFT_STRATEGY_READ, ("open_review",)),
     Row(
         "workplan:item_transition",
         "GET",
@@ -1046,8 +1050,15 @@ def test_every_row_names_every_role():
 
 def with_variation(cast, business):
     """Add to `business` an approved workplan whose item WP01 was approved
-    with it, and WP02 added to it by variation (still a draft)."""
-    from ..base import add_item_by_variation, approve_workplan, make_item, make_workplan
+    with it, WP02 added to it by variation (still a draft) and an open
+    review."""
+    from ..base import (
+        add_item_by_variation,
+        approve_workplan,
+        make_item,
+        make_review,
+        make_workplan,
+    )
 
     workplan = make_workplan(cast, business.approved_strategy, 2024)
     business.approved_item = make_item(cast, workplan, "WP01")
@@ -1055,6 +1066,7 @@ def with_variation(cast, business):
     business.variation_item = add_item_by_variation(
         cast, workplan, "WP02", title="Replace the payroll system"
     )
+    business.open_review = make_review(cast, workplan)
 
 
 #: Objects some rows need beyond `Business`, built only for those rows.
@@ -1062,6 +1074,7 @@ EXTRAS = {
     "varied_workplan": with_variation,
     "approved_item": with_variation,
     "variation_item": with_variation,
+    "open_review": with_variation,
 }
 
 
