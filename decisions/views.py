@@ -42,7 +42,7 @@ from governance.views import (
     paper_view,
 )
 
-from . import papers, report_subjects
+from . import decidable, papers, report_subjects
 from .decision_path import DECISION_PATH
 from .filtersets import DecisionFilterSet, MeetingFilterSet
 from .forms import (
@@ -337,6 +337,9 @@ class DecisionDetailView(OrganisationScopedMixin, DetailView):
         ]
         context["transitions"], context["blocked"] = DECISION_PATH.offer(decision, user)
         context["can_edit"] = can(user, MANAGE, decision)
+        context["decided"] = decidable.mark_readable(
+            list(decision.decided_records.all()), user
+        )
         context["report_visible"] = (
             decision.report_id is not None
             and Report.objects.visible_to(user).filter(pk=decision.report_id).exists()

@@ -14,14 +14,24 @@ class WorkplanConfig(AppConfig):
             home,  # noqa: F401  (registers the home page panels)
             papers,
         )
-        from .models import Review, Workplan
+        from .models import Review, Workplan, WorkplanItem
 
         def awaiting_decision(organisation):
             return Workplan.objects.for_organisation(organisation).filter(
                 status__in=["scrutiny", "approval"]
             )
 
+        def items_awaiting_decision(organisation):
+            # Items added to an approved plan by variation: the others are
+            # decided with their workplan.
+            return (
+                WorkplanItem.objects.for_organisation(organisation)
+                .awaiting_approval()
+                .filter(status__in=["scrutiny", "approval"])
+            )
+
         decidable.register(Workplan, awaiting_decision)
+        decidable.register(WorkplanItem, items_awaiting_decision)
 
         # A committee report may present a workplan (its annex: the workplan
         # appendix) or a review (its annex: the progress report).
