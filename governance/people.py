@@ -10,12 +10,14 @@ to the person's own e-mail address. Every change is saved with its history
 
 import hashlib
 import secrets
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -36,6 +38,19 @@ class PeopleRuleBroken(Exception):
 def hash_token(token):
     """What is kept of an invitation link's token (never the token itself)."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _send(subject_template, body_template, context, address):
+    """E-mail one person; a mail server that cannot be reached or refuses
+    the message is a `PeopleRuleBroken` (so the change is not kept)."""
+    subject = "".join(render_to_string(subject_template, context).splitlines())
+    body = render_to_string(body_template, context)
+    try:
+        EmailMessage(subject=subject, body=body, to=[address]).send()
+    except (OSError, smtplib.SMTPException) as error:
+        raise PeopleRuleBroken(
+            _("The email could not be sent. Try again later.")
+        ) from error
 
 
 def _link(request, path):
@@ -109,7 +124,7 @@ def invite(request, organisation, *, email, first_name, last_name, role, job_tit
         save_with_reason(invitation, user=request.user, reason=_("Invitation sent"))
         # Sent inside the transaction: if the mail server refuses it, no
         # invitation is left behind that nobody was told about.
-        PasswordResetForm().send_mail(
+        _send(
             "registration/invitation_subject.txt",
             "registration/invitation_email.txt",
             {
@@ -120,7 +135,6 @@ def invite(request, organisation, *, email, first_name, last_name, role, job_tit
                 "inviter": request.user.get_full_name() or request.user.username,
                 "valid_days": settings.INVITATION_VALID_DAYS,
             },
-            None,
             email,
         )
     return invitation
@@ -234,7 +248,7 @@ def send_password_reset(request, user):
         )
     if not user.is_active:
         raise PeopleRuleBroken(_("This account is switched off."))
-    PasswordResetForm().send_mail(
+    _send(
         "registration/password_reset_subject.txt",
         "registration/password_reset_email.html",
         {
@@ -246,7 +260,6 @@ def send_password_reset(request, user):
             "token": default_token_generator.make_token(user),
             "protocol": "https" if request.is_secure() else "http",
         },
-        None,
         user.email,
     )
 

@@ -324,6 +324,18 @@ class PeopleMixin(CouncilPageMixin):
     permission_action = "manage_people"
     form_takes_organisation = False
 
+    def carry_out(self, form, action, done, error_field=None):
+        """Call `action()` (a rule of `people.py`): on success say `done` and
+        go back to the people page; if it breaks a rule, show the form again
+        with why (409), nothing changed."""
+        try:
+            action()
+        except people.PeopleRuleBroken as broken:
+            form.add_error(error_field, str(broken))
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        messages.success(self.request, done)
+        return redirect("governance:people", self.organisation.slug)
+
 
 class MembershipMixin(PeopleMixin):
     """One person's membership of the council (`pk`); only this council's
@@ -365,21 +377,20 @@ class InviteView(PeopleMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        invitation = people.invite(
-            self.request,
-            self.organisation,
-            email=data["email"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            role=data["role"],
-            job_title=data["job_title"],
-        )
-        messages.success(
-            self.request,
+        return self.carry_out(
+            form,
+            lambda: people.invite(
+                self.request,
+                self.organisation,
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                role=data["role"],
+                job_title=data["job_title"],
+            ),
             _("Invitation sent to %(email)s. It can be used once, for %(days)s days.")
-            % {"email": invitation.email, "days": settings.INVITATION_VALID_DAYS},
+            % {"email": data["email"], "days": settings.INVITATION_VALID_DAYS},
         )
-        return redirect("governance:people", self.organisation.slug)
 
 
 class InvitationCancelView(PeopleMixin, ObjectFormView):
@@ -391,13 +402,12 @@ class InvitationCancelView(PeopleMixin, ObjectFormView):
         return Invitation.objects.for_organisation(self.organisation).pending()
 
     def form_valid(self, form):
-        people.cancel(self.object, by=self.request.user)
-        messages.success(
-            self.request,
+        return self.carry_out(
+            form,
+            lambda: people.cancel(self.object, by=self.request.user),
             _("The invitation to %(email)s is cancelled.")
             % {"email": self.object.email},
         )
-        return redirect("governance:people", self.organisation.slug)
 
 
 class MembershipUpdateView(MembershipMixin, UpdateView):
@@ -408,22 +418,18 @@ class MembershipUpdateView(MembershipMixin, UpdateView):
     context_object_name = "membership"
 
     def form_valid(self, form):
-        try:
-            people.change_role(
+        return self.carry_out(
+            form,
+            lambda: people.change_role(
                 self.object,
                 role=form.cleaned_data["role"],
                 job_title=form.cleaned_data["job_title"],
                 by=self.request.user,
                 reason=form.cleaned_data["change_reason"],
-            )
-        except people.PeopleRuleBroken as broken:
-            form.add_error("role", str(broken))
-            return self.render_to_response(self.get_context_data(form=form), status=409)
-        messages.success(
-            self.request,
+            ),
             _("%(name)s’s role is saved.") % {"name": person_name(self.object.user)},
+            error_field="role",
         )
-        return redirect("governance:people", self.organisation.slug)
 
 
 class MembershipEndView(MembershipMixin, ObjectFormView):
@@ -434,19 +440,14 @@ class MembershipEndView(MembershipMixin, ObjectFormView):
     context_object_name = "membership"
 
     def form_valid(self, form):
-        try:
-            people.end_membership(
+        return self.carry_out(
+            form,
+            lambda: people.end_membership(
                 self.object, by=self.request.user, reason=form.cleaned_data["reason"]
-            )
-        except people.PeopleRuleBroken as broken:
-            form.add_error(None, str(broken))
-            return self.render_to_response(self.get_context_data(form=form), status=409)
-        messages.success(
-            self.request,
+            ),
             _("%(name)s no longer has a role in %(council)s.")
             % {"name": person_name(self.object.user), "council": self.organisation},
         )
-        return redirect("governance:people", self.organisation.slug)
 
 
 class PasswordResetLinkView(MembershipMixin, ObjectFormView):
@@ -457,17 +458,12 @@ class PasswordResetLinkView(MembershipMixin, ObjectFormView):
     context_object_name = "membership"
 
     def form_valid(self, form):
-        try:
-            people.send_password_reset(self.request, self.object.user)
-        except people.PeopleRuleBroken as broken:
-            form.add_error(None, str(broken))
-            return self.render_to_response(self.get_context_data(form=form), status=409)
-        messages.success(
-            self.request,
+        return self.carry_out(
+            form,
+            lambda: people.send_password_reset(self.request, self.object.user),
             _("A link to choose a new password has been sent to %(email)s.")
             % {"email": self.object.user.email},
         )
-        return redirect("governance:people", self.organisation.slug)
 
 
 class SecondFactorResetView(MembershipMixin, ObjectFormView):
@@ -494,22 +490,17 @@ class SecondFactorResetView(MembershipMixin, ObjectFormView):
         )
 
     def form_valid(self, form):
-        try:
-            people.reset_second_factor(
+        return self.carry_out(
+            form,
+            lambda: people.reset_second_factor(
                 self.object, by=self.request.user, reason=form.cleaned_data["reason"]
-            )
-        except people.PeopleRuleBroken as broken:
-            form.add_error(None, str(broken))
-            return self.render_to_response(self.get_context_data(form=form), status=409)
-        messages.success(
-            self.request,
+            ),
             _(
                 "%(name)s’s authenticator app is removed. They set up a new one "
                 "when they next sign in."
             )
             % {"name": person_name(self.object.user)},
         )
-        return redirect("governance:people", self.organisation.slug)
 
 
 def person_name(user):

@@ -418,3 +418,26 @@ def test_an_administrator_cannot_reset_an_operators_or_their_own_app(
     assert response.status_code == 409
     assert b"runs this installation" in response.content
     assert authenticator_of(cast.clerk) is not None
+
+
+def test_an_invitation_the_mail_server_refuses_is_not_kept(cast, admin_client):
+    """The mail server (a loopback port nobody listens on) cannot be
+    reached: the administrator is told, and no invitation is left behind."""
+    import socket
+
+    from django.test import override_settings
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    unreachable = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": closed_port, "timeout": 2},
+        }
+    }
+    with override_settings(MAILERS=unreachable):
+        response = invite(admin_client, cast)
+    assert response.status_code == 409
+    assert b"The email could not be sent" in response.content
+    assert not Invitation.objects.exists()
