@@ -57,36 +57,43 @@ def _link(request, path):
     return request.build_absolute_uri(path)
 
 
-def _lock_administrators(organisation):
-    """Lock the council's memberships, so two administrators removing each
-    other at the same moment cannot leave it with none."""
-    return list(
+def _lock_for_change(membership):
+    """Lock all the council's current memberships (always in the same
+    order, so two administrators changing each other's roles at the same
+    moment queue instead of deadlocking) and return the row of
+    `membership` as saved — a bound form has already put the new values on
+    the object it was given. Refused if the role has ended meanwhile."""
+    rows = list(
         Membership.objects.select_for_update()
         .current()
-        .filter(organisation=organisation)
+        .filter(organisation_id=membership.organisation_id)
+        .select_related("user")
         .order_by("pk")
     )
+    for row in rows:
+        if row.pk == membership.pk:
+            row.council_memberships = rows
+            return row
+    raise PeopleRuleBroken(_("This person no longer has a role in the council."))
 
 
-def _check_an_administrator_remains(organisation, membership, new_role=None):
-    memberships = _lock_administrators(organisation)
+def _check_an_administrator_remains(locked, new_role=None):
+    """Refuse to leave the council with no administrator (`locked` comes
+    from `_lock_for_change`; `new_role` None means the role ends)."""
     others = [
         other
-        for other in memberships
-        if other.pk != membership.pk and other.role == Role.ADMINISTRATOR
+        for other in locked.council_memberships
+        if other.pk != locked.pk and other.role == Role.ADMINISTRATOR
     ]
-    if (
-        membership.role == Role.ADMINISTRATOR
-        and new_role != Role.ADMINISTRATOR
-        and not others
-    ):
-        raise PeopleRuleBroken(
-            _(
-                "%(name)s is the council's only administrator. Give someone "
-                "else the administrator role first."
+    if locked.role == Role.ADMINISTRATOR and new_role != Role.ADMINISTRATOR:
+        if not others:
+            raise PeopleRuleBroken(
+                _(
+                    "%(name)s is the council's only administrator. Give "
+                    "someone else the administrator role first."
+                )
+                % {"name": locked.user.get_full_name() or locked.user.username}
             )
-            % {"name": membership.user.get_full_name() or membership.user.username}
-        )
 
 
 # --- invitations --------------------------------------------------------------
@@ -216,10 +223,8 @@ def cancel(invitation, *, by):
 def change_role(membership, *, role, job_title, by, reason):
     """Give the person another role (or job title) in the council."""
     with transaction.atomic():
-        # Judged on the row as saved (a bound form has already put the new
-        # role on `membership`).
-        locked = Membership.objects.select_for_update().get(pk=membership.pk)
-        _check_an_administrator_remains(locked.organisation, locked, role)
+        locked = _lock_for_change(membership)
+        _check_an_administrator_remains(locked, role)
         locked.role = role
         locked.job_title = job_title
         save_with_reason(locked, user=by, reason=reason)
@@ -231,8 +236,8 @@ def end_membership(membership, *, by, reason):
     (records name them) but gives no access; their account and any roles
     elsewhere are untouched. Inviting them again gives the role back."""
     with transaction.atomic():
-        locked = Membership.objects.select_for_update().get(pk=membership.pk)
-        _check_an_administrator_remains(locked.organisation, locked)
+        locked = _lock_for_change(membership)
+        _check_an_administrator_remains(locked)
         locked.ended_at = timezone.now()
         save_with_reason(locked, user=by, reason=reason)
     forget_roles(membership.user)

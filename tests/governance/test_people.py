@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from decisions.models import Committee
+from governance import people as people_rules
 from governance.choices import Role
 from governance.models import Invitation, Membership
 from governance.permissions import roles_of
@@ -441,3 +442,46 @@ def test_an_invitation_the_mail_server_refuses_is_not_kept(cast, admin_client):
     assert response.status_code == 409
     assert b"The email could not be sent" in response.content
     assert not Invitation.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_administrators_removing_each_other_at_once_leave_one():
+    """Each demotes the other at the same moment, every round: the council's
+    memberships are locked in one order, so one waits, then is refused."""
+    from tests.base import build_cast, make_person
+    from tests.strategy.test_concurrency import race
+
+    cast = build_cast()
+    second = make_person("second_admin", cast.council_a, Role.ADMINISTRATOR)
+    first = cast.administrator
+
+    def demote(by, membership):
+        def action(barrier):
+            barrier.wait()
+            try:
+                people_rules.change_role(
+                    membership, role=Role.MEMBER, job_title="", by=by, reason="Race"
+                )
+            except people_rules.PeopleRuleBroken:
+                return "refused"
+            return "done"
+
+        return action
+
+    for _round in range(5):
+        mine, theirs = (
+            Membership.objects.get(user=user, organisation=cast.council_a)
+            for user in (first, second)
+        )
+        results = race(demote(first, theirs), demote(second, mine))
+        assert sorted(results) == ["done", "refused"], results
+        admins = Membership.objects.filter(
+            organisation=cast.council_a, role=Role.ADMINISTRATOR
+        )
+        assert admins.count() == 1
+        # Put the demoted one back for the next round.
+        demoted = Membership.objects.get(
+            organisation=cast.council_a, role=Role.MEMBER, user__in=[first, second]
+        )
+        demoted.role = Role.ADMINISTRATOR
+        demoted.save()
