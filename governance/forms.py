@@ -186,8 +186,9 @@ class EndMembershipForm(forms.Form):
     )
 
 
-class AcceptInvitationForm(forms.Form):
-    """Nothing to fill in: accepting is the one button."""
+class ConfirmationForm(forms.Form):
+    """Nothing to fill in: the page's one button is the decision (accept an
+    invitation, send a link, cancel an invitation)."""
 
 
 class NewAccountForm(BaseUserCreationForm):

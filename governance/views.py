@@ -26,9 +26,9 @@ from django.views.generic.detail import SingleObjectMixin
 
 from . import people
 from .forms import (
-    AcceptInvitationForm,
     ChooseOrganisationForm,
     CommentForm,
+    ConfirmationForm,
     EndMembershipForm,
     InviteForm,
     MembershipForm,
@@ -394,7 +394,7 @@ class InviteView(PeopleMixin, FormView):
 
 
 class InvitationCancelView(PeopleMixin, ObjectFormView):
-    form_class = AcceptInvitationForm
+    form_class = ConfirmationForm
     template_name = "governance/invitation_cancel.html"
     context_object_name = "invitation"
 
@@ -453,7 +453,7 @@ class MembershipEndView(MembershipMixin, ObjectFormView):
 class PasswordResetLinkView(MembershipMixin, ObjectFormView):
     """Send the person an e-mail with a link to choose a new password."""
 
-    form_class = AcceptInvitationForm
+    form_class = ConfirmationForm
     template_name = "governance/password_reset_link.html"
     context_object_name = "membership"
 
@@ -540,7 +540,7 @@ class InvitationAcceptView(TemplateView):
     def get_form(self):
         data = self.request.POST if self.request.method == "POST" else None
         if self.has_account:
-            return AcceptInvitationForm(data)
+            return ConfirmationForm(data)
         initial = {
             "first_name": self.invitation.first_name,
             "last_name": self.invitation.last_name,
