@@ -66,6 +66,16 @@ class MembershipQuerySet(OrganisationScopedQuerySet):
         """Roles people hold now (not ended)."""
         return self.filter(ended_at__isnull=True)
 
+    def to_name_on(self, record, *fields):
+        """The people a form may name on `record` in `fields` (lead officer,
+        director …): those with a role now, and whoever the record already
+        names, even if their role has since ended."""
+        named = [getattr(record, f"{field}_id", None) for field in fields]
+        return self.filter(
+            models.Q(ended_at__isnull=True)
+            | models.Q(pk__in=[pk for pk in named if pk is not None])
+        )
+
 
 class Membership(models.Model):
     """One person's role in one organisation.

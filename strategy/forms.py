@@ -45,8 +45,10 @@ class StrategyForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
-        people = Membership.objects.for_organisation(organisation).select_related(
-            "user"
+        people = (
+            Membership.objects.for_organisation(organisation)
+            .to_name_on(self.instance, "cabinet_member", "director", "lead_officer")
+            .select_related("user")
         )
         self.fields["cabinet_member"].queryset = people.filter(role=Role.MEMBER)
         self.fields["director"].queryset = people.exclude(role=Role.MEMBER)

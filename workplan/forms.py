@@ -127,6 +127,7 @@ class ItemForm(ProgressFieldsMixin, VersionedFormMixin, forms.ModelForm):
         )
         self.fields["lead_officer"].queryset = (
             Membership.objects.for_organisation(workplan.organisation)
+            .to_name_on(self.instance, "lead_officer")
             .filter(role=Role.OFFICER)
             .select_related("user")
         )

@@ -690,9 +690,9 @@ class _Checker:
         self.departments = departments
         self.department_by_name = {_norm(d.name): d for d in departments}
         officers = list(
-            Membership.objects.filter(
-                organisation_id=workplan.organisation_id, role=Role.OFFICER
-            ).select_related("user")
+            Membership.objects.current()
+            .filter(organisation_id=workplan.organisation_id, role=Role.OFFICER)
+            .select_related("user")
         )
         self.officers = officers
         self.officer_by_username = {_norm(m.user.get_username()): m for m in officers}
@@ -1362,9 +1362,9 @@ def template_xlsx(workplan=None) -> bytes:
                 "Lead officer",
                 [
                     f"{m.user.get_username()} – {m.user.get_full_name()}".rstrip(" –")
-                    for m in Membership.objects.filter(
-                        organisation_id=workplan.organisation_id, role=Role.OFFICER
-                    ).select_related("user")
+                    for m in Membership.objects.current()
+                    .filter(organisation_id=workplan.organisation_id, role=Role.OFFICER)
+                    .select_related("user")
                 ],
             )
         )

@@ -23,7 +23,7 @@ from governance.models import Invitation, Membership
 from governance.permissions import roles_of
 from workplan.models import Department
 
-from ..base import PASSWORD, make_department, make_invitation, sign_in
+from ..base import PASSWORD, make_department, make_invitation, make_person, sign_in
 
 
 def invite(client, cast, **fields):
@@ -485,3 +485,31 @@ def test_two_administrators_removing_each_other_at_once_leave_one():
         )
         demoted.role = Role.ADMINISTRATOR
         demoted.save()
+
+
+def test_someone_whose_role_ended_is_offered_only_where_a_record_already_names_them(
+    cast, business, admin_client, client_for
+):
+    from strategy.forms import StrategyForm
+
+    from ..strategy.test_strategy_pages import form_data
+
+    leaver = make_person("leaver", cast.council_a, Role.OFFICER)
+    leaving = Membership.objects.get(user=leaver)
+    strategy = business.draft_strategy
+    strategy.lead_officer = leaving
+    strategy.save()
+    people_rules.end_membership(leaving, by=cast.administrator, reason="Left")
+
+    # A new strategy cannot name them; the one that does keeps them.
+    new = StrategyForm(organisation=cast.council_a)
+    assert leaving not in new.fields["lead_officer"].queryset
+    existing = StrategyForm(instance=strategy, organisation=cast.council_a)
+    assert leaving in existing.fields["lead_officer"].queryset
+    client = client_for(cast.officer)
+    url = reverse("strategy:strategy_update", args=[strategy.pk])
+    page = client.get(url)
+    response = client.post(url, form_data(page, change_reason="Typo"))
+    assert response.status_code == 302
+    strategy.refresh_from_db()
+    assert strategy.lead_officer == leaving
