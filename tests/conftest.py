@@ -45,3 +45,9 @@ def canary():
     yield base
     server.shutdown()
     server.server_close()
+
+
+def pytest_collection_modifyitems(items):
+    """Start the slow tests (real servers under load) first, beside the many
+    quick ones, rather than last, when one worker would run them alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
