@@ -26,8 +26,8 @@ class MembershipAdmin(SimpleHistoryAdmin):
     """Who holds which role where (an operator appoints a new council's first
     administrator here; the council's administrators take it from there)."""
 
-    list_display = ["user", "organisation", "role", "job_title"]
-    list_filter = ["organisation", "role"]
+    list_display = ["user", "organisation", "role", "job_title", "ended_at"]
+    list_filter = ["organisation", "role", ("ended_at", admin.EmptyFieldListFilter)]
     list_select_related = ["user", "organisation"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user"]
