@@ -16,6 +16,7 @@ an authenticator app, set up through the real set-up path. `sign_in` signs
 a test client in as someone and passes their second factor.
 """
 
+import threading
 import time
 from binascii import unhexlify
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from datetime import date, timedelta
 import django_otp
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.utils import timezone
 from django_otp.oath import TOTP, hotp
 
@@ -521,3 +523,31 @@ def add_item_by_variation(cast, workplan, reference, **fields):
         user=cast.officer,
     )
     return item
+
+
+# --- racing: two threads, two connections, one barrier ----------------------------
+
+
+def race(*actions):
+    """Run each action in its own thread, released together; return results."""
+    barrier = threading.Barrier(len(actions))
+    results = [None] * len(actions)
+
+    def run(index, action):
+        try:
+            results[index] = action(barrier)
+        except Exception as error:  # the test reports it
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=(index, action))
+        for index, action in enumerate(actions)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    return results

@@ -7,12 +7,10 @@ test), so the row lock in `VersionedUpdateMixin` and `Workflow.perform` is
 what decides: exactly one wins, every time.
 """
 
-import threading
 from datetime import date, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +27,7 @@ from ..base import (
     make_meeting,
     make_report,
     publish,
+    race,
     sign_in,
 )
 from .test_decision_pages import edit_data
@@ -152,31 +151,6 @@ def test_a_stale_decision_correction_is_refused(cast):
 
 
 # --- racing: two threads, two connections, one barrier ----------------------------
-
-
-def race(*actions):
-    """Run each action in its own thread, released together; return results."""
-    barrier = threading.Barrier(len(actions))
-    results = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            results[index] = action(barrier)
-        except Exception as error:  # the test reports it
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=(index, action))
-        for index, action in enumerate(actions)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
 
 
 @pytest.mark.django_db(transaction=True)

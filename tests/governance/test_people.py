@@ -448,8 +448,7 @@ def test_an_invitation_the_mail_server_refuses_is_not_kept(cast, admin_client):
 def test_two_administrators_removing_each_other_at_once_leave_one():
     """Each demotes the other at the same moment, every round: the council's
     memberships are locked in one order, so one waits, then is refused."""
-    from tests.base import build_cast, make_person
-    from tests.strategy.test_concurrency import race
+    from tests.base import build_cast, make_person, race
 
     cast = build_cast()
     second = make_person("second_admin", cast.council_a, Role.ADMINISTRATOR)

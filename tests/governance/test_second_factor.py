@@ -22,8 +22,14 @@ from decisions.models import Meeting
 from governance import second_factor
 from governance.choices import Role
 
-from ..base import PASSWORD, authenticator_code, build_cast, make_person, sign_in
-from ..decisions.test_concurrency import race
+from ..base import (
+    PASSWORD,
+    authenticator_code,
+    build_cast,
+    make_person,
+    race,
+    sign_in,
+)
 
 CODE_PAGE = reverse("sign_in_code")
 SET_UP_PAGE = reverse("second_factor_set_up")
@@ -476,3 +482,18 @@ def test_one_authenticator_code_sent_twice_at_once_lets_exactly_one_in():
     code = authenticator_code(cast.clerk)
     results = race(*(sender(client, code) for client in clients))
     assert sorted(results) == [200, 302]
+
+
+def test_the_qr_code_marked_safe_holds_no_text_of_the_persons():
+    """The set-up page marks the QR code's SVG safe: the username (and so
+    anything a person could choose) is drawn as modules, never written as
+    text or attributes."""
+    from django.contrib.auth import get_user_model
+
+    from governance import second_factor
+
+    hostile = '<script>alert(1)</script>"onload="x'
+    person = get_user_model()(username=hostile)
+    svg = second_factor.qr_code_svg(person, second_factor.new_key())
+    assert "script" not in svg and "onload" not in svg and "alert" not in svg
+    assert set(re.findall(r"<(\w+)", svg)) <= {"svg", "g", "path"}

@@ -8,12 +8,10 @@ committed data (a transactional test), so the row lock taken by
 wins, every round.
 """
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +31,7 @@ from ..base import (
     make_strategy,
     name_in_decision,
     publish,
+    race,
     sign_in,
 )
 from .test_lifecycle import approved_versions
@@ -99,31 +98,6 @@ def test_a_stale_form_can_be_saved_once_the_conflict_has_been_seen(cast, busines
 
 
 # --- racing: two threads, two connections, one barrier ----------------------------
-
-
-def race(*actions):
-    """Run each action in its own thread, released together; return results."""
-    barrier = threading.Barrier(len(actions))
-    results = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            results[index] = action(barrier)
-        except Exception as error:  # the test reports it
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=(index, action))
-        for index, action in enumerate(actions)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
 
 
 def awaiting_approval(cast, business, title):

@@ -7,18 +7,16 @@ imported) is refused with the GOV.UK error summary and the upload form,
 and changes nothing; a confirmation raced against itself imports once.
 """
 
-import threading
 import time
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from workplan import importers
 from workplan.models import WorkplanItem
 
-from ..base import build_business, build_cast, make_item, make_workplan
+from ..base import build_business, build_cast, make_item, make_workplan, race
 from .test_importers import counts
 
 MESSAGE = "Your upload has expired or was not found. Choose the file again."
@@ -282,28 +280,15 @@ ROUNDS = 4
 def confirm_together(clients, workplan, token):
     """Post the confirmation from each client in its own thread (each with
     its own database connection), released together; the status codes."""
-    barrier = threading.Barrier(len(clients))
-    results = [None] * len(clients)
 
-    def post(index, client):
-        try:
+    def confirming(client):
+        def action(barrier):
             barrier.wait(timeout=10)
-            results[index] = confirm(client, workplan, token).status_code
-        except Exception as error:  # reported by the test
-            results[index] = error
-        finally:
-            connection.close()
+            return confirm(client, workplan, token).status_code
 
-    threads = [
-        threading.Thread(target=post, args=(index, client))
-        for index, client in enumerate(clients)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
+        return action
+
+    return race(*(confirming(client) for client in clients))
 
 
 @pytest.mark.django_db(transaction=True)
