@@ -4,23 +4,52 @@
                           │                                   └──▶ referred back
                           └── (call-in period ends) ──▶ effective
 
-An urgent decision is effective from publication and cannot be called in.
-A published record whose call-in period has ended is effective when read
-(`DecisionRecord.current_status`); `manage.py update_decision_status`
-stores that, so the stored status catches up without ever being relied on.
-Corrections to a published record are not a change of status: they need a
-reason and are listed on the record (see `DecisionRecord` and the edit view).
+An urgent decision, or one taken by a body whose decisions are not subject
+to call-in (the committee system, full council), is effective from
+publication and cannot be called in. A published record whose call-in
+period has ended is effective when read (`DecisionRecord.current_status`);
+`manage.py update_decision_status` stores that, so the stored status
+catches up without ever being relied on. A call-in received in time may be
+recorded after the deadline (clerks catch up), with the time it was received.
+
+Each step is dated when it happened — the publication date, the date the
+call-in was received, the date of the meeting that heard it — and the
+records the decision approves follow it in the same transaction: a call-in
+pauses their approval, "no further action" puts it in force from the
+outcome's date, "referred back" returns them to awaiting approval (and
+reinstates any strategy a replacement would have superseded). Corrections
+to a published record are not a change of status: they need a reason and
+are listed on the record (see `DecisionRecord` and the edit view).
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from governance.transitions import Transition, Workflow, rules_out
+from governance.choices import TakesEffectWithoutCallIn
+from governance.events import register_event_labels, register_statuses
+from governance.transitions import (
+    Transition,
+    Workflow,
+    format_day,
+    needs_inputs,
+    rules_out,
+)
 
 from .call_in import LONDON, CallInRuleError
-from .choices import CallInOutcome, DecisionStatus
+from .choices import CallInOutcome, CommitteeKind, DecisionStatus
 from .forms import CallInForm, OutcomeForm, PublishForm
-from .models import DecisionEvent
+
+register_statuses(DecisionStatus)
+register_event_labels(
+    {
+        "publish": gettext_lazy("Published"),
+        "call_in": gettext_lazy("Call-in received"),
+        "mark_effective": gettext_lazy("Effective: the call-in period ended"),
+        "correct": gettext_lazy("Corrected"),
+    }
+)
 
 MANAGE = "manage_committee_business"
 #: Nobody's by hand: `manage.py update_decision_status` stores it.
@@ -36,6 +65,16 @@ def has_resolutions(decision, user, inputs):
     return None
 
 
+def meeting_has_been_held(decision, user, inputs):
+    """A decision is published after the meeting that took it, dated as it."""
+    if decision.meeting.starts_at > timezone.now():
+        return _(
+            "The meeting that takes this decision has not happened yet (it is "
+            "on %(date)s): publish the decision after the meeting."
+        ) % {"date": format_day(decision.meeting_day)}
+    return decision.date_problem()
+
+
 def publication_time_is_valid(decision, user, inputs):
     published_at = inputs.get("published_at") or timezone.now()
     if published_at > timezone.now():
@@ -45,8 +84,14 @@ def publication_time_is_valid(decision, user, inputs):
     return None
 
 
+def subject_to_call_in(decision):
+    """Whether a decision being published can be called in (its body's and
+    council's settings; urgency)."""
+    return not decision.urgent and decision.meeting.committee.decisions_can_be_called_in
+
+
 def has_call_in_rule(decision, user, inputs):
-    if decision.urgent:
+    if not subject_to_call_in(decision):
         return None
     published_at = inputs.get("published_at") or timezone.now()
     if timezone.localtime(published_at, LONDON).date() < decision.decision_date:
@@ -64,16 +109,38 @@ def has_call_in_rule(decision, user, inputs):
 
 
 @rules_out
-def call_in_is_open(decision, user, inputs):
-    when = inputs.get("called_in_at") or timezone.now()
+def can_be_called_in(decision, user, inputs):
+    """Published, subject to call-in, and not called in before."""
     if decision.urgent:
         return _("An urgent decision cannot be called in.")
-    if when > timezone.now():
-        return _("The time of the call-in cannot be in the future.")
-    if decision.published_at and when < decision.published_at:
-        return _("A call-in cannot be made before the decision was published.")
-    if decision.call_in_deadline is None or when >= decision.call_in_deadline:
-        return _("The call-in period has ended.")
+    if not decision.subject_to_call_in:
+        return _("This decision is not subject to call-in.")
+    if decision.called_in_at is not None:
+        return _("This decision has already been called in.")
+    if decision.call_in_deadline is None:
+        return _("This decision has no call-in period.")
+    return None
+
+
+@needs_inputs
+def call_in_received_in_time(decision, user, inputs):
+    """The call-in was received inside the call-in period. It is judged on
+    the time received, not the time it is recorded, so the step is offered
+    after the deadline too: a call-in received in time may be recorded late."""
+    received = inputs.get("called_in_at")
+    if decision.call_in_deadline is None:
+        return None  # refused by `can_be_called_in`
+    if received is None:
+        return _("Enter the date and time the call-in was received.")
+    if received > timezone.now():
+        return _("The time the call-in was received cannot be in the future.")
+    if decision.published_at and received < decision.published_at:
+        return _("A call-in cannot be received before the decision was published.")
+    if received >= decision.call_in_deadline:
+        return _(
+            "The call-in was received after the deadline (%(deadline)s): it "
+            "cannot be accepted."
+        ) % {"deadline": decision.deadline_text}
     return None
 
 
@@ -83,19 +150,44 @@ def call_in_period_has_ended(decision, user, inputs):
     return None
 
 
+@needs_inputs
+def hearing_meeting_is_valid(decision, user, inputs):
+    meeting = inputs.get("meeting")
+    if meeting is None:
+        return _("Select the meeting that heard the call-in.")
+    if meeting.organisation_id != decision.organisation_id:
+        return _("Choose a meeting of this council.")
+    if meeting.committee.kind != CommitteeKind.SCRUTINY:
+        return _("Choose a meeting of an overview and scrutiny committee.")
+    if meeting.starts_at > timezone.now():
+        return _(
+            "That meeting has not happened yet (it is on %(date)s): record the "
+            "outcome after the meeting."
+        ) % {"date": format_day(timezone.localdate(meeting.starts_at))}
+    if decision.called_in_at and meeting.starts_at < decision.called_in_at:
+        return _("That meeting was held before the call-in was received.")
+    return None
+
+
 # --- effects -------------------------------------------------------------------
 
 
 def stamp_publication(decision, user, inputs):
-    """Freeze the record: stamp the time and compute the call-in period."""
+    """Freeze the record: stamp the time and compute the call-in period (or,
+    for a decision that cannot be called in, the day it takes effect)."""
     decision.published_at = inputs.get("published_at") or timezone.now()
-    if decision.urgent:
+    decision.subject_to_call_in = decision.meeting.committee.decisions_can_be_called_in
+    if not subject_to_call_in(decision):
         decision.call_in_rule = None
         decision.call_in_last_day = None
         decision.call_in_deadline = None
-        decision.takes_effect_on = timezone.localtime(
-            decision.published_at, LONDON
-        ).date()
+        published_on = timezone.localtime(decision.published_at, LONDON).date()
+        takes_effect = decision.organisation.takes_effect_without_call_in
+        decision.takes_effect_on = (
+            decision.decision_date
+            if not decision.urgent and takes_effect == TakesEffectWithoutCallIn.DECISION
+            else published_on
+        )
         return
     rule, period = decision.call_in_period(decision.published_at)
     decision.call_in_rule = rule
@@ -105,16 +197,87 @@ def stamp_publication(decision, user, inputs):
 
 
 def record_call_in(decision, user, inputs):
-    decision.called_in_at = inputs.get("called_in_at") or timezone.now()
+    """It cannot take effect until the outcome (the date it would have is
+    no longer true)."""
+    decision.called_in_at = inputs["called_in_at"]
     decision.called_in_by = inputs["called_in_by"]
+    decision.takes_effect_on = None
 
 
 def record_outcome(decision, user, inputs):
+    meeting = inputs["meeting"]
     decision.call_in_outcome = inputs["outcome"]
+    decision.call_in_heard_at = meeting
     decision.outcome_recorded_at = timezone.now()
     if inputs["outcome"] == CallInOutcome.NO_FURTHER_ACTION:
-        # The decision may now be implemented: it takes effect today.
-        decision.takes_effect_on = timezone.localdate(timezone=LONDON)
+        # It may now be implemented: from the day the committee said so.
+        decision.takes_effect_on = timezone.localtime(meeting.starts_at, LONDON).date()
+    else:
+        decision.takes_effect_on = None
+
+
+def approved_records(decision):
+    """The records this decision approved (and that are approved now), each
+    with its own lifecycle; one query per kind of record."""
+    by_type = {}
+    for content_type_id, object_id in decision.decided_records.values_list(
+        "content_type_id", "object_id"
+    ):
+        by_type.setdefault(content_type_id, []).append(object_id)
+    records = []
+    for content_type_id, ids in sorted(by_type.items()):
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if not hasattr(model, "approving_decision"):
+            continue
+        records += list(
+            model._default_manager.filter(
+                pk__in=ids,
+                approving_decision=decision,
+                status__in=["approved", "review"],
+            ).order_by("pk")
+        )
+    return records
+
+
+def _each_approved_record(step, decision, user, happened_on, comment):
+    for record in approved_records(decision):
+        record.lifecycle.perform(
+            record,
+            step,
+            user,
+            inputs={"happened_on": happened_on, "decision": decision},
+            comment=comment,
+            as_system=True,
+        )
+
+
+def pause_approvals(decision, user, inputs):
+    """The records it approved are not in force while it is called in."""
+    _each_approved_record(
+        "pause_approval",
+        decision,
+        user,
+        timezone.localtime(decision.called_in_at, LONDON).date(),
+        _("%(decision)s was called in") % {"decision": decision},
+    )
+
+
+def follow_outcome(decision, user, inputs):
+    """No further action: the approvals are in force from the outcome's date.
+    Referred back: each record awaits approval again."""
+    step = (
+        "confirm_approval"
+        if decision.call_in_outcome == CallInOutcome.NO_FURTHER_ACTION
+        else "withdraw_approval"
+    )
+    _each_approved_record(
+        step,
+        decision,
+        user,
+        inputs["happened_on"],
+        _("Outcome of the call-in of %(decision)s: %(outcome)s")
+        % {"decision": decision, "outcome": decision.get_call_in_outcome_display()},
+    )
 
 
 def outcome_status(decision, inputs):
@@ -124,18 +287,34 @@ def outcome_status(decision, inputs):
 
 
 def publication_status(decision, inputs):
-    return DecisionStatus.EFFECTIVE if decision.urgent else DecisionStatus.PUBLISHED
+    if subject_to_call_in(decision):
+        return DecisionStatus.PUBLISHED
+    return DecisionStatus.EFFECTIVE
 
 
-def write_event(decision, transition, from_status, to_status, user, comment, inputs):
-    DecisionEvent.objects.create(
-        decision=decision,
-        transition=transition.name,
-        from_status=from_status,
-        to_status=to_status,
-        by=user,
-        comment=comment,
-    )
+# --- when each step happened ------------------------------------------------------
+
+
+def when_published(decision, inputs):
+    return decision.published_at
+
+
+def when_received(decision, inputs):
+    return decision.called_in_at
+
+
+def when_heard(decision, inputs):
+    return timezone.localtime(decision.call_in_heard_at.starts_at, LONDON).date()
+
+
+def when_took_effect(decision, inputs):
+    return decision.takes_effect_on
+
+
+def link(transition, decision, inputs):
+    """Events of a decision link to its meeting, or to the meeting that heard
+    its call-in."""
+    return inputs.get("meeting") or decision.meeting
 
 
 DECISION_PATH = Workflow(
@@ -149,26 +328,38 @@ DECISION_PATH = Workflow(
             description=_(
                 "The record is published to members and its content frozen. "
                 "The call-in deadline and the date it takes effect are "
-                "computed from the council's rule in force today (an urgent "
-                "decision takes effect at once)."
+                "computed from the council's rule in force on the day of "
+                "publication (a decision that cannot be called in takes "
+                "effect at once)."
             ),
-            requirements=(has_resolutions, publication_time_is_valid, has_call_in_rule),
+            requirements=(
+                has_resolutions,
+                meeting_has_been_held,
+                publication_time_is_valid,
+                has_call_in_rule,
+            ),
             effects=(stamp_publication,),
             form_class=PublishForm,
+            happened=when_published,
         ),
         Transition(
             name="call_in",
             label=_("Record a call-in"),
-            sources=frozenset({DecisionStatus.PUBLISHED}),
+            sources=frozenset({DecisionStatus.PUBLISHED, DecisionStatus.EFFECTIVE}),
             target=DecisionStatus.CALLED_IN,
             permission=MANAGE,
             description=_(
-                "Record that members have called the decision in. It cannot "
-                "take effect until the scrutiny committee's outcome is recorded."
+                "Record that members have called the decision in, with the date "
+                "and time the call-in was received (it may be recorded after "
+                "the deadline if it was received before it). It cannot take "
+                "effect, and the approvals it made are paused, until the "
+                "scrutiny committee's outcome is recorded."
             ),
-            requirements=(call_in_is_open,),
+            requirements=(can_be_called_in, call_in_received_in_time),
             effects=(record_call_in,),
+            after_save=(pause_approvals,),
             form_class=CallInForm,
+            happened=when_received,
         ),
         Transition(
             name="record_outcome",
@@ -177,12 +368,16 @@ DECISION_PATH = Workflow(
             target=outcome_status,
             permission=MANAGE,
             description=_(
-                "Record what the scrutiny committee decided: no further action "
-                "(the decision takes effect today) or referral back to the "
-                "decision maker."
+                "Record what the scrutiny committee decided, at which meeting: "
+                "no further action (the decision takes effect from the date of "
+                "that meeting) or referral back to the decision maker (the "
+                "records it approved await approval again)."
             ),
+            requirements=(hearing_meeting_is_valid,),
             effects=(record_outcome,),
+            after_save=(follow_outcome,),
             form_class=OutcomeForm,
+            happened=when_heard,
         ),
         Transition(
             name="mark_effective",
@@ -192,7 +387,11 @@ DECISION_PATH = Workflow(
             permission=MARK_EFFECTIVE,
             description=_("The call-in period ended without a call-in."),
             requirements=(call_in_period_has_ended,),
+            happened=when_took_effect,
         ),
     ],
-    record_event=write_event,
+    link=link,
+    #: Taken by the system when the period ends; a call-in received before
+    #: the deadline but recorded later may be dated before it.
+    provisional_steps=frozenset({"mark_effective"}),
 )

@@ -63,6 +63,8 @@ def call_in_text(decision):
     """
     if decision.urgent:
         return "Urgent: not subject to call-in"
+    if not decision.subject_to_call_in:
+        return "Not subject to call-in"
     if not decision.deadline_text:
         return ""
     return f"Call-in: {decision.deadline_text}"

@@ -16,7 +16,7 @@ from governance.forms import (
 
 from . import decidable, report_subjects
 from .call_in import LONDON, CallInRuleError
-from .choices import CallInOutcome, UrgencyRoute
+from .choices import CallInOutcome, CommitteeKind, MeetingStatus, UrgencyRoute
 from .models import (
     KEY_DECISION_NOTICE_DAYS,
     AgendaItem,
@@ -299,7 +299,10 @@ class DecisionForm(VersionedFormMixin, forms.ModelForm):
             organisation
         ).select_related("committee")
         self.fields["report"].queryset = Report.objects.for_organisation(organisation)
-        self.fields["decision_date"].help_text = DATE_HELP
+        self.fields["decision_date"].required = False
+        self.fields["decision_date"].help_text = _(
+            "The date of the meeting that took it: leave blank to use it."
+        )
         if self.instance.pk is None:
             del self.fields["version"]
         named = set()
@@ -324,6 +327,13 @@ class DecisionForm(VersionedFormMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         decided = cleaned.get("decision_date")
+        meeting = cleaned.get("meeting")
+        if decided is None and meeting is not None:
+            decided = cleaned["decision_date"] = timezone.localtime(
+                meeting.starts_at, LONDON
+            ).date()
+        elif decided is None and "meeting" not in self.errors:
+            self.add_error("decision_date", _("Enter the date of the decision."))
         if decided and self.instance.published_at:
             published = timezone.localtime(self.instance.published_at, LONDON).date()
             if decided > published:
@@ -331,10 +341,6 @@ class DecisionForm(VersionedFormMixin, forms.ModelForm):
                     "decision_date",
                     _("The date of decision cannot be after its publication."),
                 )
-        if decided and decided > timezone.localdate(timezone=LONDON):
-            self.add_error(
-                "decision_date", _("The date of decision cannot be in the future.")
-            )
         if self.instance.is_published and (
             cleaned.get("urgent") != self.instance.urgent
         ):
@@ -430,15 +436,29 @@ class CallInForm(CommentForm):
 
 
 class OutcomeForm(CommentForm):
+    meeting = forms.ModelChoiceField(
+        label=_("Meeting that heard the call-in"),
+        help_text=_("The scrutiny committee meeting: its date is the outcome's."),
+        queryset=Meeting.objects.none(),
+        error_messages={"required": _("Select the meeting that heard the call-in")},
+    )
     outcome = forms.ChoiceField(
         label=_("What did the scrutiny committee decide?"),
         choices=CallInOutcome,
         widget=forms.RadioSelect,
+        error_messages={"required": _("Select what the committee decided")},
     )
 
     def __init__(self, *args, record, **kwargs):
         super().__init__(*args, **kwargs)
-        self.order_fields(["outcome", "comment"])
+        self.fields["meeting"].queryset = (
+            Meeting.objects.for_organisation(record.organisation)
+            .filter(committee__kind=CommitteeKind.SCRUTINY)
+            .exclude(status=MeetingStatus.CANCELLED)
+            .select_related("committee")
+            .order_by("-starts_at")
+        )
+        self.order_fields(["meeting", "outcome", "comment"])
 
 
 class CallInRuleForm(forms.ModelForm):
@@ -525,7 +545,7 @@ class CommitteeForm(CouncilRecordForm):
 
     class Meta:
         model = Committee
-        fields = ["name", "kind"]
+        fields = ["name", "kind", "decisions_subject_to_call_in"]
         widgets = {"kind": forms.RadioSelect}
         help_texts = {
             "kind": _(

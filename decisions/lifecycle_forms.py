@@ -6,6 +6,7 @@ Each takes the record the transition is for.
 """
 
 from django import forms
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,27 +23,59 @@ class RecordFormMixin:
         self.record = record
 
 
+class HappenedOnMixin(forms.Form):
+    """The date a step happened, for steps no meeting or decision dates:
+    blank is today; a clerk catching up gives the real date."""
+
+    happened_on = forms.DateField(
+        label=_("Date it happened"),
+        required=False,
+        help_text=_("Leave blank for today."),
+    )
+
+    def clean_happened_on(self):
+        day = self.cleaned_data.get("happened_on")
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return day
+
+
 class SubmitToScrutinyForm(RecordFormMixin, CommentForm):
     meeting = forms.ModelChoiceField(
         label=_("Scrutiny committee meeting"),
+        help_text=_(
+            "Coming meetings first, then past ones (for business recorded "
+            "after the event)."
+        ),
         queryset=Meeting.objects.none(),
         empty_label=None,
         error_messages={"required": _("Choose the meeting that will consider it.")},
+    )
+    sent_on = forms.DateField(
+        label=_("Date it was sent to the committee"),
+        required=False,
+        help_text=_(
+            "Leave blank for today, or for the meeting's date if the meeting "
+            "has already been held."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = (
             Meeting.objects.for_organisation(self.record.organisation)
-            .filter(
-                committee__kind=CommitteeKind.SCRUTINY,
-                starts_at__gte=timezone.now(),
-            )
+            .filter(committee__kind=CommitteeKind.SCRUTINY)
             .exclude(status=MeetingStatus.CANCELLED)
             .select_related("committee")
-            .order_by("starts_at")
+            .annotate(
+                past=Case(
+                    When(starts_at__lt=timezone.now(), then=Value(1)),
+                    default=Value(0),
+                )
+            )
+            .order_by("past", Case(When(past=0, then="starts_at")), "-starts_at")
         )
-        self.order_fields(["meeting", "comment"])
+        self.order_fields(["meeting", "sent_on", "comment"])
 
 
 class ScrutinyOutcomeForm(RecordFormMixin, CommentForm):
@@ -106,7 +139,7 @@ class ApproveForm(RecordFormMixin, CommentForm):
         self.order_fields(["decision", "comment"])
 
 
-class ReasonRequiredForm(RecordFormMixin, CommentForm):
+class ReasonRequiredForm(RecordFormMixin, HappenedOnMixin, CommentForm):
     """For transitions that must say why (reject, close)."""
 
     def __init__(self, *args, **kwargs):
@@ -114,6 +147,16 @@ class ReasonRequiredForm(RecordFormMixin, CommentForm):
         self.fields["comment"].required = True
         self.fields["comment"].label = _("Why")
         self.fields["comment"].error_messages["required"] = _("Say why.")
+        self.order_fields(["happened_on", "comment"])
+
+
+class OpenReviewForm(RecordFormMixin, HappenedOnMixin, CommentForm):
+    """Opening a review: the date it started (blank for today)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["happened_on"].label = _("Date the review started")
+        self.order_fields(["happened_on", "comment"])
 
 
 class CloseReviewForm(RecordFormMixin, CommentForm):
@@ -145,6 +188,7 @@ LIFECYCLE_FORMS = {
     "record_scrutiny": ScrutinyOutcomeForm,
     "approve": ApproveForm,
     "reject": ReasonRequiredForm,
+    "open_review": OpenReviewForm,
     "close_review": CloseReviewForm,
     "close": ReasonRequiredForm,
 }

@@ -9,7 +9,6 @@ the table in `decision_path.py`.
 
 from datetime import datetime, time
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -45,6 +44,15 @@ class Committee(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=CommitteeKind)
+    decisions_subject_to_call_in = models.BooleanField(
+        _("its decisions can be called in"),
+        default=True,
+        help_text=_(
+            "Clear this for a body whose decisions are not subject to call-in: "
+            "a decision-making committee under the committee system, full "
+            "council, a regulatory committee."
+        ),
+    )
 
     history = HistoricalRecords()
     objects = OrganisationScopedQuerySet.as_manager()
@@ -60,6 +68,15 @@ class Committee(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def decisions_can_be_called_in(self):
+        """Whether its decisions are subject to call-in (its own setting and
+        its council's)."""
+        return (
+            self.decisions_subject_to_call_in
+            and self.organisation.decisions_subject_to_call_in
+        )
 
     @property
     def takes_decisions(self):
@@ -242,6 +259,26 @@ class Meeting(models.Model):
     @property
     def status_choice(self):
         return MeetingStatus(self.status)
+
+    def clean(self):
+        if (
+            self.status == MeetingStatus.HELD
+            and self.starts_at is not None
+            and self.starts_at > timezone.now()
+        ):
+            local = timezone.localtime(self.starts_at, call_in.LONDON)
+            raise ValidationError(
+                {
+                    "status": _(
+                        "A meeting cannot be marked held before it starts "
+                        "(%(date)s at %(time)s)."
+                    )
+                    % {
+                        "date": call_in.format_date(local.date()),
+                        "time": local.strftime("%H:%M"),
+                    }
+                }
+            )
 
     def agenda_pack_readable_by(self, user):
         """Members read the agenda pack once the agenda is published; the
@@ -551,6 +588,11 @@ class DecisionRecord(models.Model):
         help_text=_("An urgent decision takes effect at once and cannot be called in."),
     )
     urgency_reason = models.TextField(_("reason for urgency"), blank=True)
+    #: Fixed at publication from the committee's and the council's settings:
+    #: False for a decision of a body whose decisions cannot be called in.
+    subject_to_call_in = models.BooleanField(
+        _("subject to call-in"), default=True, editable=False
+    )
 
     status = models.CharField(
         _("status"),
@@ -580,6 +622,15 @@ class DecisionRecord(models.Model):
     called_in_by = models.TextField(_("called in by"), blank=True)
     call_in_outcome = models.CharField(
         _("outcome of call-in"), max_length=20, choices=CallInOutcome, blank=True
+    )
+    #: The scrutiny meeting that heard the call-in (its date is the outcome's).
+    call_in_heard_at = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="call_ins_heard",
+        verbose_name=_("meeting that heard the call-in"),
     )
     outcome_recorded_at = models.DateTimeField(null=True, blank=True)
     #: Incremented on every save: an edit form carries the version it loaded.
@@ -631,10 +682,31 @@ class DecisionRecord(models.Model):
                 raise ValidationError(
                     {"meeting": _("Choose a meeting of this council.")}
                 )
+            problem = self.date_problem()
+            if problem:
+                raise ValidationError({"decision_date": problem})
         if self.urgent and not self.urgency_reason.strip():
             raise ValidationError(
                 {"urgency_reason": _("Give the reason the decision is urgent.")}
             )
+
+    @property
+    def meeting_day(self):
+        return timezone.localtime(self.meeting.starts_at, call_in.LONDON).date()
+
+    def date_problem(self):
+        """Why the decision's date cannot stand (or None): a decision is
+        taken at its meeting, so its date is the meeting's."""
+        if self.decision_date is not None and self.decision_date != self.meeting_day:
+            return _(
+                "The date of the decision must be the date of its meeting, %(date)s."
+            ) % {"date": call_in.format_date(self.meeting_day)}
+        return None
+
+    @property
+    def exempt_from_call_in(self):
+        """Urgent, or taken by a body whose decisions cannot be called in."""
+        return self.urgent or not self.subject_to_call_in
 
     # --- status, as it stands now -------------------------------------------
 
@@ -662,7 +734,7 @@ class DecisionRecord(models.Model):
         now = now or timezone.now()
         return (
             self.status == DecisionStatus.PUBLISHED
-            and not self.urgent
+            and not self.exempt_from_call_in
             and self.call_in_deadline is not None
             and now < self.call_in_deadline
         )
@@ -766,32 +838,6 @@ class Resolution(models.Model):
 
     def __str__(self):
         return f"{self.position}. {self.text[:60]}"
-
-
-class DecisionEvent(models.Model):
-    """One step on a decision's path: who moved it, when, from what to what."""
-
-    decision = models.ForeignKey(
-        DecisionRecord, on_delete=models.CASCADE, related_name="events"
-    )
-    transition = models.CharField(max_length=40)
-    from_status = models.CharField(max_length=16, choices=DecisionStatus)
-    to_status = models.CharField(max_length=16, choices=DecisionStatus)
-    at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    comment = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["decision", "at", "pk"]
-
-    def __str__(self):
-        return f"{self.decision}: {self.from_status} → {self.to_status}"
 
 
 class DecidedRecord(models.Model):

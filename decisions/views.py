@@ -5,8 +5,8 @@ council is a 404) and asks the access policy for anything it changes.
 """
 
 from django.contrib import messages
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -21,6 +21,7 @@ from django.views.generic import (
 )
 from django_filters.views import FilterView
 
+from governance.events import Event, record_event
 from governance.history import (
     delete_with_reason,
     save_formset_with_reason,
@@ -63,7 +64,6 @@ from .models import (
     ClosureDay,
     Committee,
     DecidedRecord,
-    DecisionEvent,
     DecisionRecord,
     Meeting,
     Report,
@@ -318,12 +318,15 @@ class DecisionDetailView(OrganisationScopedMixin, DetailView):
             super()
             .get_queryset()
             .select_related(
-                "meeting__committee", "report", "call_in_rule", "organisation"
+                "meeting__committee",
+                "report",
+                "call_in_rule",
+                "organisation",
+                "call_in_heard_at__committee",
             )
             .prefetch_related(
                 "resolutions",
                 "decided_records__record",
-                Prefetch("events", queryset=DecisionEvent.objects.select_related("by")),
             )
         )
 
@@ -332,8 +335,13 @@ class DecisionDetailView(OrganisationScopedMixin, DetailView):
         decision = self.object
         user = self.request.user
         context["status"] = decision.current_status()
+        context["events"] = list(
+            Event.objects.for_record(decision).prefetch_related(
+                GenericPrefetch("link", [Meeting.objects.select_related("committee")])
+            )
+        )
         context["corrections"] = [
-            e for e in decision.events.all() if e.transition == "correct"
+            e for e in context["events"] if e.transition == "correct"
         ]
         context["transitions"], context["blocked"] = DECISION_PATH.offer(decision, user)
         context["can_edit"] = can(user, MANAGE, decision)
@@ -460,12 +468,13 @@ class DecisionUpdateView(
         save_formset_with_reason(self.formset, decision, user=user, reason=reason)
         self.save_decided(decision, form, reason)
         if locked.is_published:
-            DecisionEvent.objects.create(
-                decision=decision,
-                transition="correct",
+            record_event(
+                decision,
+                "correct",
                 from_status=locked.status,
                 to_status=locked.status,
-                by=user,
+                happened_on=timezone.localdate(),
+                user=user,
                 comment=form.cleaned_data["change_reason"],
             )
         messages.success(self.request, _("Decision record saved."))

@@ -40,3 +40,10 @@ class TakesEffect(models.TextChoices):
 
     NEXT_DAY = "next-day", _("the next day")
     NEXT_WORKING_DAY = "next-working-day", _("the next working day")
+
+
+class TakesEffectWithoutCallIn(models.TextChoices):
+    """When a decision that is not subject to call-in takes effect."""
+
+    DECISION = "decision", _("the date of the decision")
+    PUBLICATION = "publication", _("the date the decision is published")

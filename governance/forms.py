@@ -31,8 +31,16 @@ class ChangeReasonMixin(forms.Form):
 class OrganisationSettingsForm(ChangeReasonMixin, forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["bank_holiday_region", "second_factor_required_for_all"]
-        widgets = {"bank_holiday_region": forms.RadioSelect}
+        fields = [
+            "bank_holiday_region",
+            "decisions_subject_to_call_in",
+            "takes_effect_without_call_in",
+            "second_factor_required_for_all",
+        ]
+        widgets = {
+            "bank_holiday_region": forms.RadioSelect,
+            "takes_effect_without_call_in": forms.RadioSelect,
+        }
         labels = {
             "second_factor_required_for_all": _(
                 "Everyone must use an authenticator app to sign in"

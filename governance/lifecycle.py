@@ -19,14 +19,20 @@ from dataclasses import replace
 from datetime import date
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .transitions import Transition, Workflow, needs_inputs
+from .events import Event, register_event_labels, register_statuses
+from .transitions import (
+    Transition,
+    TransitionRefused,
+    Workflow,
+    format_day,
+    needs_inputs,
+)
 
 
 class LifecycleStatus(models.TextChoices):
@@ -50,6 +56,20 @@ class LifecycleStatus(models.TextChoices):
             "closed": "grey",
         }[self.value]
 
+
+register_statuses(LifecycleStatus)
+register_event_labels(
+    {
+        "pause_approval": gettext_lazy("Approval paused: the decision was called in"),
+        "confirm_approval": gettext_lazy(
+            "Approval in force: no further action on the call-in"
+        ),
+        "withdraw_approval": gettext_lazy(
+            "Approval withdrawn: the decision was referred back"
+        ),
+        "reinstate": gettext_lazy("Reinstated: its replacement was not approved"),
+    }
+)
 
 #: States whose content is the council's adopted policy (members may read).
 ADOPTED = frozenset(
@@ -120,7 +140,10 @@ class LifecycleRecord(models.Model):
         editable=False,
         verbose_name=gettext_lazy("approving decision"),
     )
-    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: The date of the approving decision (not the day it was recorded).
+    approved_on = models.DateField(
+        gettext_lazy("approved on"), null=True, blank=True, editable=False
+    )
     review_months = models.PositiveSmallIntegerField(
         gettext_lazy("review every (months)"), default=6
     )
@@ -154,7 +177,19 @@ class LifecycleRecord(models.Model):
         )
 
     @property
+    def approval_paused(self):
+        """Approved by a decision that has since been called in: the
+        approval is not in force until the call-in's outcome."""
+        return (
+            self.status in (LifecycleStatus.APPROVED, LifecycleStatus.REVIEW)
+            and self.approving_decision is not None
+            and self.approving_decision.status == "called-in"
+        )
+
+    @property
     def status_label(self):
+        if self.approval_paused:
+            return _("Approval paused: called in")
         if self.subject_to_call_in:
             return _("Approved, subject to call-in")
         return self.status_choice.label
@@ -164,10 +199,24 @@ class LifecycleRecord(models.Model):
         return {self.created_by_id} - {None}
 
     def events(self):
-        return LifecycleEvent.objects.for_record(self)
+        return Event.objects.for_record(self)
+
+    def paused_problem(self):
+        """Why the approved record cannot be changed or reviewed now (or
+        None): its approving decision has been called in."""
+        if self.approval_paused:
+            return _(
+                "Its approval is paused: the decision that approved it has been "
+                "called in. Wait for the outcome of the call-in."
+            )
+        return None
 
 
 # --- requirements: each returns what is missing, or None ------------------------
+
+
+def meeting_day(meeting):
+    return timezone.localdate(meeting.starts_at)
 
 
 @needs_inputs
@@ -175,7 +224,25 @@ def scrutiny_meeting_chosen(record, user, inputs):
     meeting = inputs.get("meeting")
     if meeting is None:
         return _("Choose the scrutiny committee meeting that will consider it.")
-    return meeting.scrutiny_problem(record)
+    problem = meeting.scrutiny_problem(record)
+    if problem:
+        return problem
+    sent_on = inputs.get("sent_on")
+    if sent_on is not None and sent_on > meeting_day(meeting):
+        return _(
+            "The date it was sent must be on or before the meeting (%(date)s)."
+        ) % {"date": format_day(meeting_day(meeting))}
+    return None
+
+
+def scrutiny_meeting_has_met(record, user, inputs):
+    meeting = record.scrutiny_meeting
+    if meeting is not None and meeting.starts_at > timezone.now():
+        return _(
+            "The scrutiny meeting has not happened yet (it is on %(date)s): "
+            "record its outcome after the meeting."
+        ) % {"date": format_day(meeting_day(meeting))}
+    return None
 
 
 @needs_inputs
@@ -209,10 +276,20 @@ def reported_to_committee(record, user, inputs):
     meeting = inputs.get("meeting")
     if meeting is not None and meeting.organisation_id != record.organisation_id:
         return _("Choose a meeting of this council.")
+    if meeting is not None and meeting.starts_at > timezone.now():
+        return _(
+            "That meeting has not happened yet (it is on %(date)s): close the "
+            "review once it has been reported."
+        ) % {"date": format_day(meeting_day(meeting))}
     decision = inputs.get("decision")
     if decision is not None and decision.organisation_id != record.organisation_id:
         return _("Choose a decision of this council.")
     return None
+
+
+def approval_in_force(record, user, inputs):
+    """Nothing is done to an approval while its decision is called in."""
+    return record.paused_problem()
 
 
 @needs_inputs
@@ -243,11 +320,23 @@ def outcome_target(record, inputs):
 
 
 def stamp_approval(record, user, inputs):
-    """Link the decision; the first review falls due the review period after
-    the decision was taken (not after the clerk recorded it)."""
-    decision = inputs["decision"]
+    """Link the decision, dated the day it was taken (not the day the clerk
+    recorded it); the first review falls due the review period after that.
+
+    The decision's row is locked first, so an approval and a call-in of the
+    same decision happen one after the other: an approval never slips past a
+    call-in recorded at the same moment.
+    """
+    decision = (
+        type(inputs["decision"])
+        ._default_manager.select_for_update()
+        .get(pk=inputs["decision"].pk)
+    )
+    problem = decision.approval_problem(record)
+    if problem:
+        raise TransitionRefused([problem])
     record.approving_decision = decision
-    record.approved_at = timezone.now()
+    record.approved_on = decision.decision_date
     record.next_review_due = add_months(decision.decision_date, record.review_months)
 
 
@@ -257,14 +346,15 @@ def keep_approved_version(record, user, inputs):
         content_type=ContentType.objects.get_for_model(record),
         object_id=record.pk,
         version=record.version,
-        approved_at=record.approved_at,
+        approved_on=record.approved_on,
         decision_id=record.approving_decision_id,
         data=record.snapshot(),
     )
 
 
 def supersede_replaced(record, user, inputs):
-    """Approving a replacement supersedes the record it replaces."""
+    """Approving a replacement supersedes the record it replaces, on the
+    date of the decision that approved the replacement."""
     replaced = getattr(record, "replaces", None)
     if replaced is not None and replaced.status in (
         LifecycleStatus.APPROVED,
@@ -274,9 +364,49 @@ def supersede_replaced(record, user, inputs):
             replaced,
             "supersede",
             user,
+            inputs={"happened_on": record.approved_on, "decision": inputs["decision"]},
             comment=_("Replaced by %(title)s") % {"title": record},
             as_system=True,
         )
+
+
+def withdraw_approval(record, user, inputs):
+    """The approving decision was referred back: the record awaits approval
+    again (its approved text stays on file, marked withdrawn)."""
+    ApprovedVersion.objects.filter(
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        decision_id=record.approving_decision_id,
+        withdrawn_on__isnull=True,
+    ).update(withdrawn_on=inputs["happened_on"])
+    record.approving_decision = None
+    record.approved_on = None
+    record.next_review_due = None
+
+
+def reinstate_replaced(record, user, inputs):
+    """Withdrawing a replacement's approval reinstates the record it would
+    have superseded."""
+    replaced = getattr(record, "replaces", None)
+    if replaced is not None and replaced.status == LifecycleStatus.SUPERSEDED:
+        record.lifecycle.perform(
+            replaced,
+            "reinstate",
+            user,
+            inputs={"happened_on": inputs["happened_on"]},
+            comment=_("%(title)s was not approved after all") % {"title": record},
+            as_system=True,
+        )
+
+
+def status_before_superseded(record, inputs):
+    last = (
+        Event.objects.for_record(record)
+        .filter(transition="supersede")
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    return last.from_status if last is not None else LifecycleStatus.APPROVED
 
 
 def set_next_review(record, user, inputs):
@@ -284,6 +414,31 @@ def set_next_review(record, user, inputs):
     was due, keeping the six-monthly cadence however late it was closed."""
     base = record.next_review_due or timezone.localdate()
     record.next_review_due = add_months(base, record.review_months)
+
+
+# --- when each step happened (see `Transition.happened`) -------------------------
+
+
+def when_sent(record, inputs):
+    """The date the person gave; else the meeting's date if it has been
+    held (business recorded after the event), else today."""
+    if inputs.get("sent_on"):
+        return inputs["sent_on"]
+    return min(timezone.localdate(), meeting_day(inputs["meeting"]))
+
+
+def when_scrutinised(record, inputs):
+    return meeting_day(record.scrutiny_meeting)
+
+
+def when_decided(record, inputs):
+    return inputs["decision"].decision_date
+
+
+def when_reported(record, inputs):
+    if inputs.get("meeting") is not None:
+        return meeting_day(inputs["meeting"])
+    return inputs["decision"].decision_date
 
 
 # --- who may take each transition (see permissions.ACTIONS) ---------------------
@@ -313,6 +468,7 @@ def transitions(forms):
             requirements=(scrutiny_meeting_chosen,),
             effects=(set_scrutiny_meeting,),
             form_class=forms.get("submit"),
+            happened=when_sent,
         ),
         Transition(
             name="record_scrutiny",
@@ -325,8 +481,10 @@ def transitions(forms):
                 "for approval; referred back, it returns to its officers as a "
                 "draft."
             ),
+            requirements=(scrutiny_meeting_has_met,),
             effects=(set_scrutiny_outcome,),
             form_class=forms.get("record_scrutiny"),
+            happened=when_scrutinised,
         ),
         Transition(
             name="approve",
@@ -343,6 +501,7 @@ def transitions(forms):
             effects=(stamp_approval,),
             after_save=(keep_approved_version, supersede_replaced),
             form_class=forms.get("approve"),
+            happened=when_decided,
         ),
         Transition(
             name="reject",
@@ -364,7 +523,8 @@ def transitions(forms):
             target=S.REVIEW,
             permission=OPEN_REVIEW,
             description=_("Start the review that is due."),
-            requirements=(review_is_due,),
+            requirements=(review_is_due, approval_in_force),
+            form_class=forms.get("open_review"),
         ),
         Transition(
             name="close_review",
@@ -379,6 +539,7 @@ def transitions(forms):
             requirements=(reported_to_committee,),
             effects=(set_next_review,),
             form_class=forms.get("close_review"),
+            happened=when_reported,
         ),
         Transition(
             name="close",
@@ -390,7 +551,7 @@ def transitions(forms):
                 "It has ended and is not being replaced. It stays readable. "
                 "Say why in the comment."
             ),
-            requirements=(reason_given,),
+            requirements=(reason_given, approval_in_force),
             form_class=forms.get("close"),
         ),
         Transition(
@@ -401,26 +562,53 @@ def transitions(forms):
             permission=SUPERSEDE,
             description=_("Happens by itself when its replacement is approved."),
         ),
-    ]
-
-
-def record_lifecycle_event(
-    record, transition, from_status, to_status, user, comment, inputs
-):
-    link = inputs.get("decision") or inputs.get("meeting")
-    LifecycleEvent.objects.create(
-        content_type=ContentType.objects.get_for_model(record),
-        object_id=record.pk,
-        transition=transition.name,
-        from_status=from_status,
-        to_status=to_status,
-        by=user,
-        comment=comment,
-        link_content_type=(
-            ContentType.objects.get_for_model(link) if link is not None else None
+        Transition(
+            name="reinstate",
+            label=_("Reinstated"),
+            sources=frozenset({S.SUPERSEDED}),
+            target=status_before_superseded,
+            permission=SUPERSEDE,
+            description=_(
+                "Happens by itself when the approval of its replacement is "
+                "withdrawn (the decision was called in and referred back)."
+            ),
         ),
-        link_object_id=link.pk if link is not None else None,
-    )
+        Transition(
+            name="pause_approval",
+            label=_("Approval paused: the decision was called in"),
+            sources=frozenset({S.APPROVED, S.REVIEW}),
+            target=lambda record, inputs: record.status,
+            permission=SUPERSEDE,
+            description=_(
+                "Happens by itself when the approving decision is called in."
+            ),
+        ),
+        Transition(
+            name="confirm_approval",
+            label=_("Approval in force: no further action on the call-in"),
+            sources=frozenset({S.APPROVED, S.REVIEW}),
+            target=lambda record, inputs: record.status,
+            permission=SUPERSEDE,
+            description=_(
+                "Happens by itself when the call-in of the approving decision "
+                "ends with no further action."
+            ),
+        ),
+        Transition(
+            name="withdraw_approval",
+            label=_("Approval withdrawn: the decision was referred back"),
+            sources=frozenset({S.APPROVED, S.REVIEW}),
+            target=S.APPROVAL,
+            permission=SUPERSEDE,
+            description=_(
+                "Happens by itself when the call-in of the approving decision "
+                "ends with the decision referred back to the decision maker: "
+                "it awaits approval again."
+            ),
+            effects=(withdraw_approval,),
+            after_save=(reinstate_replaced,),
+        ),
+    ]
 
 
 def lifecycle_workflow(forms, after_save=None, *, only=None, requirements=None):
@@ -443,56 +631,10 @@ def lifecycle_workflow(forms, after_save=None, *, only=None, requirements=None):
         for t in transitions(forms)
         if only is None or t.name in only
     ]
-    return Workflow(transitions=table, record_event=record_lifecycle_event)
+    return Workflow(transitions=table)
 
 
 # --- rows the lifecycle writes ----------------------------------------------------
-
-
-class LifecycleEventQuerySet(models.QuerySet):
-    def for_record(self, record):
-        return self.filter(
-            content_type=ContentType.objects.get_for_model(record),
-            object_id=record.pk,
-        ).select_related("by")
-
-
-class LifecycleEvent(models.Model):
-    """One transition of a record: who, when, from, to, why, and the meeting
-    or decision it was linked to."""
-
-    content_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, related_name="+"
-    )
-    object_id = models.PositiveBigIntegerField()
-    record = GenericForeignKey("content_type", "object_id")
-    transition = models.CharField(max_length=40)
-    from_status = models.CharField(max_length=12, choices=LifecycleStatus)
-    to_status = models.CharField(max_length=12, choices=LifecycleStatus)
-    at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    comment = models.TextField(blank=True)
-    link_content_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    link_object_id = models.PositiveBigIntegerField(null=True, blank=True)
-    link = GenericForeignKey("link_content_type", "link_object_id")
-
-    objects = LifecycleEventQuerySet.as_manager()
-
-    class Meta:
-        app_label = "governance"
-        ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
-
-    def __str__(self):
-        return f"{self.transition}: {self.from_status} → {self.to_status}"
 
 
 class ApprovedVersion(models.Model):
@@ -503,14 +645,18 @@ class ApprovedVersion(models.Model):
     )
     object_id = models.PositiveBigIntegerField()
     version = models.PositiveIntegerField()
-    approved_at = models.DateTimeField()
+    #: The date of the approving decision.
+    approved_on = models.DateField()
     decision_id = models.PositiveBigIntegerField(null=True, blank=True)
+    #: Set when the decision was called in and referred back: the text was
+    #: never in force.
+    withdrawn_on = models.DateField(null=True, blank=True)
     data = models.JSONField()
 
     class Meta:
         app_label = "governance"
-        ordering = ["-approved_at", "-pk"]
-        indexes = [models.Index(fields=["content_type", "object_id", "-approved_at"])]
+        ordering = ["-approved_on", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-approved_on"])]
 
     def __str__(self):
         return (
@@ -519,9 +665,11 @@ class ApprovedVersion(models.Model):
 
     @classmethod
     def latest_for(cls, record):
+        """The text last approved and not withdrawn (None if none)."""
         return cls.objects.filter(
             content_type=ContentType.objects.get_for_model(record),
             object_id=record.pk,
+            withdrawn_on__isnull=True,
         ).first()
 
 
@@ -532,6 +680,9 @@ class MinorAmendment(models.Model):
         ContentType, on_delete=models.PROTECT, related_name="+"
     )
     object_id = models.PositiveBigIntegerField()
+    #: The date the change was authorised (when it happened)...
+    made_on = models.DateField(gettext_lazy("date of the amendment"))
+    #: ...and when it was recorded here.
     at = models.DateTimeField(default=timezone.now)
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -547,7 +698,7 @@ class MinorAmendment(models.Model):
 
     class Meta:
         app_label = "governance"
-        ordering = ["-at", "-pk"]
+        ordering = ["-made_on", "-at", "-pk"]
         indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
 
     def __str__(self):

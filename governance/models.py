@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import BankHolidayRegion, Role
-from .lifecycle import ApprovedVersion, LifecycleEvent, MinorAmendment  # noqa: F401
+from .choices import BankHolidayRegion, Role, TakesEffectWithoutCallIn
+from .events import Event  # noqa: F401
+from .lifecycle import ApprovedVersion, MinorAmendment  # noqa: F401
 from .paper_store import PaperJob, StoredPaper  # noqa: F401
 from .querysets import OrganisationScopedQuerySet
 
@@ -46,6 +47,22 @@ class Organisation(models.Model):
             "Administrators and clerks must always use an authenticator app "
             "to sign in. Select this to ask officers and members too."
         ),
+    )
+    #: False where the council's decision makers are not subject to call-in
+    #: (the committee system); a committee may say so for itself too.
+    decisions_subject_to_call_in = models.BooleanField(
+        _("decisions can be called in"),
+        default=True,
+        help_text=_(
+            "Clear this if the council runs the committee system, or another "
+            "arrangement under which its decisions are not subject to call-in."
+        ),
+    )
+    takes_effect_without_call_in = models.CharField(
+        _("a decision not subject to call-in takes effect on"),
+        max_length=12,
+        choices=TakesEffectWithoutCallIn,
+        default=TakesEffectWithoutCallIn.PUBLICATION,
     )
     history = HistoricalRecords()
     objects = OrganisationQuerySet.as_manager()

@@ -7,20 +7,30 @@ the only code that changes a status:
 1. inside `transaction.atomic()` it locks the row (`select_for_update`);
 2. re-checks, on the locked row, the person's role, the state and each
    requirement, so a stale page or a race cannot slip through;
-3. applies the effects, sets the new status and saves through the history
-   path with the person and the reason;
-4. writes an event row (who, when, from, to, comment).
+3. applies the effects and works out when the step *happened* (the
+   meeting's date for a scrutiny outcome, the decision's date for an
+   approval; see `Transition.happened`), refusing a step dated in the future
+   or before the record's previous step;
+4. sets the new status and saves through the history path with the person
+   and the reason;
+5. writes an `events.Event` row: what, when it happened, when and by whom
+   it was recorded, the comment and the meeting or decision it was taken at.
 
 A refusal raises `TransitionRefused` and nothing is saved. The decision
 record path (`decisions/decision_path.py`) uses it; the strategy lifecycle
 uses it too, with its own table.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
+from .events import Event, record_event
 from .history import save_with_reason
 from .permissions import can
 
@@ -34,9 +44,9 @@ class TransitionRefused(Exception):
     """
 
     def __init__(self, problems, *, status=409):
-        if isinstance(problems, str):
+        if isinstance(problems, str | Promise):
             problems = [problems]
-        self.problems = list(problems)
+        self.problems = [str(problem) for problem in problems]
         self.status = status
         super().__init__("; ".join(self.problems))
 
@@ -84,9 +94,50 @@ class Transition:
     after_save: tuple = ()
     #: A form for the inputs the transition needs (None: a comment only).
     form_class: type | None = None
+    #: When the step happened, as a function of the (changed, unsaved)
+    #: record and the inputs: a date, or an aware datetime where the moment
+    #: is known. None: the date the person gave (`inputs["happened_on"]`),
+    #: else today.
+    happened: Callable[[object, dict], datetime.date] | None = None
 
     def target_for(self, obj, inputs):
         return self.target(obj, inputs) if callable(self.target) else self.target
+
+    def when(self, obj, inputs):
+        """(date, moment or None) the step happened."""
+        value = self.happened(obj, inputs) if self.happened else None
+        if value is None:
+            value = inputs.get("happened_on") or timezone.localdate()
+        if isinstance(value, datetime.datetime):
+            return timezone.localdate(value), value
+        return value, None
+
+
+def format_day(day):
+    return f"{day.day} {day:%B %Y}"
+
+
+def time_problem(obj, happened_on, provisional=frozenset()):
+    """Why a step of `obj` cannot be dated `happened_on` (or None): not in
+    the future, and not before the record's previous step (other than the
+    `provisional` steps the system took, which a step recorded late may
+    precede)."""
+    if happened_on > timezone.localdate():
+        return _("It cannot be recorded as happening in the future (%(date)s).") % {
+            "date": format_day(happened_on)
+        }
+    last = Event.objects.last_happened_on(obj, exclude=provisional)
+    if last is not None and happened_on < last:
+        return _(
+            "This would be dated %(date)s, before the record's last recorded "
+            "step on %(last)s: record the steps in the order they happened."
+        ) % {"date": format_day(happened_on), "last": format_day(last)}
+    return None
+
+
+def link_of(transition, obj, inputs):
+    """The meeting or decision a step was taken at or by (or None)."""
+    return inputs.get("decision") or inputs.get("meeting")
 
 
 @dataclass
@@ -94,10 +145,13 @@ class Workflow:
     """A named set of transitions over one model's `status` field."""
 
     transitions: list
-    #: `record_event(obj, transition, from_status, to_status, user, comment,
-    #: inputs)` writes the event row.
-    record_event: Callable
     status_field: str = "status"
+    #: `link(transition, obj, inputs)`: the meeting or decision an event
+    #: links to.
+    link: Callable = link_of
+    #: Steps the system takes on its own (e.g. marking a decision effective
+    #: when its call-in period ends) that a step recorded later may precede.
+    provisional_steps: frozenset = frozenset()
     _by_name: dict = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -200,13 +254,26 @@ class Workflow:
             from_status = getattr(locked, self.status_field)
             for effect in transition.effects:
                 effect(locked, user, inputs)
+            happened_on, happened_at = transition.when(locked, inputs)
+            problem = time_problem(locked, happened_on, self.provisional_steps)
+            if problem:
+                raise TransitionRefused([problem])
+            inputs["happened_on"] = happened_on
             to_status = transition.target_for(locked, inputs)
             setattr(locked, self.status_field, to_status)
             reason = transition.label + (f": {comment}" if comment else "")
             save_with_reason(locked, user=user, reason=reason)
             for effect in transition.after_save:
                 effect(locked, user, inputs)
-            self.record_event(
-                locked, transition, from_status, to_status, user, comment, inputs
+            record_event(
+                locked,
+                transition.name,
+                from_status=from_status,
+                to_status=to_status,
+                happened_on=happened_on,
+                happened_at=happened_at,
+                user=user,
+                comment=comment,
+                link=self.link(transition, locked, inputs),
             )
         return locked

@@ -998,13 +998,16 @@ def _take(record, steps):
     """Take each step (from its source status) not yet taken; return the record.
 
     A step is (transition, source status, user, inputs, comment, at,
-    as_system). `at` is when it happened in the story; the lifecycle records
-    each event when it is taken (at load time), as it would for a clerk
-    recording a decision after the fact.
+    as_system). `at` is when it happened in the story: the date a draft was
+    sent to its committee; the other steps are dated by their meeting or
+    decision. Each is recorded at load time, with the date it happened, as
+    it would be for a clerk recording a council's past business.
     """
-    for name, source, user, inputs, comment, _when, as_system in steps:
+    for name, source, user, inputs, comment, when, as_system in steps:
         if record.status != source:
             continue
+        if name == "submit" and when is not None:
+            inputs = {**inputs, "sent_on": timezone.localtime(when).date()}
         record = STRATEGY_LIFECYCLE.perform(
             record, name, user, inputs=inputs, comment=comment, as_system=as_system
         )
@@ -1214,7 +1217,7 @@ def _amend(strategy, officer, authoriser):
     MinorAmendment.objects.create(
         content_type=ContentType.objects.get_for_model(Strategy),
         object_id=strategy.pk,
-        at=_at(date(2021, 3, 15), 14),
+        made_on=date(2021, 3, 15),
         made_by=officer,
         authorised_by=authoriser,
         reason=AMENDMENT_REASON,

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.forms import inlineformset_factory
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.choices import Role
@@ -101,6 +102,11 @@ class AmendmentForm(ChangeReasonMixin, StrategyForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+    made_on = forms.DateField(
+        label=_("Date the amendment was authorised"),
+        required=False,
+        help_text=_("Leave blank for today."),
+    )
     authorised_by = forms.ModelChoiceField(
         label=_("Authorising officer"),
         help_text=_("The officer whose delegated powers cover this change."),
@@ -130,6 +136,20 @@ class AmendmentForm(ChangeReasonMixin, StrategyForm):
             person.get_full_name() or person.username
         )
 
+    def clean_made_on(self):
+        made_on = self.cleaned_data.get("made_on") or timezone.localdate()
+        if made_on > timezone.localdate():
+            raise forms.ValidationError(
+                _("The date of the amendment cannot be in the future.")
+            )
+        approved_on = self.instance.approved_on
+        if approved_on and made_on < approved_on:
+            raise forms.ValidationError(
+                _("The date of the amendment cannot be before the approval (%s).")
+                % f"{approved_on.day} {approved_on:%B %Y}"
+            )
+        return made_on
+
     def clean(self):
         cleaned = super().clean()
         if not self.has_changed_content():
@@ -142,7 +162,7 @@ class AmendmentForm(ChangeReasonMixin, StrategyForm):
         return bool(self.changed_content())
 
     def changed_content(self):
-        ignore = {"version", "change_reason", "authorised_by"}
+        ignore = {"version", "change_reason", "authorised_by", "made_on"}
         return [name for name in self.changed_data if name not in ignore]
 
 

@@ -18,6 +18,7 @@ from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
 from decisions.models import DecidedRecord, DecisionRecord, Meeting
+from governance.events import Event
 from governance.history import (
     HistorySource,
     compare_snapshots,
@@ -29,7 +30,6 @@ from governance.history import (
 from governance.lifecycle import (
     ADOPTED,
     ApprovedVersion,
-    LifecycleEvent,
     LifecycleStatus,
     MinorAmendment,
 )
@@ -106,7 +106,7 @@ class StrategyDetailView(OrganisationScopedMixin, DetailView):
         context["papers_final"] = self.object.status in ADOPTED
         strategy, user = self.object, self.request.user
         context["events"] = list(
-            LifecycleEvent.objects.for_record(strategy).prefetch_related(
+            Event.objects.for_record(strategy).prefetch_related(
                 GenericPrefetch(
                     "link",
                     [
@@ -134,11 +134,14 @@ class StrategyDetailView(OrganisationScopedMixin, DetailView):
         context["can_edit"] = strategy.status in EDITABLE and can(
             user, "edit_draft", strategy
         )
-        context["can_amend"] = strategy.status in AMENDABLE and can(
-            user, "amend_approved", strategy
+        context["can_amend"] = (
+            strategy.status in AMENDABLE
+            and not strategy.approval_paused
+            and can(user, "amend_approved", strategy)
         )
         context["can_replace"] = (
             strategy.status in AMENDABLE
+            and not strategy.approval_paused
             and can(user, "prepare_replacement", strategy)
             and not context["replacements"]
         )
@@ -191,7 +194,12 @@ class DraftOnlyMixin:
 
     def dispatch(self, request, *args, **kwargs):
         self.strategy = self.get_strategy()
-        if self.strategy.status not in self.allowed_states:
+        # An approved strategy whose approving decision has been called in
+        # is neither amended nor replaced until the call-in's outcome.
+        if (
+            self.strategy.status not in self.allowed_states
+            or self.strategy.approval_paused
+        ):
             return self.not_editable(self.strategy)
         return super().dispatch(request, *args, **kwargs)
 
@@ -233,6 +241,8 @@ class StrategyAmendView(
         }
 
     def save_valid(self, form, locked):
+        if locked.approval_paused:
+            return self.not_editable(locked)
         strategy = form.save(commit=False)
         strategy.version = locked.version
         reason = form.cleaned_data["change_reason"]
@@ -244,6 +254,7 @@ class StrategyAmendView(
         MinorAmendment.objects.create(
             content_type=ContentType.objects.get_for_model(Strategy),
             object_id=strategy.pk,
+            made_on=form.cleaned_data["made_on"],
             made_by=self.request.user,
             authorised_by=form.cleaned_data["authorised_by"],
             reason=reason,

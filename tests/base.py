@@ -20,7 +20,8 @@ import threading
 import time
 from binascii import unhexlify
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as time_of_day
 
 import django_otp
 from django.contrib.auth import get_user_model
@@ -29,6 +30,7 @@ from django.db import connection
 from django.utils import timezone
 from django_otp.oath import TOTP, hotp
 
+from decisions.call_in import LONDON
 from decisions.choices import CommitteeKind
 from decisions.models import (
     AgendaItem,
@@ -206,11 +208,17 @@ def put_on_agenda(meeting, report, position=1):
 
 
 def make_decision(meeting, title="Approval of the ICT Strategy", **fields):
-    # Decided before it is published (an hour ago, see `publish`), even just
-    # after midnight.
-    fields.setdefault(
-        "decision_date", timezone.localdate(timezone.now() - timedelta(hours=2))
-    )
+    """A draft decision taken at `meeting`; given another `decision_date`, at
+    a meeting of the same committee on that date (a decision's date is its
+    meeting's)."""
+    meeting_day = timezone.localtime(meeting.starts_at, LONDON).date()
+    day = fields.setdefault("decision_date", meeting_day)
+    if day != meeting_day:
+        # Held at ten, or just after midnight if that is later than now.
+        starts_at = datetime.combine(day, time_of_day(10), tzinfo=LONDON)
+        if starts_at > timezone.now():
+            starts_at = datetime.combine(day, time_of_day(0, 1), tzinfo=LONDON)
+        meeting = make_meeting(meeting.committee, starts_at)
     fields.setdefault("record", "Cabinet considered the report.")
     fields.setdefault("reasons", "The strategy meets the council's needs.")
     decision = DecisionRecord(
@@ -226,6 +234,15 @@ def make_decision(meeting, title="Approval of the ICT Strategy", **fields):
         reason="Test set-up",
     )
     return decision
+
+
+def hearing(council, *, days_ago=0):
+    """A meeting of council's scrutiny committee that began a minute (and
+    `days_ago` days) ago, to hear a call-in received before it."""
+    scrutiny = Committee.objects.get(
+        organisation=council, name="Overview and Scrutiny Committee"
+    )
+    return make_meeting(scrutiny, timezone.now() - timedelta(days=days_ago, minutes=1))
 
 
 def publish(decision, clerk, published_at=None):
@@ -308,8 +325,10 @@ def build_business(cast):
     business.later_meeting = later
     business.paper_job = make_pack_job(meeting, status=PaperJob.Status.READY)
     business.draft_paper_job = make_pack_job(later)
+    # Held five days ago, before Cabinet's meeting: drafts are sent to it and
+    # its outcome recorded after the event, as clerks catch up.
     business.scrutiny_meeting = make_meeting(
-        scrutiny, timezone.now() + timedelta(days=10)
+        scrutiny, timezone.now() - timedelta(days=5)
     )
     business.draft_strategy = make_strategy(cast, "Digital Strategy 2026–2030")
     business.theme = business.draft_strategy.themes.get()
@@ -374,6 +393,7 @@ def make_review(cast, workplan, number=1):
         number=number,
         due=timezone.localdate(),
         opened_at=timezone.now(),
+        opened_on=timezone.localdate(),
     )
     return save_with_reason(review, user=cast.officer, reason="Test set-up")
 

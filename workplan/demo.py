@@ -730,8 +730,8 @@ def _take(record, steps):
 ROUND_ONE_COMMENT = "Mid-year position reported to Overview and Scrutiny."
 
 
-def _review_data(item, share, commentary):
-    """An update at `share` of the item's year-end position."""
+def _review_data(item, share, commentary, as_at):
+    """An update at `share` of the item's year-end position, as at `as_at`."""
     rag = item.rag or "green"
     return {
         "delivery_status": item.delivery_status
@@ -743,6 +743,7 @@ def _review_data(item, share, commentary):
         "commentary": commentary,
         "revised_start_date": None,
         "revised_target_date": None,
+        "as_at": as_at,
     }
 
 
@@ -842,7 +843,11 @@ def _reviews_and_variations(workplan, council, officer, clerk):
 
     # Review 1: every item updated, reported in October, closed.
     workplan = WORKPLAN_LIFECYCLE.perform(
-        workplan, "open_review", officer, comment="Mid-year review."
+        workplan,
+        "open_review",
+        officer,
+        inputs={"happened_on": date(2022, 9, 19)},
+        comment="Mid-year review.",
     )
     review = workplan.reviews.get(number=1)
     for item in items:
@@ -851,7 +856,10 @@ def _reviews_and_variations(workplan, council, officer, clerk):
             item,
             officer,
             _review_data(
-                item, 0.5, "On course at the half-year; see the lead officer's notes."
+                item,
+                0.5,
+                "On course at the half-year; see the lead officer's notes.",
+                date(2022, 9, 30),
             ),
         )
     workplan = WORKPLAN_LIFECYCLE.perform(
@@ -864,11 +872,18 @@ def _reviews_and_variations(workplan, council, officer, clerk):
 
     # Review 2: opened; two thirds of the items updated so far.
     workplan = WORKPLAN_LIFECYCLE.perform(
-        workplan, "open_review", officer, comment="Year-end review."
+        workplan,
+        "open_review",
+        officer,
+        inputs={"happened_on": date(2023, 4, 3)},
+        comment="Year-end review.",
     )
     review = workplan.reviews.get(number=2)
     for item in items[: len(items) * 2 // 3]:
         item.refresh_from_db()
         record_update(
-            review, item, officer, _review_data(item, 1, "Year-end position.")
+            review,
+            item,
+            officer,
+            _review_data(item, 1, "Year-end position.", date(2023, 3, 31)),
         )

@@ -1,6 +1,7 @@
 """Forms for workplans and their items."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.choices import Role
@@ -211,7 +212,9 @@ class ProgressUpdateForm(ProgressFieldsMixin, forms.ModelForm):
             "commentary",
             "revised_start_date",
             "revised_target_date",
+            "as_at",
         ]
+        help_texts = {"as_at": _("The date of this position. Leave blank for today.")}
         widgets = {
             "rag": forms.RadioSelect,
             "percent_complete": forms.NumberInput(
@@ -220,6 +223,19 @@ class ProgressUpdateForm(ProgressFieldsMixin, forms.ModelForm):
             "rag_reason": forms.Textarea(attrs={"rows": 2}),
             "commentary": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.review = review
+        self.fields["as_at"].required = False
+
+    def clean_as_at(self):
+        as_at = self.cleaned_data.get("as_at") or timezone.localdate()
+        if as_at > timezone.localdate():
+            raise forms.ValidationError(
+                _("The position cannot be as at a future date.")
+            )
+        return as_at
 
     def clean(self):
         cleaned = super().clean()

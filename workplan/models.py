@@ -358,6 +358,11 @@ class Review(models.Model):
     number = models.PositiveSmallIntegerField(_("review"))
     due = models.DateField(_("due"))
     status = models.CharField(max_length=8, choices=Status, default=Status.OPEN)
+    #: When it started and when it was reported to committee (the meeting's
+    #: or decision's date)...
+    opened_on = models.DateField(_("started on"))
+    reported_on = models.DateField(_("reported on"), null=True, blank=True)
+    #: ...and when each was recorded here.
     opened_at = models.DateTimeField(_("opened"))
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     meeting = models.ForeignKey(
@@ -437,6 +442,9 @@ class ProgressUpdate(models.Model):
     revised_target_date = models.DateField(
         _("revised target date"), null=True, blank=True
     )
+    #: The date the position was assessed (when it happened)...
+    as_at = models.DateField(_("position as at"))
+    #: ...and who recorded it, when.
     by = models.ForeignKey(
         "auth.User", on_delete=models.PROTECT, related_name="+", null=True
     )

@@ -134,7 +134,7 @@ def workplan_appendix_part(workplan, items=None):
             "strategy": workplan.strategy.title,
             "year": workplan.year_label,
             "status": workplan.get_status_display(),
-            "approved_at": workplan.approved_at,
+            "approved_on": workplan.approved_on,
             "count": len(items),
             "awaiting": sum(1 for row, _item in pairs if row["awaiting"]),
             "key": category_key(),
@@ -256,7 +256,7 @@ def progress_report_part(review, items=None):
                 revised_start=update.revised_start_date,
                 revised_target=update.revised_target_date,
                 by=person(update.by),
-                at=update.at,
+                as_at=update.as_at,
             )
         pairs.append((row, item))
 
@@ -270,8 +270,8 @@ def progress_report_part(review, items=None):
                 "number": review.number,
                 "due": review.due,
                 "status": review.get_status_display(),
-                "opened_at": review.opened_at,
-                "closed_at": review.closed_at,
+                "opened_on": review.opened_on,
+                "reported_on": review.reported_on,
                 "meeting": str(review.meeting) if review.meeting else "",
                 "decision": review.decision.title if review.decision else "",
             },

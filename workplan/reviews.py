@@ -25,6 +25,7 @@ def open_round(workplan, user, inputs):
         number=last + 1,
         due=workplan.next_review_due or timezone.localdate(),
         opened_at=timezone.now(),
+        opened_on=inputs["happened_on"],
     )
     save_with_reason(review, user=user, reason=_("Review opened"))
 
@@ -37,6 +38,7 @@ def close_round(workplan, user, inputs):
         return
     review.status = Review.Status.CLOSED
     review.closed_at = timezone.now()
+    review.reported_on = inputs["happened_on"]
     review.meeting = inputs.get("meeting")
     review.decision = inputs.get("decision")
     save_with_reason(review, user=user, reason=_("Review closed"))
@@ -64,6 +66,7 @@ def record_update(review, item, user, data):
         ) or ProgressUpdate(review=review, item=item)
         for name in FIELDS:
             setattr(update, name, data[name])
+        update.as_at = data.get("as_at") or timezone.localdate()
         update.by = user
         reason = _("Progress update for review %(number)s") % {"number": review.number}
         save_with_reason(update, user=user, reason=reason)
@@ -89,12 +92,12 @@ def approve_items(workplan, user, inputs):
     for item in items:
         item.status = LifecycleStatus.APPROVED
         item.approving_decision = workplan.approving_decision
-        item.approved_at = workplan.approved_at
+        item.approved_on = workplan.approved_on
         item.version += 1
     bulk_update_with_history(
         items,
         workplan.items.model,
-        ["status", "approving_decision", "approved_at", "version"],
+        ["status", "approving_decision", "approved_on", "version"],
         batch_size=1000,
         default_user=user,
         default_change_reason=_("Approved with the workplan"),

@@ -690,10 +690,14 @@ class ProgressUpdateView(View):
             "rag_reason": self.item.rag_reason,
             "percent_complete": self.item.percent_complete,
         }
-        return self.render(ProgressUpdateForm(instance=existing, initial=initial))
+        return self.render(
+            ProgressUpdateForm(instance=existing, initial=initial, review=self.review)
+        )
 
     def post(self, request, *args, **kwargs):
-        form = ProgressUpdateForm(request.POST, instance=self.existing())
+        form = ProgressUpdateForm(
+            request.POST, instance=self.existing(), review=self.review
+        )
         if not form.is_valid():
             return self.render(form)
         record_update(self.review, self.item, request.user, form.cleaned_data)

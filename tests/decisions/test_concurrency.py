@@ -18,7 +18,8 @@ from django.utils.html import escape
 
 from decisions.call_in import LONDON
 from decisions.decision_path import DECISION_PATH
-from decisions.models import Committee, DecisionEvent, DecisionRecord, Report
+from decisions.models import Committee, DecisionRecord, Report
+from governance.events import Event
 from governance.transitions import TransitionRefused
 
 from ..base import (
@@ -135,7 +136,7 @@ def test_a_stale_decision_correction_is_refused(cast):
     bob_data = edit_data(decision, title="Bob's title", change_reason="Other typo")
 
     assert alice.post(url, alice_data).status_code == 302
-    events_after_alice = DecisionEvent.objects.filter(decision=decision).count()
+    events_after_alice = Event.objects.for_record(decision).count()
     history_after_alice = DecisionRecord.objects.get(pk=decision.pk).history.count()
     response = bob.post(url, bob_data)
 
@@ -145,9 +146,7 @@ def test_a_stale_decision_correction_is_refused(cast):
     stored = DecisionRecord.objects.get(pk=decision.pk)
     assert stored.title == "Alice's title"
     assert stored.history.count() == history_after_alice
-    assert DecisionEvent.objects.filter(decision=decision).count() == (
-        events_after_alice
-    )
+    assert Event.objects.for_record(decision).count() == (events_after_alice)
 
 
 # --- racing: two threads, two connections, one barrier ----------------------------
@@ -188,7 +187,7 @@ def test_two_clerks_publishing_at_once_publish_exactly_once():
         )
 
         assert sorted(results, key=str) == [409, "published"], results
-        events = DecisionEvent.objects.filter(decision=decision)
+        events = Event.objects.for_record(decision)
         assert list(events.values_list("transition", flat=True)) == ["publish"]
         stored = DecisionRecord.objects.get(pk=decision.pk)
         assert stored.status == "published"

@@ -22,11 +22,11 @@ from decisions.models import (
     AgendaItem,
     CallInRule,
     Committee,
-    DecisionEvent,
     DecisionRecord,
     Recommendation,
     Resolution,
 )
+from governance.events import Event, record_event
 from governance.history import save_with_reason
 
 from ..base import make_decision, make_meeting, make_report, publish, put_on_agenda
@@ -84,7 +84,9 @@ def new_decision_data(meeting, **changes):
     """What the "record a decision" page posts: one resolution."""
     data = {
         "meeting": meeting.pk,
-        "decision_date": days_ago(2).isoformat(),
+        "decision_date": timezone.localtime(meeting.starts_at, LONDON)
+        .date()
+        .isoformat(),
         "title": "Replacement of the telephony system",
         "record": "Cabinet considered the report of the Director of Resources.",
         "reasons": "The current system is out of support.",
@@ -159,7 +161,7 @@ def test_a_decision_date_after_publication_is_refused_on_correction(cast, client
     )
 
 
-def test_a_decision_date_in_the_future_is_refused(cast, client_for):
+def test_a_decision_date_other_than_its_meetings_is_refused(cast, client_for):
     meeting = recent_meeting(cast)
     before = snapshot()
     tomorrow = timezone.localdate(timezone=LONDON) + timedelta(days=1)
@@ -170,8 +172,21 @@ def test_a_decision_date_in_the_future_is_refused(cast, client_for):
     )
 
     assert_refused_with_error_summary(
-        response, before, "The date of decision cannot be in the future."
+        response, before, "The date of the decision must be the date of its meeting"
     )
+
+
+def test_a_blank_decision_date_is_the_meetings(cast, client_for):
+    meeting = recent_meeting(cast)
+
+    response = client_for(cast.clerk).post(
+        reverse("decisions:decision_create"),
+        new_decision_data(meeting, decision_date=""),
+    )
+
+    assert response.status_code == 302
+    decision = DecisionRecord.objects.get(title="Replacement of the telephony system")
+    assert decision.decision_date == timezone.localtime(meeting.starts_at).date()
 
 
 def test_a_publication_time_in_the_future_is_refused(cast, client_for):
@@ -480,9 +495,9 @@ def test_a_correction_with_a_reason_is_saved_and_shown_on_the_record(cast, clien
         "takes_effect_on",
     ):
         assert getattr(corrected, field) == getattr(stored, field), field
-    event = DecisionEvent.objects.get(decision=decision, transition="correct")
+    event = Event.objects.for_record(decision).get(transition="correct")
     assert event.comment == "The supplier's name was misspelt."
-    assert event.by == cast.clerk
+    assert event.recorded_by == cast.clerk
     assert (event.from_status, event.to_status) == ("published", "published")
 
     page = client_for(cast.member).get(corrected.get_absolute_url())
@@ -852,12 +867,13 @@ def test_the_decision_page_needs_the_same_queries_for_more_resolutions(
                 user=cast.clerk,
                 reason="Test",
             )
-            DecisionEvent.objects.create(
-                decision=decision,
-                transition="correct",
+            record_event(
+                decision,
+                "correct",
                 from_status="published",
                 to_status="published",
-                by=cast.clerk,
+                happened_on=timezone.localdate(),
+                user=cast.clerk,
                 comment=f"Correction {position}",
             )
 

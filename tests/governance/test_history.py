@@ -389,10 +389,10 @@ def test_compare_page_escapes_hostile_text_and_marks_changes(cast):
     add_objective(theme, cast.officer, 2, HOSTILE)
 
     class Approved:
-        approved_at = timezone.make_aware(timezone.datetime(2025, 3, 4, 10, 0))
+        approved_on = timezone.datetime(2025, 3, 4).date()
 
     class Amendment:
-        at = timezone.make_aware(timezone.datetime(2025, 5, 6, 10, 0))
+        made_on = timezone.datetime(2025, 5, 6).date()
         made_by = cast.officer
         authorised_by = cast.administrator
         reason = HOSTILE
@@ -421,7 +421,7 @@ def test_compare_page_says_when_there_are_no_amendments(cast):
     snapshot = snapshot_of(strategy)
 
     class Approved:
-        approved_at = timezone.now()
+        approved_on = timezone.localdate()
 
     html = render_to_string(
         "governance/compare.html",

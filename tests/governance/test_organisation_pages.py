@@ -12,6 +12,8 @@ def settings_url(cast):
 def valid_settings(**changes):
     data = {
         "bank_holiday_region": "scotland",
+        "decisions_subject_to_call_in": "on",
+        "takes_effect_without_call_in": "publication",
         "change_reason": "Constitution amended at Full Council",
     }
     data.update(changes)

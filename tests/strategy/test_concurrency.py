@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from governance.choices import Role
-from governance.lifecycle import LifecycleEvent, LifecycleStatus
+from governance.events import Event
+from governance.lifecycle import LifecycleStatus
 from governance.transitions import TransitionRefused
 from strategy.lifecycle import STRATEGY_LIFECYCLE
 from strategy.models import Strategy
@@ -154,14 +155,14 @@ def test_two_clerks_approving_one_strategy_at_once_approve_it_exactly_once():
         )
 
         assert sorted(results, key=str) == [409, "approved"], results
-        events = LifecycleEvent.objects.for_record(strategy)
+        events = Event.objects.for_record(strategy)
         assert [e.transition for e in events] == [
             "submit",
             "record_scrutiny",
             "approve",
         ]
         winner = cast.clerk if results[0] == "approved" else second_clerk
-        assert events.get(transition="approve").by == winner
+        assert events.get(transition="approve").recorded_by == winner
         kept = approved_versions(strategy)
         assert kept.count() == 1
         stored = Strategy.objects.get(pk=strategy.pk)

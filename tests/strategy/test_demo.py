@@ -9,9 +9,9 @@ from django.core.management import call_command
 
 from decisions.choices import CommitteeKind, DecisionStatus
 from decisions.models import DecisionRecord
+from governance.events import Event
 from governance.lifecycle import (
     ApprovedVersion,
-    LifecycleEvent,
     LifecycleStatus,
     MinorAmendment,
 )
@@ -49,7 +49,7 @@ def cyber():
 
 
 def transitions(record):
-    return [event.transition for event in LifecycleEvent.objects.for_record(record)]
+    return [event.transition for event in Event.objects.for_record(record)]
 
 
 def counts():
@@ -60,7 +60,7 @@ def counts():
         "themes": Theme.objects.count(),
         "objectives": Objective.objects.count(),
         "risks": Risk.objects.count(),
-        "events": LifecycleEvent.objects.filter(content_type=strategies).count(),
+        "events": Event.objects.filter(content_type=strategies).count(),
         "approved versions": ApprovedVersion.objects.count(),
         "amendments": MinorAmendment.objects.count(),
         "decisions": DecisionRecord.objects.count(),
@@ -141,10 +141,10 @@ def test_every_transition_taken_left_an_event(demo):
     assert transitions(second()) == ["submit", "record_scrutiny", "approve"]
     assert transitions(third()) == ["submit"]
     assert transitions(cyber()) == []
-    submitted = LifecycleEvent.objects.for_record(second()).first()
-    assert submitted.by.username == "officer"
-    approved = LifecycleEvent.objects.for_record(second()).last()
-    assert approved.by.username == "clerk"
+    submitted = Event.objects.for_record(second()).first()
+    assert submitted.recorded_by.username == "officer"
+    approved = Event.objects.for_record(second()).last()
+    assert approved.recorded_by.username == "clerk"
     assert approved.link == second().approving_decision
 
 

@@ -21,14 +21,16 @@ from decisions.choices import CallInOutcome, DecisionStatus
 from decisions.decision_path import DECISION_PATH
 from decisions.models import Committee
 from governance.choices import Role
+from governance.events import Event
 from governance.history import save_with_reason
-from governance.lifecycle import ApprovedVersion, LifecycleEvent, LifecycleStatus
+from governance.lifecycle import ApprovedVersion, LifecycleStatus
 from governance.transitions import TransitionRefused
 from strategy.lifecycle import STRATEGY_LIFECYCLE
 from strategy.models import Objective, Risk, Strategy, Theme
 
 from ..base import (
     approve_strategy,
+    hearing,
     make_decision,
     make_meeting,
     make_person,
@@ -101,8 +103,12 @@ def review_due(cast, business):
 
 
 def review(cast, business):
+    # Opened on the day of the Cabinet meeting it is later reported to.
     return STRATEGY_LIFECYCLE.perform(
-        review_due(cast, business), "open_review", cast.officer
+        review_due(cast, business),
+        "open_review",
+        cast.officer,
+        inputs={"happened_on": timezone.localdate(business.meeting.starts_at)},
     )
 
 
@@ -149,8 +155,14 @@ WHO = {
     "open_review": {"officer", "clerk"},
     "close_review": {"clerk"},
     "close": {"clerk"},
-    # Only ever by the system, when a replacement is approved.
+    # Only ever by the system: when a replacement is approved, and when a
+    # call-in of the approving decision pauses, confirms or withdraws the
+    # approval (reinstating what a replacement would have superseded).
     "supersede": set(),
+    "reinstate": set(),
+    "pause_approval": set(),
+    "confirm_approval": set(),
+    "withdraw_approval": set(),
 }
 
 #: (transition, state) -> the status it moves to. Every other pair is refused.
@@ -193,14 +205,16 @@ def footprint(strategy):
         "status": row.status,
         "version": row.version,
         "approving_decision": row.approving_decision_id,
-        "approved_at": row.approved_at,
+        "approved_on": row.approved_on,
         "next_review_due": row.next_review_due,
         "scrutiny_meeting": row.scrutiny_meeting_id,
         "scrutiny_outcome": row.scrutiny_outcome,
         "history": row.history.count(),
-        "events": LifecycleEvent.objects.for_record(row).count(),
+        "events": Event.objects.for_record(row).count(),
         "approved_versions": approved_versions(row).count(),
-        "all_events": LifecycleEvent.objects.count(),
+        "all_events": Event.objects.filter(
+            content_type=ContentType.objects.get_for_model(Strategy)
+        ).count(),
         "all_approved_versions": ApprovedVersion.objects.count(),
         "strategies": Strategy.objects.count(),
     }
@@ -233,7 +247,9 @@ def test_the_states_built_here_cover_every_lifecycle_status():
 def test_the_tables_here_name_every_transition_of_the_lifecycle():
     names = {t.name for t in STRATEGY_LIFECYCLE.transitions}
     assert set(WHO) == names
-    assert {name for name, _state in MOVES} == names - {"supersede"}
+    assert {name for name, _state in MOVES} == names - {
+        name for name, roles in WHO.items() if not roles
+    }
 
 
 @pytest.mark.parametrize("state", STATES, ids=[s.name for s in STATES])
@@ -242,7 +258,7 @@ def test_each_state_is_reached_through_the_real_transitions(cast, business, stat
     strategy.refresh_from_db()
 
     assert strategy.status == state.status
-    events = list(LifecycleEvent.objects.for_record(strategy))
+    events = list(Event.objects.for_record(strategy))
     if state.status == S.DRAFT:
         assert events == []
     else:
@@ -297,11 +313,11 @@ def test_a_transition_posted_directly_moves_only_for_the_right_role_and_state(
     assert after["all_events"] == before["all_events"] + 1
     kept = 1 if transition == "approve" else 0
     assert after["approved_versions"] == before["approved_versions"] + kept
-    event = LifecycleEvent.objects.for_record(strategy).latest("pk")
+    event = Event.objects.for_record(strategy).latest("pk")
     assert event.transition == transition
     assert event.from_status == state.status
     assert event.to_status == after["status"]
-    assert event.by == user
+    assert event.recorded_by == user
 
 
 GET_CELLS = [
@@ -359,7 +375,7 @@ def test_a_transition_posted_twice_happens_once(cast, business, client_for):
     assert first.status_code == 302
     assert second.status_code == 409
     assert footprint(strategy) == after_first
-    events = LifecycleEvent.objects.for_record(strategy)
+    events = Event.objects.for_record(strategy)
     assert [(e.transition, e.comment) for e in events] == [("submit", "First")]
 
 
@@ -664,7 +680,7 @@ def test_closing_a_review_needs_a_meeting_or_decision_and_sets_the_next_one(
     assert stored.status == S.APPROVED
     # Six months after the review just held was due: the cadence holds.
     assert stored.next_review_due == six_months_after(was_due)
-    event = LifecycleEvent.objects.for_record(stored).latest("pk")
+    event = Event.objects.for_record(stored).latest("pk")
     assert event.transition == "close_review"
     assert event.link == business.meeting
 
@@ -693,7 +709,7 @@ def test_rejecting_and_closing_need_a_comment(
         transition_url(strategy, transition), {"comment": "Cabinet deferred it."}
     )
     assert response.status_code == 302
-    event = LifecycleEvent.objects.for_record(strategy).latest("pk")
+    event = Event.objects.for_record(strategy).latest("pk")
     assert (event.transition, event.comment) == (transition, "Cabinet deferred it.")
 
 
@@ -722,7 +738,6 @@ def test_approval_stamps_the_decision_and_keeps_the_text_as_approved(
 ):
     strategy = approval(cast, business)
     decision = approving_decision(strategy, cast, business)
-    started = timezone.now()
 
     response = client_for(cast.clerk).post(
         transition_url(strategy, "approve"), {"decision": decision.pk}
@@ -732,13 +747,14 @@ def test_approval_stamps_the_decision_and_keeps_the_text_as_approved(
     stored = Strategy.objects.get(pk=strategy.pk)
     assert stored.status == S.APPROVED
     assert stored.approving_decision == decision
-    assert started <= stored.approved_at <= timezone.now()
+    # Dated by the decision, not the day the clerk recorded it.
+    assert stored.approved_on == decision.decision_date
     # The first review falls due six months after the decision was taken.
     assert stored.next_review_due == six_months_after(decision.decision_date)
     kept = approved_versions(stored).get()
     assert kept.version == stored.version
     assert kept.decision_id == decision.pk
-    assert kept.approved_at == stored.approved_at
+    assert kept.approved_on == stored.approved_on
     assert kept.data == stored.snapshot()
     assert kept.data["fields"]["title"]["value"] == "Matrix Strategy 2026–2030"
     assert kept.data["themes"] == [
@@ -749,8 +765,12 @@ def test_approval_stamps_the_decision_and_keeps_the_text_as_approved(
         }
     ]
     assert [risk["description"] for risk in kept.data["risks"]] == ["Skills shortage"]
-    event = LifecycleEvent.objects.for_record(stored).latest("pk")
-    assert (event.transition, event.by, event.link) == ("approve", cast.clerk, decision)
+    event = Event.objects.for_record(stored).latest("pk")
+    assert (event.transition, event.recorded_by, event.link) == (
+        "approve",
+        cast.clerk,
+        decision,
+    )
 
 
 def test_an_approved_strategy_is_subject_to_call_in_until_its_decision_takes_effect(
@@ -769,7 +789,7 @@ def test_an_approved_strategy_is_subject_to_call_in_until_its_decision_takes_eff
         client_for(cast.member).get(url).content.decode()
     )
 
-    # Called in: still not in effect.
+    # Called in: not in effect, and it says why.
     DECISION_PATH.perform(
         decision,
         "call_in",
@@ -780,7 +800,7 @@ def test_an_approved_strategy_is_subject_to_call_in_until_its_decision_takes_eff
         },
     )
     assert Strategy.objects.get(pk=strategy.pk).status_label == (
-        "Approved, subject to call-in"
+        "Approval paused: called in"
     )
 
     # No further action: the decision takes effect, and so does the approval.
@@ -788,7 +808,10 @@ def test_an_approved_strategy_is_subject_to_call_in_until_its_decision_takes_eff
         decision,
         "record_outcome",
         cast.clerk,
-        inputs={"outcome": CallInOutcome.NO_FURTHER_ACTION},
+        inputs={
+            "outcome": CallInOutcome.NO_FURTHER_ACTION,
+            "meeting": hearing(cast.council_a),
+        },
     )
     stored = Strategy.objects.get(pk=strategy.pk)
     assert stored.approving_decision.current_status() == DecisionStatus.EFFECTIVE
@@ -801,7 +824,18 @@ def test_an_approved_strategy_is_subject_to_call_in_until_its_decision_takes_eff
 def test_a_strategy_approved_by_a_decision_already_in_effect_is_simply_approved(
     cast, business
 ):
-    strategy = approval(cast, business)
+    # Scrutinised fifty days ago, approved at Cabinet forty days ago.
+    strategy = make_strategy(cast, "Approved a while ago")
+    scrutiny = make_meeting(
+        committee(cast.council_a, "Overview and Scrutiny Committee"),
+        timezone.now() - timedelta(days=50),
+    )
+    STRATEGY_LIFECYCLE.perform(
+        strategy, "submit", cast.officer, inputs={"meeting": scrutiny}
+    )
+    STRATEGY_LIFECYCLE.perform(
+        strategy, "record_scrutiny", cast.clerk, inputs={"outcome": "endorsed"}
+    )
     meeting = make_meeting(
         committee(cast.council_a, "Cabinet"),
         timezone.now() - timedelta(days=40),
@@ -915,11 +949,11 @@ def test_approving_a_replacement_supersedes_the_old_strategy(
     assert new.status == S.APPROVED
     assert old.status == S.SUPERSEDED
     assert old.history.count() == old_history + 1
-    event = LifecycleEvent.objects.for_record(old).latest("pk")
+    event = Event.objects.for_record(old).latest("pk")
     assert event.transition == "supersede"
     assert (event.from_status, event.to_status) == (S.APPROVED, S.SUPERSEDED)
     # Taken by the system on the approving clerk's action, and recorded as theirs.
-    assert event.by == cast.clerk
+    assert event.recorded_by == cast.clerk
     assert event.comment == f"Replaced by {new.title}"
 
     for user in (cast.officer, cast.member):

@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from decisions.models import Committee
+from governance.events import Event
 from governance.history import save_with_reason
-from governance.lifecycle import LifecycleEvent, LifecycleStatus, MinorAmendment
+from governance.lifecycle import LifecycleStatus, MinorAmendment
 from strategy.lifecycle import STRATEGY_LIFECYCLE
 from strategy.models import Objective, Risk, Strategy, Theme
 
@@ -47,7 +48,7 @@ def test_the_row_counts_include_the_history_tables(db):
         "strategy.HistoricalObjective",
         "strategy.Risk",
         "strategy.HistoricalRisk",
-        "governance.LifecycleEvent",
+        "governance.Event",
         "governance.ApprovedVersion",
         "governance.MinorAmendment",
     } <= set(counts())
@@ -291,14 +292,14 @@ def test_a_crafted_edit_cannot_set_the_status_or_the_approval(
         title="Digital Strategy, retitled",
         status=S.APPROVED,
         approving_decision=business.published_decision.pk,
-        approved_at="2024-01-01 10:00",
+        approved_on="2024-01-01",
         next_review_due="2020-01-01",
         scrutiny_outcome="endorsed",
         created_by=cast.clerk.pk,
         replaces=business.approved_strategy.pk,
         organisation=cast.council_b.pk,
     )
-    events_before = counts()["governance.LifecycleEvent"]
+    events_before = counts()["governance.Event"]
 
     response = client.post(url, data)
 
@@ -307,14 +308,14 @@ def test_a_crafted_edit_cannot_set_the_status_or_the_approval(
     assert stored.title == "Digital Strategy, retitled"
     assert stored.status == S.DRAFT
     assert stored.approving_decision is None
-    assert stored.approved_at is None
+    assert stored.approved_on is None
     assert stored.next_review_due is None
     assert stored.scrutiny_outcome == ""
     assert stored.created_by == cast.officer
     assert stored.replaces is None
     assert stored.organisation == cast.council_a
     assert stored.version == strategy.version + 1
-    assert counts()["governance.LifecycleEvent"] == events_before
+    assert counts()["governance.Event"] == events_before
 
 
 def test_a_crafted_version_is_refused_as_a_conflict(cast, business, client_for):
@@ -573,7 +574,7 @@ def test_a_minor_amendment_is_recorded_and_shown_to_members(cast, business, clie
         before["strategy.HistoricalStrategy"] + 1
     )
     assert after["governance.MinorAmendment"] == before["governance.MinorAmendment"] + 1
-    assert after["governance.LifecycleEvent"] == before["governance.LifecycleEvent"]
+    assert after["governance.Event"] == before["governance.Event"]
 
     member = client_for(cast.member)
     page = page_of(member.get(stored.get_absolute_url()))
@@ -930,24 +931,24 @@ def test_the_list_costs_the_same_queries_for_n_and_3n_strategies(
     assert count_queries(client, url) == few
 
 
-def past_meeting(cast, days):
-    return make_meeting(
-        Committee.objects.get(organisation=cast.council_a, name="Cabinet"),
-        timezone.now() - timedelta(days=days),
-    )
-
-
 def reviewed(strategy, cast, times):
     """Take an approved strategy through `times` reviews, each reported to a
     different meeting."""
     for number in range(times):
+        # Each opened on the day of the meeting it is reported to, in order.
+        meeting = make_meeting(
+            Committee.objects.get(organisation=cast.council_a, name="Cabinet"),
+            timezone.now() - timedelta(minutes=10 * (times - number)),
+        )
         make_review_due(strategy, cast)
-        STRATEGY_LIFECYCLE.perform(strategy, "open_review", cast.officer)
         STRATEGY_LIFECYCLE.perform(
             strategy,
-            "close_review",
-            cast.clerk,
-            inputs={"meeting": past_meeting(cast, 5 + number)},
+            "open_review",
+            cast.officer,
+            inputs={"happened_on": timezone.localdate(meeting.starts_at)},
+        )
+        STRATEGY_LIFECYCLE.perform(
+            strategy, "close_review", cast.clerk, inputs={"meeting": meeting}
         )
     return strategy
 
@@ -998,7 +999,7 @@ def test_the_strategy_page_costs_the_same_queries_however_long_its_path(
         cast,
         5,
     )
-    assert LifecycleEvent.objects.for_record(many).count() == 13
+    assert Event.objects.for_record(many).count() == 13
     client = client_for(cast.user(role))
 
     # Each review was reported to a different meeting: the events' links are

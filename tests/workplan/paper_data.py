@@ -100,7 +100,7 @@ def build_reviewed_workplan(
         strategy=strategy,
         financial_year=year,
         status=LifecycleStatus.REVIEW,
-        approved_at=now - timedelta(days=200),
+        approved_on=timezone.localdate(now - timedelta(days=200)),
     )
     lead = (
         Membership.objects.filter(organisation=organisation, role=Role.OFFICER)
@@ -152,13 +152,16 @@ def build_reviewed_workplan(
         due=timezone.localdate(now) - timedelta(days=40),
         status=Review.Status.CLOSED,
         opened_at=now - timedelta(days=60),
+        opened_on=timezone.localdate(now - timedelta(days=60)),
         closed_at=now - timedelta(days=30),
+        reported_on=timezone.localdate(now - timedelta(days=30)),
     )
     review = Review.objects.create(
         workplan=workplan,
         number=2,
         due=timezone.localdate(now),
         opened_at=now - timedelta(days=10),
+        opened_on=timezone.localdate(now - timedelta(days=10)),
     )
 
     def update(review, item, rag, text):
@@ -170,6 +173,7 @@ def build_reviewed_workplan(
             rag_reason="Supplier delay" if rag == "red" else "",
             percent_complete=item.percent_complete,
             commentary=text,
+            as_at=review.opened_on,
             by=user,
         )
 
@@ -212,6 +216,7 @@ def build_reviewed_workplan(
         # Closed after the variations were recorded, so they are reported here.
         review.status = Review.Status.CLOSED
         review.closed_at = timezone.now()
+        review.reported_on = timezone.localdate()
         review.save()
     return ReviewedWorkplan(
         strategy, themes, workplan, items, previous, review, variations

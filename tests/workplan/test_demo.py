@@ -12,7 +12,8 @@ from django.utils.html import escape
 
 from decisions.choices import CommitteeKind, DecisionStatus
 from decisions.models import DecisionRecord, Meeting, Report
-from governance.lifecycle import ApprovedVersion, LifecycleEvent, LifecycleStatus
+from governance.events import Event
+from governance.lifecycle import ApprovedVersion, LifecycleStatus
 from strategy.demo import STRATEGY_2020
 from workplan.choices import Confidence, Rag, WorkType
 from workplan.models import Department, Milestone, Workplan, WorkplanItem
@@ -47,7 +48,7 @@ def counts():
         "department history": Department.history.count(),
         "milestones": Milestone.objects.count(),
         "milestone history": Milestone.history.count(),
-        "events": LifecycleEvent.objects.filter(content_type=workplans).count(),
+        "events": Event.objects.filter(content_type=workplans).count(),
         "approved versions": ApprovedVersion.objects.filter(
             content_type=workplans
         ).count(),
@@ -65,8 +66,8 @@ def test_the_2022_23_workplan_of_the_revised_strategy_is_approved(demo):
     assert plan.year_label == "2022–23"
     assert plan.strategy.status == LifecycleStatus.APPROVED
     assert plan.created_by.username == "officer"
-    events = list(LifecycleEvent.objects.for_record(plan))
-    assert [(e.transition, e.by.username) for e in events] == [
+    events = list(Event.objects.for_record(plan))
+    assert [(e.transition, e.recorded_by.username) for e in events] == [
         ("submit", "officer"),
         ("record_scrutiny", "clerk"),
         ("approve", "clerk"),

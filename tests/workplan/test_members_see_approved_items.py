@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from decisions.report_subjects import present
@@ -160,7 +161,11 @@ def test_a_member_reads_a_review_once_closed_without_the_item(
     assert TITLE in page.content.decode()
     assert page.context["updated"] == 1
 
-    close_round(business.workplan, cast.clerk, {"meeting": business.meeting})
+    close_round(
+        business.workplan,
+        cast.clerk,
+        {"meeting": business.meeting, "happened_on": timezone.localdate()},
+    )
 
     member = client_for(cast.member)  # one test client, signed in again
     page = member.get(review.get_absolute_url())

@@ -65,6 +65,7 @@ def update_data(rag, commentary, **fields):
 def close(review, user):
     review.status = Review.Status.CLOSED
     review.closed_at = timezone.now()
+    review.reported_on = timezone.localdate()
     return save_with_reason(review, user=user, reason="Test: review closed")
 
 
@@ -407,6 +408,7 @@ def test_the_papers_are_served_on_the_pages_rules_and_kept_once_final(
     save_with_reason(workplan, user=cast.clerk, reason="Test: approved")
     review = business.review
     review.status, review.closed_at = Review.Status.CLOSED, timezone.now()
+    review.reported_on = timezone.localdate()
     save_with_reason(review, user=cast.clerk, reason="Test: closed")
     member = client_for(cast.member)
     final = member.get(appendix)

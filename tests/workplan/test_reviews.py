@@ -10,7 +10,7 @@ from governance.lifecycle import add_months
 from workplan.lifecycle import WORKPLAN_LIFECYCLE
 from workplan.models import ProgressUpdate, Review, Workplan
 
-from ..base import make_decision, make_item, name_in_decision, publish
+from ..base import hearing, make_decision, make_item, name_in_decision, publish
 
 
 def approve_workplan(cast, business):
@@ -81,16 +81,19 @@ def test_a_review_round_is_opened_updated_and_closed(cast, business, client_for)
     assert (business.item.rag, business.item.percent_complete) == ("amber", 45)
     assert "1 of 2 items" in officer.get(review.get_absolute_url()).content.decode()
 
+    # Reported to the scrutiny committee's meeting that has just begun.
+    reported = hearing(cast.council_a)
     clerk = client_for(cast.clerk)
     closed = clerk.post(
         reverse("workplan:workplan_transition", args=[workplan.pk, "close_review"]),
-        {"meeting": business.meeting.pk},
+        {"meeting": reported.pk},
     )
     assert closed.status_code == 302
     review.refresh_from_db()
     workplan.refresh_from_db()
     assert review.status == "closed"
-    assert review.meeting == business.meeting
+    assert review.meeting == reported
+    assert review.reported_on == timezone.localdate(reported.starts_at)
     assert workplan.status == "approved"
     due = timezone.localdate() - timedelta(days=1)
     assert workplan.next_review_due == add_months(due, 6)
