@@ -101,4 +101,22 @@ def compare(earlier: Version, later: Version) -> list[Section]:
             return texts[version.approved.pk]
         return Strategy.objects.get(pk=version.strategy.pk).snapshot()
 
-    return compare_snapshots(text(earlier), text(later))
+    sections = compare_snapshots(
+        in_reading_order(text(earlier)), in_reading_order(text(later))
+    )
+    for section in sections:
+        # A field empty in both versions says nothing about either.
+        section.rows = [row for row in section.rows if row.approved or row.current]
+    return sections
+
+
+def in_reading_order(text):
+    """A snapshot in the strategy's reading order: its fields as
+    `Strategy.CONTENT_FIELDS` lists them, then its themes, then its risks.
+    (A stored snapshot is JSONB, which keeps no order of keys.)"""
+    fields = text.get("fields", {})
+    ordered = {name: fields[name] for name in Strategy.CONTENT_FIELDS if name in fields}
+    result = {"fields": ordered | fields}
+    result |= {key: text[key] for key in ("themes", "risks") if key in text}
+    result |= {key: value for key, value in text.items() if key not in result}
+    return result

@@ -115,7 +115,7 @@ def test_the_revised_strategy_has_seven_themes_and_members_compare_it_with_the_f
     page = response.content.decode()
     assert response.status_code == 200
     assert "Version 1 and version 2 compared" in page
-    assert f"Version 2, {STRATEGY_2020}, as approved on" in page
+    assert f"version 2, {STRATEGY_2020}, as approved on" in page
     # The members' reading: the two adopted versions, not the draft third.
     assert "2 versions" in page
     assert third().title not in page
