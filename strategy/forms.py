@@ -199,3 +199,63 @@ class RiskForm(forms.ModelForm):
 RiskFormSet = inlineformset_factory(
     Strategy, Risk, form=RiskForm, extra=1, can_delete=True
 )
+
+
+class ReplacementForm(forms.Form):
+    """The title of the new version a replacement starts as."""
+
+    title = forms.CharField(
+        label=_("Title of the new version"),
+        help_text=_(
+            "Keep the title or give the new version its own. You can change "
+            "it while the new version is a draft."
+        ),
+        max_length=200,
+        error_messages={
+            "required": _("Enter a title for the new version"),
+            "max_length": _("The title must be 200 characters or fewer"),
+        },
+    )
+
+
+class CompareVersionsForm(forms.Form):
+    """Two versions of a strategy's line, chosen by number (in the query
+    string, so a comparison can be bookmarked)."""
+
+    compare = forms.TypedChoiceField(
+        label=_("Compare version"),
+        coerce=int,
+        error_messages={
+            "required": _("Choose the first version to compare"),
+            "invalid_choice": _("Choose a version from the list"),
+        },
+    )
+    against = forms.TypedChoiceField(
+        label=_("With version"),
+        coerce=int,
+        error_messages={
+            "required": _("Choose the version to compare it with"),
+            "invalid_choice": _("Choose a version from the list"),
+        },
+    )
+
+    def __init__(self, *args, versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.versions = {version.number: version for version in versions}
+        choices = [(version.number, version.choice_label) for version in versions]
+        for name in ("compare", "against"):
+            self.fields[name].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("compare"), cleaned.get("against")
+        if first is not None and first == second:
+            self.add_error("against", _("Choose a different version to compare with"))
+        return cleaned
+
+    def chosen(self):
+        """The two versions chosen, the earlier first."""
+        first, second = sorted(
+            (self.cleaned_data["compare"], self.cleaned_data["against"])
+        )
+        return self.versions[first], self.versions[second]

@@ -6,6 +6,8 @@ draft; once approved it changes only by a minor amendment under delegated
 powers, or by a replacement that goes through the lifecycle again.
 """
 
+import uuid
+
 from django.db import models
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
@@ -26,6 +28,10 @@ class StrategyQuerySet(MemberReadableQuerySet):
     def member_filter(self):
         """Members read approved, reviewed, superseded and closed strategies."""
         return models.Q(status__in=READABLE_BY_MEMBERS)
+
+    def in_line_of(self, strategy):
+        """The versions of `strategy`'s line (itself included), first first."""
+        return self.filter(line=strategy.line).order_by("version_number")
 
 
 class Strategy(LifecycleRecord):
@@ -91,6 +97,15 @@ class Strategy(LifecycleRecord):
         verbose_name=_("the strategy it replaces"),
         editable=False,
     )
+    #: Which version of its line this is: 1 for a new strategy, one more than
+    #: the strategy it replaces for a replacement (see `save()`). Not to be
+    #: confused with `version`, the counter that guards against lost edits.
+    version_number = models.PositiveIntegerField(
+        _("version"), default=1, editable=False
+    )
+    #: The line of versions it belongs to: a replacement takes the line of the
+    #: strategy it replaces, so a strategy and all its replacements share it.
+    line = models.UUIDField(default=uuid.uuid4, editable=False)
 
     history = HistoricalRecords()
     objects = StrategyQuerySet.as_manager()
@@ -105,13 +120,36 @@ class Strategy(LifecycleRecord):
                 condition=models.Q(period_end_year__gte=models.F("period_start_year")),
                 name="strategy_period_ends_after_it_starts",
             ),
+            models.CheckConstraint(
+                condition=models.Q(version_number__gte=1),
+                name="strategy_version_number_from_one",
+            ),
+            models.UniqueConstraint(
+                fields=["line", "version_number"],
+                name="strategy_version_number_unique_in_line",
+                violation_error_message=_(
+                    "This strategy already has a version with this number."
+                ),
+            ),
         ]
 
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        """A new replacement follows the strategy it replaces: same line, the
+        next version number."""
+        if self._state.adding and self.replaces_id is not None:
+            self.line = self.replaces.line
+            self.version_number = self.replaces.version_number + 1
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("strategy:strategy_detail", args=[self.pk])
+
+    @property
+    def version_label(self):
+        return _("Version %(number)s") % {"number": self.version_number}
 
     @property
     def period(self):

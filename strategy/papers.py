@@ -255,6 +255,7 @@ def _with_approval(queryset):
 def _heading(strategy):
     return {
         "title": strategy.title,
+        "version": strategy.version_label,
         "period": strategy.period,
         "status": strategy.status_label,
         "budget": _money(strategy.budget),

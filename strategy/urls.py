@@ -43,6 +43,11 @@ urlpatterns = [
         name="strategy_as_approved",
     ),
     path(
+        "strategies/<int:pk>/versions/",
+        views.StrategyVersionsView.as_view(),
+        name="strategy_versions",
+    ),
+    path(
         "strategies/<int:pk>/replace/",
         views.PrepareReplacementView.as_view(),
         name="strategy_replace",

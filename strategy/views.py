@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import CreateView, DetailView, UpdateView
+from django.views.generic import CreateView, DetailView, FormView, UpdateView
 from django_filters.views import FilterView
 
 from decisions.models import DecidedRecord, DecisionRecord, Meeting
@@ -47,13 +47,16 @@ from . import papers
 from .filtersets import StrategyFilterSet
 from .forms import (
     AmendmentForm,
+    CompareVersionsForm,
     ObjectiveForm,
+    ReplacementForm,
     RiskFormSet,
     StrategyForm,
     ThemeForm,
 )
 from .lifecycle import STRATEGY_LIFECYCLE
 from .models import Objective, Risk, Strategy, Theme
+from .versions import compare, versions_of
 
 EDITABLE = {LifecycleStatus.DRAFT}
 AMENDABLE = {LifecycleStatus.APPROVED, LifecycleStatus.REVIEW}
@@ -434,31 +437,50 @@ class RisksUpdateView(DraftOnlyMixin, DetailView):
         return redirect(self.strategy)
 
 
-class PrepareReplacementView(DraftOnlyMixin, DetailView):
-    """Copy an approved strategy into a new draft that replaces it."""
+class PrepareReplacementView(DraftOnlyMixin, FormView):
+    """Start the next version of an approved strategy: a new draft with its
+    content, under the title the officer chooses."""
 
     permission_action = "prepare_replacement"
     allowed_states = AMENDABLE
+    form_class = ReplacementForm
     template_name = "strategy/prepare_replacement.html"
 
-    def get_object(self, queryset=None):
-        return self.strategy
+    def get_initial(self):
+        return {"title": self.strategy.title}
 
-    def post(self, request, *args, **kwargs):
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.strategy, **kwargs)
+
+    def form_valid(self, form):
         old = self.strategy
         with transaction.atomic():
             locked = Strategy.objects.select_for_update().get(pk=old.pk)
+            if locked.status not in self.allowed_states:
+                return self.not_editable(locked)
             if locked.replacements.exists():
-                messages.error(request, _("A replacement is already being prepared."))
+                messages.error(
+                    self.request, _("A replacement is already being prepared.")
+                )
                 return redirect(old)
-            new = copy_strategy(locked, request.user)
-        messages.success(request, _("Draft replacement created from %s.") % old)
+            new = copy_strategy(
+                locked, self.request.user, title=form.cleaned_data["title"]
+            )
+        messages.success(
+            self.request,
+            _("%(version)s drafted, to replace %(old)s.")
+            % {"version": new.version_label, "old": old.version_label.lower()},
+        )
         return redirect(new)
 
 
-def copy_strategy(old, user):
-    """A new draft with `old`'s content, themes, objectives and risks."""
-    reason = _("Prepared as a replacement for %s") % old
+def copy_strategy(old, user, *, title):
+    """A new draft called `title`, the next version of `old`, with `old`'s
+    content, themes, objectives and risks."""
+    reason = _("Prepared to replace %(version)s, %(title)s") % {
+        "version": old.version_label.lower(),
+        "title": old.title,
+    }
     new = Strategy(
         organisation=old.organisation,
         replaces=old,
@@ -469,7 +491,7 @@ def copy_strategy(old, user):
         review_months=old.review_months,
         **{name: getattr(old, name) for name in Strategy.CONTENT_FIELDS},
     )
-    new.title = _("%s (replacement)") % old.title
+    new.title = title
     save_with_reason(new, user=user, reason=reason)
     for theme in old.themes.prefetch_related("objectives"):
         copy = Theme(
@@ -493,6 +515,42 @@ def copy_strategy(old, user):
         risk.strategy = new
         save_with_reason(risk, user=user, reason=reason)
     return new
+
+
+class StrategyVersionsView(OrganisationScopedMixin, DetailView):
+    """The versions of a strategy's line, and any two of them compared side
+    by side (their texts as approved; a draft's text now, for those who may
+    read drafts). The two are chosen in the query string."""
+
+    model = Strategy
+    template_name = "strategy/strategy_versions.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        versions = versions_of(self.object, self.request.user)
+        chosen = {"compare", "against"} & self.request.GET.keys()
+        form = CompareVersionsForm(
+            self.request.GET if chosen else None,
+            versions=versions,
+            initial=suggested_pair(versions, self.object),
+        )
+        context.update(versions=versions, form=form)
+        if form.is_valid():
+            earlier, later = form.chosen()
+            context.update(
+                earlier=earlier, later=later, sections=compare(earlier, later)
+            )
+        return context
+
+
+def suggested_pair(versions, strategy):
+    """This version and the one before it (or after it, for the first)."""
+    numbers = [version.number for version in versions]
+    if len(numbers) < 2:
+        return {}
+    here = numbers.index(strategy.version_number)
+    other = numbers[here - 1] if here > 0 else numbers[1]
+    return {"compare": min(other, numbers[here]), "against": max(other, numbers[here])}
 
 
 # --- history and the text as approved ------------------------------------------------

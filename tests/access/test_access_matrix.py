@@ -186,6 +186,10 @@ def amendment_data(cast, business):
     }
 
 
+def replacement_data(cast, business):
+    return {"title": "ICT Strategy 2025–2028"}
+
+
 def theme_data(cast, business):
     return {"title": "Secure by design", "description": "", "corporate_priority": ""}
 
@@ -632,6 +636,8 @@ MATRIX = [
     Row("strategy:strategy_history", "GET", DRAFT_STRATEGY_READ, ("draft_strategy",)),
     Row("strategy:strategy_history", "GET", COUNCIL_A, ("approved_strategy",)),
     Row("strategy:strategy_as_approved", "GET", COUNCIL_A, ("approved_strategy",)),
+    Row("strategy:strategy_versions", "GET", DRAFT_STRATEGY_READ, ("draft_strategy",)),
+    Row("strategy:strategy_versions", "GET", COUNCIL_A, ("approved_strategy",)),
     Row("strategy:strategy_update", "GET", DRAFT_STRATEGY_EDIT, ("draft_strategy",)),
     Row(
         "strategy:strategy_update",
@@ -663,7 +669,7 @@ MATRIX = [
         "POST",
         APPROVED_STRATEGY_ACT_POST,
         ("approved_strategy",),
-        no_data,
+        replacement_data,
         OFFICER,
     ),
     Row("strategy:risks_update", "GET", DRAFT_STRATEGY_EDIT, ("draft_strategy",)),

@@ -4,9 +4,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from governance.history import save_with_reason
 from strategy.models import Strategy
 
-from ..base import build_business
+from ..base import approve_strategy, build_business
 
 
 def test_officer_drafts_clerk_records_approval_member_reads_it(visit, cast):
@@ -114,6 +115,57 @@ def test_officer_drafts_clerk_records_approval_member_reads_it(visit, cast):
     assert page.locator(".app-diff__added").count() >= 1
     visit.goto(f"/strategies/{strategy.pk}/history/")
     assert "Adds fairness." in page.locator("main").inner_text()
+
+
+def test_officer_names_the_next_version_and_a_member_compares_the_two(visit, cast):
+    business = build_business(cast)
+    old = business.approved_strategy
+    page = visit.page
+
+    # The officer prepares the replacement under a title of their choosing.
+    visit.sign_in("officer")
+    visit.goto(f"/strategies/{old.pk}/")
+    page.get_by_role("link", name="Prepare a replacement").click()
+    visit.check()
+    assert page.get_by_label("Title of the new version").input_value() == old.title
+    page.get_by_label("Title of the new version").fill(" ")
+    visit.submit("Create the draft replacement")
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Enter a title for the new version" in summary
+    assert not Strategy.objects.filter(replaces=old).exists()
+    page.get_by_label("Title of the new version").fill("ICT Strategy 2025–2028")
+    visit.submit("Create the draft replacement")
+    assert page.locator("h1").inner_text() == "ICT Strategy 2025–2028"
+    assert "Version 2" in page.locator(".govuk-caption-l").inner_text()
+    new = Strategy.objects.get(replaces=old)
+    new.vision = "Services designed around residents and businesses."
+    save_with_reason(new, user=cast.officer, reason="Test set-up")
+    visit.submit("Sign out")
+    approve_strategy(new, cast, business)
+
+    # A member reads the versions and compares the two as approved.
+    visit.sign_in("member")
+    visit.goto(f"/strategies/{new.pk}/")
+    page.get_by_role("link", name="All versions, and comparing them").click()
+    visit.check()
+    page.get_by_label("Compare version").select_option("1")
+    page.get_by_label("With version").select_option("2")
+    visit.submit("Compare")
+    comparison = page.locator("main").inner_text()
+    assert "Version 1 and version 2 compared" in comparison
+    added = page.locator("ins.app-diff__added", has_text="and businesses")
+    assert " ".join(added.text_content().split()) == "added: and businesses"
+
+    # At 320 CSS pixels wide the columns stack and nothing scrolls sideways.
+    page.set_viewport_size({"width": 320, "height": 640})
+    visit.check()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    earlier, later = (
+        page.locator(".app-compare--changed")
+        .first.locator(".govuk-grid-column-one-half")
+        .all()
+    )
+    assert later.bounding_box()["y"] > earlier.bounding_box()["y"]
 
 
 def test_strategy_pages_are_accessible(visit, cast):

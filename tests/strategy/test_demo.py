@@ -4,8 +4,10 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.urls import reverse
 
 from decisions.choices import CommitteeKind, DecisionStatus
 from decisions.models import DecisionRecord
@@ -17,6 +19,8 @@ from governance.lifecycle import (
 )
 from strategy.demo import STRATEGY_2018, STRATEGY_2020
 from strategy.models import Objective, Risk, Strategy, Theme
+
+from ..base import sign_in
 
 
 def load_demo():
@@ -76,7 +80,9 @@ def test_the_four_ashcombe_strategies_are_at_their_stages(demo):
     assert set(ashcombe().values_list("created_by__username", flat=True)) == {"officer"}
 
 
-def test_the_revised_strategy_has_seven_themes_and_replaces_the_first(demo):
+def test_the_revised_strategy_has_seven_themes_and_members_compare_it_with_the_first(
+    demo, client
+):
     strategy = second()
 
     assert strategy.replaces == first()
@@ -92,6 +98,34 @@ def test_the_revised_strategy_has_seven_themes_and_replaces_the_first(demo):
     assert strategy.cabinet_member.job_title == "Cabinet Member for Resources"
     assert strategy.lead_officer.user.username == "officer"
     assert strategy.director is not None
+
+    # It is version 2 of the first; a member compares the two as approved.
+    assert [(s.title, s.version_number) for s in ashcombe().in_line_of(first())] == [
+        (STRATEGY_2018, 1),
+        (STRATEGY_2020, 2),
+        (third().title, 3),
+    ]
+    sign_in(client, get_user_model().objects.get(username="member"))
+
+    response = client.get(
+        reverse("strategy:strategy_versions", args=[second().pk]),
+        {"compare": "1", "against": "2"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Version 1 and version 2 compared" in page
+    assert f"version 2, {STRATEGY_2020}, as approved on" in page
+    # The members' reading: the two adopted versions, not the draft third.
+    assert "2 versions" in page
+    assert third().title not in page
+    for strategy in (first(), second()):
+        decision = strategy.approving_decision
+        assert f">{decision.title}</a>, Cabinet" in page
+    assert "added: </span>" in page
+    assert "removed: </span>" in page
+    # Version 2 as approved: without the amendment made after.
+    assert "rescheduled from December 2021" not in page
 
 
 def test_each_approval_is_a_published_cabinet_decision_naming_the_strategy(demo):

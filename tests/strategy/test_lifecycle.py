@@ -870,11 +870,17 @@ def test_preparing_a_replacement_copies_the_strategy_into_a_new_draft(
     old_footprint = footprint(old)
     assert old_footprint["strategies"] == 2
 
-    response = client.post(reverse("strategy:strategy_replace", args=[old.pk]))
+    response = client.post(
+        reverse("strategy:strategy_replace", args=[old.pk]),
+        {"title": "  ICT Strategy 2025–2028 "},
+    )
 
     new = Strategy.objects.get(replaces=old)
     assert response.status_code == 302
     assert response["Location"] == new.get_absolute_url()
+    assert new.title == "ICT Strategy 2025–2028"
+    assert (old.version_number, new.version_number) == (1, 2)
+    assert new.line == old.line
     assert new.status == S.DRAFT
     assert new.created_by == cast.officer
     assert new.organisation == old.organisation
@@ -899,13 +905,63 @@ def test_preparing_a_replacement_copies_the_strategy_into_a_new_draft(
     assert Theme.objects.filter(strategy=old).count() == 1
     assert Risk.objects.filter(strategy=old).count() == 1
 
-    again = client.post(reverse("strategy:strategy_replace", args=[old.pk]))
+    again = client.post(
+        reverse("strategy:strategy_replace", args=[old.pk]), {"title": "Again"}
+    )
 
     assert again.status_code == 302
     assert again["Location"] == old.get_absolute_url()
     assert Strategy.objects.filter(replaces=old).count() == 1
     followed = client.get(old.get_absolute_url())
     assert "A replacement is already being prepared." in followed.content.decode()
+
+
+def test_the_replacement_asks_for_its_title_and_a_bad_one_changes_nothing(
+    business, cast, client_for
+):
+    old = business.approved_strategy
+    url = reverse("strategy:strategy_replace", args=[old.pk])
+    client = client_for(cast.officer)
+    before = footprint(old)
+
+    page = client.get(url).content.decode()
+    assert 'value="ICT Strategy 2022–2025"' in page
+    assert "(replacement)" not in page
+
+    for title, error in [
+        ("   ", "Enter a title for the new version"),
+        ("x" * 201, "The title must be 200 characters or fewer"),
+    ]:
+        response = client.post(url, {"title": title})
+
+        assert response.status_code == 200
+        summary = response.content.decode()
+        assert "govuk-error-summary" in summary
+        assert f'<a href="#id_title">{error}</a>' in summary
+        assert footprint(old) == before
+
+
+def test_replacing_version_two_makes_version_three_of_the_same_line(
+    business, cast, client_for
+):
+    first = business.approved_strategy
+    second = make_strategy(cast, "Second", replaces=first)
+    approve_strategy(second, cast, business)
+
+    client_for(cast.officer).post(
+        reverse("strategy:strategy_replace", args=[second.pk]), {"title": "Third"}
+    )
+
+    third = Strategy.objects.get(replaces=second)
+    assert [
+        (s.title, s.version_number) for s in Strategy.objects.in_line_of(first)
+    ] == [
+        ("ICT Strategy 2022–2025", 1),
+        ("Second", 2),
+        ("Third", 3),
+    ]
+    assert third.line == first.line
+    assert business.draft_strategy.line != first.line
 
 
 def test_only_officers_may_prepare_a_replacement(cast, business, client_for):
@@ -938,7 +994,10 @@ def test_approving_a_replacement_supersedes_the_old_strategy(
     cast, business, client_for
 ):
     old = business.approved_strategy
-    client_for(cast.officer).post(reverse("strategy:strategy_replace", args=[old.pk]))
+    client_for(cast.officer).post(
+        reverse("strategy:strategy_replace", args=[old.pk]),
+        {"title": "ICT Strategy 2025–2028"},
+    )
     new = Strategy.objects.get(replaces=old)
     old_history = old.history.count()
 

@@ -109,7 +109,7 @@ def test_the_full_paper_has_every_section_and_value(approved):
     text = flat(read(full_paper(approved))[1])
 
     for expected in (
-        "Ashdown Borough Council – strategy",
+        "Ashdown Borough Council – strategy, version 1",
         "Digital Ashdown 2024–2027",
         "Period 2024–2027",
         "Approved by Approval of Digital Ashdown 2024–2027, Cabinet",
@@ -152,7 +152,7 @@ def test_the_strategy_on_a_page_has_vision_period_budget_themes_and_approval(
     for expected in (
         "Ashdown Borough Council – strategy on a page",
         "Digital Ashdown 2024–2027",
-        "Period: 2024–2027 · Budget: £1,234,567",
+        "Version 1 · Period: 2024–2027 · Budget: £1,234,567",
         "Approved by Cabinet on",
         "(Approval of Digital Ashdown 2024–2027)",
         "Vision: Services designed around residents.",
@@ -313,9 +313,11 @@ def test_both_papers_render_for_every_demo_strategy(db):
     for strategy in strategies:
         text = flat(read(full_paper(strategy))[1])
         assert strategy.title in text
+        assert f"– strategy, version {strategy.version_number} " in text
         reader, text = read(page_paper(strategy))
         assert len(reader.pages) == 1, strategy.title
         assert strategy.title in flat(text)
+        assert f"Version {strategy.version_number} · Period" in flat(text)
 
 
 def test_the_demo_strategy_on_a_page_shows_all_seven_themes(db):
