@@ -88,7 +88,7 @@ def test_an_item_added_by_variation_waits_for_agreement_then_is_marked_added(
     business = build_business(cast)
     plan = make_workplan(cast, business.approved_strategy, 2024)
     make_item(cast, plan, "WP01", title="Renew the firewall")
-    approve_workplan(cast, business, plan)
+    plan = approve_workplan(cast, business, plan)
     added = add_item_by_variation(cast, plan, "WP02", title="Replace the payroll")
     page = visit.page
 
