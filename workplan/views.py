@@ -191,16 +191,15 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
         context["can_vary"] = workplan.status in VARIATION_STATES and can(
             user, "edit_draft", workplan
         )
-        # Updates of the items in the plan (not an item added by variation
-        # whose variation is still awaiting agreement).
-        in_the_plan = everything.in_the_plan()
+        # Updates of the items in the plan the person may read (`everything`
+        # leaves out an item whose addition by variation awaits agreement).
         context["reviews"] = list(
             Review.objects.visible_to(user)
             .filter(workplan=workplan)
-            .annotate(updated=Count("updates", filter=Q(updates__item__in=in_the_plan)))
+            .annotate(updated=Count("updates", filter=Q(updates__item__in=everything)))
             .order_by("number")
         )
-        total = in_the_plan.count()
+        total = everything.count()
         for review in context["reviews"]:
             review.total = total
         return context
