@@ -22,13 +22,14 @@ to a published record are not a change of status: they need a reason and
 are listed on the record (see `DecisionRecord` and the edit view).
 """
 
-from django.contrib.contenttypes.models import ContentType
+from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.choices import TakesEffectWithoutCallIn
 from governance.events import register_event_labels, register_statuses
+from governance.lifecycle import LifecycleRecord
 from governance.transitions import (
     Transition,
     Workflow,
@@ -217,25 +218,12 @@ def record_outcome(decision, user, inputs):
 
 
 def approved_records(decision):
-    """The records this decision approved (and that are approved now), each
-    with its own lifecycle; one query per kind of record."""
-    by_type = {}
-    for content_type_id, object_id in decision.decided_records.values_list(
-        "content_type_id", "object_id"
-    ):
-        by_type.setdefault(content_type_id, []).append(object_id)
+    """The records this decision approved (and that stand approved), each with
+    its own lifecycle; one query per kind of record."""
     records = []
-    for content_type_id, ids in sorted(by_type.items()):
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-        if not hasattr(model, "approving_decision"):
-            continue
-        records += list(
-            model._default_manager.filter(
-                pk__in=ids,
-                approving_decision=decision,
-                status__in=["approved", "review"],
-            ).order_by("pk")
-        )
+    for model in sorted(apps.get_models(), key=lambda m: m._meta.label):
+        if issubclass(model, LifecycleRecord):
+            records += list(model.approved_by(decision))
     return records
 
 

@@ -201,6 +201,15 @@ class LifecycleRecord(models.Model):
     def events(self):
         return Event.objects.for_record(self)
 
+    @classmethod
+    def approved_by(cls, decision):
+        """The records of this type that `decision` approved and that stand
+        approved, each to follow a call-in of it on its own lifecycle."""
+        return cls._default_manager.filter(
+            approving_decision=decision,
+            status__in=[LifecycleStatus.APPROVED, LifecycleStatus.REVIEW],
+        ).order_by("pk")
+
     def paused_problem(self):
         """Why the approved record cannot be changed or reviewed now (or
         None): its approving decision has been called in."""
@@ -332,9 +341,10 @@ def stamp_approval(record, user, inputs):
         ._default_manager.select_for_update()
         .get(pk=inputs["decision"].pk)
     )
-    problem = decision.approval_problem(record)
-    if problem:
-        raise TransitionRefused([problem])
+    if decision.status in ("called-in", "referred-back"):
+        raise TransitionRefused(
+            [_("The decision has been called in: it cannot approve anything yet.")]
+        )
     record.approving_decision = decision
     record.approved_on = decision.decision_date
     record.next_review_due = add_months(decision.decision_date, record.review_months)

@@ -45,6 +45,9 @@ ACTIONS = {
     "lifecycle_open_review": frozenset({Role.OFFICER, Role.CLERK}),
     "lifecycle_close_review": frozenset({Role.CLERK}),
     "lifecycle_close": frozenset({Role.CLERK}),
+    # Agreeing a variation under delegated powers: whoever the council has
+    # named (workplan's `VariationSettings`) among these roles.
+    "agree_variation": EDITING_ROLES,
     # Only ever taken by the system, when a replacement is approved.
     "lifecycle_supersede": frozenset(),
     # Only ever taken by the system (`update_decision_status`): a published

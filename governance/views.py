@@ -98,6 +98,13 @@ class OrganisationDetailView(OrganisationScopedMixin, DetailView):
         )
         context["can_manage_departments"] = can(user, "manage_departments", self.object)
         context["departments"] = self.object.departments.all()
+        # Who may agree variations under delegated powers (workplan's
+        # `VariationSettings`).
+        context["variation_delegates"] = (
+            self.object.memberships.current()
+            .filter(delegated_variations__organisation=self.object)
+            .select_related("user")
+        )
         return context
 
 

@@ -539,10 +539,27 @@ def add_item_by_variation(cast, workplan, reference, **fields):
         item,
         Variation.Kind.ADDED,
         reason="A new statutory duty",
-        agreed_with="Digital Programme Board",
+        agreed_with="",
+        agreed_on=None,
         user=cast.officer,
     )
     return item
+
+
+def delegate_variations(cast, *people):
+    """Council A's scheme of delegation: `people` may agree variations."""
+    from workplan.models import VariationSettings
+
+    settings = save_with_reason(
+        VariationSettings.objects.filter(organisation=cast.council_a).first()
+        or VariationSettings(organisation=cast.council_a),
+        user=cast.administrator,
+        reason="Test set-up",
+    )
+    settings.delegates.set(
+        Membership.objects.filter(organisation=cast.council_a, user__in=people)
+    )
+    return settings
 
 
 # --- racing: two threads, two connections, one barrier ----------------------------

@@ -14,24 +14,25 @@ class WorkplanConfig(AppConfig):
             home,  # noqa: F401  (registers the home page panels)
             papers,
         )
-        from .models import Review, Workplan, WorkplanItem
+        from .models import Review, Variation, Workplan
 
         def awaiting_decision(organisation):
             return Workplan.objects.for_organisation(organisation).filter(
                 status__in=["scrutiny", "approval"]
             )
 
-        def items_awaiting_decision(organisation):
-            # Items added to an approved plan by variation: the others are
-            # decided with their workplan.
+        def variations_awaiting_agreement(organisation):
+            # A variation adding an item to an approved plan: agreeing it
+            # approves the item (`lifecycle.py`). Items themselves are
+            # decided with their workplan or with their variation.
             return (
-                WorkplanItem.objects.for_organisation(organisation)
-                .awaiting_approval()
-                .filter(status__in=["scrutiny", "approval"])
+                Variation.objects.for_organisation(organisation)
+                .awaiting_agreement()
+                .select_related("item")
             )
 
         decidable.register(Workplan, awaiting_decision)
-        decidable.register(WorkplanItem, items_awaiting_decision)
+        decidable.register(Variation, variations_awaiting_agreement)
 
         # A committee report may present a workplan (its annex: the workplan
         # appendix) or a review (its annex: the progress report).

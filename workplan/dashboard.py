@@ -119,4 +119,6 @@ def chart_rows(bars, width=400, bar_height=24, gap=12):
 
 
 def all_items(workplan, user):
-    return WorkplanItem.objects.visible_to(user).filter(workplan=workplan)
+    """The items of the plan `user` may read: not an item whose addition by
+    variation awaits agreement (it is not in the plan yet)."""
+    return WorkplanItem.objects.visible_to(user).in_the_plan().filter(workplan=workplan)

@@ -11,8 +11,11 @@ The workplan goes through the shared lifecycle as the strategy did: the
 officer sends it to the Overview and Scrutiny Committee of 9 March 2022, the
 clerk records that the committee endorsed it, and the clerk records its
 approval by the Cabinet decision of 22 March 2022 (published two days later,
-naming the workplan). Reviews and variations are not modelled yet, so the
-demo has none.
+naming the workplan). Before its first review the plan is varied: an item
+re-scheduled (agreed with the Digital Programme Board on 14 July 2022), one
+removed (agreed with the Cabinet Member for Resources on 6 September 2022)
+and one added, ICT-22-36, agreed by the Head of ICT and Digital under the
+powers the council has delegated to him, on 15 August 2022.
 
 Running the demo again changes nothing: departments are looked up by council
 and name, the workplan by strategy and year, an item by workplan and
@@ -43,9 +46,17 @@ from governance.lifecycle import LifecycleStatus, ScrutinyOutcome
 from strategy.demo import STRATEGY_2020, _committees, _decision, _membership
 from strategy.models import Strategy
 
+from . import variations
 from .choices import Confidence, DeliveryStatus, Rag, WorkType
-from .lifecycle import WORKPLAN_LIFECYCLE
-from .models import Department, Milestone, Variation, Workplan, WorkplanItem
+from .lifecycle import ITEM_LIFECYCLE, WORKPLAN_LIFECYCLE
+from .models import (
+    Department,
+    Milestone,
+    Variation,
+    VariationSettings,
+    Workplan,
+    WorkplanItem,
+)
 from .reviews import record_update
 
 REASON = "Demo data"
@@ -630,6 +641,7 @@ def build(demo):
     )
 
     workplan = Workplan.objects.get(pk=workplan.pk)
+    _variation_settings(council, officer)
     _reviews_and_variations(workplan, council, officer, clerk)
     _papers(workplan, council, reports["workplan-2022"], clerk)
 
@@ -747,6 +759,81 @@ def _review_data(item, share, commentary, as_at):
     }
 
 
+#: The item added to the approved plan by variation, agreed under delegated
+#: powers before the first review.
+ADDED_ITEM = {
+    "reference": "ICT-22-36",
+    "title": "Cyber incident response retainer",
+    "description": "A retained specialist team on call to help the council "
+    "contain and recover from a cyber incident, as the insurer now requires.",
+    "category": C,
+    "work_type": STATUTORY,
+    "sponsor": IGB,
+    "start_date": date(2022, 9, 1),
+    "target_date": date(2023, 3, 31),
+    "budget": Decimal("18000"),
+    "delivery_status": IN_PROGRESS,
+    "rag": GREEN,
+    "percent_complete": 60,
+}
+ADDED_REASON = (
+    "The council's cyber insurer made a retained incident response service a "
+    "condition of renewal from 1 October 2022."
+)
+ADDED_AGREED_ON = date(2022, 8, 15)
+
+
+def _variation_settings(council, officer):
+    """Ashcombe's scheme of delegation lets its Head of ICT and Digital agree
+    variations to the workplan (Cabinet may always agree one too)."""
+    settings = VariationSettings.objects.filter(organisation=council).first()
+    if settings is None:
+        settings = save_with_reason(
+            VariationSettings(organisation=council), user=None, reason=REASON
+        )
+    post = _membership(officer, council)
+    if not settings.delegates.filter(pk=post.pk).exists():
+        settings.delegates.add(post)
+
+
+def _added_by_variation(workplan, officer):
+    """ICT-22-36, added by variation and agreed under delegated powers."""
+    themes = {theme.position: theme for theme in workplan.strategy.themes.all()}
+    item = save_with_reason(
+        WorkplanItem(
+            organisation=workplan.organisation,
+            workplan=workplan,
+            position=workplan.items.count() + 1,
+            theme=themes.get(3),
+            lead_officer=_membership(officer, workplan.organisation),
+            created_by=officer,
+            **ADDED_ITEM,
+        ),
+        user=officer,
+        reason="Item added as a variation",
+    )
+    item.departments.set(
+        Department.objects.filter(organisation=workplan.organisation, name=LEGAL)
+    )
+    variations.record(
+        workplan,
+        item,
+        Variation.Kind.ADDED,
+        reason=ADDED_REASON,
+        agreed_with="",
+        agreed_on=None,
+        user=officer,
+    )
+    return ITEM_LIFECYCLE.perform(
+        item,
+        "agree_variation",
+        officer,
+        inputs={"agreed_on": ADDED_AGREED_ON},
+        comment="Agreed under delegated powers; reported to Cabinet in the "
+        "mid-year review.",
+    )
+
+
 def _reviews_and_variations(workplan, council, officer, clerk):
     """A closed first review (with variations reported to it) and an open
     second review with some items still to update. Built once."""
@@ -777,6 +864,7 @@ def _reviews_and_variations(workplan, council, officer, clerk):
                     "after": "2023-03-31",
                 }
             ],
+            agreed_on=date(2022, 7, 14),
             by=officer,
         ),
         user=officer,
@@ -804,11 +892,13 @@ def _reviews_and_variations(workplan, council, officer, clerk):
                     "after": "Cancelled",
                 }
             ],
+            agreed_on=date(2022, 9, 6),
             by=officer,
         ),
         user=officer,
         reason=REASON,
     )
+    items.append(_added_by_variation(workplan, officer))
 
     scrutiny = Committee.objects.get(organisation=council, kind=CommitteeKind.SCRUTINY)
     october = Meeting.objects.filter(

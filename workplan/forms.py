@@ -4,14 +4,29 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from decisions.forms import DATE_HELP
+from decisions.lifecycle_forms import ApproveForm, RecordFormMixin
 from governance.choices import Role
-from governance.forms import CouncilRecordForm, VersionedFormMixin
+from governance.forms import (
+    ChangeReasonMixin,
+    CommentForm,
+    CouncilRecordForm,
+    VersionedFormMixin,
+)
 from governance.models import Membership
 from strategy.forms import membership_label
 from strategy.models import Strategy
 
+from . import variations
 from .choices import Rag
-from .models import Department, Milestone, ProgressUpdate, Workplan, WorkplanItem
+from .models import (
+    Department,
+    Milestone,
+    ProgressUpdate,
+    VariationSettings,
+    Workplan,
+    WorkplanItem,
+)
 
 
 class WorkplanForm(forms.ModelForm):
@@ -249,21 +264,41 @@ class ProgressUpdateForm(ProgressFieldsMixin, forms.ModelForm):
         return cleaned
 
 
-class VariationFieldsMixin(forms.Form):
-    """What every variation of an approved workplan must record."""
-
+class VariationReasonMixin(forms.Form):
     variation_reason = forms.CharField(
         label=_("Reason for the variation"),
         help_text=_("Reported to members at the next review."),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Say why the plan is changing.")},
     )
+
+
+class VariationFieldsMixin(VariationReasonMixin):
+    """What every variation of an approved workplan must record: why, with
+    whom and when it was agreed (the day it happened, not the day it is
+    typed in). The form sets `self.workplan`."""
+
     agreed_with = forms.CharField(
         label=_("Agreed with"),
         help_text=_("For example, the Digital Programme Board or the sponsor."),
         max_length=200,
         error_messages={"required": _("Say with whom the change was agreed.")},
     )
+    agreed_on = forms.DateField(
+        label=_("Date agreed"),
+        help_text=DATE_HELP,
+        error_messages={
+            "required": _("Enter the date the change was agreed."),
+            "invalid": _("Enter the date the change was agreed as a real date."),
+        },
+    )
+
+    def clean_agreed_on(self):
+        day = self.cleaned_data["agreed_on"]
+        problem = variations.agreed_date_problem(day, self.workplan)
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
 
 
 class ItemVariationForm(VariationFieldsMixin, ItemForm):
@@ -278,12 +313,95 @@ class ItemVariationForm(VariationFieldsMixin, ItemForm):
         return cleaned
 
     def content_changes(self):
-        ignore = {"version", "variation_reason", "agreed_with"}
+        ignore = {"version", "variation_reason", "agreed_with", "agreed_on"}
         return [name for name in self.changed_data if name not in ignore]
+
+
+class ItemAdditionForm(VariationReasonMixin, ItemForm):
+    """Adding an item to an approved workplan: a variation, agreed afterwards
+    as the council says variations are agreed (the item enters the plan
+    then)."""
 
 
 class RemovalForm(VariationFieldsMixin):
     """Removing an item from an approved workplan (it is cancelled, not deleted)."""
+
+    def __init__(self, *args, workplan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workplan = workplan
+
+
+# --- agreeing an item's addition (steps of the item's lifecycle) -----------------
+
+
+class DelegatedAgreementForm(RecordFormMixin, CommentForm):
+    """The agreement, under delegated powers, of the variation adding an item."""
+
+    agreed_on = forms.DateField(
+        label=_("Date agreed"),
+        help_text=_(
+            "The day you agreed it, which may be before today. For example, "
+            "15 8 2022 – or pick the date."
+        ),
+        error_messages={
+            "required": _("Enter the date the variation was agreed."),
+            "invalid": _("Enter the date the variation was agreed as a real date."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["agreed_on", "comment"])
+
+    def clean_agreed_on(self):
+        day = self.cleaned_data["agreed_on"]
+        problem = variations.agreed_date_problem(day, self.record.workplan)
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
+
+
+class VariationDecisionForm(ApproveForm):
+    """The published decision agreeing the variation that adds an item."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].label = _("The decision that agrees the variation")
+        self.fields["decision"].help_text = _(
+            "A published decision record that names the variation."
+        )
+        self.fields["decision"].error_messages["required"] = _(
+            "Choose the decision that agrees the variation."
+        )
+
+
+class VariationSettingsForm(ChangeReasonMixin, forms.ModelForm):
+    """Who may agree variations under delegated powers."""
+
+    class Meta:
+        model = VariationSettings
+        fields = ["delegates"]
+        widgets = {"delegates": forms.CheckboxSelectMultiple}
+        labels = {"delegates": _("Who may agree variations under delegated powers?")}
+        help_texts = {
+            "delegates": _(
+                "As the council's scheme of delegation says, for example the "
+                "head of service. Select nobody if only a decision of Cabinet "
+                "or a decision-making committee may agree a variation."
+            )
+        }
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delegates"].queryset = (
+            Membership.objects.for_organisation(organisation)
+            .current()
+            .filter(role__in=[Role.OFFICER, Role.CLERK, Role.ADMINISTRATOR])
+            .select_related("user")
+            .order_by("user__last_name", "user__first_name", "pk")
+        )
+        self.fields["delegates"].label_from_instance = membership_label
+        self.fields["delegates"].required = False
 
 
 class MilestoneForm(forms.ModelForm):

@@ -24,6 +24,7 @@ def items_needing_my_update(request):
     items = list(
         WorkplanItem.objects.visible_to(request.user)
         .for_organisation(request.organisation)
+        .in_the_plan()  # not an item whose addition awaits agreement
         .filter(lead_officer__user=request.user)
         .filter(Exists(open_reviews))
         .exclude(Exists(updated))

@@ -51,6 +51,17 @@ class ItemQuerySet(MemberReadableQuerySet):
         approved themselves."""
         return self.filter(AWAITING_APPROVAL)
 
+    def with_added_on(self):
+        """Each item with `added_on`: the date the variation adding it to
+        an approved plan was agreed (None for an item approved with its plan,
+        or one whose addition is still awaiting agreement). One subquery."""
+        agreed = Variation.objects.filter(
+            item=models.OuterRef("pk"),
+            kind=Variation.Kind.ADDED,
+            agreed_on__isnull=False,
+        ).order_by("agreed_on", "pk")
+        return self.annotate(added_on=models.Subquery(agreed.values("agreed_on")[:1]))
+
 
 class VariationQuerySet(OrganisationScopedQuerySet):
     organisation_lookup = "workplan__organisation"
@@ -59,6 +70,15 @@ class VariationQuerySet(OrganisationScopedQuerySet):
         """The variations of items the person may read (members do not
         hear of an item added by variation until it is approved)."""
         return self.filter(item__in=WorkplanItem.objects.visible_to(user))
+
+    def awaiting_agreement(self):
+        """Variations adding an item to an approved plan, not yet agreed:
+        the item enters the plan when its variation is agreed."""
+        return self.filter(
+            kind=Variation.Kind.ADDED,
+            agreed_on__isnull=True,
+            workplan__status__in=READABLE_BY_MEMBERS,
+        ).exclude(item__status__in=READABLE_BY_MEMBERS)
 
 
 class Department(models.Model):
@@ -287,6 +307,15 @@ class WorkplanItem(LifecycleRecord):
             authors.add(self.lead_officer.user_id)
         return authors
 
+    @classmethod
+    def approved_by(cls, decision):
+        """Items approved with their workplan follow it (`withdraw_items`);
+        only those approved on their own (by a decision naming the variation
+        that added them) follow the call-in themselves."""
+        return (
+            super().approved_by(decision).exclude(workplan__approving_decision=decision)
+        )
+
     def snapshot(self):
         return {
             "fields": {
@@ -496,6 +525,30 @@ class Variation(models.Model):
     reason = models.TextField(_("reason for the variation"))
     agreed_with = models.CharField(_("agreed with"), max_length=200)
     changes = models.JSONField(_("what changed"), default=list)
+    #: When it was agreed (it happened), apart from when and by whom it was
+    #: recorded (`at`, `by`). An item's addition has none until it is agreed:
+    #: under delegated powers (`agreed_by`, in `agreed_capacity`) or by a
+    #: decision naming the variation (`decision`); see `variations.py`.
+    agreed_on = models.DateField(_("date agreed"), null=True, blank=True)
+    agreed_by = models.ForeignKey(
+        "auth.User",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("agreed under delegated powers by"),
+    )
+    agreed_capacity = models.CharField(
+        _("in the capacity of"), max_length=200, blank=True
+    )
+    decision = models.ForeignKey(
+        "decisions.DecisionRecord",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("agreed by the decision"),
+    )
     at = models.DateTimeField(_("recorded"), auto_now_add=True)
     by = models.ForeignKey(
         "auth.User", on_delete=models.PROTECT, related_name="+", null=True
@@ -506,6 +559,76 @@ class Variation(models.Model):
 
     class Meta:
         ordering = ["workplan", "-at", "-pk"]
+        constraints = [
+            # Only an item's addition waits to be agreed; every other
+            # variation is recorded once agreed.
+            models.CheckConstraint(
+                condition=models.Q(agreed_on__isnull=False) | models.Q(kind="added"),
+                name="variation_agreed_on_unless_awaiting",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.item}"
+
+    def get_absolute_url(self):
+        return self.item.get_absolute_url() + "#variations"
+
+    @property
+    def organisation_id(self):
+        return self.workplan.organisation_id
+
+    @property
+    def organisation(self):
+        return self.workplan.organisation
+
+    @property
+    def is_agreed(self):
+        return self.agreed_on is not None
+
+    @property
+    def agreement(self):
+        """Who agreed it, as printed: "Daniel Okafor, Head of ICT and
+        Digital, under delegated powers", the decision, or the text typed."""
+        if self.decision_id is not None:
+            return _("%(title)s (decision of %(date)s)") % {
+                "title": self.decision.title,
+                "date": self.decision.decision_date.strftime("%-d %B %Y"),
+            }
+        if self.agreed_by_id is not None:
+            name = self.agreed_by.get_full_name() or self.agreed_by.username
+            capacity = f", {self.agreed_capacity}" if self.agreed_capacity else ""
+            return _("%(name)s%(capacity)s, under delegated powers") % {
+                "name": name,
+                "capacity": capacity,
+            }
+        return self.agreed_with
+
+
+class VariationSettings(models.Model):
+    """Who agrees variations to a council's approved workplans.
+
+    A decision of Cabinet or a decision-making committee naming the
+    variation may always agree it; under the council's scheme of delegation
+    the people named in `delegates` (for example the head of service) may
+    also agree one themselves, under delegated powers.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="variation_settings"
+    )
+    delegates = models.ManyToManyField(
+        Membership,
+        blank=True,
+        related_name="delegated_variations",
+        verbose_name=_("agree variations under delegated powers"),
+    )
+
+    history = HistoricalRecords(m2m_fields=[delegates])
+
+    class Meta:
+        verbose_name = _("who agrees variations")
+        verbose_name_plural = _("who agrees variations")
+
+    def __str__(self):
+        return f"Who agrees variations: {self.organisation}"

@@ -61,8 +61,12 @@ def items_of_record(workplan):
 def items_in_theme_order(items):
     """`items` (of one workplan) grouped by theme in the strategy's order
     (items without a theme last), in plan order within each theme."""
-    return items.select_related("theme", "lead_officer__user").order_by(
-        F("theme__position").asc(nulls_last=True), "theme_id", "position", "pk"
+    return (
+        items.with_added_on()
+        .select_related("theme", "lead_officer__user")
+        .order_by(
+            F("theme__position").asc(nulls_last=True), "theme_id", "position", "pk"
+        )
     )
 
 
@@ -92,10 +96,10 @@ def workplan_appendix_title(workplan):
 
 
 def awaiting(item, workplan):
-    """The lifecycle state of an item awaiting approval in an approved plan
-    (printed beside it in a working copy), else ""."""
+    """What an item awaiting approval in an approved plan waits for (printed
+    beside it in a working copy), else ""."""
     if workplan.is_approved and not item.is_approved:
-        return str(item.status_choice.label)
+        return _("variation awaiting agreement")
     return ""
 
 
@@ -125,6 +129,7 @@ def workplan_appendix_part(workplan, items=None):
             "percent": item.percent_complete,
             "rag": rag_cell(item.rag),
             "awaiting": awaiting(item, workplan),
+            "added_on": item.added_on,
         }
         pairs.append((row, item))
     return Part(
@@ -246,6 +251,7 @@ def progress_report_part(review, items=None):
             "trend": kind,
             "trend_text": wording,
             "awaiting": awaiting(item, workplan),
+            "added_on": item.added_on,
         }
         if update is not None:
             row.update(
@@ -332,10 +338,13 @@ def variations_for(review, previous, items):
                 if isinstance(change, dict)
             ],
             "reason": variation.reason,
-            "agreed_with": variation.agreed_with,
+            "agreed_with": str(variation.agreement),
+            "agreed_on": variation.agreed_on,
             "at": variation.at,
         }
-        for variation in variations.select_related("item").order_by("at", "pk")
+        for variation in variations.select_related(
+            "item", "agreed_by", "decision"
+        ).order_by("at", "pk")
     ]
 
 

@@ -78,6 +78,35 @@ def record_update(review, item, user, data):
     return update
 
 
+def withdraw_items(workplan, user, inputs):
+    """The workplan's approval was withdrawn (its decision was called in and
+    referred back): the items approved with it await approval with it
+    again. Written with history, in bulk."""
+    from simple_history.utils import bulk_update_with_history
+
+    from governance.lifecycle import LifecycleStatus
+
+    items = list(
+        workplan.items.filter(
+            status=LifecycleStatus.APPROVED,
+            approving_decision_id=inputs["decision"].pk,
+        )
+    )
+    for item in items:
+        item.status = LifecycleStatus.APPROVAL
+        item.approving_decision = None
+        item.approved_on = None
+        item.version += 1
+    bulk_update_with_history(
+        items,
+        workplan.items.model,
+        ["status", "approving_decision", "approved_on", "version"],
+        batch_size=1000,
+        default_user=user,
+        default_change_reason=_("Approval withdrawn with the workplan's"),
+    )
+
+
 def approve_items(workplan, user, inputs):
     """Approving a workplan approves the items it was approved with.
 

@@ -100,6 +100,11 @@ urlpatterns = [
         name="workplan_transition",
     ),
     path(
+        "council/<slug:slug>/variations/",
+        views.VariationSettingsView.as_view(),
+        name="variation_settings",
+    ),
+    path(
         "council/<slug:slug>/departments/add/",
         views.DepartmentCreateView.as_view(),
         name="department_create",

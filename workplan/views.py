@@ -17,6 +17,7 @@ from governance.downloads import XLSX, attachment
 from governance.history import save_formset_with_reason, save_with_reason
 from governance.lifecycle import LifecycleStatus
 from governance.mixins import (
+    CouncilPageMixin,
     CurrentOrganisationListMixin,
     OrganisationActionMixin,
     OrganisationScopedMixin,
@@ -37,12 +38,14 @@ from .filtersets import ItemFilterSet
 from .forms import (
     DepartmentForm,
     ImportForm,
+    ItemAdditionForm,
     ItemForm,
     ItemVariationForm,
     MilestoneFormSet,
     ProgressForm,
     ProgressUpdateForm,
     RemovalForm,
+    VariationSettingsForm,
     WorkplanForm,
 )
 from .lifecycle import ITEM_LIFECYCLE, WORKPLAN_LIFECYCLE
@@ -62,13 +65,15 @@ VARIATION_STATES = variations.VARIATION_STATES
 
 
 def record_variation(workplan, item, kind, form, user, changes=()):
-    """The variation a form describes (reason, agreed with)."""
+    """The variation a form describes (reason, with whom and when agreed; an
+    item's addition is agreed afterwards)."""
     return variations.record(
         workplan,
         item,
         kind,
         reason=form.cleaned_data["variation_reason"],
-        agreed_with=form.cleaned_data["agreed_with"],
+        agreed_with=form.cleaned_data.get("agreed_with", ""),
+        agreed_on=form.cleaned_data.get("agreed_on"),
         user=user,
         changes=changes,
     )
@@ -128,6 +133,7 @@ class WorkplanItemsMixin:
         items = (
             WorkplanItem.objects.visible_to(self.request.user)
             .filter(workplan=self.workplan)
+            .with_added_on()
             .select_related("theme", "lead_officer__user")
             .prefetch_related("departments")
             # Grouped by theme in the order the themes were created (an
@@ -185,8 +191,8 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
         context["can_vary"] = workplan.status in VARIATION_STATES and can(
             user, "edit_draft", workplan
         )
-        # Updates of the items the person may read (a member's count leaves
-        # out an item added by variation and not yet approved).
+        # Updates of the items in the plan the person may read (`everything`
+        # leaves out an item whose addition by variation awaits agreement).
         context["reviews"] = list(
             Review.objects.visible_to(user)
             .filter(workplan=workplan)
@@ -211,7 +217,7 @@ def variations_since_last_review(workplan, user):
     variations = (
         Variation.objects.visible_to(user)
         .filter(workplan=workplan)
-        .select_related("item", "by")
+        .select_related("item", "by", "agreed_by", "decision")
     )
     if last_closed is not None:
         variations = variations.filter(at__gt=last_closed)
@@ -282,7 +288,7 @@ class ItemCreateView(DraftWorkplanMixin, CreateView):
         return self.workplan.status in VARIATION_STATES
 
     def get_form_class(self):
-        return ItemVariationForm if self.is_variation else ItemForm
+        return ItemAdditionForm if self.is_variation else ItemForm
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "workplan": self.workplan}
@@ -305,9 +311,15 @@ class ItemCreateView(DraftWorkplanMixin, CreateView):
             save_with_reason(item, user=user, reason=reason)
             item.departments.set(form.cleaned_data["departments"])
             if self.is_variation:
-                # A new item of an approved plan goes through the lifecycle
-                # itself: it starts as a draft.
+                # A new item of an approved plan starts as a draft and is
+                # approved when its variation is agreed (`lifecycle.py`).
                 record_variation(self.workplan, item, Variation.Kind.ADDED, form, user)
+        if self.is_variation:
+            messages.success(
+                self.request,
+                _("Item added. It enters the plan when the variation is agreed."),
+            )
+            return redirect(item)
         messages.success(self.request, _("Item added."))
         return redirect(self.workplan)
 
@@ -321,6 +333,7 @@ class ItemDetailView(OrganisationScopedMixin, DetailView):
         return (
             super()
             .get_queryset()
+            .with_added_on()
             .select_related("workplan__strategy", "theme", "lead_officer__user")
             .prefetch_related("departments", "milestones")
         )
@@ -340,8 +353,10 @@ class ItemDetailView(OrganisationScopedMixin, DetailView):
         context["can_vary"] = item.workplan.status in VARIATION_STATES and can(
             user, "edit_draft", item
         )
-        context["variations"] = list(item.variations.all())
-        # An item added to an approved plan goes through the lifecycle itself.
+        context["variations"] = list(
+            item.variations.select_related("by", "agreed_by", "decision")
+        )
+        # An item added to an approved plan is approved with its variation.
         context["transitions"], context["blocked"] = ITEM_LIFECYCLE.offer(item, user)
         return context
 
@@ -438,10 +453,10 @@ class ItemRemoveView(DraftWorkplanMixin, View):
         )
 
     def get(self, request, *args, **kwargs):
-        return self.render(RemovalForm())
+        return self.render(RemovalForm(workplan=self.workplan))
 
     def post(self, request, *args, **kwargs):
-        form = RemovalForm(request.POST)
+        form = RemovalForm(request.POST, workplan=self.workplan)
         if not form.is_valid():
             return self.render(form)
         try:
@@ -449,6 +464,7 @@ class ItemRemoveView(DraftWorkplanMixin, View):
                 self.item,
                 reason=form.cleaned_data["variation_reason"],
                 agreed_with=form.cleaned_data["agreed_with"],
+                agreed_on=form.cleaned_data["agreed_on"],
                 user=request.user,
             )
         except variations.AlreadyRemoved:
@@ -629,8 +645,10 @@ class ReviewDetailView(OrganisationScopedMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         review, user = self.object, self.request.user
+        # The items in the plan: not one whose addition awaits agreement.
         items = (
             WorkplanItem.objects.visible_to(user)
+            .in_the_plan()
             .filter(workplan=review.workplan)
             .select_related("theme", "lead_officer__user")
             .order_by("theme__position", "position", "pk")
@@ -790,3 +808,33 @@ class DepartmentCreateView(DepartmentMixin, CouncilRecordCreateView):
 
 class DepartmentUpdateView(DepartmentMixin, CouncilRecordUpdateView):
     pass
+
+
+# --- who agrees variations ----------------------------------------------------------
+
+
+class VariationSettingsView(CouncilPageMixin, UpdateView):
+    """Who may agree variations to the council's approved workplans under
+    delegated powers (a decision may always agree one): its clerks and
+    administrators keep this, as they keep its committees."""
+
+    form_class = VariationSettingsForm
+    permission_action = "manage_committee_business"
+    permission_denied_message = gettext_lazy(
+        "Only the council's clerks and administrators can change this."
+    )
+    template_name = "workplan/variation_settings.html"
+
+    def get_object(self, queryset=None):
+        return variations.settings_for(self.organisation)
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            settings = save_with_reason(
+                form.save(commit=False),
+                user=self.request.user,
+                reason=form.cleaned_data["change_reason"],
+            )
+            settings.delegates.set(form.cleaned_data["delegates"])
+        messages.success(self.request, _("Who agrees variations saved."))
+        return redirect(self.organisation)

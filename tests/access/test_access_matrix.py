@@ -825,7 +825,11 @@ MATRIX = [
         "POST",
         {**DRAFT_STRATEGY_EDIT, "officer": 409},
         ("item",),
-        lambda cast, business: {"variation_reason": "x", "agreed_with": "y"},
+        lambda cast, business: {
+            "variation_reason": "x",
+            "agreed_with": "y",
+            "agreed_on": str(timezone.localdate()),
+        },
     ),
     Row("workplan:milestones_update", "GET", DRAFT_STRATEGY_EDIT, ("item",)),
     Row(
@@ -925,23 +929,31 @@ MATRIX = [
         ("item",),
         lambda cast, business: {"direction": "up"},
     ),
-    # An item of a draft plan goes to scrutiny with its plan, not on its own.
+    # An item of a draft plan is approved with its plan, not on its own;
+    # there is no step of sending an item to scrutiny.
     Row(
         "workplan:item_transition",
         "GET",
-        {**DRAFT_STRATEGY_EDIT, "officer": 409},
-        ("item", "submit"),
+        statuses(member=404, officer=403, clerk=409, administrator=403, other=404),
+        ("item", "agree_variation_by_decision"),
     ),
     Row(
         "workplan:item_transition",
         "POST",
-        {**DRAFT_STRATEGY_EDIT, "officer": 409},
+        statuses(member=404, officer=403, clerk=409, administrator=403, other=404),
+        ("item", "agree_variation_by_decision"),
+        lambda cast, business: {"decision": business.published_decision.pk},
+    ),
+    Row(
+        "workplan:item_transition",
+        "POST",
+        statuses(member=404, officer=404, clerk=404, administrator=404, other=404),
         ("item", "submit"),
         submit_data,
     ),
-    # An approved plan with an item added by variation, still a draft: the
-    # item is not there for members (404), nor in the plan's page or export;
-    # it goes to scrutiny on its own.
+    # An approved plan with an item added by variation, awaiting agreement:
+    # the item is not there for members (404), nor in the plan's page or
+    # export; the officer holds the power to agree variations.
     Row("workplan:item_detail", "GET", DRAFT_STRATEGY_READ, ("variation_item",)),
     Row("workplan:item_detail", "GET", COUNCIL_A, ("approved_item",)),
     Row(
@@ -964,19 +976,47 @@ MATRIX = [
     # members' until it is closed (reported to a committee).
     Row("workplan:review_detail", "GET", DRAFT_STRATEGY_READ, ("open_review",)),
     Row("workplan:review_paper", "GET", DRAFT_STRATEGY_READ, ("open_review",)),
+    # Agreeing it under delegated powers: the officer holds the power; the
+    # clerk and the administrator may by role, but the council has not
+    # delegated it to them (409, nothing changes).
     Row(
         "workplan:item_transition",
         "GET",
-        DRAFT_STRATEGY_EDIT,
-        ("variation_item", "submit"),
+        statuses(member=404, officer=200, clerk=409, administrator=409, other=404),
+        ("variation_item", "agree_variation"),
     ),
     Row(
         "workplan:item_transition",
         "POST",
-        DRAFT_STRATEGY_EDIT_POST,
-        ("variation_item", "submit"),
-        submit_data,
+        statuses(member=404, officer=302, clerk=409, administrator=409, other=404),
+        ("variation_item", "agree_variation"),
+        lambda cast, business: {"agreed_on": str(timezone.localdate())},
         OFFICER,
+    ),
+    # Agreeing it by a decision: clerks (a decision not naming the variation
+    # is refused, nothing changes).
+    Row(
+        "workplan:item_transition",
+        "GET",
+        statuses(member=404, officer=403, clerk=200, administrator=403, other=404),
+        ("variation_item", "agree_variation_by_decision"),
+    ),
+    Row(
+        "workplan:item_transition",
+        "POST",
+        statuses(member=404, officer=403, clerk=409, administrator=403, other=404),
+        ("variation_item", "agree_variation_by_decision"),
+        lambda cast, business: {"decision": business.published_decision.pk},
+    ),
+    # Who agrees variations: the council's clerks and administrators.
+    Row("workplan:variation_settings", "GET", MANAGERS, ("slug",)),
+    Row(
+        "workplan:variation_settings",
+        "POST",
+        MANAGERS_POST,
+        ("slug",),
+        lambda cast, business: {"delegates": [], "change_reason": "Constitution"},
+        CHANGERS,
     ),
     # Removing an item from an approved plan is a variation (item_remove),
     # never a lifecycle step: there is no such step for items.
@@ -1062,6 +1102,7 @@ def with_variation(cast, business):
     from ..base import (
         add_item_by_variation,
         approve_workplan,
+        delegate_variations,
         make_item,
         make_review,
         make_workplan,
@@ -1073,6 +1114,7 @@ def with_variation(cast, business):
     business.variation_item = add_item_by_variation(
         cast, workplan, "WP02", title="Replace the payroll system"
     )
+    delegate_variations(cast, cast.officer)
     business.open_review = make_review(cast, workplan)
 
 

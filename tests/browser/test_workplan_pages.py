@@ -1,5 +1,7 @@
 """An officer works in a workplan: filters, exports, updates progress; axe on all."""
 
+from django.utils import timezone
+
 from workplan.models import WorkplanItem
 
 from ..base import (
@@ -77,43 +79,58 @@ def test_workplan_pages_are_accessible(visit, cast):
         assert response.status == 200, path
 
 
-def test_an_item_added_by_variation_is_marked_for_officers_and_absent_for_members(
+def test_an_item_added_by_variation_waits_for_agreement_then_is_marked_added(
     visit, cast
 ):
+    """The administrator names who agrees variations; the officer's added item
+    is marked awaiting agreement (members do not see it) until the officer,
+    holding the delegated power, agrees it; then it is marked for everyone."""
     business = build_business(cast)
     plan = make_workplan(cast, business.approved_strategy, 2024)
     make_item(cast, plan, "WP01", title="Renew the firewall")
-    approve_workplan(cast, business, plan)
+    plan = approve_workplan(cast, business, plan)
     added = add_item_by_variation(cast, plan, "WP02", title="Replace the payroll")
     page = visit.page
 
-    visit.sign_in("officer")
-    visit.goto(f"/workplans/{plan.pk}/")
-    row = page.get_by_role("row", name="WP02 Replace the payroll")
-    assert "Draft" in row.inner_text()
-    with page.expect_navigation():
-        row.get_by_role("link", name="WP02 Replace the payroll").click()
-    visit.check()
-    assert "is not yet approved" in page.locator("main").inner_text()
-    with page.expect_navigation():
-        page.get_by_role("link", name="Send to scrutiny").click()
-    visit.check()
-    page.get_by_label("Scrutiny committee meeting").select_option(
-        str(business.scrutiny_meeting.pk)
-    )
-    visit.submit("Send to scrutiny")
-    added.refresh_from_db()
-    assert added.status == "scrutiny"
-    assert "With scrutiny" in page.locator("main").inner_text()
+    visit.sign_in("administrator")
+    visit.goto(f"/council/{cast.council_a.slug}/variations/")
+    page.get_by_label("Officer Tester").check()
+    page.get_by_label("Reason for the change").fill("Scheme of delegation")
+    visit.submit("Save")
+    assert "Officer Tester" in page.locator("main").inner_text()
     visit.submit("Sign out")
 
     visit.sign_in("member")
     visit.goto(f"/workplans/{plan.pk}/")
-    text = page.locator("main").inner_text()
-    assert "Renew the firewall" in text
-    assert "Replace the payroll" not in text
-    response = visit.goto(f"/workplans/items/{added.pk}/")
-    assert response.status == 404
+    assert "Replace the payroll" not in page.locator("main").inner_text()
+    assert visit.goto(f"/workplans/items/{added.pk}/").status == 404
+    visit.submit("Sign out")
+
+    visit.sign_in("officer")
+    visit.goto(f"/workplans/{plan.pk}/")
+    row = page.get_by_role("row", name="WP02 Replace the payroll")
+    assert "Variation awaiting agreement" in row.inner_text()
+    with page.expect_navigation():
+        row.get_by_role("link", name="WP02 Replace the payroll").click()
+    visit.check()
+    assert "has not yet been agreed" in page.locator("main").inner_text()
+    with page.expect_navigation():
+        page.get_by_role(
+            "link", name="Record the agreement under delegated powers"
+        ).click()
+    visit.check()
+    agreed_on = plan.approving_decision.decision_date
+    page.get_by_label("Date agreed").fill(str(agreed_on))
+    visit.submit("Record the agreement under delegated powers")
+    added.refresh_from_db()
+    assert added.status == "approved"
+    mark = f"Added by variation on {agreed_on:%-d %B %Y}"
+    assert mark in page.locator("main").inner_text()
+    visit.submit("Sign out")
+
+    visit.sign_in("member")
+    visit.goto(f"/workplans/{plan.pk}/")
+    assert mark in page.get_by_role("row", name="WP02 Replace the payroll").inner_text()
 
 
 def test_officer_imports_a_spreadsheet_after_correcting_the_rejected_rows(
@@ -195,6 +212,7 @@ def test_variation_pages_are_accessible(visit, cast):
     page = visit.page
     page.get_by_label("Reason for the variation").fill("No longer needed.")
     page.get_by_label("Agreed with").fill("Digital Programme Board")
+    page.get_by_label("Date agreed").fill(str(timezone.localdate()))
     visit.submit("Remove from the plan")
     assert "Item removed" in page.locator("main").inner_text()
     assert "No longer needed." in page.locator("main").inner_text()

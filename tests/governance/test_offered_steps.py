@@ -36,6 +36,7 @@ from ..base import (
     add_item_by_variation,
     approve_strategy,
     approve_workplan,
+    delegate_variations,
     hearing,
     make_decision,
     make_item,
@@ -62,7 +63,24 @@ def approving_decision(record, cast, business):
     return publish(decision, cast.clerk)
 
 
+def agreeing_decision(item, cast, business):
+    """A published Cabinet decision naming the variation adding `item`."""
+    from workplan.variations import pending_addition
+
+    decision = make_decision(business.meeting, f"Agreement of {item}")
+    variation = pending_addition(item)
+    if variation is not None:
+        name_in_decision(decision, variation)
+    return publish(decision, cast.clerk)
+
+
 INPUTS = {
+    "agree_variation": lambda record, cast, business: {
+        "agreed_on": str(timezone.localdate())
+    },
+    "agree_variation_by_decision": lambda record, cast, business: {
+        "decision": agreeing_decision(record, cast, business).pk
+    },
     "submit": lambda record, cast, business: {"meeting": business.scrutiny_meeting.pk},
     "record_scrutiny": lambda record, cast, business: {"outcome": "endorsed"},
     "approve": lambda record, cast, business: {
@@ -220,39 +238,43 @@ def items(cast, business):
     plan = make_workplan(cast, strategy, 2025)
     approved_with_plan = make_item(cast, plan, "A01")
     approve_workplan(cast, business, plan)
+    # The officer may agree variations under delegated powers.
+    delegate_variations(cast, cast.officer)
     lifecycle = ITEM_LIFECYCLE
 
     def added(reference):
         return add_item_by_variation(cast, plan, reference)
 
-    approved_alone = through_scrutiny(lifecycle, added("V04"), cast, business)
-    approved_alone = take(
+    def sent_on_its_own(item, status):
+        """As an item added by variation could be sent to scrutiny on its
+        own before variations were agreed (there is no such step now)."""
+        type(item).objects.filter(pk=item.pk).update(status=status)
+        return item
+
+    agreed = take(
         lifecycle,
-        approved_alone,
-        "approve",
+        added("V04"),
+        "agree_variation",
+        cast.officer,
+        agreed_on=timezone.localdate(),
+    )
+    by_decision = added("V05")
+    by_decision = take(
+        lifecycle,
+        by_decision,
+        "agree_variation_by_decision",
         cast.clerk,
-        decision=approving_decision(approved_alone, cast, business),
+        decision=agreeing_decision(by_decision, cast, business),
     )
     return [
         ("draft, in a draft plan", business.item),
         ("draft, in a plan with scrutiny", with_scrutiny_item),
         ("approved with its plan", approved_with_plan),
         ("added by variation", added("V01")),
-        (
-            "added by variation, with scrutiny",
-            take(
-                lifecycle,
-                added("V02"),
-                "submit",
-                cast.officer,
-                meeting=business.scrutiny_meeting,
-            ),
-        ),
-        (
-            "added by variation, awaiting approval",
-            through_scrutiny(lifecycle, added("V03"), cast, business),
-        ),
-        ("added by variation, approved", approved_alone),
+        ("added, sent to scrutiny", sent_on_its_own(added("V02"), S.SCRUTINY)),
+        ("added, awaiting approval", sent_on_its_own(added("V03"), S.APPROVAL)),
+        ("added by variation, agreed under delegated powers", agreed),
+        ("added by variation, agreed by a decision", by_decision),
     ]
 
 
@@ -385,7 +407,11 @@ def test_an_item_cannot_be_closed_by_url_only_removed_by_variation(
     officer = client_for(cast.officer)
     removed = officer.post(
         reverse("workplan:item_remove", args=[item.pk]),
-        {"variation_reason": "Not needed", "agreed_with": "Digital Board"},
+        {
+            "variation_reason": "Not needed",
+            "agreed_with": "Digital Board",
+            "agreed_on": str(timezone.localdate()),
+        },
     )
     assert removed.status_code == 302
     item.refresh_from_db()
@@ -422,4 +448,4 @@ def test_a_step_ruled_out_for_the_record_is_neither_offered_nor_explained(
     assert "Record a call-in" not in text
     assert "you cannot do this now" not in text
     item_page = client_for(cast.officer).get(business.item.get_absolute_url())
-    assert "Send to scrutiny" not in item_page.content.decode()
+    assert "agreeing the variation" not in item_page.content.decode()

@@ -201,6 +201,7 @@ def build_reviewed_workplan(
             kind=kind,
             reason=f"Variation {index + 1}: agreed change of plan.",
             agreed_with="Digital Programme Board",
+            agreed_on=timezone.localdate(),
             changes=[
                 {"field": "Target date", "before": "2030-09-30", "after": "2031-03-31"}
             ],

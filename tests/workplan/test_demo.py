@@ -97,7 +97,8 @@ def test_it_is_approved_by_a_published_2022_cabinet_decision_naming_it(demo):
     assert plan.scrutiny_meeting.starts_at < decision.meeting.starts_at
     version = ApprovedVersion.latest_for(plan)
     assert version.decision_id == decision.pk
-    assert len(version.data["items"]) == plan.items.count()
+    # Every item but the one added later by variation.
+    assert len(version.data["items"]) == plan.items.count() - 1
 
 
 def test_it_has_thirty_or_more_items_across_every_theme_category_and_type(demo):
@@ -205,3 +206,30 @@ def test_a_closed_first_review_an_open_second_and_some_variations(demo):
     assert 0 < second.updates.count() < plan.items.count()
     kinds = set(Variation.objects.filter(workplan=plan).values_list("kind", flat=True))
     assert {"rescheduled", "removed"} <= kinds
+
+
+def test_an_item_added_by_variation_is_agreed_and_marked_in_the_papers(demo):
+    from governance.papers import paper_html
+    from workplan import papers
+
+    plan = workplan()
+    item = plan.items.get(reference="ICT-22-36")
+    assert item.status == LifecycleStatus.APPROVED
+    added = item.variations.get(kind="added")
+    assert added.agreed_on == date(2022, 8, 15)
+    assert added.agreed_by.username == "officer"
+    assert added.agreed_capacity == "Head of ICT and Digital"
+    assert added.at.date() > added.agreed_on  # recorded long after
+    # Every variation was agreed on its own (historical) date.
+    assert all(v.agreed_on and v.agreed_on.year == 2022 for v in plan.variations.all())
+
+    mark = "Added by variation on 15 August 2022"
+    appendix = papers.workplan_appendix_part(plan)
+    review = plan.reviews.get(number=1)
+    report = papers.progress_report_part(review)
+    for part in (appendix, report):
+        rows = [row for group in part.data["groups"] for row in group["rows"]]
+        [row] = [row for row in rows if row["reference"] == "ICT-22-36"]
+        assert row["added_on"] == date(2022, 8, 15) and not row["awaiting"]
+        assert mark in paper_html("Paper", plan.organisation, [part])
+    assert "15 Aug 2022" in paper_html("Paper", plan.organisation, [report])

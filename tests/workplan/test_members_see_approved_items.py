@@ -1,10 +1,12 @@
 """Members see only approved items: an item added to an approved plan by
-variation is a draft until it is approved itself, and until then it is not
+variation is a draft until its variation is agreed, and until then it is not
 there for a member — not on its page, in the workplan's lists, counts,
 chart, overdue list, variations or reviews, not in the CSV or XLSX
 export, not in the appendix, the progress report or a committee report's
-annex — while the plan's officers see it everywhere, marked as not yet
-approved. The rule is the item queryset's (`ItemQuerySet.member_filter`)."""
+annex — while the plan's officers see it in its lists and working copies,
+marked as awaiting agreement (it is out of the plan's counts, chart and
+review for them too). The rule is the item queryset's
+(`ItemQuerySet.member_filter`, `in_the_plan`)."""
 
 import csv
 import io
@@ -21,13 +23,7 @@ from tests.paper_helpers import flat, read
 from workplan.lifecycle import ITEM_LIFECYCLE
 from workplan.reviews import close_round, record_update
 
-from ..base import (
-    add_item_by_variation,
-    approve_workplan,
-    make_decision,
-    name_in_decision,
-    publish,
-)
+from ..base import add_item_by_variation, approve_workplan, delegate_variations
 
 TITLE = "Replace the payroll system"
 
@@ -89,18 +85,13 @@ def chart_total(response):
 
 
 def approve_item(item, cast, business):
-    """Take the item through scrutiny and approval on its own."""
-    ITEM_LIFECYCLE.perform(
-        item, "submit", cast.officer, inputs={"meeting": business.scrutiny_meeting}
-    )
-    ITEM_LIFECYCLE.perform(
-        item, "record_scrutiny", cast.clerk, inputs={"outcome": "endorsed"}
-    )
-    decision = make_decision(business.meeting, f"Approval of {item}")
-    name_in_decision(decision, item)
-    decision = publish(decision, cast.clerk)
+    """Agree the variation adding the item, under delegated powers."""
+    delegate_variations(cast, cast.officer)
     return ITEM_LIFECYCLE.perform(
-        item, "approve", cast.clerk, inputs={"decision": decision}
+        item,
+        "agree_variation",
+        cast.officer,
+        inputs={"agreed_on": timezone.localdate()},
     )
 
 
@@ -113,14 +104,15 @@ def test_a_member_gets_404_for_an_item_added_by_variation_until_it_is_approved(
 
     officer_page = client_for(cast.officer).get(varied.get_absolute_url())
     assert officer_page.status_code == 200
-    assert "is not yet approved" in officer_page.content.decode()
+    assert "has not yet been agreed" in officer_page.content.decode()
 
     approve_item(varied, cast, business)
 
     member = client_for(cast.member)
     page = member.get(varied.get_absolute_url())
     assert page.status_code == 200
-    assert "is not yet approved" not in page.content.decode()
+    assert "has not yet been agreed" not in page.content.decode()
+    assert "Added by variation on" in page.content.decode()
 
 
 def test_a_members_workplan_page_lists_and_counts_only_approved_items(
@@ -141,12 +133,13 @@ def test_a_members_workplan_page_lists_and_counts_only_approved_items(
     text = officer.content.decode()
     assert TITLE in text
     assert officer.context["paginator"].count == 2
-    assert chart_total(officer) == 2
-    assert [item.reference for item in officer.context["overdue"]] == ["WP02"]
+    # Not in the plan until agreed: not in its figures, nor the review's.
+    assert chart_total(officer) == 1
+    assert officer.context["overdue"] == []
     assert [v.item.reference for v in officer.context["variations"]] == ["WP02"]
-    assert "1 of 2 items updated" in text
-    # The officer sees it marked: a draft in an approved plan.
-    assert 'govuk-tag--grey">Draft</strong>' in text
+    assert "0 of 1 items updated" in text
+    # The officer sees it listed, marked.
+    assert 'govuk-tag--yellow">Variation awaiting agreement</strong>' in text
 
 
 def test_a_member_reads_a_review_once_closed_without_the_item(
@@ -158,8 +151,8 @@ def test_a_member_reads_a_review_once_closed_without_the_item(
     assert member.get(progress).status_code == 404
     officer = client_for(cast.officer)
     page = officer.get(review.get_absolute_url())
-    assert TITLE in page.content.decode()
-    assert page.context["updated"] == 1
+    assert TITLE not in page.content.decode()  # not in the plan yet
+    assert page.context["updated"] == 0
 
     close_round(
         business.workplan,
@@ -180,7 +173,8 @@ def test_a_member_reads_a_review_once_closed_without_the_item(
     assert TITLE not in member.get(reverse("governance:home")).content.decode()
     officer = client_for(cast.officer)
     text = flat(read(officer.get(progress).content)[1])
-    assert TITLE in text and "Not yet approved (Draft)" in text and "DRAFT" in text
+    assert TITLE in text and "DRAFT" in text
+    assert "Not yet approved (variation awaiting agreement)" in text
 
 
 def test_a_members_csv_and_xlsx_exports_leave_the_item_out(
@@ -228,7 +222,7 @@ def test_a_members_appendix_leaves_the_item_out_an_officers_copy_marks_it(
     assert copy.status_code == 200 and not copy.has_header("ETag")
     text = flat(read(copy.content)[1])
     assert TITLE in text
-    assert "Not yet approved (Draft)" in text
+    assert "Not yet approved (variation awaiting agreement)" in text
     assert "DRAFT" in text
     # The working copy is never stored: the stored paper is still the member's.
     stored = StoredPaper.objects.get(object_id=business.workplan.pk)

@@ -120,6 +120,7 @@ def reviewed(cast, business):
         Variation.Kind.RESCOPED,
         reason="Early variation before the first report.",
         agreed_with="Corporate Management Team",
+        agreed_on=timezone.localdate(),
         user=officer,
     )
     close(first, cast.clerk)
@@ -130,6 +131,7 @@ def reviewed(cast, business):
         Variation.Kind.RESCHEDULED,
         reason="The supplier could not start until the autumn.",
         agreed_with="Digital Programme Board",
+        agreed_on=timezone.localdate(),
         user=officer,
         changes=[
             {"field": "Target date", "before": "2023-09-30", "after": "2024-03-31"}
@@ -287,6 +289,7 @@ def test_user_text_appears_literally_and_fetches_nothing(cast, business, caplog)
         Variation.Kind.RESCOPED,
         reason=HOSTILE,
         agreed_with=HOSTILE[:200],
+        agreed_on=timezone.localdate(),
         user=officer,
         changes=[{"field": HOSTILE, "before": HOSTILE, "after": "<b>x</b>"}],
     )

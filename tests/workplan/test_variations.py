@@ -1,6 +1,7 @@
 """Changes to an approved workplan are variations, recorded and reported."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from workplan.models import Variation, WorkplanItem
 
@@ -47,12 +48,27 @@ def test_rescheduling_an_item_of_an_approved_plan_is_a_variation(
             target_date="2023-12-31",
             variation_reason="Supplier delay",
             agreed_with="Digital Programme Board",
+            agreed_on="2099-01-01",
+        ),
+    )
+    assert "The date agreed cannot be in the future." in saved.content.decode()
+    assert not Variation.objects.exists()
+    agreed_on = timezone.localdate()
+    saved = client.post(
+        url,
+        item_data(
+            item,
+            target_date="2023-12-31",
+            variation_reason="Supplier delay",
+            agreed_with="Digital Programme Board",
+            agreed_on=str(agreed_on),
         ),
     )
     assert saved.status_code == 302
     variation = Variation.objects.get()
     assert variation.kind == "rescheduled"
     assert variation.agreed_with == "Digital Programme Board"
+    assert variation.agreed_on == agreed_on
     assert any(change["after"] == "2023-12-31" for change in variation.changes)
     item.refresh_from_db()
     assert str(item.target_date) == "2023-12-31"
@@ -71,6 +87,7 @@ def test_a_change_of_title_is_a_rescoping(cast, business, client_for):
             title="Wider scope",
             variation_reason="Cabinet asked for more",
             agreed_with="Cabinet Member for Resources",
+            agreed_on=str(timezone.localdate()),
         ),
     )
     assert Variation.objects.get().kind == "rescoped"
@@ -123,15 +140,14 @@ def test_removing_an_item_cancels_it_with_a_variation(cast, business, client_for
     client = client_for(cast.officer)
     assert client.post(url, {}).status_code == 200  # reasons required
     assert not Variation.objects.exists()
-    response = client.post(
-        url, {"variation_reason": "No longer needed", "agreed_with": "Sponsor"}
-    )
+    agreed = {"agreed_with": "Sponsor", "agreed_on": str(timezone.localdate())}
+    response = client.post(url, {"variation_reason": "No longer needed", **agreed})
     assert response.status_code == 302
     business.item.refresh_from_db()
     assert business.item.delivery_status == "cancelled"
     assert Variation.objects.get().kind == "removed"
     # Removing it again does nothing more.
-    client.post(url, {"variation_reason": "Again", "agreed_with": "Sponsor"})
+    client.post(url, {"variation_reason": "Again", **agreed})
     assert Variation.objects.count() == 1
 
 
@@ -146,9 +162,9 @@ def test_approving_the_workplan_approves_its_items_with_history(
     assert latest.history_change_reason == "Approved with the workplan"
     assert latest.history_user == cast.clerk
     # Approved items offer no lifecycle buttons of their own; an item added
-    # as a variation does.
-    page = client_for(cast.officer).get(item.get_absolute_url()).content.decode()
-    assert "Send to scrutiny" not in page
+    # as a variation offers its variation's agreement.
+    page = client_for(cast.clerk).get(item.get_absolute_url()).content.decode()
+    assert "Record the decision agreeing the variation" not in page
     client_for(cast.officer).post(
         reverse("workplan:item_create", args=[business.workplan.pk]),
         {
@@ -163,5 +179,5 @@ def test_approving_the_workplan_approves_its_items_with_history(
         },
     )
     added = WorkplanItem.objects.get(reference="WP88")
-    page = client_for(cast.officer).get(added.get_absolute_url()).content.decode()
-    assert "Send to scrutiny" in page
+    page = client_for(cast.clerk).get(added.get_absolute_url()).content.decode()
+    assert "Record the decision agreeing the variation" in page
