@@ -61,10 +61,10 @@ class Sent:
 
 
 def report_html(report, meeting, item_number):
-    """The HTML of `report`'s paper (with its annexes) for `meeting`. Not a
-    draft: it is sent with a published agenda (`report_is_final`)."""
+    """(HTML, parts) of `report`'s paper (with its annexes) for `meeting`.
+    Not a draft: it is sent with a published agenda (`report_is_final`)."""
     parts = report_parts(report, meeting, item_number=item_number)
-    return paper_html(report.title, meeting.organisation, parts)
+    return paper_html(report.title, meeting.organisation, parts), parts
 
 
 def send_papers(meeting, *, user, at=None, published_now=False):
@@ -96,11 +96,13 @@ def send_papers(meeting, *, user, at=None, published_now=False):
         if not items:
             return None
         supplement, last_sent = _sent_before(meeting)
-        changed = {}
+        changed, built = {}, {}
         for item in items:
-            if item.report is None or item.report_id in changed:
+            if item.report is None or item.report_id in built:
                 continue
-            html = report_html(item.report, meeting, item.position)
+            html, built[item.report_id] = report_html(
+                item.report, meeting, item.position
+            )
             if html != last_sent.get(item.report_id):
                 changed[item.report_id] = (item, html)
         if supplement and not changed:
@@ -110,7 +112,9 @@ def send_papers(meeting, *, user, at=None, published_now=False):
         for item, html in changed.values():
             _keep(REPORT, supplement, html, report=item.report, item=item, **keep)
         pack_items = items if supplement == 0 else [i for i, _h in changed.values()]
-        parts = agenda_pack_parts(meeting, pack_items, supplement=supplement)
+        parts = agenda_pack_parts(
+            meeting, pack_items, supplement=supplement, reports=built
+        )
         html = paper_html(_pack_title(meeting, supplement), meeting.organisation, parts)
         _keep(PACK, supplement, html, **keep)
         return Sent(supplement, len(changed))

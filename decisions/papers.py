@@ -143,10 +143,11 @@ COMMITTEE_REPORT = register(
 # --- the agenda pack --------------------------------------------------------
 
 
-def agenda_pack_parts(meeting, items=None, *, supplement=0):
+def agenda_pack_parts(meeting, items=None, *, supplement=0, reports=None):
     """The pack of `meeting`'s agenda, or of a supplementary pack (number
     `supplement`) carrying `items`, the agenda items whose reports were
-    added or changed after the agenda was published."""
+    added or changed after the agenda was published. `reports` may hold
+    each report's parts already built ({report id: parts})."""
     if items is None:
         items = list(
             meeting.agenda_items.select_related("report").prefetch_related(
@@ -157,7 +158,10 @@ def agenda_pack_parts(meeting, items=None, *, supplement=0):
     for item in items:
         if item.report is None:
             continue
-        body += report_parts(item.report, meeting, item_number=item.position)
+        if reports and item.report_id in reports:
+            body += reports[item.report_id]
+        else:
+            body += report_parts(item.report, meeting, item_number=item.position)
     entries = [
         {"anchor": f"part-{index}", "title": part.title, "annex": "annex" in part.data}
         for index, part in enumerate(body, start=3)
