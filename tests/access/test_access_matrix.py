@@ -9,6 +9,7 @@ change nothing: no row, no history row, no event.
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.apps import apps
@@ -1080,10 +1081,11 @@ def with_variation(cast, business):
     business.open_review = make_review(cast, workplan)
 
 
-def with_papers_sent(cast, business):
+def with_papers_sent(cast, business, rendered):
     """Add to `business` the papers sent when the meeting's agenda was
-    published (its pack and report, rendered), and a report paper sent for
-    the later meeting, whose agenda was then withdrawn."""
+    published (its pack and report), and a report paper sent for the later
+    meeting, whose agenda was then withdrawn; the one `rendered` (an
+    attribute) is rendered already, so each role is served the same file."""
     from decisions.considered import send_papers
     from decisions.models import ConsideredPaper
     from governance.paper_store import kind_named, render, store
@@ -1100,15 +1102,15 @@ def with_papers_sent(cast, business):
     business.sent_pack = sent.get(meeting=business.meeting, kind="agenda-pack")
     business.sent_report = sent.get(meeting=business.meeting, kind="report")
     business.withdrawn_report = sent.get(meeting=later, kind="report")
-    for paper in (business.sent_pack, business.sent_report, business.withdrawn_report):
-        store(kind, paper, "kept", *render(kind, paper))
+    paper = getattr(business, rendered)
+    store(kind, paper, "kept", *render(kind, paper))
 
 
 #: Objects some rows need beyond `Business`, built only for those rows.
 EXTRAS = {
-    "sent_pack": with_papers_sent,
-    "sent_report": with_papers_sent,
-    "withdrawn_report": with_papers_sent,
+    "sent_pack": partial(with_papers_sent, rendered="sent_pack"),
+    "sent_report": partial(with_papers_sent, rendered="sent_report"),
+    "withdrawn_report": partial(with_papers_sent, rendered="withdrawn_report"),
     "varied_workplan": with_variation,
     "approved_item": with_variation,
     "variation_item": with_variation,
