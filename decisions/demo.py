@@ -358,6 +358,31 @@ def _build_decisions(council, specs, meetings, reports, actor):
     return decisions
 
 
+def send_demo_papers(meeting, user):
+    """Keep the papers of a demo meeting's published agenda as they are now
+    (see `considered.py`), as if sent a week before the meeting; once only:
+    a meeting whose papers were sent is left alone."""
+    from .considered import send_papers
+
+    if not meeting.agenda_published or meeting.considered_papers.exists():
+        return
+    sent_at = min(meeting.starts_at - timedelta(days=7), timezone.now())
+    send_papers(meeting, user=user, at=sent_at, published_now=True)
+
+
+def finish(demo):
+    """Every published agenda's papers not sent at their moment in the
+    story (the strategy and workplan demos send theirs before the records
+    they present move on), sent now, oldest first."""
+    for slug, council in demo.councils.items():
+        clerk = demo.users["clerk"] if slug == "ashcombe" else None
+        meetings = Meeting.objects.for_organisation(council).filter(
+            agenda_published=True
+        )
+        for meeting in meetings.order_by("starts_at"):
+            send_demo_papers(meeting, clerk)
+
+
 def build(demo):
     committees = {
         slug: _build_committees_and_rule(slug, council)

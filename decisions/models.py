@@ -9,6 +9,7 @@ the table in `decision_path.py`.
 
 from datetime import datetime, time
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -868,3 +869,152 @@ class DecidedRecord(models.Model):
 
     def __str__(self):
         return f"{self.decision} decides {self.content_type} {self.object_id}"
+
+
+class ConsideredPaperQuerySet(MemberReadableQuerySet):
+    def member_filter(self):
+        """Members read what was sent once the meeting's agenda is published
+        (as they read the agenda itself): not while it is withdrawn."""
+        return models.Q(meeting__agenda_published=True)
+
+    def listed(self):
+        """For lists: with the meeting and committee, without the paper."""
+        return self.select_related("meeting__committee").defer("html", "pdf")
+
+
+class ConsideredPaper(models.Model):
+    """A paper as it was sent for a meeting: an agenda pack (the original,
+    or a numbered supplement) or one report with its annexes.
+
+    Its HTML is kept when the agenda, or a supplement, is published
+    (`considered.py`); its PDF is rendered from that HTML once and kept
+    with it. Neither ever changes, and the row is never deleted: later
+    changes to the records it prints make new papers for later meetings.
+    """
+
+    class Kind(models.TextChoices):
+        AGENDA_PACK = "agenda-pack", _("Agenda pack")
+        REPORT = "report", _("Report")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="considered_papers"
+    )
+    kind = models.CharField(max_length=20, choices=Kind)
+    #: 0: sent when the agenda was published; n: in supplementary pack n.
+    supplement = models.PositiveSmallIntegerField(default=0)
+    report = models.ForeignKey(
+        Report,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="considered_papers",
+    )
+    #: The report's agenda item number at the meeting.
+    item_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    #: What the report presented (a strategy, workplan or review), so that
+    #: record's page can list the papers that put it to committee.
+    subject_content_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    subject_object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=400)
+    filename = models.CharField(max_length=200)
+    html = models.TextField()
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The PDF, once rendered (by the worker or on the first download).
+    pdf = models.BinaryField(null=True, blank=True)
+    etag = models.CharField(max_length=64, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ConsideredPaperQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "supplement", "kind", "item_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "supplement"],
+                condition=models.Q(kind="agenda-pack"),
+                name="considered_pack_once_per_supplement",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "supplement", "report"],
+                condition=models.Q(kind="report"),
+                name="considered_report_once_per_supplement",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="agenda-pack", report__isnull=True)
+                | models.Q(kind="report", report__isnull=False),
+                name="considered_report_names_its_report",
+            ),
+        ]
+        indexes = [models.Index(fields=["subject_content_type", "subject_object_id"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("A paper as considered is never changed.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return self.meeting.get_absolute_url()
+
+    @property
+    def is_pack(self):
+        return self.kind == self.Kind.AGENDA_PACK
+
+    @property
+    def label(self):
+        """ "As considered by Cabinet, 14 March 2022" (before the meeting:
+        "As sent to Cabinet for ..."), naming a supplement."""
+        meeting = self.meeting
+        day = f"{timezone.localtime(meeting.starts_at):%-d %B %Y}"
+        if meeting.starts_at <= timezone.now():
+            text = _("As considered by %(committee)s, %(day)s")
+        else:
+            text = _("As sent to %(committee)s for %(day)s")
+        text = text % {"committee": meeting.committee.name, "day": day}
+        if self.supplement:
+            text += " " + _("(supplementary agenda pack %(number)s)") % {
+                "number": self.supplement
+            }
+        return text
+
+    @property
+    def pack_name(self):
+        if self.supplement:
+            return _("Supplementary agenda pack %(number)s") % {
+                "number": self.supplement
+            }
+        return _("Agenda pack")
+
+    def keep_rendering(self, pdf, pages):
+        """Keep the PDF rendered from the kept HTML; the first rendering
+        kept wins (a second is never written). Returns the row as kept."""
+        import hashlib
+
+        type(self).objects.filter(pk=self.pk, rendered_at__isnull=True).update(
+            pdf=pdf,
+            etag=hashlib.sha256(pdf).hexdigest()[:32],
+            pages=pages,
+            size=len(pdf),
+            rendered_at=timezone.now(),
+        )
+        return type(self).objects.get(pk=self.pk)

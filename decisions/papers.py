@@ -12,6 +12,7 @@ and background rendering: `governance/paper_store.py`).
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from governance.paper_store import PaperKind, history_marks, register
 from governance.papers import Part
@@ -21,6 +22,7 @@ from .choices import DecisionStatus
 from .models import (
     AgendaItem,
     Committee,
+    ConsideredPaper,
     DecisionRecord,
     Meeting,
     Recommendation,
@@ -141,30 +143,43 @@ COMMITTEE_REPORT = register(
 # --- the agenda pack --------------------------------------------------------
 
 
-def agenda_pack_parts(meeting):
-    items = list(
-        meeting.agenda_items.select_related("report").prefetch_related(
-            "report__recommendations", "report__agenda_items__meeting"
+def agenda_pack_parts(meeting, items=None, *, supplement=0, reports=None):
+    """The pack of `meeting`'s agenda, or of a supplementary pack (number
+    `supplement`) carrying `items`, the agenda items whose reports were
+    added or changed after the agenda was published. `reports` may hold
+    each report's parts already built ({report id: parts})."""
+    if items is None:
+        items = list(
+            meeting.agenda_items.select_related("report").prefetch_related(
+                "report__recommendations", "report__agenda_items__meeting"
+            )
         )
-    )
     body = []
     for item in items:
         if item.report is None:
             continue
-        body += report_parts(item.report, meeting, item_number=item.position)
+        if reports and item.report_id in reports:
+            body += reports[item.report_id]
+        else:
+            body += report_parts(item.report, meeting, item_number=item.position)
     entries = [
         {"anchor": f"part-{index}", "title": part.title, "annex": "annex" in part.data}
         for index, part in enumerate(body, start=3)
     ]
     front = Part(
         "papers/parts/agenda_front_sheet.html",
-        {"meeting": meeting, "committee": meeting.committee},
-        title="Agenda",
+        {"meeting": meeting, "committee": meeting.committee, "supplement": supplement},
+        title=_("Supplementary agenda") if supplement else _("Agenda"),
     )
     contents = Part(
         "papers/parts/agenda_contents.html",
-        {"meeting": meeting, "entries": entries, "items": items},
-        title="Contents and agenda",
+        {
+            "meeting": meeting,
+            "entries": entries,
+            "items": items,
+            "supplement": supplement,
+        },
+        title=_("Contents and agenda"),
     )
     return [front, contents, *body]
 
@@ -208,5 +223,23 @@ AGENDA_PACK = register(
         ),
         url=lambda meeting: reverse("decisions:meeting_pack", args=[meeting.pk]),
         background=True,
+    )
+)
+
+
+# --- papers as considered (`considered.py`) ---------------------------------
+
+CONSIDERED_PAPER = register(
+    PaperKind(
+        slug="considered-paper",
+        model=ConsideredPaper,
+        title=lambda paper: paper.title,
+        parts=None,
+        is_final=lambda paper: True,
+        version=lambda paper: "",
+        filename=lambda paper: paper.filename,
+        url=lambda paper: reverse("decisions:considered_paper", args=[paper.pk]),
+        background=lambda paper: paper.is_pack,
+        kept=True,
     )
 )

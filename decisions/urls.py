@@ -53,6 +53,11 @@ urlpatterns = [
         name="meeting_pack",
     ),
     path(
+        "meetings/papers/<int:pk>.pdf",
+        views.ConsideredPaperView.as_view(),
+        name="considered_paper",
+    ),
+    path(
         "decisions/<int:pk>/paper.pdf",
         views.DecisionPaperView.as_view(),
         name="decision_paper",

@@ -34,6 +34,7 @@ from governance.mixins import (
     OrganisationScopedMixin,
     VersionedUpdateMixin,
 )
+from governance.paper_store import serve_paper
 from governance.permissions import can
 from governance.views import (
     CouncilRecordCreateView,
@@ -43,7 +44,7 @@ from governance.views import (
     paper_view,
 )
 
-from . import decidable, papers, report_subjects
+from . import considered, decidable, papers, report_subjects
 from .decision_path import DECISION_PATH
 from .filtersets import DecisionFilterSet, MeetingFilterSet
 from .forms import (
@@ -63,6 +64,7 @@ from .models import (
     AgendaItem,
     ClosureDay,
     Committee,
+    ConsideredPaper,
     DecidedRecord,
     DecisionRecord,
     Meeting,
@@ -119,6 +121,7 @@ class MeetingDetailView(OrganisationScopedMixin, DetailView):
         )
         context["can_manage"] = can(user, MANAGE, self.object)
         context["can_read_pack"] = self.object.agenda_pack_readable_by(user)
+        context["packs"] = considered.packs_of(self.object, user)
         return context
 
 
@@ -137,8 +140,18 @@ class MeetingFormMixin:
 
     def form_valid(self, form):
         meeting = form.save(commit=False)
-        save_with_reason(meeting, user=self.request.user, reason=str(self.reason))
+        # Publishing the agenda (again) sends its papers, in one transaction.
+        published_now = meeting.agenda_published and (
+            "agenda_published" in form.changed_data
+        )
+        with transaction.atomic():
+            save_with_reason(meeting, user=self.request.user, reason=str(self.reason))
+            sent = published_now and considered.send_papers(
+                meeting, user=self.request.user, published_now=True
+            )
         messages.success(self.request, _("Meeting saved."))
+        if sent:
+            messages.success(self.request, sent.message(meeting))
         return redirect(meeting)
 
 
@@ -181,7 +194,11 @@ class AgendaUpdateView(OrganisationScopedMixin, UpdateView):
             save_formset_with_reason(
                 formset, self.object, user=request.user, reason=_("Agenda changed")
             )
+            # A report added to (or changed on) a published agenda: a supplement.
+            sent = considered.send_papers(self.object, user=request.user)
         messages.success(request, _("Agenda saved."))
+        if sent:
+            messages.success(request, sent.message(self.object))
         return redirect(self.object)
 
 
@@ -201,6 +218,9 @@ class ReportDetailView(OrganisationScopedMixin, DetailView):
             .select_related("meeting__committee")
         )
         context["can_manage"] = can(self.request.user, MANAGE, self.object)
+        context["considered"] = considered.papers_of_report(
+            self.object, self.request.user
+        )
         subject = report_subjects.subject_of(self.object)
         context["subject"] = subject
         # A report may present a draft (e.g. a strategy put to Cabinet): its
@@ -247,7 +267,11 @@ class ReportFormMixin:
             save_formset_with_reason(
                 formset, report, user=self.request.user, reason=reason
             )
+            # A report on a published agenda, changed: a supplement.
+            sent = considered.send_papers_of_report(report, user=self.request.user)
         messages.success(self.request, _("Report saved."))
+        for meeting, result in sent:
+            messages.success(self.request, result.message(meeting))
         return redirect(report)
 
 
@@ -575,6 +599,16 @@ class ReportPaperView(PaperView):
             .prefetch_related("agenda_items__meeting__committee")
         )
 
+    def render_to_response(self, context, **response_kwargs):
+        """Once the meeting the report is headed for has published its
+        agenda, its paper is the one sent to that meeting."""
+        meeting = papers.report_meeting(self.object)
+        if meeting is not None and meeting.agenda_published:
+            sent = considered.latest_report_paper(self.object, meeting)
+            if sent is not None:
+                return serve_paper(self.request, papers.CONSIDERED_PAPER, sent)
+        return super().render_to_response(context, **response_kwargs)
+
 
 @paper_view
 class MeetingPackView(PaperView):
@@ -592,6 +626,27 @@ class MeetingPackView(PaperView):
         if not meeting.agenda_pack_readable_by(self.request.user):
             raise Http404
         return meeting
+
+    def render_to_response(self, context, **response_kwargs):
+        """A published agenda's pack is the one sent when it was published."""
+        if self.object.agenda_published:
+            sent = considered.original_pack(self.object)
+            if sent is not None:
+                return serve_paper(self.request, papers.CONSIDERED_PAPER, sent)
+        return super().render_to_response(context, **response_kwargs)
+
+
+@paper_view
+class ConsideredPaperView(PaperView):
+    """A paper as sent for a meeting (its pack, a supplement or a report):
+    for whoever may read that meeting's agenda pack (members once the agenda
+    is published); the same bytes every time."""
+
+    model = ConsideredPaper
+    paper = papers.CONSIDERED_PAPER
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("meeting__committee")
 
 
 class CommitteeMixin:

@@ -3,7 +3,8 @@
 Built through the models' ordinary save paths so the demo records carry
 history like any other. Running it again updates in place: one copy only.
 Each app adds its own records in its `demo.py`, whose `build(demo)` is
-called in the order of INSTALLED_APPS with the `Demo` built here.
+called in the order of INSTALLED_APPS with the `Demo` built here; then its
+`finish(demo)`, if it has one.
 """
 
 import secrets
@@ -163,4 +164,12 @@ def build_demo(password):
             continue
         if module_has_submodule(app_config.module, "demo"):
             import_module(f"{app_config.name}.demo").build(demo)
+    # Then each app's `finish(demo)`, if it has one, once every record is built.
+    for app_config in apps.get_app_configs():
+        if app_config.name != "governance" and module_has_submodule(
+            app_config.module, "demo"
+        ):
+            finish = getattr(import_module(f"{app_config.name}.demo"), "finish", None)
+            if finish is not None:
+                finish(demo)
     return logins

@@ -11,6 +11,12 @@ Large papers (agenda packs) are rendered by a background worker
 enqueues `governance.tasks.render_paper_job` and sends the person to a page
 that shows the job's progress and offers the download when it is ready.
 Other drafts render on request and are not kept.
+
+A *kept* paper (`PaperKind.kept`: the papers as a committee considered
+them, `decisions/considered.py`) is different: its HTML was kept when it was
+sent, its PDF is rendered from that HTML once (by the worker or on the first
+download) and then served byte for byte the same for ever — never rendered
+again, whatever changes, templates included.
 """
 
 import hashlib
@@ -56,13 +62,23 @@ class PaperKind:
     filename: object
     #: record -> the paper's download URL.
     url: object
-    #: Render in the background worker (agenda packs).
-    background: bool = False
+    #: Render in the background worker (agenda packs): True, or a callable
+    #: record -> bool.
+    background: object = False
     #: (record, user) -> the `Part`s of the paper as `user` may read it, when
     #: that is more than the paper of record prints (e.g. a workplan's items
     #: awaiting approval, for its officers), else None. A working copy is
     #: rendered on request, marked DRAFT, and never stored.
     working_copy: object = None
+    #: The record keeps its paper's HTML (`record.html`) and, once rendered,
+    #: its PDF (`record.pdf`, `etag`, `rendered_at`; `keep_rendering(pdf,
+    #: pages)`): rendered once from that HTML, never again.
+    kept: bool = False
+
+    def in_background(self, record):
+        if callable(self.background):
+            return self.background(record)
+        return self.background
 
 
 _KINDS = {}
@@ -204,7 +220,13 @@ class PaperJob(PaperOfRecord):
         return self.status in (self.Status.READY, self.Status.FAILED)
 
 
+#: The version key of every kept paper: it has one version only.
+KEPT = "kept"
+
+
 def version_key(kind, record):
+    if kind.kept:
+        return KEPT
     return f"{kind.version(record)}:{template_digest()}"
 
 
@@ -216,11 +238,17 @@ def etag_for(kind, record, key):
 
 def stored(kind, record, key):
     """The stored rendering of `record`'s paper at `key`, or None."""
+    if kind.kept:
+        return record if record.rendered_at is not None else None
     return StoredPaper.of(kind, record).filter(version_key=key).first()
 
 
 def render(kind, record, *, on_stage=None):
     """(pdf, pages) of `record`'s paper, rendered now."""
+    if kind.kept:
+        if on_stage:
+            on_stage(_("Laying out the pages"))
+        return render_pdf_and_count_pages(record.html)
     if on_stage:
         on_stage(_("Collecting the papers"))
     parts = kind.parts(record)
@@ -236,6 +264,8 @@ def render(kind, record, *, on_stage=None):
 
 
 def store(kind, record, key, pdf, pages):
+    if kind.kept:
+        return record.keep_rendering(pdf, pages)
     paper, _created = StoredPaper.objects.update_or_create(
         **StoredPaper.naming(kind, record),
         defaults={
@@ -293,6 +323,8 @@ def serve_paper(request, kind, record):
     starts a job and sends the person to its progress page; a draft, or a
     working copy, renders now.
     """
+    if kind.kept:
+        return serve_kept(request, kind, record)
     filename = kind.filename(record)
     working = kind.working_copy and kind.working_copy(record, request.user)
     if working:
@@ -300,7 +332,7 @@ def serve_paper(request, kind, record):
         pdf, _pages = render_pdf_and_count_pages(html)
         return paper_response(pdf, filename)
     final = kind.is_final(record)
-    if not (final or kind.background):
+    if not (final or kind.in_background(record)):
         pdf, _pages = render(kind, record)
         return paper_response(pdf, filename)
     key = version_key(kind, record)
@@ -310,13 +342,31 @@ def serve_paper(request, kind, record):
         response["ETag"] = f'"{etag}"'
         return keep_private(response)
     paper = stored(kind, record, key)
-    if paper is None and kind.background:
+    if paper is None and kind.in_background(record):
         return redirect(start_job(kind, record, key, request.user))
     if paper is None:
         pdf, pages = render(kind, record)
         paper = store(kind, record, key, pdf, pages)
     response = paper_response(bytes(paper.pdf), filename)
     response["ETag"] = f'"{paper.etag}"'
+    return response
+
+
+def serve_kept(request, kind, record):
+    """A kept paper: its PDF, rendered from its kept HTML the first time it
+    is asked for (a background paper by the worker) and the same bytes, with
+    the same ETag, every time after."""
+    if record.etag and record.etag in _if_none_match(request):
+        response = HttpResponseNotModified()
+        response["ETag"] = f'"{record.etag}"'
+        return keep_private(response)
+    if record.rendered_at is None:
+        if kind.in_background(record):
+            return redirect(start_job(kind, record, KEPT, request.user))
+        pdf, pages = render(kind, record)
+        record = record.keep_rendering(pdf, pages)
+    response = paper_response(bytes(record.pdf), kind.filename(record))
+    response["ETag"] = f'"{record.etag}"'
     return response
 
 

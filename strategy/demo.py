@@ -51,6 +51,7 @@ from decisions.demo import (
     _build_reports,
     _financial_year_start,
     _upsert,
+    send_demo_papers,
 )
 from decisions.models import (
     AgendaItem,
@@ -994,20 +995,24 @@ def _decision(council, spec, meeting, report, record, clerk):
     return decision
 
 
-def _take(record, steps):
+def _take(record, steps, papers=None):
     """Take each step (from its source status) not yet taken; return the record.
 
     A step is (transition, source status, user, inputs, comment, at,
     as_system). `at` is when it happened in the story: the date a draft was
     sent to its committee; the other steps are dated by their meeting or
     decision. Each is recorded at load time, with the date it happened, as
-    it would be for a clerk recording a council's past business.
+    it would be for a clerk recording a council's past business. `papers` maps
+    a step to the meeting whose papers are sent (by the step's user) just
+    before it is taken, with the record as that meeting saw it.
     """
     for name, source, user, inputs, comment, when, as_system in steps:
         if record.status != source:
             continue
         if name == "submit" and when is not None:
             inputs = {**inputs, "sent_on": timezone.localtime(when).date()}
+        if papers and name in papers:
+            send_demo_papers(papers[name], user)
         record = STRATEGY_LIFECYCLE.perform(
             record, name, user, inputs=inputs, comment=comment, as_system=as_system
         )
@@ -1062,6 +1067,7 @@ def _build_ashcombe(demo):
         first,
         clerk,
     )
+    present(reports["strategy-2018"], first, user=clerk, reason="Demo data")
     first = _take(
         first,
         [
@@ -1093,6 +1099,10 @@ def _build_ashcombe(demo):
                 False,
             ),
         ],
+        papers={
+            "record_scrutiny": meetings["scrutiny-2018"],
+            "approve": meetings["cabinet-2018"],
+        },
     )
 
     # 2. Digital Ashcombe 2020–2022: approved in 2020 (superseding the first),
@@ -1114,6 +1124,7 @@ def _build_ashcombe(demo):
         second,
         clerk,
     )
+    present(reports["strategy-2020"], second, user=clerk, reason="Demo data")
     second = _take(
         second,
         [
@@ -1155,6 +1166,10 @@ def _build_ashcombe(demo):
                 False,
             ),
         ],
+        papers={
+            "record_scrutiny": meetings["scrutiny-2020"],
+            "approve": meetings["cabinet-2020"],
+        },
     )
     first.refresh_from_db()
     _amend(second, officer, admin)
@@ -1198,8 +1213,6 @@ def _build_ashcombe(demo):
 
     # The committee reports that put each strategy to its committees: their
     # papers carry the strategy in full and on a page as annexes.
-    present(reports["strategy-2018"], first, user=clerk, reason="Demo data")
-    present(reports["strategy-2020"], second, user=clerk, reason="Demo data")
     for report in Report.objects.filter(organisation=council, title=title):
         present(report, third, user=clerk, reason="Demo data")
 

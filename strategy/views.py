@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, UpdateView
 from django_filters.views import FilterView
 
+from decisions import considered
 from decisions.models import DecidedRecord, DecisionRecord, Meeting
 from governance.events import Event
 from governance.history import (
@@ -120,6 +121,7 @@ class StrategyDetailView(OrganisationScopedMixin, DetailView):
             )
         )
         context["amendments"] = list(MinorAmendment.for_record(strategy))
+        context["considered"] = considered.papers_presenting(strategy, user)
         context["approved_version"] = ApprovedVersion.latest_for(strategy)
         context["replacements"] = list(
             Strategy.objects.visible_to(user).filter(replaces=strategy)

@@ -38,6 +38,7 @@ from decisions.demo import (
     _at,
     _build_meetings,
     _build_reports,
+    send_demo_papers,
 )
 from decisions.models import AgendaItem, Committee, Meeting
 from decisions.report_subjects import present
@@ -613,6 +614,9 @@ def build(demo):
         workplan,
         clerk,
     )
+    # The report presents the plan from the start: its papers are sent to
+    # each meeting with the plan as that meeting saw it.
+    present(reports["workplan-2022"], workplan, user=clerk, reason=REASON)
     _take(
         workplan,
         [
@@ -638,6 +642,10 @@ def build(demo):
                 "Approved by Cabinet on 22 March 2022.",
             ),
         ],
+        papers={
+            "record_scrutiny": meetings["scrutiny-2022"],
+            "approve": meetings["cabinet-2022"],
+        },
     )
 
     workplan = Workplan.objects.get(pk=workplan.pk)
@@ -726,11 +734,15 @@ def _items(workplan, departments, lead, author):
             )
 
 
-def _take(record, steps):
-    """Take each step (from its source status) not yet taken; return the record."""
+def _take(record, steps, papers=None):
+    """Take each step (from its source status) not yet taken; return the
+    record. `papers` maps a step to the meeting whose papers are sent (by
+    the step's user) just before it is taken."""
     for name, source, user, inputs, comment in steps:
         if record.status != source:
             continue
+        if papers and name in papers:
+            send_demo_papers(papers[name], user)
         record = record.lifecycle.perform(
             record, name, user, inputs=inputs, comment=comment
         )

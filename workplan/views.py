@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
+from decisions import considered
 from governance.downloads import XLSX, attachment
 from governance.history import save_formset_with_reason, save_with_reason
 from governance.lifecycle import LifecycleStatus
@@ -188,6 +189,7 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
         )
         context["overdue"] = list(dashboard.overdue(everything)[:20])
         context["variations"] = list(variations_since_last_review(workplan, user))
+        context["considered"] = considered.papers_presenting(workplan, user)
         context["can_vary"] = workplan.status in VARIATION_STATES and can(
             user, "edit_draft", workplan
         )
@@ -660,6 +662,7 @@ class ReviewDetailView(OrganisationScopedMixin, DetailView):
         context["rows"] = [(item, updates.get(item.pk)) for item in items]
         context["updated"] = len(updates)
         context["can_update"] = review.is_open and can(user, "edit_draft", review)
+        context["considered"] = considered.papers_presenting(review, user)
         return context
 
 

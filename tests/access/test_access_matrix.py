@@ -9,6 +9,7 @@ change nothing: no row, no history row, no event.
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.apps import apps
@@ -549,6 +550,16 @@ MATRIX = [
         "GET",
         {**READERS_REDIRECTED, "member": 404},
         ("later_meeting",),
+    ),
+    # Papers as sent for a meeting: whoever may read its agenda pack (members
+    # once it is published, not while it is withdrawn); rendered beforehand.
+    Row("decisions:considered_paper", "GET", COUNCIL_A, ("sent_pack",)),
+    Row("decisions:considered_paper", "GET", COUNCIL_A, ("sent_report",)),
+    Row(
+        "decisions:considered_paper",
+        "GET",
+        {**COUNCIL_A, "member": 404},
+        ("withdrawn_report",),
     ),
     # Workplan papers: as the workplan's and the review's pages (the test
     # workplan is a draft: members do not know it exists).
@@ -1118,8 +1129,36 @@ def with_variation(cast, business):
     business.open_review = make_review(cast, workplan)
 
 
+def with_papers_sent(cast, business, rendered):
+    """Add to `business` the papers sent when the meeting's agenda was
+    published (its pack and report), and a report paper sent for the later
+    meeting, whose agenda was then withdrawn; the one `rendered` (an
+    attribute) is rendered already, so each role is served the same file."""
+    from decisions.considered import send_papers
+    from decisions.models import ConsideredPaper
+    from governance.paper_store import kind_named, render, store
+
+    kind = kind_named("considered-paper")
+    send_papers(business.meeting, user=cast.clerk, published_now=True)
+    later = business.later_meeting
+    later.agenda_published = True
+    later.save()
+    send_papers(later, user=cast.clerk, published_now=True)
+    later.agenda_published = False
+    later.save()
+    sent = ConsideredPaper.objects.filter(supplement=0)
+    business.sent_pack = sent.get(meeting=business.meeting, kind="agenda-pack")
+    business.sent_report = sent.get(meeting=business.meeting, kind="report")
+    business.withdrawn_report = sent.get(meeting=later, kind="report")
+    paper = getattr(business, rendered)
+    store(kind, paper, "kept", *render(kind, paper))
+
+
 #: Objects some rows need beyond `Business`, built only for those rows.
 EXTRAS = {
+    "sent_pack": partial(with_papers_sent, rendered="sent_pack"),
+    "sent_report": partial(with_papers_sent, rendered="sent_report"),
+    "withdrawn_report": partial(with_papers_sent, rendered="withdrawn_report"),
     "varied_workplan": with_variation,
     "approved_item": with_variation,
     "variation_item": with_variation,

@@ -16,6 +16,7 @@ from .test_access_matrix import MATRIX, url_for
 #: Every URL that hands over a file (papers, spreadsheets, calendar, feed).
 DOWNLOADS = {
     "decisions:decision_feed",
+    "decisions:considered_paper",
     "decisions:decision_paper",
     "decisions:meeting_calendar",
     "decisions:meeting_pack",

@@ -47,3 +47,39 @@ def test_papers_download_from_their_records_pages(visit, cast):
         with page.expect_download() as download:
             page.get_by_role("link", name=link).click()
         assert download.value.path().read_bytes().startswith(b"%PDF-"), path
+
+
+def test_a_clerk_publishes_an_agenda_and_its_papers_are_listed_as_sent(visit, cast):
+    """Publishing keeps the papers; a change to a report makes a supplement;
+    the meeting, report, workplan, strategy and review pages list them."""
+    from decisions import report_subjects
+
+    from ..base import make_report, put_on_agenda
+    from ..decisions.test_papers_as_considered import presented_workplan
+
+    business = build_business(cast)
+    workplan, report, meeting = presented_workplan(cast, business)
+    for position, record in enumerate(
+        [business.approved_strategy, business.review], start=2
+    ):
+        other = make_report(cast.council_a, f"Presenting {record}")
+        report_subjects.present(other, record, user=cast.clerk, reason="Test")
+        put_on_agenda(meeting, other, position=position)
+    page = visit.page
+    visit.sign_in("clerk")
+    visit.goto(f"/meetings/{meeting.pk}/edit/")
+    page.get_by_label("agenda published").check()
+    visit.submit("Save")
+    main = page.locator("main").inner_text()
+    assert "are kept as they were sent" in page.content()
+    assert "Agenda pack (PDF)" in main
+
+    visit.goto(f"/reports/{report.pk}/edit/")
+    page.get_by_label("Summary").fill("Revised figures for the year.")
+    visit.submit("Save")
+    assert "Supplementary agenda pack 1" in page.content()
+    visit.goto(meeting.get_absolute_url())
+    assert "Supplementary agenda pack 1 (PDF)" in page.locator("main").inner_text()
+    for record in (report, workplan, business.approved_strategy, business.review):
+        visit.goto(record.get_absolute_url())
+        assert "Papers as considered" in page.locator("main").inner_text(), record

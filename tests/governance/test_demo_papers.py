@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import get_resolver
 
-from decisions.models import Report
+from decisions import considered
+from decisions.models import ConsideredPaper, Meeting, Report
 from governance.models import PaperJob
 from governance.paper_store import kind_named
 from governance.views import PAPER_VIEWS
@@ -24,6 +25,7 @@ KINDS = {
     "strategy-on-a-page",
     "workplan-appendix",
     "progress-report",
+    "considered-paper",
 }
 
 
@@ -41,6 +43,16 @@ def download(client, url):
     return response
 
 
+def records_of(model, slug):
+    """Every record with papers; of the papers as sent (the same parts as
+    the reports and packs above, most served by them already), one pack
+    and one report."""
+    if slug != "considered-paper":
+        return model._default_manager.all()
+    papers = ConsideredPaper.objects.order_by("pk")
+    return [papers.filter(kind=kind).first() for kind in ("agenda-pack", "report")]
+
+
 def test_every_demo_record_has_its_papers(demo, client):
     get_resolver().url_patterns  # noqa: B018 - load every app's views
     assert set(PAPER_VIEWS) == KINDS
@@ -50,7 +62,7 @@ def test_every_demo_record_has_its_papers(demo, client):
     started, rendered = time.monotonic(), {}
     for slug, view in PAPER_VIEWS.items():
         kind = kind_named(slug)
-        for record in view.model._default_manager.all():
+        for record in records_of(view.model, slug):
             if slug == "agenda-pack" and not record.agenda_items.exists():
                 continue
             sign_in(client, readers[record.organisation.slug])
@@ -63,4 +75,18 @@ def test_every_demo_record_has_its_papers(demo, client):
     # Every kind of paper has demo records, and the reports present records.
     assert set(rendered) == KINDS, rendered
     assert Report.objects.filter(subject_object_id__isnull=False).count() >= 5
+    # Every published agenda's papers were kept when sent: each held
+    # meeting's show the records as they were then, not as they are now.
+    published = Meeting.objects.filter(
+        agenda_published=True, agenda_items__isnull=False
+    )
+    for meeting in published.distinct():
+        assert considered.original_pack(meeting) is not None, meeting
+    workplan_report = Report.objects.get(title="ICT workplan 2022–23")
+    (cabinet, item_number), *_ = workplan_report.agenda_items.filter(
+        meeting__committee__name="Cabinet"
+    ).values_list("meeting", "position")
+    cabinet = Meeting.objects.get(pk=cabinet)
+    sent = considered.latest_report_paper(workplan_report, cabinet)
+    assert sent.html != considered.report_html(workplan_report, cabinet, item_number)[0]
     print(f"{sum(rendered.values())} demo papers in {time.monotonic() - started:.1f} s")
