@@ -77,6 +77,8 @@ def meeting_has_been_held(decision, user, inputs):
 
 
 def publication_time_is_valid(decision, user, inputs):
+    if decision.meeting.starts_at > timezone.now():
+        return None  # refused by `meeting_has_been_held`
     published_at = inputs.get("published_at") or timezone.now()
     if published_at > timezone.now():
         return _("The publication time cannot be in the future.")
@@ -246,7 +248,7 @@ def pause_approvals(decision, user, inputs):
         decision,
         user,
         timezone.localtime(decision.called_in_at, LONDON).date(),
-        _("%(decision)s was called in") % {"decision": decision},
+        "",
     )
 
 
@@ -258,14 +260,7 @@ def follow_outcome(decision, user, inputs):
         if decision.call_in_outcome == CallInOutcome.NO_FURTHER_ACTION
         else "withdraw_approval"
     )
-    _each_approved_record(
-        step,
-        decision,
-        user,
-        inputs["happened_on"],
-        _("Outcome of the call-in of %(decision)s: %(outcome)s")
-        % {"decision": decision, "outcome": decision.get_call_in_outcome_display()},
-    )
+    _each_approved_record(step, decision, user, inputs["happened_on"], "")
 
 
 def outcome_status(decision, inputs):

@@ -607,6 +607,19 @@ class StrategyHistoryView(OrganisationScopedMixin, DetailView):
             ),
         ]
         context["entries"] = history_entries(sources)
+        context["events"] = list(
+            Event.objects.for_record(strategy).prefetch_related(
+                GenericPrefetch(
+                    "link",
+                    [
+                        Meeting.objects.select_related("committee"),
+                        DecisionRecord.objects.all(),
+                    ],
+                )
+            )
+        )
+        context["amendments"] = list(MinorAmendment.for_record(strategy))
+        context["show_path"] = True
         return context
 
 

@@ -295,6 +295,8 @@ MATRIX = [
         ("slug",),
         lambda cast, business: {
             "bank_holiday_region": "scotland",
+            "decisions_subject_to_call_in": "on",
+            "takes_effect_without_call_in": "publication",
             "change_reason": "Access test",
         },
         frozenset({"administrator"}),

@@ -4,9 +4,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from decisions.decision_path import DECISION_PATH
 from decisions.models import DecisionRecord
 
-from ..base import build_business
+from ..base import build_business, make_decision, publish
 
 
 def test_clerk_records_and_publishes_a_cabinet_decision(visit, cast):
@@ -25,7 +26,8 @@ def test_clerk_records_and_publishes_a_cabinet_decision(visit, cast):
     page.get_by_label("Decision maker (meeting)").select_option(
         str(business.meeting.pk)
     )
-    decided = timezone.localdate() - timedelta(days=1)
+    # The date of its meeting (a decision is dated as the meeting that took it).
+    decided = timezone.localtime(business.meeting.starts_at).date()
     page.get_by_label("Date of decision").fill(decided.isoformat())
     page.get_by_label("Title").fill("Adoption of the Digital Inclusion Plan")
     page.get_by_label("Record of the decision").fill("Cabinet considered the report.")
@@ -58,6 +60,17 @@ def test_clerk_records_and_publishes_a_cabinet_decision(visit, cast):
 
 def test_meetings_reports_and_forward_plan_pages_are_accessible(visit, cast):
     business = build_business(cast)
+    # Called in yesterday evening (recorded today): its outcome page asks for
+    # the meeting that heard it.
+    called_in = DECISION_PATH.perform(
+        publish(make_decision(business.meeting, "Called-in decision"), cast.clerk),
+        "call_in",
+        cast.clerk,
+        inputs={
+            "called_in_by": "Councillor Adams",
+            "called_in_at": timezone.now() - timedelta(minutes=30),
+        },
+    )
     visit.sign_in("clerk")
     for path in [
         "/meetings/",
@@ -74,6 +87,8 @@ def test_meetings_reports_and_forward_plan_pages_are_accessible(visit, cast):
         f"/decisions/{business.published_decision.pk}/",
         f"/decisions/{business.published_decision.pk}/edit/",
         f"/decisions/{business.published_decision.pk}/call_in/",
+        f"/decisions/{called_in.pk}/",
+        f"/decisions/{called_in.pk}/record_outcome/",
         f"/decisions/{business.draft_decision.pk}/edit/",
     ]:
         response = visit.goto(path)

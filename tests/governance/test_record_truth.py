@@ -25,12 +25,15 @@ from governance.lifecycle import ApprovedVersion, LifecycleStatus
 from governance.transitions import TransitionRefused
 from strategy.lifecycle import STRATEGY_LIFECYCLE
 from strategy.models import Strategy
+from workplan.lifecycle import WORKPLAN_LIFECYCLE
 
 from ..base import (
     hearing,
     make_decision,
+    make_item,
     make_meeting,
     make_strategy,
+    make_workplan,
     name_in_decision,
     publish,
     race,
@@ -119,6 +122,12 @@ def test_the_pages_print_when_it_happened_and_the_history_when_recorded(
     assert "1 October 2020, 09:00</time>: Published" in record
     assert recorded in record
 
+    history = client_for(cast.member).get(
+        reverse("strategy:strategy_history", args=[strategy.pk])
+    )
+    assert "29 September 2020</time>: Approved" in history.content.decode()
+    assert recorded in history.content.decode()
+
 
 def test_a_draft_can_be_sent_to_a_scrutiny_meeting_already_held(cast, client_for):
     strategy = make_strategy(cast, "Loaded after the event")
@@ -160,13 +169,10 @@ def test_an_outcome_for_a_meeting_not_yet_started_is_refused_and_changes_nothing
     assert footprint(strategy) == before
 
 
-def test_a_step_dated_before_the_records_previous_step_is_refused(cast, business):
+def test_a_step_dated_before_the_records_previous_step_is_refused(cast):
     strategy, _decision = strategy_through_2020(cast)
-    save_with_reason(
-        Strategy.objects.get(pk=strategy.pk).__class__.objects.get(pk=strategy.pk),
-        user=cast.officer,
-        reason="Review date passed",
-    )
+    # Its review fell due in March 2021; a clerk dates the review's opening
+    # before the approval of September 2020.
     Strategy.objects.filter(pk=strategy.pk).update(next_review_due=date(2021, 3, 29))
     before = footprint(strategy)
 
@@ -543,3 +549,58 @@ def test_an_approval_racing_a_call_in_of_its_decision_never_slips_past_it(cast):
         assert Event.objects.for_record(stored).latest("pk").transition == (
             "pause_approval"
         )
+
+
+def test_a_workplan_referred_back_takes_its_items_back_to_awaiting_approval(
+    cast, business
+):
+    plan = make_workplan(cast, business.approved_strategy, 2026)
+    items = [make_item(cast, plan, f"R0{n}") for n in (1, 2)]
+    scrutiny = make_meeting(
+        committee(cast.council_a, CommitteeKind.SCRUTINY),
+        timezone.now() - timedelta(hours=4),
+    )
+    cabinet = make_meeting(
+        committee(cast.council_a, CommitteeKind.EXECUTIVE),
+        timezone.now() - timedelta(hours=3),
+    )
+    WORKPLAN_LIFECYCLE.perform(
+        plan, "submit", cast.officer, inputs={"meeting": scrutiny}
+    )
+    WORKPLAN_LIFECYCLE.perform(
+        plan, "record_scrutiny", cast.clerk, inputs={"outcome": "endorsed"}
+    )
+    decision = make_decision(cabinet, "Approval of the 2026 workplan")
+    name_in_decision(decision, plan)
+    decision = publish(decision, cast.clerk)
+    WORKPLAN_LIFECYCLE.perform(
+        plan, "approve", cast.clerk, inputs={"decision": decision}
+    )
+    decision = DECISION_PATH.perform(
+        decision,
+        "call_in",
+        cast.clerk,
+        inputs={
+            "called_in_by": "Councillor Evans",
+            "called_in_at": timezone.now() - timedelta(minutes=30),
+        },
+    )
+
+    DECISION_PATH.perform(
+        decision,
+        "record_outcome",
+        cast.clerk,
+        inputs={
+            "meeting": hearing(cast.council_a),
+            "outcome": CallInOutcome.REFERRED_BACK,
+        },
+    )
+
+    plan.refresh_from_db()
+    assert plan.status == S.APPROVAL
+    for item in items:
+        item.refresh_from_db()
+        assert (item.status, item.approving_decision_id) == (S.APPROVAL, None)
+    assert Event.objects.for_record(plan).latest("pk").transition == (
+        "withdraw_approval"
+    )

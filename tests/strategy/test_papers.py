@@ -7,6 +7,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from governance.history import save_with_reason
 from governance.lifecycle import MinorAmendment
@@ -97,6 +98,7 @@ def approved(cast, business):
     MinorAmendment.objects.create(
         content_type=ContentType.objects.get_for_model(Strategy),
         object_id=strategy.pk,
+        made_on=timezone.localdate(),
         made_by=cast.officer,
         authorised_by=cast.administrator,
         reason="Dates moved to match the supplier.",
