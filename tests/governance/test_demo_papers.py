@@ -1,5 +1,7 @@
-"""Every demo record has its papers: a clerk downloads each one (another
-council's officer those of Fenmoor), and each is a tagged PDF with a title."""
+"""Every demo record has its papers: a clerk downloads one of each kind
+(another council's officer those of Fenmoor), each a tagged PDF with a
+title, and every other record's paper is laid out (its HTML built through
+the same parts; the PDF step is the same for all)."""
 
 import io
 import time
@@ -8,11 +10,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import get_resolver
+from django.utils.html import escape
 
 from decisions import considered
 from decisions.models import ConsideredPaper, Meeting, Report
 from governance.models import PaperJob
 from governance.paper_store import kind_named
+from governance.papers import paper_html
 from governance.views import PAPER_VIEWS
 from tests.base import sign_in
 from tests.paper_helpers import read
@@ -59,11 +63,21 @@ def test_every_demo_record_has_its_papers(demo, client):
     users = get_user_model().objects
     readers = {"ashcombe": users.get(username="clerk")}
     readers["fenmoor"] = users.get(username="other-officer")
-    started, rendered = time.monotonic(), {}
+    started, rendered, laid_out = time.monotonic(), {}, 0
     for slug, view in PAPER_VIEWS.items():
         kind = kind_named(slug)
         for record in records_of(view.model, slug):
             if slug == "agenda-pack" and not record.agenda_items.exists():
+                continue
+            if slug in rendered and kind.parts is not None:
+                html = paper_html(
+                    kind.title(record),
+                    record.organisation,
+                    kind.parts(record),
+                    draft=not kind.is_final(record),
+                )
+                assert escape(kind.title(record)) in html, (slug, record)
+                laid_out += 1
                 continue
             sign_in(client, readers[record.organisation.slug])
             response = download(client, kind.url(record))
@@ -89,4 +103,7 @@ def test_every_demo_record_has_its_papers(demo, client):
     cabinet = Meeting.objects.get(pk=cabinet)
     sent = considered.latest_report_paper(workplan_report, cabinet)
     assert sent.html != considered.report_html(workplan_report, cabinet, item_number)[0]
-    print(f"{sum(rendered.values())} demo papers in {time.monotonic() - started:.1f} s")
+    print(
+        f"{sum(rendered.values())} demo papers rendered, {laid_out} laid out, "
+        f"in {time.monotonic() - started:.1f} s"
+    )

@@ -329,6 +329,12 @@ RECORD_TYPES = [
 ]
 
 
+#: Steps only the system takes when a call-in reaches an approval.
+SYSTEM_CALL_IN_STEPS = frozenset(
+    {"reinstate", "pause_approval", "confirm_approval", "withdraw_approval"}
+)
+
+
 def sources(workflow):
     """The states someone's steps leave from (not the system's own steps)."""
     return {
@@ -362,16 +368,20 @@ def test_the_steps_a_page_offers_are_exactly_those_that_can_be_taken(
     assert sources(kind.workflow) <= reached, sources(kind.workflow) - reached
     assert kind.steps >= {t.name for t in kind.workflow.transitions}
 
+    # The system's own call-in steps are refused to every role in every state
+    # they leave from (tests/strategy/test_lifecycle.py's bypass matrix): they
+    # are never offered, so they are not tried here on every page.
+    steps = kind.steps - SYSTEM_CALL_IN_STEPS
     mismatches = []
     for label, record in records:
         # The inputs are made once per record, outside the rolled-back POSTs.
-        inputs = {step: INPUTS[step](record, cast, business) for step in kind.steps}
+        inputs = {step: INPUTS[step](record, cast, business) for step in steps}
         for role in ROLES:
             client = client_for(cast.user(role))
             page = client.get(record.get_absolute_url())
             html = page.content.decode() if page.status_code == 200 else ""
             offered, reachable, took = set(), set(), set()
-            for step in sorted(kind.steps):
+            for step in sorted(steps):
                 url = reverse(kind.url_name, args=[record.pk, step])
                 if f'href="{url}"' in html:
                     offered.add(step)

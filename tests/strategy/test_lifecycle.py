@@ -268,10 +268,20 @@ def test_each_state_is_reached_through_the_real_transitions(cast, business, stat
 
 # --- the bypass matrix ---------------------------------------------------------------
 
+
+def states_to_try(transition):
+    """Every state for a step someone may take; for a step only the system
+    takes (refused to every role everywhere), the states it leaves from,
+    where a crafted request would otherwise move the record."""
+    if WHO[transition.name]:
+        return STATES
+    return [state for state in STATES if state.status in transition.sources]
+
+
 CELLS = [
     (transition.name, state.name, role)
     for transition in STRATEGY_LIFECYCLE.transitions
-    for state in STATES
+    for state in states_to_try(transition)
     for role in ROLES
 ]
 
@@ -323,7 +333,7 @@ def test_a_transition_posted_directly_moves_only_for_the_right_role_and_state(
 GET_CELLS = [
     (transition.name, state.name, role)
     for transition in STRATEGY_LIFECYCLE.transitions
-    for state in STATES
+    for state in states_to_try(transition)
     for role in ("officer", "clerk")
 ]
 
