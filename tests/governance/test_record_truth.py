@@ -319,39 +319,54 @@ def test_a_call_in_received_after_the_deadline_is_refused(cast):
     assert footprint(decision) == before
 
 
-def called_in_approval(cast, *, replaces=None):
-    """A strategy approved by a decision published an hour ago, then called in."""
-    meeting = make_meeting(
-        committee(cast.council_a, CommitteeKind.EXECUTIVE),
-        timezone.now() - timedelta(hours=3),
-    )
+def endorsed(workflow, record, cast):
+    """`record` sent to a scrutiny meeting held four hours ago and endorsed."""
     scrutiny = make_meeting(
         committee(cast.council_a, CommitteeKind.SCRUTINY),
         timezone.now() - timedelta(hours=4),
     )
-    strategy = make_strategy(cast, "Called-in Strategy", replaces=replaces)
-    STRATEGY_LIFECYCLE.perform(
-        strategy, "submit", cast.officer, inputs={"meeting": scrutiny}
+    workflow.perform(record, "submit", cast.officer, inputs={"meeting": scrutiny})
+    return workflow.perform(
+        record, "record_scrutiny", cast.clerk, inputs={"outcome": "endorsed"}
     )
-    STRATEGY_LIFECYCLE.perform(
-        strategy, "record_scrutiny", cast.clerk, inputs={"outcome": "endorsed"}
+
+
+def cabinet_decision(cast, record, title):
+    """A decision of Cabinet's meeting three hours ago naming `record`,
+    published an hour ago (inside its call-in period)."""
+    meeting = make_meeting(
+        committee(cast.council_a, CommitteeKind.EXECUTIVE),
+        timezone.now() - timedelta(hours=3),
     )
-    decision = make_decision(meeting, "Approval of the called-in strategy")
-    name_in_decision(decision, strategy)
-    decision = publish(decision, cast.clerk)
-    STRATEGY_LIFECYCLE.perform(
-        strategy, "approve", cast.clerk, inputs={"decision": decision}
-    )
-    decision = DECISION_PATH.perform(
+    decision = make_decision(meeting, title)
+    name_in_decision(decision, record)
+    return publish(decision, cast.clerk)
+
+
+def call_in(decision, cast, by="Councillors Clarke and Davies"):
+    return DECISION_PATH.perform(
         decision,
         "call_in",
         cast.clerk,
         inputs={
-            "called_in_by": "Councillors Clarke and Davies",
+            "called_in_by": by,
             "called_in_at": timezone.now() - timedelta(minutes=30),
         },
     )
-    return Strategy.objects.get(pk=strategy.pk), decision
+
+
+def called_in_approval(cast, *, replaces=None):
+    """A strategy approved by a decision published an hour ago, then called in."""
+    strategy = endorsed(
+        STRATEGY_LIFECYCLE,
+        make_strategy(cast, "Called-in Strategy", replaces=replaces),
+        cast,
+    )
+    decision = cabinet_decision(cast, strategy, "Approval of the called-in strategy")
+    STRATEGY_LIFECYCLE.perform(
+        strategy, "approve", cast.clerk, inputs={"decision": decision}
+    )
+    return Strategy.objects.get(pk=strategy.pk), call_in(decision, cast)
 
 
 def test_while_called_in_the_approval_is_paused_and_cannot_be_built_on(
@@ -495,24 +510,8 @@ def test_a_decision_of_a_body_outside_call_in_takes_effect_without_one(
 
 @pytest.mark.django_db(transaction=True)
 def test_an_approval_racing_a_call_in_of_its_decision_never_slips_past_it(cast):
-    meeting = make_meeting(
-        committee(cast.council_a, CommitteeKind.EXECUTIVE),
-        timezone.now() - timedelta(hours=3),
-    )
-    scrutiny = make_meeting(
-        committee(cast.council_a, CommitteeKind.SCRUTINY),
-        timezone.now() - timedelta(hours=4),
-    )
-    strategy = make_strategy(cast, "Raced Strategy")
-    STRATEGY_LIFECYCLE.perform(
-        strategy, "submit", cast.officer, inputs={"meeting": scrutiny}
-    )
-    STRATEGY_LIFECYCLE.perform(
-        strategy, "record_scrutiny", cast.clerk, inputs={"outcome": "endorsed"}
-    )
-    decision = make_decision(meeting, "Approval raced by a call-in")
-    name_in_decision(decision, strategy)
-    decision = publish(decision, cast.clerk)
+    strategy = endorsed(STRATEGY_LIFECYCLE, make_strategy(cast, "Raced Strategy"), cast)
+    decision = cabinet_decision(cast, strategy, "Approval raced by a call-in")
 
     def approve(barrier):
         barrier.wait()
@@ -523,19 +522,13 @@ def test_an_approval_racing_a_call_in_of_its_decision_never_slips_past_it(cast):
             inputs={"decision": decision},
         )
 
-    def call_in(barrier):
+    def called_in_meanwhile(barrier):
         barrier.wait()
-        return DECISION_PATH.perform(
-            DecisionRecord.objects.get(pk=decision.pk),
-            "call_in",
-            cast.clerk,
-            inputs={
-                "called_in_by": "Councillor Race",
-                "called_in_at": timezone.now() - timedelta(minutes=1),
-            },
+        return call_in(
+            DecisionRecord.objects.get(pk=decision.pk), cast, by="Councillor Race"
         )
 
-    approved, called_in = race(approve, call_in)
+    approved, called_in = race(approve, called_in_meanwhile)
 
     # The call-in always lands; the approval either came first (and is then
     # paused) or is refused because the decision was already called in.
@@ -556,35 +549,12 @@ def test_a_workplan_referred_back_takes_its_items_back_to_awaiting_approval(
 ):
     plan = make_workplan(cast, business.approved_strategy, 2026)
     items = [make_item(cast, plan, f"R0{n}") for n in (1, 2)]
-    scrutiny = make_meeting(
-        committee(cast.council_a, CommitteeKind.SCRUTINY),
-        timezone.now() - timedelta(hours=4),
-    )
-    cabinet = make_meeting(
-        committee(cast.council_a, CommitteeKind.EXECUTIVE),
-        timezone.now() - timedelta(hours=3),
-    )
-    WORKPLAN_LIFECYCLE.perform(
-        plan, "submit", cast.officer, inputs={"meeting": scrutiny}
-    )
-    WORKPLAN_LIFECYCLE.perform(
-        plan, "record_scrutiny", cast.clerk, inputs={"outcome": "endorsed"}
-    )
-    decision = make_decision(cabinet, "Approval of the 2026 workplan")
-    name_in_decision(decision, plan)
-    decision = publish(decision, cast.clerk)
+    plan = endorsed(WORKPLAN_LIFECYCLE, plan, cast)
+    decision = cabinet_decision(cast, plan, "Approval of the 2026 workplan")
     WORKPLAN_LIFECYCLE.perform(
         plan, "approve", cast.clerk, inputs={"decision": decision}
     )
-    decision = DECISION_PATH.perform(
-        decision,
-        "call_in",
-        cast.clerk,
-        inputs={
-            "called_in_by": "Councillor Evans",
-            "called_in_at": timezone.now() - timedelta(minutes=30),
-        },
-    )
+    decision = call_in(decision, cast, by="Councillor Evans")
 
     DECISION_PATH.perform(
         decision,
