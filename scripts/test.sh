@@ -13,15 +13,12 @@ lint=0
 echo "== ruff check"; .venv/bin/ruff check . || lint=1
 echo "== ruff format --check"; .venv/bin/ruff format --check . || lint=1
 
-# One pytest worker more than there are cores, at most four (pytest-xdist;
-# each worker has its own test database, suffixed _gw0, _gw1, ...): a worker
-# waits on PostgreSQL and Chromium a third of the time, so one more keeps the
-# cores busy. PYTEST_WORKERS=0 runs everything in one process. Work stealing
-# lets an idle worker take queued tests from a busy one, so the slow tests at
-# the end do not run on one.
+# One pytest worker per core, at most four (pytest-xdist; each worker has
+# its own test database, suffixed _gw0, _gw1, ...). PYTEST_WORKERS=0 runs
+# everything in one process. Work stealing lets an idle worker take queued
+# tests from a busy one, so the slow tests at the end do not run on one.
 echo "== pytest"
-workers="${PYTEST_WORKERS:-$(( $(nproc) + 1 ))}"
-.venv/bin/python -m pytest --numprocesses="$workers" --maxprocesses=4 --dist worksteal "$@"
+.venv/bin/python -m pytest --numprocesses="${PYTEST_WORKERS:-auto}" --maxprocesses=4 --dist worksteal "$@"
 status=$?
 if [ $lint -ne 0 ]; then
   echo "Lint failed (see ruff output above)."
