@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.forms import CommentForm
 from governance.lifecycle import ScrutinyOutcome
+from governance.routes import route_for
 
 from .choices import CommitteeKind, DecisionStatus, MeetingStatus
 from .models import DecisionRecord, Meeting
@@ -109,7 +110,8 @@ class ScrutinyOutcomeForm(RecordFormMixin, CommentForm):
 
 
 def decisions_for(record):
-    """Published decisions of the record's council taken by a decision-making body."""
+    """Published decisions of the record's council taken by a body that may
+    approve it (its council's route: `governance/routes.py`)."""
     return (
         DecisionRecord.objects.for_organisation(record.organisation)
         .exclude(status=DecisionStatus.DRAFT)
@@ -117,7 +119,8 @@ def decisions_for(record):
             meeting__committee__kind__in=[
                 CommitteeKind.EXECUTIVE,
                 CommitteeKind.DECISION_MAKING,
-            ]
+            ],
+            meeting__committee__in=route_for(record).approvers(),
         )
         .select_related("meeting__committee")
         .order_by("-decision_date")
@@ -147,6 +150,16 @@ class ReasonRequiredForm(RecordFormMixin, HappenedOnMixin, CommentForm):
         self.fields["comment"].required = True
         self.fields["comment"].label = _("Why")
         self.fields["comment"].error_messages["required"] = _("Say why.")
+        self.order_fields(["happened_on", "comment"])
+
+
+class SendForDecisionForm(RecordFormMixin, HappenedOnMixin, CommentForm):
+    """Sending a draft straight to the decision maker: the date it was sent
+    (blank for today)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["happened_on"].label = _("Date it was sent for decision")
         self.order_fields(["happened_on", "comment"])
 
 
@@ -185,6 +198,7 @@ class CloseReviewForm(RecordFormMixin, CommentForm):
 
 LIFECYCLE_FORMS = {
     "submit": SubmitToScrutinyForm,
+    "send_for_decision": SendForDecisionForm,
     "record_scrutiny": ScrutinyOutcomeForm,
     "approve": ApproveForm,
     "reject": ReasonRequiredForm,

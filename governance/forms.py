@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from .choices import Role
 from .models import Membership, Organisation
+from .routes import Route
 
 
 class ChangeReasonMixin(forms.Form):
@@ -370,3 +371,41 @@ class SetUpAuthenticatorForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].widget.attrs["inputmode"] = "numeric"
+
+
+class RouteForm(ChangeReasonMixin, forms.ModelForm):
+    """A council's route for one type of record (`routes.py`)."""
+
+    class Meta:
+        model = Route
+        fields = ["scrutiny", "approving_committees"]
+        widgets = {
+            "scrutiny": forms.RadioSelect,
+            "approving_committees": forms.CheckboxSelectMultiple,
+        }
+        labels = {
+            "scrutiny": _(
+                "Does an overview and scrutiny committee consider drafts first?"
+            ),
+            "approving_committees": _("Whose decisions may approve them?"),
+        }
+        help_texts = {
+            "approving_committees": _(
+                "As the council's constitution says: Cabinet, or a "
+                "decision-making committee such as a Finance Committee."
+            )
+        }
+        error_messages = {
+            "approving_committees": {
+                "required": _(
+                    "Select at least one body whose decisions may approve them"
+                )
+            }
+        }
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        deciding = Route(organisation=organisation).approvers()
+        self.fields["approving_committees"].queryset = deciding
+        if self.instance.pk is None and not self.is_bound:
+            self.initial["approving_committees"] = list(deciding)

@@ -43,6 +43,18 @@ def save_with_reason(obj, *, user, reason):
     return obj
 
 
+def set_with_reason(obj, field, values, *, user, reason):
+    """Set the many-to-many `field` of `obj` to `values`, recording `user`
+    and `reason` on the history row the change writes."""
+    obj._history_user = user
+    obj._change_reason = reason
+    try:
+        getattr(obj, field).set(values)
+    finally:
+        del obj._history_user
+        del obj._change_reason
+
+
 def delete_with_reason(obj, *, user, reason):
     """Delete `obj`, recording `user` and `reason` on the history row."""
     obj._history_user = user

@@ -1,9 +1,14 @@
 """The lifecycle shared by strategies, workplans and workplan items.
 
     draft ─submit─▶ scrutiny ─outcome─▶ approval ─approve─▶ approved ⇄ review
-      ▲                │ referred back     │ reject            │  (open / close
-      └────────────────┴───────────────────┘                   │   the review)
-                          superseded (when a replacement is approved) / closed
+      │ ▲              │ referred back   ▲ │ reject            │  (open / close
+      │ └──────────────┴─────────────────┼─┘                   │   the review)
+      └────────send for decision─────────┘    superseded (when a replacement
+                                              is approved) / closed
+
+Which of "send to scrutiny" and "send for decision" a draft may take, and
+which bodies' decisions may approve it, is the council's route for that type
+of record (`routes.py`).
 
 Defined once here as a table of `Transition`s run by the engine in
 `transitions.py`; each record type binds it to its own input forms with
@@ -26,12 +31,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .events import Event, register_event_labels, register_statuses
+from .routes import route_for
 from .transitions import (
     Transition,
     TransitionRefused,
     Workflow,
     format_day,
     needs_inputs,
+    rules_out,
 )
 
 
@@ -254,12 +261,42 @@ def scrutiny_meeting_has_met(record, user, inputs):
     return None
 
 
+@rules_out
+def route_uses_scrutiny(record, user, inputs):
+    if not route_for(record).scrutiny_used:
+        return _(
+            "The council does not use pre-decision scrutiny for these: send it "
+            "for decision."
+        )
+    return None
+
+
+@rules_out
+def route_allows_going_straight_to_decision(record, user, inputs):
+    if route_for(record).scrutiny_required:
+        return _(
+            "The council's route requires an overview and scrutiny committee "
+            "to consider it first: send it to scrutiny."
+        )
+    return None
+
+
 @needs_inputs
 def approving_decision_chosen(record, user, inputs):
     decision = inputs.get("decision")
     if decision is None:
         return _("Choose the published decision record that approves it.")
-    return decision.approval_problem(record)
+    problem = decision.approval_problem(record)
+    if problem:
+        return problem
+    route = route_for(record)
+    committee = decision.meeting.committee
+    if not route.may_approve(committee):
+        return _(
+            "Under the council's route, only %(approvers)s may approve it: "
+            "this decision was taken by %(committee)s."
+        ) % {"approvers": route.approvers_text(), "committee": committee.name}
+    return None
 
 
 def not_own_work(record, user, inputs):
@@ -313,6 +350,12 @@ def reason_given(record, user, inputs):
 
 def set_scrutiny_meeting(record, user, inputs):
     record.scrutiny_meeting = inputs["meeting"]
+    record.scrutiny_outcome = ""
+    record.scrutiny_comments = ""
+
+
+def skip_scrutiny(record, user, inputs):
+    record.scrutiny_meeting = None
     record.scrutiny_outcome = ""
     record.scrutiny_comments = ""
 
@@ -475,10 +518,25 @@ def transitions(forms):
                 "The draft goes to an overview and scrutiny committee meeting. "
                 "It cannot be edited while it is with scrutiny."
             ),
-            requirements=(scrutiny_meeting_chosen,),
+            requirements=(route_uses_scrutiny, scrutiny_meeting_chosen),
             effects=(set_scrutiny_meeting,),
             form_class=forms.get("submit"),
             happened=when_sent,
+        ),
+        Transition(
+            name="send_for_decision",
+            label=_("Send for decision"),
+            sources=frozenset({S.DRAFT}),
+            target=S.APPROVAL,
+            permission=SUBMIT,
+            description=_(
+                "The draft goes straight to the decision maker, without "
+                "pre-decision scrutiny. It cannot be edited while it awaits "
+                "the decision."
+            ),
+            requirements=(route_allows_going_straight_to_decision,),
+            effects=(skip_scrutiny,),
+            form_class=forms.get("send_for_decision"),
         ),
         Transition(
             name="record_scrutiny",

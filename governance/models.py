@@ -11,6 +11,7 @@ from .events import Event  # noqa: F401
 from .lifecycle import ApprovedVersion, MinorAmendment  # noqa: F401
 from .paper_store import PaperJob, StoredPaper  # noqa: F401
 from .querysets import OrganisationScopedQuerySet
+from .routes import Route  # noqa: F401
 
 
 class OrganisationQuerySet(models.QuerySet):

@@ -34,11 +34,9 @@ ACTIONS = {
     # Reading committee business before its agenda is published (members
     # read the agenda pack once it is).
     "read_unpublished_business": EDITING_ROLES,
-    # Strategies, workplans and items: officers write, clerks record what
-    # committees decided (the lifecycle's transitions, `lifecycle.py`).
-    "edit_draft": frozenset({Role.OFFICER}),
-    "amend_approved": frozenset({Role.OFFICER}),
-    "prepare_replacement": frozenset({Role.OFFICER}),
+    # The lifecycle's steps of strategies, workplans and items: officers
+    # send drafts on, clerks record what committees decided (`lifecycle.py`).
+    # Who may change their content, in which state, is `policy.py`.
     "lifecycle_submit": frozenset({Role.OFFICER}),
     "lifecycle_record_scrutiny": frozenset({Role.CLERK}),
     "lifecycle_approve": frozenset({Role.CLERK}),

@@ -27,6 +27,11 @@ urlpatterns = [
         name="organisation_settings",
     ),
     path(
+        "council/<slug:slug>/routes/<slug:record_type>/",
+        views.RouteUpdateView.as_view(),
+        name="route_update",
+    ),
+    path(
         "council/<slug:slug>/people/",
         views.PeopleListView.as_view(),
         name="people",

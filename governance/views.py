@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import (
@@ -34,14 +35,17 @@ from .forms import (
     MembershipForm,
     NewAccountForm,
     OrganisationSettingsForm,
+    RouteForm,
 )
-from .history import save_with_reason
+from .history import save_with_reason, set_with_reason
 from .home import panels_for
+from .lifecycle import LifecycleRecord
 from .middleware import choose_organisation
 from .mixins import CouncilPageMixin, OrganisationScopedMixin
 from .models import Invitation, Membership, Organisation
 from .paper_store import PaperJob, kind_named, serve_paper, start_job, version_key
 from .permissions import can, roles_of
+from .routes import RecordType, route_for, route_of
 from .transitions import TransitionRefused
 
 
@@ -98,6 +102,9 @@ class OrganisationDetailView(OrganisationScopedMixin, DetailView):
         )
         context["can_manage_departments"] = can(user, "manage_departments", self.object)
         context["departments"] = self.object.departments.all()
+        context["routes"] = [
+            route_of(self.object.pk, record_type) for record_type in RecordType
+        ]
         # Who may agree variations under delegated powers (workplan's
         # `VariationSettings`).
         context["variation_delegates"] = (
@@ -106,6 +113,50 @@ class OrganisationDetailView(OrganisationScopedMixin, DetailView):
             .select_related("user")
         )
         return context
+
+
+class RouteUpdateView(CouncilPageMixin, UpdateView):
+    """The council's route for strategies or for workplans: whether
+    scrutiny comes first, and whose decisions approve (`routes.py`). Its
+    clerks and administrators keep it, as they keep its committees."""
+
+    form_class = RouteForm
+    permission_action = "manage_committee_business"
+    permission_denied_message = gettext_lazy(
+        "Only the council's clerks and administrators can change this."
+    )
+    template_name = "governance/route_form.html"
+
+    def get_object(self, queryset=None):
+        try:
+            record_type = RecordType(self.kwargs["record_type"])
+        except ValueError:
+            raise Http404("No such record type.") from None
+        return route_of(self.organisation.pk, record_type)
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            # One route per council and record type: two first saves at once
+            # queue here, and the second changes the route the first made.
+            Organisation.objects.select_for_update().get(pk=self.organisation.pk)
+            route = form.save(commit=False)
+            if route.pk is None:
+                route.pk = route_of(route.organisation_id, route.record_type).pk
+            reason = form.cleaned_data["change_reason"]
+            save_with_reason(route, user=self.request.user, reason=reason)
+            set_with_reason(
+                route,
+                "approving_committees",
+                form.cleaned_data["approving_committees"],
+                user=self.request.user,
+                reason=reason,
+            )
+        messages.success(
+            self.request,
+            _("Route for %(what)s saved.")
+            % {"what": route.get_record_type_display().lower()},
+        )
+        return redirect(self.organisation)
 
 
 class OrganisationSettingsView(OrganisationScopedMixin, UpdateView):
@@ -202,9 +253,16 @@ class TransitionView(OrganisationScopedMixin, SingleObjectMixin, FormView):
         context = self.get_context_data(problems=problems)
         return self.render_to_response(context, status=status or 200)
 
+    #: Steps whose page says which of the council's routes applies and why.
+    ROUTE_STEPS = frozenset({"submit", "send_for_decision", "approve"})
+
     def get_context_data(self, **kwargs):
         kwargs.setdefault("problems", [])
         kwargs["transition"] = self.transition
+        if self.transition.name in self.ROUTE_STEPS and isinstance(
+            self.object, LifecycleRecord
+        ):
+            kwargs["route"] = route_for(self.object)
         return super().get_context_data(**kwargs)
 
     def form_valid(self, form):

@@ -70,6 +70,7 @@ from governance.lifecycle import (
     ScrutinyOutcome,
 )
 from governance.models import Membership
+from governance.routes import Route
 
 from .choices import ReviewFrequency, RiskLevel
 from .lifecycle import STRATEGY_LIFECYCLE
@@ -1268,6 +1269,17 @@ def _build_fenmoor(demo):
     """
     council = demo.councils["fenmoor"]
     officer = demo.users["other-officer"]
+    # Fenmoor's constitution makes pre-decision scrutiny of strategies
+    # optional (its officer chose it for this one); Cabinet approves.
+    if not Route.objects.filter(organisation=council, record_type="strategy"):
+        route = save_with_reason(
+            Route(organisation=council, record_type="strategy", scrutiny="optional"),
+            user=None,
+            reason=REASON,
+        )
+        route.approving_committees.set(
+            Committee.objects.filter(organisation=council, kind=CommitteeKind.EXECUTIVE)
+        )
     decision = (
         DecisionRecord.objects.filter(
             organisation=council,

@@ -4,8 +4,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from governance.home import Panel, register_panel
-from governance.lifecycle import LifecycleStatus
+from governance.lifecycle import APPROVE, LifecycleStatus
 from governance.permissions import can
+from governance.policy import STRATEGY
 
 from .models import Strategy
 
@@ -13,7 +14,7 @@ from .models import Strategy
 @register_panel
 def my_drafts(request):
     """Officers: the draft strategies they wrote or lead."""
-    if not can(request.user, "edit_draft", request.organisation):
+    if not STRATEGY.allows(request.user, "create", request.organisation):
         return None
     drafts = list(
         Strategy.objects.visible_to(request.user)
@@ -32,7 +33,7 @@ def my_drafts(request):
 @register_panel
 def awaiting_committee(request):
     """Clerks: strategies waiting for a scrutiny outcome or an approval."""
-    if not can(request.user, "lifecycle_approve", request.organisation):
+    if not can(request.user, APPROVE, request.organisation):
         return None
     waiting = list(
         Strategy.objects.visible_to(request.user)

@@ -1,17 +1,17 @@
 """Strategies: the list, the reading page, drafting, amendment, history.
 
-Content is edited only in draft (`DraftOnlyMixin`); an approved strategy
-changes by a minor amendment under delegated powers or by a replacement.
+Who may change a strategy, and in which state, is `governance.policy.STRATEGY`
+(content only in draft; an approved strategy by a minor amendment under
+delegated powers or by a replacement); every page here asks it.
 """
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, UpdateView
@@ -31,17 +31,15 @@ from governance.history import (
 from governance.lifecycle import (
     ADOPTED,
     ApprovedVersion,
-    LifecycleStatus,
     MinorAmendment,
 )
 from governance.mixins import (
     CurrentOrganisationListMixin,
-    OrganisationActionMixin,
     OrganisationScopedMixin,
     VersionedUpdateMixin,
 )
 from governance.ordering import CannotMove, move
-from governance.permissions import can
+from governance.policy import STRATEGY, PolicyCreateMixin, PolicyMixin, refuse
 from governance.views import PaperView, TransitionView, paper_view
 
 from . import papers
@@ -59,9 +57,6 @@ from .lifecycle import STRATEGY_LIFECYCLE
 from .models import Objective, Risk, Strategy, Theme
 from .versions import compare, versions_of
 
-EDITABLE = {LifecycleStatus.DRAFT}
-AMENDABLE = {LifecycleStatus.APPROVED, LifecycleStatus.REVIEW}
-
 
 class StrategyListView(CurrentOrganisationListMixin, FilterView):
     model = Strategy
@@ -71,8 +66,8 @@ class StrategyListView(CurrentOrganisationListMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_create"] = can(
-            self.request.user, "edit_draft", self.request.organisation
+        context["can_create"] = STRATEGY.allows(
+            self.request.user, "create", self.request.organisation
         )
         return context
 
@@ -136,27 +131,16 @@ class StrategyDetailView(OrganisationScopedMixin, DetailView):
         context["transitions"], context["blocked"] = STRATEGY_LIFECYCLE.offer(
             strategy, user
         )
-        context["can_edit"] = strategy.status in EDITABLE and can(
-            user, "edit_draft", strategy
-        )
-        context["can_amend"] = (
-            strategy.status in AMENDABLE
-            and not strategy.approval_paused
-            and can(user, "amend_approved", strategy)
-        )
-        context["can_replace"] = (
-            strategy.status in AMENDABLE
-            and not strategy.approval_paused
-            and can(user, "prepare_replacement", strategy)
-            and not context["replacements"]
-        )
+        context["can_edit"] = STRATEGY.allows(user, "edit", strategy)
+        context["can_amend"] = STRATEGY.allows(user, "amend", strategy)
+        context["can_replace"] = STRATEGY.allows(user, "prepare_replacement", strategy)
         return context
 
 
-class StrategyCreateView(OrganisationActionMixin, CreateView):
+class StrategyCreateView(PolicyCreateMixin, CreateView):
     model = Strategy
     form_class = StrategyForm
-    permission_action = "edit_draft"
+    policy = STRATEGY
     template_name = "strategy/strategy_form.html"
 
     def get_form_kwargs(self):
@@ -170,47 +154,31 @@ class StrategyCreateView(OrganisationActionMixin, CreateView):
         return redirect(strategy)
 
 
-class DraftOnlyMixin:
-    """Pages that change a strategy's content: its officers, while a draft.
+class StrategyActionMixin(PolicyMixin):
+    """Pages that change a strategy: `governance.policy.STRATEGY` decides
+    (by default, "edit": its officers, while a draft). The strategy is
+    `self.strategy`."""
 
-    A strategy in any other state answers 409 with an explanation and
-    nothing changes.
-    """
+    policy = STRATEGY
+    policy_action = "edit"
+    policy_model = Strategy
 
-    permission_action = "edit_draft"
-    allowed_states = EDITABLE
+    def get_policy_record(self):
+        self.policy_lookup = "strategy_pk" if "strategy_pk" in self.kwargs else "pk"
+        self.strategy = super().get_policy_record()
+        return self.strategy
 
-    def not_editable(self, strategy):
-        return render(
-            self.request,
-            "strategy/not_editable.html",
-            {"object": strategy},
-            status=409,
+    def refused_now(self, locked):
+        """The policy asked again on the locked row, just before saving
+        (a response if it now refuses, else None)."""
+        refusal = self.policy.problem(
+            self.request.user, self.get_policy_action(), locked
         )
-
-    def get_strategy(self):
-        strategy = get_object_or_404(
-            Strategy.objects.visible_to(self.request.user),
-            pk=self.kwargs["strategy_pk" if "strategy_pk" in self.kwargs else "pk"],
-        )
-        if not can(self.request.user, self.permission_action, strategy):
-            raise PermissionDenied(_("Your role does not allow this."))
-        return strategy
-
-    def dispatch(self, request, *args, **kwargs):
-        self.strategy = self.get_strategy()
-        # An approved strategy whose approving decision has been called in
-        # is neither amended nor replaced until the call-in's outcome.
-        if (
-            self.strategy.status not in self.allowed_states
-            or self.strategy.approval_paused
-        ):
-            return self.not_editable(self.strategy)
-        return super().dispatch(request, *args, **kwargs)
+        return refuse(self.request, refusal, locked) if refusal else None
 
 
 class StrategyUpdateView(
-    DraftOnlyMixin, OrganisationScopedMixin, VersionedUpdateMixin, UpdateView
+    StrategyActionMixin, OrganisationScopedMixin, VersionedUpdateMixin, UpdateView
 ):
     model = Strategy
     form_class = StrategyForm
@@ -220,6 +188,9 @@ class StrategyUpdateView(
         return {**super().get_form_kwargs(), "organisation": self.object.organisation}
 
     def save_valid(self, form, locked):
+        refusal = self.refused_now(locked)
+        if refusal:
+            return refusal
         strategy = form.save(commit=False)
         strategy.version = locked.version
         save_with_reason(strategy, user=self.request.user, reason=_("Draft changed"))
@@ -228,14 +199,13 @@ class StrategyUpdateView(
 
 
 class StrategyAmendView(
-    DraftOnlyMixin, OrganisationScopedMixin, VersionedUpdateMixin, UpdateView
+    StrategyActionMixin, OrganisationScopedMixin, VersionedUpdateMixin, UpdateView
 ):
     """A minor amendment under delegated powers: reason and authorising officer."""
 
     model = Strategy
     form_class = AmendmentForm
-    permission_action = "amend_approved"
-    allowed_states = AMENDABLE
+    policy_action = "amend"
     template_name = "strategy/strategy_amend.html"
 
     def get_form_kwargs(self):
@@ -246,8 +216,9 @@ class StrategyAmendView(
         }
 
     def save_valid(self, form, locked):
-        if locked.approval_paused:
-            return self.not_editable(locked)
+        refusal = self.refused_now(locked)
+        if refusal:
+            return refusal
         strategy = form.save(commit=False)
         strategy.version = locked.version
         reason = form.cleaned_data["change_reason"]
@@ -277,7 +248,7 @@ class StrategyTransitionView(TransitionView):
 # --- themes, objectives and risks, from the strategy's own page -------------------
 
 
-class ThemeCreateView(DraftOnlyMixin, CreateView):
+class ThemeCreateView(StrategyActionMixin, CreateView):
     form_class = ThemeForm
     template_name = "strategy/theme_form.html"
 
@@ -295,7 +266,7 @@ class ThemeCreateView(DraftOnlyMixin, CreateView):
         return redirect(self.strategy)
 
 
-class ThemeUpdateView(DraftOnlyMixin, UpdateView):
+class ThemeUpdateView(StrategyActionMixin, UpdateView):
     form_class = ThemeForm
     template_name = "strategy/theme_form.html"
 
@@ -313,7 +284,7 @@ class ThemeUpdateView(DraftOnlyMixin, UpdateView):
         return redirect(self.strategy)
 
 
-class ObjectiveCreateView(DraftOnlyMixin, CreateView):
+class ObjectiveCreateView(StrategyActionMixin, CreateView):
     form_class = ObjectiveForm
     template_name = "strategy/objective_form.html"
 
@@ -339,7 +310,7 @@ class ObjectiveCreateView(DraftOnlyMixin, CreateView):
         return redirect(self.strategy)
 
 
-class MoveView(DraftOnlyMixin, View):
+class MoveView(StrategyActionMixin, View):
     """Move a theme or an objective one place up or down (POST only)."""
 
     http_method_names = ["post"]
@@ -374,7 +345,7 @@ class ObjectiveMoveView(MoveView):
         )
 
 
-class RemoveView(DraftOnlyMixin, DetailView):
+class RemoveView(StrategyActionMixin, DetailView):
     """Confirm, then remove a theme (with its objectives) or an objective."""
 
     template_name = "strategy/confirm_remove.html"
@@ -407,7 +378,7 @@ class ObjectiveRemoveView(RemoveView):
         )
 
 
-class RisksUpdateView(DraftOnlyMixin, DetailView):
+class RisksUpdateView(StrategyActionMixin, DetailView):
     """The strategy's risks, edited together."""
 
     template_name = "strategy/risks_form.html"
@@ -439,12 +410,11 @@ class RisksUpdateView(DraftOnlyMixin, DetailView):
         return redirect(self.strategy)
 
 
-class PrepareReplacementView(DraftOnlyMixin, FormView):
+class PrepareReplacementView(StrategyActionMixin, FormView):
     """Start the next version of an approved strategy: a new draft with its
     content, under the title the officer chooses."""
 
-    permission_action = "prepare_replacement"
-    allowed_states = AMENDABLE
+    policy_action = "prepare_replacement"
     form_class = ReplacementForm
     template_name = "strategy/prepare_replacement.html"
 
@@ -458,13 +428,9 @@ class PrepareReplacementView(DraftOnlyMixin, FormView):
         old = self.strategy
         with transaction.atomic():
             locked = Strategy.objects.select_for_update().get(pk=old.pk)
-            if locked.status not in self.allowed_states:
-                return self.not_editable(locked)
-            if locked.replacements.exists():
-                messages.error(
-                    self.request, _("A replacement is already being prepared.")
-                )
-                return redirect(old)
+            refusal = self.refused_now(locked)
+            if refusal:
+                return refusal
             new = copy_strategy(
                 locked, self.request.user, title=form.cleaned_data["title"]
             )

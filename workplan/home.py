@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from governance.home import Panel, register_panel
 from governance.lifecycle import LifecycleStatus
-from governance.permissions import can
+from governance.policy import REVIEW, WORKPLAN
 
 from .models import ProgressUpdate, Review, Workplan, WorkplanItem
 
@@ -13,7 +13,7 @@ from .models import ProgressUpdate, Review, Workplan, WorkplanItem
 @register_panel
 def items_needing_my_update(request):
     """Officers: items they lead that have no update in an open review."""
-    if not can(request.user, "edit_draft", request.organisation):
+    if not REVIEW.allows(request.user, "give_updates", request.organisation):
         return None
     open_reviews = Review.objects.filter(
         workplan=OuterRef("workplan"), status=Review.Status.OPEN
@@ -42,7 +42,7 @@ def items_needing_my_update(request):
 
 @register_panel
 def my_draft_workplans(request):
-    if not can(request.user, "edit_draft", request.organisation):
+    if not WORKPLAN.allows(request.user, "create", request.organisation):
         return None
     drafts = list(
         Workplan.objects.visible_to(request.user)

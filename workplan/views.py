@@ -3,7 +3,6 @@ item editing, progress updates and the lifecycle.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,12 +19,11 @@ from governance.lifecycle import LifecycleStatus
 from governance.mixins import (
     CouncilPageMixin,
     CurrentOrganisationListMixin,
-    OrganisationActionMixin,
     OrganisationScopedMixin,
     VersionedUpdateMixin,
 )
 from governance.ordering import CannotMove, move
-from governance.permissions import can
+from governance.policy import ITEM, REVIEW, WORKPLAN, PolicyCreateMixin, PolicyMixin
 from governance.views import (
     CouncilRecordCreateView,
     CouncilRecordUpdateView,
@@ -89,16 +87,16 @@ class WorkplanListView(CurrentOrganisationListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_create"] = can(
-            self.request.user, "edit_draft", self.request.organisation
+        context["can_create"] = WORKPLAN.allows(
+            self.request.user, "create", self.request.organisation
         )
         return context
 
 
-class WorkplanCreateView(OrganisationActionMixin, CreateView):
+class WorkplanCreateView(PolicyCreateMixin, CreateView):
     model = Workplan
     form_class = WorkplanForm
-    permission_action = "edit_draft"
+    policy = WORKPLAN
     template_name = "workplan/workplan_form.html"
 
     def get_form_kwargs(self):
@@ -176,10 +174,10 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
         context["transitions"], context["blocked"] = WORKPLAN_LIFECYCLE.offer(
             workplan, user
         )
-        context["can_edit"] = workplan.status == LifecycleStatus.DRAFT and can(
-            user, "edit_draft", workplan
+        context["can_edit"] = WORKPLAN.allows(user, "edit", workplan)
+        context["can_update_progress"] = WORKPLAN.allows(
+            user, "update_progress", workplan
         )
-        context["can_update_progress"] = can(user, "edit_draft", workplan)
         everything = dashboard.all_items(workplan, user)
         context["theme_chart"] = dashboard.chart_rows(
             dashboard.rag_by_theme(everything)
@@ -190,9 +188,7 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
         context["overdue"] = list(dashboard.overdue(everything)[:20])
         context["variations"] = list(variations_since_last_review(workplan, user))
         context["considered"] = considered.papers_presenting(workplan, user)
-        context["can_vary"] = workplan.status in VARIATION_STATES and can(
-            user, "edit_draft", workplan
-        )
+        context["can_vary"] = WORKPLAN.allows(user, "vary", workplan)
         # Updates of the items in the plan the person may read (`everything`
         # leaves out an item whose addition by variation awaits agreement).
         context["reviews"] = list(
@@ -243,47 +239,26 @@ class WorkplanTransitionView(TransitionView):
     workflow = WORKPLAN_LIFECYCLE
 
 
-class DraftWorkplanMixin:
-    """Changing a workplan's items: its officers, while it is a draft."""
+class WorkplanActionMixin(PolicyMixin):
+    """Pages that change a workplan's items: `governance.policy` decides
+    (a draft's items are edited; an approved plan's are varied)."""
 
-    def get_workplan(self, pk):
-        workplan = get_object_or_404(
-            Workplan.objects.visible_to(self.request.user), pk=pk
-        )
-        if not can(self.request.user, "edit_draft", workplan):
-            raise PermissionDenied(_("Your role does not allow this."))
-        return workplan
+    policy = WORKPLAN
+    policy_model = Workplan
 
-    def refuse_unless_changeable(self, workplan):
-        """Drafts change freely; approved plans change by recorded variation."""
-        if workplan.status not in (DRAFT_STATES | VARIATION_STATES):
-            return render(
-                self.request,
-                "workplan/not_editable.html",
-                {"object": workplan},
-                status=409,
-            )
-        return None
-
-    def refuse_unless_draft(self, workplan):
-        if workplan.status != LifecycleStatus.DRAFT:
-            return render(
-                self.request,
-                "workplan/not_editable.html",
-                {"object": workplan},
-                status=409,
-            )
-        return None
+    def get_policy_action(self):
+        if self.record.status in VARIATION_STATES:
+            return "vary"
+        return "edit"
 
 
-class ItemCreateView(DraftWorkplanMixin, CreateView):
+class ItemCreateView(WorkplanActionMixin, CreateView):
     form_class = ItemForm
     template_name = "workplan/item_form.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.workplan = self.get_workplan(kwargs["pk"])
-        refusal = self.refuse_unless_changeable(self.workplan)
-        return refusal or super().dispatch(request, *args, **kwargs)
+    def get_policy_record(self):
+        self.workplan = super().get_policy_record()
+        return self.workplan
 
     @property
     def is_variation(self):
@@ -343,18 +318,14 @@ class ItemDetailView(OrganisationScopedMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, item = self.request.user, self.object
-        context["can_edit"] = item.workplan.status == LifecycleStatus.DRAFT and can(
-            user, "edit_draft", item
-        )
-        context["can_update_progress"] = can(user, "edit_draft", item)
+        context["can_edit"] = ITEM.allows(user, "edit", item)
+        context["can_update_progress"] = ITEM.allows(user, "update_progress", item)
         context["updates"] = list(
             item.updates.filter(review__in=Review.objects.visible_to(user))
             .select_related("review")
             .order_by("review__number")
         )
-        context["can_vary"] = item.workplan.status in VARIATION_STATES and can(
-            user, "edit_draft", item
-        )
+        context["can_vary"] = ITEM.allows(user, "vary", item)
         context["variations"] = list(
             item.variations.select_related("by", "agreed_by", "decision")
         )
@@ -363,24 +334,30 @@ class ItemDetailView(OrganisationScopedMixin, DetailView):
         return context
 
 
+class ItemActionMixin(WorkplanActionMixin):
+    """Pages that change one item: `governance.policy.ITEM` decides."""
+
+    policy = ITEM
+    policy_model = WorkplanItem
+    policy_related = ("workplan",)
+
+    def get_policy_record(self):
+        item = super().get_policy_record()
+        self.item, self.workplan = item, item.workplan
+        return item
+
+    def get_policy_action(self):
+        if self.policy_action:
+            return self.policy_action
+        return "vary" if self.workplan.status in VARIATION_STATES else "edit"
+
+
 class ItemUpdateView(
-    DraftWorkplanMixin, OrganisationScopedMixin, VersionedUpdateMixin, UpdateView
+    ItemActionMixin, OrganisationScopedMixin, VersionedUpdateMixin, UpdateView
 ):
     model = WorkplanItem
     form_class = ItemForm
-    permission_action = "edit_draft"
     template_name = "workplan/item_form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        item = get_object_or_404(
-            WorkplanItem.objects.visible_to(request.user).select_related("workplan"),
-            pk=kwargs["pk"],
-        )
-        self.workplan = item.workplan
-        if not can(request.user, "edit_draft", item):
-            raise PermissionDenied(_("Your role does not allow this."))
-        refusal = self.refuse_unless_changeable(self.workplan)
-        return refusal or super().dispatch(request, *args, **kwargs)
 
     @property
     def is_variation(self):
@@ -428,26 +405,12 @@ class ItemUpdateView(
         return redirect(item)
 
 
-class ItemRemoveView(DraftWorkplanMixin, View):
+class ItemRemoveView(ItemActionMixin, View):
     """Remove an item from an approved workplan: it is cancelled, with a
     recorded variation (the record and its history stay)."""
 
+    policy_action = "vary"
     template_name = "workplan/item_remove.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.item = get_object_or_404(
-            WorkplanItem.objects.visible_to(request.user).select_related("workplan"),
-            pk=kwargs["pk"],
-        )
-        self.workplan = self.get_workplan(self.item.workplan_id)
-        if self.workplan.status not in VARIATION_STATES:
-            return render(
-                request,
-                "workplan/not_editable.html",
-                {"object": self.workplan},
-                status=409,
-            )
-        return super().dispatch(request, *args, **kwargs)
 
     def render(self, form):
         return render(
@@ -486,12 +449,14 @@ def safe_next(request, fallback):
     return fallback
 
 
-class ItemProgressView(OrganisationScopedMixin, VersionedUpdateMixin, UpdateView):
+class ItemProgressView(
+    ItemActionMixin, OrganisationScopedMixin, VersionedUpdateMixin, UpdateView
+):
     """The quick update of status, RAG and percent, back to the list."""
 
     model = WorkplanItem
     form_class = ProgressForm
-    permission_action = "edit_draft"
+    policy_action = "update_progress"
     template_name = "workplan/item_progress.html"
 
     def get_context_data(self, **kwargs):
@@ -508,18 +473,12 @@ class ItemProgressView(OrganisationScopedMixin, VersionedUpdateMixin, UpdateView
         return redirect(safe_next(self.request, item.workplan.get_absolute_url()))
 
 
-class ItemMoveView(DraftWorkplanMixin, View):
+class ItemMoveView(ItemActionMixin, View):
     http_method_names = ["post"]
+    policy_action = "edit"
 
     def post(self, request, *args, **kwargs):
-        item = get_object_or_404(
-            WorkplanItem.objects.visible_to(request.user).select_related("workplan"),
-            pk=kwargs["pk"],
-        )
-        workplan = self.get_workplan(item.workplan_id)
-        refusal = self.refuse_unless_draft(workplan)
-        if refusal:
-            return refusal
+        item, workplan = self.item, self.workplan
         siblings = WorkplanItem.objects.filter(workplan=workplan, theme=item.theme_id)
         try:
             move(siblings, item.pk, request.POST.get("direction"), user=request.user)
@@ -553,7 +512,7 @@ class ImportTemplateView(View):
         )
 
 
-class ImportView(DraftWorkplanMixin, View):
+class ImportView(WorkplanActionMixin, View):
     """Upload, preview with every row's problems, then import all or nothing.
 
     A file whose every row is good is kept in the session (`keep_upload`);
@@ -563,12 +522,15 @@ class ImportView(DraftWorkplanMixin, View):
     forged token) says so and asks for the file again, changing nothing.
     """
 
+    policy_action = "edit"
     template_name = "workplan/import.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.workplan = self.get_workplan(kwargs["pk"])
-        refusal = self.refuse_unless_draft(self.workplan)
-        return refusal or super().dispatch(request, *args, **kwargs)
+    def get_policy_action(self):
+        return self.policy_action
+
+    def get_policy_record(self):
+        self.workplan = super().get_policy_record()
+        return self.workplan
 
     def render(self, form, result=None, token="", status=200):
         return render(
@@ -661,37 +623,29 @@ class ReviewDetailView(OrganisationScopedMixin, DetailView):
         }
         context["rows"] = [(item, updates.get(item.pk)) for item in items]
         context["updated"] = len(updates)
-        context["can_update"] = review.is_open and can(user, "edit_draft", review)
+        context["can_update"] = REVIEW.allows(user, "update", review)
         context["considered"] = considered.papers_presenting(review, user)
         return context
 
 
-class ProgressUpdateView(View):
-    """An item's update for an open review round (officers of the council)."""
+class ProgressUpdateView(PolicyMixin, View):
+    """An item's update for an open review round (`governance.policy.REVIEW`)."""
 
+    policy = REVIEW
+    policy_action = "update"
+    policy_model = Review
+    policy_related = ("workplan",)
     template_name = "workplan/progress_update_form.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.review = get_object_or_404(
-            Review.objects.visible_to(request.user).select_related("workplan"),
-            pk=kwargs["pk"],
-        )
+    def get_policy_record(self):
+        self.review = super().get_policy_record()
         self.item = get_object_or_404(
-            WorkplanItem.objects.visible_to(request.user).filter(
+            WorkplanItem.objects.visible_to(self.request.user).filter(
                 workplan=self.review.workplan
             ),
-            pk=kwargs["item_pk"],
+            pk=self.kwargs["item_pk"],
         )
-        if not can(request.user, "edit_draft", self.item):
-            raise PermissionDenied(_("Your role does not allow this."))
-        if not self.review.is_open:
-            return render(
-                request,
-                "workplan/review_closed.html",
-                {"review": self.review},
-                status=409,
-            )
-        return super().dispatch(request, *args, **kwargs)
+        return self.review
 
     def existing(self):
         return ProgressUpdate.objects.filter(review=self.review, item=self.item).first()
@@ -728,12 +682,12 @@ class ProgressUpdateView(View):
         return redirect(self.review)
 
 
-class MilestonesUpdateView(OrganisationScopedMixin, DetailView):
+class MilestonesUpdateView(ItemActionMixin, OrganisationScopedMixin, DetailView):
     """An item's milestones, added, changed, ticked off and removed together
-    (officers, at any time: milestones track delivery)."""
+    (officers, at any time the plan is live: milestones track delivery)."""
 
     model = WorkplanItem
-    permission_action = "edit_draft"
+    policy_action = "update_progress"
     template_name = "workplan/milestones_form.html"
     context_object_name = "item"
 

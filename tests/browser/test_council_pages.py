@@ -68,3 +68,31 @@ def test_the_layout_carries_the_council_brand_not_the_crown(visit, cast):
     fonts = visit.page.evaluate("getComputedStyle(document.body).fontFamily")
     assert "GDS Transport" not in fonts
     visit.page.screenshot(path="test-results/home.png", full_page=True)
+
+
+def test_a_clerk_sets_the_route_and_an_officer_sends_a_draft_for_decision(visit, cast):
+    """The council's route, set in the app: pre-decision scrutiny optional;
+    the officer then chooses to send the draft straight to Cabinet."""
+    from ..base import make_strategy
+
+    strategy = make_strategy(cast, "Straight to Cabinet Strategy 2026–2030")
+    visit.sign_in("clerk")
+    visit.goto("/council/ashdown/")
+    page = visit.page
+    page.get_by_role("link", name="Change the route for strategies").click()
+    visit.check()
+    page.get_by_label("Optional: the officer chooses").check()
+    visit.submit("Save")
+    assert page.title().startswith("Error:")
+    page.get_by_label("Reason for the change").fill("Constitution revised")
+    visit.submit("Save")
+    assert "Route for strategies saved." in page.locator("main").inner_text()
+
+    page.context.clear_cookies()
+    visit.sign_in("officer")
+    visit.goto(strategy.get_absolute_url())
+    page.get_by_role("link", name="Send for decision").click()
+    visit.check()
+    assert "pre-decision scrutiny is optional" in page.locator("main").inner_text()
+    visit.submit("Send for decision")
+    assert "Awaiting approval" in page.locator("main").inner_text()

@@ -14,6 +14,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -259,23 +260,36 @@ def test_each_state_is_reached_through_the_real_path(cast, state):
 # --- the bypass matrix ------------------------------------------------------------
 
 CELLS = [
-    (transition.name, state.name, role)
+    (transition.name, state.name)
     for transition in DECISION_PATH.transitions
     for state in STATES
-    for role in ROLES
 ]
 
 
 @pytest.mark.parametrize(
-    ("transition", "state_name", "role"),
-    CELLS,
-    ids=[f"{t}-{s}-{r}" for t, s, r in CELLS],
+    ("transition", "state_name"), CELLS, ids=[f"{t}-{s}" for t, s in CELLS]
 )
 def test_a_transition_posted_directly_is_allowed_only_to_managers_in_the_right_state(
-    cast, client_for, transition, state_name, role
+    cast, client_for, transition, state_name
 ):
+    """Every role posts it, each in a savepoint rolled back afterwards, so
+    each meets the decision in the same state (built once, not per role)."""
     state = STATE[state_name]
     decision = state.build(cast, recent_meeting(cast.council_a))
+    problems = []
+    for role in ROLES:
+        try:
+            with transaction.atomic():
+                check_posted_transition(
+                    cast, client_for, decision, transition, state, role
+                )
+                transaction.set_rollback(True)
+        except AssertionError as problem:
+            problems.append(f"{role}: {problem}")
+    assert not problems, "\n".join(problems)
+
+
+def check_posted_transition(cast, client_for, decision, transition, state, role):
     before = footprint(decision)
     client = client_for(cast.user(role))
 
@@ -286,7 +300,7 @@ def test_a_transition_posted_directly_is_allowed_only_to_managers_in_the_right_s
     expected = expected_status(transition, state, role)
     form = (response.context or {}).get("form")
     assert response.status_code == expected, (
-        f"{transition} on {state_name} as {role}: {response.status_code}, "
+        f"{transition} on {state.name} as {role}: {response.status_code}, "
         f"expected {expected}\n{form.errors if form is not None else ''}\n"
         f"{(response.context or {}).get('problems')}"
     )
@@ -297,7 +311,7 @@ def test_a_transition_posted_directly_is_allowed_only_to_managers_in_the_right_s
             assert "govuk-error-summary" in response.content.decode()
         return
     assert response["Location"] == decision.get_absolute_url()
-    assert after["status"] == ALLOWED[(transition, state_name)]
+    assert after["status"] == ALLOWED[(transition, state.name)]
     assert after["history"] == before["history"] + 1
     assert after["events"] == before["events"] + 1
     event = Event.objects.for_record(decision).latest("pk")
@@ -308,34 +322,32 @@ def test_a_transition_posted_directly_is_allowed_only_to_managers_in_the_right_s
 
 
 GET_CELLS = [
-    (transition.name, state.name, role)
+    (transition.name, state.name)
     for transition in DECISION_PATH.transitions
     for state in STATES
-    for role in ("member", "clerk")
 ]
 
 
 @pytest.mark.parametrize(
-    ("transition", "state_name", "role"),
-    GET_CELLS,
-    ids=[f"{t}-{s}-{r}" for t, s, r in GET_CELLS],
+    ("transition", "state_name"), GET_CELLS, ids=[f"{t}-{s}" for t, s in GET_CELLS]
 )
 def test_a_get_on_a_transition_url_never_changes_anything(
-    cast, client_for, transition, state_name, role
+    cast, client_for, transition, state_name
 ):
     state = STATE[state_name]
     decision = state.build(cast, recent_meeting(cast.council_a))
     before = footprint(decision)
 
-    response = client_for(cast.user(role)).get(transition_url(decision, transition))
+    for role in ("member", "clerk"):
+        response = client_for(cast.user(role)).get(transition_url(decision, transition))
 
-    expected = expected_status(transition, state, role)
-    if (transition, state_name) in LATE_CALL_IN and expected == 409:
-        # Its period is over, but a call-in received in time may still be
-        # recorded: the page opens, and the time received is judged on POST.
-        expected = 302
-    assert response.status_code == (200 if expected == 302 else expected)
-    assert footprint(decision) == before
+        expected = expected_status(transition, state, role)
+        if (transition, state_name) in LATE_CALL_IN and expected == 409:
+            # Its period is over, but a call-in received in time may still be
+            # recorded: the page opens, and the time received is judged on POST.
+            expected = 302
+        assert response.status_code == (200 if expected == 302 else expected), role
+        assert footprint(decision) == before
 
 
 @pytest.mark.parametrize(
