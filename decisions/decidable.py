@@ -25,6 +25,11 @@ def register(model, candidates):
     _REGISTRY.append(Decidable(model, candidates))
 
 
+def is_decidable(record):
+    """Whether a decision can name `record` among the records it decides."""
+    return any(isinstance(record, entry.model) for entry in _REGISTRY)
+
+
 def choices_for(organisation, include=()):
     """(value, label) pairs "<content type id>:<pk>" for the decision form.
 

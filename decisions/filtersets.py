@@ -1,12 +1,14 @@
-"""Filters for the meetings and decisions lists; the query string is the bookmark."""
+"""Filters for the meetings, reports and decisions lists; the query string
+is the bookmark."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import report_subjects
 from .choices import DecisionStatus
-from .models import Committee, DecisionRecord, Meeting
+from .models import AgendaItem, Committee, DecisionRecord, Meeting, Report
 
 
 def committees_of(request):
@@ -37,6 +39,77 @@ class MeetingFilterSet(django_filters.FilterSet):
         if value == "past":
             return queryset.filter(starts_at__lt=now)
         return queryset
+
+
+def meetings_of(request):
+    if request is None or getattr(request, "organisation", None) is None:
+        return Meeting.objects.none()
+    return (
+        Meeting.objects.for_organisation(request.organisation)
+        .select_related("committee")
+        .order_by("-starts_at")
+    )
+
+
+def subject_kinds():
+    return [*report_subjects.kinds(), ("none", _("Nothing: the report stands alone"))]
+
+
+class ReportFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Words in the title"), method="filter_text")
+    committee = django_filters.ModelChoiceFilter(
+        label=_("On an agenda of"),
+        queryset=committees_of,
+        method="filter_committee",
+        empty_label=_("Any committee"),
+    )
+    meeting = django_filters.ModelChoiceFilter(
+        label=_("On the agenda of the meeting"),
+        queryset=meetings_of,
+        method="filter_meeting",
+        empty_label=_("Any meeting"),
+    )
+    presents = django_filters.ChoiceFilter(
+        label=_("What it presents"),
+        choices=subject_kinds,
+        method="filter_presents",
+        empty_label=_("Anything"),
+    )
+    placed = django_filters.ChoiceFilter(
+        label=_("Placed on an agenda"),
+        choices=[
+            ("yes", _("Placed on an agenda")),
+            ("no", _("Not placed yet")),
+        ],
+        method="filter_placed",
+        empty_label=_("Placed or not"),
+    )
+
+    class Meta:
+        model = Report
+        fields = ["q", "committee", "meeting", "presents", "placed"]
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(title__icontains=value) if value else queryset
+
+    def filter_committee(self, queryset, name, value):
+        items = AgendaItem.objects.filter(meeting__committee=value)
+        return queryset.filter(pk__in=items.values("report_id"))
+
+    def filter_meeting(self, queryset, name, value):
+        items = AgendaItem.objects.filter(meeting=value)
+        return queryset.filter(pk__in=items.values("report_id"))
+
+    def filter_presents(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(subject_content_type__isnull=True)
+        content_type = report_subjects.content_type_of_kind(value)
+        return queryset.filter(subject_content_type=content_type)
+
+    def filter_placed(self, queryset, name, value):
+        placed = Exists(AgendaItem.objects.filter(report=OuterRef("pk")))
+        return queryset.filter(placed if value == "yes" else ~placed)
 
 
 class DecisionFilterSet(django_filters.FilterSet):

@@ -86,6 +86,26 @@ class AgendaItemForm(forms.ModelForm):
             "position": forms.NumberInput(attrs={"class": "govuk-input--width-2"})
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An item naming a report takes the report's title unless changed.
+        self.fields["title"].required = False
+        self.fields["title"].help_text = _(
+            "Leave blank to use the title of the report."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        report = cleaned.get("report")
+        if not cleaned.get("title", "").strip() and "title" not in self.errors:
+            if report is not None:
+                cleaned["title"] = report.title
+            elif "report" not in self.errors:
+                self.add_error(
+                    "title", _("Enter the title of the item, or choose its report")
+                )
+        return cleaned
+
 
 class BaseAgendaFormSet(forms.BaseInlineFormSet):
     """Numbers are unique; a key decision needs 28 clear days' notice or an
@@ -224,6 +244,16 @@ class ReportForm(VersionedFormMixin, forms.ModelForm):
         return cleaned
 
 
+def prefilled(formset_class, rows, **kwargs):
+    """An unbound formset whose new rows start as `rows` (dicts of initial
+    values, e.g. a decision's resolutions from its report's
+    recommendations), before the formset's own blank rows."""
+    rows = list(rows)
+    formset = formset_class(initial=rows or None, **kwargs)
+    formset.extra += len(rows)
+    return formset
+
+
 class NumberedRowForm(forms.ModelForm):
     """A numbered recommendation or resolution, edited in place."""
 
@@ -313,6 +343,13 @@ class DecisionForm(VersionedFormMixin, forms.ModelForm):
                 )
             )
             self.initial.setdefault("decides", [f"{ct}:{pk}" for ct, pk in named])
+        else:
+            # Started from a report: the record it presents is offered (and
+            # ticked) even if it is no longer awaiting a decision.
+            named = {
+                tuple(int(part) for part in value.split(":"))
+                for value in self.initial.get("decides", [])
+            }
         self.fields["decides"].choices = decidable.choices_for(organisation, named)
         if not self.fields["decides"].choices:
             del self.fields["decides"]

@@ -286,6 +286,14 @@ class Meeting(models.Model):
         council's officers, clerks and administrators before then too."""
         return self.agenda_published or can(user, "read_unpublished_business", self)
 
+    @property
+    def has_been_held(self):
+        """Whether it has taken place: it has started and was not cancelled
+        (clerks mark it held after the event, sometimes not at all)."""
+        return (
+            self.status != MeetingStatus.CANCELLED and self.starts_at <= timezone.now()
+        )
+
     def scrutiny_problem(self, record):
         """Why this meeting cannot receive `record` for scrutiny (or None)."""
         if self.committee.organisation_id != record.organisation_id:
@@ -408,6 +416,35 @@ class Report(models.Model):
 
     def get_absolute_url(self):
         return reverse("decisions:report_detail", args=[self.pk])
+
+    def published_agenda_item(self):
+        """Its item on the first published agenda it is on (or None)."""
+        return (
+            self.agenda_items.filter(meeting__agenda_published=True)
+            .select_related("meeting__committee")
+            .order_by("meeting__starts_at")
+            .first()
+        )
+
+    def change_refusal(self, user):
+        """Why `user` may not change this report now (None if they may).
+
+        Officers write reports about their council's records; once a report
+        is on a published agenda, democratic services (clerks and
+        administrators) own it: what was sent is theirs to supplement.
+        """
+        if not can(user, "write_report", self):
+            return _("Your role does not allow this.")
+        if can(user, "manage_committee_business", self):
+            return None
+        item = self.published_agenda_item()
+        if item is not None:
+            return _(
+                "This report is on the published agenda of %(meeting)s, so only "
+                "democratic services can change it now. Ask the clerk to the "
+                "committee to make the change."
+            ) % {"meeting": item.meeting}
+        return None
 
     def implications(self):
         """(label, text) for each implication heading, in the standard order."""

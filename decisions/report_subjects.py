@@ -3,9 +3,12 @@
 Like `decidable.py`, `decisions` knows nothing of the apps that build on it:
 each registers (in its `AppConfig.ready()`) a model, the records of a council
 a report may present, and the annexes its paper carries — the strategy in
-full, the workplan appendix, the progress report.
+full, the workplan appendix, the progress report — and what a report
+written from that record starts with (`ReportDraft`: its title, purpose,
+summary and the standard recommendations), so the officer types none of it.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -20,13 +23,54 @@ class ReportSubject:
     annexes: object
     #: record -> a short string that changes when anything an annex prints does.
     version: object
+    #: record -> the `ReportDraft` a report written from it starts with.
+    draft: object = None
+
+
+@dataclass(frozen=True)
+class ReportDraft:
+    """What a report about a record starts with: the officer changes it."""
+
+    title: str
+    purpose: str = ""
+    summary: str = ""
+    #: The standard recommendations, in order.
+    recommendations: tuple = ()
 
 
 _REGISTRY = {}
 
 
-def register(model, candidates, annexes, version):
-    _REGISTRY[model] = ReportSubject(model, candidates, annexes, version)
+def register(model, candidates, annexes, version, draft=None):
+    _REGISTRY[model] = ReportSubject(model, candidates, annexes, version, draft)
+
+
+def value_of(record):
+    """The form value ("<content type id>:<pk>") naming `record`."""
+    return f"{ContentType.objects.get_for_model(record).pk}:{record.pk}"
+
+
+def draft_from(value, organisation, user):
+    """(record, `ReportDraft`) for the record `value` names, if it is one of
+    `organisation`'s that a report may present and `user` may read; else
+    None (another council's record is not found)."""
+    try:
+        content_type_id, object_id = (int(part) for part in value.split(":"))
+        subject = _subject_for(content_type_id)
+    except (ValueError, ContentType.DoesNotExist):
+        return None
+    if subject is None:
+        return None
+    record = (
+        subject.candidates(organisation)
+        .filter(pk__in=subject.model._default_manager.visible_to(user).values("pk"))
+        .filter(pk=object_id)
+        .first()
+    )
+    if record is None:
+        return None
+    draft = subject.draft(record) if subject.draft else ReportDraft(str(record))
+    return record, draft
 
 
 def _subject_for(content_type_id):
@@ -52,6 +96,46 @@ def choices_for(organisation, include=None):
             label = f"{subject.model._meta.verbose_name.capitalize()}: {record}"
             choices.append((f"{content_type.pk}:{record.pk}", label))
     return choices
+
+
+def kinds():
+    """(value, label) for each kind of record a report may present, e.g.
+    ("strategy", "Strategy"): for the reports list's filter."""
+    return [
+        (subject.model._meta.model_name, subject.model._meta.verbose_name.capitalize())
+        for subject in _REGISTRY.values()
+    ]
+
+
+def content_type_of_kind(kind):
+    """The content type of the kind named `kind` (a `kinds()` value), or None."""
+    for model in _REGISTRY:
+        if model._meta.model_name == kind:
+            return ContentType.objects.get_for_model(model)
+    return None
+
+
+def label_subjects(reports):
+    """Set `subject` on each of `reports`: the record it presents (or None),
+    each of its own council. One query per kind of record."""
+    wanted = defaultdict(set)
+    for report in reports:
+        if report.subject_content_type_id is not None:
+            wanted[(report.subject_content_type_id, report.organisation_id)].add(
+                report.subject_object_id
+            )
+    found = {}
+    for (content_type_id, organisation_id), ids in wanted.items():
+        subject = _subject_for(content_type_id)
+        if subject is None:
+            continue
+        for record in subject.candidates(organisation_id).filter(pk__in=ids):
+            found[(content_type_id, record.pk)] = record
+    for report in reports:
+        report.subject = found.get(
+            (report.subject_content_type_id, report.subject_object_id)
+        )
+    return reports
 
 
 def subject_of(report):

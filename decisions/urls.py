@@ -23,10 +23,16 @@ urlpatterns = [
         name="agenda_update",
     ),
     # Reports (committee papers)
+    path("reports/", views.ReportListView.as_view(), name="report_list"),
     path("reports/add/", views.ReportCreateView.as_view(), name="report_create"),
     path("reports/<int:pk>/", views.ReportDetailView.as_view(), name="report_detail"),
     path(
         "reports/<int:pk>/edit/", views.ReportUpdateView.as_view(), name="report_update"
+    ),
+    path(
+        "reports/<int:pk>/record-decision/",
+        views.DecisionFromReportView.as_view(),
+        name="decision_from_report",
     ),
     # Decision records
     path("decisions/", views.DecisionListView.as_view(), name="decision_list"),

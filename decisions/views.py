@@ -6,9 +6,11 @@ council is a 404) and asks the access policy for anything it changes.
 
 from django.contrib import messages
 from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,9 +46,9 @@ from governance.views import (
     paper_view,
 )
 
-from . import considered, decidable, papers, report_subjects
+from . import considered, decidable, drafting, papers, report_subjects
 from .decision_path import DECISION_PATH
-from .filtersets import DecisionFilterSet, MeetingFilterSet
+from .filtersets import DecisionFilterSet, MeetingFilterSet, ReportFilterSet
 from .forms import (
     AgendaFormSet,
     CallInRuleForm,
@@ -58,6 +60,7 @@ from .forms import (
     RecommendationFormSet,
     ReportForm,
     ResolutionFormSet,
+    prefilled,
 )
 from .forward_plan import forward_plan
 from .models import (
@@ -72,6 +75,7 @@ from .models import (
 )
 
 MANAGE = "manage_committee_business"
+WRITE_REPORT = "write_report"
 
 
 # --- meetings --------------------------------------------------------------------
@@ -120,6 +124,7 @@ class MeetingDetailView(OrganisationScopedMixin, DetailView):
             .order_by("title")
         )
         context["can_manage"] = can(user, MANAGE, self.object)
+        context["can_write_report"] = can(user, WRITE_REPORT, self.object)
         context["can_read_pack"] = self.object.agenda_pack_readable_by(user)
         context["packs"] = considered.packs_of(self.object, user)
         return context
@@ -205,19 +210,53 @@ class AgendaUpdateView(OrganisationScopedMixin, UpdateView):
 # --- reports -----------------------------------------------------------------------
 
 
+class ReportListView(CurrentOrganisationListMixin, FilterView):
+    """The council's reports: where each is placed and what it presents."""
+
+    model = Report
+    filterset_class = ReportFilterSet
+    paginate_by = 25
+    template_name = "decisions/report_list.html"
+
+    def get_queryset(self):
+        items = (
+            AgendaItem.objects.visible_to(self.request.user)
+            .select_related("meeting__committee")
+            .order_by("meeting__starts_at")
+        )
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(Prefetch("agenda_items", queryset=items))
+            .order_by("-pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report_subjects.label_subjects(context["report_list"])
+        context["can_write_report"] = can(
+            self.request.user, WRITE_REPORT, self.request.organisation
+        )
+        return context
+
+
 class ReportDetailView(OrganisationScopedMixin, DetailView):
     model = Report
     template_name = "decisions/report_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        user = self.request.user
         context["recommendations"] = self.object.recommendations.all()
         context["meetings"] = (
-            AgendaItem.objects.visible_to(self.request.user)
+            AgendaItem.objects.visible_to(user)
             .filter(report=self.object)
             .select_related("meeting__committee")
         )
-        context["can_manage"] = can(self.request.user, MANAGE, self.object)
+        context["can_change"] = can(user, WRITE_REPORT, self.object) and (
+            self.object.change_refusal(user) is None
+        )
+        context["can_manage"] = can(user, MANAGE, self.object)
         context["considered"] = considered.papers_of_report(
             self.object, self.request.user
         )
@@ -238,6 +277,8 @@ class ReportFormMixin:
     model = Report
     form_class = ReportForm
     template_name = "decisions/report_form.html"
+    #: The recommendations a new report starts with (from what it presents).
+    recommendation_rows = ()
 
     def get_form_kwargs(self):
         report = getattr(self, "object", None)
@@ -245,8 +286,13 @@ class ReportFormMixin:
         return {**super().get_form_kwargs(), "organisation": organisation}
 
     def get_formset(self, instance):
-        return RecommendationFormSet(
-            self.request.POST if self.request.method == "POST" else None,
+        if self.request.method == "POST":
+            return RecommendationFormSet(
+                self.request.POST, instance=instance, prefix="recommendations"
+            )
+        return prefilled(
+            RecommendationFormSet,
+            self.recommendation_rows,
             instance=instance,
             prefix="recommendations",
         )
@@ -276,7 +322,26 @@ class ReportFormMixin:
 
 
 class ReportCreateView(OrganisationActionMixin, ReportFormMixin, CreateView):
-    permission_action = MANAGE
+    """A new report; "Write a report to committee" on a strategy's, workplan's
+    or review's page opens it as `?subject=<the record>`, pre-filled from it."""
+
+    permission_action = WRITE_REPORT
+
+    written = {}
+
+    def get(self, request, *args, **kwargs):
+        value = request.GET.get("subject")
+        if value:
+            found = report_subjects.draft_from(
+                value, request.organisation, request.user
+            )
+            if found is None:
+                raise Http404
+            self.written, self.recommendation_rows = drafting.report_initial(*found)
+        return super().get(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {**super().get_initial(), **self.written}
 
     def form_valid(self, form):
         report = form.save(commit=False)
@@ -290,7 +355,17 @@ class ReportCreateView(OrganisationActionMixin, ReportFormMixin, CreateView):
 class ReportUpdateView(
     OrganisationScopedMixin, VersionedUpdateMixin, ReportFormMixin, UpdateView
 ):
-    permission_action = MANAGE
+    """Officers change a report until its agenda is published; from then on,
+    clerks and administrators only (`Report.change_refusal`)."""
+
+    permission_action = WRITE_REPORT
+
+    def get_object(self, queryset=None):
+        report = super().get_object(queryset)
+        refusal = report.change_refusal(self.request.user)
+        if refusal:
+            raise PermissionDenied(refusal)
+        return report
 
     def form_valid(self, form):
         formset = self.get_formset(self.object)
@@ -448,6 +523,62 @@ class DecisionCreateView(OrganisationActionMixin, DecisionFormMixin, CreateView)
             self.save_decided(decision, form, reason)
         messages.success(self.request, _("Draft decision record saved."))
         return redirect(decision)
+
+
+class DecisionFromReportView(DecisionCreateView):
+    """ "Record the decision" on a report on the agenda of a meeting that has
+    been held: the form starts from the report (title, resolutions from its
+    recommendations, reasons, other options, key decision, the record it
+    presents) and the meeting (the decision maker and the date)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        # Another council's report is not found, whoever asks.
+        self.report = get_object_or_404(
+            Report.objects.visible_to(request.user).select_related("organisation"),
+            pk=kwargs["pk"],
+        )
+        if not can(request.user, MANAGE, self.report):
+            raise PermissionDenied(_("Your role does not allow this."))
+        items = list(
+            self.report.agenda_items.select_related("meeting__committee").order_by(
+                "meeting__starts_at"
+            )
+        )
+        held = [item.meeting for item in items if item.meeting.has_been_held]
+        wanted = request.GET.get("meeting")
+        if wanted:
+            held = [meeting for meeting in held if str(meeting.pk) == wanted]
+        if not held:
+            return render(
+                request,
+                "decisions/decision_not_yet.html",
+                {"report": self.report, "items": items},
+                status=409,
+            )
+        self.meeting = held[-1]
+        self.started, self.resolution_rows = drafting.decision_initial(
+            self.report, self.meeting
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {**super().get_initial(), **self.started}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organisation": self.report.organisation}
+
+    def get_formset(self, instance):
+        if self.request.method == "POST":
+            return super().get_formset(instance)
+        return prefilled(
+            ResolutionFormSet,
+            self.resolution_rows,
+            instance=instance,
+            prefix="resolutions",
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(from_report=self.report, **kwargs)
 
 
 class DecisionUpdateView(

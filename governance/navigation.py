@@ -27,6 +27,7 @@ NAVIGATION = [
     NavEntry(_("Strategies"), "strategy:strategy_list", ALL_ROLES),
     NavEntry(_("Workplans"), "workplan:workplan_list", ALL_ROLES),
     NavEntry(_("Meetings"), "decisions:meeting_list", ALL_ROLES),
+    NavEntry(_("Reports"), "decisions:report_list", ALL_ROLES),
     NavEntry(_("Decisions"), "decisions:decision_list", ALL_ROLES),
     NavEntry(
         _("Council"), "governance:organisation_detail", ALL_ROLES, per_organisation=True

@@ -31,6 +31,9 @@ ACTIONS = {
     "manage_departments": frozenset({Role.OFFICER, Role.CLERK, Role.ADMINISTRATOR}),
     # Committees, meetings, reports and decision records (democratic services).
     "manage_committee_business": frozenset({Role.CLERK, Role.ADMINISTRATOR}),
+    # Writing committee reports about the council's records: officers too,
+    # until the report's agenda is published (`Report.change_refusal`).
+    "write_report": EDITING_ROLES,
     # Reading committee business before its agenda is published (members
     # read the agenda pack once it is).
     "read_unpublished_business": EDITING_ROLES,

@@ -15,6 +15,7 @@ class StrategyConfig(AppConfig):
             papers,
         )
         from .models import Strategy
+        from .report_draft import report_draft
 
         def awaiting_decision(organisation):
             return Strategy.objects.for_organisation(organisation).filter(
@@ -39,4 +40,5 @@ class StrategyConfig(AppConfig):
                 ),
             ],
             papers.strategy_version,
+            draft=report_draft,
         )

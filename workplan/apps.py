@@ -15,6 +15,7 @@ class WorkplanConfig(AppConfig):
             papers,
         )
         from .models import Review, Variation, Workplan
+        from .report_draft import review_report_draft, workplan_report_draft
 
         def awaiting_decision(organisation):
             return Workplan.objects.for_organisation(organisation).filter(
@@ -48,6 +49,7 @@ class WorkplanConfig(AppConfig):
                 )
             ],
             papers.appendix_version,
+            draft=workplan_report_draft,
         )
         report_subjects.register(
             Review,
@@ -61,4 +63,5 @@ class WorkplanConfig(AppConfig):
                 )
             ],
             papers.progress_report_version,
+            draft=review_report_draft,
         )

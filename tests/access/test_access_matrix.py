@@ -136,6 +136,28 @@ VARY_ITEM = ByPolicy(policy.ITEM, "vary")
 ITEM_PROGRESS = ByPolicy(policy.ITEM, "update_progress")
 REVIEW_UPDATE = ByPolicy(policy.REVIEW, "update")
 OFFICER = frozenset({"officer"})
+#: Writing reports in one's current council: its officers, clerks and
+#: administrators (B's officer in B).
+WRITERS_HERE = statuses(
+    member=403, officer=200, clerk=200, administrator=200, other=200
+)
+WRITERS_HERE_POST = {
+    **WRITERS_HERE,
+    "officer": 302,
+    "clerk": 302,
+    "administrator": 302,
+    "other_council": 302,
+}
+#: A report not yet on a published agenda: its council's writers change it.
+UNSENT_REPORT = statuses(
+    member=404, officer=200, clerk=200, administrator=200, other=404
+)
+UNSENT_REPORT_POST = {
+    **UNSENT_REPORT,
+    "officer": 302,
+    "clerk": 302,
+    "administrator": 302,
+}
 
 
 # --- what is posted ----------------------------------------------------------------
@@ -174,6 +196,13 @@ def report_data(cast, business):
         "urgency_route": "",
         "version": business.report.version,
         **empty_formset("recommendations"),
+    }
+
+
+def unsent_report_data(cast, business):
+    return {
+        **report_data(cast, business),
+        "version": business.unpublished_report.version,
     }
 
 
@@ -553,14 +582,17 @@ MATRIX = [
         {**COUNCIL_A, "member": 404},
         ("unpublished_report",),
     ),
-    Row("decisions:report_create", "GET", MANAGERS_HERE),
+    Row("decisions:report_list", "GET", EVERYONE),
+    # Officers write reports too.
+    Row("decisions:report_create", "GET", WRITERS_HERE),
     Row(
         "decisions:report_create",
         "POST",
-        MANAGERS_HERE_POST,
+        WRITERS_HERE_POST,
         data=report_data,
-        changes_for=CHANGERS,
+        changes_for=frozenset({"officer", "clerk", "administrator", "other_council"}),
     ),
+    # Once its agenda is published, clerks and administrators own it.
     Row("decisions:report_update", "GET", MANAGERS, ("report",)),
     Row(
         "decisions:report_update",
@@ -569,6 +601,32 @@ MATRIX = [
         ("report",),
         report_data,
         CHANGERS,
+    ),
+    Row("decisions:report_update", "GET", UNSENT_REPORT, ("unpublished_report",)),
+    Row(
+        "decisions:report_update",
+        "POST",
+        UNSENT_REPORT_POST,
+        ("unpublished_report",),
+        unsent_report_data,
+        frozenset({"officer", "clerk", "administrator"}),
+    ),
+    # "Record the decision": a report on a held meeting's agenda (the
+    # meeting two days ago); one whose meeting is to come is refused (409).
+    Row("decisions:decision_from_report", "GET", MANAGERS, ("report",)),
+    Row(
+        "decisions:decision_from_report",
+        "POST",
+        MANAGERS_POST,
+        ("report",),
+        decision_data,
+        CHANGERS,
+    ),
+    Row(
+        "decisions:decision_from_report",
+        "GET",
+        statuses(member=404, officer=403, clerk=409, administrator=409, other=404),
+        ("unpublished_report",),
     ),
     # Decision records: drafts are the clerks' and administrators' only.
     Row("decisions:decision_list", "GET", EVERYONE),

@@ -121,3 +121,76 @@ def test_administrator_adds_a_call_in_rule_and_a_closure_day(visit, cast):
     visit.check()
     visit.submit("Remove closure day")
     assert business.closure_day.description in page.locator("main").inner_text()
+
+
+def test_an_officer_writes_a_report_from_a_strategy_and_the_clerk_records_its_decision(
+    visit, cast
+):
+    from decisions.models import Committee, Report
+    from strategy.lifecycle import STRATEGY_LIFECYCLE
+
+    from ..base import make_meeting
+
+    business = build_business(cast)
+    strategy = business.draft_strategy
+    STRATEGY_LIFECYCLE.perform(
+        strategy, "submit", cast.officer, inputs={"meeting": business.scrutiny_meeting}
+    )
+    STRATEGY_LIFECYCLE.perform(
+        strategy,
+        "record_scrutiny",
+        cast.clerk,
+        inputs={"outcome": "endorsed", "committee_comments": ""},
+    )
+    cabinet = Committee.objects.get(organisation=cast.council_a, name="Cabinet")
+    meeting = make_meeting(cabinet, timezone.now() - timedelta(days=1))
+    page = visit.page
+
+    # The officer writes the report from the strategy's page: its title,
+    # purpose, summary and recommendation are there already.
+    visit.sign_in("officer")
+    visit.goto(strategy.get_absolute_url())
+    page.get_by_role("link", name="Write a report to committee").click()
+    visit.check()
+    assert page.get_by_label("Title", exact=True).input_value() == strategy.title
+    assert "be approved" in page.locator("#id_recommendations-0-text").input_value()
+    page.get_by_label("Report of", exact=True).fill("Director of Resources")
+    page.get_by_label("Author", exact=True).fill("Priya Shah, Head of ICT")
+    page.get_by_label("Reasons for the recommendations").fill(
+        "The current strategy ends this year."
+    )
+    visit.submit("Save report")
+    report = Report.objects.get(title=strategy.title)
+    visit.goto("/reports/?placed=no")
+    assert strategy.title in page.locator("main").inner_text()
+    visit.submit("Sign out")
+
+    # The clerk places it on the agenda of the meeting held yesterday (its
+    # title comes with it), then records the decision from it.
+    visit.sign_in("clerk")
+    visit.goto(f"/meetings/{meeting.pk}/")
+    page.get_by_role("link", name="Change the agenda").click()
+    visit.check()
+    page.locator("#id_agenda_items-0-position").fill("1")
+    page.locator("#id_agenda_items-0-report").select_option(str(report.pk))
+    visit.submit("Save agenda")
+    page.get_by_role("link", name=strategy.title).click()
+    visit.check()
+    page.get_by_role("link", name="Record the decision").click()
+    visit.check()
+    assert page.get_by_label("Title", exact=True).input_value() == strategy.title
+    assert (
+        page.get_by_label("Reasons for the decision").input_value()
+        == "The current strategy ends this year."
+    )
+    page.locator("#id_resolutions-0-text").fill(
+        f"That the {strategy.title} be approved, with the addition of a theme on data."
+    )
+    visit.submit("Save decision record")
+    main = page.locator("main").inner_text()
+    assert "with the addition of a theme on data" in main
+    assert "Draft" in main
+
+    # A report whose meeting is still to come: not yet.
+    response = visit.goto(f"/reports/{business.unpublished_report.pk}/record-decision/")
+    assert response.status == 409
