@@ -45,7 +45,7 @@ from .mixins import CouncilPageMixin, OrganisationScopedMixin
 from .models import Invitation, Membership, Organisation
 from .paper_store import PaperJob, kind_named, serve_paper, start_job, version_key
 from .permissions import can, roles_of
-from .routes import RecordType, route_for, route_of
+from .routes import RecordType, route_for, route_of, routes_of
 from .transitions import TransitionRefused
 
 
@@ -102,9 +102,7 @@ class OrganisationDetailView(OrganisationScopedMixin, DetailView):
         )
         context["can_manage_departments"] = can(user, "manage_departments", self.object)
         context["departments"] = self.object.departments.all()
-        context["routes"] = [
-            route_of(self.object.pk, record_type) for record_type in RecordType
-        ]
+        context["routes"] = routes_of(self.object.pk)
         # Who may agree variations under delegated powers (workplan's
         # `VariationSettings`).
         context["variation_delegates"] = (

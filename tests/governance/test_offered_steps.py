@@ -82,6 +82,7 @@ INPUTS = {
         "decision": agreeing_decision(record, cast, business).pk
     },
     "submit": lambda record, cast, business: {"meeting": business.scrutiny_meeting.pk},
+    "send_for_decision": lambda record, cast, business: {},
     "record_scrutiny": lambda record, cast, business: {"outcome": "endorsed"},
     "approve": lambda record, cast, business: {
         "decision": approving_decision(record, cast, business).pk

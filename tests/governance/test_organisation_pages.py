@@ -124,8 +124,8 @@ def test_council_page_query_count_is_flat_in_the_number_of_committees(cast, clie
     # session, user, memberships, current council, whether the member has an
     # authenticator app and whether their council requires one (the second
     # factor's gate), the council, its committees, its call-in rules, its
-    # closure days, its departments, who may agree variations
-    assert few == many == 12
+    # closure days, its departments, who may agree variations, its routes
+    assert few == many == 13
 
 
 def test_a_form_sent_without_a_valid_token_changes_nothing(cast):

@@ -382,7 +382,7 @@ def test_while_called_in_the_approval_is_paused_and_cannot_be_built_on(
         reverse("strategy:strategy_amend", args=[strategy.pk])
     )
     assert amend.status_code == 409
-    assert "approval of" in amend.content.decode()
+    assert "approval is paused" in amend.content.decode()
     Strategy.objects.filter(pk=strategy.pk).update(next_review_due=timezone.localdate())
     with pytest.raises(TransitionRefused, match="approval is paused"):
         STRATEGY_LIFECYCLE.perform(
