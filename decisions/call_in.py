@@ -22,11 +22,14 @@ A council's rule (`Rule`) says:
 * ``cut_off`` -- a time of day on the last day (e.g. 17:00), or ``None`` for
   the end of the last day (midnight).
 * ``takes_effect`` -- ``"next-day"`` or ``"next-working-day"`` after the last
-  day.
+  day, ``"at-cut-off"`` (at the cut-off on the last day, Salford's
+  convention) or ``"last-day"`` (on the last day itself).
 * ``region`` -- ``"england-and-wales"``, ``"scotland"`` or
   ``"northern-ireland"``: whose bank holidays are not working days.
 * ``closure_days`` -- dates the council is closed (e.g. a Christmas shutdown),
   which are not working days either.
+* ``bank_holidays_worked`` -- bank holidays the council works (its offices
+  open as usual), which are working days for it after all.
 
 1. The publication date is the date, in UK local time (Europe/London), of the
    moment the decision was published. A decision published at 00:30 BST on
@@ -36,8 +39,8 @@ A council's rule (`Rule`) says:
 
 2. A *working day* is Monday to Friday, except the bank holidays of the
    council's region (taken from the ``holidays`` package, including substitute
-   days and one-off holidays such as the coronation on 8 May 2023) and the
-   council's closure days.
+   days and one-off holidays such as the coronation on 8 May 2023) other than
+   those the council works, and the council's closure days.
 
 3. Working days:
 
@@ -58,8 +61,12 @@ A council's rule (`Rule`) says:
    its UTC offset is right either side of the clock changes (GMT, +00:00, from
    the last Sunday of October; BST, +01:00, from the last Sunday of March).
 
-6. The decision takes effect on the day after the last day ("next-day") or on
-   the first working day after the last day ("next-working-day").
+6. The decision takes effect on the day after the last day ("next-day"), on
+   the first working day after the last day ("next-working-day"), or on the
+   last day itself ("at-cut-off", "last-day"). It never takes effect before
+   the deadline has passed: ``takes_effect_at`` is the later of the start of
+   that day and the deadline, so "at-cut-off" takes effect at the cut-off on
+   the last day (at midnight at its end when there is no cut-off).
 
 Example: 5 working days, the day of publication counting as day 1, ending at
 midnight, in England and Wales. A decision published on Monday 1 October 2007
@@ -70,6 +77,7 @@ the next working day, on Monday 8 October 2007.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -89,7 +97,9 @@ COUNTED_FROM = (PUBLICATION, DECISION)
 
 NEXT_DAY = "next-day"
 NEXT_WORKING_DAY = "next-working-day"
-TAKES_EFFECT = (NEXT_DAY, NEXT_WORKING_DAY)
+AT_CUT_OFF = "at-cut-off"
+LAST_DAY = "last-day"
+TAKES_EFFECT = (NEXT_DAY, NEXT_WORKING_DAY, AT_CUT_OFF, LAST_DAY)
 
 # Region -> subdivision of holidays.UK. England and Wales share their bank
 # holidays; the package lists them under both "ENG" and "WLS" (identically:
@@ -172,6 +182,7 @@ class Rule:
     takes_effect: str
     region: str
     closure_days: frozenset[date] = frozenset()
+    bank_holidays_worked: frozenset[date] = frozenset()
 
     def __post_init__(self):
         if (
@@ -205,15 +216,16 @@ class Rule:
                     "began; leave the cut-off empty for midnight at the end of "
                     "the last day."
                 )
-        try:
-            closure_days = frozenset(self.closure_days)
-        except TypeError:
-            raise CallInRuleError(
-                "closure_days must be a collection of dates."
-            ) from None
-        for day in closure_days:
-            _check_date(day, "A closure day")
-        object.__setattr__(self, "closure_days", closure_days)
+        for name in ("closure_days", "bank_holidays_worked"):
+            try:
+                days = frozenset(getattr(self, name))
+            except TypeError:
+                raise CallInRuleError(
+                    f"{name} must be a collection of dates."
+                ) from None
+            for day in days:
+                _check_date(day, f"A date in {name}")
+            object.__setattr__(self, name, days)
 
 
 @dataclass(frozen=True)
@@ -223,7 +235,9 @@ class CallInPeriod:
     ``first_day`` and ``last_day`` are days 1 and N of the period. ``deadline``
     is the last moment a call-in can be made, an aware datetime in
     Europe/London: the cut-off on the last day, or 00:00 on the day after the
-    last day. ``takes_effect_on`` is the day the decision can be implemented.
+    last day. ``takes_effect_on`` is the day the decision can be implemented,
+    ``takes_effect_at`` the moment: the later of the start of that day and
+    the deadline.
     """
 
     first_day: date
@@ -231,6 +245,10 @@ class CallInPeriod:
     deadline: datetime
     takes_effect_on: date
     rule: Rule
+
+    @property
+    def takes_effect_at(self) -> datetime:
+        return takes_effect_moment(self.takes_effect_on, self.deadline)
 
     def deadline_text(self) -> str:
         """The deadline as a council writes it.
@@ -246,8 +264,30 @@ class CallInPeriod:
         return f"not later than {moment} on {format_date(self.last_day)}"
 
     def takes_effect_text(self) -> str:
-        """The day the decision takes effect, e.g. "Saturday 6 October 2007"."""
-        return format_date(self.takes_effect_on)
+        """When the decision takes effect, e.g. "Saturday 6 October 2007", or
+        at a cut-off "4pm on Monday 26 September 2022"."""
+        return format_moment(self.takes_effect_at)
+
+
+def takes_effect_moment(takes_effect_on: date, deadline: datetime | None) -> datetime:
+    """The moment a decision taking effect on ``takes_effect_on`` does: the
+    start of that day in Europe/London, or the call-in ``deadline`` if that
+    is later (a decision never takes effect while it can still be called in).
+    """
+    start = datetime.combine(takes_effect_on, time(0, 0), tzinfo=LONDON)
+    if deadline is not None and deadline > start:
+        return deadline.astimezone(LONDON)
+    return start
+
+
+def format_moment(moment: datetime) -> str:
+    """A moment as a council writes it: "Saturday 6 October 2007" at the
+    start of a day, "4pm on Monday 26 September 2022" otherwise, and
+    "midnight on Friday 5 October 2007" for the end of a day."""
+    local = moment.astimezone(LONDON)
+    if local.time() == time(0, 0):
+        return format_date(local.date())
+    return f"{format_time(local.time())} on {format_date(local.date())}"
 
 
 def format_date(day: date) -> str:
@@ -270,6 +310,43 @@ def format_time(moment: time) -> str:
     if moment.minute:
         return f"{hour}:{moment.minute:02d}{suffix}"
     return f"{hour}{suffix}"
+
+
+_TIME = re.compile(
+    r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*"
+    r"(?P<half>a\.?m\.?|p\.?m\.?)?$"
+)
+
+
+def parse_time(text: str) -> time | None:
+    """A time of day as people type it: "4pm", "4.00 pm", "4:00pm", "16:00",
+    "9.30am", "12 noon", "noon". "Midnight" and "" are None (the end of the
+    day). Raises `CallInRuleError` for anything else ("25pm", "4", "16:75"):
+    a bare hour is ambiguous, and a 12-hour time runs from 1 to 12.
+    """
+    text = " ".join(str(text).lower().split())
+    if text in ("", "midnight", "12 midnight"):
+        return None
+    if text in ("noon", "12 noon", "midday", "12 midday"):
+        return time(12, 0)
+    match = _TIME.match(text)
+    problem = CallInRuleError(
+        f"Enter a time such as 4pm, 4.30pm or 16:00, not {text!r}."
+    )
+    if match is None:
+        raise problem
+    hour = int(match["hour"])
+    minute = int(match["minute"] or 0)
+    half = (match["half"] or "").replace(".", "")
+    if minute > 59:
+        raise problem
+    if half:
+        if not 1 <= hour <= 12:
+            raise problem
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    elif match["minute"] is None or hour > 23:
+        raise problem
+    return time(hour, minute)
 
 
 @lru_cache(maxsize=256)
@@ -295,10 +372,13 @@ def bank_holidays(region: str, year: int) -> dict[date, str]:
     return dict(_bank_holidays(region, year))
 
 
-def is_working_day(day: date, region: str, closure_days=frozenset()) -> bool:
+def is_working_day(
+    day: date, region: str, closure_days=frozenset(), bank_holidays_worked=frozenset()
+) -> bool:
     """Whether ``day`` is a working day for a council in ``region``.
 
-    A working day is Monday to Friday, not a bank holiday of the region, and
+    A working day is Monday to Friday, not a bank holiday of the region
+    (unless it is one of the ``bank_holidays_worked`` by the council), and
     not one of the council's ``closure_days``.
     """
     _check_date(day, "The day")
@@ -306,8 +386,17 @@ def is_working_day(day: date, region: str, closure_days=frozenset()) -> bool:
     return (
         day.weekday() < 5
         and day not in closure_days
-        and day not in _bank_holiday_dates(region, day.year)
+        and (
+            day in bank_holidays_worked
+            or day not in _bank_holiday_dates(region, day.year)
+        )
     )
+
+
+def is_bank_holiday(day: date, region: str) -> bool:
+    """Whether ``day`` is a bank holiday of ``region`` on a weekday."""
+    _check_date(day, "The day")
+    return day.weekday() < 5 and day in _bank_holiday_dates(region, day.year)
 
 
 @lru_cache(maxsize=256)
@@ -316,7 +405,9 @@ def _bank_holiday_dates(region: str, year: int) -> frozenset[date]:
 
 
 def _working_day_on_or_after(day: date, rule: Rule) -> date:
-    while not is_working_day(day, rule.region, rule.closure_days):
+    while not is_working_day(
+        day, rule.region, rule.closure_days, rule.bank_holidays_worked
+    ):
         day += _ONE_DAY
     return day
 
@@ -366,15 +457,21 @@ def call_in_period(
         first_day = start if rule.first_day_counts else start + _ONE_DAY
         last_day = first_day + timedelta(days=rule.days - 1)
 
-    if rule.cut_off is None:
+    return _ending(first_day, last_day, rule.cut_off, rule)
+
+
+def _ending(first_day: date, last_day: date, cut_off, rule: Rule) -> CallInPeriod:
+    if cut_off is None:
         deadline = datetime.combine(last_day + _ONE_DAY, time(0, 0), tzinfo=LONDON)
     else:
-        deadline = datetime.combine(last_day, rule.cut_off, tzinfo=LONDON)
+        deadline = datetime.combine(last_day, cut_off, tzinfo=LONDON)
 
     if rule.takes_effect == NEXT_DAY:
         takes_effect_on = last_day + _ONE_DAY
-    else:
+    elif rule.takes_effect == NEXT_WORKING_DAY:
         takes_effect_on = _working_day_on_or_after(last_day + _ONE_DAY, rule)
+    else:
+        takes_effect_on = last_day
 
     return CallInPeriod(
         first_day=first_day,
@@ -383,6 +480,27 @@ def call_in_period(
         takes_effect_on=takes_effect_on,
         rule=rule,
     )
+
+
+def period_ending_on(
+    period: CallInPeriod, last_day: date, cut_off: time | None
+) -> CallInPeriod:
+    """``period`` with another last day and cut-off, as a clerk sets them
+    when overriding one decision's deadline (the rule's own count is set
+    aside for it). It takes effect as the rule says, counted from the new
+    last day. Raises `CallInRuleError` for a last day before the first, or
+    a cut-off of 00:00."""
+    _check_date(last_day, "The last day")
+    if last_day < period.first_day:
+        raise CallInRuleError(
+            f"The last day for call-in cannot be before its first day "
+            f"({format_date(period.first_day)})."
+        )
+    if cut_off is not None and cut_off == time(0, 0):
+        raise CallInRuleError(
+            "Leave the time empty for midnight at the end of the last day."
+        )
+    return _ending(period.first_day, last_day, cut_off, period.rule)
 
 
 def describe_rule(rule: Rule) -> str:
@@ -405,5 +523,12 @@ def describe_rule(rule: Rule) -> str:
         ending = "ending at midnight"
     else:
         ending = f"ending at {format_time(rule.cut_off)} on the last day"
-    effect = "next day" if rule.takes_effect == NEXT_DAY else "next working day"
-    return f"{length} {count}, {ending}; the decision takes effect on the {effect}"
+    effect = {
+        NEXT_DAY: "on the next day",
+        NEXT_WORKING_DAY: "on the next working day",
+        AT_CUT_OFF: "at the cut-off on the last day"
+        if rule.cut_off
+        else "at midnight at the end of the last day",
+        LAST_DAY: "on the last day",
+    }[rule.takes_effect]
+    return f"{length} {count}, {ending}; the decision takes effect {effect}"

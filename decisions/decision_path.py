@@ -38,9 +38,9 @@ from governance.transitions import (
     rules_out,
 )
 
-from .call_in import LONDON, CallInRuleError
+from .call_in import LONDON, CallInRuleError, period_ending_on
 from .choices import CallInOutcome, CommitteeKind, DecisionStatus
-from .forms import CallInForm, OutcomeForm, PublishForm
+from .forms import CallInForm, DeadlineOverrideForm, OutcomeForm, PublishForm
 
 register_statuses(DecisionStatus)
 register_event_labels(
@@ -49,6 +49,7 @@ register_event_labels(
         "call_in": gettext_lazy("Call-in received"),
         "mark_effective": gettext_lazy("Effective: the call-in period ended"),
         "correct": gettext_lazy("Corrected"),
+        "override_deadline": gettext_lazy("Call-in deadline changed"),
     }
 )
 
@@ -147,6 +148,36 @@ def call_in_received_in_time(decision, user, inputs):
     return None
 
 
+@rules_out
+def deadline_can_be_changed(decision, user, inputs):
+    """Published with a call-in period, and not called in."""
+    if decision.call_in_deadline is None or decision.called_in_at is not None:
+        return _("This decision has no call-in deadline to change.")
+    return None
+
+
+def _overridden_period(decision, inputs):
+    """The decision's call-in period ending on the clerk's new last day."""
+    _rule, period = decision.call_in_period(decision.published_at)
+    return period_ending_on(period, inputs["last_day"], inputs.get("cut_off"))
+
+
+@needs_inputs
+def new_deadline_is_valid(decision, user, inputs):
+    """A real moment after publication, on or after the period's first day."""
+    if inputs.get("last_day") is None:
+        return _("Enter the new last day for call-in.")
+    if not inputs.get("comment", "").strip():
+        return _("Enter why the deadline is being changed.")
+    try:
+        period = _overridden_period(decision, inputs)
+    except CallInRuleError as error:
+        return str(error)
+    if period.deadline <= decision.published_at:
+        return _("The new deadline must be after the decision was published.")
+    return None
+
+
 def call_in_period_has_ended(decision, user, inputs):
     if decision.current_status() != DecisionStatus.EFFECTIVE:
         return _("The call-in period has not ended.")
@@ -197,6 +228,16 @@ def stamp_publication(decision, user, inputs):
     decision.call_in_last_day = period.last_day
     decision.call_in_deadline = period.deadline
     decision.takes_effect_on = period.takes_effect_on
+
+
+def set_deadline(decision, user, inputs):
+    """The clerk's deadline in place of the rule's, with their reason; the
+    decision takes effect as the rule says from the new last day."""
+    period = _overridden_period(decision, inputs)
+    decision.call_in_last_day = period.last_day
+    decision.call_in_deadline = period.deadline
+    decision.takes_effect_on = period.takes_effect_on
+    decision.deadline_override_reason = inputs["comment"].strip()
 
 
 def record_call_in(decision, user, inputs):
@@ -361,6 +402,24 @@ DECISION_PATH = Workflow(
             after_save=(follow_outcome,),
             form_class=OutcomeForm,
             happened=when_heard,
+        ),
+        Transition(
+            name="override_deadline",
+            label=_("Change the call-in deadline"),
+            sources=frozenset({DecisionStatus.PUBLISHED}),
+            target=DecisionStatus.PUBLISHED,
+            permission=MANAGE,
+            description=_(
+                "Set this decision's call-in deadline yourself, in place of "
+                "the one the council's rule gave it (for example when it was "
+                "published late, or the offices closed unexpectedly). The "
+                "reason is shown on the decision record and its paper, and "
+                "the history records who changed it. It takes effect as the "
+                "rule says, counted from the new last day."
+            ),
+            requirements=(deadline_can_be_changed, new_deadline_is_valid),
+            effects=(set_deadline,),
+            form_class=DeadlineOverrideForm,
         ),
         Transition(
             name="mark_effective",

@@ -32,6 +32,7 @@ from .models import (
     CallInRule,
     ClosureDay,
     Committee,
+    CommitteeMember,
     DecisionRecord,
     Meeting,
     Recommendation,
@@ -50,6 +51,38 @@ COMMITTEES = [
     (SCRUTINY, CommitteeKind.SCRUTINY),
     (FINANCE, CommitteeKind.OTHER),
 ]
+
+#: Each Ashcombe committee's contact officer and councillors (name, role);
+#: fictional people.
+ASHCOMBE_COMMITTEES = {
+    CABINET: (
+        "Priya Raman, Democratic Services, 01632 960201",
+        [
+            ("Councillor Helen Marsh (Leader)", "chair"),
+            ("Councillor Tom Adeyemi (Deputy Leader)", "vice-chair"),
+            ("Councillor Grace Whitfield", "member"),
+            ("Councillor Owen Pryce", "member"),
+            ("Councillor Leah Norris", "member"),
+        ],
+    ),
+    SCRUTINY: (
+        "Priya Raman, Democratic Services, 01632 960201",
+        [
+            ("Councillor A. Fenwick", "chair"),
+            ("Councillor R. Osei", "vice-chair"),
+            ("Councillor J. Lindqvist", "member"),
+            ("Councillor M. Doyle", "member"),
+        ],
+    ),
+    FINANCE: (
+        "Callum Reid, Democratic Services, 01632 960202",
+        [
+            ("Councillor Sarah Pike", "chair"),
+            ("Councillor Ben Okoro", "vice-chair"),
+            ("Councillor Ruth Castell", "member"),
+        ],
+    ),
+}
 
 #: Each council's call-in rule, in force since 2000.
 CALL_IN_RULES = {
@@ -215,10 +248,20 @@ def _long_date(day):
 
 def _build_committees_and_rule(slug, council):
     committees = {}
+    people = ASHCOMBE_COMMITTEES if slug == "ashcombe" else {}
     for name, kind in COMMITTEES:
+        contact, members = people.get(name, ("", []))
         committees[name] = _upsert(
-            Committee, {"organisation": council, "name": name}, {"kind": kind}
+            Committee,
+            {"organisation": council, "name": name},
+            {"kind": kind, "contact_officer": contact},
         )
+        for member, role in members:
+            _upsert(
+                CommitteeMember,
+                {"committee": committees[name], "name": member},
+                {"role": role},
+            )
     _upsert(
         CallInRule,
         {"organisation": council, "applies_from": date(2000, 1, 1)},

@@ -1,28 +1,33 @@
 """Forms for committee business: meetings, agendas, reports, decisions, rules."""
 
-from datetime import datetime
+import copy
+from datetime import date, datetime, time
 
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.choices import Role
 from governance.forms import (
     ChangeReasonMixin,
     CommentForm,
     CouncilRecordForm,
     VersionedFormMixin,
 )
+from governance.models import Membership
 
 from . import decidable, report_subjects
-from .call_in import LONDON, CallInRuleError
+from .call_in import LONDON, CallInRuleError, format_date, format_time, parse_time
 from .choices import CallInOutcome, CommitteeKind, MeetingStatus, UrgencyRoute
 from .models import (
     KEY_DECISION_NOTICE_DAYS,
     AgendaItem,
+    BankHolidayWorked,
     CallInRule,
     ClosureDay,
     Committee,
+    CommitteeMember,
     DecisionRecord,
     Meeting,
     Recommendation,
@@ -498,7 +503,57 @@ class OutcomeForm(CommentForm):
         self.order_fields(["meeting", "outcome", "comment"])
 
 
+class CutOffField(forms.CharField):
+    """A time of day typed as people write it ("4pm", "4.00 pm", "16:00"),
+    read by `call_in.parse_time`; blank is the end of the day (midnight)."""
+
+    default_error_messages = {
+        "invalid": _(
+            "Enter the cut-off as a time of day, for example 4pm, 4.30pm or "
+            "16:00 – or leave it blank for midnight"
+        )
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"class": "govuk-input--width-10"})
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, time):
+            return format_time(value)
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, time):
+            return value
+        text = super().to_python(value)
+        try:
+            if len(text) > 20:
+                raise CallInRuleError(text)
+            return parse_time(text)
+        except CallInRuleError:
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid"
+            ) from None
+
+
 class CallInRuleForm(forms.ModelForm):
+    """A council's call-in rule, from a date. New rules start from the most
+    common convention; a rule no published decision was judged by can be
+    corrected (with a reason); none may be dated before published decisions
+    another rule gave their deadline."""
+
+    cut_off = CutOffField(
+        label=_("Cut-off time on the last day"),
+        help_text=_(
+            "For example, 4pm or 16:00. Most councils have none: leave it "
+            "blank for the end of the day (midnight)."
+        ),
+    )
+
     class Meta:
         model = CallInRule
         fields = [
@@ -515,8 +570,22 @@ class CallInRuleForm(forms.ModelForm):
             "counted_from": forms.RadioSelect,
             "takes_effect": forms.RadioSelect,
             "days": forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
-            "cut_off": forms.TimeInput(
-                format="%H:%M", attrs={"class": "govuk-input--width-5"}
+        }
+        labels = {
+            "first_day_counts": _(
+                "The day of publication (or of the decision) counts as day one"
+            ),
+        }
+        help_texts = {
+            "days": _("Most councils allow 5 working days."),
+            "first_day_counts": _(
+                "Most councils do not count it: day one is the next working "
+                "day. Tick this only if your constitution says the day of "
+                "publication is day one."
+            ),
+            "takes_effect": _(
+                "Most councils: the next day. Salford's constitution, for "
+                "example: at the cut-off on the last day."
             ),
         }
 
@@ -524,6 +593,10 @@ class CallInRuleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
         self.fields["applies_from"].help_text = DATE_HELP
+        if self.instance.pk:
+            self.fields["change_reason"] = copy.deepcopy(
+                ChangeReasonMixin.base_fields["change_reason"]
+            )
 
     def clean_days(self):
         days = self.cleaned_data["days"]
@@ -536,13 +609,34 @@ class CallInRuleForm(forms.ModelForm):
     def _post_clean(self):
         # Only now does the instance hold the typed values: check that they
         # make a rule the call-in calculation accepts (e.g. a cut-off of
-        # 00:00 is "midnight": leave it blank).
+        # 00:00 is "midnight": leave it blank), and that it alters no
+        # published decision's deadline.
         super()._post_clean()
-        if not self.errors:
-            try:
-                self.instance.as_rule()
-            except CallInRuleError as error:
-                self.add_error(None, str(error))
+        if self.errors:
+            return
+        try:
+            self.instance.as_rule()
+        except CallInRuleError as error:
+            self.add_error(None, str(error))
+            return
+        altered = list(self.instance.decisions_it_would_alter()[:1])
+        if altered:
+            decision = altered[0]
+            last = self.instance.decisions_it_would_alter().last()
+            self.add_error(
+                "applies_from",
+                _(
+                    "Decisions published on or after this date already have "
+                    "the deadline another rule gave them, such as “%(title)s”, "
+                    "published on %(published)s: date the rule after "
+                    "%(last)s, the last of them"
+                )
+                % {
+                    "title": decision.title,
+                    "published": format_date(_local_day(decision.published_at)),
+                    "last": format_date(_local_day(last.published_at)),
+                },
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -551,7 +645,9 @@ class CallInRuleForm(forms.ModelForm):
             applies_from
             and CallInRule.objects.filter(
                 organisation=self.instance.organisation, applies_from=applies_from
-            ).exists()
+            )
+            .exclude(pk=self.instance.pk)
+            .exists()
         ):
             self.add_error(
                 "applies_from", _("A rule already starts on this date: choose another.")
@@ -559,22 +655,119 @@ class CallInRuleForm(forms.ModelForm):
         return cleaned
 
 
-class ClosureDayForm(forms.ModelForm):
-    class Meta:
-        model = ClosureDay
-        fields = ["date", "description"]
+def _local_day(moment):
+    return timezone.localtime(moment, LONDON).date()
+
+
+#: The longest closure period entered in one go (a long shutdown is rare;
+#: the limit stops a mistyped year adding hundreds of days).
+LONGEST_CLOSURE = 31
+
+
+class ClosurePeriodForm(forms.Form):
+    """Days the council is closed, entered as a date range in one go."""
+
+    first_day = forms.DateField(
+        label=_("First day closed"),
+        help_text=DATE_HELP,
+        error_messages={"required": _("Enter the first day the council is closed")},
+    )
+    last_day = forms.DateField(
+        label=_("Last day closed"),
+        required=False,
+        help_text=_("Leave blank for a single day."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=200,
+        help_text=_("For example, Christmas shutdown."),
+        error_messages={
+            "required": _("Enter a description, such as Christmas shutdown")
+        },
+    )
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instance.organisation = organisation
+        self.organisation = organisation
 
-    def clean_date(self):
-        day = self.cleaned_data["date"]
-        if ClosureDay.objects.filter(
-            organisation=self.instance.organisation, date=day
-        ).exists():
-            raise forms.ValidationError(_("This day is already a closure day."))
-        return day
+    def clean(self):
+        cleaned = super().clean()
+        first = cleaned.get("first_day")
+        if first is None:
+            return cleaned
+        last = cleaned.get("last_day") or first
+        if "last_day" in self.errors:
+            return cleaned
+        if last < first:
+            self.add_error(
+                "last_day",
+                _("The last day closed must be the same as or after the first day"),
+            )
+            return cleaned
+        if (last - first).days >= LONGEST_CLOSURE:
+            self.add_error(
+                "last_day",
+                _("Enter a closure of %(days)s days or fewer")
+                % {"days": LONGEST_CLOSURE},
+            )
+            return cleaned
+        cleaned["days"] = ClosureDay.days_to_add(self.organisation, first, last)
+        if not cleaned["days"]:
+            self.add_error(
+                "first_day",
+                _("Every one of these days is already a closure day"),
+            )
+        return cleaned
+
+
+class BankHolidayWorkedForm(forms.Form):
+    """A bank holiday the council works, chosen from its region's coming ones."""
+
+    date = forms.TypedChoiceField(
+        label=_("Which bank holiday does the council work?"),
+        coerce=date.fromisoformat,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select the bank holiday the council works")},
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["date"].choices = [
+            (day.isoformat(), f"{name}, {format_date(day)}")
+            for day, name in BankHolidayWorked.could_be_worked(
+                organisation, timezone.localdate()
+            )
+        ]
+
+
+class DeadlineOverrideForm(CommentForm):
+    """A clerk sets one published decision's call-in deadline, with a reason
+    (the comment, shown on the record and its paper)."""
+
+    last_day = forms.DateField(
+        label=_("New last day for call-in"),
+        help_text=DATE_HELP,
+        error_messages={"required": _("Enter the new last day for call-in")},
+    )
+    cut_off = CutOffField(
+        label=_("Time on that day"),
+        help_text=_("For example, 4pm or 16:00. Leave blank for midnight."),
+    )
+
+    def __init__(self, *args, record, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.record = record
+        comment = self.fields["comment"]
+        comment.required = True
+        comment.label = _("Why is the deadline being changed?")
+        comment.help_text = _("Shown on the decision record and its paper.")
+        comment.error_messages["required"] = _(
+            "Enter why the deadline is being changed"
+        )
+        if record.call_in_last_day:
+            self.initial.setdefault("last_day", record.call_in_last_day)
+        self.order_fields(["last_day", "cut_off", "comment"])
 
 
 class CommitteeForm(CouncilRecordForm):
@@ -582,7 +775,7 @@ class CommitteeForm(CouncilRecordForm):
 
     class Meta:
         model = Committee
-        fields = ["name", "kind", "decisions_subject_to_call_in"]
+        fields = ["name", "kind", "decisions_subject_to_call_in", "contact_officer"]
         widgets = {"kind": forms.RadioSelect}
         help_texts = {
             "kind": _(
@@ -594,3 +787,57 @@ class CommitteeForm(CouncilRecordForm):
             "name": {"required": _("Enter the committee's name")},
             "kind": {"required": _("Select what kind of committee it is")},
         }
+
+
+class CommitteeMemberForm(forms.ModelForm):
+    class Meta:
+        model = CommitteeMember
+        fields = ["name", "role", "membership"]
+        labels = {"name": _("Councillor's name")}
+        help_texts = {"name": _("For example, Councillor Jo Smith.")}
+
+
+class BaseCommitteeMemberFormSet(forms.BaseInlineFormSet):
+    """The committee's councillors. Only the council's members may be linked;
+    one Chair at most; a decision-making committee needs members."""
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = (
+            Membership.objects.for_organisation(organisation)
+            .current()
+            .filter(role=Role.MEMBER)
+            .select_related("user")
+        )
+        for form in self.forms:
+            field = form.fields["membership"]
+            field.queryset = members
+            field.required = False
+            field.empty_label = _("No account")
+            field.label_from_instance = lambda m: m.user.get_full_name() or str(m.user)
+
+    def clean(self):
+        super().clean()
+        rows = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        names = [row.get("name", "").strip().lower() for row in rows]
+        if len(names) != len(set(names)):
+            raise forms.ValidationError(_("List each councillor once."))
+        if sum(row.get("role") == CommitteeMember.Role.CHAIR for row in rows) > 1:
+            raise forms.ValidationError(_("A committee has one Chair: choose one."))
+        problem = self.instance.members_problem(len(rows))
+        if problem:
+            raise forms.ValidationError(problem)
+
+
+CommitteeMemberFormSet = inlineformset_factory(
+    Committee,
+    CommitteeMember,
+    form=CommitteeMemberForm,
+    formset=BaseCommitteeMemberFormSet,
+    extra=3,
+    can_delete=True,
+)

@@ -7,13 +7,14 @@ never typed. A decision's path (draft, published, called in, effective) is
 the table in `decision_path.py`.
 """
 
-from datetime import datetime, time
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,15 @@ class Committee(models.Model):
             "council, a regulatory committee."
         ),
     )
+    contact_officer = models.CharField(
+        _("contact officer"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The democratic services officer for the committee, with a phone "
+            "number or email address, for example Jo Smith, 01632 960000."
+        ),
+    )
 
     history = HistoricalRecords()
     objects = OrganisationScopedQuerySet.as_manager()
@@ -83,6 +93,58 @@ class Committee(models.Model):
     def takes_decisions(self):
         """Cabinet, or a committee where the council runs the committee system."""
         return self.kind in (CommitteeKind.EXECUTIVE, CommitteeKind.DECISION_MAKING)
+
+    def members_problem(self, count):
+        """Why this committee cannot have `count` members (or None): a
+        decision-making committee approves, so it must have members."""
+        if self.kind == CommitteeKind.DECISION_MAKING and count == 0:
+            return _(
+                "A decision-making committee approves business, so it must "
+                "have members: add at least one councillor"
+            )
+        return None
+
+
+class CommitteeMember(models.Model):
+    """A councillor on a committee, with their role on it (Chair, Vice-chair,
+    Member). Councillors are named people, who need not have an account;
+    `membership` links one who has (a member of the same council)."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Chair")
+        VICE_CHAIR = "vice-chair", _("Vice-chair")
+        MEMBER = "member", _("Member")
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="members"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(
+        _("role on the committee"), max_length=12, choices=Role, default=Role.MEMBER
+    )
+    membership = models.ForeignKey(
+        "governance.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="committee_places",
+        verbose_name=_("their account, if they have one"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["committee", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "name"],
+                name="committee_member_once_per_committee",
+                violation_error_message=_("This councillor is already listed."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_role_display()})"
 
 
 class CallInRuleQuerySet(OrganisationScopedQuerySet):
@@ -126,7 +188,7 @@ class CallInRule(models.Model):
         default=CountedFrom.PUBLICATION,
     )
     first_day_counts = models.BooleanField(
-        _("that first day counts as day one"), default=True
+        _("that first day counts as day one"), default=False
     )
     cut_off = models.TimeField(
         _("cut-off time on the last day"),
@@ -138,7 +200,7 @@ class CallInRule(models.Model):
         _("the decision takes effect on"),
         max_length=20,
         choices=TakesEffect,
-        default=TakesEffect.NEXT_WORKING_DAY,
+        default=TakesEffect.NEXT_DAY,
     )
 
     history = HistoricalRecords()
@@ -160,7 +222,7 @@ class CallInRule(models.Model):
     def __str__(self):
         return f"{self.organisation}: from {self.applies_from:%d %B %Y}"
 
-    def as_rule(self, closure_days=frozenset()):
+    def as_rule(self, closure_days=frozenset(), bank_holidays_worked=frozenset()):
         """This rule as the pure `call_in.Rule` the calculation takes."""
         return call_in.Rule(
             days=self.days,
@@ -171,11 +233,95 @@ class CallInRule(models.Model):
             takes_effect=self.takes_effect,
             region=self.organisation.bank_holiday_region,
             closure_days=frozenset(closure_days),
+            bank_holidays_worked=frozenset(bank_holidays_worked),
         )
 
     @property
     def text(self):
         return call_in.describe_rule(self.as_rule())
+
+    def is_applied(self):
+        """Whether a published decision's deadline was worked out from it:
+        then it can no longer be corrected, only withdrawn from a date by a
+        later rule."""
+        return DecisionRecord.objects.filter(call_in_rule=self).exists()
+
+    def decisions_it_would_alter(self):
+        """Published decisions that would fall under this rule, from its
+        `applies_from`, although another rule gave them their deadline: a
+        rule may not be dated before them (their deadline would no longer be
+        the one the rule in force on their day gives)."""
+        local_day = TruncDate("published_at", tzinfo=call_in.LONDON)
+        later = CallInRule.objects.filter(
+            organisation=self.organisation_id, applies_from__gt=self.applies_from
+        ).exclude(pk=self.pk)
+        decisions = (
+            DecisionRecord.objects.filter(
+                organisation=self.organisation_id, call_in_rule__isnull=False
+            )
+            .exclude(call_in_rule=self.pk)
+            .annotate(published_on=local_day)
+            .filter(published_on__gte=self.applies_from)
+        )
+        # Those a later rule governs are untouched by this one.
+        first_later = later.order_by("applies_from").first()
+        if first_later is not None:
+            decisions = decisions.filter(published_on__lt=first_later.applies_from)
+        return decisions.order_by("published_at")
+
+
+class BankHolidayWorked(models.Model):
+    """A bank holiday on which the council works as usual (its offices are
+    open), so it counts as a working day for call-in after all."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="bank_holidays_worked",
+        verbose_name=_("organisation"),
+    )
+    date = models.DateField(_("date"))
+
+    history = HistoricalRecords()
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation", "date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "date"],
+                name="bank_holiday_worked_once_per_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d %B %Y}: worked"
+
+    @classmethod
+    def could_be_worked(cls, organisation, today):
+        """[(date, name)] of the weekday bank holidays of the council's region
+        this year and next (earlier ones this year too, for a clerk catching
+        up) that it does not yet work."""
+        region = organisation.bank_holiday_region
+        years = (today.year, today.year + 1)
+        worked = set(
+            cls.objects.filter(
+                organisation=organisation, date__year__in=years
+            ).values_list("date", flat=True)
+        )
+        return [
+            (day, name)
+            for year in years
+            for day, name in sorted(call_in.bank_holidays(region, year).items())
+            if day.weekday() < 5 and day not in worked
+        ]
+
+    @property
+    def name(self):
+        """The bank holiday's name, e.g. "Spring Bank Holiday"."""
+        return call_in.bank_holidays(
+            self.organisation.bank_holiday_region, self.date.year
+        ).get(self.date, "")
 
 
 class ClosureDay(models.Model):
@@ -206,6 +352,18 @@ class ClosureDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%d %B %Y}: {self.description}"
+
+    @classmethod
+    def days_to_add(cls, organisation, first, last):
+        """The days from `first` to `last` (inclusive) that are not yet the
+        council's closure days."""
+        closed = set(
+            cls.objects.filter(
+                organisation=organisation, date__range=(first, last)
+            ).values_list("date", flat=True)
+        )
+        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        return [day for day in days if day not in closed]
 
 
 class MeetingQuerySet(OrganisationScopedQuerySet):
@@ -644,7 +802,7 @@ class DecisionRecord(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="+",
+        related_name="decisions_judged",
         verbose_name=_("call-in rule applied"),
     )
     call_in_last_day = models.DateField(
@@ -654,8 +812,15 @@ class DecisionRecord(models.Model):
         _("call-in deadline"), null=True, blank=True
     )
     takes_effect_on = models.DateField(_("takes effect on"), null=True, blank=True)
-    #: The start of `takes_effect_on` in Europe/London, for queries.
+    #: When it takes effect: the start of `takes_effect_on` in Europe/London,
+    #: or the call-in deadline if that is later (`call_in.takes_effect_moment`).
     takes_effect_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: Why a clerk set this decision's call-in deadline themselves, in place
+    #: of the one its rule gave (empty: the rule's). Who and when are in its
+    #: "override_deadline" event.
+    deadline_override_reason = models.TextField(
+        _("why the call-in deadline was changed"), blank=True
+    )
     called_in_at = models.DateTimeField(_("called in"), null=True, blank=True)
     called_in_by = models.TextField(_("called in by"), blank=True)
     call_in_outcome = models.CharField(
@@ -704,8 +869,9 @@ class DecisionRecord(models.Model):
         if self.pk is not None:
             self.version += 1
         if self.takes_effect_on is not None:
-            self.takes_effect_at = datetime.combine(
-                self.takes_effect_on, time(0), tzinfo=call_in.LONDON
+            self.takes_effect_at = call_in.takes_effect_moment(
+                self.takes_effect_on,
+                self.call_in_deadline if self.called_in_at is None else None,
             )
         else:
             self.takes_effect_at = None
@@ -791,14 +957,21 @@ class DecisionRecord(models.Model):
         rule = CallInRule.objects.in_force_on(self.organisation, day)
         if rule is None:
             return None, None
+        since = min(day, self.decision_date)
         closures = ClosureDay.objects.filter(
-            organisation=self.organisation,
-            date__gte=min(day, self.decision_date),
+            organisation=self.organisation, date__gte=since
+        ).values_list("date", flat=True)
+        worked = BankHolidayWorked.objects.filter(
+            organisation=self.organisation, date__gte=since
         ).values_list("date", flat=True)
         period = call_in.call_in_period(
-            published_at, self.decision_date, rule.as_rule(frozenset(closures))
+            published_at, self.decision_date, rule.as_rule(closures, worked)
         )
         return rule, period
+
+    @property
+    def deadline_overridden(self):
+        return bool(self.deadline_override_reason)
 
     # --- what it decides ----------------------------------------------------------
 
@@ -849,9 +1022,13 @@ class DecisionRecord(models.Model):
 
     @property
     def takes_effect_text(self):
+        """E.g. "Saturday 6 October 2007", or "4pm on Monday 26 September
+        2022" where it takes effect at a cut-off."""
         if self.takes_effect_on is None:
             return ""
-        return call_in.format_date(self.takes_effect_on)
+        if self.takes_effect_at is None:
+            return call_in.format_date(self.takes_effect_on)
+        return call_in.format_moment(self.takes_effect_at)
 
 
 class Resolution(models.Model):

@@ -85,6 +85,21 @@ urlpatterns = [
         name="call_in_rule_create",
     ),
     path(
+        "council/<slug:slug>/call-in-rules/<int:pk>/edit/",
+        views.CallInRuleUpdateView.as_view(),
+        name="call_in_rule_update",
+    ),
+    path(
+        "council/<slug:slug>/working-bank-holidays/add/",
+        views.BankHolidayWorkedCreateView.as_view(),
+        name="bank_holiday_worked_create",
+    ),
+    path(
+        "council/<slug:slug>/working-bank-holidays/<int:pk>/delete/",
+        views.BankHolidayWorkedDeleteView.as_view(),
+        name="bank_holiday_worked_delete",
+    ),
+    path(
         "council/<slug:slug>/closure-days/add/",
         views.ClosureDayCreateView.as_view(),
         name="closure_day_create",
@@ -93,6 +108,11 @@ urlpatterns = [
         "council/<slug:slug>/closure-days/<int:pk>/delete/",
         views.ClosureDayDeleteView.as_view(),
         name="closure_day_delete",
+    ),
+    path(
+        "council/<slug:slug>/committees/",
+        views.CommitteeListView.as_view(),
+        name="committee_list",
     ),
     path(
         "council/<slug:slug>/committees/add/",

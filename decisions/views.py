@@ -13,11 +13,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import (
     CreateView,
     DeleteView,
     DetailView,
+    FormView,
     ListView,
     UpdateView,
 )
@@ -51,9 +52,11 @@ from .decision_path import DECISION_PATH
 from .filtersets import DecisionFilterSet, MeetingFilterSet, ReportFilterSet
 from .forms import (
     AgendaFormSet,
+    BankHolidayWorkedForm,
     CallInRuleForm,
-    ClosureDayForm,
+    ClosurePeriodForm,
     CommitteeForm,
+    CommitteeMemberFormSet,
     DecisionCorrectionForm,
     DecisionForm,
     MeetingForm,
@@ -65,8 +68,11 @@ from .forms import (
 from .forward_plan import forward_plan
 from .models import (
     AgendaItem,
+    BankHolidayWorked,
+    CallInRule,
     ClosureDay,
     Committee,
+    CommitteeMember,
     ConsideredPaper,
     DecidedRecord,
     DecisionRecord,
@@ -658,9 +664,21 @@ class ForwardPlanView(CurrentOrganisationListMixin, ListView):
 
 # --- the council's call-in rules and closure days -----------------------------------
 
+#: Committees, call-in rules and closure days: clerks and administrators, or
+#: administrators only, as the council chooses (`governance/permissions.py`).
+SETTINGS = "manage_democratic_settings"
+SETTINGS_REFUSED = gettext_lazy(
+    "Your role does not allow you to change the council's committees, call-in "
+    "rules or closure days."
+)
+
 
 class CouncilSettingMixin(CouncilPageMixin):
-    """Pages that add to a council's call-in settings: its administrators."""
+    """Pages that change a council's call-in rules, closure days and
+    committees: whoever the council's setting allows."""
+
+    permission_action = SETTINGS
+    permission_denied_message = SETTINGS_REFUSED
 
 
 class CallInRuleCreateView(CouncilSettingMixin, CreateView):
@@ -674,14 +692,74 @@ class CallInRuleCreateView(CouncilSettingMixin, CreateView):
         return redirect(self.organisation)
 
 
-class ClosureDayCreateView(CouncilSettingMixin, CreateView):
-    form_class = ClosureDayForm
+class CallInRuleUpdateView(CouncilSettingMixin, UpdateView):
+    """Correct a rule no published decision was judged by. One that was is
+    kept as it is (409): a later rule withdraws it from a date."""
+
+    form_class = CallInRuleForm
+    template_name = "decisions/call_in_rule_form.html"
+
+    def get_queryset(self):
+        return CallInRule.objects.for_organisation(self.organisation)
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if getattr(self, "applied", False):
+            response.status_code = 409
+        return response
+
+    def get_object(self, queryset=None):
+        rule = super().get_object(queryset)
+        self.applied = rule.is_applied()
+        return rule
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(applied=self.applied, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.applied:
+            return self.render_to_response(self.get_context_data())
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        save_with_reason(
+            form.save(commit=False),
+            user=self.request.user,
+            reason=_("Corrected: %s") % form.cleaned_data["change_reason"],
+        )
+        messages.success(self.request, _("Call-in rule corrected."))
+        return redirect(self.organisation)
+
+
+class ClosureDayCreateView(CouncilSettingMixin, FormView):
+    """A closure period, entered as a date range: one closure day per date."""
+
+    form_class = ClosurePeriodForm
     template_name = "decisions/closure_day_form.html"
 
     def form_valid(self, form):
-        day = form.save(commit=False)
-        save_with_reason(day, user=self.request.user, reason=_("Closure day added"))
-        messages.success(self.request, _("Closure day added."))
+        days = form.cleaned_data["days"]
+        with transaction.atomic():
+            for day in days:
+                save_with_reason(
+                    ClosureDay(
+                        organisation=self.organisation,
+                        date=day,
+                        description=form.cleaned_data["description"],
+                    ),
+                    user=self.request.user,
+                    reason=_("Closure day added"),
+                )
+        messages.success(
+            self.request,
+            ngettext(
+                "%(count)d closure day added.",
+                "%(count)d closure days added.",
+                len(days),
+            )
+            % {"count": len(days)},
+        )
         return redirect(self.organisation)
 
 
@@ -697,6 +775,46 @@ class ClosureDayDeleteView(CouncilSettingMixin, DeleteView):
         day = self.object
         delete_with_reason(day, user=self.request.user, reason=_("Closure day removed"))
         messages.success(self.request, _("Closure day removed."))
+        return redirect(self.organisation)
+
+
+class BankHolidayWorkedCreateView(CouncilSettingMixin, FormView):
+    """Mark a bank holiday as a working day for the council."""
+
+    form_class = BankHolidayWorkedForm
+    template_name = "decisions/bank_holiday_worked_form.html"
+
+    def form_valid(self, form):
+        save_with_reason(
+            BankHolidayWorked(
+                organisation=self.organisation, date=form.cleaned_data["date"]
+            ),
+            user=self.request.user,
+            reason=_("Bank holiday marked as a working day"),
+        )
+        messages.success(self.request, _("Bank holiday marked as a working day."))
+        return redirect(self.organisation)
+
+
+class BankHolidayWorkedDeleteView(CouncilSettingMixin, DeleteView):
+    template_name = "decisions/bank_holiday_worked_confirm_delete.html"
+
+    form_takes_organisation = False
+
+    def get_queryset(self):
+        return BankHolidayWorked.objects.for_organisation(
+            self.organisation
+        ).select_related("organisation")
+
+    def form_valid(self, form):
+        delete_with_reason(
+            self.object,
+            user=self.request.user,
+            reason=_("Bank holiday no longer a working day"),
+        )
+        messages.success(
+            self.request, _("The bank holiday is no longer a working day.")
+        )
         return redirect(self.organisation)
 
 
@@ -780,16 +898,77 @@ class ConsideredPaperView(PaperView):
         return super().get_queryset().select_related("meeting__committee")
 
 
+class CommitteeListView(CouncilPageMixin, ListView):
+    """The council's committees with their members and contact officers:
+    everyone in the council reads it; the council's setting says who changes
+    them."""
+
+    permission_action = "view"
+    template_name = "decisions/committee_list.html"
+    form_takes_organisation = False
+
+    def get_queryset(self):
+        # Two queries however many committees and members: the committees,
+        # then their members with any linked account.
+        return Committee.objects.for_organisation(self.organisation).prefetch_related(
+            Prefetch(
+                "members",
+                queryset=CommitteeMember.objects.select_related("membership__user"),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_manage=can(self.request.user, SETTINGS, self.organisation), **kwargs
+        )
+
+
 class CommitteeMixin:
-    """The council's committees: managed by its clerks and administrators."""
+    """Add or change a committee with its members (one transaction, one
+    history row each)."""
 
     model = Committee
     form_class = CommitteeForm
-    permission_action = MANAGE
-    permission_denied_message = gettext_lazy(
-        "Only the council's clerks and administrators can manage its committees."
-    )
+    permission_action = SETTINGS
+    permission_denied_message = SETTINGS_REFUSED
     noun = gettext_lazy("committee")
+    template_name = "decisions/committee_form.html"
+
+    def get_formset(self, instance):
+        return CommitteeMemberFormSet(
+            self.request.POST if self.request.method == "POST" else None,
+            instance=instance,
+            prefix="members",
+            organisation=self.organisation,
+        )
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("formset", self.get_formset(self.object or Committee()))
+        return super().get_context_data(**kwargs)
+
+    def form_invalid(self, form, formset=None):
+        formset = formset or self.get_formset(form.instance)
+        formset.is_valid()
+        return self.render_to_response(
+            self.get_context_data(form=form, formset=formset)
+        )
+
+    def form_valid(self, form):
+        committee = form.save(commit=False)
+        formset = self.get_formset(committee)
+        if not formset.is_valid():
+            return self.form_invalid(form, formset)
+        adding = committee.pk is None
+        reason = _("Committee added") if adding else form.cleaned_data["change_reason"]
+        with transaction.atomic():
+            save_with_reason(committee, user=self.request.user, reason=reason)
+            save_formset_with_reason(
+                formset, committee, user=self.request.user, reason=reason
+            )
+        messages.success(
+            self.request, _("Committee “%(name)s” saved.") % {"name": committee.name}
+        )
+        return redirect("decisions:committee_list", self.organisation.slug)
 
 
 class CommitteeCreateView(CommitteeMixin, CouncilRecordCreateView):

@@ -40,6 +40,18 @@ class TakesEffect(models.TextChoices):
 
     NEXT_DAY = "next-day", _("the next day")
     NEXT_WORKING_DAY = "next-working-day", _("the next working day")
+    AT_CUT_OFF = "at-cut-off", _("at the cut-off on the last day")
+    LAST_DAY = "last-day", _("on the last day")
+
+
+class DemocraticSettingsManagers(models.TextChoices):
+    """Who may change a council's committees, call-in rules and closure days."""
+
+    CLERKS_AND_ADMINISTRATORS = (
+        "clerks-and-administrators",
+        _("Clerks (democratic services) and administrators"),
+    )
+    ADMINISTRATORS = "administrators", _("Administrators only")
 
 
 class TakesEffectWithoutCallIn(models.TextChoices):

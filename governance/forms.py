@@ -36,11 +36,13 @@ class OrganisationSettingsForm(ChangeReasonMixin, forms.ModelForm):
             "bank_holiday_region",
             "decisions_subject_to_call_in",
             "takes_effect_without_call_in",
+            "democratic_settings_managed_by",
             "second_factor_required_for_all",
         ]
         widgets = {
             "bank_holiday_region": forms.RadioSelect,
             "takes_effect_without_call_in": forms.RadioSelect,
+            "democratic_settings_managed_by": forms.RadioSelect,
         }
         labels = {
             "second_factor_required_for_all": _(

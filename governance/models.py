@@ -6,7 +6,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import BankHolidayRegion, Role, TakesEffectWithoutCallIn
+from .choices import (
+    BankHolidayRegion,
+    DemocraticSettingsManagers,
+    Role,
+    TakesEffectWithoutCallIn,
+)
 from .events import Event  # noqa: F401
 from .lifecycle import ApprovedVersion, MinorAmendment  # noqa: F401
 from .paper_store import PaperJob, StoredPaper  # noqa: F401
@@ -65,6 +70,14 @@ class Organisation(models.Model):
         choices=TakesEffectWithoutCallIn,
         default=TakesEffectWithoutCallIn.PUBLICATION,
     )
+    #: Who may change committees, call-in rules and closure days (the
+    #: `manage_democratic_settings` action of `permissions.py`).
+    democratic_settings_managed_by = models.CharField(
+        _("who may change committees, call-in rules and closure days"),
+        max_length=30,
+        choices=DemocraticSettingsManagers,
+        default=DemocraticSettingsManagers.CLERKS_AND_ADMINISTRATORS,
+    )
     history = HistoricalRecords()
     objects = OrganisationQuerySet.as_manager()
 
@@ -77,6 +90,16 @@ class Organisation(models.Model):
 
     def get_absolute_url(self):
         return reverse("governance:organisation_detail", args=[self.slug])
+
+    def democratic_settings_roles(self):
+        """The roles that may change its committees, call-in rules and
+        closure days, as the council has chosen."""
+        if (
+            self.democratic_settings_managed_by
+            == DemocraticSettingsManagers.ADMINISTRATORS
+        ):
+            return frozenset({Role.ADMINISTRATOR})
+        return frozenset({Role.CLERK, Role.ADMINISTRATOR})
 
 
 class MembershipQuerySet(OrganisationScopedQuerySet):

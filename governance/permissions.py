@@ -34,6 +34,9 @@ ACTIONS = {
     # Writing committee reports about the council's records: officers too,
     # until the report's agenda is published (`Report.change_refusal`).
     "write_report": EDITING_ROLES,
+    # Committees, call-in rules and closure days: clerks too, unless the
+    # council says administrators only (`COUNCIL_CHOOSES`).
+    "manage_democratic_settings": frozenset({Role.CLERK, Role.ADMINISTRATOR}),
     # Reading committee business before its agenda is published (members
     # read the agenda pack once it is).
     "read_unpublished_business": EDITING_ROLES,
@@ -54,6 +57,12 @@ ACTIONS = {
     # Only ever taken by the system (`update_decision_status`): a published
     # decision whose call-in period has ended already reads as effective.
     "decision_mark_effective": frozenset(),
+}
+
+#: Actions whose roles each council narrows in its settings: action -> a
+#: function of the council giving the roles that may take it there.
+COUNCIL_CHOOSES = {
+    "manage_democratic_settings": lambda council: council.democratic_settings_roles(),
 }
 
 _CACHE_ATTRIBUTE = "_governance_roles"
@@ -116,4 +125,14 @@ def can(user, action, obj=None):
         raise UnknownAction(action) from None
     if obj is None:
         return any(role in allowed for role in roles_of(user).values())
-    return role_in(user, obj) in allowed
+    role = role_in(user, obj)
+    if role in allowed and action in COUNCIL_CHOOSES:
+        return role in COUNCIL_CHOOSES[action](council_of(obj))
+    return role in allowed
+
+
+def council_of(obj):
+    """The organisation a governed object belongs to."""
+    from .models import Organisation
+
+    return obj if isinstance(obj, Organisation) else obj.organisation

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -78,12 +79,20 @@ class OrganisationDetailView(OrganisationScopedMixin, DetailView):
         # rule (its text names the council's bank-holiday region).
         context["call_in_rules"] = self.object.call_in_rules.select_related(
             "organisation"
-        )
+        ).annotate(applied=Count("decisions_judged"))
         context["closure_days"] = self.object.closure_days.all()
+        context["bank_holidays_worked"] = (
+            self.object.bank_holidays_worked.select_related("organisation")
+        )
+        managers = self.object.get_democratic_settings_managed_by_display()
         context["settings_rows"] = [
             {
                 "key": _("Bank holidays"),
                 "value": self.object.get_bank_holiday_region_display(),
+            },
+            {
+                "key": _("Committees, call-in rules and closure days"),
+                "value": _("Changed by %(who)s") % {"who": managers.lower()},
             },
             {
                 "key": _("Authenticator app"),
@@ -99,6 +108,9 @@ class OrganisationDetailView(OrganisationScopedMixin, DetailView):
         context["can_manage_people"] = can(user, "manage_people", self.object)
         context["can_manage_committees"] = can(
             user, "manage_committee_business", self.object
+        )
+        context["can_change_democratic_settings"] = can(
+            user, "manage_democratic_settings", self.object
         )
         context["can_manage_departments"] = can(user, "manage_departments", self.object)
         context["departments"] = self.object.departments.all()

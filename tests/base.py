@@ -66,7 +66,11 @@ def make_committee(organisation, name, kind):
 
 
 def make_call_in_rule(organisation, applies_from=date(2000, 1, 1), **fields):
-    """A call-in rule; by default 5 working days counting the day of publication."""
+    """A call-in rule; by default 5 working days counting the day of
+    publication, taking effect the next working day (not the form's
+    defaults: the tests written against this rule keep it)."""
+    fields.setdefault("first_day_counts", True)
+    fields.setdefault("takes_effect", "next-working-day")
     rule = CallInRule(organisation=organisation, applies_from=applies_from, **fields)
     return save_with_reason(rule, user=None, reason="Test set-up")
 

@@ -8,7 +8,7 @@ change nothing: no row, no history row, no event.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 
 import pytest
@@ -239,7 +239,29 @@ def rule_data(cast, business):
 
 
 def closure_data(cast, business):
-    return {"date": "2031-12-29", "description": "Christmas shutdown"}
+    return {
+        "first_day": "2031-12-24",
+        "last_day": "2031-12-31",
+        "description": "Christmas shutdown",
+    }
+
+
+def bank_holiday_data(cast, business):
+    from decisions.models import BankHolidayWorked
+
+    day, _name = BankHolidayWorked.could_be_worked(
+        cast.council_a, timezone.localdate()
+    )[-1]
+    return {"date": day.isoformat()}
+
+
+def override_data(cast, business):
+    later = business.published_decision.call_in_last_day + timedelta(days=3)
+    return {
+        "last_day": later.isoformat(),
+        "cut_off": "4pm",
+        "comment": "Published a day late on the website",
+    }
 
 
 def no_data(cast, business):
@@ -318,11 +340,23 @@ def membership_data(cast, business):
 
 
 def committee_data(cast, business):
-    return {"name": "Cabinet", "kind": "executive", "change_reason": "Access test"}
+    return {
+        "name": "Cabinet",
+        "kind": "executive",
+        "change_reason": "Access test",
+        **empty_formset("members"),
+    }
 
 
 def new_committee_data(cast, business):
-    return {"name": "Finance Committee", "kind": "decision-making"}
+    return {
+        "name": "Finance Committee",
+        "kind": "decision-making",
+        **empty_formset("members"),
+        "members-TOTAL_FORMS": "1",
+        "members-0-name": "Councillor A. Chair",
+        "members-0-role": "chair",
+    }
 
 
 def department_data(cast, business):
@@ -378,6 +412,7 @@ MATRIX = [
             "bank_holiday_region": "scotland",
             "decisions_subject_to_call_in": "on",
             "takes_effect_without_call_in": "publication",
+            "democratic_settings_managed_by": "clerks-and-administrators",
             "change_reason": "Access test",
         },
         frozenset({"administrator"}),
@@ -457,7 +492,9 @@ MATRIX = [
     # The invitation's own link: whoever holds it (see test_people.py).
     Row("governance:invitation_accept", "GET", PUBLIC, (INVITATION_TOKEN,)),
     Row("governance:invitation_accept", "GET", {r: 404 for r in ROLES}, ("forged",)),
-    # Committees: clerks and administrators; departments: staff.
+    # Committees: everyone in the council reads them; clerks and
+    # administrators change them; departments: staff.
+    Row("decisions:committee_list", "GET", COUNCIL_A, ("slug",)),
     Row("decisions:committee_create", "GET", MANAGERS, ("slug",)),
     Row(
         "decisions:committee_create",
@@ -742,6 +779,20 @@ MATRIX = [
         MANAGERS_POST,
         ("published_decision", "call_in"),
         call_in_data,
+        CHANGERS,
+    ),
+    Row(
+        "decisions:decision_transition",
+        "GET",
+        MANAGERS,
+        ("published_decision", "override_deadline"),
+    ),
+    Row(
+        "decisions:decision_transition",
+        "POST",
+        MANAGERS_POST,
+        ("published_decision", "override_deadline"),
+        override_data,
         CHANGERS,
     ),
     # Strategies
@@ -1176,38 +1227,80 @@ MATRIX = [
         ("approved_item", "close"),
         lambda cast, business: {"comment": "Not needed"},
     ),
-    # The council's call-in rules and closure days
-    Row("decisions:call_in_rule_create", "GET", ADMINISTRATORS, ("slug",)),
+    # The council's call-in rules, closure days and bank holidays worked:
+    # clerks and administrators (the council's setting may narrow it).
+    Row("decisions:call_in_rule_create", "GET", MANAGERS, ("slug",)),
     Row(
         "decisions:call_in_rule_create",
         "POST",
-        ADMINISTRATORS_POST,
+        MANAGERS_POST,
         ("slug",),
         rule_data,
-        frozenset({"administrator"}),
+        CHANGERS,
     ),
-    Row("decisions:closure_day_create", "GET", ADMINISTRATORS, ("slug",)),
+    Row("decisions:call_in_rule_update", "GET", MANAGERS, ("slug", "unapplied_rule")),
+    Row(
+        "decisions:call_in_rule_update",
+        "POST",
+        MANAGERS_POST,
+        ("slug", "unapplied_rule"),
+        lambda cast, business: {**rule_data(cast, business), "change_reason": "Typo"},
+        CHANGERS,
+    ),
+    # A rule published decisions were judged by is kept as it is.
+    Row(
+        "decisions:call_in_rule_update",
+        "GET",
+        {**MANAGERS, "clerk": 409, "administrator": 409},
+        ("slug", "applied_rule"),
+    ),
+    Row(
+        "decisions:call_in_rule_update",
+        "POST",
+        {**MANAGERS, "clerk": 409, "administrator": 409},
+        ("slug", "applied_rule"),
+        lambda cast, business: {**rule_data(cast, business), "change_reason": "Typo"},
+    ),
+    Row("decisions:closure_day_create", "GET", MANAGERS, ("slug",)),
     Row(
         "decisions:closure_day_create",
         "POST",
-        ADMINISTRATORS_POST,
+        MANAGERS_POST,
         ("slug",),
         closure_data,
-        frozenset({"administrator"}),
+        CHANGERS,
     ),
-    Row(
-        "decisions:closure_day_delete",
-        "GET",
-        ADMINISTRATORS,
-        ("slug", "closure_day"),
-    ),
+    Row("decisions:closure_day_delete", "GET", MANAGERS, ("slug", "closure_day")),
     Row(
         "decisions:closure_day_delete",
         "POST",
-        ADMINISTRATORS_POST,
+        MANAGERS_POST,
         ("slug", "closure_day"),
         no_data,
-        frozenset({"administrator"}),
+        CHANGERS,
+    ),
+    Row("decisions:bank_holiday_worked_create", "GET", MANAGERS, ("slug",)),
+    Row(
+        "decisions:bank_holiday_worked_create",
+        "POST",
+        MANAGERS_POST,
+        ("slug",),
+        bank_holiday_data,
+        CHANGERS,
+    ),
+    Row(
+        "decisions:bank_holiday_worked_delete",
+        "GET",
+        MANAGERS,
+        ("slug", "bank_holiday_worked"),
+    ),
+    Row(
+        "decisions:bank_holiday_worked_delete",
+        "POST",
+        MANAGERS_POST,
+        ("slug", "bank_holiday_worked"),
+        no_data,
+        CHANGERS,
     ),
 ]
 
@@ -1292,8 +1385,33 @@ def with_papers_sent(cast, business, rendered):
     store(kind, paper, "kept", *render(kind, paper))
 
 
+def with_rules_and_holidays(cast, business):
+    """Add to `business` council A's rule its published decisions were judged
+    by, a later rule none was yet, and a bank holiday it works."""
+    from decisions.models import BankHolidayWorked, CallInRule
+    from governance.history import save_with_reason
+
+    from ..base import make_call_in_rule
+
+    business.applied_rule = CallInRule.objects.get(
+        organisation=cast.council_a, applies_from="2000-01-01"
+    )
+    business.unapplied_rule = make_call_in_rule(cast.council_a, date(2032, 4, 1))
+    day, _name = BankHolidayWorked.could_be_worked(
+        cast.council_a, timezone.localdate()
+    )[0]
+    business.bank_holiday_worked = save_with_reason(
+        BankHolidayWorked(organisation=cast.council_a, date=day),
+        user=None,
+        reason="Test set-up",
+    )
+
+
 #: Objects some rows need beyond `Business`, built only for those rows.
 EXTRAS = {
+    "applied_rule": with_rules_and_holidays,
+    "unapplied_rule": with_rules_and_holidays,
+    "bank_holiday_worked": with_rules_and_holidays,
     "sent_pack": partial(with_papers_sent, rendered="sent_pack"),
     "sent_report": partial(with_papers_sent, rendered="sent_report"),
     "withdrawn_report": partial(with_papers_sent, rendered="withdrawn_report"),

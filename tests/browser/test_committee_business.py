@@ -111,11 +111,11 @@ def test_administrator_adds_a_call_in_rule_and_a_closure_day(visit, cast):
     visit.submit("Add rule")
     assert "10 calendar days" in page.locator("main").inner_text()
 
-    page.get_by_role("link", name="Add a closure day").click()
+    page.get_by_role("link", name="Add closure days").click()
     visit.check()
-    page.get_by_label("Date").fill("2031-12-30")
+    page.get_by_label("First day closed").fill("2031-12-30")
     page.get_by_label("Description").fill("Christmas shutdown")
-    visit.submit("Add closure day")
+    visit.submit("Add closure days")
     assert "Christmas shutdown" in page.locator("main").inner_text()
     page.get_by_role("link", name="Remove 30 December 2031").click()
     visit.check()
@@ -194,3 +194,83 @@ def test_an_officer_writes_a_report_from_a_strategy_and_the_clerk_records_its_de
     # A report whose meeting is still to come: not yet.
     response = visit.goto(f"/reports/{business.unpublished_report.pk}/record-decision/")
     assert response.status == 409
+
+
+def test_clerk_runs_committees_rules_closures_and_a_deadline_in_the_app(visit, cast):
+    business = build_business(cast)
+    visit.sign_in("clerk")
+    visit.goto("/council/ashdown/")
+    page = visit.page
+
+    # A committee: decision-making with no members is refused, then added.
+    page.get_by_role("link", name="Committees, their members").click()
+    visit.check()
+    page.get_by_role("link", name="Add a committee").click()
+    visit.check()
+    page.get_by_label("Name", exact=True).fill("Finance Committee")
+    page.get_by_label("Decision-making committee").check()
+    visit.submit("Save committee")
+    assert "must have members" in page.locator(".govuk-error-summary").inner_text()
+    page.locator("#id_members-0-name").fill("Councillor P. Jones")
+    page.locator("#id_members-0-role").select_option("chair")
+    page.locator("#id_members-1-name").fill("Councillor R. Patel")
+    visit.submit("Save committee")
+    assert "Councillor P. Jones (Chair)" in page.locator("main").inner_text()
+
+    # A rule from the form's defaults, ending at 4pm and taking effect then;
+    # not yet used, so it can be corrected.
+    visit.goto("/council/ashdown/")
+    page.get_by_role("link", name="Add a call-in rule").click()
+    visit.check()
+    page.get_by_label("Applies to decisions published on or after").fill("2031-04-01")
+    page.get_by_label("Cut-off time on the last day").fill("25pm")
+    visit.submit("Add rule")
+    assert "Enter the cut-off" in page.locator(".govuk-error-summary").inner_text()
+    page.get_by_label("Cut-off time on the last day").fill("4pm")
+    page.get_by_label("at the cut-off on the last day").check()
+    visit.submit("Add rule")
+    assert (
+        "takes effect at the cut-off on the last day"
+        in page.locator("main").inner_text()
+    )
+    page.get_by_role("link", name="Correct the rule from 1 April 2031").click()
+    visit.check()
+    page.get_by_label("Call-in period (days)").fill("10")
+    page.get_by_label("Reason for the change").fill("Ten days in the constitution")
+    visit.submit("Save the corrected rule")
+    assert "10 working days" in page.locator("main").inner_text()
+
+    # A closure period in one go; a bank holiday worked, then not.
+    page.get_by_role("link", name="Add closure days").click()
+    visit.check()
+    page.get_by_label("First day closed").fill("2031-12-24")
+    page.get_by_label("Last day closed").fill("2031-12-31")
+    page.get_by_label("Description").fill("Christmas shutdown")
+    visit.submit("Add closure days")
+    assert (
+        "8 closure days added"
+        in page.locator(".govuk-notification-banner").inner_text()
+    )
+    page.get_by_role("link", name="Mark a bank holiday as a working day").click()
+    visit.check()
+    page.locator("input[name=date]").first.check()
+    visit.submit("Mark as a working day")
+    section = page.locator("main").inner_text()
+    assert "None: every bank holiday is skipped" not in section
+    page.locator("a", has_text="Remove").last.click()
+    visit.check()
+    visit.submit("No longer a working day")
+
+    # One decision's deadline, set with a reason, shown on its page.
+    decision = business.published_decision
+    visit.goto(f"/decisions/{decision.pk}/")
+    page.get_by_role("link", name="Change the call-in deadline").click()
+    visit.check()
+    later = decision.call_in_last_day + timedelta(days=7)
+    page.get_by_label("New last day for call-in").fill(later.isoformat())
+    page.get_by_label("Time on that day").fill("4.00 pm")
+    page.get_by_label("Why is the deadline being changed?").fill(
+        "Not on the website until the next day"
+    )
+    visit.submit("Change the call-in deadline")
+    assert "Not on the website until the next day" in page.locator("main").inner_text()

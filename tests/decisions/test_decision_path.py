@@ -169,6 +169,9 @@ ALLOWED = {
     ("publish", "draft-urgent"): DecisionStatus.EFFECTIVE,
     ("call_in", "published"): DecisionStatus.CALLED_IN,
     ("record_outcome", "called-in"): DecisionStatus.EFFECTIVE,
+    # A clerk sets the deadline of a published decision (not called in).
+    ("override_deadline", "published"): DecisionStatus.PUBLISHED,
+    ("override_deadline", "published-period-ended"): DecisionStatus.PUBLISHED,
 }
 #: A call-in received before the deadline may be recorded after it: the step
 #: is open on these (a POST received now, after the deadline, is refused).
@@ -202,6 +205,11 @@ VALID_DATA = {
     "call_in": call_in_data,
     "record_outcome": outcome_data,
     "mark_effective": lambda: {},
+    "override_deadline": lambda: {
+        "last_day": (timezone.localdate() + timedelta(days=10)).isoformat(),
+        "cut_off": "4pm",
+        "comment": "Published late on the website.",
+    },
 }
 
 

@@ -98,6 +98,10 @@ INPUTS = {
     "withdraw_approval": lambda record, cast, business: {},
     "publish": lambda record, cast, business: {},
     "call_in": lambda record, cast, business: call_in_received(record),
+    "override_deadline": lambda record, cast, business: {
+        "last_day": (timezone.localdate() + timedelta(days=10)).isoformat(),
+        "comment": "Published late on the website.",
+    },
     "record_outcome": lambda record, cast, business: {
         "outcome": CallInOutcome.NO_FURTHER_ACTION,
         "meeting": hearing(cast.council_a).pk,

@@ -14,6 +14,7 @@ def valid_settings(**changes):
         "bank_holiday_region": "scotland",
         "decisions_subject_to_call_in": "on",
         "takes_effect_without_call_in": "publication",
+        "democratic_settings_managed_by": "clerks-and-administrators",
         "change_reason": "Constitution amended at Full Council",
     }
     data.update(changes)
@@ -124,8 +125,9 @@ def test_council_page_query_count_is_flat_in_the_number_of_committees(cast, clie
     # session, user, memberships, current council, whether the member has an
     # authenticator app and whether their council requires one (the second
     # factor's gate), the council, its committees, its call-in rules, its
-    # closure days, its departments, who may agree variations, its routes
-    assert few == many == 13
+    # closure days, the bank holidays it works, its departments, who may
+    # agree variations, its routes
+    assert few == many == 14
 
 
 def test_a_form_sent_without_a_valid_token_changes_nothing(cast):

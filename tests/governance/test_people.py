@@ -312,14 +312,20 @@ def test_a_forged_password_reset_link_changes_nothing(cast, client):
 def test_clerks_add_and_rename_committees_of_their_own_council_only(cast, client_for):
     client = client_for(cast.clerk)
     add = reverse("decisions:committee_create", args=["ashdown"])
+    members = {
+        "members-TOTAL_FORMS": "1",
+        "members-INITIAL_FORMS": "0",
+        "members-0-name": "Councillor A. Chair",
+        "members-0-role": "chair",
+    }
     response = client.post(
-        add, {"name": "Finance Committee", "kind": "decision-making"}
+        add, {"name": "Finance Committee", "kind": "decision-making", **members}
     )
     assert response.status_code == 302
     committee = Committee.objects.get(name="Finance Committee")
     assert committee.organisation == cast.council_a
     # The same name again is refused with a message, not a 500.
-    again = client.post(add, {"name": "finance committee", "kind": "other"})
+    again = client.post(add, {"name": "finance committee", "kind": "other", **members})
     assert again.status_code == 200
     assert "already has a committee" in str(again.context["form"].errors)
     # Another council's committee cannot be reached through this council.
