@@ -7,125 +7,315 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('decisions', '0006_considered_papers'),
-        ('governance', '0010_who_changes_democratic_settings'),
+        ("decisions", "0006_considered_papers"),
+        ("governance", "0010_who_changes_democratic_settings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='committee',
-            name='contact_officer',
-            field=models.CharField(blank=True, help_text='The democratic services officer for the committee, with a phone number or email address, for example Jo Smith, 01632 960000.', max_length=300, verbose_name='contact officer'),
+            model_name="committee",
+            name="contact_officer",
+            field=models.CharField(
+                blank=True,
+                help_text="The democratic services officer for the committee, with a phone number or email address, for example Jo Smith, 01632 960000.",
+                max_length=300,
+                verbose_name="contact officer",
+            ),
         ),
         migrations.AddField(
-            model_name='decisionrecord',
-            name='deadline_override_reason',
-            field=models.TextField(blank=True, verbose_name='why the call-in deadline was changed'),
+            model_name="decisionrecord",
+            name="deadline_override_reason",
+            field=models.TextField(
+                blank=True, verbose_name="why the call-in deadline was changed"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcommittee',
-            name='contact_officer',
-            field=models.CharField(blank=True, help_text='The democratic services officer for the committee, with a phone number or email address, for example Jo Smith, 01632 960000.', max_length=300, verbose_name='contact officer'),
+            model_name="historicalcommittee",
+            name="contact_officer",
+            field=models.CharField(
+                blank=True,
+                help_text="The democratic services officer for the committee, with a phone number or email address, for example Jo Smith, 01632 960000.",
+                max_length=300,
+                verbose_name="contact officer",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldecisionrecord',
-            name='deadline_override_reason',
-            field=models.TextField(blank=True, verbose_name='why the call-in deadline was changed'),
+            model_name="historicaldecisionrecord",
+            name="deadline_override_reason",
+            field=models.TextField(
+                blank=True, verbose_name="why the call-in deadline was changed"
+            ),
         ),
         migrations.AlterField(
-            model_name='callinrule',
-            name='first_day_counts',
-            field=models.BooleanField(default=False, verbose_name='that first day counts as day one'),
+            model_name="callinrule",
+            name="first_day_counts",
+            field=models.BooleanField(
+                default=False, verbose_name="that first day counts as day one"
+            ),
         ),
         migrations.AlterField(
-            model_name='callinrule',
-            name='takes_effect',
-            field=models.CharField(choices=[('next-day', 'the next day'), ('next-working-day', 'the next working day'), ('at-cut-off', 'at the cut-off on the last day'), ('last-day', 'on the last day')], default='next-day', max_length=20, verbose_name='the decision takes effect on'),
+            model_name="callinrule",
+            name="takes_effect",
+            field=models.CharField(
+                choices=[
+                    ("next-day", "the next day"),
+                    ("next-working-day", "the next working day"),
+                    ("at-cut-off", "at the cut-off on the last day"),
+                    ("last-day", "on the last day"),
+                ],
+                default="next-day",
+                max_length=20,
+                verbose_name="the decision takes effect on",
+            ),
         ),
         migrations.AlterField(
-            model_name='decisionrecord',
-            name='call_in_rule',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='decisions_judged', to='decisions.callinrule', verbose_name='call-in rule applied'),
+            model_name="decisionrecord",
+            name="call_in_rule",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="decisions_judged",
+                to="decisions.callinrule",
+                verbose_name="call-in rule applied",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalcallinrule',
-            name='first_day_counts',
-            field=models.BooleanField(default=False, verbose_name='that first day counts as day one'),
+            model_name="historicalcallinrule",
+            name="first_day_counts",
+            field=models.BooleanField(
+                default=False, verbose_name="that first day counts as day one"
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalcallinrule',
-            name='takes_effect',
-            field=models.CharField(choices=[('next-day', 'the next day'), ('next-working-day', 'the next working day'), ('at-cut-off', 'at the cut-off on the last day'), ('last-day', 'on the last day')], default='next-day', max_length=20, verbose_name='the decision takes effect on'),
+            model_name="historicalcallinrule",
+            name="takes_effect",
+            field=models.CharField(
+                choices=[
+                    ("next-day", "the next day"),
+                    ("next-working-day", "the next working day"),
+                    ("at-cut-off", "at the cut-off on the last day"),
+                    ("last-day", "on the last day"),
+                ],
+                default="next-day",
+                max_length=20,
+                verbose_name="the decision takes effect on",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalBankHolidayWorked',
+            name="HistoricalBankHolidayWorked",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='governance.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="governance.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical bank holiday worked',
-                'verbose_name_plural': 'historical bank holiday workeds',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical bank holiday worked",
+                "verbose_name_plural": "historical bank holiday workeds",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCommitteeMember',
+            name="HistoricalCommitteeMember",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('role', models.CharField(choices=[('chair', 'Chair'), ('vice-chair', 'Vice-chair'), ('member', 'Member')], default='member', max_length=12, verbose_name='role on the committee')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('committee', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.committee')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('membership', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='governance.membership', verbose_name='their account, if they have one')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("chair", "Chair"),
+                            ("vice-chair", "Vice-chair"),
+                            ("member", "Member"),
+                        ],
+                        default="member",
+                        max_length=12,
+                        verbose_name="role on the committee",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.committee",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="governance.membership",
+                        verbose_name="their account, if they have one",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical committee member',
-                'verbose_name_plural': 'historical committee members',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical committee member",
+                "verbose_name_plural": "historical committee members",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='BankHolidayWorked',
+            name="BankHolidayWorked",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bank_holidays_worked', to='governance.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bank_holidays_worked",
+                        to="governance.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation', 'date'],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'date'), name='bank_holiday_worked_once_per_date')],
+                "ordering": ["organisation", "date"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "date"),
+                        name="bank_holiday_worked_once_per_date",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CommitteeMember',
+            name="CommitteeMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('role', models.CharField(choices=[('chair', 'Chair'), ('vice-chair', 'Vice-chair'), ('member', 'Member')], default='member', max_length=12, verbose_name='role on the committee')),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='decisions.committee')),
-                ('membership', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='committee_places', to='governance.membership', verbose_name='their account, if they have one')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("chair", "Chair"),
+                            ("vice-chair", "Vice-chair"),
+                            ("member", "Member"),
+                        ],
+                        default="member",
+                        max_length=12,
+                        verbose_name="role on the committee",
+                    ),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="decisions.committee",
+                    ),
+                ),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="committee_places",
+                        to="governance.membership",
+                        verbose_name="their account, if they have one",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['committee', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('committee', 'name'), name='committee_member_once_per_committee', violation_error_message='This councillor is already listed.')],
+                "ordering": ["committee", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("committee", "name"),
+                        name="committee_member_once_per_committee",
+                        violation_error_message="This councillor is already listed.",
+                    )
+                ],
             },
         ),
     ]

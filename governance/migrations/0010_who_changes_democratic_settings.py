@@ -4,20 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0009_routes'),
+        ("governance", "0009_routes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalorganisation',
-            name='democratic_settings_managed_by',
-            field=models.CharField(choices=[('clerks-and-administrators', 'Clerks (democratic services) and administrators'), ('administrators', 'Administrators only')], default='clerks-and-administrators', max_length=30, verbose_name='who may change committees, call-in rules and closure days'),
+            model_name="historicalorganisation",
+            name="democratic_settings_managed_by",
+            field=models.CharField(
+                choices=[
+                    (
+                        "clerks-and-administrators",
+                        "Clerks (democratic services) and administrators",
+                    ),
+                    ("administrators", "Administrators only"),
+                ],
+                default="clerks-and-administrators",
+                max_length=30,
+                verbose_name="who may change committees, call-in rules and closure days",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='democratic_settings_managed_by',
-            field=models.CharField(choices=[('clerks-and-administrators', 'Clerks (democratic services) and administrators'), ('administrators', 'Administrators only')], default='clerks-and-administrators', max_length=30, verbose_name='who may change committees, call-in rules and closure days'),
+            model_name="organisation",
+            name="democratic_settings_managed_by",
+            field=models.CharField(
+                choices=[
+                    (
+                        "clerks-and-administrators",
+                        "Clerks (democratic services) and administrators",
+                    ),
+                    ("administrators", "Administrators only"),
+                ],
+                default="clerks-and-administrators",
+                max_length=30,
+                verbose_name="who may change committees, call-in rules and closure days",
+            ),
         ),
     ]
