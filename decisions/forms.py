@@ -13,6 +13,7 @@ from governance.forms import (
     CouncilRecordForm,
     VersionedFormMixin,
 )
+from governance.ordered_lists import AddAnotherFormSet
 
 from . import decidable, report_subjects
 from .call_in import LONDON, CallInRuleError
@@ -25,6 +26,7 @@ from .models import (
     Committee,
     DecisionRecord,
     Meeting,
+    NumberingSettings,
     Recommendation,
     Report,
     Resolution,
@@ -81,32 +83,33 @@ class MeetingForm(DateAndTimeMixin, forms.ModelForm):
 class AgendaItemForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
-        fields = ["position", "title", "report"]
-        widgets = {
-            "position": forms.NumberInput(attrs={"class": "govuk-input--width-2"})
-        }
+        fields = ["title", "report"]
 
 
-class BaseAgendaFormSet(forms.BaseInlineFormSet):
-    """Numbers are unique; a key decision needs 28 clear days' notice or an
-    urgency route recorded on its report."""
+class BaseAgendaFormSet(AddAnotherFormSet):
+    """The agenda, numbered in the order the items are listed. A key
+    decision needs 28 clear days' notice or an urgency route recorded on
+    its report."""
+
+    noun = _("item")
 
     def __init__(self, *args, organisation, **kwargs):
+        self.organisation = organisation
         super().__init__(*args, **kwargs)
-        for form in self.forms:
-            form.fields["report"].queryset = Report.objects.for_organisation(
-                organisation
-            )
-            form.fields["report"].required = False
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["report"].queryset = Report.objects.for_organisation(
+            self.organisation
+        )
+        form.fields["report"].required = False
 
     def clean(self):
         super().clean()
-        positions = []
         meeting_day = timezone.localtime(self.instance.starts_at, LONDON).date()
         for form in self.forms:
             if not form.cleaned_data or form.cleaned_data.get("DELETE"):
                 continue
-            positions.append(form.cleaned_data.get("position"))
             report = form.cleaned_data.get("report")
             if report is None or not report.key_decision:
                 continue
@@ -126,8 +129,6 @@ class BaseAgendaFormSet(forms.BaseInlineFormSet):
                     )
                     % {"title": report.title},
                 )
-        if len(positions) != len(set(positions)):
-            raise forms.ValidationError(_("Give each agenda item its own number."))
 
 
 AgendaFormSet = inlineformset_factory(
@@ -135,8 +136,9 @@ AgendaFormSet = inlineformset_factory(
     AgendaItem,
     form=AgendaItemForm,
     formset=BaseAgendaFormSet,
-    extra=2,
+    extra=0,
     can_delete=True,
+    can_order=True,
 )
 
 
@@ -225,45 +227,40 @@ class ReportForm(VersionedFormMixin, forms.ModelForm):
 
 
 class NumberedRowForm(forms.ModelForm):
-    """A numbered recommendation or resolution, edited in place."""
+    """A recommendation or resolution: its number is its place in the list."""
 
     class Meta:
-        fields = ["position", "text"]
-        widgets = {
-            "position": forms.NumberInput(attrs={"class": "govuk-input--width-2"}),
-            "text": forms.Textarea(attrs={"rows": 3}),
-        }
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
-class BaseNumberedFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        positions = [
-            form.cleaned_data.get("position")
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        if len(positions) != len(set(positions)):
-            raise forms.ValidationError(_("Give each one its own number."))
+class BaseRecommendationFormSet(AddAnotherFormSet):
+    noun = _("recommendation")
+
+
+class BaseResolutionFormSet(AddAnotherFormSet):
+    noun = _("resolution")
 
 
 RecommendationFormSet = inlineformset_factory(
     Report,
     Recommendation,
     form=NumberedRowForm,
-    formset=BaseNumberedFormSet,
-    fields=["position", "text"],
-    extra=2,
+    formset=BaseRecommendationFormSet,
+    fields=["text"],
+    extra=0,
     can_delete=True,
+    can_order=True,
 )
 ResolutionFormSet = inlineformset_factory(
     DecisionRecord,
     Resolution,
     form=NumberedRowForm,
-    formset=BaseNumberedFormSet,
-    fields=["position", "text"],
-    extra=2,
+    formset=BaseResolutionFormSet,
+    fields=["text"],
+    extra=0,
     can_delete=True,
+    can_order=True,
 )
 
 
@@ -556,4 +553,24 @@ class CommitteeForm(CouncilRecordForm):
         error_messages = {
             "name": {"required": _("Enter the committee's name")},
             "kind": {"required": _("Select what kind of committee it is")},
+        }
+
+
+class NumberingSettingsForm(ChangeReasonMixin, forms.ModelForm):
+    """How the council numbers recommendations and resolutions."""
+
+    class Meta:
+        model = NumberingSettings
+        fields = ["recommendations"]
+        widgets = {"recommendations": forms.RadioSelect}
+        labels = {
+            "recommendations": _(
+                "How does the council number recommendations and resolutions?"
+            )
+        }
+        help_texts = {
+            "recommendations": _(
+                "Used on report and decision pages and papers. Numbers always "
+                "follow the order of the list."
+            )
         }

@@ -89,6 +89,11 @@ urlpatterns = [
         name="closure_day_delete",
     ),
     path(
+        "council/<slug:slug>/numbering/",
+        views.NumberingSettingsView.as_view(),
+        name="numbering_settings",
+    ),
+    path(
         "council/<slug:slug>/committees/add/",
         views.CommitteeCreateView.as_view(),
         name="committee_create",

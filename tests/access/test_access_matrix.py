@@ -192,7 +192,12 @@ def replacement_data(cast, business):
 
 
 def theme_data(cast, business):
-    return {"title": "Secure by design", "description": "", "corporate_priority": ""}
+    return {
+        "title": "Secure by design",
+        "description": "",
+        "corporate_priority": "",
+        **empty_formset("objectives"),
+    }
 
 
 def risk_data(cast, business):
