@@ -5,6 +5,7 @@ from datetime import datetime
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from governance.forms import (
@@ -99,10 +100,16 @@ class BaseAgendaFormSet(AddAnotherFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        form.fields["report"].queryset = Report.objects.for_organisation(
-            self.organisation
-        )
-        form.fields["report"].required = False
+        field = form.fields["report"]
+        field.queryset = Report.objects.for_organisation(self.organisation)
+        field.required = False
+        # One query for every row's list of reports, however long the agenda.
+        field.choices = self.report_choices
+
+    @cached_property
+    def report_choices(self):
+        reports = Report.objects.for_organisation(self.organisation)
+        return [("", "---------"), *((report.pk, str(report)) for report in reports)]
 
     def clean(self):
         super().clean()
