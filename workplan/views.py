@@ -142,7 +142,10 @@ class WorkplanUpdateView(OrganisationScopedMixin, VersionedUpdateMixin, UpdateVi
         if workplan.status == LifecycleStatus.DRAFT:
             return None
         return render(
-            self.request, "workplan/not_editable.html", {"object": workplan}, 409
+            self.request,
+            "workplan/not_editable.html",
+            {"object": workplan},
+            status=409,
         )
 
     def get_form_kwargs(self):
