@@ -110,6 +110,15 @@ def by_theme(rows_and_items, *, future_works_last=False):
 # --- the workplan as an appendix ---------------------------------------------------
 
 
+def future_works_last(workplan):
+    """The council's choice (`WorkplanSettings`), read from `workplan`
+    fetched with `organisation__workplan_settings`."""
+    try:
+        return workplan.organisation.workplan_settings.future_works_last
+    except WorkplanSettings.DoesNotExist:
+        return False
+
+
 def workplan_appendix_title(workplan):
     return _("Appendix: %(strategy)s – %(workplan)s") % {
         "strategy": workplan.strategy.title,
@@ -128,10 +137,12 @@ def awaiting(item, workplan):
 def workplan_appendix_part(workplan, items=None):
     """The annual workplan as an appendix table on landscape pages, grouped by
     theme: the items of record, or `items` (a working copy, in which items
-    not yet approved are marked). Four queries: the workplan with its
-    strategy, the items with their theme and lead officer, their
-    departments, and the council's layout (future works last or not)."""
-    workplan = Workplan.objects.select_related("strategy").get(pk=workplan.pk)
+    not yet approved are marked). Three queries: the workplan with its
+    strategy and the council's layout, the items with their theme and lead
+    officer, and their departments."""
+    workplan = Workplan.objects.select_related(
+        "strategy", "organisation__workplan_settings"
+    ).get(pk=workplan.pk)
     if items is None:
         items = items_of_record(workplan)
     items = list(items_in_theme_order(items).prefetch_related("departments"))
@@ -165,12 +176,7 @@ def workplan_appendix_part(workplan, items=None):
             "count": len(items),
             "awaiting": sum(1 for row, _item in pairs if row["awaiting"]),
             "key": category_key(),
-            "groups": by_theme(
-                pairs,
-                future_works_last=WorkplanSettings.future_works_last_for(
-                    workplan.organisation_id
-                ),
-            ),
+            "groups": by_theme(pairs, future_works_last=future_works_last(workplan)),
         },
         page="landscape",
     )
