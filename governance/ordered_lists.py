@@ -100,6 +100,12 @@ class AddAnotherFormSet(forms.BaseInlineFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
+        # Django lets a row name any row of the model by its id; here only
+        # the list's own rows (another list's, or another council's, is an
+        # error, never a new row saved beside the old one).
+        pk = form.fields.get(self._pk_field.name)
+        if isinstance(pk, forms.ModelChoiceField):
+            pk.queryset = self.get_queryset()
         if self.can_order:
             form.fields["ORDER"] = PlaceField(
                 required=False, initial=None if index is None else index + 1
