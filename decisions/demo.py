@@ -35,6 +35,7 @@ from .models import (
     CommitteeMember,
     DecisionRecord,
     Meeting,
+    NumberingSettings,
     Recommendation,
     Report,
     Resolution,
@@ -1220,6 +1221,13 @@ def _ashcombe_decisions(published_recent, published_after, called_in_at):
 
 
 def _build_fenmoor(council, committees, today):
+    # Fenmoor letters its recommendations and resolutions (a), (b), (c).
+    if not NumberingSettings.objects.filter(organisation=council).exists():
+        save_with_reason(
+            NumberingSettings(organisation=council, recommendations="letters"),
+            user=None,
+            reason=REASON,
+        )
     calendar = Calendar(council)
     # Fenmoor's Cabinet meets on Wednesdays, its scrutiny committee on Thursdays.
     held = calendar.meeting_day(today - timedelta(days=14), 2, forward=False)

@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from governance.choices import Role
@@ -16,6 +17,7 @@ from governance.forms import (
     VersionedFormMixin,
 )
 from governance.models import Membership
+from governance.ordered_lists import AddAnotherFormSet
 
 from . import decidable, report_subjects
 from .call_in import LONDON, CallInRuleError, format_date, format_time, parse_time
@@ -30,6 +32,7 @@ from .models import (
     CommitteeMember,
     DecisionRecord,
     Meeting,
+    NumberingSettings,
     Recommendation,
     Report,
     Resolution,
@@ -86,10 +89,7 @@ class MeetingForm(DateAndTimeMixin, forms.ModelForm):
 class AgendaItemForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
-        fields = ["position", "title", "report"]
-        widgets = {
-            "position": forms.NumberInput(attrs={"class": "govuk-input--width-2"})
-        }
+        fields = ["title", "report"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,26 +112,36 @@ class AgendaItemForm(forms.ModelForm):
         return cleaned
 
 
-class BaseAgendaFormSet(forms.BaseInlineFormSet):
-    """Numbers are unique; a key decision needs 28 clear days' notice or an
-    urgency route recorded on its report."""
+class BaseAgendaFormSet(AddAnotherFormSet):
+    """The agenda, numbered in the order the items are listed. A key
+    decision needs 28 clear days' notice or an urgency route recorded on
+    its report."""
+
+    noun = _("item")
 
     def __init__(self, *args, organisation, **kwargs):
+        self.organisation = organisation
         super().__init__(*args, **kwargs)
-        for form in self.forms:
-            form.fields["report"].queryset = Report.objects.for_organisation(
-                organisation
-            )
-            form.fields["report"].required = False
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        field = form.fields["report"]
+        field.queryset = Report.objects.for_organisation(self.organisation)
+        field.required = False
+        # One query for every row's list of reports, however long the agenda.
+        field.choices = self.report_choices
+
+    @cached_property
+    def report_choices(self):
+        reports = Report.objects.for_organisation(self.organisation)
+        return [("", "---------"), *((report.pk, str(report)) for report in reports)]
 
     def clean(self):
         super().clean()
-        positions = []
         meeting_day = timezone.localtime(self.instance.starts_at, LONDON).date()
         for form in self.forms:
             if not form.cleaned_data or form.cleaned_data.get("DELETE"):
                 continue
-            positions.append(form.cleaned_data.get("position"))
             report = form.cleaned_data.get("report")
             if report is None or not report.key_decision:
                 continue
@@ -151,8 +161,6 @@ class BaseAgendaFormSet(forms.BaseInlineFormSet):
                     )
                     % {"title": report.title},
                 )
-        if len(positions) != len(set(positions)):
-            raise forms.ValidationError(_("Give each agenda item its own number."))
 
 
 AgendaFormSet = inlineformset_factory(
@@ -160,8 +168,9 @@ AgendaFormSet = inlineformset_factory(
     AgendaItem,
     form=AgendaItemForm,
     formset=BaseAgendaFormSet,
-    extra=2,
+    extra=0,
     can_delete=True,
+    can_order=True,
 )
 
 
@@ -252,53 +261,47 @@ class ReportForm(VersionedFormMixin, forms.ModelForm):
 def prefilled(formset_class, rows, **kwargs):
     """An unbound formset whose new rows start as `rows` (dicts of initial
     values, e.g. a decision's resolutions from its report's
-    recommendations), before the formset's own blank rows."""
+    recommendations); the "add another" formset shows one row for each
+    (`AddAnotherFormSet`), or one blank row when there are none."""
     rows = list(rows)
-    formset = formset_class(initial=rows or None, **kwargs)
-    formset.extra += len(rows)
-    return formset
+    return formset_class(initial=rows or None, **kwargs)
 
 
 class NumberedRowForm(forms.ModelForm):
-    """A numbered recommendation or resolution, edited in place."""
+    """A recommendation or resolution: its number is its place in the list."""
 
     class Meta:
-        fields = ["position", "text"]
-        widgets = {
-            "position": forms.NumberInput(attrs={"class": "govuk-input--width-2"}),
-            "text": forms.Textarea(attrs={"rows": 3}),
-        }
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
-class BaseNumberedFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        positions = [
-            form.cleaned_data.get("position")
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        if len(positions) != len(set(positions)):
-            raise forms.ValidationError(_("Give each one its own number."))
+class BaseRecommendationFormSet(AddAnotherFormSet):
+    noun = _("recommendation")
+
+
+class BaseResolutionFormSet(AddAnotherFormSet):
+    noun = _("resolution")
 
 
 RecommendationFormSet = inlineformset_factory(
     Report,
     Recommendation,
     form=NumberedRowForm,
-    formset=BaseNumberedFormSet,
-    fields=["position", "text"],
-    extra=2,
+    formset=BaseRecommendationFormSet,
+    fields=["text"],
+    extra=0,
     can_delete=True,
+    can_order=True,
 )
 ResolutionFormSet = inlineformset_factory(
     DecisionRecord,
     Resolution,
     form=NumberedRowForm,
-    formset=BaseNumberedFormSet,
-    fields=["position", "text"],
-    extra=2,
+    formset=BaseResolutionFormSet,
+    fields=["text"],
+    extra=0,
     can_delete=True,
+    can_order=True,
 )
 
 
@@ -841,3 +844,23 @@ CommitteeMemberFormSet = inlineformset_factory(
     extra=3,
     can_delete=True,
 )
+
+
+class NumberingSettingsForm(ChangeReasonMixin, forms.ModelForm):
+    """How the council numbers recommendations and resolutions."""
+
+    class Meta:
+        model = NumberingSettings
+        fields = ["recommendations"]
+        widgets = {"recommendations": forms.RadioSelect}
+        labels = {
+            "recommendations": _(
+                "How does the council number recommendations and resolutions?"
+            )
+        }
+        help_texts = {
+            "recommendations": _(
+                "Used on report and decision pages and papers. Numbers always "
+                "follow the order of the list."
+            )
+        }

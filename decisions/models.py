@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from governance.choices import CountedFrom, DayKind, Role, TakesEffect
 from governance.models import Organisation
+from governance.numbering import ListNumbering
 from governance.permissions import can, roles_of
 from governance.querysets import MemberReadableQuerySet, OrganisationScopedQuerySet
 
@@ -641,6 +642,9 @@ class Recommendation(models.Model):
             models.UniqueConstraint(
                 fields=["report", "position"],
                 name="recommendation_number_unique_per_report",
+                # Numbers follow the order: renumbering swaps them in one
+                # transaction.
+                deferrable=models.Deferrable.DEFERRED,
             ),
         ]
 
@@ -681,7 +685,9 @@ class AgendaItem(models.Model):
         ordering = ["meeting", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["meeting", "position"], name="agenda_item_number_unique"
+                fields=["meeting", "position"],
+                name="agenda_item_number_unique",
+                deferrable=models.Deferrable.DEFERRED,
             ),
         ]
 
@@ -1048,6 +1054,9 @@ class Resolution(models.Model):
             models.UniqueConstraint(
                 fields=["decision", "position"],
                 name="resolution_number_unique_per_decision",
+                # Numbers follow the order: renumbering swaps them in one
+                # transaction.
+                deferrable=models.Deferrable.DEFERRED,
             ),
         ]
 
@@ -1232,3 +1241,38 @@ class ConsideredPaper(models.Model):
             rendered_at=timezone.now(),
         )
         return type(self).objects.get(pk=self.pk)
+
+
+class NumberingSettings(models.Model):
+    """How the council numbers a report's recommendations and a decision's
+    resolutions, on pages and papers: 1, 2, 3 or (a), (b), (c). A council
+    that never chose numbers them 1, 2, 3 (`numbering_for`)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="numbering_settings"
+    )
+    recommendations = models.CharField(
+        _("number recommendations and resolutions"),
+        max_length=12,
+        choices=ListNumbering,
+        default=ListNumbering.NUMBERS,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("how recommendations are numbered")
+        verbose_name_plural = _("how recommendations are numbered")
+
+    def __str__(self):
+        return f"How recommendations are numbered: {self.organisation}"
+
+
+def numbering_for(organisation_id):
+    """The council's style of numbering recommendations and resolutions."""
+    style = (
+        NumberingSettings.objects.filter(organisation_id=organisation_id)
+        .values_list("recommendations", flat=True)
+        .first()
+    )
+    return style or ListNumbering.NUMBERS

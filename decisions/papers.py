@@ -25,12 +25,19 @@ from .models import (
     ConsideredPaper,
     DecisionRecord,
     Meeting,
+    NumberingSettings,
     Recommendation,
     Report,
     Resolution,
+    numbering_for,
 )
 
 ANNEX_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def numbering_history(organisation_id):
+    """The council's numbering style changes its papers (see `numbering_for`)."""
+    return NumberingSettings.history.filter(organisation_id=organisation_id)
 
 
 # --- the decision record ----------------------------------------------------
@@ -40,6 +47,7 @@ def decision_record_parts(decision):
     data = {
         "decision": decision,
         "resolutions": list(decision.resolutions.all()),
+        "numbering": numbering_for(decision.organisation_id),
         "status": decision.current_status(),
     }
     return [Part("papers/parts/decision_record.html", data)]
@@ -50,7 +58,10 @@ def decision_version(decision):
         [
             str(decision.version),
             decision.current_status().value,
-            history_marks(Resolution.history.filter(decision_id=decision.pk)),
+            history_marks(
+                Resolution.history.filter(decision_id=decision.pk),
+                numbering_history(decision.organisation_id),
+            ),
         ]
     )
 
@@ -93,6 +104,7 @@ def report_parts(report, meeting=None, *, item_number=None):
         "meeting": meeting if meeting is not None else report_meeting(report),
         "item_number": item_number,
         "recommendations": list(report.recommendations.all()),
+        "numbering": numbering_for(report.organisation_id),
         "implications": report.implications(),
         "annexes": [(letter, title) for letter, title, _part in annexes],
     }
@@ -120,6 +132,7 @@ def report_version(report):
             history_marks(
                 Recommendation.history.filter(report_id=report.pk),
                 AgendaItem.history.filter(report_id=report.pk),
+                numbering_history(report.organisation_id),
             ),
             report_subjects.version_of(report),
         ]
@@ -199,6 +212,7 @@ def agenda_pack_version(meeting):
                 AgendaItem.history.filter(meeting_id=meeting.pk),
                 Report.history.filter(id__in=ids),
                 Recommendation.history.filter(report_id__in=ids),
+                numbering_history(meeting.committee.organisation_id),
             ),
             *(
                 report_subjects.version_of(report)

@@ -115,6 +115,11 @@ urlpatterns = [
         name="committee_list",
     ),
     path(
+        "council/<slug:slug>/numbering/",
+        views.NumberingSettingsView.as_view(),
+        name="numbering_settings",
+    ),
+    path(
         "council/<slug:slug>/committees/add/",
         views.CommitteeCreateView.as_view(),
         name="committee_create",

@@ -37,6 +37,7 @@ from governance.mixins import (
     OrganisationScopedMixin,
     VersionedUpdateMixin,
 )
+from governance.ordered_lists import AddAnotherViewMixin, save_list
 from governance.paper_store import serve_paper
 from governance.permissions import can
 from governance.views import (
@@ -60,6 +61,7 @@ from .forms import (
     DecisionCorrectionForm,
     DecisionForm,
     MeetingForm,
+    NumberingSettingsForm,
     RecommendationFormSet,
     ReportForm,
     ResolutionFormSet,
@@ -77,7 +79,9 @@ from .models import (
     DecidedRecord,
     DecisionRecord,
     Meeting,
+    NumberingSettings,
     Report,
+    numbering_for,
 )
 
 MANAGE = "manage_committee_business"
@@ -176,8 +180,8 @@ class MeetingUpdateView(OrganisationScopedMixin, MeetingFormMixin, UpdateView):
     reason = gettext_lazy("Meeting changed")
 
 
-class AgendaUpdateView(OrganisationScopedMixin, UpdateView):
-    """The numbered agenda of a meeting, edited in place."""
+class AgendaUpdateView(AddAnotherViewMixin, OrganisationScopedMixin, UpdateView):
+    """The agenda of a meeting, edited in place, numbered in its order."""
 
     model = Meeting
     permission_action = MANAGE
@@ -202,7 +206,7 @@ class AgendaUpdateView(OrganisationScopedMixin, UpdateView):
         if not formset.is_valid():
             return self.render_to_response(self.get_context_data(formset=formset))
         with transaction.atomic():
-            save_formset_with_reason(
+            save_list(
                 formset, self.object, user=request.user, reason=_("Agenda changed")
             )
             # A report added to (or changed on) a published agenda: a supplement.
@@ -254,6 +258,7 @@ class ReportDetailView(OrganisationScopedMixin, DetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["recommendations"] = self.object.recommendations.all()
+        context["numbering"] = numbering_for(self.object.organisation_id)
         context["meetings"] = (
             AgendaItem.objects.visible_to(user)
             .filter(report=self.object)
@@ -301,6 +306,7 @@ class ReportFormMixin:
             self.recommendation_rows,
             instance=instance,
             prefix="recommendations",
+            numbering=numbering_for(self.get_form_kwargs()["organisation"].pk),
         )
 
     def get_context_data(self, **kwargs):
@@ -316,9 +322,7 @@ class ReportFormMixin:
     def save_report(self, report, formset, reason):
         with transaction.atomic():
             save_with_reason(report, user=self.request.user, reason=reason)
-            save_formset_with_reason(
-                formset, report, user=self.request.user, reason=reason
-            )
+            save_list(formset, report, user=self.request.user, reason=reason)
             # A report on a published agenda, changed: a supplement.
             sent = considered.send_papers_of_report(report, user=self.request.user)
         messages.success(self.request, _("Report saved."))
@@ -327,7 +331,9 @@ class ReportFormMixin:
         return redirect(report)
 
 
-class ReportCreateView(OrganisationActionMixin, ReportFormMixin, CreateView):
+class ReportCreateView(
+    AddAnotherViewMixin, OrganisationActionMixin, ReportFormMixin, CreateView
+):
     """A new report; "Write a report to committee" on a strategy's, workplan's
     or review's page opens it as `?subject=<the record>`, pre-filled from it."""
 
@@ -359,7 +365,11 @@ class ReportCreateView(OrganisationActionMixin, ReportFormMixin, CreateView):
 
 
 class ReportUpdateView(
-    OrganisationScopedMixin, VersionedUpdateMixin, ReportFormMixin, UpdateView
+    AddAnotherViewMixin,
+    OrganisationScopedMixin,
+    VersionedUpdateMixin,
+    ReportFormMixin,
+    UpdateView,
 ):
     """Officers change a report until its agenda is published; from then on,
     clerks and administrators only (`Report.change_refusal`)."""
@@ -450,6 +460,7 @@ class DecisionDetailView(OrganisationScopedMixin, DetailView):
         ]
         context["transitions"], context["blocked"] = DECISION_PATH.offer(decision, user)
         context["can_edit"] = can(user, MANAGE, decision)
+        context["numbering"] = numbering_for(decision.organisation_id)
         context["decided"] = decidable.mark_readable(
             list(decision.decided_records.all()), user
         )
@@ -498,6 +509,7 @@ class DecisionFormMixin:
             self.request.POST if self.request.method == "POST" else None,
             instance=instance,
             prefix="resolutions",
+            numbering=numbering_for(self.get_form_kwargs()["organisation"].pk),
         )
 
     def get_context_data(self, **kwargs):
@@ -511,7 +523,9 @@ class DecisionFormMixin:
         return self.render_to_response(context)
 
 
-class DecisionCreateView(OrganisationActionMixin, DecisionFormMixin, CreateView):
+class DecisionCreateView(
+    AddAnotherViewMixin, OrganisationActionMixin, DecisionFormMixin, CreateView
+):
     form_class = DecisionForm
     permission_action = MANAGE
 
@@ -523,9 +537,7 @@ class DecisionCreateView(OrganisationActionMixin, DecisionFormMixin, CreateView)
         with transaction.atomic():
             reason = _("Decision record drafted")
             save_with_reason(decision, user=self.request.user, reason=reason)
-            save_formset_with_reason(
-                formset, decision, user=self.request.user, reason=reason
-            )
+            save_list(formset, decision, user=self.request.user, reason=reason)
             self.save_decided(decision, form, reason)
         messages.success(self.request, _("Draft decision record saved."))
         return redirect(decision)
@@ -588,7 +600,11 @@ class DecisionFromReportView(DecisionCreateView):
 
 
 class DecisionUpdateView(
-    OrganisationScopedMixin, VersionedUpdateMixin, DecisionFormMixin, UpdateView
+    AddAnotherViewMixin,
+    OrganisationScopedMixin,
+    VersionedUpdateMixin,
+    DecisionFormMixin,
+    UpdateView,
 ):
     """Edit a draft; correct a published record (with a reason, shown on it)."""
 
@@ -626,7 +642,7 @@ class DecisionUpdateView(
         ):
             setattr(decision, field, getattr(locked, field))
         save_with_reason(decision, user=user, reason=reason)
-        save_formset_with_reason(self.formset, decision, user=user, reason=reason)
+        save_list(self.formset, decision, user=user, reason=reason)
         self.save_decided(decision, form, reason)
         if locked.is_published:
             record_event(
@@ -977,3 +993,30 @@ class CommitteeCreateView(CommitteeMixin, CouncilRecordCreateView):
 
 class CommitteeUpdateView(CommitteeMixin, CouncilRecordUpdateView):
     pass
+
+
+class NumberingSettingsView(CouncilPageMixin, UpdateView):
+    """How the council numbers recommendations and resolutions: its clerks
+    and administrators keep this, as they keep its committees."""
+
+    form_class = NumberingSettingsForm
+    permission_action = MANAGE
+    permission_denied_message = gettext_lazy(
+        "Only the council's clerks and administrators can change this."
+    )
+    form_takes_organisation = False
+    template_name = "decisions/numbering_settings.html"
+
+    def get_object(self, queryset=None):
+        return NumberingSettings.objects.filter(
+            organisation=self.organisation
+        ).first() or NumberingSettings(organisation=self.organisation)
+
+    def form_valid(self, form):
+        save_with_reason(
+            form.save(commit=False),
+            user=self.request.user,
+            reason=form.cleaned_data["change_reason"],
+        )
+        messages.success(self.request, _("Numbering saved."))
+        return redirect(self.organisation)

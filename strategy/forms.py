@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.choices import Role
 from governance.forms import ChangeReasonMixin, VersionedFormMixin
 from governance.models import Membership
+from governance.ordered_lists import AddAnotherFormSet
 
 from .models import Objective, Risk, Strategy, Theme
 
@@ -179,6 +180,23 @@ class ObjectiveForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
+class BaseObjectiveFormSet(AddAnotherFormSet):
+    """A theme's objectives, numbered in the order they are listed."""
+
+    noun = _("objective")
+
+
+ObjectiveFormSet = inlineformset_factory(
+    Theme,
+    Objective,
+    form=ObjectiveForm,
+    formset=BaseObjectiveFormSet,
+    extra=0,
+    can_delete=True,
+    can_order=True,
+)
+
+
 class RiskForm(forms.ModelForm):
     class Meta:
         model = Risk
@@ -196,8 +214,20 @@ class RiskForm(forms.ModelForm):
         }
 
 
+class BaseRiskFormSet(AddAnotherFormSet):
+    """The strategy's risks, kept in the order they were added."""
+
+    noun = _("risk")
+    ordered = False
+
+
 RiskFormSet = inlineformset_factory(
-    Strategy, Risk, form=RiskForm, extra=1, can_delete=True
+    Strategy,
+    Risk,
+    form=RiskForm,
+    formset=BaseRiskFormSet,
+    extra=0,
+    can_delete=True,
 )
 
 

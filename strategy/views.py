@@ -13,6 +13,7 @@ from django.db.models import Max, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, UpdateView
 from django_filters.views import FilterView
@@ -25,7 +26,6 @@ from governance.history import (
     compare_snapshots,
     delete_with_reason,
     history_entries,
-    save_formset_with_reason,
     save_with_reason,
 )
 from governance.lifecycle import (
@@ -38,6 +38,7 @@ from governance.mixins import (
     OrganisationScopedMixin,
     VersionedUpdateMixin,
 )
+from governance.ordered_lists import AddAnotherViewMixin, save_list
 from governance.ordering import CannotMove, move
 from governance.policy import STRATEGY, PolicyCreateMixin, PolicyMixin, refuse
 from governance.views import PaperView, TransitionView, paper_view
@@ -48,6 +49,7 @@ from .forms import (
     AmendmentForm,
     CompareVersionsForm,
     ObjectiveForm,
+    ObjectiveFormSet,
     ReplacementForm,
     RiskFormSet,
     StrategyForm,
@@ -248,40 +250,50 @@ class StrategyTransitionView(TransitionView):
 # --- themes, objectives and risks, from the strategy's own page -------------------
 
 
-class ThemeCreateView(StrategyActionMixin, CreateView):
+class ThemeFormMixin(AddAnotherViewMixin):
+    """A theme and its objectives (an "add another" list), saved together."""
+
     form_class = ThemeForm
     template_name = "strategy/theme_form.html"
 
+    def get_formset(self):
+        return ObjectiveFormSet(
+            self.request.POST if self.request.method == "POST" else None,
+            instance=self.object or Theme(strategy=self.strategy),
+            prefix="objectives",
+        )
+
     def get_context_data(self, **kwargs):
+        kwargs.setdefault("formset", self.get_formset())
         return super().get_context_data(strategy=self.strategy, **kwargs)
 
     def form_valid(self, form):
+        formset = self.get_formset()
+        if not formset.is_valid():
+            return self.render_to_response(
+                self.get_context_data(form=form, formset=formset)
+            )
         theme = form.save(commit=False)
-        theme.strategy = self.strategy
         with transaction.atomic():
-            last = self.strategy.themes.aggregate(last=Max("position"))["last"] or 0
-            theme.position = last + 1
-            save_with_reason(theme, user=self.request.user, reason=_("Theme added"))
-        messages.success(self.request, _("Theme added."))
+            if theme.pk is None:
+                theme.strategy = self.strategy
+                last = self.strategy.themes.aggregate(last=Max("position"))["last"]
+                theme.position = (last or 0) + 1
+            save_with_reason(theme, user=self.request.user, reason=self.reason)
+            save_list(formset, theme, user=self.request.user, reason=self.reason)
+        messages.success(self.request, _("Theme saved."))
         return redirect(self.strategy)
 
 
-class ThemeUpdateView(StrategyActionMixin, UpdateView):
-    form_class = ThemeForm
-    template_name = "strategy/theme_form.html"
+class ThemeCreateView(ThemeFormMixin, StrategyActionMixin, CreateView):
+    reason = gettext_lazy("Theme added")
+
+
+class ThemeUpdateView(ThemeFormMixin, StrategyActionMixin, UpdateView):
+    reason = gettext_lazy("Theme changed")
 
     def get_queryset(self):
         return self.strategy.themes.all()
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(strategy=self.strategy, **kwargs)
-
-    def form_valid(self, form):
-        save_with_reason(
-            form.save(commit=False), user=self.request.user, reason=_("Theme changed")
-        )
-        messages.success(self.request, _("Theme saved."))
-        return redirect(self.strategy)
 
 
 class ObjectiveCreateView(StrategyActionMixin, CreateView):
@@ -378,7 +390,7 @@ class ObjectiveRemoveView(RemoveView):
         )
 
 
-class RisksUpdateView(StrategyActionMixin, DetailView):
+class RisksUpdateView(AddAnotherViewMixin, StrategyActionMixin, DetailView):
     """The strategy's risks, edited together."""
 
     template_name = "strategy/risks_form.html"
@@ -403,7 +415,7 @@ class RisksUpdateView(StrategyActionMixin, DetailView):
         if not formset.is_valid():
             return self.render_to_response(self.get_context_data(formset=formset))
         with transaction.atomic():
-            save_formset_with_reason(
+            save_list(
                 formset, self.strategy, user=request.user, reason=_("Risks changed")
             )
         messages.success(request, _("Risks saved."))

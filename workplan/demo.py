@@ -57,6 +57,7 @@ from .models import (
     VariationSettings,
     Workplan,
     WorkplanItem,
+    WorkplanSettings,
 )
 from .reviews import record_update
 
@@ -80,6 +81,8 @@ RED, AMBER, GREEN = Rag.RED, Rag.AMBER, Rag.GREEN
 
 YEAR = 2022
 TITLE = "ICT workplan 2022–23"
+#: The workplan's own title, as Ashcombe's papers call it.
+WORKPLAN_TITLE = "Annual ICT Workplan 2022–2023"
 
 # --- departments -------------------------------------------------------------------
 
@@ -594,6 +597,7 @@ def build(demo):
                 organisation=council,
                 strategy=strategy,
                 financial_year=YEAR,
+                title=WORKPLAN_TITLE,
                 created_by=officer,
             ),
             user=officer,
@@ -650,6 +654,7 @@ def build(demo):
 
     workplan = Workplan.objects.get(pk=workplan.pk)
     _variation_settings(council, officer)
+    _layout(council)
     _reviews_and_variations(workplan, council, officer, clerk)
     _papers(workplan, council, reports["workplan-2022"], clerk)
 
@@ -806,6 +811,17 @@ def _variation_settings(council, officer):
     post = _membership(officer, council)
     if not settings.delegates.filter(pk=post.pk).exists():
         settings.delegates.add(post)
+
+
+def _layout(council):
+    """Ashcombe lists its future works in their own section at the end of the
+    workplan, as its papers always have."""
+    if not WorkplanSettings.objects.filter(organisation=council).exists():
+        save_with_reason(
+            WorkplanSettings(organisation=council, future_works_last=True),
+            user=None,
+            reason=REASON,
+        )
 
 
 def _added_by_variation(workplan, officer):

@@ -26,13 +26,21 @@ from .models import (
     VariationSettings,
     Workplan,
     WorkplanItem,
+    WorkplanSettings,
 )
 
 
 class WorkplanForm(forms.ModelForm):
     class Meta:
         model = Workplan
-        fields = ["strategy", "financial_year", "review_months"]
+        fields = ["strategy", "financial_year", "title", "review_months"]
+        help_texts = {
+            "title": _(
+                "As the council's papers call it, for example “ICT Strategy "
+                "Annual Workplan 2022–2023”. Leave blank to call it “ICT "
+                "workplan” and its year, for example “ICT workplan 2022–23”."
+            )
+        }
         widgets = {
             "financial_year": forms.NumberInput(
                 attrs={"class": "govuk-input--width-4"}
@@ -43,10 +51,11 @@ class WorkplanForm(forms.ModelForm):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
-        self.fields["strategy"].queryset = Strategy.objects.for_organisation(
-            organisation
-        ).exclude(status__in=["superseded", "closed"])
-        self.fields["strategy"].empty_label = None
+        if "strategy" in self.fields:
+            self.fields["strategy"].queryset = Strategy.objects.for_organisation(
+                organisation
+            ).exclude(status__in=["superseded", "closed"])
+            self.fields["strategy"].empty_label = None
 
     def clean_financial_year(self):
         year = self.cleaned_data["financial_year"]
@@ -57,6 +66,8 @@ class WorkplanForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         strategy, year = cleaned.get("strategy"), cleaned.get("financial_year")
+        if "strategy" not in self.fields:
+            strategy = self.instance.strategy
         if (
             strategy
             and year
@@ -402,6 +413,22 @@ class VariationSettingsForm(ChangeReasonMixin, forms.ModelForm):
         )
         self.fields["delegates"].label_from_instance = membership_label
         self.fields["delegates"].required = False
+
+
+class WorkplanUpdateForm(VersionedFormMixin, WorkplanForm):
+    """A draft workplan's title, year and review period (its strategy stays:
+    its items are aligned to that strategy's themes)."""
+
+    class Meta(WorkplanForm.Meta):
+        fields = ["title", "financial_year", "review_months"]
+
+
+class WorkplanSettingsForm(ChangeReasonMixin, forms.ModelForm):
+    """How the council lays out its workplans."""
+
+    class Meta:
+        model = WorkplanSettings
+        fields = ["future_works_last"]
 
 
 class MilestoneForm(forms.ModelForm):

@@ -120,6 +120,8 @@ class Workplan(LifecycleRecord):
         _("financial year starting"),
         help_text=_("The year the financial year starts: 2022 for 2022–23."),
     )
+    #: Blank: the workplan is called by its year (`default_title`).
+    title = models.CharField(_("title"), max_length=200, blank=True)
 
     history = HistoricalRecords()
     objects = WorkplanQuerySet.as_manager()
@@ -134,6 +136,12 @@ class Workplan(LifecycleRecord):
         ]
 
     def __str__(self):
+        """The workplan's own title, printed on its page and papers."""
+        return self.title or self.default_title
+
+    @property
+    def default_title(self):
+        """What a workplan is called when it has no title of its own."""
         return _("ICT workplan %(year)s") % {"year": self.year_label}
 
     def get_absolute_url(self):
@@ -175,6 +183,16 @@ class Workplan(LifecycleRecord):
                 for item in items
             ],
         }
+
+
+class FutureWorks:
+    """The section of future works at the end of a workplan's page, in the
+    place of a theme (it has a title and is never a theme)."""
+
+    title = _("Future works")
+
+
+FUTURE_WORKS = FutureWorks()
 
 
 class WorkplanItem(LifecycleRecord):
@@ -272,6 +290,15 @@ class WorkplanItem(LifecycleRecord):
 
     def __str__(self):
         return f"{self.reference} {self.title}"
+
+    @property
+    def section(self):
+        """What the item is listed under on its workplan's page: its theme,
+        or `FUTURE_WORKS` where the council lists future works in their own
+        section (the page's query annotates `in_future_works`)."""
+        if getattr(self, "in_future_works", False):
+            return FUTURE_WORKS
+        return self.theme
 
     def get_absolute_url(self):
         return reverse("workplan:item_detail", args=[self.pk])
@@ -632,3 +659,43 @@ class VariationSettings(models.Model):
 
     def __str__(self):
         return f"Who agrees variations: {self.organisation}"
+
+
+class WorkplanSettings(models.Model):
+    """How the council lays out its workplans on their pages and papers.
+
+    Some councils list the items anticipated but not yet planned (category
+    "Future works", FW) under their themes like any other; others show them
+    as their own section at the end of the plan.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="workplan_settings"
+    )
+    future_works_last = models.BooleanField(
+        _("show future works as their own section at the end"),
+        default=False,
+        help_text=_(
+            "Items in the category “Future works” are listed after every "
+            "theme, under the heading Future works, on the workplan page and "
+            "its appendix."
+        ),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("workplan layout")
+        verbose_name_plural = _("workplan layout")
+
+    def __str__(self):
+        return f"Workplan layout: {self.organisation}"
+
+    @classmethod
+    def future_works_last_for(cls, organisation_id):
+        """Whether the council shows future works as their own section."""
+        return bool(
+            cls.objects.filter(organisation_id=organisation_id)
+            .values_list("future_works_last", flat=True)
+            .first()
+        )

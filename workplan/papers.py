@@ -20,7 +20,14 @@ from governance.papers import Part
 
 from .choices import Confidence, Rag
 from .dashboard import RAG_ORDER
-from .models import ProgressUpdate, Review, Variation, Workplan, WorkplanItem
+from .models import (
+    ProgressUpdate,
+    Review,
+    Variation,
+    Workplan,
+    WorkplanItem,
+    WorkplanSettings,
+)
 
 #: How long an item's description may be in the appendix table.
 DESCRIPTION_CHARS = 160
@@ -70,22 +77,46 @@ def items_in_theme_order(items):
     )
 
 
-def by_theme(rows_and_items):
-    """[{"theme", "rows"}] from (row, item) pairs already in theme order."""
+FUTURE_WORKS = "future works"
+
+
+def by_theme(rows_and_items, *, future_works_last=False):
+    """[{"theme", "rows"}] from (row, item) pairs already in theme order.
+    With `future_works_last` (the council's choice, `WorkplanSettings`), the
+    items in the category Future works make one last group of their own."""
+    if future_works_last:
+        rows_and_items = sorted(
+            rows_and_items, key=lambda p: p[1].category == Confidence.FUTURE_WORKS
+        )
+
+    def section(pair):
+        item = pair[1]
+        if future_works_last and item.category == Confidence.FUTURE_WORKS:
+            return FUTURE_WORKS
+        return item.theme_id
+
     groups = []
-    for _theme_id, pairs in groupby(rows_and_items, key=lambda p: p[1].theme_id):
+    for key, pairs in groupby(rows_and_items, key=section):
         pairs = list(pairs)
         theme = pairs[0][1].theme
-        groups.append(
-            {
-                "theme": theme.title if theme else _("No theme"),
-                "rows": [row for row, _item in pairs],
-            }
-        )
+        if key == FUTURE_WORKS:
+            title = _("Future works")
+        else:
+            title = theme.title if theme else _("No theme")
+        groups.append({"theme": title, "rows": [row for row, _item in pairs]})
     return groups
 
 
 # --- the workplan as an appendix ---------------------------------------------------
+
+
+def future_works_last(workplan):
+    """The council's choice (`WorkplanSettings`), read from `workplan`
+    fetched with `organisation__workplan_settings`."""
+    try:
+        return workplan.organisation.workplan_settings.future_works_last
+    except WorkplanSettings.DoesNotExist:
+        return False
 
 
 def workplan_appendix_title(workplan):
@@ -107,9 +138,11 @@ def workplan_appendix_part(workplan, items=None):
     """The annual workplan as an appendix table on landscape pages, grouped by
     theme: the items of record, or `items` (a working copy, in which items
     not yet approved are marked). Three queries: the workplan with its
-    strategy, the items with their theme and lead officer, and their
-    departments."""
-    workplan = Workplan.objects.select_related("strategy").get(pk=workplan.pk)
+    strategy and the council's layout, the items with their theme and lead
+    officer, and their departments."""
+    workplan = Workplan.objects.select_related(
+        "strategy", "organisation__workplan_settings"
+    ).get(pk=workplan.pk)
     if items is None:
         items = items_of_record(workplan)
     items = list(items_in_theme_order(items).prefetch_related("departments"))
@@ -143,7 +176,7 @@ def workplan_appendix_part(workplan, items=None):
             "count": len(items),
             "awaiting": sum(1 for row, _item in pairs if row["awaiting"]),
             "key": category_key(),
-            "groups": by_theme(pairs),
+            "groups": by_theme(pairs, future_works_last=future_works_last(workplan)),
         },
         page="landscape",
     )
@@ -360,6 +393,9 @@ def appendix_version(workplan):
             history_marks(
                 WorkplanItem.history.filter(workplan_id=workplan.pk),
                 Theme.history.filter(strategy_id=workplan.strategy_id),
+                WorkplanSettings.history.filter(
+                    organisation_id=workplan.organisation_id
+                ),
             ),
         ]
     )

@@ -34,6 +34,11 @@ urlpatterns = [
         views.ReviewPaperView.as_view(),
         name="review_paper",
     ),
+    path(
+        "workplans/<int:pk>/edit/",
+        views.WorkplanUpdateView.as_view(),
+        name="workplan_update",
+    ),
     path("workplans/<int:pk>/import/", views.ImportView.as_view(), name="import"),
     path(
         "workplans/<int:pk>/import/template.csv",
@@ -98,6 +103,11 @@ urlpatterns = [
         "workplans/<int:pk>/<slug:transition>/",
         views.WorkplanTransitionView.as_view(),
         name="workplan_transition",
+    ),
+    path(
+        "council/<slug:slug>/workplan-layout/",
+        views.WorkplanSettingsView.as_view(),
+        name="workplan_settings",
     ),
     path(
         "council/<slug:slug>/variations/",

@@ -33,6 +33,7 @@ from governance.views import (
 )
 
 from . import dashboard, exports, importers, papers, variations
+from .choices import Confidence
 from .filtersets import ItemFilterSet
 from .forms import (
     DepartmentForm,
@@ -46,6 +47,8 @@ from .forms import (
     RemovalForm,
     VariationSettingsForm,
     WorkplanForm,
+    WorkplanSettingsForm,
+    WorkplanUpdateForm,
 )
 from .lifecycle import ITEM_LIFECYCLE, WORKPLAN_LIFECYCLE
 from .models import (
@@ -55,6 +58,7 @@ from .models import (
     Variation,
     Workplan,
     WorkplanItem,
+    WorkplanSettings,
 )
 from .reviews import record_update
 
@@ -110,6 +114,52 @@ class WorkplanCreateView(PolicyCreateMixin, CreateView):
         return redirect(workplan)
 
 
+class WorkplanUpdateView(OrganisationScopedMixin, VersionedUpdateMixin, UpdateView):
+    """A draft workplan's title, year and review period."""
+
+    model = Workplan
+    form_class = WorkplanUpdateForm
+    permission_action = "edit_draft"
+    template_name = "workplan/workplan_form.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.not_a_draft() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.not_a_draft() or super().post(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        if getattr(self, "object", None) is None:
+            self.object = super().get_object(queryset)
+        return self.object
+
+    def not_a_draft(self, workplan=None):
+        workplan = workplan or self.object
+        if workplan.status == LifecycleStatus.DRAFT:
+            return None
+        return render(
+            self.request,
+            "workplan/not_editable.html",
+            {"object": workplan},
+            status=409,
+        )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organisation": self.object.organisation}
+
+    def save_valid(self, form, locked):
+        refusal = self.not_a_draft(locked)
+        if refusal:
+            return refusal
+        workplan = form.save(commit=False)
+        workplan.version = locked.version
+        save_with_reason(workplan, user=self.request.user, reason=_("Draft changed"))
+        messages.success(self.request, _("Draft saved."))
+        return redirect(workplan)
+
+
 class WorkplanItemsMixin:
     """The workplan named in the URL (scoped) and its filtered items.
 
@@ -141,6 +191,12 @@ class WorkplanItemsMixin:
             # sorting every item: fast at 100,000 items, deep pages included.
             .order_by("theme_id", "position", "pk")
         )
+        if WorkplanSettings.future_works_last_for(self.workplan.organisation_id):
+            # The council lists future works in their own section at the end
+            # (the page then sorts the plan's items: no index serves this).
+            items = items.annotate(
+                in_future_works=Q(category=Confidence.FUTURE_WORKS)
+            ).order_by("in_future_works", "theme_id", "position", "pk")
         self.filterset = ItemFilterSet(
             self.request.GET or None, queryset=items, request=self.request
         )
@@ -741,6 +797,37 @@ class ReviewPaperView(PaperView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("workplan__organisation")
+
+
+# --- how the council lays out its workplans ------------------------------------------
+
+
+class WorkplanSettingsView(CouncilPageMixin, UpdateView):
+    """Whether future works are their own section at the end of a workplan:
+    the council's clerks and administrators keep this, as they keep its
+    committees."""
+
+    form_class = WorkplanSettingsForm
+    form_takes_organisation = False
+    permission_action = "manage_committee_business"
+    permission_denied_message = gettext_lazy(
+        "Only the council's clerks and administrators can change this."
+    )
+    template_name = "workplan/workplan_settings.html"
+
+    def get_object(self, queryset=None):
+        return WorkplanSettings.objects.filter(
+            organisation=self.organisation
+        ).first() or WorkplanSettings(organisation=self.organisation)
+
+    def form_valid(self, form):
+        save_with_reason(
+            form.save(commit=False),
+            user=self.request.user,
+            reason=form.cleaned_data["change_reason"],
+        )
+        messages.success(self.request, _("Workplan layout saved."))
+        return redirect(self.organisation)
 
 
 # --- the council's departments ------------------------------------------------------

@@ -3,6 +3,8 @@
 from django import template
 from django.forms.formsets import BaseFormSet
 
+from governance import numbering
+
 register = template.Library()
 
 
@@ -34,6 +36,9 @@ def error_summary(*forms):
             for error in item.non_form_errors():
                 entries.append({"text": error, "target": ""})
             for form in item.forms:
+                # A row the person removed is not saved: its errors do not count.
+                if form.errors and item.can_delete and item._should_delete_form(form):
+                    continue
                 entries.extend(_form_errors(form))
         else:
             entries.extend(_form_errors(item))
@@ -44,3 +49,11 @@ def error_summary(*forms):
 def status_tag(choice):
     """A GOV.UK tag for a TextChoices member with a `colour` property."""
     return {"label": choice.label, "colour": getattr(choice, "colour", "")}
+
+
+@register.filter
+def list_label(place, style=numbering.ListNumbering.NUMBERS):
+    """Row `place` of a numbered list as the council writes it: "1." or "(a)".
+
+    `{{ forloop.counter|list_label:numbering }}`."""
+    return numbering.list_label(int(place), style)

@@ -295,7 +295,12 @@ def replacement_data(cast, business):
 
 
 def theme_data(cast, business):
-    return {"title": "Secure by design", "description": "", "corporate_priority": ""}
+    return {
+        "title": "Secure by design",
+        "description": "",
+        "corporate_priority": "",
+        **empty_formset("objectives"),
+    }
 
 
 def risk_data(cast, business):
@@ -1061,6 +1066,21 @@ MATRIX = [
         },
         OFFICER,
     ),
+    # A draft workplan's title, year and review period: its officers.
+    Row("workplan:workplan_update", "GET", DRAFT_STRATEGY_EDIT, ("workplan",)),
+    Row(
+        "workplan:workplan_update",
+        "POST",
+        DRAFT_STRATEGY_EDIT_POST,
+        ("workplan",),
+        lambda cast, business: {
+            "title": "Annual ICT Workplan 2023–2024",
+            "financial_year": "2023",
+            "review_months": "6",
+            "version": business.workplan.version,
+        },
+        OFFICER,
+    ),
     Row("workplan:item_detail", "GET", DRAFT_STRATEGY_READ, ("item",)),
     Row("workplan:item_update", "GET", EDIT_ITEM, ("item",)),
     Row(
@@ -1207,6 +1227,32 @@ MATRIX = [
         "GET",
         {**MANAGERS, "clerk": 404, "administrator": 404},
         ("slug", "meetings"),
+    ),
+    # How workplans are laid out (future works last): clerks and administrators.
+    Row("workplan:workplan_settings", "GET", MANAGERS, ("slug",)),
+    Row(
+        "workplan:workplan_settings",
+        "POST",
+        MANAGERS_POST,
+        ("slug",),
+        lambda cast, business: {
+            "future_works_last": "on",
+            "change_reason": "Constitution",
+        },
+        CHANGERS,
+    ),
+    # How recommendations and resolutions are numbered: the same people.
+    Row("decisions:numbering_settings", "GET", MANAGERS, ("slug",)),
+    Row(
+        "decisions:numbering_settings",
+        "POST",
+        MANAGERS_POST,
+        ("slug",),
+        lambda cast, business: {
+            "recommendations": "letters",
+            "change_reason": "Constitution",
+        },
+        CHANGERS,
     ),
     # Who agrees variations: the council's clerks and administrators.
     Row("workplan:variation_settings", "GET", MANAGERS, ("slug",)),

@@ -218,6 +218,10 @@ def forms_on(response):
         data = formset_as_sent(formset)
         found.extend((form, data) for form in formset.initial_forms)
     for value in values:
+        # A formset's empty form is the template for rows added in the
+        # browser ("__prefix__" stands for their index), never posted as is.
+        if "__prefix__" in (getattr(value, "prefix", None) or ""):
+            continue
         if isinstance(value, BaseForm) and id(value) not in rows:
             if all(value is not form for form, _ in found):
                 found.append((value, None))

@@ -32,7 +32,6 @@ def test_clerk_records_and_publishes_a_cabinet_decision(visit, cast):
     page.get_by_label("Title").fill("Adoption of the Digital Inclusion Plan")
     page.get_by_label("Record of the decision").fill("Cabinet considered the report.")
     page.get_by_label("Reasons for the decision").fill("To close the digital divide.")
-    page.locator("#id_resolutions-0-position").fill("1")
     page.locator("#id_resolutions-0-text").fill("The plan is adopted.")
     visit.submit("Save decision record")
     assert "Draft" in page.locator("main").inner_text()

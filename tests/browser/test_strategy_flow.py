@@ -65,7 +65,6 @@ def test_officer_drafts_clerk_records_approval_member_reads_it(visit, cast):
     page.get_by_label("Record of the decision").fill("Cabinet approved it.")
     page.get_by_label("Reasons for the decision").fill("It is needed.")
     page.get_by_label("Strategy: Smart Ashdown 2027–2031").check()
-    page.locator("#id_resolutions-0-position").fill("1")
     page.locator("#id_resolutions-0-text").fill("The strategy is approved.")
     visit.submit("Save decision record")
     page.get_by_role("link", name="Publish the decision").click()

@@ -151,15 +151,16 @@ def test_a_report_added_or_changed_after_publication_makes_a_numbered_supplement
     assert not ConsideredPaper.objects.filter(meeting=meeting, supplement=2)
 
     # A report added to the agenda: the next supplement carries it alone.
+    extra = "agenda_items-1"
     added = make_report(cast.council_a, "Cyber security annual report")
     agenda = reverse("decisions:agenda_update", args=[meeting.pk])
-    page = clerk.get(agenda)
-    extra = page.context["formset"].forms[1].prefix
     post_form(
         clerk,
         agenda,
         **{
-            f"{extra}-position": "2",
+            # A second row, as "Add another item" gives.
+            "agenda_items-TOTAL_FORMS": "2",
+            f"{extra}-ORDER": "2",
             f"{extra}-title": added.title,
             f"{extra}-report": str(added.pk),
         },

@@ -187,10 +187,19 @@ def test_a_good_new_strategy_is_saved_as_a_draft_by_its_officer(
 # --- ordering themes ---------------------------------------------------------------
 
 
+#: The theme page's list of objectives, posted with none.
+NO_OBJECTIVES = {
+    "objectives-TOTAL_FORMS": "0",
+    "objectives-INITIAL_FORMS": "0",
+    "objectives-MIN_NUM_FORMS": "0",
+    "objectives-MAX_NUM_FORMS": "1000",
+}
+
+
 def add_theme(client, strategy, title):
     response = client.post(
         reverse("strategy:theme_create", args=[strategy.pk]),
-        {"title": title},
+        {"title": title, **NO_OBJECTIVES},
         follow=True,  # the page shows (and so uses up) the "added" message
     )
     assert response.redirect_chain == [(strategy.get_absolute_url(), 302)]
@@ -370,12 +379,12 @@ def part_edits(strategy):
         (
             "theme_create",
             reverse("strategy:theme_create", args=[strategy.pk]),
-            {"title": "A new theme"},
+            {"title": "A new theme", **NO_OBJECTIVES},
         ),
         (
             "theme_update",
             reverse("strategy:theme_update", args=[strategy.pk, theme.pk]),
-            {"title": "Renamed theme"},
+            {"title": "Renamed theme", **NO_OBJECTIVES},
         ),
         (
             "theme_move",
@@ -454,9 +463,12 @@ def test_the_risks_of_a_draft_can_be_changed_and_each_change_is_recorded(
         client.get(url),
         **{
             "risks-0-mitigation": "Apprenticeships",
+            # A second row, as "Add another risk" gives.
+            "risks-TOTAL_FORMS": "2",
             "risks-1-description": "Supplier failure",
             "risks-1-likelihood": "low",
             "risks-1-impact": "high",
+            "risks-1-review_frequency": "quarterly",
         },
     )
 
@@ -731,7 +743,12 @@ def test_hostile_text_is_shown_escaped_on_every_page(cast, business, client_for)
     strategy = Strategy.objects.get(title=PAYLOAD)
     officer.post(
         reverse("strategy:theme_create", args=[strategy.pk]),
-        {"title": PAYLOAD, "description": PAYLOAD, "corporate_priority": PAYLOAD},
+        {
+            "title": PAYLOAD,
+            "description": PAYLOAD,
+            "corporate_priority": PAYLOAD,
+            **NO_OBJECTIVES,
+        },
     )
     theme = strategy.themes.get()
     officer.post(
