@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from governance.models import Post
 from governance.paper_store import PaperKind, history_marks, register
 from governance.papers import Part
 
@@ -27,6 +28,9 @@ from .models import (
     Meeting,
     Recommendation,
     Report,
+    ReportHeading,
+    ReportTemplate,
+    ReportText,
     Resolution,
 )
 
@@ -94,6 +98,7 @@ def report_parts(report, meeting=None, *, item_number=None):
         "item_number": item_number,
         "recommendations": list(report.recommendations.all()),
         "implications": report.implications(),
+        "sections": report.sections(),
         "annexes": [(letter, title) for letter, title, _part in annexes],
     }
     parts = [Part("papers/parts/committee_report.html", data, title=report.title)]
@@ -102,6 +107,23 @@ def report_parts(report, meeting=None, *, item_number=None):
         part.title = f"Annex {letter}: {title}"
         parts.append(part)
     return parts
+
+
+def report_template_marks(reports):
+    """History to watch for `reports`' papers: what they say under their
+    council's headings, the headings and template themselves, and the posts
+    they name (a new holder prints on the next paper)."""
+    ids = [report.pk for report in reports]
+    organisations = {report.organisation_id for report in reports}
+    posts = {
+        pk for report in reports for pk in (report.report_of_id, report.contact_id)
+    }
+    return [
+        ReportText.history.filter(report_id__in=ids),
+        ReportHeading.history.filter(organisation_id__in=organisations),
+        ReportTemplate.history.filter(organisation_id__in=organisations),
+        Post.history.filter(id__in=posts - {None}),
+    ]
 
 
 def report_is_final(report):
@@ -120,6 +142,7 @@ def report_version(report):
             history_marks(
                 Recommendation.history.filter(report_id=report.pk),
                 AgendaItem.history.filter(report_id=report.pk),
+                *report_template_marks([report]),
             ),
             report_subjects.version_of(report),
         ]
@@ -151,7 +174,11 @@ def agenda_pack_parts(meeting, items=None, *, supplement=0, reports=None):
     if items is None:
         items = list(
             meeting.agenda_items.select_related("report").prefetch_related(
-                "report__recommendations", "report__agenda_items__meeting"
+                "report__recommendations",
+                "report__agenda_items__meeting",
+                "report__texts",
+                "report__report_of",
+                "report__contact",
             )
         )
     body = []
@@ -199,6 +226,7 @@ def agenda_pack_version(meeting):
                 AgendaItem.history.filter(meeting_id=meeting.pk),
                 Report.history.filter(id__in=ids),
                 Recommendation.history.filter(report_id__in=ids),
+                *report_template_marks(reports),
             ),
             *(
                 report_subjects.version_of(report)

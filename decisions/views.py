@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +18,9 @@ from django.views.generic import (
     DeleteView,
     DetailView,
     ListView,
+    TemplateView,
     UpdateView,
+    View,
 )
 from django_filters.views import FilterView
 
@@ -44,7 +47,7 @@ from governance.views import (
     paper_view,
 )
 
-from . import considered, decidable, papers, report_subjects
+from . import considered, decidable, papers, report_subjects, report_template
 from .decision_path import DECISION_PATH
 from .filtersets import DecisionFilterSet, MeetingFilterSet
 from .forms import (
@@ -57,6 +60,8 @@ from .forms import (
     MeetingForm,
     RecommendationFormSet,
     ReportForm,
+    ReportHeadingForm,
+    ReportTemplateForm,
     ResolutionFormSet,
 )
 from .forward_plan import forward_plan
@@ -69,6 +74,7 @@ from .models import (
     DecisionRecord,
     Meeting,
     Report,
+    ReportHeading,
 )
 
 MANAGE = "manage_committee_business"
@@ -264,6 +270,9 @@ class ReportFormMixin:
     def save_report(self, report, formset, reason):
         with transaction.atomic():
             save_with_reason(report, user=self.request.user, reason=reason)
+            report_template.save_texts(
+                report, report.heading_texts, user=self.request.user, reason=reason
+            )
             save_formset_with_reason(
                 formset, report, user=self.request.user, reason=reason
             )
@@ -667,3 +676,83 @@ class CommitteeCreateView(CommitteeMixin, CouncilRecordCreateView):
 
 class CommitteeUpdateView(CommitteeMixin, CouncilRecordUpdateView):
     pass
+
+
+# --- the council's report template ---------------------------------------------------
+
+
+class ReportTemplateMixin(CouncilPageMixin):
+    """The council's report template: kept by its clerks and administrators."""
+
+    permission_action = MANAGE
+    permission_denied_message = gettext_lazy(
+        "Only the council's clerks and administrators can change its report template."
+    )
+
+    def get_success_url(self):
+        return reverse("decisions:report_template", args=[self.organisation.slug])
+
+
+class ReportTemplateView(ReportTemplateMixin, TemplateView):
+    template_name = "decisions/report_template.html"
+
+    def get_context_data(self, **kwargs):
+        headings = ReportHeading.objects.for_organisation(self.organisation).order_by(
+            "position", "pk"
+        )
+        in_use = [heading for heading in headings if not heading.retired]
+        return super().get_context_data(
+            template=report_template.template_of(self.organisation),
+            implications=[h for h in in_use if h.is_implication],
+            sections=[h for h in in_use if not h.is_implication],
+            retired=[heading for heading in headings if heading.retired],
+            **kwargs,
+        )
+
+
+class ReportTemplateSettingsView(ReportTemplateMixin, UpdateView):
+    form_class = ReportTemplateForm
+    template_name = "decisions/report_template_form.html"
+    form_takes_organisation = False
+
+    def get_object(self, queryset=None):
+        return report_template.template_of(self.organisation)
+
+    def form_valid(self, form):
+        save_with_reason(
+            form.save(commit=False),
+            user=self.request.user,
+            reason=_("Report template changed"),
+        )
+        messages.success(self.request, _("Report template saved."))
+        return redirect(self.get_success_url())
+
+
+class ReportHeadingMixin(ReportTemplateMixin):
+    model = ReportHeading
+    form_class = ReportHeadingForm
+    noun = gettext_lazy("heading")
+
+
+class ReportHeadingCreateView(ReportHeadingMixin, CouncilRecordCreateView):
+    pass
+
+
+class ReportHeadingUpdateView(ReportHeadingMixin, CouncilRecordUpdateView):
+    pass
+
+
+class ReportHeadingMoveView(ReportTemplateMixin, View):
+    """Move a heading up or down its list (a button on the template page)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        heading = get_object_or_404(
+            ReportHeading.objects.for_organisation(self.organisation), pk=kwargs["pk"]
+        )
+        direction = {"up": -1, "down": 1}.get(request.POST.get("direction"))
+        if direction is None:
+            raise Http404
+        report_template.move(heading, direction, user=request.user)
+        return redirect(self.get_success_url())
