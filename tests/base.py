@@ -220,6 +220,22 @@ def make_report(organisation, title="ICT Strategy 2026–2030", **fields):
     return report
 
 
+def write_under(report, heading, text):
+    """`text` under the report's `heading` (a standard key such as
+    "financial", or a heading's name) of its council's template."""
+    from django.db.models import Q
+
+    from decisions.models import ReportHeading, ReportText
+
+    heading = ReportHeading.objects.get(
+        Q(standard=heading) | Q(name=heading), organisation=report.organisation
+    )
+    row = ReportText.objects.filter(report=report, heading=heading).first()
+    row = row or ReportText(report=report, heading=heading)
+    row.text = text
+    return save_with_reason(row, user=None, reason="Test set-up")
+
+
 def put_on_agenda(meeting, report, position=1):
     item = AgendaItem(meeting=meeting, position=position, title=report.title)
     item.report = report
