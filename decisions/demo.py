@@ -373,14 +373,13 @@ def _build_posts(council, specs, users):
 def _build_report_template(council, spec):
     """The council's template, from the standard one it started with."""
     report_template.set_up(council)
-    headings = ReportHeading.objects.for_organisation(council)
     for position, (standard, name, retired) in enumerate(spec["implications"], 1):
-        lookup = {"organisation": council}
-        lookup |= {"standard": standard} if standard else {"name": name}
-        values = {"name": name, "position": position, "retired": retired}
-        if headings.filter(**lookup).exists():
-            _upsert(ReportHeading, lookup, values)
+        values = {"position": position, "retired": retired}
+        if standard:
+            lookup = {"organisation": council, "standard": standard}
+            _upsert(ReportHeading, lookup, {**values, "name": name})
         else:
+            lookup = {"organisation": council, "name": name}
             _upsert(ReportHeading, lookup, {**values, "kind": "implication"})
     for position, name in enumerate(spec["sections"], 1):
         _upsert(
