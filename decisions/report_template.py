@@ -105,15 +105,18 @@ def move(heading, direction, *, user):
 
 
 def headings_for(report, organisation):
-    """The headings a report's form asks for, in the council's order:
-    those in use, and any retired one under which this report has text."""
+    """The headings a report's form asks for, in the council's order (its
+    sections, then its implications): those in use, and any retired one
+    under which this report has text."""
     headings = ReportHeading.objects.for_organisation(organisation)
     texts = texts_of(report)
-    return [
+    asked = [
         heading
-        for heading in headings.order_by("kind", "position", "pk")
+        for heading in headings.order_by("position", "pk")
         if not heading.retired or texts.get(heading.pk, "").strip()
     ]
+    # Sections come first, as they are printed before the implications.
+    return sorted(asked, key=lambda heading: heading.is_implication)
 
 
 def texts_of(report):
