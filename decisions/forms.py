@@ -633,6 +633,7 @@ class ReportHeadingForm(CouncilRecordForm):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, organisation=organisation, **kwargs)
         self.was_kind = self.instance.kind if self.instance.pk else None
+        self.fields["name"].error_messages["required"] = _("Enter the heading")
         if self.instance.pk is None:
             del self.fields["retired"]
 

@@ -293,6 +293,10 @@ class PostForm(CouncilRecordForm):
         )
         self.fields["holder"].label_from_instance = person_label
         self.fields["holder"].empty_label = _("No account")
+        self.fields["name"].error_messages["required"] = _(
+            "Enter the title of the post"
+        )
+        self.fields["kind"].error_messages["required"] = _("Choose the kind of post")
         if self.instance.pk is None:
             del self.fields["in_use"]
 
