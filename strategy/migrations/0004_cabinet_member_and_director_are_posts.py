@@ -28,6 +28,10 @@ def _post(apps, cache, membership, kind, now):
         post = Post.objects.filter(
             organisation_id=membership.organisation_id, name__iexact=name
         ).first()
+    if post is not None and post.holder_id is None and post.holder_name == holder:
+        # The same person, named on a report before: now with their account.
+        post.holder = membership
+        post.save(update_fields=["holder"])
     if post is None:
         post = Post.objects.create(
             organisation_id=membership.organisation_id,
