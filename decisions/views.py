@@ -604,7 +604,7 @@ class ReportPaperView(PaperView):
         return (
             super()
             .get_queryset()
-            .select_related("organisation")
+            .select_related("organisation", "report_of", "contact")
             .prefetch_related("agenda_items__meeting__committee")
         )
 
