@@ -383,6 +383,10 @@ class Report(models.Model):
     subject_object_id = models.PositiveBigIntegerField(null=True, blank=True)
     #: Incremented on every save: an edit form carries the version it loaded.
     version = models.PositiveIntegerField(default=1, editable=False)
+    #: What the report form gathered under the council's headings
+    #: ({ReportHeading: text}), kept by `report_template.save_texts` when
+    #: the report is saved; None when nothing was asked.
+    heading_texts = None
 
     history = HistoricalRecords()
     objects = ReportQuerySet.as_manager()

@@ -4,9 +4,7 @@ from governance.models import Post
 from ..base import make_report
 
 
-def test_a_clerk_sets_up_posts_and_the_report_template_without_the_admin(
-    visit, cast
-):
+def test_a_clerk_sets_up_posts_and_the_report_template_without_the_admin(visit, cast):
     report = make_report(cast.council_a)
     page = visit.page
     visit.sign_in("clerk")
