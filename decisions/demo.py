@@ -22,8 +22,11 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from governance.choices import PostKind
 from governance.history import save_with_reason
+from governance.models import Membership, Post
 
+from . import report_template
 from .call_in import LONDON, is_working_day
 from .choices import CommitteeKind, DecisionStatus, MeetingStatus, UrgencyRoute
 from .decision_path import DECISION_PATH
@@ -38,6 +41,9 @@ from .models import (
     NumberingSettings,
     Recommendation,
     Report,
+    ReportHeading,
+    ReportTemplate,
+    ReportText,
     Resolution,
 )
 
@@ -116,8 +122,127 @@ ASHCOMBE_VENUES = {
 }
 FENMOOR_VENUE = "Council Chamber, Fenmoor House, Wellgate"
 
-OKAFOR = "Daniel Okafor, Head of ICT and Digital"
-OKAFOR_CONTACT = "daniel.okafor@ashcombe.example.org, 01632 960418"
+#: The posts each council names on its papers: (name, kind, holder, demo
+#: username of their account or None, contact details, in use).
+HEAD_OF_ICT = "Head of ICT and Digital"
+DIRECTOR_OF_RESOURCES = "Director of Resources"
+CABINET_MEMBER_FOR_RESOURCES = "Cabinet Member for Resources"
+POSTS = {
+    "ashcombe": [
+        (
+            CABINET_MEMBER_FOR_RESOURCES,
+            PostKind.CABINET_PORTFOLIO,
+            "Councillor Helen Marsh",
+            "member",
+            "",
+            True,
+        ),
+        (
+            DIRECTOR_OF_RESOURCES,
+            PostKind.DIRECTOR,
+            "Margaret Ellison",
+            None,
+            "margaret.ellison@ashcombe.example.org, 01632 960400",
+            True,
+        ),
+        (
+            HEAD_OF_ICT,
+            PostKind.HEAD_OF_SERVICE,
+            "Daniel Okafor",
+            "officer",
+            "daniel.okafor@ashcombe.example.org, 01632 960418",
+            True,
+        ),
+        (
+            "Head of IT Services",
+            PostKind.HEAD_OF_SERVICE,
+            "Graham Pettifer",
+            None,
+            "graham.pettifer@ashcombe.example.org, 01632 960214",
+            False,
+        ),
+    ],
+    "fenmoor": [
+        (
+            "Cabinet Member for Customers and Digital",
+            PostKind.CABINET_PORTFOLIO,
+            "Councillor Tom Ashby",
+            None,
+            "",
+            True,
+        ),
+        (
+            "Corporate Director",
+            PostKind.DIRECTOR,
+            "Alan Brierley",
+            None,
+            "",
+            True,
+        ),
+        (
+            "Head of Corporate Services",
+            PostKind.HEAD_OF_SERVICE,
+            "Priya Raman",
+            None,
+            "priya.raman@fenmoor.example.org, 01632 960550",
+            True,
+        ),
+        (
+            "ICT Service Manager",
+            PostKind.REPORT_CONTACT,
+            "Sam Whitlock",
+            "other-officer",
+            "sam.whitlock@fenmoor.example.org, 01632 960571",
+            True,
+        ),
+    ],
+}
+
+#: Each council's report template: its implication headings in order, as
+#: (standard key or None for its own, name, retired); its other sections;
+#: and whether unfilled implications print "Not stated".
+REPORT_TEMPLATES = {
+    "ashcombe": {
+        "implications": [
+            ("financial", "Financial", False),
+            ("legal", "Legal", False),
+            ("risk", "Risk", False),
+            ("crime-and-disorder", "Crime and disorder (section 17)", False),
+            ("health-and-wellbeing", "Health and wellbeing", False),
+            ("sustainability", "Sustainability", False),
+            ("equality", "Diversity", False),
+            (None, "Efficiency", False),
+        ],
+        "sections": ["Consultation undertaken"],
+        "unfilled": "not-stated",
+    },
+    "fenmoor": {
+        "implications": [
+            ("financial", "Resource", False),
+            ("legal", "Legal and governance", False),
+            (None, "Safer, Cleaner and Greener", False),
+            ("equality", "Equality", False),
+            (None, "Data protection", False),
+            ("risk", "Risk", False),
+            ("crime-and-disorder", "Crime and disorder", False),
+            ("sustainability", "Sustainability", False),
+            ("health-and-wellbeing", "Health and wellbeing", True),
+        ],
+        "sections": ["Consultation undertaken", "Council plan"],
+        "unfilled": "omit",
+    },
+}
+
+#: The report fields the demo's specs use for the standard implications.
+IMPLICATION_KEYS = {
+    "financial_implications": "financial",
+    "legal_implications": "legal",
+    "risk_implications": "risk",
+    "crime_and_disorder_implications": "crime-and-disorder",
+    "health_and_wellbeing_implications": "health-and-wellbeing",
+    "sustainability_implications": "sustainability",
+    "equality_implications": "equality",
+}
 
 DEFAULT_IMPLICATIONS = {
     "financial_implications": (
@@ -271,14 +396,76 @@ def _build_committees_and_rule(slug, council):
     return committees
 
 
+def _build_posts(council, specs, users):
+    for name, kind, holder_name, username, contact, in_use in specs:
+        holder = None
+        if username is not None:
+            holder = Membership.objects.get(user=users[username], organisation=council)
+        _upsert(
+            Post,
+            {"organisation": council, "name": name},
+            {
+                "kind": kind,
+                "holder_name": holder_name,
+                "holder": holder,
+                "contact": contact,
+                "in_use": in_use,
+            },
+        )
+
+
+def _build_report_template(council, spec):
+    """The council's template, from the standard one it started with."""
+    report_template.set_up(council)
+    for position, (standard, name, retired) in enumerate(spec["implications"], 1):
+        values = {"position": position, "retired": retired}
+        if standard:
+            lookup = {"organisation": council, "standard": standard}
+            _upsert(ReportHeading, lookup, {**values, "name": name})
+        else:
+            lookup = {"organisation": council, "name": name}
+            _upsert(ReportHeading, lookup, {**values, "kind": "implication"})
+    for position, name in enumerate(spec["sections"], 1):
+        _upsert(
+            ReportHeading,
+            {"organisation": council, "name": name},
+            {"kind": "section", "position": position},
+        )
+    _upsert(
+        ReportTemplate,
+        {"organisation": council},
+        {"unfilled_implications": spec["unfilled"]},
+    )
+
+
 def _build_reports(council, specs):
+    """Reports from their specs: "report_of" and "contact" name the
+    council's posts; the standard implications are given by their old field
+    names, any other heading's text under "headings" ({name: text})."""
     reports = {}
+    posts = {post.name: post for post in Post.objects.for_organisation(council)}
+    headings = ReportHeading.objects.for_organisation(council)
+    by_standard = {h.standard: h for h in headings if h.standard}
+    by_name = {h.name: h for h in headings}
     for key, spec in specs.items():
-        spec = dict(spec)
+        spec = {**DEFAULT_IMPLICATIONS, **spec}
         recommendations = spec.pop("recommendations")
         title = spec.pop("title")
-        values = {**DEFAULT_IMPLICATIONS, **spec}
-        report = _upsert(Report, {"organisation": council, "title": title}, values)
+        texts = {
+            by_standard[IMPLICATION_KEYS[field]]: spec.pop(field)
+            for field in list(spec)
+            if field in IMPLICATION_KEYS
+        }
+        texts |= {
+            by_name[name]: text for name, text in spec.pop("headings", {}).items()
+        }
+        spec["report_of"] = posts[spec["report_of"]]
+        spec["contact"] = posts[spec["contact"]]
+        report = _upsert(Report, {"organisation": council, "title": title}, spec)
+        for heading, text in texts.items():
+            if not text:
+                continue
+            _upsert(ReportText, {"report": report, "heading": heading}, {"text": text})
         for position, text in enumerate(recommendations, start=1):
             _upsert(
                 Recommendation,
@@ -428,6 +615,9 @@ def finish(demo):
 
 
 def build(demo):
+    for slug, council in demo.councils.items():
+        _build_posts(council, POSTS[slug], demo.users)
+        _build_report_template(council, REPORT_TEMPLATES[slug])
     committees = {
         slug: _build_committees_and_rule(slug, council)
         for slug, council in demo.councils.items()
@@ -558,9 +748,8 @@ def _build_ashcombe(council, committees, demo, today):
 def _ashcombe_reports(days, fy, strategy, strategy_start):
     def okafor(**fields):
         return {
-            "report_of": "Director of Resources",
-            "author": OKAFOR,
-            "author_contact": OKAFOR_CONTACT,
+            "report_of": DIRECTOR_OF_RESOURCES,
+            "contact": HEAD_OF_ICT,
             **fields,
         }
 
@@ -570,9 +759,8 @@ def _ashcombe_reports(days, fy, strategy, strategy_start):
     return {
         "strategy-2007": {
             "title": STRATEGY_2007,
-            "report_of": "Director of Resources",
-            "author": "Graham Pettifer, Head of IT Services",
-            "author_contact": "graham.pettifer@ashcombe.example.org, 01632 960214",
+            "report_of": DIRECTOR_OF_RESOURCES,
+            "contact": "Head of IT Services",
             "key_decision": True,
             "forward_plan_notice_on": date(2007, 8, 16),
             "purpose": (
@@ -635,6 +823,17 @@ def _ashcombe_reports(days, fy, strategy, strategy_start):
                 "held in June 2007."
             ),
             "annexes": "Annex A: ICT Strategy 2007–2011 and delivery plan.",
+            "headings": {
+                "Efficiency": (
+                    "Replacing the council's servers and moving forms online "
+                    "support the efficiency targets in the medium-term "
+                    "financial plan."
+                ),
+                "Consultation undertaken": (
+                    "Service managers in workshops in June 2007, and the "
+                    "Cabinet Member for Resources."
+                ),
+            },
             "recommendations": [
                 "That Cabinet approves the ICT Strategy 2007–2011 at Annex A.",
                 "That the Director of Resources, in consultation with the "
@@ -1242,8 +1441,7 @@ def _build_fenmoor(council, committees, today):
             "strategy": {
                 "title": title,
                 "report_of": "Head of Corporate Services",
-                "author": "Sam Whitlock, ICT Service Manager",
-                "author_contact": "sam.whitlock@fenmoor.example.org, 01632 960571",
+                "contact": "ICT Service Manager",
                 "key_decision": True,
                 "forward_plan_notice_on": held - timedelta(days=40),
                 "purpose": f"To approve Fenmoor District Council's {title}.",
@@ -1265,6 +1463,21 @@ def _build_fenmoor(council, committees, today):
                     "and a capital allocation of £450,000."
                 ),
                 "groups_affected": "Residents, businesses and parish councils",
+                "health_and_wellbeing_implications": "",
+                "headings": {
+                    "Safer, Cleaner and Greener": (
+                        "Reporting fly-tipping and missed bins online is part "
+                        "of the strategy's first theme."
+                    ),
+                    "Consultation undertaken": (
+                        "Parish councils, a residents' survey and the "
+                        "council's scrutiny committee."
+                    ),
+                    "Council plan": (
+                        "Supports the council plan's priority of services "
+                        "that are easy to reach."
+                    ),
+                },
                 "recommendations": [
                     f"That Cabinet approves the {title}.",
                     "That the Head of Corporate Services reports progress each year.",

@@ -22,11 +22,24 @@ def report_initial(record, draft):
         "purpose": draft.purpose,
         "summary": draft.summary,
     }
+    if draft.report_of is not None:
+        initial["report_of"] = draft.report_of.pk
     rows = [
         {"position": number, "text": text}
         for number, text in enumerate(draft.recommendations, start=1)
     ]
     return initial, rows
+
+
+def record_sentence(report, meeting):
+    """E.g. "Cabinet considered the report of the Director of Resources,
+    “ICT Strategy 2026–2030”." """
+    names = {"committee": meeting.committee.name, "title": report.title}
+    if report.report_of is None:
+        return _("%(committee)s considered the report “%(title)s”.") % names
+    return _(
+        "%(committee)s considered the report of the %(report_of)s, “%(title)s”."
+    ) % {**names, "report_of": report.report_of.name}
 
 
 def decision_initial(report, meeting):
@@ -37,14 +50,7 @@ def decision_initial(report, meeting):
         "report": report.pk,
         "decision_date": timezone.localtime(meeting.starts_at, LONDON).date(),
         "title": report.title,
-        "record": _(
-            "%(committee)s considered the report of the %(report_of)s, “%(title)s”."
-        )
-        % {
-            "committee": meeting.committee.name,
-            "report_of": report.report_of,
-            "title": report.title,
-        },
+        "record": record_sentence(report, meeting),
         "reasons": report.reasons,
         "alternatives_rejected": report.other_options,
         "key_decision": report.key_decision,

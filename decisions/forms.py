@@ -9,17 +9,17 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from governance.choices import Role
+from governance.choices import PostKind, Role
 from governance.forms import (
     ChangeReasonMixin,
     CommentForm,
     CouncilRecordForm,
     VersionedFormMixin,
 )
-from governance.models import Membership
+from governance.models import Membership, Post
 from governance.ordered_lists import AddAnotherFormSet
 
-from . import decidable, report_subjects
+from . import decidable, report_subjects, report_template
 from .call_in import LONDON, CallInRuleError, format_date, format_time, parse_time
 from .choices import CallInOutcome, CommitteeKind, MeetingStatus, UrgencyRoute
 from .models import (
@@ -35,6 +35,8 @@ from .models import (
     NumberingSettings,
     Recommendation,
     Report,
+    ReportHeading,
+    ReportTemplate,
     Resolution,
     clear_days_notice,
 )
@@ -180,19 +182,11 @@ class ReportForm(VersionedFormMixin, forms.ModelForm):
         fields = [
             "title",
             "report_of",
-            "author",
-            "author_contact",
+            "contact",
             "purpose",
             "summary",
             "reasons",
             "other_options",
-            "financial_implications",
-            "legal_implications",
-            "risk_implications",
-            "crime_and_disorder_implications",
-            "health_and_wellbeing_implications",
-            "sustainability_implications",
-            "equality_implications",
             "wards_affected",
             "groups_affected",
             "budget_and_policy_framework",
@@ -235,6 +229,58 @@ class ReportForm(VersionedFormMixin, forms.ModelForm):
             ("", _("Nothing: the report stands alone")),
             *report_subjects.choices_for(organisation, current),
         ]
+        self.choose_posts(organisation)
+        self.add_heading_fields(organisation)
+
+    #: Who a report may be "of", and who may be its contact (`Post` kinds).
+    REPORT_OF_KINDS = [PostKind.DIRECTOR, PostKind.HEAD_OF_SERVICE]
+    CONTACT_KINDS = [
+        PostKind.REPORT_CONTACT,
+        PostKind.HEAD_OF_SERVICE,
+        PostKind.DIRECTOR,
+    ]
+
+    def choose_posts(self, organisation):
+        """The council's posts of the right kinds (and those already named)."""
+        posts = Post.objects.for_organisation(organisation)
+        for name, kinds in (
+            ("report_of", self.REPORT_OF_KINDS),
+            ("contact", self.CONTACT_KINDS),
+        ):
+            field = self.fields[name]
+            field.queryset = posts.to_name_on(self.instance, name, kinds)
+            field.required = True
+            field.help_text = _(
+                "%(help)s The council's clerks keep its list of posts."
+            ) % {"help": field.help_text}
+
+    def add_heading_fields(self, organisation):
+        """One box per heading of the council's report template, in its
+        order: its sections after the options considered, then its
+        implications."""
+        texts = report_template.texts_of(self.instance)
+        self.headings = report_template.headings_for(self.instance, organisation)
+        names = []
+        for heading in self.headings:
+            name = f"heading_{heading.pk}"
+            label = heading.name
+            if heading.is_implication and "implication" not in label.lower():
+                label = _("%(heading)s implications") % {"heading": heading.name}
+            if heading.retired:
+                label += " " + _("(no longer used by the council)")
+            self.fields[name] = forms.CharField(
+                label=label,
+                required=False,
+                help_text=heading.guidance,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+            self.initial.setdefault(name, texts.get(heading.pk, ""))
+            names.append(name)
+        order = list(self.fields)
+        for name in names:
+            order.remove(name)
+        at = order.index("other_options") + 1
+        self.order_fields(order[:at] + names + order[at:])
 
     def clean(self):
         cleaned = super().clean()
@@ -246,6 +292,12 @@ class ReportForm(VersionedFormMixin, forms.ModelForm):
         elif "subject" in cleaned:
             self.instance.subject_content_type_id = None
             self.instance.subject_object_id = None
+        # What the author wrote under each heading, kept with the report
+        # (`report_template.save_texts`).
+        self.instance.heading_texts = {
+            heading: cleaned.get(f"heading_{heading.pk}", "")
+            for heading in self.headings
+        }
         if cleaned.get("exempt") and not cleaned.get("exempt_reason", "").strip():
             self.add_error(
                 "exempt_reason", _("Give the paragraph of Schedule 12A that applies.")
@@ -864,3 +916,45 @@ class NumberingSettingsForm(ChangeReasonMixin, forms.ModelForm):
                 "follow the order of the list."
             )
         }
+
+
+# --- the council's report template -------------------------------------------------
+
+
+class ReportHeadingForm(CouncilRecordForm):
+    """A heading of the council's report template: an implication or a
+    section, added at the end of its list; renamed or retired later."""
+
+    unique_name_message = _(
+        "There is already a heading with this name: change that one, or "
+        "bring it back if it is no longer used."
+    )
+
+    class Meta:
+        model = ReportHeading
+        fields = ["kind", "name", "guidance", "retired"]
+        widgets = {"kind": forms.RadioSelect}
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, organisation=organisation, **kwargs)
+        self.was_kind = self.instance.kind if self.instance.pk else None
+        self.fields["name"].error_messages["required"] = _("Enter the heading")
+        if self.instance.pk is None:
+            del self.fields["retired"]
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind and kind != self.was_kind:
+            # Added, or moved to the other list: at the end of it.
+            self.instance.position = report_template.next_position(
+                self.instance.organisation, kind
+            )
+        return cleaned
+
+
+class ReportTemplateForm(forms.ModelForm):
+    class Meta:
+        model = ReportTemplate
+        fields = ["unfilled_implications"]
+        widgets = {"unfilled_implications": forms.RadioSelect}

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from governance.choices import CountedFrom, DayKind, Role, TakesEffect
-from governance.models import Organisation
+from governance.models import Organisation, Post
 from governance.numbering import ListNumbering
 from governance.permissions import can, roles_of
 from governance.querysets import MemberReadableQuerySet, OrganisationScopedQuerySet
@@ -484,30 +484,28 @@ class Report(models.Model):
         verbose_name=_("organisation"),
     )
     title = models.CharField(_("title"), max_length=300)
-    report_of = models.CharField(
-        _("report of"),
-        max_length=200,
-        help_text=_("The officer post, e.g. Director of Resources."),
+    #: The director or head of service whose report it is (`Post`).
+    report_of = models.ForeignKey(
+        Post,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("report of"),
+        help_text=_("The director or head of service whose report it is."),
     )
-    author = models.CharField(_("author"), max_length=200)
-    author_contact = models.CharField(
-        _("author's contact details"), max_length=300, blank=True
+    #: Who to contact about the report: its author's post (`Post`).
+    contact = models.ForeignKey(
+        Post,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("contact officer"),
+        help_text=_("Usually the report's author: printed with their contact details."),
     )
     purpose = models.TextField(_("purpose of the report"))
     summary = models.TextField(_("summary"), blank=True)
     reasons = models.TextField(_("reasons for the recommendations"), blank=True)
     other_options = models.TextField(_("other options considered"), blank=True)
-    financial_implications = models.TextField(_("financial"), blank=True)
-    legal_implications = models.TextField(_("legal"), blank=True)
-    risk_implications = models.TextField(_("risk"), blank=True)
-    crime_and_disorder_implications = models.TextField(
-        _("crime and disorder"), blank=True
-    )
-    health_and_wellbeing_implications = models.TextField(
-        _("health and wellbeing"), blank=True
-    )
-    sustainability_implications = models.TextField(_("sustainability"), blank=True)
-    equality_implications = models.TextField(_("equality"), blank=True)
     wards_affected = models.CharField(
         _("wards affected"), max_length=300, blank=True, default="All wards"
     )
@@ -552,6 +550,10 @@ class Report(models.Model):
     subject_object_id = models.PositiveBigIntegerField(null=True, blank=True)
     #: Incremented on every save: an edit form carries the version it loaded.
     version = models.PositiveIntegerField(default=1, editable=False)
+    #: What the report form gathered under the council's headings
+    #: ({ReportHeading: text}), kept by `report_template.save_texts` when
+    #: the report is saved; None when nothing was asked.
+    heading_texts = None
 
     history = HistoricalRecords()
     objects = ReportQuerySet.as_manager()
@@ -606,23 +608,145 @@ class Report(models.Model):
         return None
 
     def implications(self):
-        """(label, text) for each implication heading, in the standard order."""
-        names = [
-            "financial_implications",
-            "legal_implications",
-            "risk_implications",
-            "crime_and_disorder_implications",
-            "health_and_wellbeing_implications",
-            "sustainability_implications",
-            "equality_implications",
-            "wards_affected",
-            "groups_affected",
-            "budget_and_policy_framework",
+        """(heading, text) for each implication the report prints, in its
+        council's order (`report_template.py`)."""
+        from .report_template import implications_of
+
+        return implications_of(self)
+
+    def sections(self):
+        """(heading, text) of the extra sections the report fills in
+        (consultation undertaken, council plan …), in its council's order."""
+        from .report_template import sections_of
+
+        return sections_of(self)
+
+
+class ReportTemplate(models.Model):
+    """How a council's reports print what their authors left unfilled. Its
+    headings are `ReportHeading` rows; see `report_template.py`."""
+
+    class Unfilled(models.TextChoices):
+        NOT_STATED = "not-stated", _("Print them, marked “Not stated”")
+        OMIT = "omit", _("Leave them out")
+
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="report_template",
+        verbose_name=_("organisation"),
+    )
+    unfilled_implications = models.CharField(
+        _("implications the author has not filled in"),
+        max_length=12,
+        choices=Unfilled,
+        default=Unfilled.NOT_STATED,
+    )
+
+    history = HistoricalRecords()
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    def __str__(self):
+        return f"Report template of {self.organisation}"
+
+    @property
+    def omits_unfilled(self):
+        return self.unfilled_implications == self.Unfilled.OMIT
+
+
+class ReportHeadingQuerySet(OrganisationScopedQuerySet):
+    def in_use(self):
+        return self.filter(retired=False)
+
+
+class ReportHeading(models.Model):
+    """One heading of a council's report template: an implication (a row
+    of the implications table) or a section of its own (consultation
+    undertaken, council plan, abbreviations). Renamed, reordered or retired
+    by the council; a retired heading is not offered on reports, but a
+    report that has text under it keeps and prints it."""
+
+    class Kind(models.TextChoices):
+        IMPLICATION = "implication", _("An implication")
+        SECTION = "section", _("A section of the report")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="report_headings",
+        verbose_name=_("organisation"),
+    )
+    kind = models.CharField(
+        _("what it is"),
+        max_length=12,
+        choices=Kind,
+        default=Kind.IMPLICATION,
+        help_text=_(
+            "Implications are printed together in the implications table; "
+            "a section is printed under its own heading."
+        ),
+    )
+    name = models.CharField(_("heading"), max_length=200)
+    guidance = models.CharField(
+        _("guidance for authors"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown under the heading on the report form."),
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    retired = models.BooleanField(
+        _("no longer used"),
+        default=False,
+        help_text=_(
+            "Reports that already have text under it keep it; new reports "
+            "are not asked for it."
+        ),
+    )
+    #: For the standard implications every council starts with (e.g.
+    #: "financial"): which one it is, whatever the council calls it.
+    standard = models.CharField(max_length=40, blank=True, editable=False)
+
+    history = HistoricalRecords()
+    objects = ReportHeadingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation", "kind", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="report_heading_name_unique_per_organisation",
+                violation_error_message=_("There is already a heading with this name."),
+            ),
         ]
-        return [
-            (self._meta.get_field(name).verbose_name, getattr(self, name))
-            for name in names
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_implication(self):
+        return self.kind == self.Kind.IMPLICATION
+
+
+class ReportText(models.Model):
+    """What a report says under one of its council's headings."""
+
+    report = models.ForeignKey("Report", on_delete=models.CASCADE, related_name="texts")
+    heading = models.ForeignKey(
+        ReportHeading, on_delete=models.PROTECT, related_name="texts"
+    )
+    text = models.TextField(_("text"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "heading"], name="report_text_once_per_heading"
+            ),
         ]
+
+    def __str__(self):
+        return f"{self.report}: {self.heading}"
 
 
 class Recommendation(models.Model):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from governance.models import Post
 from governance.paper_store import PaperKind, history_marks, register
 from governance.papers import Part
 
@@ -28,6 +29,9 @@ from .models import (
     NumberingSettings,
     Recommendation,
     Report,
+    ReportHeading,
+    ReportTemplate,
+    ReportText,
     Resolution,
     numbering_for,
 )
@@ -106,6 +110,7 @@ def report_parts(report, meeting=None, *, item_number=None):
         "recommendations": list(report.recommendations.all()),
         "numbering": numbering_for(report.organisation_id),
         "implications": report.implications(),
+        "sections": report.sections(),
         "annexes": [(letter, title) for letter, title, _part in annexes],
     }
     parts = [Part("papers/parts/committee_report.html", data, title=report.title)]
@@ -114,6 +119,23 @@ def report_parts(report, meeting=None, *, item_number=None):
         part.title = f"Annex {letter}: {title}"
         parts.append(part)
     return parts
+
+
+def report_template_marks(reports):
+    """History to watch for `reports`' papers: what they say under their
+    council's headings, the headings and template themselves, and the posts
+    they name (a new holder prints on the next paper)."""
+    ids = [report.pk for report in reports]
+    organisations = {report.organisation_id for report in reports}
+    posts = {
+        pk for report in reports for pk in (report.report_of_id, report.contact_id)
+    }
+    return [
+        ReportText.history.filter(report_id__in=ids),
+        ReportHeading.history.filter(organisation_id__in=organisations),
+        ReportTemplate.history.filter(organisation_id__in=organisations),
+        Post.history.filter(id__in=posts - {None}),
+    ]
 
 
 def report_is_final(report):
@@ -133,6 +155,7 @@ def report_version(report):
                 Recommendation.history.filter(report_id=report.pk),
                 AgendaItem.history.filter(report_id=report.pk),
                 numbering_history(report.organisation_id),
+                *report_template_marks([report]),
             ),
             report_subjects.version_of(report),
         ]
@@ -164,7 +187,11 @@ def agenda_pack_parts(meeting, items=None, *, supplement=0, reports=None):
     if items is None:
         items = list(
             meeting.agenda_items.select_related("report").prefetch_related(
-                "report__recommendations", "report__agenda_items__meeting"
+                "report__recommendations",
+                "report__agenda_items__meeting",
+                "report__texts",
+                "report__report_of",
+                "report__contact",
             )
         )
     body = []
@@ -213,6 +240,7 @@ def agenda_pack_version(meeting):
                 Report.history.filter(id__in=ids),
                 Recommendation.history.filter(report_id__in=ids),
                 numbering_history(meeting.committee.organisation_id),
+                *report_template_marks(reports),
             ),
             *(
                 report_subjects.version_of(report)

@@ -36,6 +36,8 @@ class ReportDraft:
     summary: str = ""
     #: The standard recommendations, in order.
     recommendations: tuple = ()
+    #: The post whose report it is (e.g. the strategy's director), if known.
+    report_of: object = None
 
 
 _REGISTRY = {}

@@ -129,4 +129,30 @@ urlpatterns = [
         views.CommitteeUpdateView.as_view(),
         name="committee_update",
     ),
+    # The council's report template
+    path(
+        "council/<slug:slug>/report-template/",
+        views.ReportTemplateView.as_view(),
+        name="report_template",
+    ),
+    path(
+        "council/<slug:slug>/report-template/unfilled-implications/",
+        views.ReportTemplateSettingsView.as_view(),
+        name="report_template_settings",
+    ),
+    path(
+        "council/<slug:slug>/report-template/add/",
+        views.ReportHeadingCreateView.as_view(),
+        name="report_heading_create",
+    ),
+    path(
+        "council/<slug:slug>/report-template/<int:pk>/edit/",
+        views.ReportHeadingUpdateView.as_view(),
+        name="report_heading_update",
+    ),
+    path(
+        "council/<slug:slug>/report-template/<int:pk>/move/",
+        views.ReportHeadingMoveView.as_view(),
+        name="report_heading_move",
+    ),
 ]

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -20,7 +21,9 @@ from django.views.generic import (
     DetailView,
     FormView,
     ListView,
+    TemplateView,
     UpdateView,
+    View,
 )
 from django_filters.views import FilterView
 
@@ -48,7 +51,14 @@ from governance.views import (
     paper_view,
 )
 
-from . import considered, decidable, drafting, papers, report_subjects
+from . import (
+    considered,
+    decidable,
+    drafting,
+    papers,
+    report_subjects,
+    report_template,
+)
 from .decision_path import DECISION_PATH
 from .filtersets import DecisionFilterSet, MeetingFilterSet, ReportFilterSet
 from .forms import (
@@ -64,6 +74,8 @@ from .forms import (
     NumberingSettingsForm,
     RecommendationFormSet,
     ReportForm,
+    ReportHeadingForm,
+    ReportTemplateForm,
     ResolutionFormSet,
     prefilled,
 )
@@ -81,6 +93,7 @@ from .models import (
     Meeting,
     NumberingSettings,
     Report,
+    ReportHeading,
     numbering_for,
 )
 
@@ -322,6 +335,9 @@ class ReportFormMixin:
     def save_report(self, report, formset, reason):
         with transaction.atomic():
             save_with_reason(report, user=self.request.user, reason=reason)
+            report_template.save_texts(
+                report, report.heading_texts, user=self.request.user, reason=reason
+            )
             save_list(formset, report, user=self.request.user, reason=reason)
             # A report on a published agenda, changed: a supplement.
             sent = considered.send_papers_of_report(report, user=self.request.user)
@@ -860,7 +876,7 @@ class ReportPaperView(PaperView):
         return (
             super()
             .get_queryset()
-            .select_related("organisation")
+            .select_related("organisation", "report_of", "contact")
             .prefetch_related("agenda_items__meeting__committee")
         )
 
@@ -1020,3 +1036,83 @@ class NumberingSettingsView(CouncilPageMixin, UpdateView):
         )
         messages.success(self.request, _("Numbering saved."))
         return redirect(self.organisation)
+
+
+# --- the council's report template ---------------------------------------------------
+
+
+class ReportTemplateMixin(CouncilPageMixin):
+    """The council's report template: kept by its clerks and administrators."""
+
+    permission_action = MANAGE
+    permission_denied_message = gettext_lazy(
+        "Only the council's clerks and administrators can change its report template."
+    )
+
+    def get_success_url(self):
+        return reverse("decisions:report_template", args=[self.organisation.slug])
+
+
+class ReportTemplateView(ReportTemplateMixin, TemplateView):
+    template_name = "decisions/report_template.html"
+
+    def get_context_data(self, **kwargs):
+        headings = ReportHeading.objects.for_organisation(self.organisation).order_by(
+            "position", "pk"
+        )
+        in_use = [heading for heading in headings if not heading.retired]
+        return super().get_context_data(
+            template=report_template.template_of(self.organisation),
+            implications=[h for h in in_use if h.is_implication],
+            sections=[h for h in in_use if not h.is_implication],
+            retired=[heading for heading in headings if heading.retired],
+            **kwargs,
+        )
+
+
+class ReportTemplateSettingsView(ReportTemplateMixin, UpdateView):
+    form_class = ReportTemplateForm
+    template_name = "decisions/report_template_form.html"
+    form_takes_organisation = False
+
+    def get_object(self, queryset=None):
+        return report_template.template_of(self.organisation)
+
+    def form_valid(self, form):
+        save_with_reason(
+            form.save(commit=False),
+            user=self.request.user,
+            reason=_("Report template changed"),
+        )
+        messages.success(self.request, _("Report template saved."))
+        return redirect(self.get_success_url())
+
+
+class ReportHeadingMixin(ReportTemplateMixin):
+    model = ReportHeading
+    form_class = ReportHeadingForm
+    noun = gettext_lazy("heading")
+
+
+class ReportHeadingCreateView(ReportHeadingMixin, CouncilRecordCreateView):
+    pass
+
+
+class ReportHeadingUpdateView(ReportHeadingMixin, CouncilRecordUpdateView):
+    pass
+
+
+class ReportHeadingMoveView(ReportTemplateMixin, View):
+    """Move a heading up or down its list (a button on the template page)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        heading = get_object_or_404(
+            ReportHeading.objects.for_organisation(self.organisation), pk=kwargs["pk"]
+        )
+        direction = {"up": -1, "down": 1}.get(request.POST.get("direction"))
+        if direction is None:
+            raise Http404
+        report_template.move(heading, direction, user=request.user)
+        return redirect(self.get_success_url())

@@ -59,3 +59,12 @@ class TakesEffectWithoutCallIn(models.TextChoices):
 
     DECISION = "decision", _("the date of the decision")
     PUBLICATION = "publication", _("the date the decision is published")
+
+
+class PostKind(models.TextChoices):
+    """The kinds of post a council names on its papers (`Post`)."""
+
+    CABINET_PORTFOLIO = "cabinet-portfolio", _("Cabinet portfolio")
+    DIRECTOR = "director", _("Director")
+    HEAD_OF_SERVICE = "head-of-service", _("Head of service")
+    REPORT_CONTACT = "report-contact", _("Report contact")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .choices import Role
-from .models import Membership, Organisation
+from .models import Membership, Organisation, Post
 from .routes import Route
 
 
@@ -275,6 +275,50 @@ class CouncilRecordForm(forms.ModelForm):
         if others.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(self.unique_name_message)
         return name
+
+
+class PostForm(CouncilRecordForm):
+    """A post the council names on its papers, and who holds it."""
+
+    unique_name_message = _("There is already a post with this title.")
+
+    class Meta:
+        model = Post
+        fields = ["kind", "name", "holder_name", "holder", "contact", "in_use"]
+        widgets = {"kind": forms.RadioSelect}
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, organisation=organisation, **kwargs)
+        self.fields["holder"].queryset = (
+            Membership.objects.for_organisation(organisation)
+            .to_name_on(self.instance, "holder")
+            .select_related("user")
+        )
+        self.fields["holder"].label_from_instance = person_label
+        self.fields["holder"].empty_label = _("No account")
+        self.fields["name"].error_messages["required"] = _(
+            "Enter the title of the post"
+        )
+        self.fields["kind"].error_messages["required"] = _("Choose the kind of post")
+        if self.instance.pk is None:
+            del self.fields["in_use"]
+
+    def clean(self):
+        cleaned = super().clean()
+        holder = cleaned.get("holder")
+        if holder is not None and not cleaned.get("holder_name", "").strip():
+            # Named from the account when the name is left blank.
+            cleaned["holder_name"] = person_label(holder, job_title=False)
+        return cleaned
+
+
+def person_label(membership, *, job_title=True):
+    """ "Helen Marsh, Cabinet Member for Resources": a person with a role."""
+    user = membership.user
+    name = user.get_full_name() or user.username
+    if job_title and membership.job_title:
+        return f"{name}, {membership.job_title}"
+    return name
 
 
 # --- the second factor -----------------------------------------------------------

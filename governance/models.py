@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from .choices import (
     BankHolidayRegion,
     DemocraticSettingsManagers,
+    PostKind,
     Role,
     TakesEffectWithoutCallIn,
 )
@@ -227,3 +228,93 @@ class Invitation(models.Model):
     @property
     def name(self):
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class PostQuerySet(OrganisationScopedQuerySet):
+    def to_name_on(self, record, field, kinds):
+        """The posts a form may name on `record` in `field`: the council's
+        posts of `kinds` still in use, and whichever post the record names
+        already (even one no longer in use, or of another kind)."""
+        named = getattr(record, f"{field}_id", None)
+        return self.filter(
+            models.Q(kind__in=kinds, in_use=True) | models.Q(pk=named)
+        ).select_related("holder__user")
+
+
+class Post(models.Model):
+    """A post a council names on its papers (a cabinet portfolio, a
+    director, a head of service, a report contact), held by a named person
+    who need not have an account. Records name the post; its holder is
+    printed as the post is held when the paper is made (papers as sent keep
+    the holder of their day)."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="posts",
+        verbose_name=_("organisation"),
+    )
+    kind = models.CharField(_("kind of post"), max_length=20, choices=PostKind)
+    name = models.CharField(
+        _("title of the post"),
+        max_length=200,
+        help_text=_("For example, Cabinet Member for Resources."),
+    )
+    holder_name = models.CharField(
+        _("name of the person who holds it"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "For example, Councillor Helen Marsh. Leave blank while the post is vacant."
+        ),
+    )
+    holder = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="posts",
+        verbose_name=_("their account, if they have one"),
+    )
+    contact = models.CharField(
+        _("contact details"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Email address and telephone number, printed on the reports "
+            "that name this post as the contact."
+        ),
+    )
+    in_use = models.BooleanField(
+        _("in use"),
+        default=True,
+        help_text=_(
+            "Clear this when the council no longer has the post: records "
+            "that name it keep it, but it is not offered again."
+        ),
+    )
+
+    history = HistoricalRecords()
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="post_name_unique_per_organisation",
+                violation_error_message=_("There is already a post with this title."),
+            ),
+        ]
+
+    def __str__(self):
+        if self.holder_name:
+            return f"{self.name} ({self.holder_name})"
+        return self.name
+
+    @property
+    def holder_and_name(self):
+        """As papers print it: "Helen Marsh, Cabinet Member for Resources"."""
+        if self.holder_name:
+            return f"{self.holder_name}, {self.name}"
+        return self.name

@@ -61,6 +61,17 @@ urlpatterns = [
         views.SecondFactorResetView.as_view(),
         name="membership_second_factor_reset",
     ),
+    path("council/<slug:slug>/posts/", views.PostListView.as_view(), name="posts"),
+    path(
+        "council/<slug:slug>/posts/add/",
+        views.PostCreateView.as_view(),
+        name="post_create",
+    ),
+    path(
+        "council/<slug:slug>/posts/<int:pk>/edit/",
+        views.PostUpdateView.as_view(),
+        name="post_update",
+    ),
     path(
         "council/<slug:slug>/invitations/<int:pk>/cancel/",
         views.InvitationCancelView.as_view(),

@@ -27,6 +27,7 @@ from django.views.generic import (
 from django.views.generic.detail import SingleObjectMixin
 
 from . import people
+from .choices import PostKind
 from .forms import (
     ChooseOrganisationForm,
     CommentForm,
@@ -36,6 +37,7 @@ from .forms import (
     MembershipForm,
     NewAccountForm,
     OrganisationSettingsForm,
+    PostForm,
     RouteForm,
 )
 from .history import save_with_reason, set_with_reason
@@ -43,7 +45,7 @@ from .home import panels_for
 from .lifecycle import LifecycleRecord
 from .middleware import choose_organisation
 from .mixins import CouncilPageMixin, OrganisationScopedMixin
-from .models import Invitation, Membership, Organisation
+from .models import Invitation, Membership, Organisation, Post
 from .paper_store import PaperJob, kind_named, serve_paper, start_job, version_key
 from .permissions import can, roles_of
 from .routes import RecordType, route_for, route_of, routes_of
@@ -678,7 +680,9 @@ class CouncilRecordMixin(CouncilPageMixin):
         return self.model.objects.for_organisation(self.organisation)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(noun=self.noun, **kwargs)
+        return super().get_context_data(
+            noun=self.noun, back_url=self.get_success_url(), **kwargs
+        )
 
     def form_valid(self, form):
         adding = form.instance.pk is None
@@ -697,7 +701,12 @@ class CouncilRecordMixin(CouncilPageMixin):
             _("%(noun)s “%(name)s” saved.")
             % {"noun": self.noun.capitalize(), "name": form.instance.name},
         )
-        return redirect(self.organisation)
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        """Where a saved record leads: the council's page, unless the list
+        has its own."""
+        return self.organisation.get_absolute_url()
 
 
 class CouncilRecordCreateView(CouncilRecordMixin, CreateView):
@@ -705,4 +714,53 @@ class CouncilRecordCreateView(CouncilRecordMixin, CreateView):
 
 
 class CouncilRecordUpdateView(CouncilRecordMixin, UpdateView):
+    pass
+
+
+# --- the posts the council names on its papers --------------------------------------
+
+
+class PostMixin:
+    """The council's posts (cabinet portfolios, directors, heads of service,
+    report contacts): its clerks and administrators keep the list."""
+
+    model = Post
+    form_class = PostForm
+    permission_action = "manage_committee_business"
+    permission_denied_message = gettext_lazy(
+        "Only the council's clerks and administrators can manage its posts."
+    )
+    noun = gettext_lazy("post")
+
+    def get_success_url(self):
+        return reverse("governance:posts", args=[self.organisation.slug])
+
+
+class PostListView(PostMixin, CouncilPageMixin, TemplateView):
+    template_name = "governance/post_list.html"
+    headings = {
+        PostKind.CABINET_PORTFOLIO: gettext_lazy("Cabinet portfolios"),
+        PostKind.DIRECTOR: gettext_lazy("Directors"),
+        PostKind.HEAD_OF_SERVICE: gettext_lazy("Heads of service"),
+        PostKind.REPORT_CONTACT: gettext_lazy("Report contacts"),
+    }
+
+    def get_context_data(self, **kwargs):
+        posts = Post.objects.for_organisation(self.organisation).select_related(
+            "holder__user"
+        )
+        groups = {kind: [] for kind in PostKind}
+        for post in posts:
+            groups[PostKind(post.kind)].append(post)
+        return super().get_context_data(
+            groups=[(self.headings[kind], rows) for kind, rows in groups.items()],
+            **kwargs,
+        )
+
+
+class PostCreateView(PostMixin, CouncilRecordCreateView):
+    pass
+
+
+class PostUpdateView(PostMixin, CouncilRecordUpdateView):
     pass

@@ -40,9 +40,10 @@ from decisions.decision_path import DECISION_PATH
 from decisions.demo import (
     ASHCOMBE_VENUES,
     CABINET,
+    CABINET_MEMBER_FOR_RESOURCES,
+    DIRECTOR_OF_RESOURCES,
     FENMOOR_VENUE,
-    OKAFOR,
-    OKAFOR_CONTACT,
+    HEAD_OF_ICT,
     SCRUTINY,
     Calendar,
     _anchor_day,
@@ -69,7 +70,7 @@ from governance.lifecycle import (
     MinorAmendment,
     ScrutinyOutcome,
 )
-from governance.models import Membership
+from governance.models import Membership, Post
 from governance.routes import Route
 
 from .choices import ReviewFrequency, RiskLevel
@@ -742,8 +743,7 @@ HISTORY_REPORTS = {
     "strategy-2018": {
         "title": STRATEGY_2018,
         "report_of": "Director of Resources",
-        "author": OKAFOR,
-        "author_contact": OKAFOR_CONTACT,
+        "contact": HEAD_OF_ICT,
         "key_decision": True,
         "forward_plan_notice_on": date(2018, 5, 31),
         "purpose": "To ask Cabinet to approve the ICT Strategy 2018–2023.",
@@ -775,8 +775,7 @@ HISTORY_REPORTS = {
     "strategy-2020": {
         "title": STRATEGY_2020,
         "report_of": "Director of Resources",
-        "author": OKAFOR,
-        "author_contact": OKAFOR_CONTACT,
+        "contact": HEAD_OF_ICT,
         "key_decision": True,
         "forward_plan_notice_on": date(2020, 8, 14),
         "purpose": (
@@ -1020,6 +1019,10 @@ def _take(record, steps, papers=None):
     return record
 
 
+def _post(council, name):
+    return Post.objects.get(organisation=council, name=name)
+
+
 def _membership(user, council):
     return Membership.objects.get(user=user, organisation=council)
 
@@ -1039,13 +1042,11 @@ def build(demo):
 def _build_ashcombe(demo):
     council = demo.councils["ashcombe"]
     officer, clerk = demo.users["officer"], demo.users["clerk"]
-    admin, member = demo.users["admin"], demo.users["member"]
-    officer_post = _membership(officer, council)
+    admin = demo.users["admin"]
     people = {
-        "cabinet_member": _membership(member, council),
-        # No demo user is a director: the Head of ICT and Digital stands in.
-        "director": officer_post,
-        "lead_officer": officer_post,
+        "cabinet_member": _post(council, CABINET_MEMBER_FOR_RESOURCES),
+        "director": _post(council, DIRECTOR_OF_RESOURCES),
+        "lead_officer": _membership(officer, council),
     }
     today = _anchor_day(council)
     committees = _committees(council)
@@ -1351,7 +1352,13 @@ def _build_fenmoor(demo):
             ),
         },
         author=officer,
-        people={"cabinet_member": None, "director": post, "lead_officer": post},
+        people={
+            "cabinet_member": _post(
+                council, "Cabinet Member for Customers and Digital"
+            ),
+            "director": _post(council, "Corporate Director"),
+            "lead_officer": post,
+        },
     )
     _content(
         strategy,

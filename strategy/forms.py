@@ -6,9 +6,9 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.choices import Role
+from governance.choices import PostKind, Role
 from governance.forms import ChangeReasonMixin, VersionedFormMixin
-from governance.models import Membership
+from governance.models import Membership, Post
 from governance.ordered_lists import AddAnotherFormSet
 
 from .models import Objective, Risk, Strategy, Theme
@@ -49,14 +49,19 @@ class StrategyForm(VersionedFormMixin, forms.ModelForm):
         self.instance.organisation = organisation
         people = (
             Membership.objects.for_organisation(organisation)
-            .to_name_on(self.instance, "cabinet_member", "director", "lead_officer")
+            .to_name_on(self.instance, "lead_officer")
             .select_related("user")
         )
-        self.fields["cabinet_member"].queryset = people.filter(role=Role.MEMBER)
-        self.fields["director"].queryset = people.exclude(role=Role.MEMBER)
         self.fields["lead_officer"].queryset = people.filter(role=Role.OFFICER)
-        for name in ("cabinet_member", "director", "lead_officer"):
-            self.fields[name].label_from_instance = membership_label
+        self.fields["lead_officer"].label_from_instance = membership_label
+        # Named posts, not accounts: a cabinet portfolio and a director.
+        posts = Post.objects.for_organisation(organisation)
+        self.fields["cabinet_member"].queryset = posts.to_name_on(
+            self.instance, "cabinet_member", [PostKind.CABINET_PORTFOLIO]
+        )
+        self.fields["director"].queryset = posts.to_name_on(
+            self.instance, "director", [PostKind.DIRECTOR]
+        )
         if self.instance.pk is None:
             del self.fields["version"]
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from governance.lifecycle import ADOPTED, LifecycleRecord, LifecycleStatus
-from governance.models import Membership, Organisation
+from governance.models import Membership, Organisation, Post
 from governance.querysets import MemberReadableQuerySet
 
 from .choices import ReviewFrequency, RiskLevel
@@ -64,21 +64,25 @@ class Strategy(LifecycleRecord):
         _("budget and resource implications"), blank=True
     )
     consultation = models.TextField(_("consultation undertaken"), blank=True)
+    #: The cabinet portfolio responsible (`Post`): its holder is printed.
     cabinet_member = models.ForeignKey(
-        Membership,
+        Post,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
         verbose_name=_("responsible cabinet member"),
+        help_text=_("The cabinet portfolio, from the council's list of posts."),
     )
+    #: The director responsible (`Post`).
     director = models.ForeignKey(
-        Membership,
+        Post,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
         verbose_name=_("responsible director"),
+        help_text=_("From the council's list of posts."),
     )
     lead_officer = models.ForeignKey(
         Membership,

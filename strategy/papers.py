@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from governance.lifecycle import ADOPTED, MinorAmendment
+from governance.models import Post
 from governance.paper_store import PaperKind, history_marks, register
 from governance.papers import Part
 
@@ -84,8 +85,8 @@ def strategy_full_part(strategy):
         _with_approval(Strategy.objects)
         .select_related(
             "replaces",
-            "cabinet_member__user",
-            "director__user",
+            "cabinet_member",
+            "director",
             "lead_officer__user",
             "scrutiny_meeting__committee",
         )
@@ -112,9 +113,9 @@ def strategy_full_part(strategy):
             "people": [
                 {
                     "role": _("Responsible cabinet member"),
-                    "name": _post(strategy.cabinet_member),
+                    "name": _held(strategy.cabinet_member),
                 },
-                {"role": _("Responsible director"), "name": _post(strategy.director)},
+                {"role": _("Responsible director"), "name": _held(strategy.director)},
                 {"role": _("Lead officer"), "name": _post(strategy.lead_officer)},
             ],
             "vision": strategy.vision,
@@ -338,6 +339,11 @@ def _name(user):
     return user.get_full_name() or user.username
 
 
+def _held(post):
+    """A named post as printed: "Helen Marsh, Cabinet Member for Resources"."""
+    return _("Not set") if post is None else post.holder_and_name
+
+
 def _post(membership):
     if membership is None:
         return _("Not set")
@@ -357,6 +363,10 @@ def strategy_version(strategy):
                 Theme.history.filter(strategy_id=strategy.pk),
                 Objective.history.filter(theme__strategy_id=strategy.pk),
                 Risk.history.filter(strategy_id=strategy.pk),
+                # The posts it names: a new holder prints on the next paper.
+                Post.history.filter(
+                    id__in=[strategy.cabinet_member_id or 0, strategy.director_id or 0]
+                ),
             ),
         ]
     )

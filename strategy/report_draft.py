@@ -28,4 +28,5 @@ def report_draft(strategy):
         purpose=purpose,
         summary=strategy.summary,
         recommendations=recommendations,
+        report_of=strategy.director,
     )

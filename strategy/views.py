@@ -87,8 +87,8 @@ class StrategyDetailView(OrganisationScopedMixin, DetailView):
             .select_related(
                 "organisation",
                 "replaces",
-                "cabinet_member__user",
-                "director__user",
+                "cabinet_member",
+                "director",
                 "lead_officer__user",
                 "scrutiny_meeting__committee",
                 "approving_decision__meeting__committee",

@@ -44,9 +44,9 @@ from decisions.models import (
     Resolution,
 )
 from governance import second_factor
-from governance.choices import Role
+from governance.choices import PostKind, Role
 from governance.history import save_with_reason
-from governance.models import Membership, Organisation, PaperJob
+from governance.models import Membership, Organisation, PaperJob, Post
 from governance.paper_store import kind_named
 from strategy.models import Objective, Risk, Strategy, Theme
 
@@ -191,9 +191,28 @@ def make_meeting(committee, starts_at, **fields):
     return save_with_reason(meeting, user=None, reason="Test set-up")
 
 
+def make_post(organisation, name, kind=PostKind.DIRECTOR, **fields):
+    """The council's post called `name` (made, with `fields`, if new)."""
+    post = Post.objects.filter(organisation=organisation, name=name).first()
+    if post is not None:
+        return post
+    post = Post(organisation=organisation, name=name, kind=kind, **fields)
+    return save_with_reason(post, user=None, reason="Test set-up")
+
+
 def make_report(organisation, title="ICT Strategy 2026–2030", **fields):
-    fields.setdefault("report_of", "Director of Resources")
-    fields.setdefault("author", "Test Author")
+    if "report_of" not in fields:
+        fields["report_of"] = make_post(
+            organisation, "Director of Resources", holder_name="Pat Director"
+        )
+    if "contact" not in fields:
+        fields["contact"] = make_post(
+            organisation,
+            "Head of ICT",
+            PostKind.HEAD_OF_SERVICE,
+            holder_name="Test Author",
+            contact="test.author@example.gov.uk",
+        )
     fields.setdefault("purpose", "To seek approval of the ICT strategy.")
     report = Report(organisation=organisation, title=title, **fields)
     save_with_reason(report, user=None, reason="Test set-up")
@@ -203,6 +222,22 @@ def make_report(organisation, title="ICT Strategy 2026–2030", **fields):
         reason="Test set-up",
     )
     return report
+
+
+def write_under(report, heading, text):
+    """`text` under the report's `heading` (a standard key such as
+    "financial", or a heading's name) of its council's template."""
+    from django.db.models import Q
+
+    from decisions.models import ReportHeading, ReportText
+
+    heading = ReportHeading.objects.get(
+        Q(standard=heading) | Q(name=heading), organisation=report.organisation
+    )
+    row = ReportText.objects.filter(report=report, heading=heading).first()
+    row = row or ReportText(report=report, heading=heading)
+    row.text = text
+    return save_with_reason(row, user=None, reason="Test set-up")
 
 
 def put_on_agenda(meeting, report, position=1):

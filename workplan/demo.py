@@ -31,8 +31,7 @@ from decisions.choices import CommitteeKind
 from decisions.demo import (
     ASHCOMBE_VENUES,
     CABINET,
-    OKAFOR,
-    OKAFOR_CONTACT,
+    HEAD_OF_ICT,
     SCRUTINY,
     _anchor_day,
     _at,
@@ -472,8 +471,7 @@ REVIEW_ITEM = "ICT workplan 2022–23: mid-year review"
 REVIEW_REPORT = {
     "title": "ICT workplan 2022–23: mid-year progress report",
     "report_of": "Director of Resources",
-    "author": OKAFOR,
-    "author_contact": OKAFOR_CONTACT,
+    "contact": HEAD_OF_ICT,
     "purpose": (
         "To report progress on the 35 items of the ICT workplan 2022–23 at the "
         "half-year, and the variations agreed since Cabinet approved it."
@@ -508,8 +506,7 @@ REVIEW_REPORT = {
 REPORT = {
     "title": TITLE,
     "report_of": "Director of Resources",
-    "author": OKAFOR,
-    "author_contact": OKAFOR_CONTACT,
+    "contact": HEAD_OF_ICT,
     "key_decision": True,
     "forward_plan_notice_on": date(2022, 2, 4),
     "purpose": (

@@ -189,8 +189,8 @@ def meeting_data(cast, business):
 def report_data(cast, business):
     return {
         "title": "Cloud hosting",
-        "report_of": "Director of Resources",
-        "author": "A. Author",
+        "report_of": business.report.report_of_id,
+        "contact": business.report.contact_id,
         "purpose": "To agree the move.",
         "wards_affected": "All wards",
         "urgency_route": "",
@@ -364,6 +364,16 @@ def new_committee_data(cast, business):
     }
 
 
+def post_data(cast, business):
+    return {
+        "kind": "cabinet-portfolio",
+        "name": "Cabinet Member for Digital",
+        "holder_name": "Councillor Ada Lovelace",
+        "holder": "",
+        "contact": "",
+    }
+
+
 def department_data(cast, business):
     return {"name": "Revenues", "change_reason": "Access test"}
 
@@ -517,6 +527,76 @@ MATRIX = [
         ("slug", "cabinet"),
         committee_data,
         CHANGERS,
+    ),
+    # Posts and the report template: clerks and administrators.
+    Row("governance:posts", "GET", MANAGERS, ("slug",)),
+    Row("governance:post_create", "GET", MANAGERS, ("slug",)),
+    Row(
+        "governance:post_create",
+        "POST",
+        MANAGERS_POST,
+        ("slug",),
+        post_data,
+        CHANGERS,
+    ),
+    Row("governance:post_update", "GET", MANAGERS, ("slug", "post")),
+    Row(
+        "governance:post_update",
+        "POST",
+        MANAGERS_POST,
+        ("slug", "post"),
+        lambda cast, business: {
+            **post_data(cast, business),
+            "in_use": "on",
+            "change_reason": "Access test",
+        },
+        CHANGERS,
+    ),
+    Row("decisions:report_template", "GET", MANAGERS, ("slug",)),
+    Row("decisions:report_template_settings", "GET", MANAGERS, ("slug",)),
+    Row(
+        "decisions:report_template_settings",
+        "POST",
+        MANAGERS_POST,
+        ("slug",),
+        lambda cast, business: {"unfilled_implications": "omit"},
+        CHANGERS,
+    ),
+    Row("decisions:report_heading_create", "GET", MANAGERS, ("slug",)),
+    Row(
+        "decisions:report_heading_create",
+        "POST",
+        MANAGERS_POST,
+        ("slug",),
+        lambda cast, business: {"kind": "section", "name": "Abbreviations"},
+        CHANGERS,
+    ),
+    Row("decisions:report_heading_update", "GET", MANAGERS, ("slug", "heading")),
+    Row(
+        "decisions:report_heading_update",
+        "POST",
+        MANAGERS_POST,
+        ("slug", "heading"),
+        lambda cast, business: {
+            "kind": "implication",
+            "name": "Resources",
+            "change_reason": "Access test",
+        },
+        CHANGERS,
+    ),
+    Row(
+        "decisions:report_heading_move",
+        "POST",
+        MANAGERS_POST,
+        ("slug", "heading"),
+        lambda cast, business: {"direction": "down"},
+        CHANGERS,
+    ),
+    Row(
+        "decisions:report_heading_move",
+        "GET",
+        {**MANAGERS, "clerk": 405, "administrator": 405},
+        ("slug", "heading"),
     ),
     Row("workplan:department_create", "GET", STAFF, ("slug",)),
     Row(
@@ -1453,11 +1533,23 @@ def with_rules_and_holidays(cast, business):
     )
 
 
+def with_post_and_heading(cast, business):
+    """Council A's director post (the report's) and its first heading."""
+    from decisions.models import ReportHeading
+
+    business.post = business.report.report_of
+    business.heading = ReportHeading.objects.get(
+        organisation=cast.council_a, standard="financial"
+    )
+
+
 #: Objects some rows need beyond `Business`, built only for those rows.
 EXTRAS = {
     "applied_rule": with_rules_and_holidays,
     "unapplied_rule": with_rules_and_holidays,
     "bank_holiday_worked": with_rules_and_holidays,
+    "post": with_post_and_heading,
+    "heading": with_post_and_heading,
     "sent_pack": partial(with_papers_sent, rendered="sent_pack"),
     "sent_report": partial(with_papers_sent, rendered="sent_report"),
     "withdrawn_report": partial(with_papers_sent, rendered="withdrawn_report"),

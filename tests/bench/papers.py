@@ -70,10 +70,20 @@ def build(password):
     from django.core.management import call_command
     from django.utils import timezone
 
-    from decisions.models import AgendaItem, Committee, Meeting, Recommendation, Report
+    from decisions.models import (
+        AgendaItem,
+        Committee,
+        Meeting,
+        Recommendation,
+        Report,
+        ReportHeading,
+        ReportText,
+    )
+    from governance.choices import PostKind
     from governance.history import save_with_reason
     from governance.models import Organisation
     from strategy.models import Strategy
+    from tests.base import make_post
     from tests.workplan.paper_data import build_reviewed_workplan
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -101,17 +111,27 @@ def build(password):
         report = Report(
             organisation=council,
             title=f"Benchmark report {position}: {record}",
-            report_of="Director of Resources",
-            author="A. Officer",
+            report_of=make_post(council, "Director of Resources"),
+            contact=make_post(
+                council,
+                "Head of ICT",
+                PostKind.HEAD_OF_SERVICE,
+                holder_name="A. Officer",
+            ),
             purpose="To present the record in the annex. " * 8,
             summary="A summary of the record and of what is asked. " * 20,
             reasons="The reasons for the recommendations. " * 12,
             other_options="Doing nothing was considered and rejected. " * 6,
-            financial_implications="Within the approved budget. " * 4,
         )
         report.subject_content_type_id = _content_type(record).pk
         report.subject_object_id = record.pk
         save_with_reason(report, user=clerk, reason="Benchmark")
+        financial = ReportHeading.objects.get(
+            organisation=council, standard="financial"
+        )
+        ReportText.objects.create(
+            report=report, heading=financial, text="Within the approved budget. " * 4
+        )
         Recommendation.objects.create(
             report=report, position=1, text="That the committee notes the annex."
         )

@@ -128,7 +128,9 @@ def test_an_officer_writes_a_report_from_a_strategy_and_the_clerk_records_its_de
     from decisions.models import Committee, Report
     from strategy.lifecycle import STRATEGY_LIFECYCLE
 
-    from ..base import make_meeting
+    from governance.choices import PostKind
+
+    from ..base import make_meeting, make_post
 
     business = build_business(cast)
     strategy = business.draft_strategy
@@ -143,6 +145,15 @@ def test_an_officer_writes_a_report_from_a_strategy_and_the_clerk_records_its_de
     )
     cabinet = Committee.objects.get(organisation=cast.council_a, name="Cabinet")
     meeting = make_meeting(cabinet, timezone.now() - timedelta(days=1))
+    director = make_post(
+        cast.council_a, "Director of Resources", holder_name="Pat Dean"
+    )
+    contact = make_post(
+        cast.council_a,
+        "Head of ICT",
+        PostKind.HEAD_OF_SERVICE,
+        holder_name="Priya Shah",
+    )
     page = visit.page
 
     # The officer writes the report from the strategy's page: its title,
@@ -153,8 +164,8 @@ def test_an_officer_writes_a_report_from_a_strategy_and_the_clerk_records_its_de
     visit.check()
     assert page.get_by_label("Title", exact=True).input_value() == strategy.title
     assert "be approved" in page.locator("#id_recommendations-0-text").input_value()
-    page.get_by_label("Report of", exact=True).fill("Director of Resources")
-    page.get_by_label("Author", exact=True).fill("Priya Shah, Head of ICT")
+    page.get_by_label("Report of", exact=True).select_option(str(director.pk))
+    page.get_by_label("Contact officer", exact=True).select_option(str(contact.pk))
     page.get_by_label("Reasons for the recommendations").fill(
         "The current strategy ends this year."
     )

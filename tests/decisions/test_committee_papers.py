@@ -13,7 +13,7 @@ from decisions.models import Meeting, Report
 from governance import paper_store
 from governance.history import save_with_reason
 from governance.models import PaperJob, StoredPaper
-from tests.base import make_report, put_on_agenda
+from tests.base import make_report, put_on_agenda, write_under
 from tests.paper_helpers import (
     Canary,
     assert_tagged,
@@ -47,7 +47,7 @@ def pack_url(meeting):
 
 def test_the_committee_report_follows_the_standard_layout(cast, business, client_for):
     report = business.report
-    report.financial_implications = "Within the approved capital budget of £1.2m."
+    write_under(report, "financial", "Within the approved capital budget of £1.2m.")
     report.background_papers = "Cabinet, 4 October 2022: ICT Strategy."
     save_with_reason(report, user=cast.clerk, reason="Test")
     response = client_for(cast.member).get(report_url(report))
@@ -301,8 +301,8 @@ def test_a_clerk_names_what_a_report_presents_and_its_paper_carries_it(
     value = f"{ContentType.objects.get_for_model(Strategy).pk}:{strategy.pk}"
     data = {
         "title": "ICT Strategy: annual refresh",
-        "report_of": "Director of Resources",
-        "author": "A. Author",
+        "report_of": business.report.report_of_id,
+        "contact": business.report.contact_id,
         "purpose": "To present the strategy.",
         "wards_affected": "All wards",
         "urgency_route": "",

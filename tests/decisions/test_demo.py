@@ -170,9 +170,29 @@ def test_reports_are_numbered_and_fill_in_the_standard_headings(demo):
         positions = [r.position for r in report.recommendations.all()]
         assert positions == list(range(1, len(positions) + 1)), report
         assert positions, report
-        for field in ("report_of", "author", "author_contact", "purpose"):
+        for field in ("report_of", "contact", "purpose"):
             assert getattr(report, field), (report, field)
+        assert report.contact.holder_name and report.contact.contact, report
         assert all(text for _label, text in report.implications()), report
+        assert "None" not in [text for _label, text in report.implications()]
+
+
+def test_the_two_councils_use_different_report_templates(demo):
+    from decisions import report_template
+
+    def names(slug):
+        report = Report.objects.filter(organisation__slug=slug).first()
+        return [name for name, _text in report_template.implications_of(report)]
+
+    ashcombe, fenmoor = names("ashcombe"), names("fenmoor")
+    assert "Efficiency" in ashcombe and "Diversity" in ashcombe
+    assert "Safer, Cleaner and Greener" in fenmoor and "Resource" in fenmoor
+    assert "Health and wellbeing" not in fenmoor  # retired there
+    fenmoor_report = DecisionRecord.objects.get(organisation__slug="fenmoor").report
+    assert [name for name, _text in fenmoor_report.sections()] == [
+        "Consultation undertaken",
+        "Council plan",
+    ]
 
 
 def test_fenmoor_has_meetings_and_a_published_decision(demo):

@@ -21,10 +21,11 @@ from decisions.models import (
     DecisionRecord,
     Report,
 )
+from governance.choices import PostKind
 from governance.history import save_with_reason
 from strategy.lifecycle import STRATEGY_LIFECYCLE
 
-from ..base import make_meeting, make_report, put_on_agenda
+from ..base import make_meeting, make_post, make_report, put_on_agenda
 
 ERROR_SUMMARY = 'class="govuk-error-summary"'
 
@@ -73,11 +74,17 @@ def value_of(record):
     return f"{ContentType.objects.get_for_model(record).pk}:{record.pk}"
 
 
-def new_report_data(**changes):
+def new_report_data(council, **changes):
+    """A new report's form, filled in; from the council's director, its
+    contact the council's head of ICT."""
+    report_of = make_post(council, "Director of Resources", holder_name="Pat Dean")
+    contact = make_post(
+        council, "Head of ICT", PostKind.HEAD_OF_SERVICE, holder_name="Priya Shah"
+    )
     data = {
         "title": "Cloud telephony",
-        "report_of": "Director of Resources",
-        "author": "Priya Shah, Head of ICT",
+        "report_of": str(report_of.pk),
+        "contact": str(contact.pk),
         "purpose": "To agree the move to cloud telephony.",
         "wards_affected": "All wards",
         "urgency_route": "",
@@ -98,7 +105,9 @@ def test_an_officer_writes_a_report_and_changes_it_until_its_agenda_is_published
     cast, client_for
 ):
     officer = client_for(cast.officer)
-    created = officer.post(reverse("decisions:report_create"), new_report_data())
+    created = officer.post(
+        reverse("decisions:report_create"), new_report_data(cast.council_a)
+    )
     assert created.status_code == 302
     report = Report.objects.get(title="Cloud telephony")
     assert report.recommendations.get().text == "That the move be agreed."
@@ -134,7 +143,7 @@ def test_an_officer_writes_a_report_and_changes_it_until_its_agenda_is_published
 def test_a_member_cannot_write_a_report(cast, client_for):
     before = snapshot()
     response = client_for(cast.member).post(
-        reverse("decisions:report_create"), new_report_data()
+        reverse("decisions:report_create"), new_report_data(cast.council_a)
     )
     assert response.status_code == 403
     assert snapshot() == before
@@ -176,7 +185,13 @@ def test_a_report_written_from_a_record_starts_from_it(
     assert rows[0]["position"] == 1 and recommendation in rows[0]["text"]
 
     # Saved as the page shows it (the officer adds who it is from).
-    data = form_data(form, report_of="Director of Resources", author="A. Author")
+    data = form_data(
+        form,
+        report_of=make_post(record.organisation, "Director of Resources").pk,
+        contact=make_post(
+            record.organisation, "Head of ICT", PostKind.HEAD_OF_SERVICE
+        ).pk,
+    )
     assert officer.post(button, data).status_code == 302
     report = Report.objects.get(title=title)
     assert (report.subject_content_type_id, report.subject_object_id) == tuple(

@@ -94,10 +94,12 @@ def test_the_revised_strategy_has_seven_themes_and_members_compare_it_with_the_f
     assert 4 <= strategy.risks.count() <= 6
     for field in ("vision", "summary", "body", "budget_implications", "consultation"):
         assert getattr(strategy, field)
-    assert strategy.cabinet_member.user.username == "member"
-    assert strategy.cabinet_member.job_title == "Cabinet Member for Resources"
+    assert strategy.cabinet_member.holder.user.username == "member"
+    assert strategy.cabinet_member.name == "Cabinet Member for Resources"
     assert strategy.lead_officer.user.username == "officer"
-    assert strategy.director is not None
+    # A director who has no account: a post held by a named person.
+    assert strategy.director.name == "Director of Resources"
+    assert strategy.director.holder is None and strategy.director.holder_name
 
     # It is version 2 of the first; a member compares the two as approved.
     assert [(s.title, s.version_number) for s in ashcombe().in_line_of(first())] == [
