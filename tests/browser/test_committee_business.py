@@ -126,9 +126,8 @@ def test_an_officer_writes_a_report_from_a_strategy_and_the_clerk_records_its_de
     visit, cast
 ):
     from decisions.models import Committee, Report
-    from strategy.lifecycle import STRATEGY_LIFECYCLE
-
     from governance.choices import PostKind
+    from strategy.lifecycle import STRATEGY_LIFECYCLE
 
     from ..base import make_meeting, make_post
 
