@@ -23,7 +23,14 @@ from governance.mixins import (
     VersionedUpdateMixin,
 )
 from governance.ordering import CannotMove, move
-from governance.policy import ITEM, REVIEW, WORKPLAN, PolicyCreateMixin, PolicyMixin
+from governance.policy import (
+    ITEM,
+    REVIEW,
+    WORKPLAN,
+    PolicyCreateMixin,
+    PolicyMixin,
+    refuse,
+)
 from governance.views import (
     CouncilRecordCreateView,
     CouncilRecordUpdateView,
@@ -114,45 +121,26 @@ class WorkplanCreateView(PolicyCreateMixin, CreateView):
         return redirect(workplan)
 
 
-class WorkplanUpdateView(OrganisationScopedMixin, VersionedUpdateMixin, UpdateView):
-    """A draft workplan's title, year and review period."""
+class WorkplanUpdateView(
+    PolicyMixin, OrganisationScopedMixin, VersionedUpdateMixin, UpdateView
+):
+    """A draft workplan's title, year and review period
+    (`governance.policy.WORKPLAN`, "edit")."""
 
     model = Workplan
     form_class = WorkplanUpdateForm
-    permission_action = "edit_draft"
+    policy = WORKPLAN
+    policy_action = "edit"
+    policy_model = Workplan
     template_name = "workplan/workplan_form.html"
-
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        return self.not_a_draft() or super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        return self.not_a_draft() or super().post(request, *args, **kwargs)
-
-    def get_object(self, queryset=None):
-        if getattr(self, "object", None) is None:
-            self.object = super().get_object(queryset)
-        return self.object
-
-    def not_a_draft(self, workplan=None):
-        workplan = workplan or self.object
-        if workplan.status == LifecycleStatus.DRAFT:
-            return None
-        return render(
-            self.request,
-            "workplan/not_editable.html",
-            {"object": workplan},
-            status=409,
-        )
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "organisation": self.object.organisation}
 
     def save_valid(self, form, locked):
-        refusal = self.not_a_draft(locked)
-        if refusal:
-            return refusal
+        refusal = WORKPLAN.problem(self.request.user, "edit", locked)
+        if refusal is not None:
+            return refuse(self.request, refusal, locked)
         workplan = form.save(commit=False)
         workplan.version = locked.version
         save_with_reason(workplan, user=self.request.user, reason=_("Draft changed"))

@@ -54,8 +54,8 @@ def report_data(report, texts, **changes):
     rows = list(report.recommendations.all())
     data = {
         "title": report.title,
-        "report_of": report.report_of,
-        "author": report.author,
+        "report_of": report.report_of_id,
+        "contact": report.contact_id,
         "purpose": report.purpose,
         "urgency_route": "",
         "version": report.version,

@@ -141,10 +141,9 @@ def test_an_officer_writes_a_report_and_changes_it_until_its_agenda_is_published
 
 
 def test_a_member_cannot_write_a_report(cast, client_for):
+    data = new_report_data(cast.council_a)
     before = snapshot()
-    response = client_for(cast.member).post(
-        reverse("decisions:report_create"), new_report_data(cast.council_a)
-    )
+    response = client_for(cast.member).post(reverse("decisions:report_create"), data)
     assert response.status_code == 403
     assert snapshot() == before
 
@@ -457,20 +456,16 @@ def test_an_agenda_item_takes_its_reports_title_unless_given_another(cast, clien
 def test_an_agenda_item_with_neither_title_nor_report_is_refused(
     cast, business, client_for
 ):
+    """An item of the agenda whose title and report are both cleared: a
+    blank new row adds nothing, but an item must say what it is."""
     meeting = business.later_meeting
-    data = {
-        "agenda_items-TOTAL_FORMS": "1",
-        "agenda_items-INITIAL_FORMS": "0",
-        "agenda_items-MIN_NUM_FORMS": "0",
-        "agenda_items-MAX_NUM_FORMS": "1000",
-        "agenda_items-0-position": "4",
-        "agenda_items-0-title": "",
-        "agenda_items-0-report": "",
-    }
-    before = snapshot()
-    response = client_for(cast.clerk).post(
-        reverse("decisions:agenda_update", args=[meeting.pk]), data
+    url = reverse("decisions:agenda_update", args=[meeting.pk])
+    client = client_for(cast.clerk)
+    data = form_data(
+        client.get(url), **{"agenda_items-0-title": None, "agenda_items-0-report": None}
     )
+    before = snapshot()
+    response = client.post(url, data)
     assert response.status_code == 200
     assert ERROR_SUMMARY in response.content.decode()
     assert "Enter the title of the item, or choose its report" in (

@@ -126,8 +126,9 @@ def test_council_page_query_count_is_flat_in_the_number_of_committees(cast, clie
     # authenticator app and whether their council requires one (the second
     # factor's gate), the council, its committees, its call-in rules, its
     # closure days, the bank holidays it works, its departments, who may
-    # agree variations, its routes
-    assert few == many == 14
+    # agree variations, its routes, how it numbers lists and lays out
+    # workplans, its report template
+    assert few == many == 16
 
 
 def test_a_form_sent_without_a_valid_token_changes_nothing(cast):
