@@ -180,7 +180,6 @@ def test_an_officer_writes_a_report_from_a_strategy_and_the_clerk_records_its_de
     visit.goto(f"/meetings/{meeting.pk}/")
     page.get_by_role("link", name="Change the agenda").click()
     visit.check()
-    page.locator("#id_agenda_items-0-position").fill("1")
     page.locator("#id_agenda_items-0-report").select_option(str(report.pk))
     visit.submit("Save agenda")
     page.get_by_role("link", name=strategy.title).click()

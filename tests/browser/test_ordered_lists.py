@@ -13,12 +13,14 @@ def focused_id(page):
 
 def test_a_clerk_adds_moves_and_removes_recommendations_in_place(visit, cast):
     business = build_business(cast)
+    director = business.report.report_of
+    contact = business.report.contact
     visit.sign_in("clerk")
     visit.goto("/reports/add/")
     page = visit.page
     page.get_by_label("Title", exact=True).fill("Cloud hosting")
-    page.get_by_label("Report of").fill("Director of Resources")
-    page.get_by_label("Author", exact=True).fill("A. Author")
+    page.get_by_label("Report of", exact=True).select_option(str(director.pk))
+    page.get_by_label("Contact officer", exact=True).select_option(str(contact.pk))
     page.get_by_label("Purpose").fill("To agree the move to cloud hosting.")
     page.locator("#id_recommendations-0-text").fill("That Cabinet notes the costs.")
 

@@ -79,8 +79,10 @@ def test_a_clerk_adds_a_committee_and_an_officer_a_department(visit, cast):
     visit.goto("/council/ashdown/")
     page.get_by_role("link", name="Add a committee").click()
     visit.check()
-    page.get_by_label("Name").fill("Finance and Performance Committee")
+    page.locator("#id_name").fill("Finance and Performance Committee")
     page.get_by_label("Decision-making committee").check()
+    # A decision-making committee has its councillors listed.
+    page.locator("#id_members-0-name").fill("Councillor Jo Smith")
     visit.submit("Save committee")
     assert "Finance and Performance Committee" in page.locator("main").inner_text()
     page.get_by_role("link", name="Change Finance and Performance Committee").click()
