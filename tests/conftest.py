@@ -1,6 +1,9 @@
+import io
 import os
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 
 from .base import build_business, build_cast, sign_in
 from .paper_helpers import start_canary
@@ -51,3 +54,21 @@ def pytest_collection_modifyitems(items):
     """Start the slow tests (real servers under load) first, beside the many
     quick ones, rather than last, when one worker would run them alone."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.fixture(scope="module")
+def demo_for_module(django_db_setup, django_db_blocker):
+    """The demo, loaded once for a test module, inside a transaction rolled
+    back after the module's last test. Each test runs in its own savepoint
+    within it (pytest-django's `db`), so what one test changes the next
+    never sees."""
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            call_command("load_demo", password="x", force=True, stdout=io.StringIO())
+            yield
+            transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(demo_for_module, db):
+    """The demo councils, people and records (see `demo_for_module`)."""

@@ -3,7 +3,6 @@
 import io
 from datetime import date, datetime, timedelta
 
-import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
@@ -24,11 +23,6 @@ from governance.events import Event
 
 def load_demo():
     call_command("load_demo", password="x", force=True, stdout=io.StringIO())
-
-
-@pytest.fixture
-def demo(db):
-    load_demo()
 
 
 def ashcombe_decisions():

@@ -3,12 +3,9 @@
 title, and every other record's paper is laid out (its HTML built through
 the same parts; the PDF step is the same for all)."""
 
-import io
 import time
 
-import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import get_resolver
 from django.utils.html import escape
 
@@ -31,11 +28,6 @@ KINDS = {
     "progress-report",
     "considered-paper",
 }
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", password="x", force=True, stdout=io.StringIO())
 
 
 def download(client, url):

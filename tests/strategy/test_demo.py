@@ -3,7 +3,6 @@
 import io
 from decimal import Decimal
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -25,11 +24,6 @@ from ..base import sign_in
 
 def load_demo():
     call_command("load_demo", password="x", force=True, stdout=io.StringIO())
-
-
-@pytest.fixture
-def demo(db):
-    load_demo()
 
 
 def ashcombe():

@@ -3,7 +3,6 @@
 import io
 from datetime import date
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -21,11 +20,6 @@ from workplan.models import Department, Milestone, Workplan, WorkplanItem
 
 def load_demo():
     call_command("load_demo", password="x", force=True, stdout=io.StringIO())
-
-
-@pytest.fixture
-def demo(db):
-    load_demo()
 
 
 def workplan():
