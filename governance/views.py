@@ -129,13 +129,15 @@ class OrganisationDetailView(OrganisationScopedMixin, DetailView):
 
 class RouteUpdateView(CouncilPageMixin, UpdateView):
     """The council's route for strategies or for workplans: whether
-    scrutiny comes first, and whose decisions approve (`routes.py`). Its
-    clerks and administrators keep it, as they keep its committees."""
+    scrutiny comes first, and whose decisions approve (`routes.py`). Kept
+    by whoever keeps its committees and call-in rules."""
 
     form_class = RouteForm
-    permission_action = "manage_committee_business"
+    # Part of the council's democratic settings: clerks too, unless the
+    # council says administrators only.
+    permission_action = "manage_democratic_settings"
     permission_denied_message = gettext_lazy(
-        "Only the council's clerks and administrators can change this."
+        "Your role does not allow you to change the council's democratic settings."
     )
     template_name = "governance/route_form.html"
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from decisions.choices import CommitteeKind
+from governance.choices import DemocraticSettingsManagers
 from governance.events import Event
 from governance.lifecycle import LifecycleStatus
 from governance.routes import Route, Scrutiny, route_of
@@ -308,3 +309,15 @@ def test_a_route_changed_while_a_draft_is_with_scrutiny_leaves_it_there(cast, bu
     )
 
     assert recorded.status == S.APPROVAL
+
+
+def test_clerks_cannot_change_routes_where_only_administrators_may(
+    cast, business, client_for
+):
+    council = cast.council_a
+    council.democratic_settings_managed_by = DemocraticSettingsManagers.ADMINISTRATORS
+    council.save()
+    url = reverse("governance:route_update", args=[council.slug, "strategy"])
+
+    assert client_for(cast.clerk).get(url).status_code == 403
+    assert client_for(cast.administrator).get(url).status_code == 200
