@@ -90,12 +90,6 @@ class Policy:
             self._workflow = import_string(self.workflow_path)
         return self._workflow
 
-    def actions(self):
-        names = set(self.rules)
-        if self.workflow is not None:
-            names |= {t.name for t in self.workflow.transitions}
-        return names
-
     def problem(self, user, action, record):
         """Why `user` may not take `action` on `record` now, as a `Refused`
         (403: the role; 409: the state or a requirement), or None."""
@@ -123,11 +117,6 @@ class Policy:
 
     def allows(self, user, action, record):
         return self.problem(user, action, record) is None
-
-    def require(self, user, action, record):
-        refusal = self.problem(user, action, record)
-        if refusal is not None:
-            raise refusal
 
 
 STRATEGY = Policy(
