@@ -1,6 +1,6 @@
 """`make bench`: the workplan list page against the Django admin, in figures.
 
-What it does, in order (see also /work/shared/TESTING.md, "make bench"):
+What it does, in order (see also the README, "make bench"):
 
 1. Drops and creates the database `bench` on the project-local PostgreSQL
    server, migrates it, runs `load_demo` (councils, people, strategies) and
