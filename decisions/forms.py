@@ -852,24 +852,30 @@ class CommitteeMemberForm(forms.ModelForm):
         help_texts = {"name": _("For example, Councillor Jo Smith.")}
 
 
-class BaseCommitteeMemberFormSet(forms.BaseInlineFormSet):
-    """The committee's councillors. Only the council's members may be linked;
-    one Chair at most; a decision-making committee needs members."""
+class BaseCommitteeMemberFormSet(AddAnotherFormSet):
+    """The committee's councillors, an "add another" list kept in the order
+    they were added. Only the council's members may be linked; one Chair at
+    most; a decision-making committee needs members."""
+
+    noun = _("councillor")
+    ordered = False
 
     def __init__(self, *args, organisation, **kwargs):
-        super().__init__(*args, **kwargs)
-        members = (
+        self.councillors = (
             Membership.objects.for_organisation(organisation)
             .current()
             .filter(role=Role.MEMBER)
             .select_related("user")
         )
-        for form in self.forms:
-            field = form.fields["membership"]
-            field.queryset = members
-            field.required = False
-            field.empty_label = _("No account")
-            field.label_from_instance = lambda m: m.user.get_full_name() or str(m.user)
+        super().__init__(*args, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        field = form.fields["membership"]
+        field.queryset = self.councillors
+        field.required = False
+        field.empty_label = _("No account")
+        field.label_from_instance = lambda m: m.user.get_full_name() or str(m.user)
 
     def clean(self):
         super().clean()
@@ -893,7 +899,7 @@ CommitteeMemberFormSet = inlineformset_factory(
     CommitteeMember,
     form=CommitteeMemberForm,
     formset=BaseCommitteeMemberFormSet,
-    extra=3,
+    extra=0,
     can_delete=True,
 )
 

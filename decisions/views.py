@@ -955,7 +955,7 @@ class CommitteeListView(CouncilPageMixin, ListView):
         )
 
 
-class CommitteeMixin:
+class CommitteeMixin(AddAnotherViewMixin):
     """Add or change a committee with its members (one transaction, one
     history row each)."""
 

@@ -221,7 +221,11 @@ def test_clerk_runs_committees_rules_closures_and_a_deadline_in_the_app(visit, c
     assert "must have members" in page.locator(".govuk-error-summary").inner_text()
     page.locator("#id_members-0-name").fill("Councillor P. Jones")
     page.locator("#id_members-0-role").select_option("chair")
+    # One row to start with; another is added in place, with no Delete box.
+    assert page.locator("#id_members-1-name").count() == 0
+    page.get_by_role("button", name="Add another councillor").click()
     page.locator("#id_members-1-name").fill("Councillor R. Patel")
+    assert page.get_by_label("Delete").count() == 0
     visit.submit("Save committee")
     assert "Councillor P. Jones (Chair)" in page.locator("main").inner_text()
 

@@ -512,3 +512,28 @@ def test_the_committee_list_costs_the_same_queries_however_many_members(
     # The page's usual queries (session, user, roles, council, second
     # factor), then the committees and their members: one query each.
     assert count_queries() == few
+
+
+def test_committee_members_are_an_add_another_list(cast, client_for):
+    """One blank row for a new committee, none beside saved members; the
+    list's own buttons add and remove rows without saving anything."""
+    client = client_for(cast.clerk)
+    page = client.get(url("committee_create", cast)).content.decode()
+    assert 'name="members-0-name"' in page
+    assert 'name="members-1-name"' not in page
+    assert "Add another councillor" in page
+
+    data = committee_data({"name": "Councillor P. Jones", "role": "chair"})
+    before = snapshot()
+    shown = client.post(url("committee_create", cast), {**data, "members-ADD": "1"})
+    assert shown.status_code == 200
+    assert 'name="members-1-name"' in shown.content.decode()
+    assert "govuk-error-summary" not in shown.content.decode()
+    assert snapshot() == before
+
+    client.post(url("committee_create", cast), data)
+    committee = Committee.objects.get(name="Finance Committee")
+    page = client.get(url("committee_update", cast, committee.pk)).content.decode()
+    assert 'value="Councillor P. Jones"' in page
+    assert 'name="members-1-name"' not in page
+    assert 'type="checkbox" name="members-0-DELETE"' not in page
