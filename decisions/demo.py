@@ -91,6 +91,30 @@ ASHCOMBE_COMMITTEES = {
     ),
 }
 
+#: Fenmoor's committees: its Finance and Performance Committee is a
+#: decision-making committee that approves the annual ICT workplan on its
+#: own, without pre-decision scrutiny (as some councils' constitutions say).
+FENMOOR_COMMITTEES = {
+    CABINET: (
+        "Priya Raman, Democratic Services, 01632 960550",
+        [
+            ("Councillor Mark Ellery (Leader)", "chair"),
+            ("Councillor Nia Gould", "vice-chair"),
+            ("Councillor Peter Voss", "member"),
+        ],
+    ),
+    FINANCE: (
+        "Priya Raman, Democratic Services, 01632 960550",
+        [
+            ("Councillor Dana Whitcombe", "chair"),
+            ("Councillor Imran Qureshi", "vice-chair"),
+            ("Councillor Lucy Barnard", "member"),
+            ("Councillor Owain Rhys", "member"),
+        ],
+    ),
+}
+COMMITTEE_KINDS = {"fenmoor": {FINANCE: CommitteeKind.DECISION_MAKING}}
+
 #: Each council's call-in rule, in force since 2000.
 CALL_IN_RULES = {
     "ashcombe": {
@@ -374,8 +398,9 @@ def _long_date(day):
 
 def _build_committees_and_rule(slug, council):
     committees = {}
-    people = ASHCOMBE_COMMITTEES if slug == "ashcombe" else {}
+    people = ASHCOMBE_COMMITTEES if slug == "ashcombe" else FENMOOR_COMMITTEES
     for name, kind in COMMITTEES:
+        kind = COMMITTEE_KINDS.get(slug, {}).get(name, kind)
         contact, members = people.get(name, ("", []))
         committees[name] = _upsert(
             Committee,

@@ -39,10 +39,12 @@ from decisions.demo import (
     _build_reports,
     send_demo_papers,
 )
+from decisions.demo import FINANCE as FINANCE_COMMITTEE
 from decisions.models import AgendaItem, Committee, Meeting
 from decisions.report_subjects import present
 from governance.history import save_with_reason
 from governance.lifecycle import LifecycleStatus, ScrutinyOutcome
+from governance.routes import RecordType, Route, Scrutiny
 from strategy.demo import STRATEGY_2020, _committees, _decision, _membership
 from strategy.models import Strategy
 
@@ -578,6 +580,7 @@ DECISION = {
 
 
 def build(demo):
+    _build_fenmoor(demo)
     council = demo.councils["ashcombe"]
     strategy = Strategy.objects.filter(
         organisation=council, title=STRATEGY_2020
@@ -1002,3 +1005,109 @@ def _reviews_and_variations(workplan, council, officer, clerk):
             officer,
             _review_data(item, 1, "Year-end position.", date(2023, 3, 31)),
         )
+
+
+# --- Fenmoor District Council ----------------------------------------------------
+#
+# Fenmoor's constitution has its Finance and Performance Committee approve the
+# annual ICT workplan, with no pre-decision scrutiny: its route says so, and
+# its first workplan under the Digital Strategy is a draft its officer sends
+# straight for decision.
+
+FENMOOR_DEPARTMENTS = ["Planning", "Waste and Recycling", "Revenues"]
+
+# (reference, theme position, title, description, work type, department,
+# start, target, budget)
+FENMOOR_ITEMS = [
+    (1, 1, "Planning applications online", "Take planning applications and "
+     "comments through the national portal straight into the back office.",
+     WorkType.SERVICE_PLAN, "Planning", (4, 1), (12, 31), "38000"),
+    (2, 1, "Bulky waste bookings online", "Residents book and pay for a "
+     "bulky waste collection online, with a slot chosen from the crews' "
+     "rounds.", WorkType.SERVICE_PLAN, "Waste and Recycling", (5, 1),
+     (10, 31), "12500"),
+    (3, 2, "Customer account: council tax", "Residents see their council tax "
+     "balance, instalments and direct debit in their account.",
+     WorkType.SERVICE_PLAN, "Revenues", (6, 1), (3, 31), "46000"),
+    (4, 3, "Joint procurement plan", "Agree with two neighbouring districts "
+     "which contracts to buy together, and when.", WorkType.STATUTORY, None,
+     (4, 1), (9, 30), None),
+]  # fmt: skip
+
+
+def _build_fenmoor(demo):
+    council = demo.councils["fenmoor"]
+    officer = demo.users["other-officer"]
+    if not Route.objects.filter(organisation=council, record_type=RecordType.WORKPLAN):
+        route = save_with_reason(
+            Route(
+                organisation=council,
+                record_type=RecordType.WORKPLAN,
+                scrutiny=Scrutiny.NOT_USED,
+            ),
+            user=None,
+            reason=REASON,
+        )
+        route.approving_committees.set(
+            Committee.objects.filter(organisation=council, name=FINANCE_COMMITTEE)
+        )
+    strategy = (
+        Strategy.objects.filter(organisation=council, status=S.APPROVED)
+        .order_by("-period_start_year")
+        .first()
+    )
+    if strategy is None:
+        return
+    year = strategy.period_start_year
+    workplan = Workplan.objects.filter(strategy=strategy, financial_year=year).first()
+    if workplan is None:
+        workplan = save_with_reason(
+            Workplan(
+                organisation=council,
+                strategy=strategy,
+                financial_year=year,
+                title=f"ICT Workplan {year}–{year + 1}",
+                created_by=officer,
+            ),
+            user=officer,
+            reason=REASON,
+        )
+    if workplan.status != S.DRAFT:
+        return
+    departments = {}
+    for name in FENMOOR_DEPARTMENTS:
+        departments[name] = Department.objects.filter(
+            organisation=council, name=name
+        ).first() or save_with_reason(
+            Department(organisation=council, name=name), user=None, reason=REASON
+        )
+    themes = {theme.position: theme for theme in strategy.themes.all()}
+    lead = _membership(officer, council)
+    for position, spec in enumerate(FENMOOR_ITEMS, start=1):
+        ref, theme, title, description, work_type, department = spec[:6]
+        (start_month, start_day), (end_month, end_day), budget = spec[6:]
+        reference = f"DIG-{ref:02d}"
+        if WorkplanItem.objects.filter(workplan=workplan, reference=reference):
+            continue
+        item = save_with_reason(
+            WorkplanItem(
+                organisation=council,
+                workplan=workplan,
+                reference=reference,
+                position=position,
+                theme=themes.get(theme),
+                title=title,
+                description=description,
+                category=Confidence.CONFIDENT,
+                work_type=work_type,
+                start_date=date(year, start_month, start_day),
+                target_date=date(year + (end_month < 4), end_month, end_day),
+                budget=None if budget is None else Decimal(budget),
+                lead_officer=lead,
+                created_by=officer,
+            ),
+            user=officer,
+            reason=REASON,
+        )
+        if department:
+            item.departments.set([departments[department]])

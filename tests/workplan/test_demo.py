@@ -13,6 +13,7 @@ from decisions.choices import CommitteeKind, DecisionStatus
 from decisions.models import DecisionRecord, Meeting, Report
 from governance.events import Event
 from governance.lifecycle import ApprovedVersion, LifecycleStatus
+from governance.routes import route_for
 from strategy.demo import STRATEGY_2020
 from workplan.choices import Confidence, Rag, WorkType
 from workplan.models import Department, Milestone, Workplan, WorkplanItem
@@ -175,9 +176,27 @@ def test_a_member_reads_the_demo_workplan_its_items_and_exports(demo, client):
     assert len(body.strip().splitlines()) == 1 + plan.items.count()
 
 
-def test_fenmoor_gets_no_workplan_or_departments(demo):
-    assert not Workplan.objects.filter(organisation__slug="fenmoor").exists()
-    assert not Department.objects.filter(organisation__slug="fenmoor").exists()
+def test_fenmoors_draft_workplan_goes_straight_to_its_finance_committee(
+    demo, client
+):
+    """Fenmoor's route for workplans: no pre-decision scrutiny, approved by
+    its Finance and Performance Committee (a decision-making committee)."""
+    plan = Workplan.objects.get(organisation__slug="fenmoor")
+    assert plan.status == LifecycleStatus.DRAFT
+    assert plan.items.count() == 4
+    route = route_for(plan)
+    assert route.scrutiny == "not-used"
+    (approver,) = route.approving_committees.all()
+    assert (approver.name, approver.kind) == (
+        "Finance and Performance Committee",
+        CommitteeKind.DECISION_MAKING,
+    )
+    assert approver.members.count() == 4
+
+    client.force_login(get_user_model().objects.get(username="other-officer"))
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert "Send for decision" in page
+    assert "Send to scrutiny" not in page
 
 
 def test_loading_the_demo_again_adds_nothing(demo):
