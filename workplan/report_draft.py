@@ -1,7 +1,8 @@
 """What a committee report about a workplan or one of its reviews starts
 with ("Write a report to committee" on their pages): the standard
-recommendations (approve the workplan; note the progress report), which the
-officer changes as needed."""
+recommendations (approve the workplan; note the progress report) and, as
+the report's author, the director named on the workplan's strategy; the
+officer changes them as needed."""
 
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ def workplan_report_draft(workplan):
             _("That the %(workplan)s be approved.") % names,
             _("That progress in delivering the workplan be reviewed every six months."),
         ),
+        report_of=workplan.strategy.director,
     )
 
 
@@ -44,4 +46,5 @@ def review_report_draft(review):
             )
             % names,
         ),
+        report_of=review.workplan.strategy.director,
     )

@@ -176,9 +176,7 @@ def test_a_member_reads_the_demo_workplan_its_items_and_exports(demo, client):
     assert len(body.strip().splitlines()) == 1 + plan.items.count()
 
 
-def test_fenmoors_draft_workplan_goes_straight_to_its_finance_committee(
-    demo, client
-):
+def test_fenmoors_draft_workplan_goes_straight_to_its_finance_committee(demo, client):
     """Fenmoor's route for workplans: no pre-decision scrutiny, approved by
     its Finance and Performance Committee (a decision-making committee)."""
     plan = Workplan.objects.get(organisation__slug="fenmoor")
