@@ -137,6 +137,26 @@ def history_marks(*querysets):
     return ".".join(marks)
 
 
+def approval_mark(record):
+    """What a paper prints of a record's approval: its approving decision
+    (title, date, meeting) and that decision's status *now* — "Approved,
+    subject to call-in" becomes "Approved" when the call-in period ends,
+    with no write to the database — and whether it was called in."""
+    from decisions.models import Committee
+
+    decision = record.approving_decision
+    if decision is None:
+        return "a0"
+    return ".".join(
+        [
+            f"a{decision.pk}",
+            str(decision.version),
+            decision.current_status().value,
+            history_marks(Committee.history.filter(id=decision.meeting.committee_id)),
+        ]
+    )
+
+
 class PaperOfRecord(models.Model):
     """What a stored paper and a paper job share: which paper of which
     record, at which version."""

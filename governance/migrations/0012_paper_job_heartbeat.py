@@ -21,32 +21,35 @@ def fail_duplicate_jobs(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('governance', '0011_posts'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("governance", "0011_posts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='paperjob',
-            name='attempts',
+            model_name="paperjob",
+            name="attempts",
             field=models.PositiveSmallIntegerField(default=1),
         ),
         migrations.AddField(
-            model_name='paperjob',
-            name='heartbeat_at',
+            model_name="paperjob",
+            name="heartbeat_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='paperjob',
-            name='task_id',
+            model_name="paperjob",
+            name="task_id",
             field=models.UUIDField(blank=True, null=True),
         ),
         migrations.RunPython(fail_duplicate_jobs, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='paperjob',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['queued', 'rendering'])), fields=('kind', 'content_type', 'object_id', 'version_key'), name='paper_job_one_in_flight'),
+            model_name="paperjob",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["queued", "rendering"])),
+                fields=("kind", "content_type", "object_id", "version_key"),
+                name="paper_job_one_in_flight",
+            ),
         ),
     ]
