@@ -5,7 +5,7 @@ any error outside a task (the database stopped, a connection dropped) and
 tries again with back-off (1 s, 2 s, 4 s ... at most 30 s) instead of
 ending; it never runs under the autoreloader (whose thread died on such an
 error and left the process standing idle); and it queues again, when it
-starts and every PAPER_JOB_SWEEP_SECONDS, the paper jobs whose worker
+starts and every few seconds (`sweep_seconds`), the paper jobs whose worker
 stopped (`paper_store.recover_abandoned_jobs`), so a restarted worker picks
 up what a killed one left. Same options as `db_worker`.
 """
@@ -14,6 +14,7 @@ import logging
 import random
 import time
 
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import close_old_connections, connections
 from django_tasks_db.management.commands import db_worker
@@ -24,8 +25,12 @@ from governance import paper_store
 
 logger = logging.getLogger("governance.paper_worker")
 
-#: How often the worker looks for abandoned jobs.
-SWEEP_SECONDS = 10
+
+def sweep_seconds():
+    """How often the worker looks for abandoned jobs: a third of the time
+    after which a job counts as abandoned, at most 10 s."""
+    return max(1, min(10, settings.PAPER_JOB_STALE_SECONDS // 3))
+
 #: The longest wait between tries while the database is unreachable.
 MAX_BACKOFF_SECONDS = 30
 
@@ -39,7 +44,8 @@ class PaperWorker(db_worker.Worker):
         while self.running:
             try:
                 close_old_connections()
-                if last_sweep is None or time.monotonic() - last_sweep >= SWEEP_SECONDS:
+                since = time.monotonic() - (last_sweep or 0)
+                if last_sweep is None or since >= sweep_seconds():
                     for job in paper_store.recover_abandoned_jobs():
                         logger.warning("Queued again: %s", job)
                     last_sweep = time.monotonic()
