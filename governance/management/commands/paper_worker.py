@@ -31,6 +31,7 @@ def sweep_seconds():
     after which a job counts as abandoned, at most 10 s."""
     return max(1, min(10, settings.PAPER_JOB_STALE_SECONDS // 3))
 
+
 #: The longest wait between tries while the database is unreachable.
 MAX_BACKOFF_SECONDS = 30
 
