@@ -1,12 +1,17 @@
 # The two commands: `make run` (set up and serve with demo data) and
 # `make test` (lint and the whole test suite). See README.md.
-.PHONY: run test bench db-start db-stop lint format
+.PHONY: run test test-faults bench db-start db-stop lint format
 
 run:
 	@scripts/run.sh
 
 test:
 	@scripts/test.sh $(PYTEST_ARGS)
+
+# The fault-injection tests (killed workers, herds of requests): slower, run
+# apart from `make test` (CI runs both).
+test-faults:
+	@FAULTS=1 scripts/test.sh $(PYTEST_ARGS)
 
 # Figures, not pass/fail: our workplan page against the admin (about 5 min),
 # then the large papers (about 3 min). BENCH_ARGS=papers: the papers only.

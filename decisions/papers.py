@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from governance.models import Post
-from governance.paper_store import PaperKind, history_marks, register
+from governance.paper_store import PaperKind, all_kinds, history_marks, register
 from governance.papers import Part
 
 from . import report_subjects
@@ -63,6 +63,8 @@ def decision_version(decision):
             str(decision.version),
             decision.current_status().value,
             history_marks(
+                Meeting.history.filter(id=decision.meeting_id),
+                Committee.history.filter(id=decision.meeting.committee_id),
                 Resolution.history.filter(decision_id=decision.pk),
                 numbering_history(decision.organisation_id),
             ),
@@ -162,6 +164,18 @@ def report_version(report):
     )
 
 
+def report_in_background(report):
+    """A report presenting a record whose own paper goes to the worker (a
+    large workplan, or a review of one) goes to the worker too."""
+    record = report_subjects.subject_of(report)
+    if record is None:
+        return False
+    return any(
+        kind.model is type(record) and not kind.kept and kind.in_background(record)
+        for kind in all_kinds()
+    )
+
+
 COMMITTEE_REPORT = register(
     PaperKind(
         slug="committee-report",
@@ -172,6 +186,7 @@ COMMITTEE_REPORT = register(
         version=report_version,
         filename=lambda report: f"report-{report.pk}-{slugify(report.title)[:60]}.pdf",
         url=lambda report: reverse("decisions:report_paper", args=[report.pk]),
+        background=report_in_background,
     )
 )
 

@@ -6,11 +6,20 @@ rendered again only when its *version key* changes — the record's own
 version plus the history of everything the paper prints — or when any paper
 template or the paper stylesheet changes (`template_digest()`).
 
-Large papers (agenda packs) are rendered by a background worker
-(`manage.py db_worker`, django-tasks-db): the request records a `PaperJob`,
-enqueues `governance.tasks.render_paper_job` and sends the person to a page
-that shows the job's progress and offers the download when it is ready.
-Other drafts render on request and are not kept.
+Large papers (agenda packs, and any paper `PaperKind.in_background` judges
+too large to render within a couple of seconds) are rendered by a
+background worker (`manage.py paper_worker`, django-tasks-db): the request
+records a `PaperJob`, enqueues `governance.tasks.render_paper_job` and sends
+the person to a page that shows the job's progress and offers the download
+when it is ready. At most one job is in flight per paper version (a unique
+constraint), and at most one request renders a paper inline at a time (a
+PostgreSQL advisory lock): a herd of requests for a cold paper makes one
+render. Drafts are stored per version like final papers (marked DRAFT; the
+version key says which), so a draft renders once per change.
+
+A job beats while it renders (`heartbeat_at`); a job whose worker stopped
+beating for `PAPER_JOB_STALE_SECONDS` is queued again (`recover`), at most
+`PAPER_JOB_MAX_ATTEMPTS` times in all, then failed.
 
 A *kept* paper (`PaperKind.kept`: the papers as a committee considered
 them, `decisions/considered.py`) is different: its HTML was kept when it was
@@ -20,6 +29,7 @@ again, whatever changes, templates included.
 """
 
 import hashlib
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,8 +38,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
-from django.db.models import Max
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Max, Q
 from django.http import HttpResponseNotModified
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -38,6 +48,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .downloads import keep_private
 from .papers import paper_html, paper_response, render_pdf_and_count_pages
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -63,7 +75,8 @@ class PaperKind:
     #: record -> the paper's download URL.
     url: object
     #: Render in the background worker (agenda packs): True, or a callable
-    #: record -> bool.
+    #: record -> bool (true when the paper would take more than a couple of
+    #: seconds: a large workplan's appendix, a report presenting it).
     background: object = False
     #: (record, user) -> the `Part`s of the paper as `user` may read it, when
     #: that is more than the paper of record prints (e.g. a workplan's items
@@ -122,6 +135,26 @@ def history_marks(*querysets):
     for queryset in querysets:
         marks.append(str(queryset.aggregate(mark=Max("history_id"))["mark"] or 0))
     return ".".join(marks)
+
+
+def approval_mark(record):
+    """What a paper prints of a record's approval: its approving decision
+    (title, date, meeting) and that decision's status *now* — "Approved,
+    subject to call-in" becomes "Approved" when the call-in period ends,
+    with no write to the database — and whether it was called in."""
+    from decisions.models import Committee
+
+    decision = record.approving_decision
+    if decision is None:
+        return "a0"
+    return ".".join(
+        [
+            f"a{decision.pk}",
+            str(decision.version),
+            decision.current_status().value,
+            history_marks(Committee.history.filter(id=decision.meeting.committee_id)),
+        ]
+    )
 
 
 class PaperOfRecord(models.Model):
@@ -204,16 +237,47 @@ class PaperJob(PaperOfRecord):
     pages = models.PositiveIntegerField(null=True, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
+    #: How many times the job has been handed to a worker (1 when first
+    #: queued; one more each time it is queued again after its worker stopped).
+    attempts = models.PositiveSmallIntegerField(default=1)
+    #: When the job last showed signs of life: queued, started, each stage,
+    #: and every PAPER_JOB_HEARTBEAT_SECONDS while rendering.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    #: The worker's task (django_tasks_db's DBTaskResult) of the latest attempt.
+    task_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at"]
         indexes = [models.Index(fields=["kind", "content_type", "object_id"])]
+        constraints = [
+            # One job in flight per paper version: concurrent requests share it.
+            models.UniqueConstraint(
+                fields=["kind", "content_type", "object_id", "version_key"],
+                condition=Q(status__in=["queued", "rendering"]),
+                name="paper_job_one_in_flight",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.get_status_display()})"
 
     def get_absolute_url(self):
         return reverse("governance:paper_job", args=[self.pk])
+
+    @property
+    def retrying(self):
+        """Queued again after a worker stopped while rendering it."""
+        return self.status == self.Status.QUEUED and self.attempts > 1
+
+    @property
+    def status_label(self):
+        if self.retrying:
+            return _("Waiting for the worker to try again")
+        return self.get_status_display()
+
+    @property
+    def max_attempts(self):
+        return settings.PAPER_JOB_MAX_ATTEMPTS
 
     @property
     def finished(self):
@@ -225,9 +289,12 @@ KEPT = "kept"
 
 
 def version_key(kind, record):
+    """The paper's version: changes with anything it prints, including
+    whether it is marked DRAFT, and with the paper templates."""
     if kind.kept:
         return KEPT
-    return f"{kind.version(record)}:{template_digest()}"
+    state = "final" if kind.is_final(record) else "draft"
+    return f"{state}:{kind.version(record)}:{template_digest()}"
 
 
 def etag_for(kind, record, key):
@@ -280,48 +347,166 @@ def store(kind, record, key, pdf, pages):
     return paper
 
 
-#: How long a queued or running job is waited for before another is started.
-JOB_GIVEN_UP_AFTER = timedelta(minutes=15)
-
-
 def start_job(kind, record, key, user):
     """The job rendering `record`'s paper at `key`: the one already queued
-    or running for that version, or a new one handed to the worker."""
-    from .tasks import render_paper_job
+    or running for that version (queued again first if its worker has
+    stopped), or a new one handed to the worker. Concurrent calls share one
+    job (`paper_job_one_in_flight`)."""
+    for _attempt in range(3):
+        job = in_flight(kind, record, key)
+        if job is not None:
+            return recover(job) or job
+        try:
+            # The job and its task in one transaction: the worker sees both
+            # or neither.
+            with transaction.atomic():
+                job = PaperJob.objects.create(
+                    **PaperJob.naming(kind, record),
+                    organisation_id=record.organisation_id,
+                    version_key=key,
+                    title=kind.title(record),
+                    requested_by=user
+                    if user is not None and user.is_authenticated
+                    else None,
+                    heartbeat_at=timezone.now(),
+                )
+                _enqueue(job)
+            return job
+        except IntegrityError:
+            continue  # another request queued it first: share theirs
+    raise RuntimeError("Could not queue the paper job")  # pragma: no cover
 
-    # A job still waiting or running for this version (a worker that died
-    # mid-job leaves one "running": after JOB_GIVEN_UP_AFTER a new one starts).
-    job = (
+
+def in_flight(kind, record, key):
+    return (
         PaperJob.of(kind, record)
         .filter(
             version_key=key,
             status__in=[PaperJob.Status.QUEUED, PaperJob.Status.RENDERING],
-            requested_at__gte=timezone.now() - JOB_GIVEN_UP_AFTER,
         )
         .first()
     )
-    if job is not None:
-        return job
-    # The job and its task in one transaction: the worker sees both or neither.
+
+
+def _enqueue(job):
+    from .tasks import render_paper_job
+
+    result = render_paper_job.enqueue(str(job.pk))
+    if _uses_task_table():
+        PaperJob.objects.filter(pk=job.pk).update(task_id=result.id)
+
+
+def _uses_task_table():
+    from django.tasks import task_backends
+
+    return task_backends["default"].__class__.__module__.startswith("django_tasks_db")
+
+
+def stale_before():
+    return timezone.now() - timedelta(seconds=settings.PAPER_JOB_STALE_SECONDS)
+
+
+def abandoned_jobs():
+    """Jobs whose worker has stopped: rendering, or taken from the queue,
+    with no sign of life for PAPER_JOB_STALE_SECONDS. A job still waiting in
+    the queue (its task not yet taken by a worker) is not abandoned."""
+    quiet = Q(heartbeat_at__lt=stale_before()) | Q(heartbeat_at__isnull=True)
+    rendering = Q(status=PaperJob.Status.RENDERING)
+    queued = Q(status=PaperJob.Status.QUEUED)
+    if _uses_task_table():
+        from django_tasks_db.models import DBTaskResult
+
+        waiting = DBTaskResult.objects.ready().values("id")
+        queued &= ~Q(task_id__in=waiting)
+    else:
+        queued = Q(pk__in=[])
+    return PaperJob.objects.filter(quiet & (rendering | queued))
+
+
+def recover(job):
+    """If `job`'s worker has stopped, queue it again (or fail it after
+    PAPER_JOB_MAX_ATTEMPTS) and return it as it now is; else None. Safe to
+    call from several places at once: the job row is locked."""
+    if job.finished or (job.heartbeat_at and job.heartbeat_at >= stale_before()):
+        return None
     with transaction.atomic():
-        job = PaperJob.objects.create(
-            **PaperJob.naming(kind, record),
-            organisation_id=record.organisation_id,
-            version_key=key,
-            title=kind.title(record),
-            requested_by=user if user is not None and user.is_authenticated else None,
+        job = (
+            abandoned_jobs()
+            .select_for_update(skip_locked=True)
+            .filter(pk=job.pk)
+            .first()
         )
-        render_paper_job.enqueue(str(job.pk))
+        if job is None:
+            return None
+        abandoned_task = job.task_id
+        now = timezone.now()
+        if job.attempts >= settings.PAPER_JOB_MAX_ATTEMPTS:
+            logger.warning(
+                "Paper job %s failed: its worker stopped %s times", job.pk, job.attempts
+            )
+            job.status, job.finished_at, job.stage = PaperJob.Status.FAILED, now, ""
+            job.error = "WorkerStopped"
+            job.save(update_fields=["status", "finished_at", "stage", "error"])
+        else:
+            logger.warning("Paper job %s: its worker stopped; queued again", job.pk)
+            job.status, job.heartbeat_at = PaperJob.Status.QUEUED, now
+            job.attempts += 1
+            job.stage = str(_("The worker stopped while preparing it"))
+            job.save(update_fields=["status", "heartbeat_at", "attempts", "stage"])
+            _enqueue(job)
+        if abandoned_task is not None:
+            _give_up_task(abandoned_task, now)
+    job.refresh_from_db()
     return job
+
+
+def _give_up_task(task_id, now):
+    """Mark the abandoned attempt's task failed, so the task table does not
+    show it running for ever."""
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(id=task_id).running().update(
+        status="FAILED", finished_at=now, exception_class_path="WorkerStopped"
+    )
+
+
+def recover_abandoned_jobs():
+    """Queue again every job whose worker stopped (run by the worker)."""
+    recovered = [recover(job) for job in abandoned_jobs()]
+    return [job for job in recovered if job is not None]
+
+
+def _lock_id(kind, record, key):
+    """A signed 64-bit number naming one version of one paper, for
+    pg_advisory_xact_lock."""
+    digest = hashlib.sha256(etag_for(kind, record, key).encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def render_and_store(kind, record, key):
+    """The stored paper at `key`, rendered now unless it already is. At most
+    one request renders a given version at a time (an advisory lock held
+    for the transaction); the others wait for it and serve what it stored."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s)", [_lock_id(kind, record, key)]
+            )
+        paper = stored(kind, record, key)
+        if paper is None:
+            pdf, pages = render(kind, record)
+            paper = store(kind, record, key, pdf, pages)
+    return paper
 
 
 def serve_paper(request, kind, record):
     """The response for a paper of a record the person may read.
 
-    Approved/published papers and background papers come from the store
-    (304 when the browser's copy is current); a missing background paper
-    starts a job and sends the person to its progress page; a draft, or a
-    working copy, renders now.
+    Every paper of record comes from the store, drafts included (304 when
+    the browser's copy is current); a missing background paper starts (or
+    joins) a job and sends the person to its progress page; another missing
+    paper renders now, once however many ask at the same time. A working
+    copy renders now and is never stored.
     """
     if kind.kept:
         return serve_kept(request, kind, record)
@@ -330,10 +515,6 @@ def serve_paper(request, kind, record):
     if working:
         html = paper_html(kind.title(record), record.organisation, working, draft=True)
         pdf, _pages = render_pdf_and_count_pages(html)
-        return paper_response(pdf, filename)
-    final = kind.is_final(record)
-    if not (final or kind.in_background(record)):
-        pdf, _pages = render(kind, record)
         return paper_response(pdf, filename)
     key = version_key(kind, record)
     etag = etag_for(kind, record, key)
@@ -345,8 +526,7 @@ def serve_paper(request, kind, record):
     if paper is None and kind.in_background(record):
         return redirect(start_job(kind, record, key, request.user))
     if paper is None:
-        pdf, pages = render(kind, record)
-        paper = store(kind, record, key, pdf, pages)
+        paper = render_and_store(kind, record, key)
     response = paper_response(bytes(paper.pdf), filename)
     response["ETag"] = f'"{paper.etag}"'
     return response

@@ -46,7 +46,14 @@ from .lifecycle import LifecycleRecord
 from .middleware import choose_organisation
 from .mixins import CouncilPageMixin, OrganisationScopedMixin
 from .models import Invitation, Membership, Organisation, Post
-from .paper_store import PaperJob, kind_named, serve_paper, start_job, version_key
+from .paper_store import (
+    PaperJob,
+    kind_named,
+    recover,
+    serve_paper,
+    start_job,
+    version_key,
+)
 from .permissions import can, roles_of
 from .routes import RecordType, route_for, route_of, routes_of
 from .transitions import TransitionRefused
@@ -344,12 +351,15 @@ class PaperJobView(DetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
+        # A job whose worker stopped is queued again (or failed) now, so the
+        # page tells the truth even between the worker's own sweeps.
+        self.object = recover(self.object) or self.object
         if request.headers.get("Accept") == "application/json":
             job = self.object
             response = JsonResponse(
                 {
                     "status": job.status,
-                    "status_label": job.get_status_display(),
+                    "status_label": str(job.status_label),
                     "stage": job.stage,
                     "finished": job.finished,
                 }
@@ -360,7 +370,8 @@ class PaperJobView(DetailView):
         return response
 
     def post(self, request, *args, **kwargs):
-        """Try again after a failure (or when the paper has changed)."""
+        """Try again after a failure (or when the paper has changed): the
+        job in flight for the paper's current version, or a new one."""
         self.object = self.get_object()
         kind = kind_named(self.object.kind)
         job = start_job(kind, self.record, version_key(kind, self.record), request.user)

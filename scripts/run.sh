@@ -25,8 +25,18 @@ DEMO_PASSWORD="$DEMO_PASSWORD" $PY manage.py load_demo
 $PY manage.py prepare_papers
 
 # The background worker renders large papers (agenda packs); it stops with
-# the server.
-$PY manage.py db_worker --no-startup-delay -v0 &
+# the server. `paper_worker` rides out database outages itself (back-off)
+# and queues again jobs a stopped worker left; should it exit all the same,
+# it is started again.
+(
+  trap 'kill $CHILD 2>/dev/null; exit 0' INT TERM
+  while :; do
+    $PY manage.py paper_worker --no-startup-delay -v0 &
+    CHILD=$!
+    wait $CHILD || true
+    sleep 2
+  done
+) &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
 

@@ -17,8 +17,11 @@ echo "== ruff format --check"; .venv/bin/ruff format --check . || lint=1
 # its own test database, suffixed _gw0, _gw1, ...). PYTEST_WORKERS=0 runs
 # everything in one process. Work stealing lets an idle worker take queued
 # tests from a busy one, so the slow tests at the end do not run on one.
-echo "== pytest"
-.venv/bin/python -m pytest --numprocesses="${PYTEST_WORKERS:-auto}" --maxprocesses=4 --dist worksteal "$@"
+# `make test` runs everything but the fault-injection tests; `make
+# test-faults` (FAULTS=1) runs only those.
+if [ -n "${FAULTS:-}" ]; then marks="faults"; else marks="not faults"; fi
+echo "== pytest -m \"$marks\""
+.venv/bin/python -m pytest -m "$marks" --numprocesses="${PYTEST_WORKERS:-auto}" --maxprocesses=4 --dist worksteal "$@"
 status=$?
 if [ $lint -ne 0 ]; then
   echo "Lint failed (see ruff output above)."

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from governance.lifecycle import ADOPTED, MinorAmendment
 from governance.models import Post
-from governance.paper_store import PaperKind, history_marks, register
+from governance.paper_store import PaperKind, approval_mark, history_marks, register
 from governance.papers import Part
 
 from .choices import RiskLevel
@@ -355,11 +355,18 @@ def _post(membership):
 
 
 def strategy_version(strategy):
-    """Changes with the strategy and with any theme, objective or risk."""
+    """Changes with the strategy and with anything its papers print: any
+    theme, objective or risk, the approving decision and its status now,
+    the scrutiny meeting, the strategies replacing it, the posts it names."""
+    from decisions.models import Meeting
+
     return ".".join(
         [
             str(strategy.version),
+            approval_mark(strategy),
             history_marks(
+                Meeting.history.filter(id=strategy.scrutiny_meeting_id or 0),
+                Strategy.history.filter(replaces_id=strategy.pk),
                 Theme.history.filter(strategy_id=strategy.pk),
                 Objective.history.filter(theme__strategy_id=strategy.pk),
                 Risk.history.filter(strategy_id=strategy.pk),

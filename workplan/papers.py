@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.lifecycle import ADOPTED
-from governance.paper_store import PaperKind, history_marks, register
+from governance.paper_store import PaperKind, approval_mark, history_marks, register
 from governance.papers import Part
 
 from .choices import Confidence, Rag
@@ -141,7 +141,7 @@ def workplan_appendix_part(workplan, items=None):
     strategy and the council's layout, the items with their theme and lead
     officer, and their departments."""
     workplan = Workplan.objects.select_related(
-        "strategy", "organisation__workplan_settings"
+        "strategy", "organisation__workplan_settings", "approving_decision"
     ).get(pk=workplan.pk)
     if items is None:
         items = items_of_record(workplan)
@@ -171,7 +171,9 @@ def workplan_appendix_part(workplan, items=None):
             "title": workplan_appendix_title(workplan),
             "strategy": workplan.strategy.title,
             "year": workplan.year_label,
-            "status": workplan.get_status_display(),
+            # As the workplan's page says it: "Approved, subject to
+            # call-in" until the approving decision takes effect.
+            "status": workplan.status_label,
             "approved_on": workplan.approved_on,
             "count": len(items),
             "awaiting": sum(1 for row, _item in pairs if row["awaiting"]),
@@ -385,12 +387,17 @@ def variations_for(review, previous, items):
 
 
 def appendix_version(workplan):
-    from strategy.models import Theme
+    """Changes with the workplan and anything its appendix prints: its items,
+    its strategy's title and themes, its approval and the decision's status
+    now, the council's layout."""
+    from strategy.models import Strategy, Theme
 
     return ".".join(
         [
             str(workplan.version),
+            approval_mark(workplan),
             history_marks(
+                Strategy.history.filter(id=workplan.strategy_id),
                 WorkplanItem.history.filter(workplan_id=workplan.pk),
                 Theme.history.filter(strategy_id=workplan.strategy_id),
                 WorkplanSettings.history.filter(
@@ -402,15 +409,36 @@ def appendix_version(workplan):
 
 
 def progress_report_version(review):
-    from strategy.models import Theme
+    from decisions.models import DecisionRecord, Meeting
+    from strategy.models import Strategy, Theme
 
     workplan = review.workplan
     return history_marks(
         Review.history.filter(workplan_id=workplan.pk),
+        Workplan.history.filter(id=workplan.pk),
+        Strategy.history.filter(id=workplan.strategy_id),
+        Meeting.history.filter(id=review.meeting_id or 0),
+        DecisionRecord.history.filter(id=review.decision_id or 0),
         ProgressUpdate.history.filter(review__workplan_id=workplan.pk),
         Variation.history.filter(workplan_id=workplan.pk),
         WorkplanItem.history.filter(workplan_id=workplan.pk),
         Theme.history.filter(strategy_id=workplan.strategy_id),
+    )
+
+
+#: A workplan with more items of record than this has its appendix and
+#: progress reports rendered by the paper worker (a 145-page appendix of
+#: about 1,500 items took 46 s): about ten pages, a few seconds, inline.
+INLINE_ITEMS = 100
+
+
+def is_large(workplan_id):
+    """Whether a workplan's papers take more than a few seconds to render."""
+    return (
+        WorkplanItem.objects.in_the_plan()
+        .filter(workplan_id=workplan_id)[: INLINE_ITEMS + 1]
+        .count()
+        > INLINE_ITEMS
     )
 
 
@@ -443,6 +471,7 @@ WORKPLAN_APPENDIX = register(
         version=appendix_version,
         filename=lambda workplan: f"workplan-{workplan.pk}-appendix.pdf",
         url=lambda workplan: reverse("workplan:workplan_paper", args=[workplan.pk]),
+        background=lambda workplan: is_large(workplan.pk),
         working_copy=appendix_working_copy,
     )
 )
@@ -459,6 +488,7 @@ PROGRESS_REPORT = register(
             f"workplan-{review.workplan_id}-review-{review.number}-progress.pdf"
         ),
         url=lambda review: reverse("workplan:review_paper", args=[review.pk]),
+        background=lambda review: is_large(review.workplan_id),
         working_copy=progress_report_working_copy,
     )
 )

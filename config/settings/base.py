@@ -45,6 +45,14 @@ INSTALLED_APPS = [
 # tasks from the database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The paper worker (`manage.py paper_worker`, see docs/papers.md): a job being
+# rendered beats every PAPER_JOB_HEARTBEAT_SECONDS; one whose worker has not
+# beaten for PAPER_JOB_STALE_SECONDS is queued again, at most
+# PAPER_JOB_MAX_ATTEMPTS times in all, then failed ("Try again").
+PAPER_JOB_HEARTBEAT_SECONDS = env_int("PAPER_JOB_HEARTBEAT_SECONDS", 10)
+PAPER_JOB_STALE_SECONDS = env_int("PAPER_JOB_STALE_SECONDS", 60)
+PAPER_JOB_MAX_ATTEMPTS = env_int("PAPER_JOB_MAX_ATTEMPTS", 3)
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

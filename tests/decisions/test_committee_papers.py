@@ -65,10 +65,23 @@ def test_the_committee_report_follows_the_standard_layout(cast, business, client
 
 
 def test_a_report_not_yet_on_a_published_agenda_is_a_draft(cast, business, client_for):
-    response = client_for(cast.clerk).get(report_url(business.unpublished_report))
+    client = client_for(cast.clerk)
+    url = report_url(business.unpublished_report)
+    response = client.get(url)
     assert "DRAFT" in read(response.content)[1]
-    # Drafts render on request and are not kept.
-    assert not StoredPaper.objects.filter(object_id=business.unpublished_report.pk)
+    # A draft is kept per version like a final paper (its key says draft):
+    # asked again unchanged, it is not rendered again.
+    draft = StoredPaper.objects.get(object_id=business.unpublished_report.pk)
+    assert draft.version_key.startswith("draft:")
+    again = client.get(url, headers={"If-None-Match": response["ETag"]})
+    assert again.status_code == 304
+    # Published with its agenda, the same report is a new (final) version.
+    meeting = business.later_meeting
+    meeting.agenda_published = True
+    meeting.save()
+    final = client.get(url)
+    assert final.status_code == 200 and final["ETag"] != response["ETag"]
+    assert "DRAFT" not in read(final.content)[1]
 
 
 def test_user_text_in_a_report_its_annexes_and_the_pack_is_inert(
