@@ -112,7 +112,12 @@ def canary():
 def pytest_collection_modifyitems(items):
     """Start the slow tests (real servers under load) first, beside the many
     quick ones, rather than last, when one worker would run them alone."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("slow") is None
+            and item.get_closest_marker("faults") is None
+        )
+    )
 
 
 @pytest.fixture(scope="module")

@@ -494,7 +494,7 @@ def assert_page_views_stay_within_the_pool(server, count, views, pool_limit):
     assert after <= pool_limit
 
 
-@pytest.mark.slow
+@pytest.mark.faults
 @pytest.mark.django_db(transaction=True)
 def test_two_thousand_page_views_through_the_development_server_stay_in_its_pool(
     cast, tmp_path
@@ -514,7 +514,7 @@ def test_two_thousand_page_views_through_the_development_server_stay_in_its_pool
     assert drained, "the development server's connections outlived it"
 
 
-@pytest.mark.slow
+@pytest.mark.faults
 @pytest.mark.django_db(transaction=True)
 def test_two_thousand_page_views_through_gunicorn_stay_in_its_pools(
     cast, tmp_path, static_root
@@ -624,7 +624,7 @@ def timed_get(port, path, cookie=None):
     return response.status, time.monotonic() - started
 
 
-@pytest.mark.slow
+@pytest.mark.faults
 @pytest.mark.django_db(transaction=True)
 def test_with_the_database_down_requests_fail_fast_and_succeed_once_it_is_back(
     cast, tmp_path, static_root

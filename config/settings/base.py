@@ -41,8 +41,8 @@ INSTALLED_APPS = [
 ]
 
 # Papers too large to render during a request (agenda packs) are rendered by
-# a background worker: `manage.py db_worker` (django-tasks-db), which takes
-# tasks from the database.
+# a background worker: `manage.py paper_worker` (django-tasks-db's worker,
+# kept going through database outages), which takes tasks from the database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The paper worker (`manage.py paper_worker`, see docs/papers.md): a job being

@@ -4,7 +4,7 @@ deployment that changed a paper template), so that the first person to ask
 for one gets it at once.
 
 By default the papers are handed to the background worker
-(`manage.py db_worker`); `--now` renders them in this process.
+(`manage.py paper_worker`); `--now` renders them in this process.
 """
 
 import time
