@@ -13,9 +13,11 @@ the rows back into something people read:
   drawn by `templates/components/word_diff.html`.
 """
 
+import bisect
 import datetime
 import difflib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -94,6 +96,119 @@ def _tokens(text):
     return _TOKEN.findall(text)
 
 
+#: Below this many token pairs (tokens of one side times the other) a stretch
+#: of text is compared with difflib directly; above it, words found exactly
+#: once on each side are matched first and the stretches between them compared
+#: in turn (patience diffing), so long texts cost near-linear time, not
+#: quadratic (difflib on 50,000 characters took over ten seconds).
+_DIRECT = 100_000
+
+#: How many times a stretch is split at unique words before the rest of a
+#: long stretch is given up as replaced.
+_MAX_DEPTH = 12
+
+
+def _unique_anchors(a, alo, ahi, b, blo, bhi):
+    """Pairs `(i, j)` with `a[i] == b[j]` where the token occurs exactly once
+    in `a[alo:ahi]` and once in `b[blo:bhi]`: the longest chain of them in
+    the same order on both sides (patience sorting), in increasing order."""
+    count_a = Counter(a[alo:ahi])
+    count_b = Counter(b[blo:bhi])
+    where_b = {
+        b[j]: j
+        for j in range(blo, bhi)
+        if count_b[b[j]] == 1 and count_a.get(b[j]) == 1
+    }
+    candidates = [(i, where_b[a[i]]) for i in range(alo, ahi) if a[i] in where_b]
+    if not candidates:
+        return []
+    # Longest increasing subsequence of j (i already increases).
+    tops = []  # tops[k]: index in candidates ending the best chain of length k+1
+    tops_j = []
+    back = [None] * len(candidates)
+    for index, (_i, j) in enumerate(candidates):
+        k = bisect.bisect_left(tops_j, j)
+        back[index] = tops[k - 1] if k else None
+        if k == len(tops):
+            tops.append(index)
+            tops_j.append(j)
+        else:
+            tops[k] = index
+            tops_j[k] = j
+    chain = []
+    index = tops[-1]
+    while index is not None:
+        chain.append(candidates[index])
+        index = back[index]
+    chain.reverse()
+    return chain
+
+
+def _match(a, alo, ahi, b, blo, bhi, out, depth=0):
+    """Append to `out` the matched pairs `(i, j)` of `a[alo:ahi]` and
+    `b[blo:bhi]`, in increasing order."""
+    while alo < ahi and blo < bhi and a[alo] == b[blo]:
+        out.append((alo, blo))
+        alo += 1
+        blo += 1
+    tail = []
+    while alo < ahi and blo < bhi and a[ahi - 1] == b[bhi - 1]:
+        ahi -= 1
+        bhi -= 1
+        tail.append((ahi, bhi))
+    if alo < ahi and blo < bhi:
+        if (ahi - alo) * (bhi - blo) <= _DIRECT:
+            matcher = difflib.SequenceMatcher(
+                None, a[alo:ahi], b[blo:bhi], autojunk=False
+            )
+            for i, j, size in matcher.get_matching_blocks():
+                out.extend((alo + i + k, blo + j + k) for k in range(size))
+        elif depth < _MAX_DEPTH:
+            i0, j0 = alo, blo
+            for i, j in _unique_anchors(a, alo, ahi, b, blo, bhi):
+                _match(a, i0, i, b, j0, j, out, depth + 1)
+                out.append((i, j))
+                i0, j0 = i + 1, j + 1
+            if (i0, j0) != (alo, blo):
+                _match(a, i0, ahi, b, j0, bhi, out, depth + 1)
+        # Else a long stretch with no word unique to it: shown as replaced.
+    out.extend(reversed(tail))
+
+
+def _opcodes(a, b):
+    """`SequenceMatcher.get_opcodes()` for token lists `a` and `b`, found
+    by `_match`."""
+    pairs = []
+    _match(a, 0, len(a), b, 0, len(b), pairs)
+    opcodes = []
+    i = j = 0
+    index = 0
+    while index <= len(pairs):
+        if index < len(pairs):
+            start_i, start_j = pairs[index]
+        else:
+            start_i, start_j = len(a), len(b)
+        if i < start_i and j < start_j:
+            opcodes.append(("replace", i, start_i, j, start_j))
+        elif i < start_i:
+            opcodes.append(("delete", i, start_i, j, j))
+        elif j < start_j:
+            opcodes.append(("insert", i, i, j, start_j))
+        if index == len(pairs):
+            break
+        size = 1
+        while (
+            index + size < len(pairs)
+            and pairs[index + size][0] == start_i + size
+            and pairs[index + size][1] == start_j + size
+        ):
+            size += 1
+        opcodes.append(("equal", start_i, start_i + size, start_j, start_j + size))
+        i, j = start_i + size, start_j + size
+        index += size
+    return opcodes
+
+
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     """The word-level difference between `old` and `new`.
 
@@ -106,7 +221,7 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     """
     old, new = old or "", new or ""
     a, b = _tokens(old), _tokens(new)
-    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    opcodes = _opcodes(a, b)
     pieces = []
     removed, added = [], []
 
