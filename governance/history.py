@@ -345,7 +345,7 @@ def is_long_text(*texts):
 
 
 #: Diffs of texts this long together are kept (`StoredDiff`) once worked out;
-#: shorter ones take well under a millisecond and are simply worked out.
+#: shorter ones, and a text against nothing, take well under a millisecond.
 KEEP_DIFF_FROM = 2_000
 
 
@@ -359,7 +359,7 @@ def word_diffs(pairs: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     results = [None] * len(pairs)
     wanted = {}
     for index, (old, new) in enumerate(pairs):
-        if len(old) + len(new) < KEEP_DIFF_FROM:
+        if not old or not new or len(old) + len(new) < KEEP_DIFF_FROM:
             results[index] = word_diff(old, new)
         else:
             wanted.setdefault(diff_key(old, new), []).append(index)
