@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .diff_store import StoredDiff, diff_key, pack, unpack
 
@@ -339,6 +339,50 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return merged
 
 
+#: A history page shows this many unchanged characters either side of each
+#: change in a long text; the rest of an unchanged stretch is cut.
+CONTEXT = 300
+SKIPPED = "skipped"
+
+
+def excerpt(diff, context=CONTEXT):
+    """`diff` with each long unchanged stretch cut to about `context`
+    characters after the change before it and before the change after it
+    (at a space). What is cut becomes one ("skipped", "N characters
+    unchanged") piece."""
+    shown = []
+    last = len(diff) - 1
+    for index, (kind, text) in enumerate(diff):
+        keep_head = context if index > 0 else 0
+        keep_tail = context if index < last else 0
+        if kind != SAME or len(text) <= keep_head + keep_tail + context:
+            shown.append((kind, text))
+            continue
+        head = text[:keep_head]
+        if keep_head and " " in head:
+            head = head[: head.rindex(" ") + 1]
+        tail = text[len(text) - keep_tail :] if keep_tail else ""
+        if " " in tail:
+            tail = tail[tail.index(" ") :]
+        cut = len(text) - len(head) - len(tail)
+        if head:
+            shown.append((SAME, head))
+        shown.append(
+            (
+                SKIPPED,
+                ngettext(
+                    "%(count)s character unchanged",
+                    "%(count)s characters unchanged",
+                    cut,
+                )
+                % {"count": f"{cut:,}"},
+            )
+        )
+        if tail:
+            shown.append((SAME, tail))
+    return shown
+
+
 def is_long_text(*texts):
     """Whether any of `texts` is long enough to be shown as a word diff."""
     return any(len(text) > LONG_TEXT or "\n" in text for text in texts)
@@ -442,6 +486,11 @@ class Change:
     old: str
     new: str
     diff: list[tuple[str, str]] | None = None
+
+    @property
+    def excerpt(self):
+        """The diff with long unchanged stretches cut short (`excerpt`)."""
+        return excerpt(self.diff) if self.diff else self.diff
 
 
 @dataclass

@@ -13,6 +13,7 @@ from governance.history import (
     Change,
     HistorySource,
     compare_snapshots,
+    excerpt,
     history_entries,
     save_with_reason,
     word_diff,
@@ -586,3 +587,31 @@ def test_the_history_page_reads_kept_diffs_with_a_flat_query_count(cast, client)
         client.get(url)
     assert len(two_edits) == len(six_edits)
     assert StoredDiff.objects.count() == 6
+    # Long unchanged stretches are cut, not printed six times over.
+    assert b"characters unchanged" in response.content
+    assert strategy.vision.encode() not in response.content
+
+
+def test_an_excerpt_keeps_the_changes_and_some_words_either_side():
+    old = long_prose(9, 6_000)
+    at = old.index(" ", 3_000) + 1
+    new = old[:at] + "NEW " + old[at:]
+    diff = word_diff(old, new)
+    shown = excerpt(diff, context=100)
+    kinds = [kind for kind, _text in shown]
+    assert kinds == ["skipped", "same", "added", "same", "skipped"]
+    assert shown[2] == ("added", "NEW ")
+    assert 50 < len(shown[1][1]) <= 100
+    assert 50 < len(shown[3][1]) <= 100
+    cut = len(old) - len(shown[1][1]) - len(shown[3][1])
+    assert shown[0][1] + shown[4][1] != ""
+    assert (
+        sum(
+            int(text.split()[0].replace(",", ""))
+            for kind, text in shown
+            if kind == "skipped"
+        )
+        == cut
+    )
+    # A short stretch between two changes is kept whole.
+    assert excerpt(word_diff("a b c", "a x c")) == word_diff("a b c", "a x c")
