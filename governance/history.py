@@ -247,7 +247,26 @@ def _matched_pairs(old, new):
         pairs.extend((i0 + k, j0 + k) for k in range(length))
         i0, j0 = i0 + length, j0 + length
     _match(a, i0, len(a), b, j0, len(b), pairs)
+    _spaces_last(a, b, pairs)
     return pairs
+
+
+def _spaces_last(a, b, pairs):
+    """Where words were only added (or only removed) with a space before
+    them that could as well go after them, put it after: "help| in person|
+    for" reads "help |in person |for", as difflib alone would have it."""
+    before_i = before_j = -1
+    for index, (i, j) in enumerate(pairs):
+        if i == before_i + 1 and j > before_j + 1:  # b[before_j + 1 : j] added
+            first = before_j + 1
+            if b[first] == b[j] and b[j].isspace():
+                j = first
+        elif j == before_j + 1 and i > before_i + 1:  # a[before_i + 1 : i] removed
+            first = before_i + 1
+            if a[first] == a[i] and a[i].isspace():
+                i = first
+        pairs[index] = (i, j)
+        before_i, before_j = i, j
 
 
 def _opcodes(old, new):
