@@ -14,7 +14,8 @@ test-faults:
 	@FAULTS=1 scripts/test.sh $(PYTEST_ARGS)
 
 # Figures, not pass/fail: our workplan page against the admin (about 5 min),
-# then the large papers (about 3 min). BENCH_ARGS=papers: the papers only.
+# then the large papers (about 3 min), then a long history page (about 2 min).
+# BENCH_ARGS=papers: the papers only; BENCH_ARGS=history: the history only.
 bench:
 	@scripts/bench.sh $(BENCH_ARGS)
 

@@ -8,6 +8,18 @@ class GovernanceConfig(AppConfig):
     name = "governance"
     verbose_name = "Governance"
 
+    def ready(self):
+        from simple_history.signals import post_create_historical_record
+
+        from .history import keep_diff_of_recorded_change
+
+        # Word diffs of long texts are worked out once, as each change is
+        # recorded (`governance.diff_store`).
+        post_create_historical_record.connect(
+            keep_diff_of_recorded_change,
+            dispatch_uid="governance.keep_diff_of_recorded_change",
+        )
+
 
 class GovernanceAdminConfig(AdminConfig):
     """The Django admin, for operators (superusers) only (see `admin_site.py`)."""

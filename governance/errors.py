@@ -1,7 +1,27 @@
-"""Error pages rendered with the request, so they carry the layout and CSP nonce."""
+"""Error pages rendered with the request, so they carry the layout and CSP nonce.
 
-from django.http import HttpResponseServerError
+One exception: while the database cannot be reached, a request fails with
+the 503 page (`service_unavailable`), which is drawn without asking the
+database anything (no context processors: they look up who is signed in).
+"""
+
+import sys
+
+import psycopg
+from django.db import InterfaceError
+from django.http import HttpResponse, HttpResponseServerError
+from django.middleware.csp import get_nonce
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.csp import CONTEXT_KEY as CSP_CONTEXT_KEY
+
+#: Sent as Retry-After (seconds) while the database cannot be reached: the
+#: pool reconnects within seconds of the server coming back.
+RETRY_AFTER_SECONDS = 30
+
+#: PostgreSQL's codes for "the server is going away or not there yet": class
+#: 08 (connection exception) and these three.
+_UNAVAILABLE_STATES = {"57P01", "57P02", "57P03"}
 
 
 def csrf_failure(request, reason=""):
@@ -9,8 +29,66 @@ def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
 
 
+def database_unavailable(exc):
+    """Whether `exc` (or what caused it) says the database cannot be reached:
+    no connection, a connection lost, the pool timing out waiting for one, the
+    server shutting down or starting up. A query's own failure (a deadlock, a
+    cancelled statement, bad SQL) is not."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, psycopg.InterfaceError):
+            return True
+        if isinstance(exc, psycopg.OperationalError):
+            state = exc.sqlstate
+            return (
+                state is None or state.startswith("08") or state in _UNAVAILABLE_STATES
+            )
+        if isinstance(exc, psycopg.Error):
+            return False
+        if isinstance(exc, InterfaceError) and exc.__cause__ is None:
+            return True  # Django's own "connection already closed"
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def service_unavailable(request):
+    """503 with Retry-After, drawn without the database.
+
+    Branded with the council the person was working in if it was looked up
+    before the database went (`request.organisation`); otherwise with the
+    product's own name. Plain text if even the template fails.
+    """
+    organisation = getattr(request, "organisation", None)
+    try:
+        html = render_to_string(
+            "503.html",
+            {
+                "current_organisation": organisation,
+                CSP_CONTEXT_KEY: get_nonce(request),
+                "retry_after_minutes": max(1, RETRY_AFTER_SECONDS // 60),
+            },
+        )
+        response = HttpResponse(html, status=503)
+    except Exception:  # noqa: BLE001 - the error page must never raise
+        response = HttpResponse(
+            "Sorry, the service is unavailable. Try again in a minute.",
+            status=503,
+            content_type="text/plain",
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def server_error(request):
-    """The 500 page; falls back to plain text if even the template fails."""
+    """The 500 page; the 503 page instead when the error is that the database
+    cannot be reached. Falls back to plain text if even the template fails.
+
+    Django calls this while handling the exception, so `sys.exception()` is
+    the error that failed the request.
+    """
+    if database_unavailable(sys.exception()):
+        return service_unavailable(request)
     try:
         return render(request, "500.html", status=500)
     except Exception:  # noqa: BLE001 - the error page must never raise

@@ -13,18 +13,28 @@ the rows back into something people read:
   drawn by `templates/components/word_diff.html`.
 """
 
+import bisect
 import datetime
 import difflib
+import functools
+import itertools
+import logging
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+
+from .diff_store import StoredDiff, diff_key, pack, unpack
+
+logger = logging.getLogger(__name__)
 
 
 def save_with_reason(obj, *, user, reason):
@@ -94,6 +104,206 @@ def _tokens(text):
     return _TOKEN.findall(text)
 
 
+#: Below this many token pairs (tokens of one side times the other) a stretch
+#: of text is compared with difflib directly. Above it, runs of tokens found
+#: exactly once on each side are matched first and the stretches between them
+#: compared in turn (patience diffing): single words, else runs of `_RUNS`
+#: tokens (a text of few distinct words still has unique phrases). So long
+#: texts cost near-linear time, not quadratic (difflib alone took 45 s on two
+#: 50,000-character texts).
+_DIRECT = 10_000
+_RUNS = (1, 8, 32)
+
+#: How many times a stretch is split at unique runs before the rest of a
+#: long stretch is given up as replaced.
+_MAX_DEPTH = 24
+
+
+def _unique_anchors(a, alo, ahi, b, blo, bhi, size):
+    """Pairs `(i, j)` where the run of `size` tokens at `a[i]` equals the one
+    at `b[j]` and occurs exactly once in `a[alo:ahi]` and once in
+    `b[blo:bhi]`: the longest chain of them in the same order on both sides
+    (patience sorting), in increasing order."""
+    if size == 1:
+        runs_a, runs_b = a[alo:ahi], b[blo:bhi]
+    else:
+        runs_a = [tuple(a[i : i + size]) for i in range(alo, ahi - size + 1)]
+        runs_b = [tuple(b[j : j + size]) for j in range(blo, bhi - size + 1)]
+    count_a = Counter(runs_a)
+    count_b = Counter(runs_b)
+    where_b = {
+        run: blo + j
+        for j, run in enumerate(runs_b)
+        if count_b[run] == 1 and count_a.get(run) == 1
+    }
+    candidates = [
+        (alo + i, where_b[run]) for i, run in enumerate(runs_a) if run in where_b
+    ]
+    if not candidates:
+        return []
+    # Longest increasing subsequence of j (i already increases).
+    tops = []  # tops[k]: index in candidates ending the best chain of length k+1
+    tops_j = []
+    back = [None] * len(candidates)
+    for index, (_i, j) in enumerate(candidates):
+        k = bisect.bisect_left(tops_j, j)
+        back[index] = tops[k - 1] if k else None
+        if k == len(tops):
+            tops.append(index)
+            tops_j.append(j)
+        else:
+            tops[k] = index
+            tops_j[k] = j
+    chain = []
+    index = tops[-1]
+    while index is not None:
+        chain.append(candidates[index])
+        index = back[index]
+    chain.reverse()
+    return chain
+
+
+def _match(a, alo, ahi, b, blo, bhi, out, depth=0):
+    """Append to `out` the matched pairs `(i, j)` of `a[alo:ahi]` and
+    `b[blo:bhi]`, in increasing order."""
+    while alo < ahi and blo < bhi and a[alo] == b[blo]:
+        out.append((alo, blo))
+        alo += 1
+        blo += 1
+    tail = []
+    while alo < ahi and blo < bhi and a[ahi - 1] == b[bhi - 1]:
+        ahi -= 1
+        bhi -= 1
+        tail.append((ahi, bhi))
+    if alo < ahi and blo < bhi:
+        if (ahi - alo) * (bhi - blo) <= _DIRECT:
+            matcher = difflib.SequenceMatcher(
+                None, a[alo:ahi], b[blo:bhi], autojunk=False
+            )
+            for i, j, size in matcher.get_matching_blocks():
+                out.extend((alo + i + k, blo + j + k) for k in range(size))
+        elif depth < _MAX_DEPTH:
+            for size in _RUNS:
+                anchors = _unique_anchors(a, alo, ahi, b, blo, bhi, size)
+                if anchors:
+                    break
+            i0, j0 = alo, blo
+            for i, j in anchors:
+                if i < i0 or j < j0:
+                    continue  # overlaps the run matched before it
+                _match(a, i0, i, b, j0, j, out, depth + 1)
+                out.extend((i + k, j + k) for k in range(size))
+                i0, j0 = i + size, j + size
+            if (i0, j0) != (alo, blo):
+                _match(a, i0, ahi, b, j0, bhi, out, depth + 1)
+        # Else a long stretch with no run unique to it: shown as replaced.
+    out.extend(reversed(tail))
+
+
+def _segments(tokens):
+    """Where the sentences and lines of `tokens` start, and its end: a new
+    one after a line break, or after the space following . ! or ?"""
+    starts = [0]
+    for index in range(1, len(tokens)):
+        token = tokens[index]
+        if token.isspace() and ("\n" in token or tokens[index - 1] in _SENTENCE_ENDS):
+            starts.append(index + 1)
+    if starts[-1] != len(tokens):
+        starts.append(len(tokens))
+    return starts
+
+
+_SENTENCE_ENDS = frozenset(".!?")
+
+
+@functools.lru_cache(maxsize=8)
+def _prepared(text):
+    """The tokens of `text`, where its sentences start, and their texts.
+
+    Kept for a few texts: on a history page each text is the newer side of
+    one diff and the older side of the next. Callers do not change them.
+    """
+    tokens = tuple(_tokens(text))
+    starts = _segments(tokens)
+    return tokens, starts, ["".join(tokens[x:y]) for x, y in itertools.pairwise(starts)]
+
+
+def _matched_pairs(old, new):
+    """The matched pairs `(i, j)` of the tokens of `old` and `new`, in order.
+
+    Sentences and lines are matched first, whole (few and mostly unique, so
+    cheaply); then the words of the stretches between matched sentences.
+    """
+    a, starts_a, sentences_a = _prepared(old)
+    b, starts_b, sentences_b = _prepared(new)
+    same = []
+    _match(sentences_a, 0, len(sentences_a), sentences_b, 0, len(sentences_b), same)
+    pairs = []
+    i0 = j0 = 0
+    for p, q in same:
+        _match(a, i0, starts_a[p], b, j0, starts_b[q], pairs)
+        i0, j0 = starts_a[p], starts_b[q]
+        length = starts_a[p + 1] - i0
+        pairs.extend((i0 + k, j0 + k) for k in range(length))
+        i0, j0 = i0 + length, j0 + length
+    _match(a, i0, len(a), b, j0, len(b), pairs)
+    _spaces_last(a, b, pairs)
+    return pairs
+
+
+def _spaces_last(a, b, pairs):
+    """Where words were only added (or only removed) with a space before
+    them that could as well go after them, put it after: "help| in person|
+    for" reads "help |in person |for", as difflib alone would have it."""
+    before_i = before_j = -1
+    for index, (i, j) in enumerate(pairs):
+        if i == before_i + 1 and j > before_j + 1:  # b[before_j + 1 : j] added
+            first = before_j + 1
+            if b[first] == b[j] and b[j].isspace():
+                j = first
+        elif j == before_j + 1 and i > before_i + 1:  # a[before_i + 1 : i] removed
+            first = before_i + 1
+            if a[first] == a[i] and a[i].isspace():
+                i = first
+        pairs[index] = (i, j)
+        before_i, before_j = i, j
+
+
+def _opcodes(old, new):
+    """The tokens of `old` and `new`, and `SequenceMatcher.get_opcodes()`
+    for them, found by `_matched_pairs`."""
+    a, _starts, _sentences = _prepared(old)
+    b, _starts, _sentences = _prepared(new)
+    pairs = _matched_pairs(old, new)
+    opcodes = []
+    i = j = 0
+    index = 0
+    while index <= len(pairs):
+        if index < len(pairs):
+            start_i, start_j = pairs[index]
+        else:
+            start_i, start_j = len(a), len(b)
+        if i < start_i and j < start_j:
+            opcodes.append(("replace", i, start_i, j, start_j))
+        elif i < start_i:
+            opcodes.append(("delete", i, start_i, j, j))
+        elif j < start_j:
+            opcodes.append(("insert", i, i, j, start_j))
+        if index == len(pairs):
+            break
+        size = 1
+        while (
+            index + size < len(pairs)
+            and pairs[index + size][0] == start_i + size
+            and pairs[index + size][1] == start_j + size
+        ):
+            size += 1
+        opcodes.append(("equal", start_i, start_i + size, start_j, start_j + size))
+        i, j = start_i + size, start_j + size
+        index += size
+    return a, b, opcodes
+
+
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     """The word-level difference between `old` and `new`.
 
@@ -105,8 +315,7 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     and neighbouring pieces of the same kind are merged.
     """
     old, new = old or "", new or ""
-    a, b = _tokens(old), _tokens(new)
-    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    a, b, opcodes = _opcodes(old, new)
     pieces = []
     removed, added = [], []
 
@@ -149,9 +358,137 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return merged
 
 
+#: A history page shows this many unchanged characters either side of each
+#: change in a long text; the rest of an unchanged stretch is cut.
+CONTEXT = 300
+SKIPPED = "skipped"
+
+
+def excerpt(diff, context=CONTEXT):
+    """`diff` with each long unchanged stretch cut to about `context`
+    characters after the change before it and before the change after it
+    (at a space). What is cut becomes one ("skipped", "N characters
+    unchanged") piece."""
+    shown = []
+    last = len(diff) - 1
+    for index, (kind, text) in enumerate(diff):
+        keep_head = context if index > 0 else 0
+        keep_tail = context if index < last else 0
+        if kind != SAME or len(text) <= keep_head + keep_tail + context:
+            shown.append((kind, text))
+            continue
+        head = text[:keep_head]
+        if keep_head and " " in head:
+            head = head[: head.rindex(" ") + 1]
+        tail = text[len(text) - keep_tail :] if keep_tail else ""
+        if " " in tail:
+            tail = tail[tail.index(" ") :]
+        cut = len(text) - len(head) - len(tail)
+        if head:
+            shown.append((SAME, head))
+        shown.append(
+            (
+                SKIPPED,
+                ngettext(
+                    "%(count)s character unchanged",
+                    "%(count)s characters unchanged",
+                    cut,
+                )
+                % {"count": f"{cut:,}"},
+            )
+        )
+        if tail:
+            shown.append((SAME, tail))
+    return shown
+
+
 def is_long_text(*texts):
     """Whether any of `texts` is long enough to be shown as a word diff."""
     return any(len(text) > LONG_TEXT or "\n" in text for text in texts)
+
+
+#: Diffs of texts this long together are kept (`StoredDiff`) once worked out;
+#: shorter ones, and a text against nothing, take well under a millisecond.
+KEEP_DIFF_FROM = 2_000
+
+
+def word_diffs(pairs: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """`word_diff(old, new)` of each pair, in order.
+
+    Diffs of long texts are read from those already kept (one query for all
+    the pairs) and the rest worked out and kept (one more), so each is
+    worked out once however often a page shows it.
+    """
+    results = [None] * len(pairs)
+    wanted = {}
+    for index, (old, new) in enumerate(pairs):
+        if not old or not new or len(old) + len(new) < KEEP_DIFF_FROM:
+            results[index] = word_diff(old, new)
+        else:
+            wanted.setdefault(diff_key(old, new), []).append(index)
+    if wanted:
+        kept = dict(
+            StoredDiff.objects.filter(key__in=wanted).values_list("key", "pieces")
+        )
+        new_rows = []
+        for key, indexes in wanted.items():
+            old, new = pairs[indexes[0]]
+            diff = unpack(kept[key], old, new) if key in kept else None
+            if diff is None:
+                diff = word_diff(old, new)
+                new_rows.append(StoredDiff(key=key, pieces=pack(diff)))
+            for index in indexes:
+                results[index] = diff
+        keep_diffs(new_rows)
+    return results
+
+
+def keep_diffs(rows):
+    """Keep `StoredDiff` rows; one kept meanwhile by another request wins. A
+    failure to keep them is logged, not raised: they are only a saving."""
+    if not rows:
+        return
+    try:
+        with transaction.atomic():
+            StoredDiff.objects.bulk_create(rows, ignore_conflicts=True)
+    except DatabaseError:
+        logger.warning("Could not keep %d word diffs", len(rows), exc_info=True)
+
+
+def keep_diff_of_recorded_change(sender, history_instance, **kwargs):
+    """When a change to a long text is recorded, work out its word diff once
+    the save has committed, so the history page finds it already kept.
+
+    Connected to django-simple-history's `post_create_historical_record`
+    for every model. Costs nothing unless a text field of the record is
+    long; then one query for the row before, the diff, and one to keep it.
+    A failure here never undoes the save: the page works the diff out again.
+    """
+    if history_instance.history_type != "~":
+        return
+    long_texts = {
+        f.attname: value
+        for f in history_instance._meta.concrete_fields
+        if isinstance(f, models.CharField | models.TextField)
+        and not f.name.startswith("history_")
+        and isinstance(value := getattr(history_instance, f.attname), str)
+        and len(value) * 2 >= KEEP_DIFF_FROM
+    }
+    if not long_texts:
+        return
+
+    def work_out():
+        previous = history_instance.prev_record
+        if previous is None:
+            return
+        pairs = []
+        for name, new in long_texts.items():
+            old = getattr(previous, name) or ""
+            if old != new and len(old) + len(new) >= KEEP_DIFF_FROM:
+                pairs.append((old, new))
+        word_diffs(pairs)
+
+    transaction.on_commit(work_out, robust=True)
 
 
 # --- history entries ----------------------------------------------------------
@@ -168,6 +505,11 @@ class Change:
     old: str
     new: str
     diff: list[tuple[str, str]] | None = None
+
+    @property
+    def excerpt(self):
+        """The diff with long unchanged stretches cut short (`excerpt`)."""
+        return excerpt(self.diff) if self.diff else self.diff
 
 
 @dataclass
@@ -261,8 +603,8 @@ class _FieldReader:
         return capfirst(str(f.verbose_name))
 
     def change(self, f, old, new):
-        diff = word_diff(old, new) if is_long_text(old, new) else None
-        return Change(label=self.label(f), old=old, new=new, diff=diff)
+        # The diff of a long text is filled in for all entries at once.
+        return Change(label=self.label(f), old=old, new=new)
 
 
 def _object_id(row):
@@ -319,13 +661,25 @@ def history_entries(sources: list[HistorySource]) -> list[Entry]:
     field with a value, a change lists the fields in `source.fields` whose
     value differs, a deletion lists nothing. Costs one query per source (plus
     one per foreign key in `fields`), however many rows there are, provided
-    the rows come with `select_related("history_user")`.
+    the rows come with `select_related("history_user")`; where a long text
+    changed, one more to read the kept word diffs and one to keep any new
+    ones (`word_diffs`).
     """
     found = []
     for source in sources:
         found.extend(_entries_from(source))
     found.sort(key=lambda pair: pair[0], reverse=True)
-    return [entry for _key, entry in found]
+    entries = [entry for _key, entry in found]
+    long_changes = [
+        change
+        for entry in entries
+        for change in entry.changes
+        if is_long_text(change.old, change.new)
+    ]
+    diffs = word_diffs([(change.old, change.new) for change in long_changes])
+    for change, diff in zip(long_changes, diffs, strict=True):
+        change.diff = diff
+    return entries
 
 
 # --- as approved and now ------------------------------------------------------
@@ -382,13 +736,13 @@ _PLAIN_KEYS = ("title", "name", "description", "text")
 
 
 def _row(label, approved, current):
-    changed = approved != current
+    # The diff of a changed row is filled in for all rows at once.
     return Row(
         label=label,
         approved=approved,
         current=current,
-        diff=word_diff(approved, current) if changed else None,
-        changed=changed,
+        diff=None,
+        changed=approved != current,
     )
 
 
@@ -468,4 +822,8 @@ def compare_snapshots(approved: dict, current: dict) -> list[Section]:
             for index in range(max(len(was_items), len(now_items)))
         ]
         sections.append(Section(title=_list_title(key), rows=rows))
+    changed = [row for section in sections for row in section.rows if row.changed]
+    diffs = word_diffs([(row.approved, row.current) for row in changed])
+    for row, diff in zip(changed, diffs, strict=True):
+        row.diff = diff
     return sections

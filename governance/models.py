@@ -13,6 +13,7 @@ from .choices import (
     Role,
     TakesEffectWithoutCallIn,
 )
+from .diff_store import StoredDiff  # noqa: F401
 from .events import Event  # noqa: F401
 from .lifecycle import ApprovedVersion, MinorAmendment  # noqa: F401
 from .paper_store import PaperJob, StoredPaper  # noqa: F401

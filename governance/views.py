@@ -28,6 +28,7 @@ from django.views.generic.detail import SingleObjectMixin
 
 from . import people
 from .choices import PostKind
+from .errors import RETRY_AFTER_SECONDS
 from .forms import (
     ChooseOrganisationForm,
     CommentForm,
@@ -227,15 +228,19 @@ class ChooseOrganisationView(FormView):
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database answers, 503 when it does not (for monitoring)."""
+    """200 when the database answers, 503 (with Retry-After) when it does not,
+    for monitoring and load balancers. Plain text, no page: nothing else is
+    asked of the database."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return HttpResponse(
+        response = HttpResponse(
             "database unavailable\n", status=503, content_type="text/plain"
         )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return HttpResponse("ok\n", content_type="text/plain")
 
 

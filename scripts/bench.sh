@@ -2,9 +2,12 @@
 # `make bench`: figures for the workplan list page against the Django admin
 # (tests/bench/run_bench.py, about five minutes, bench-results/bench.json),
 # then for the large papers (tests/bench/papers.py, about three minutes,
-# bench-results/papers.json). Loopback only; every load run is bounded.
-# `scripts/bench.sh papers` runs only the papers; `scripts/bench.sh pages ...`
-# only the pages. Other options go to run_bench.py: scripts/bench.sh --help
+# bench-results/papers.json), then for a history page of 50 edits of a long
+# text (tests/bench/history.py, under a minute, bench-results/history.json).
+# Loopback only; every load run is bounded. `scripts/bench.sh papers` runs
+# only the papers, `scripts/bench.sh history` only the history page,
+# `scripts/bench.sh pages ...` only the pages. Other options go to
+# run_bench.py: scripts/bench.sh --help
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -53,11 +56,15 @@ PARTS=both
 case "${1:-}" in
   papers) PARTS=papers; shift ;;
   pages) PARTS=pages; shift ;;
+  history) PARTS=history; shift ;;
 esac
 export BENCH_SERVER_URL="$(scripts/db.sh url)"
-if [ "$PARTS" != papers ]; then
+if [ "$PARTS" = both ] || [ "$PARTS" = pages ]; then
   .venv/bin/python -m tests.bench.run_bench "$@"
 fi
-if [ "$PARTS" != pages ]; then
+if [ "$PARTS" = both ] || [ "$PARTS" = papers ]; then
   .venv/bin/python -m tests.bench.papers
+fi
+if [ "$PARTS" = both ] || [ "$PARTS" = history ]; then
+  .venv/bin/python -m tests.bench.history
 fi

@@ -1,20 +1,26 @@
+import random
+
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
+from governance.diff_store import diff_key, pack, unpack
 from governance.history import (
     Change,
     HistorySource,
     compare_snapshots,
+    excerpt,
     history_entries,
     save_with_reason,
     word_diff,
 )
-from governance.models import Membership
+from governance.models import Membership, StoredDiff
 from strategy.models import Objective, Risk, Strategy, Theme
+from tests.base import sign_in
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -101,6 +107,48 @@ def test_word_diff_marks_a_single_changed_word():
 
 def test_word_diff_merges_a_run_of_replaced_words_into_one_change():
     assert word_diff("a b c", "x y z") == [("removed", "a b c"), ("added", "x y z")]
+
+
+def long_prose(seed, length):
+    """Made-up prose of `length` characters, sentences and paragraphs."""
+    rng = random.Random(seed)
+    words = "council residents services digital data cloud the and of to we".split()
+    sentences = []
+    while sum(map(len, sentences)) < length:
+        sentence = " ".join(rng.choice(words) for _ in range(rng.randint(6, 18)))
+        sentences.append(
+            sentence.capitalize() + (".\n\n" if rng.random() < 0.2 else ". ")
+        )
+    return "".join(sentences)[:length]
+
+
+def test_word_diff_of_two_long_texts_marks_only_what_changed():
+    # 50,000 characters of few distinct words (hardly a word occurs once),
+    # changed in three places far apart.
+    old = long_prose(1, 50_000)
+    words = old.split(" ")
+    for at, word in ((100, "FIRST"), (4_000, "SECOND"), (7_500, "THIRD")):
+        words[at] = word
+    new = " ".join(words)
+    diff = word_diff(old, new)
+    assert joined(diff, "same", "removed") == old
+    assert joined(diff, "same", "added") == new
+    assert joined(diff, "added") == "FIRSTSECONDTHIRD"
+    assert len(joined(diff, "removed")) < 40
+
+
+def test_word_diff_gives_back_both_texts_of_long_rewrites():
+    old, other = long_prose(2, 20_000), long_prose(3, 20_000)
+    cases = [
+        other,  # rewritten
+        old.replace("the", "The"),  # a change in nearly every sentence
+        old[10_000:] + old[:10_000],  # halves swapped
+        "",
+    ]
+    for new in cases:
+        diff = word_diff(old, new)
+        assert joined(diff, "same", "removed") == old
+        assert joined(diff, "same", "added") == new
 
 
 # --- history_entries ----------------------------------------------------------
@@ -451,3 +499,119 @@ def test_a_snapshot_stored_as_jsonb_compares_unchanged_with_itself(cast, busines
         for row in section.rows
         if row.changed
     ]
+
+
+# --- kept word diffs ----------------------------------------------------------
+
+
+def test_a_long_diff_is_worked_out_once_and_read_back_after(cast):
+    text = long_prose(4, 5_000)
+    strategy = make_strategy(cast, vision=text)
+    for number in range(3):
+        strategy.vision = strategy.vision.replace("council", f"Council{number}", 1)
+        save_with_reason(strategy, user=cast.officer, reason=f"Edit {number}")
+    # (Saves in a test's transaction do not commit: nothing was kept as the
+    # edits were recorded.)
+    assert not StoredDiff.objects.exists()
+
+    with CaptureQueriesContext(connection) as cold:
+        entries = entries_for(strategy)
+    assert StoredDiff.objects.count() == 3
+    with CaptureQueriesContext(connection) as warm:
+        again = entries_for(strategy)
+    # Three sources; the kept diffs read in one query; on the first view the
+    # new ones kept in one INSERT (inside a savepoint).
+    assert len(warm) == 3 + 1
+    assert [q["sql"] for q in cold if "INSERT" in q["sql"]] != []
+    assert [q["sql"] for q in warm if "INSERT" in q["sql"]] == []
+
+    def vision_diffs(entries):
+        return [
+            change.diff
+            for entry in entries
+            for change in entry.changes
+            if change.label == "Vision" and entry.action == "changed"
+        ]
+
+    assert vision_diffs(entries) == vision_diffs(again)
+    assert len(vision_diffs(entries)) == 3
+
+    # What is kept is what is shown: a kept diff changed by hand shows.
+    newest = entries[0]
+    [vision] = [c for c in newest.changes if c.label == "Vision"]
+    row = StoredDiff.objects.get(key=diff_key(vision.old, vision.new))
+    row.pieces = [["r", len(vision.old)], ["a", len(vision.new)]]
+    row.save()
+    [shown] = [c for c in entries_for(strategy)[0].changes if c.label == "Vision"]
+    assert shown.diff == [("removed", vision.old), ("added", vision.new)]
+
+
+def test_a_kept_diff_that_does_not_fit_its_texts_is_worked_out_again():
+    old, new = long_prose(5, 3_000), long_prose(6, 3_000)
+    assert unpack([["s", 10], ["a", 5]], old, new) is None
+    assert unpack([["x", len(old)]], old, new) is None
+    assert unpack(pack(word_diff(old, new)), old, new) == word_diff(old, new)
+
+
+def test_a_change_to_a_long_text_is_diffed_when_it_is_recorded(
+    cast, django_capture_on_commit_callbacks
+):
+    strategy = make_strategy(cast, vision=long_prose(7, 3_000))
+    old = strategy.vision
+    strategy.vision = old.replace("data", "DATA", 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        save_with_reason(strategy, user=cast.officer, reason="Wording")
+    row = StoredDiff.objects.get(key=diff_key(old, strategy.vision))
+    assert unpack(row.pieces, old, strategy.vision) == word_diff(old, strategy.vision)
+
+
+def test_the_history_page_reads_kept_diffs_with_a_flat_query_count(cast, client):
+    strategy = make_strategy(cast, vision=long_prose(8, 4_000))
+
+    def edit(times):
+        for number in range(times):
+            strategy.vision = strategy.vision.replace(" the ", f" THE{number} ", 1)
+            save_with_reason(strategy, user=cast.officer, reason="Edit")
+
+    sign_in(client, cast.officer)
+    url = reverse("strategy:strategy_history", args=[strategy.pk])
+    edit(2)
+    client.get(url)
+    with CaptureQueriesContext(connection) as two_edits:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.count(b'<ins class="app-diff__added">') >= 2
+    edit(4)
+    client.get(url)
+    with CaptureQueriesContext(connection) as six_edits:
+        client.get(url)
+    assert len(two_edits) == len(six_edits)
+    assert StoredDiff.objects.count() == 6
+    # Long unchanged stretches are cut, not printed six times over.
+    assert b"characters unchanged" in response.content
+    assert strategy.vision.encode() not in response.content
+
+
+def test_an_excerpt_keeps_the_changes_and_some_words_either_side():
+    old = long_prose(9, 6_000)
+    at = old.index(" ", 3_000) + 1
+    new = old[:at] + "NEW " + old[at:]
+    diff = word_diff(old, new)
+    shown = excerpt(diff, context=100)
+    kinds = [kind for kind, _text in shown]
+    assert kinds == ["skipped", "same", "added", "same", "skipped"]
+    assert shown[2] == ("added", "NEW ")
+    assert 50 < len(shown[1][1]) <= 100
+    assert 50 < len(shown[3][1]) <= 100
+    cut = len(old) - len(shown[1][1]) - len(shown[3][1])
+    assert shown[0][1] + shown[4][1] != ""
+    assert (
+        sum(
+            int(text.split()[0].replace(",", ""))
+            for kind, text in shown
+            if kind == "skipped"
+        )
+        == cut
+    )
+    # A short stretch between two changes is kept whole.
+    assert excerpt(word_diff("a b c", "a x c")) == word_diff("a b c", "a x c")
