@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("governance", "0011_posts"),
+        ("governance", "0012_paper_job_heartbeat"),
     ]
 
     operations = [
