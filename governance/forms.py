@@ -98,7 +98,7 @@ class CommentForm(forms.Form):
     """The comment every transition may carry, recorded on its event."""
 
     comment = forms.CharField(
-        label=_("Comment (optional)"),
+        label=_("Comment"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
@@ -138,7 +138,7 @@ class InviteForm(forms.Form):
         error_messages={"required": _("Select their role")},
     )
     job_title = forms.CharField(
-        label=_("Job title or office (optional)"), max_length=200, required=False
+        label=_("Job title or office"), max_length=200, required=False
     )
 
     def __init__(self, *args, organisation, **kwargs):
@@ -177,7 +177,7 @@ class MembershipForm(ChangeReasonMixin, forms.ModelForm):
         model = Membership
         fields = ["role", "job_title"]
         widgets = {"role": forms.RadioSelect}
-        labels = {"job_title": _("Job title or office (optional)")}
+        labels = {"job_title": _("Job title or office")}
         error_messages = {"role": {"required": _("Select their role")}}
 
     def __init__(self, *args, **kwargs):
