@@ -249,12 +249,10 @@ class PolicyMixin:
     policy_related = ()
 
     def get_policy_record(self):
-        return get_object_or_404(
-            self.policy_model.objects.visible_to(self.request.user).select_related(
-                *self.policy_related
-            ),
-            pk=self.kwargs[self.policy_lookup],
-        )
+        records = self.policy_model.objects.visible_to(self.request.user)
+        if self.policy_related:
+            records = records.select_related(*self.policy_related)
+        return get_object_or_404(records, pk=self.kwargs[self.policy_lookup])
 
     def get_policy_action(self):
         return self.policy_action
