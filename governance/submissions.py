@@ -217,8 +217,6 @@ class CreateOnceMixin:
     #: The record the save made, for views whose form is not a model form
     #: (set it in `form_valid`); otherwise the form's saved instance.
     created_record = None
-    #: The claim being made by this request (None outside `save_once`).
-    _claim = None
     #: The form as posted (set by `get_form`).
     submitted_form = None
 
@@ -269,17 +267,17 @@ class CreateOnceMixin:
         try:
             with transaction.atomic():
                 # Waits here while another request holds the same token.
-                self._claim = SubmissionToken.objects.create(token=token, user=user)
+                claim = SubmissionToken.objects.create(token=token, user=user)
                 response = save()
                 if not 300 <= response.status_code < 400:
                     transaction.set_rollback(True)
                     return response
                 record = self.get_created_record()
                 if record is not None:
-                    self._claim.content_type = ContentType.objects.get_for_model(record)
-                    self._claim.object_id = record.pk
-                self._claim.url = response.get("Location", "")[:500]
-                self._claim.save(update_fields=["content_type", "object_id", "url"])
+                    claim.content_type = ContentType.objects.get_for_model(record)
+                    claim.object_id = record.pk
+                claim.url = response.get("Location", "")[:500]
+                claim.save(update_fields=["content_type", "object_id", "url"])
         except IntegrityError as error:
             # Whatever the save said it did, it did not happen. (Django's
             # storage keeps messages not yet sent in `_queued_messages`.)
@@ -292,8 +290,6 @@ class CreateOnceMixin:
                     return self.already_saved(claim)
                 raise Collision(GENERIC_COLLISION, fresh_token=True) from error
             raise Collision(collision_message(name)) from error
-        finally:
-            self._claim = None
         SubmissionToken.purge()
         return response
 
