@@ -12,6 +12,12 @@ record it already made, with "This was already saved", instead of making a
 second one. Two identical posts at once serialise on the token's unique
 index: the second waits for the first to commit, then finds its claim.
 
+A browser's Back often fetches the form page anew, with a new token, and
+puts back what the person typed; so a form whose content (the page and every
+posted field, tokens aside) is the same as one this person saved in the last
+`SAME_CONTENT_FOR` is answered the same way, if its record is still there.
+Such posts serialise on an advisory lock on the content's digest.
+
 A save that breaks one of the record's unique constraints because someone
 else saved at the same moment (two themes given the same position, two
 items given one reference, overlapping closure days) is rolled back, token
@@ -23,6 +29,8 @@ issued) is saved as before, without the guard. Claims older than
 `KEPT_FOR` are purged as new ones are written.
 """
 
+import hashlib
+import json
 import uuid
 from datetime import timedelta
 
@@ -31,7 +39,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -40,6 +48,10 @@ from django.utils.translation import gettext_lazy
 FIELD = "submission_token"
 #: How long a claim is kept: a form sent again later than this is saved again.
 KEPT_FOR = timedelta(days=1)
+#: A form with a new token but the very content this person saved on the same
+#: page this recently is the same form sent again: a browser's Back often
+#: fetches the form anew (a new token) and puts back what was typed in it.
+SAME_CONTENT_FOR = timedelta(minutes=10)
 #: The unique constraint that makes a token claimable once.
 TOKEN_CONSTRAINT = "submission_token_claimed_once"  # noqa: S105 (a name)
 
@@ -70,6 +82,8 @@ class SubmissionToken(models.Model):
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     #: Where the first save led (the record's page, or its list).
     url = models.CharField(max_length=500, blank=True)
+    #: SHA-256 of the page and what was posted, token aside (`content_digest`).
+    digest = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -77,9 +91,21 @@ class SubmissionToken(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["token"], name=TOKEN_CONSTRAINT),
         ]
+        indexes = [
+            models.Index(fields=["user", "digest"], name="submission_token_content"),
+        ]
 
     def __str__(self):
         return str(self.token)
+
+    def record_exists(self):
+        """Whether the record it made is still there (True if none noted)."""
+        if self.content_type_id is None:
+            return True
+        model = self.content_type.model_class()
+        return model is not None and (
+            model._base_manager.filter(pk=self.object_id).exists()
+        )
 
     @classmethod
     def purge(cls, older_than=KEPT_FOR, batch=500):
@@ -122,6 +148,24 @@ def posted_token(data):
         return uuid.UUID(str(data.get(FIELD, "")))
     except ValueError:
         return None
+
+
+def content_digest(request):
+    """What identifies a form's content: the page and the posted fields and
+    files, less the one-time and CSRF tokens."""
+    fields = sorted(
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in (FIELD, "csrfmiddlewaretoken")
+        for value in values
+    )
+    files = sorted(
+        (name, upload.name, upload.size)
+        for name, uploads in request.FILES.lists()
+        for upload in uploads
+    )
+    payload = json.dumps([request.path, fields, files], default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def constraint_of(error):
@@ -253,6 +297,20 @@ class CreateOnceMixin:
             token=token, user=user if user.is_authenticated else None
         ).first()
 
+    def same_content_claim(self, digest, but=None):
+        """This person's recent claim of a form with the same content on the
+        same page (`SAME_CONTENT_FOR`) whose record is still there, if any."""
+        user = self.request.user
+        if not user.is_authenticated:
+            return None
+        claims = SubmissionToken.objects.filter(
+            user=user,
+            digest=digest,
+            created_at__gte=timezone.now() - SAME_CONTENT_FOR,
+        ).exclude(pk=getattr(but, "pk", None))
+        claim = claims.select_related("content_type").order_by("-created_at").first()
+        return claim if claim is not None and claim.record_exists() else None
+
     def save_once(self, token, save):
         """Call `save()` (which returns the response) in one transaction with
         the claim of `token`. A redirect is success: the claim is kept with
@@ -262,12 +320,25 @@ class CreateOnceMixin:
         `already_saved`; any other broken unique constraint raises
         `Collision`, nothing saved."""
         user = self.request.user if self.request.user.is_authenticated else None
+        digest = content_digest(self.request)
         storage = messages.get_messages(self.request)
         queued = len(getattr(storage, "_queued_messages", []))
         try:
             with transaction.atomic():
                 # Waits here while another request holds the same token.
-                claim = SubmissionToken.objects.create(token=token, user=user)
+                claim = SubmissionToken.objects.create(
+                    token=token, user=user, digest=digest
+                )
+                # And here while one with the same content is being saved;
+                # then answers as it was saved, if it was.
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_advisory_xact_lock(%s)", [int(digest[:15], 16)]
+                    )
+                same = self.same_content_claim(digest, but=claim)
+                if same is not None:
+                    transaction.set_rollback(True)
+                    return self.already_saved(same)
                 response = save()
                 if not 300 <= response.status_code < 400:
                     transaction.set_rollback(True)
@@ -310,8 +381,10 @@ class CreateOnceMixin:
         replacement, once prepared, cannot be prepared again). Only the
         person's own claim is found, and the page it leads to checks access
         as ever."""
-        if request.method == "POST":
-            claim = self.earlier_claim()
+        if request.method == "POST" and posted_token(request.POST) is not None:
+            claim = self.earlier_claim() or self.same_content_claim(
+                content_digest(request)
+            )
             if claim is not None:
                 return self.already_saved(claim)
         return super().dispatch(request, *args, **kwargs)

@@ -45,8 +45,11 @@ def posting(client, url, data):
 
 def vary(name, data, round_):
     """The same form, filled in anew for this round (so each round's first
-    post is valid against what the rounds before saved)."""
+    post is valid against what the rounds before saved, and is not their
+    content sent again)."""
     data = dict(data)
+    if "title" in data:
+        data["title"] = f"{data['title']} {round_}"
     if name == "workplan:item_create":
         data["reference"] = f"RX{round_}"
     if name == "decisions:closure_day_create":
@@ -87,6 +90,29 @@ def test_the_same_create_form_posted_twice_at_once_makes_one_record():
                 problems.append(f"{name} round {round_}: not one record made")
             assert SubmissionToken.objects.filter(token=data[FIELD]).count() == 1
     assert not problems, "\n".join(problems)
+
+
+def test_two_tabs_sending_the_same_content_at_once_make_one_record():
+    """Two tabs, each with its own token, the same strategy typed into both
+    and saved at the same instant (or Back fetching the form anew while the
+    first save is still running): one strategy."""
+    cast = build_cast()
+    business = build_business(cast)
+    row, role = post_row("strategy:strategy_create")
+    url = url_for(row, cast, business)
+    for round_ in range(ROUNDS):
+        clients = [sign_in(Client(), cast.user(role)) for _ in range(2)]
+        data = {**row.data(cast, business), "title": f"Same strategy {round_}"}
+        actions = [
+            posting(client, url, {**data, FIELD: token_in(client.get(url))})
+            for client in clients
+        ]
+
+        results = race(*actions)
+
+        assert [result[0] for result in results] == [302, 302]
+        assert results[0][1] == results[1][1]
+        assert Strategy.objects.filter(title=data["title"]).count() == 1
 
 
 def test_two_new_themes_at_once_never_500_and_keep_their_positions_apart():

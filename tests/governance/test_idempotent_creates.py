@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from django.views.generic.edit import BaseCreateView
 
-from decisions.models import ClosureDay
+from decisions.models import ClosureDay, Meeting
 from governance.submissions import FIELD, CreateOnceMixin, SubmissionToken
 from workplan.forms import ItemForm
 from workplan.models import WorkplanItem
@@ -169,6 +169,41 @@ def test_a_create_form_sent_again_shows_what_it_made(built, db, name):
     assert again["Location"] == first["Location"]
     assert snapshot() == after_first, "the form sent again changed data"
     assert ALREADY_SAVED in client.get(again["Location"]).content.decode()
+
+
+def test_the_same_form_fetched_anew_and_sent_again_shows_what_it_made(built, db):
+    """A browser's Back may fetch the form again (a new token) and put back
+    what was typed: the same content on the same page, from the same person,
+    within ten minutes, is the same form sent again, while its record is
+    there. Other content, or another person, is a new record."""
+    cast, business = built
+    row, role = post_row("decisions:meeting_create")
+    url = url_for(row, cast, business)
+    client = sign_in(Client(), cast.user(role))
+    data = row.data(cast, business)
+    first = client.post(url, {**data, FIELD: token_in(client.get(url))})
+    assert first.status_code == 302
+    made = Meeting.objects.count()
+
+    again = client.post(url, {**data, FIELD: token_in(client.get(url))})
+
+    assert again["Location"] == first["Location"]
+    assert Meeting.objects.count() == made
+    assert ALREADY_SAVED in client.get(again["Location"]).content.decode()
+    # Another venue: a new meeting.
+    other = {**data, "venue": "Council Chamber", FIELD: token_in(client.get(url))}
+    assert client.post(url, other)["Location"] != first["Location"]
+    assert Meeting.objects.count() == made + 1
+    # Another person's same content: theirs.
+    colleague = sign_in(Client(), cast.administrator)
+    theirs = {**data, FIELD: token_in(colleague.get(url))}
+    assert colleague.post(url, theirs)["Location"] != first["Location"]
+    # Once the first meeting is gone, or ten minutes later, it is made again.
+    SubmissionToken.objects.filter(url=first["Location"]).update(
+        created_at=timezone.now() - timedelta(minutes=11)
+    )
+    anew = client.post(url, {**data, FIELD: token_in(client.get(url))})
+    assert anew["Location"] != first["Location"]
 
 
 def test_a_token_claimed_by_someone_else_is_not_their_record(built, db):
