@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("governance", "0011_posts"),
+        ("governance", "0013_stored_diffs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
