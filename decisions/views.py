@@ -43,6 +43,7 @@ from governance.mixins import (
 from governance.ordered_lists import AddAnotherViewMixin, save_list
 from governance.paper_store import serve_paper
 from governance.permissions import can
+from governance.submissions import CreateOnceMixin
 from governance.views import (
     CouncilRecordCreateView,
     CouncilRecordUpdateView,
@@ -183,7 +184,9 @@ class MeetingFormMixin:
         return redirect(meeting)
 
 
-class MeetingCreateView(OrganisationActionMixin, MeetingFormMixin, CreateView):
+class MeetingCreateView(
+    CreateOnceMixin, OrganisationActionMixin, MeetingFormMixin, CreateView
+):
     permission_action = MANAGE
     reason = gettext_lazy("Meeting added")
 
@@ -348,7 +351,11 @@ class ReportFormMixin:
 
 
 class ReportCreateView(
-    AddAnotherViewMixin, OrganisationActionMixin, ReportFormMixin, CreateView
+    CreateOnceMixin,
+    AddAnotherViewMixin,
+    OrganisationActionMixin,
+    ReportFormMixin,
+    CreateView,
 ):
     """A new report; "Write a report to committee" on a strategy's, workplan's
     or review's page opens it as `?subject=<the record>`, pre-filled from it."""
@@ -540,7 +547,11 @@ class DecisionFormMixin:
 
 
 class DecisionCreateView(
-    AddAnotherViewMixin, OrganisationActionMixin, DecisionFormMixin, CreateView
+    CreateOnceMixin,
+    AddAnotherViewMixin,
+    OrganisationActionMixin,
+    DecisionFormMixin,
+    CreateView,
 ):
     form_class = DecisionForm
     permission_action = MANAGE
@@ -713,7 +724,7 @@ class CouncilSettingMixin(CouncilPageMixin):
     permission_denied_message = SETTINGS_REFUSED
 
 
-class CallInRuleCreateView(CouncilSettingMixin, CreateView):
+class CallInRuleCreateView(CreateOnceMixin, CouncilSettingMixin, CreateView):
     form_class = CallInRuleForm
     template_name = "decisions/call_in_rule_form.html"
 
@@ -764,7 +775,7 @@ class CallInRuleUpdateView(CouncilSettingMixin, UpdateView):
         return redirect(self.organisation)
 
 
-class ClosureDayCreateView(CouncilSettingMixin, FormView):
+class ClosureDayCreateView(CreateOnceMixin, CouncilSettingMixin, FormView):
     """A closure period, entered as a date range: one closure day per date."""
 
     form_class = ClosurePeriodForm
@@ -774,7 +785,7 @@ class ClosureDayCreateView(CouncilSettingMixin, FormView):
         days = form.cleaned_data["days"]
         with transaction.atomic():
             for day in days:
-                save_with_reason(
+                closure = save_with_reason(
                     ClosureDay(
                         organisation=self.organisation,
                         date=day,
@@ -783,6 +794,7 @@ class ClosureDayCreateView(CouncilSettingMixin, FormView):
                     user=self.request.user,
                     reason=_("Closure day added"),
                 )
+                self.created_record = self.created_record or closure
         messages.success(
             self.request,
             ngettext(
@@ -810,14 +822,14 @@ class ClosureDayDeleteView(CouncilSettingMixin, DeleteView):
         return redirect(self.organisation)
 
 
-class BankHolidayWorkedCreateView(CouncilSettingMixin, FormView):
+class BankHolidayWorkedCreateView(CreateOnceMixin, CouncilSettingMixin, FormView):
     """Mark a bank holiday as a working day for the council."""
 
     form_class = BankHolidayWorkedForm
     template_name = "decisions/bank_holiday_worked_form.html"
 
     def form_valid(self, form):
-        save_with_reason(
+        self.created_record = save_with_reason(
             BankHolidayWorked(
                 organisation=self.organisation, date=form.cleaned_data["date"]
             ),
@@ -1003,7 +1015,7 @@ class CommitteeMixin(AddAnotherViewMixin):
         return redirect("decisions:committee_list", self.organisation.slug)
 
 
-class CommitteeCreateView(CommitteeMixin, CouncilRecordCreateView):
+class CommitteeCreateView(CreateOnceMixin, CommitteeMixin, CouncilRecordCreateView):
     pass
 
 
@@ -1094,7 +1106,9 @@ class ReportHeadingMixin(ReportTemplateMixin):
     noun = gettext_lazy("heading")
 
 
-class ReportHeadingCreateView(ReportHeadingMixin, CouncilRecordCreateView):
+class ReportHeadingCreateView(
+    CreateOnceMixin, ReportHeadingMixin, CouncilRecordCreateView
+):
     pass
 
 

@@ -19,6 +19,7 @@ from .lifecycle import ApprovedVersion, MinorAmendment  # noqa: F401
 from .paper_store import PaperJob, StoredPaper  # noqa: F401
 from .querysets import OrganisationScopedQuerySet
 from .routes import Route  # noqa: F401
+from .submissions import SubmissionToken  # noqa: F401
 
 
 class OrganisationQuerySet(models.QuerySet):

@@ -57,6 +57,7 @@ from .paper_store import (
 )
 from .permissions import can, roles_of
 from .routes import RecordType, route_for, route_of, routes_of
+from .submissions import CreateOnceMixin
 from .transitions import TransitionRefused
 
 
@@ -465,16 +466,16 @@ class PeopleListView(PeopleMixin, TemplateView):
         return context
 
 
-class InviteView(PeopleMixin, FormView):
+class InviteView(CreateOnceMixin, PeopleMixin, FormView):
     form_class = InviteForm
     form_takes_organisation = True
     template_name = "governance/invite_form.html"
 
     def form_valid(self, form):
         data = form.cleaned_data
-        return self.carry_out(
-            form,
-            lambda: people.invite(
+
+        def invite():
+            self.created_record = people.invite(
                 self.request,
                 self.organisation,
                 email=data["email"],
@@ -482,7 +483,11 @@ class InviteView(PeopleMixin, FormView):
                 last_name=data["last_name"],
                 role=data["role"],
                 job_title=data["job_title"],
-            ),
+            )
+
+        return self.carry_out(
+            form,
+            invite,
             _("Invitation sent to %(email)s. It can be used once, for %(days)s days.")
             % {"email": data["email"], "days": settings.INVITATION_VALID_DAYS},
         )
@@ -776,7 +781,7 @@ class PostListView(PostMixin, CouncilPageMixin, TemplateView):
         )
 
 
-class PostCreateView(PostMixin, CouncilRecordCreateView):
+class PostCreateView(CreateOnceMixin, PostMixin, CouncilRecordCreateView):
     pass
 
 

@@ -41,6 +41,7 @@ from governance.mixins import (
 from governance.ordered_lists import AddAnotherViewMixin, save_list
 from governance.ordering import CannotMove, move
 from governance.policy import STRATEGY, PolicyCreateMixin, PolicyMixin, refuse
+from governance.submissions import CreateOnceMixin
 from governance.views import PaperView, TransitionView, paper_view
 
 from . import papers
@@ -139,7 +140,7 @@ class StrategyDetailView(OrganisationScopedMixin, DetailView):
         return context
 
 
-class StrategyCreateView(PolicyCreateMixin, CreateView):
+class StrategyCreateView(CreateOnceMixin, PolicyCreateMixin, CreateView):
     model = Strategy
     form_class = StrategyForm
     policy = STRATEGY
@@ -285,7 +286,7 @@ class ThemeFormMixin(AddAnotherViewMixin):
         return redirect(self.strategy)
 
 
-class ThemeCreateView(ThemeFormMixin, StrategyActionMixin, CreateView):
+class ThemeCreateView(CreateOnceMixin, ThemeFormMixin, StrategyActionMixin, CreateView):
     reason = gettext_lazy("Theme added")
 
 
@@ -296,7 +297,7 @@ class ThemeUpdateView(ThemeFormMixin, StrategyActionMixin, UpdateView):
         return self.strategy.themes.all()
 
 
-class ObjectiveCreateView(StrategyActionMixin, CreateView):
+class ObjectiveCreateView(CreateOnceMixin, StrategyActionMixin, CreateView):
     form_class = ObjectiveForm
     template_name = "strategy/objective_form.html"
 
@@ -422,7 +423,7 @@ class RisksUpdateView(AddAnotherViewMixin, StrategyActionMixin, DetailView):
         return redirect(self.strategy)
 
 
-class PrepareReplacementView(StrategyActionMixin, FormView):
+class PrepareReplacementView(CreateOnceMixin, StrategyActionMixin, FormView):
     """Start the next version of an approved strategy: a new draft with its
     content, under the title the officer chooses."""
 
@@ -446,6 +447,7 @@ class PrepareReplacementView(StrategyActionMixin, FormView):
             new = copy_strategy(
                 locked, self.request.user, title=form.cleaned_data["title"]
             )
+        self.created_record = new
         messages.success(
             self.request,
             _("%(version)s drafted, to replace %(old)s.")

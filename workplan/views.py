@@ -31,6 +31,7 @@ from governance.policy import (
     PolicyMixin,
     refuse,
 )
+from governance.submissions import Collision, CreateOnceMixin, posted_token
 from governance.views import (
     CouncilRecordCreateView,
     CouncilRecordUpdateView,
@@ -104,7 +105,7 @@ class WorkplanListView(CurrentOrganisationListMixin, ListView):
         return context
 
 
-class WorkplanCreateView(PolicyCreateMixin, CreateView):
+class WorkplanCreateView(CreateOnceMixin, PolicyCreateMixin, CreateView):
     model = Workplan
     form_class = WorkplanForm
     policy = WORKPLAN
@@ -296,7 +297,7 @@ class WorkplanActionMixin(PolicyMixin):
         return "edit"
 
 
-class ItemCreateView(WorkplanActionMixin, CreateView):
+class ItemCreateView(CreateOnceMixin, WorkplanActionMixin, CreateView):
     form_class = ItemForm
     template_name = "workplan/item_form.html"
 
@@ -556,7 +557,7 @@ class ImportTemplateView(View):
         )
 
 
-class ImportView(WorkplanActionMixin, View):
+class ImportView(CreateOnceMixin, WorkplanActionMixin, View):
     """Upload, preview with every row's problems, then import all or nothing.
 
     A file whose every row is good is kept in the session (`keep_upload`);
@@ -564,6 +565,9 @@ class ImportView(WorkplanActionMixin, View):
     it is read and validated again before anything is saved. A confirmation
     with no such upload (expired, already imported, another workplan's or a
     forged token) says so and asks for the file again, changing nothing.
+    The confirmation also carries a one-time submission token
+    (`CreateOnceMixin`): the same confirmation sent again, or twice at once,
+    imports once and then shows the workplan with "This was already saved".
     """
 
     policy_action = "edit"
@@ -580,7 +584,13 @@ class ImportView(WorkplanActionMixin, View):
         return render(
             self.request,
             self.template_name,
-            {"workplan": self.workplan, "form": form, "result": result, "token": token},
+            {
+                "workplan": self.workplan,
+                "form": form,
+                "result": result,
+                "token": token,
+                "submission_token": self.issue_token() if token else "",
+            },
             status=status,
         )
 
@@ -589,7 +599,17 @@ class ImportView(WorkplanActionMixin, View):
 
     def post(self, request, *args, **kwargs):
         if "confirm" in request.POST:
-            return self.confirm(request.POST.get("token"))
+            submission = posted_token(request.POST)
+            if submission is None:
+                return self.confirm(request.POST.get("token"))
+            try:
+                return self.save_once(
+                    submission, lambda: self.confirm(request.POST.get("token"))
+                )
+            except Collision as collision:
+                return self.render(
+                    ImportForm.choose_again(collision.message), status=409
+                )
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render(form)
@@ -625,6 +645,7 @@ class ImportView(WorkplanActionMixin, View):
                 importers.forget_upload(session, self.workplan)
             return self.render(ImportForm.choose_again(str(refusal)), status=400)
         importers.forget_upload(session, self.workplan)
+        self.created_record = self.workplan
         messages.success(
             self.request,
             ngettext("%(count)s item imported.", "%(count)s items imported.", count)
@@ -834,7 +855,7 @@ class DepartmentMixin:
     noun = gettext_lazy("department")
 
 
-class DepartmentCreateView(DepartmentMixin, CouncilRecordCreateView):
+class DepartmentCreateView(CreateOnceMixin, DepartmentMixin, CouncilRecordCreateView):
     pass
 
 
