@@ -418,6 +418,19 @@ class ReportUpdateView(
         self.formset = formset
         return super().form_valid(form)
 
+    def refused_now(self):
+        """Asked again with the meetings the report is on locked: an agenda
+        published meanwhile makes it democratic services' to change."""
+        list(
+            Meeting.objects.select_for_update(no_key=True, of=("self",)).filter(
+                agenda_items__report=self.object
+            )
+        )
+        refusal = self.object.change_refusal(self.request.user)
+        if refusal:
+            raise PermissionDenied(refusal)
+        return None
+
     def save_valid(self, form, locked):
         report = form.save(commit=False)
         return self.save_report(report, self.formset, _("Report changed"))

@@ -13,6 +13,7 @@
   pages with their text, no 500 (`faults`).
 """
 
+from datetime import date
 from unittest import mock
 
 import pytest
@@ -30,7 +31,15 @@ from strategy.choices import RiskLevel
 from strategy.models import Risk, Theme
 from workplan.models import Milestone, ProgressUpdate
 
-from ..base import build_business, build_cast, make_person, race, sign_in
+from ..base import (
+    build_business,
+    build_cast,
+    make_call_in_rule,
+    make_person,
+    make_post,
+    race,
+    sign_in,
+)
 from ..strategy.test_strategy_pages import form_data
 
 #: Views that accept a POST but change no existing record's content, and why.
@@ -334,6 +343,82 @@ def test_with_the_history_write_failing_an_edit_saves_nothing(cast, business, na
         response = client.post(url, data)
     assert response.status_code == 500
     assert read_back(business) == before
+
+
+def _council(b):
+    return b.meeting.committee.organisation.slug
+
+
+#: Every other guarded page: (url name, who, URL arguments, changes to post).
+#: Posting the page back (with a reason where asked) writes history, so with
+#: the history write failing each must answer 500 and change nothing.
+ALL_EDITS = [
+    ("governance:organisation_settings", "administrator", lambda b: [_council(b)], {}),
+    (
+        "governance:route_update",
+        "administrator",
+        lambda b: [_council(b), "strategy"],
+        {},
+    ),
+    (
+        "governance:membership_update",
+        "administrator",
+        lambda b: [_council(b), b.membership.pk],
+        {},
+    ),
+    (
+        "governance:post_update",
+        "clerk",
+        lambda b: [_council(b), make_post(b.cabinet.organisation, "Director").pk],
+        {},
+    ),
+    ("decisions:report_update", "clerk", lambda b: [b.report.pk], {}),
+    ("decisions:decision_update", "clerk", lambda b: [b.draft_decision.pk], {}),
+    (
+        "decisions:call_in_rule_update",
+        "administrator",
+        lambda b: [
+            _council(b),
+            make_call_in_rule(b.cabinet.organisation, applies_from=date(2099, 1, 1)).pk,
+        ],
+        {},
+    ),
+    ("decisions:numbering_settings", "clerk", lambda b: [_council(b)], {}),
+    (
+        "decisions:committee_update",
+        "administrator",
+        lambda b: [_council(b), b.cabinet.pk],
+        {},
+    ),
+    ("decisions:report_template_settings", "clerk", lambda b: [_council(b)], {}),
+    ("workplan:item_progress", "officer", lambda b: [b.item.pk], {}),
+    ("workplan:workplan_settings", "clerk", lambda b: [_council(b)], {}),
+    ("workplan:variation_settings", "clerk", lambda b: [_council(b)], {}),
+    (
+        "workplan:department_update",
+        "officer",
+        lambda b: [_council(b), b.department.pk],
+        {},
+    ),
+]
+
+
+@pytest.mark.parametrize("name, role, args, changes", ALL_EDITS, ids=lambda v: str(v))
+def test_with_the_history_write_failing_no_guarded_page_half_saves(
+    cast, business, name, role, args, changes
+):
+    client = sign_in(Client(raise_request_exception=False), getattr(cast, role))
+    url = reverse(name, args=args(business))
+    page = client.get(url)
+    assert page.status_code == 200
+    data = form_data(page, change_reason="Injected failure", **changes)
+    with mock.patch.object(
+        HistoricalRecords, "create_historical_record", failing_history
+    ):
+        response = client.post(url, data)
+    assert response.status_code == 500
+    # Nothing saved: the guarded row's version has not moved on.
+    assert form_data(client.get(url))["version"] == data["version"]
 
 
 # --- ten first updates at once (real connections) ----------------------------------
