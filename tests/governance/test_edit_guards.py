@@ -40,7 +40,21 @@ from ..base import (
     race,
     sign_in,
 )
-from ..strategy.test_strategy_pages import form_data
+from ..strategy.test_strategy_pages import form_data as single_valued_data
+
+
+def form_data(response, **changes):
+    """What the browser would post back from the page, plus `changes`
+    (several values for a multiple choice, which the strategy tests'
+    helper does not post)."""
+    data = single_valued_data(response)
+    form = response.context["form"]
+    for field in form:
+        value = field.value()
+        if isinstance(value, list | tuple):
+            data[field.html_name] = [str(v) for v in value]
+    data.update(changes)
+    return data
 
 #: Views that accept a POST but change no existing record's content, and why.
 NOT_EDITS = {
