@@ -10,19 +10,17 @@ change nothing: no row, no history row, no event.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
-from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from decisions.call_in import LONDON
 from governance import policy
-from governance.mixins import VersionedUpdateMixin
 
-from ..base import INVITATION_TOKEN, ROLES
+from ..base import INVITATION_TOKEN, ROLES, with_version
 
 # --- who gets what --------------------------------------------------------------
 
@@ -1614,19 +1612,6 @@ def test_access(cast, business, client_for, index):
         except AssertionError as problem:
             problems.append(f"{role}: {problem}")
     assert not problems, "\n".join(problems)
-
-
-def with_version(client, url, data):
-    """`data` with the version the page's form carries, as a browser would
-    post it back (guarded edit pages refuse a form without it)."""
-    if "version" in data or not issubclass(
-        resolve(urlsplit(url).path).func.view_class, VersionedUpdateMixin
-    ):
-        return data
-    form = (client.get(url).context or {}).get("form")
-    if form is None or "version" not in form.fields:
-        return data
-    return {**data, "version": form["version"].value()}
 
 
 def check_cell(row, role, url, cast, business, client_for):

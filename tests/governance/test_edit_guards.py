@@ -56,6 +56,7 @@ def form_data(response, **changes):
     data.update(changes)
     return data
 
+
 #: Views that accept a POST but change no existing record's content, and why.
 NOT_EDITS = {
     # Making a record (idempotent creates are guarded by one-time tokens).
