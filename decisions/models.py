@@ -25,6 +25,7 @@ from governance.models import Organisation, Post
 from governance.numbering import ListNumbering
 from governance.permissions import can, roles_of
 from governance.querysets import MemberReadableQuerySet, OrganisationScopedQuerySet
+from governance.versioned import VersionedModel
 
 from . import call_in
 from .choices import (
@@ -36,7 +37,7 @@ from .choices import (
 )
 
 
-class Committee(models.Model):
+class Committee(VersionedModel):
     """A council body that meets: Cabinet, a scrutiny committee, a finance committee."""
 
     organisation = models.ForeignKey(
@@ -158,7 +159,7 @@ class CallInRuleQuerySet(OrganisationScopedQuerySet):
         )
 
 
-class CallInRule(models.Model):
+class CallInRule(VersionedModel):
     """How a council counts its call-in period, from a given date onwards.
 
     Councils change their constitutions; a decision is judged by the rule in
@@ -371,7 +372,7 @@ class MeetingQuerySet(OrganisationScopedQuerySet):
     organisation_lookup = "committee__organisation"
 
 
-class Meeting(models.Model):
+class Meeting(VersionedModel):
     """A meeting of a committee, with its ordered agenda."""
 
     committee = models.ForeignKey(
@@ -622,7 +623,7 @@ class Report(models.Model):
         return sections_of(self)
 
 
-class ReportTemplate(models.Model):
+class ReportTemplate(VersionedModel):
     """How a council's reports print what their authors left unfilled. Its
     headings are `ReportHeading` rows; see `report_template.py`."""
 
@@ -659,7 +660,7 @@ class ReportHeadingQuerySet(OrganisationScopedQuerySet):
         return self.filter(retired=False)
 
 
-class ReportHeading(models.Model):
+class ReportHeading(VersionedModel):
     """One heading of a council's report template: an implication (a row
     of the implications table) or a section of its own (consultation
     undertaken, council plan, abbreviations). Renamed, reordered or retired
@@ -1367,7 +1368,7 @@ class ConsideredPaper(models.Model):
         return type(self).objects.get(pk=self.pk)
 
 
-class NumberingSettings(models.Model):
+class NumberingSettings(VersionedModel):
     """How the council numbers a report's recommendations and a decision's
     resolutions, on pages and papers: 1, 2, 3 or (a), (b), (c). A council
     that never chose numbers them 1, 2, 3 (`numbering_for`)."""

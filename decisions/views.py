@@ -28,6 +28,7 @@ from django.views.generic import (
 from django_filters.views import FilterView
 
 from governance.events import Event, record_event
+from governance.forms import VersionOnlyForm
 from governance.history import (
     delete_with_reason,
     save_formset_with_reason,
@@ -168,16 +169,19 @@ class MeetingFormMixin:
         return {**super().get_form_kwargs(), "organisation": organisation}
 
     def form_valid(self, form):
+        with transaction.atomic():
+            return self.save_valid(form, None)
+
+    def save_valid(self, form, locked):
+        """Save the meeting (`locked`: as stored, when it is changed)."""
         meeting = form.save(commit=False)
         # Publishing the agenda (again) sends its papers, in one transaction.
-        published_now = meeting.agenda_published and (
-            "agenda_published" in form.changed_data
+        was_published = locked.agenda_published if locked is not None else False
+        published_now = meeting.agenda_published and not was_published
+        save_with_reason(meeting, user=self.request.user, reason=str(self.reason))
+        sent = published_now and considered.send_papers(
+            meeting, user=self.request.user, published_now=True
         )
-        with transaction.atomic():
-            save_with_reason(meeting, user=self.request.user, reason=str(self.reason))
-            sent = published_now and considered.send_papers(
-                meeting, user=self.request.user, published_now=True
-            )
         messages.success(self.request, _("Meeting saved."))
         if sent:
             messages.success(self.request, sent.message(meeting))
@@ -191,18 +195,23 @@ class MeetingCreateView(
     reason = gettext_lazy("Meeting added")
 
 
-class MeetingUpdateView(OrganisationScopedMixin, MeetingFormMixin, UpdateView):
+class MeetingUpdateView(
+    OrganisationScopedMixin, VersionedUpdateMixin, MeetingFormMixin, UpdateView
+):
     permission_action = MANAGE
     reason = gettext_lazy("Meeting changed")
 
 
-class AgendaUpdateView(AddAnotherViewMixin, OrganisationScopedMixin, UpdateView):
-    """The agenda of a meeting, edited in place, numbered in its order."""
+class AgendaUpdateView(
+    AddAnotherViewMixin, OrganisationScopedMixin, VersionedUpdateMixin, UpdateView
+):
+    """The agenda of a meeting, edited in place, numbered in its order;
+    guarded by the meeting's version (each save of the agenda moves it on)."""
 
     model = Meeting
     permission_action = MANAGE
     template_name = "decisions/agenda_form.html"
-    fields = []
+    form_class = VersionOnlyForm
 
     def get_formset(self):
         return AgendaFormSet(
@@ -216,21 +225,24 @@ class AgendaUpdateView(AddAnotherViewMixin, OrganisationScopedMixin, UpdateView)
         kwargs.setdefault("formset", self.get_formset())
         return super().get_context_data(**kwargs)
 
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
+    def form_valid(self, form):
         formset = self.get_formset()
         if not formset.is_valid():
-            return self.render_to_response(self.get_context_data(formset=formset))
-        with transaction.atomic():
-            save_list(
-                formset, self.object, user=request.user, reason=_("Agenda changed")
+            return self.render_to_response(
+                self.get_context_data(form=form, formset=formset)
             )
-            # A report added to (or changed on) a published agenda: a supplement.
-            sent = considered.send_papers(self.object, user=request.user)
-        messages.success(request, _("Agenda saved."))
+        self.formset = formset
+        return super().form_valid(form)
+
+    def save_valid(self, form, locked):
+        user = self.request.user
+        save_list(self.formset, locked, user=user, reason=_("Agenda changed"))
+        # A report added to (or changed on) a published agenda: a supplement.
+        sent = considered.send_papers(locked, user=user)
+        messages.success(self.request, _("Agenda saved."))
         if sent:
-            messages.success(request, sent.message(self.object))
-        return redirect(self.object)
+            messages.success(self.request, sent.message(locked))
+        return redirect(locked)
 
 
 # --- reports -----------------------------------------------------------------------
@@ -413,9 +425,21 @@ class ReportUpdateView(
         self.formset = formset
         return super().form_valid(form)
 
+    def refused_now(self):
+        """Asked again with the meetings the report is on locked: an agenda
+        published meanwhile makes it democratic services' to change."""
+        list(
+            Meeting.objects.select_for_update(no_key=True, of=("self",)).filter(
+                agenda_items__report=self.object
+            )
+        )
+        refusal = self.object.change_refusal(self.request.user)
+        if refusal:
+            raise PermissionDenied(refusal)
+        return None
+
     def save_valid(self, form, locked):
         report = form.save(commit=False)
-        report.version = locked.version
         return self.save_report(report, self.formset, _("Report changed"))
 
 
@@ -649,7 +673,6 @@ class DecisionUpdateView(
 
     def save_valid(self, form, locked):
         decision = form.save(commit=False)
-        decision.version = locked.version
         user = self.request.user
         if locked.is_published:
             reason = _("Correction: %s") % form.cleaned_data["change_reason"]
@@ -735,7 +758,7 @@ class CallInRuleCreateView(CreateOnceMixin, CouncilSettingMixin, CreateView):
         return redirect(self.organisation)
 
 
-class CallInRuleUpdateView(CouncilSettingMixin, UpdateView):
+class CallInRuleUpdateView(CouncilSettingMixin, VersionedUpdateMixin, UpdateView):
     """Correct a rule no published decision was judged by. One that was is
     kept as it is (409): a later rule withdraws it from a date."""
 
@@ -765,7 +788,10 @@ class CallInRuleUpdateView(CouncilSettingMixin, UpdateView):
             return self.render_to_response(self.get_context_data())
         return super().post(request, *args, **kwargs)
 
-    def form_valid(self, form):
+    def save_valid(self, form, locked):
+        if locked.is_applied():  # a decision was judged by it meanwhile
+            self.applied = True
+            return self.render_to_response(self.get_context_data(), status=409)
         save_with_reason(
             form.save(commit=False),
             user=self.request.user,
@@ -998,17 +1024,20 @@ class CommitteeMixin(AddAnotherViewMixin):
         )
 
     def form_valid(self, form):
-        committee = form.save(commit=False)
-        formset = self.get_formset(committee)
+        formset = self.get_formset(form.instance)
         if not formset.is_valid():
             return self.form_invalid(form, formset)
+        self.formset = formset
+        return super().form_valid(form)
+
+    def save_valid(self, form, locked=None):
+        committee = form.save(commit=False)
         adding = committee.pk is None
         reason = _("Committee added") if adding else form.cleaned_data["change_reason"]
-        with transaction.atomic():
-            save_with_reason(committee, user=self.request.user, reason=reason)
-            save_formset_with_reason(
-                formset, committee, user=self.request.user, reason=reason
-            )
+        save_with_reason(committee, user=self.request.user, reason=reason)
+        save_formset_with_reason(
+            self.formset, committee, user=self.request.user, reason=reason
+        )
         messages.success(
             self.request, _("Committee “%(name)s” saved.") % {"name": committee.name}
         )
@@ -1023,7 +1052,7 @@ class CommitteeUpdateView(CommitteeMixin, CouncilRecordUpdateView):
     pass
 
 
-class NumberingSettingsView(CouncilPageMixin, UpdateView):
+class NumberingSettingsView(CouncilPageMixin, VersionedUpdateMixin, UpdateView):
     """How the council numbers recommendations and resolutions: its clerks
     and administrators keep this, as they keep its committees."""
 
@@ -1040,7 +1069,7 @@ class NumberingSettingsView(CouncilPageMixin, UpdateView):
             organisation=self.organisation
         ).first() or NumberingSettings(organisation=self.organisation)
 
-    def form_valid(self, form):
+    def save_valid(self, form, locked):
         save_with_reason(
             form.save(commit=False),
             user=self.request.user,
@@ -1082,7 +1111,7 @@ class ReportTemplateView(ReportTemplateMixin, TemplateView):
         )
 
 
-class ReportTemplateSettingsView(ReportTemplateMixin, UpdateView):
+class ReportTemplateSettingsView(ReportTemplateMixin, VersionedUpdateMixin, UpdateView):
     form_class = ReportTemplateForm
     template_name = "decisions/report_template_form.html"
     form_takes_organisation = False
@@ -1090,7 +1119,7 @@ class ReportTemplateSettingsView(ReportTemplateMixin, UpdateView):
     def get_object(self, queryset=None):
         return report_template.template_of(self.organisation)
 
-    def form_valid(self, form):
+    def save_valid(self, form, locked):
         save_with_reason(
             form.save(commit=False),
             user=self.request.user,

@@ -91,7 +91,18 @@ class VersionedFormMixin(forms.Form):
     `VersionedUpdateMixin` refuses to save over a newer version.
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    #: 0 for a record not yet made (a first progress update, a council's
+    #: settings never saved).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class VersionOnlyForm(VersionedFormMixin):
+    """The form of a page that edits a list of rows (risks, milestones, an
+    agenda): it carries the version of the rows' parent, which guards them.
+    Takes (and ignores) the `instance` an update view passes."""
+
+    def __init__(self, *args, instance=None, **kwargs):
+        super().__init__(*args, **kwargs)
 
 
 class CommentForm(forms.Form):

@@ -4,12 +4,16 @@ A view declares its model and the action it performs; the mixin does the
 rest, so no view writes its own access rule.
 """
 
+import copy
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .forms import VersionedFormMixin
 from .permissions import can
 
 
@@ -67,39 +71,122 @@ class OrganisationActionMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class VersionedUpdateMixin:
-    """Detect a concurrent edit instead of silently overwriting it.
+def version_of(record):
+    """The version a form carries for `record`: 0 for one not yet made."""
+    if record is None or record.pk is None:
+        return 0
+    return record.version
 
-    The form carries the version the person loaded (`VersionedFormMixin`).
-    On save the row is locked; if its version has moved on, nothing is saved
-    and the page shows, field by field, what the other person saved beside
-    what this person typed, so nobody's text is lost. Subclasses implement
-    `save_valid(form, locked)` and may list `conflict_fields`.
+
+def _field_values(record):
+    return {
+        field.attname: copy.deepcopy(getattr(record, field.attname))
+        for field in record._meta.concrete_fields
+    }
+
+
+class VersionedUpdateMixin:
+    """Every page that changes an existing record or a list of rows: a save
+    based on an older version is refused instead of silently overwriting.
+
+    The form carries the version the person loaded (`VersionedFormMixin`;
+    `VersionOnlyForm` on a page that edits only a list). On save, in one
+    transaction with its history rows and events:
+
+    1. `refused_now()`: the state checks ("is it still a draft?") are asked
+       again with the row they read locked (`PolicyMixin`);
+    2. the versioned row is locked (`versioned_record()`: the record edited,
+       or the parent of the list of rows edited) and its version compared:
+       if it has moved on, nothing is saved and the page (409) shows, field
+       by field and row by row, what the other person saved beside what this
+       person typed, their text kept in the form;
+    3. the fields the form left as they were loaded are taken from the
+       locked row, so the save writes only what this person changed;
+    4. `save_valid(form, locked)` (each view's own: save the form, return
+       the response) saves; then, if that did not move the
+       versioned row's version on (a page that saved only its rows), it is
+       moved on here, so the next stale save of the list is refused too.
     """
 
     #: Fields compared when showing a conflict (default: the form's fields).
     conflict_fields = None
 
+    def versioned_record(self):
+        """The row whose version guards this page (default: the record)."""
+        return self.object
+
     def get_initial(self):
         initial = super().get_initial()
-        initial["version"] = self.object.version
+        initial["version"] = version_of(self.versioned_record())
         return initial
+
+    def get_form(self, form_class=None):
+        """The page's form, carrying the version (added here to any form
+        that does not declare it, so every guarded page has it)."""
+        form = super().get_form(form_class)
+        if "version" not in form.fields:
+            form.fields["version"] = copy.deepcopy(
+                VersionedFormMixin.base_fields["version"]
+            )
+        return form
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        instance = kwargs.get("instance")
+        # As loaded, before the form writes onto it (step 3). Only the first
+        # call counts: some views ask for the kwargs again after validation.
+        if not hasattr(self, "loaded"):
+            self.loaded = None if instance is None else _field_values(instance)
+        return kwargs
+
+    def refused_now(self):
+        """A response if the record's state now refuses the change, checked
+        on locked rows inside the save's transaction (else None)."""
+        check = getattr(self, "policy_refusal_now", None)
+        return check() if check is not None else None
+
+    def lock_versioned(self):
+        """The versioned row, locked until the save's transaction ends."""
+        record = self.versioned_record()
+        if record.pk is None:
+            return self.lock_new(record)
+        return type(record)._default_manager.select_for_update().get(pk=record.pk)
+
+    def lock_new(self, record):
+        """A council's settings never saved: lock the council's row (so two
+        first saves queue), then look again: another may have made it."""
+        from .models import Organisation
+
+        Organisation.objects.select_for_update().get(pk=record.organisation_id)
+        return self.get_object()
 
     def form_valid(self, form):
         with transaction.atomic():
-            locked = (
-                type(self.object)
-                ._default_manager.select_for_update()
-                .get(pk=self.object.pk)
-            )
-            if locked.version != form.cleaned_data["version"]:
+            refusal = self.refused_now()
+            if refusal is not None:
+                return refusal
+            locked = self.lock_versioned()
+            before = version_of(locked)
+            if before != form.cleaned_data["version"]:
                 return self.conflict(form, locked)
+            self.keep_untouched(form, locked)
             response = self.save_valid(form, locked)
+            if locked.pk is not None:
+                type(locked)._default_manager.filter(
+                    pk=locked.pk, version=before
+                ).update(version=F("version") + 1)
         return response
 
-    def save_valid(self, form, locked):
-        """Save the form onto the locked row and return the response."""
-        raise NotImplementedError
+    def keep_untouched(self, form, locked):
+        """Step 3: on the instance the form saves, every field it did not
+        change takes the locked row's value."""
+        instance = getattr(form, "instance", None)
+        loaded = getattr(self, "loaded", None)
+        if loaded is None or type(instance) is not type(locked):
+            return
+        for name, was in loaded.items():
+            if getattr(instance, name) == was:
+                setattr(instance, name, getattr(locked, name))
 
     def conflict(self, form, current):
         names = self.conflict_fields or [
@@ -119,6 +206,9 @@ class VersionedUpdateMixin:
                         "yours": yours,
                     }
                 )
+        formset = getattr(self, "formset", None)
+        if formset is not None:
+            rows += formset_conflict_rows(formset)
         form.add_error(
             None,
             _(
@@ -129,10 +219,61 @@ class VersionedUpdateMixin:
         )
         # The next save compares against what is there now.
         data = form.data.copy()
-        data["version"] = current.version
+        data[form.add_prefix("version")] = version_of(current)
         form.data = data
-        context = self.get_context_data(form=form, conflict=rows)
+        extra = {"formset": formset} if formset is not None else {}
+        context = self.get_context_data(form=form, conflict=rows, **extra)
         return self.render_to_response(context, status=409)
+
+
+def _row_text(form, values):
+    """One row of a list as text: its fields' values (from the `values`
+    dict), one per line."""
+    lines = []
+    for name, field in form.fields.items():
+        if name in ("id", "ORDER", "DELETE", form.fk_name):
+            continue
+        value = values.get(name)
+        if value in (None, ""):
+            continue
+        lines.append(f"{field.label}: {value}")
+    return "\n".join(lines)
+
+
+def formset_conflict_rows(formset):
+    """The rows of a list as saved now beside the rows as posted, for the
+    conflict page: one line per row that differs (rows matched by id; a row
+    only one side has is compared with nothing)."""
+    noun = str(getattr(formset, "noun", _("row"))).capitalize()
+    fk_name = formset.fk.name
+    saved = {
+        row.pk: row
+        for row in formset.model._default_manager.filter(
+            **{fk_name: formset.instance.pk}
+        )
+    }
+
+    def stored(form, row):
+        return _row_text(form, {name: getattr(row, name, "") for name in form.fields})
+
+    rows = []
+    for index, form in enumerate(formset.forms, start=1):
+        form.fk_name = fk_name
+        pk = form.instance.pk
+        blank = pk is None and not form.has_changed()
+        yours = (
+            ""
+            if form in formset.deleted_forms or blank
+            else _row_text(form, form.cleaned_data)
+        )
+        theirs = stored(form, saved.pop(pk)) if pk in saved else ""
+        if theirs != yours:
+            rows.append({"label": f"{noun} {index}", "theirs": theirs, "yours": yours})
+    template = formset.empty_form
+    template.fk_name = fk_name
+    for row in saved.values():  # added by them
+        rows.append({"label": noun, "theirs": stored(template, row), "yours": ""})
+    return rows
 
 
 class CouncilPageMixin:

@@ -20,6 +20,7 @@ from .paper_store import PaperJob, StoredPaper  # noqa: F401
 from .querysets import OrganisationScopedQuerySet
 from .routes import Route  # noqa: F401
 from .submissions import SubmissionToken  # noqa: F401
+from .versioned import VersionedModel
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -30,7 +31,7 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(pk__in=roles_of(user).keys())
 
 
-class Organisation(models.Model):
+class Organisation(VersionedModel):
     """A council. Every governed record belongs to exactly one organisation.
 
     Its call-in rules (dated, so a change of constitution never moves an old
@@ -121,7 +122,7 @@ class MembershipQuerySet(OrganisationScopedQuerySet):
         )
 
 
-class Membership(models.Model):
+class Membership(VersionedModel):
     """One person's role in one organisation.
 
     A person may belong to several organisations (a shared ICT service is
@@ -243,7 +244,7 @@ class PostQuerySet(OrganisationScopedQuerySet):
         ).select_related("holder__user")
 
 
-class Post(models.Model):
+class Post(VersionedModel):
     """A post a council names on its papers (a cabinet portfolio, a
     director, a head of service, a report contact), held by a named person
     who need not have an account. Records name the post; its holder is

@@ -82,6 +82,9 @@ class Policy:
     workflow_path: str | None = None
     #: The record whose status the rules read (an item: its workplan).
     state_of: Callable = lambda record: record
+    #: The row holding that status, locked when the rules are asked again
+    #: inside a save (`PolicyMixin.policy_refusal_now`).
+    state_row: Callable = lambda record: record
     _workflow: object = field(default=None, init=False, repr=False)
 
     @property
@@ -194,6 +197,7 @@ ITEM = Policy(
     },
     "workplan.lifecycle.ITEM_LIFECYCLE",
     state_of=lambda item: item.workplan,
+    state_row=lambda item: item.workplan,
 )
 
 
@@ -266,6 +270,21 @@ class PolicyMixin:
         if refusal is not None:
             return refuse(request, refusal, self.record)
         return super().dispatch(request, *args, **kwargs)
+
+    def policy_refusal_now(self):
+        """The policy asked again just before saving, inside the save's
+        transaction, with the row whose status it reads locked and read
+        afresh: a response if it now refuses (nothing saved), else None.
+        A step taken meanwhile (sent to scrutiny, the review closed) waits
+        for this save, or this save sees it."""
+        row = self.policy.state_row(self.record)
+        row.refresh_from_db(
+            from_queryset=type(row)._default_manager.select_for_update(no_key=True)
+        )
+        refusal = self.policy.problem(
+            self.request.user, self.get_policy_action(), self.record
+        )
+        return refuse(self.request, refusal, self.record) if refusal else None
 
 
 def refuse(request, refusal, record):

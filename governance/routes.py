@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
+from .versioned import VersionedModel
+
 
 class RecordType(models.TextChoices):
     """The records that go through the lifecycle on a route of their own.
@@ -40,7 +42,7 @@ class Scrutiny(models.TextChoices):
     )
 
 
-class Route(models.Model):
+class Route(VersionedModel):
     """How one council takes one type of record from draft to approval."""
 
     organisation = models.ForeignKey(

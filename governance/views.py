@@ -45,7 +45,7 @@ from .history import save_with_reason, set_with_reason
 from .home import panels_for
 from .lifecycle import LifecycleRecord
 from .middleware import choose_organisation
-from .mixins import CouncilPageMixin, OrganisationScopedMixin
+from .mixins import CouncilPageMixin, OrganisationScopedMixin, VersionedUpdateMixin
 from .models import Invitation, Membership, Organisation, Post
 from .paper_store import (
     PaperJob,
@@ -136,7 +136,7 @@ class OrganisationDetailView(OrganisationScopedMixin, DetailView):
         return context
 
 
-class RouteUpdateView(CouncilPageMixin, UpdateView):
+class RouteUpdateView(CouncilPageMixin, VersionedUpdateMixin, UpdateView):
     """The council's route for strategies or for workplans: whether
     scrutiny comes first, and whose decisions approve (`routes.py`). Kept
     by whoever keeps its committees and call-in rules."""
@@ -157,23 +157,20 @@ class RouteUpdateView(CouncilPageMixin, UpdateView):
             raise Http404("No such record type.") from None
         return route_of(self.organisation.pk, record_type)
 
-    def form_valid(self, form):
-        with transaction.atomic():
-            # One route per council and record type: two first saves at once
-            # queue here, and the second changes the route the first made.
-            Organisation.objects.select_for_update().get(pk=self.organisation.pk)
-            route = form.save(commit=False)
-            if route.pk is None:
-                route.pk = route_of(route.organisation_id, route.record_type).pk
-            reason = form.cleaned_data["change_reason"]
-            save_with_reason(route, user=self.request.user, reason=reason)
-            set_with_reason(
-                route,
-                "approving_committees",
-                form.cleaned_data["approving_committees"],
-                user=self.request.user,
-                reason=reason,
-            )
+    def save_valid(self, form, locked):
+        # One route per council and record type: two first saves at once
+        # queue on the council's row (`lock_new`), and the second is shown
+        # the route the first made.
+        route = form.save(commit=False)
+        reason = form.cleaned_data["change_reason"]
+        save_with_reason(route, user=self.request.user, reason=reason)
+        set_with_reason(
+            route,
+            "approving_committees",
+            form.cleaned_data["approving_committees"],
+            user=self.request.user,
+            reason=reason,
+        )
         messages.success(
             self.request,
             _("Route for %(what)s saved.")
@@ -182,7 +179,9 @@ class RouteUpdateView(CouncilPageMixin, UpdateView):
         return redirect(self.organisation)
 
 
-class OrganisationSettingsView(OrganisationScopedMixin, UpdateView):
+class OrganisationSettingsView(
+    OrganisationScopedMixin, VersionedUpdateMixin, UpdateView
+):
     """Administrators change the council's bank-holiday region and call-in rule."""
 
     model = Organisation
@@ -190,13 +189,12 @@ class OrganisationSettingsView(OrganisationScopedMixin, UpdateView):
     permission_action = "change_organisation_settings"
     template_name = "governance/organisation_settings_form.html"
 
-    def form_valid(self, form):
-        with transaction.atomic():
-            save_with_reason(
-                form.instance,
-                user=self.request.user,
-                reason=form.cleaned_data["change_reason"],
-            )
+    def save_valid(self, form, locked):
+        save_with_reason(
+            form.instance,
+            user=self.request.user,
+            reason=form.cleaned_data["change_reason"],
+        )
         messages.success(self.request, _("Council settings saved."))
         return redirect(self.object)
 
@@ -510,18 +508,18 @@ class InvitationCancelView(PeopleMixin, ObjectFormView):
         )
 
 
-class MembershipUpdateView(MembershipMixin, UpdateView):
+class MembershipUpdateView(MembershipMixin, VersionedUpdateMixin, UpdateView):
     """Change a person's role or job title."""
 
     form_class = MembershipForm
     template_name = "governance/membership_form.html"
     context_object_name = "membership"
 
-    def form_valid(self, form):
+    def save_valid(self, form, locked):
         return self.carry_out(
             form,
             lambda: people.change_role(
-                self.object,
+                locked,
                 role=form.cleaned_data["role"],
                 job_title=form.cleaned_data["job_title"],
                 by=self.request.user,
@@ -708,17 +706,20 @@ class CouncilRecordMixin(CouncilPageMixin):
         )
 
     def form_valid(self, form):
-        adding = form.instance.pk is None
         with transaction.atomic():
-            save_with_reason(
-                form.save(commit=False),
-                user=self.request.user,
-                reason=(
-                    _("%(noun)s added") % {"noun": self.noun.capitalize()}
-                    if adding
-                    else form.cleaned_data["change_reason"]
-                ),
-            )
+            return self.save_valid(form)
+
+    def save_valid(self, form, locked=None):
+        adding = form.instance.pk is None
+        save_with_reason(
+            form.save(commit=False),
+            user=self.request.user,
+            reason=(
+                _("%(noun)s added") % {"noun": self.noun.capitalize()}
+                if adding
+                else form.cleaned_data["change_reason"]
+            ),
+        )
         messages.success(
             self.request,
             _("%(noun)s “%(name)s” saved.")
@@ -736,7 +737,7 @@ class CouncilRecordCreateView(CouncilRecordMixin, CreateView):
     pass
 
 
-class CouncilRecordUpdateView(CouncilRecordMixin, UpdateView):
+class CouncilRecordUpdateView(VersionedUpdateMixin, CouncilRecordMixin, UpdateView):
     pass
 
 

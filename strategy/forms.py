@@ -178,6 +178,10 @@ class ThemeForm(forms.ModelForm):
         fields = ["title", "description", "corporate_priority"]
 
 
+class ThemeUpdateForm(VersionedFormMixin, ThemeForm):
+    """A theme changed: carries the version it was loaded at."""
+
+
 class ObjectiveForm(forms.ModelForm):
     class Meta:
         model = Objective

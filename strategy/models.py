@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from governance.lifecycle import ADOPTED, LifecycleRecord, LifecycleStatus
 from governance.models import Membership, Organisation, Post
 from governance.querysets import MemberReadableQuerySet
+from governance.versioned import VersionedModel
 
 from .choices import ReviewFrequency, RiskLevel
 
@@ -223,7 +224,7 @@ class Strategy(LifecycleRecord):
         }
 
 
-class Theme(models.Model):
+class Theme(VersionedModel):
     """An ordered part of a strategy; workplan items align to themes."""
 
     strategy = models.ForeignKey(

@@ -21,6 +21,7 @@ from django_filters.views import FilterView
 from decisions import considered
 from decisions.models import DecidedRecord, DecisionRecord, Meeting
 from governance.events import Event
+from governance.forms import VersionOnlyForm
 from governance.history import (
     HistorySource,
     compare_snapshots,
@@ -40,7 +41,7 @@ from governance.mixins import (
 )
 from governance.ordered_lists import AddAnotherViewMixin, save_list
 from governance.ordering import CannotMove, move
-from governance.policy import STRATEGY, PolicyCreateMixin, PolicyMixin, refuse
+from governance.policy import STRATEGY, PolicyCreateMixin, PolicyMixin
 from governance.submissions import CreateOnceMixin
 from governance.views import PaperView, TransitionView, paper_view
 
@@ -55,6 +56,7 @@ from .forms import (
     RiskFormSet,
     StrategyForm,
     ThemeForm,
+    ThemeUpdateForm,
 )
 from .lifecycle import STRATEGY_LIFECYCLE
 from .models import Objective, Risk, Strategy, Theme
@@ -171,14 +173,6 @@ class StrategyActionMixin(PolicyMixin):
         self.strategy = super().get_policy_record()
         return self.strategy
 
-    def refused_now(self, locked):
-        """The policy asked again on the locked row, just before saving
-        (a response if it now refuses, else None)."""
-        refusal = self.policy.problem(
-            self.request.user, self.get_policy_action(), locked
-        )
-        return refuse(self.request, refusal, locked) if refusal else None
-
 
 class StrategyUpdateView(
     StrategyActionMixin, OrganisationScopedMixin, VersionedUpdateMixin, UpdateView
@@ -191,11 +185,7 @@ class StrategyUpdateView(
         return {**super().get_form_kwargs(), "organisation": self.object.organisation}
 
     def save_valid(self, form, locked):
-        refusal = self.refused_now(locked)
-        if refusal:
-            return refusal
         strategy = form.save(commit=False)
-        strategy.version = locked.version
         save_with_reason(strategy, user=self.request.user, reason=_("Draft changed"))
         messages.success(self.request, _("Draft saved."))
         return redirect(strategy)
@@ -219,11 +209,7 @@ class StrategyAmendView(
         }
 
     def save_valid(self, form, locked):
-        refusal = self.refused_now(locked)
-        if refusal:
-            return refusal
         strategy = form.save(commit=False)
-        strategy.version = locked.version
         reason = form.cleaned_data["change_reason"]
         save_with_reason(
             strategy,
@@ -290,11 +276,33 @@ class ThemeCreateView(CreateOnceMixin, ThemeFormMixin, StrategyActionMixin, Crea
     reason = gettext_lazy("Theme added")
 
 
-class ThemeUpdateView(ThemeFormMixin, StrategyActionMixin, UpdateView):
+class ThemeUpdateView(
+    ThemeFormMixin, StrategyActionMixin, VersionedUpdateMixin, UpdateView
+):
+    """A theme and its objectives, guarded by the theme's version; the
+    strategy must still be a draft when the save is made."""
+
+    form_class = ThemeUpdateForm
     reason = gettext_lazy("Theme changed")
 
     def get_queryset(self):
         return self.strategy.themes.all()
+
+    def form_valid(self, form):
+        formset = self.get_formset()
+        if not formset.is_valid():
+            return self.render_to_response(
+                self.get_context_data(form=form, formset=formset)
+            )
+        self.formset = formset
+        return VersionedUpdateMixin.form_valid(self, form)
+
+    def save_valid(self, form, locked):
+        theme = form.save(commit=False)
+        save_with_reason(theme, user=self.request.user, reason=self.reason)
+        save_list(self.formset, theme, user=self.request.user, reason=self.reason)
+        messages.success(self.request, _("Theme saved."))
+        return redirect(self.strategy)
 
 
 class ObjectiveCreateView(CreateOnceMixin, StrategyActionMixin, CreateView):
@@ -391,9 +399,13 @@ class ObjectiveRemoveView(RemoveView):
         )
 
 
-class RisksUpdateView(AddAnotherViewMixin, StrategyActionMixin, DetailView):
-    """The strategy's risks, edited together."""
+class RisksUpdateView(
+    AddAnotherViewMixin, StrategyActionMixin, VersionedUpdateMixin, UpdateView
+):
+    """The strategy's risks, edited together, guarded by the strategy's
+    version (each save of the risks moves it on)."""
 
+    form_class = VersionOnlyForm
     template_name = "strategy/risks_form.html"
 
     def get_object(self, queryset=None):
@@ -404,22 +416,28 @@ class RisksUpdateView(AddAnotherViewMixin, StrategyActionMixin, DetailView):
             self.request.POST if self.request.method == "POST" else None,
             instance=self.strategy,
             prefix="risks",
+            # In the order added, however often edited (rows keep their place).
+            queryset=self.strategy.risks.order_by("pk"),
         )
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("formset", self.get_formset())
         return super().get_context_data(**kwargs)
 
-    def post(self, request, *args, **kwargs):
-        self.object = self.strategy
+    def form_valid(self, form):
         formset = self.get_formset()
         if not formset.is_valid():
-            return self.render_to_response(self.get_context_data(formset=formset))
-        with transaction.atomic():
-            save_list(
-                formset, self.strategy, user=request.user, reason=_("Risks changed")
+            return self.render_to_response(
+                self.get_context_data(form=form, formset=formset)
             )
-        messages.success(request, _("Risks saved."))
+        self.formset = formset
+        return super().form_valid(form)
+
+    def save_valid(self, form, locked):
+        save_list(
+            self.formset, locked, user=self.request.user, reason=_("Risks changed")
+        )
+        messages.success(self.request, _("Risks saved."))
         return redirect(self.strategy)
 
 
@@ -440,12 +458,11 @@ class PrepareReplacementView(CreateOnceMixin, StrategyActionMixin, FormView):
     def form_valid(self, form):
         old = self.strategy
         with transaction.atomic():
-            locked = Strategy.objects.select_for_update().get(pk=old.pk)
-            refusal = self.refused_now(locked)
+            refusal = self.policy_refusal_now()
             if refusal:
                 return refusal
             new = copy_strategy(
-                locked, self.request.user, title=form.cleaned_data["title"]
+                old, self.request.user, title=form.cleaned_data["title"]
             )
         self.created_record = new
         messages.success(

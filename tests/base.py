@@ -627,3 +627,15 @@ def race(*actions):
         thread.join(timeout=30)
     assert not any(thread.is_alive() for thread in threads), "a thread hung"
     return results
+
+
+def with_version(client, url, data):
+    """`data` with the version the page's form carries, as a browser posts
+    it back (a guarded edit page refuses a form without it). Nothing is
+    added for a page that has no such form (for this person)."""
+    if "version" in data:
+        return data
+    form = (client.get(url).context or {}).get("form")
+    if form is None or "version" not in form.fields:
+        return data
+    return {**data, "version": form["version"].value()}

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from governance.lifecycle import ADOPTED, LifecycleRecord, LifecycleStatus
 from governance.models import Membership, Organisation
 from governance.querysets import MemberReadableQuerySet, OrganisationScopedQuerySet
+from governance.versioned import VersionedModel
 from strategy.models import Strategy, Theme
 
 from .choices import Confidence, DeliveryStatus, Rag, WorkType
@@ -81,7 +82,7 @@ class VariationQuerySet(OrganisationScopedQuerySet):
         ).exclude(item__status__in=READABLE_BY_MEMBERS)
 
 
-class Department(models.Model):
+class Department(VersionedModel):
     """A council department that drives or benefits from workplan items."""
 
     organisation = models.ForeignKey(
@@ -475,7 +476,7 @@ class Review(models.Model):
         return self.status == self.Status.OPEN
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(VersionedModel):
     """An item's progress at one review: RAG, percent, commentary, dates."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="updates")
@@ -632,7 +633,7 @@ class Variation(models.Model):
         return self.agreed_with
 
 
-class VariationSettings(models.Model):
+class VariationSettings(VersionedModel):
     """Who agrees variations to a council's approved workplans.
 
     A decision of Cabinet or a decision-making committee naming the
@@ -661,7 +662,7 @@ class VariationSettings(models.Model):
         return f"Who agrees variations: {self.organisation}"
 
 
-class WorkplanSettings(models.Model):
+class WorkplanSettings(VersionedModel):
     """How the council lays out its workplans on their pages and papers.
 
     Some councils list the items anticipated but not yet planned (category

@@ -14,6 +14,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from decisions import considered
 from governance.downloads import XLSX, attachment
+from governance.forms import VersionOnlyForm
 from governance.history import save_formset_with_reason, save_with_reason
 from governance.lifecycle import LifecycleStatus
 from governance.mixins import (
@@ -29,7 +30,6 @@ from governance.policy import (
     WORKPLAN,
     PolicyCreateMixin,
     PolicyMixin,
-    refuse,
 )
 from governance.submissions import Collision, CreateOnceMixin, posted_token
 from governance.views import (
@@ -139,11 +139,7 @@ class WorkplanUpdateView(
         return {**super().get_form_kwargs(), "organisation": self.object.organisation}
 
     def save_valid(self, form, locked):
-        refusal = WORKPLAN.problem(self.request.user, "edit", locked)
-        if refusal is not None:
-            return refuse(self.request, refusal, locked)
         workplan = form.save(commit=False)
-        workplan.version = locked.version
         save_with_reason(workplan, user=self.request.user, reason=_("Draft changed"))
         messages.success(self.request, _("Draft saved."))
         return redirect(workplan)
@@ -421,7 +417,6 @@ class ItemUpdateView(
 
     def save_valid(self, form, locked):
         item = form.save(commit=False)
-        item.version = locked.version
         user = self.request.user
         if not self.is_variation:
             save_with_reason(item, user=user, reason=_("Item changed"))
@@ -512,7 +507,6 @@ class ItemProgressView(
 
     def save_valid(self, form, locked):
         item = form.save(commit=False)
-        item.version = locked.version
         save_with_reason(item, user=self.request.user, reason=_("Progress updated"))
         messages.success(self.request, _("Progress of %s updated.") % item.reference)
         return redirect(safe_next(self.request, item.workplan.get_absolute_url()))
@@ -693,13 +687,20 @@ class ReviewDetailView(OrganisationScopedMixin, DetailView):
         return context
 
 
-class ProgressUpdateView(PolicyMixin, View):
-    """An item's update for an open review round (`governance.policy.REVIEW`)."""
+class ProgressUpdateView(PolicyMixin, VersionedUpdateMixin, UpdateView):
+    """An item's update for an open review round (`governance.policy.REVIEW`).
+
+    The first update of the round for the item is made under the item's row
+    lock: two people sending it at once queue there, the first makes it and
+    the second is shown the conflict page with their text kept (their form
+    was based on no update; now there is one).
+    """
 
     policy = REVIEW
     policy_action = "update"
     policy_model = Review
     policy_related = ("workplan",)
+    form_class = ProgressUpdateForm
     template_name = "workplan/progress_update_form.html"
 
     def get_policy_record(self):
@@ -712,46 +713,52 @@ class ProgressUpdateView(PolicyMixin, View):
         )
         return self.review
 
-    def existing(self):
-        return ProgressUpdate.objects.filter(review=self.review, item=self.item).first()
+    def get_object(self, queryset=None):
+        return ProgressUpdate.objects.filter(
+            review=self.review, item=self.item
+        ).first() or ProgressUpdate(review=self.review, item=self.item)
 
-    def render(self, form):
-        return render(
-            self.request,
-            self.template_name,
-            {"review": self.review, "item": self.item, "form": form},
-        )
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.object.pk is None:
+            initial.update(
+                delivery_status=self.item.delivery_status,
+                rag=self.item.rag,
+                rag_reason=self.item.rag_reason,
+                percent_complete=self.item.percent_complete,
+            )
+        return initial
 
-    def get(self, request, *args, **kwargs):
-        existing = self.existing()
-        initial = {
-            "delivery_status": self.item.delivery_status,
-            "rag": self.item.rag,
-            "rag_reason": self.item.rag_reason,
-            "percent_complete": self.item.percent_complete,
-        }
-        return self.render(
-            ProgressUpdateForm(instance=existing, initial=initial, review=self.review)
-        )
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "review": self.review}
 
-    def post(self, request, *args, **kwargs):
-        form = ProgressUpdateForm(
-            request.POST, instance=self.existing(), review=self.review
-        )
-        if not form.is_valid():
-            return self.render(form)
-        record_update(self.review, self.item, request.user, form.cleaned_data)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(review=self.review, item=self.item, **kwargs)
+
+    def lock_versioned(self):
+        # The item's row is the lock: it is written too, and while it is
+        # held nobody else can make the round's update for it.
+        WorkplanItem.objects.select_for_update().get(pk=self.item.pk)
+        return self.get_object()
+
+    def save_valid(self, form, locked):
+        record_update(self.review, self.item, self.request.user, form.cleaned_data)
         messages.success(
-            request, _("Update for %(ref)s recorded.") % {"ref": self.item.reference}
+            self.request,
+            _("Update for %(ref)s recorded.") % {"ref": self.item.reference},
         )
         return redirect(self.review)
 
 
-class MilestonesUpdateView(ItemActionMixin, OrganisationScopedMixin, DetailView):
+class MilestonesUpdateView(
+    ItemActionMixin, OrganisationScopedMixin, VersionedUpdateMixin, UpdateView
+):
     """An item's milestones, added, changed, ticked off and removed together
-    (officers, at any time the plan is live: milestones track delivery)."""
+    (officers, at any time the plan is live: milestones track delivery),
+    guarded by the item's version (each save of them moves it on)."""
 
     model = WorkplanItem
+    form_class = VersionOnlyForm
     policy_action = "update_progress"
     template_name = "workplan/milestones_form.html"
     context_object_name = "item"
@@ -767,19 +774,23 @@ class MilestonesUpdateView(ItemActionMixin, OrganisationScopedMixin, DetailView)
         kwargs.setdefault("formset", self.get_formset())
         return super().get_context_data(**kwargs)
 
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
+    def form_valid(self, form):
         formset = self.get_formset()
         if not formset.is_valid():
-            return self.render_to_response(self.get_context_data(formset=formset))
-        with transaction.atomic():
-            save_formset_with_reason(
-                formset,
-                self.object,
-                user=request.user,
-                reason=_("Milestones changed"),
+            return self.render_to_response(
+                self.get_context_data(form=form, formset=formset)
             )
-        messages.success(request, _("Milestones saved."))
+        self.formset = formset
+        return super().form_valid(form)
+
+    def save_valid(self, form, locked):
+        save_formset_with_reason(
+            self.formset,
+            locked,
+            user=self.request.user,
+            reason=_("Milestones changed"),
+        )
+        messages.success(self.request, _("Milestones saved."))
         return redirect(self.object)
 
 
@@ -811,7 +822,7 @@ class ReviewPaperView(PaperView):
 # --- how the council lays out its workplans ------------------------------------------
 
 
-class WorkplanSettingsView(CouncilPageMixin, UpdateView):
+class WorkplanSettingsView(CouncilPageMixin, VersionedUpdateMixin, UpdateView):
     """Whether future works are their own section at the end of a workplan:
     the council's clerks and administrators keep this, as they keep its
     committees."""
@@ -829,7 +840,7 @@ class WorkplanSettingsView(CouncilPageMixin, UpdateView):
             organisation=self.organisation
         ).first() or WorkplanSettings(organisation=self.organisation)
 
-    def form_valid(self, form):
+    def save_valid(self, form, locked):
         save_with_reason(
             form.save(commit=False),
             user=self.request.user,
@@ -866,7 +877,7 @@ class DepartmentUpdateView(DepartmentMixin, CouncilRecordUpdateView):
 # --- who agrees variations ----------------------------------------------------------
 
 
-class VariationSettingsView(CouncilPageMixin, UpdateView):
+class VariationSettingsView(CouncilPageMixin, VersionedUpdateMixin, UpdateView):
     """Who may agree variations to the council's approved workplans under
     delegated powers (a decision may always agree one): its clerks and
     administrators keep this, as they keep its committees."""
@@ -881,13 +892,12 @@ class VariationSettingsView(CouncilPageMixin, UpdateView):
     def get_object(self, queryset=None):
         return variations.settings_for(self.organisation)
 
-    def form_valid(self, form):
-        with transaction.atomic():
-            settings = save_with_reason(
-                form.save(commit=False),
-                user=self.request.user,
-                reason=form.cleaned_data["change_reason"],
-            )
-            settings.delegates.set(form.cleaned_data["delegates"])
+    def save_valid(self, form, locked):
+        settings = save_with_reason(
+            form.save(commit=False),
+            user=self.request.user,
+            reason=form.cleaned_data["change_reason"],
+        )
+        settings.delegates.set(form.cleaned_data["delegates"])
         messages.success(self.request, _("Who agrees variations saved."))
         return redirect(self.organisation)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from decisions.call_in import LONDON
 from governance import policy
 
-from ..base import INVITATION_TOKEN, ROLES
+from ..base import INVITATION_TOKEN, ROLES, with_version
 
 # --- who gets what --------------------------------------------------------------
 
@@ -1625,7 +1625,8 @@ def check_cell(row, role, url, cast, business, client_for):
     if row.method == "GET":
         response = client.get(url)
     else:
-        response = client.post(url, row.data(cast, business) if row.data else {})
+        data = row.data(cast, business) if row.data else {}
+        response = client.post(url, with_version(client, url, data))
     form = (response.context or {}).get("form")
     assert response.status_code == expected, (
         f"{row.method} {url} as {role}: {response.status_code}, expected {expected}"

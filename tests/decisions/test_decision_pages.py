@@ -29,7 +29,14 @@ from decisions.models import (
 from governance.events import Event, record_event
 from governance.history import save_with_reason
 
-from ..base import make_decision, make_meeting, make_report, publish, put_on_agenda
+from ..base import (
+    make_decision,
+    make_meeting,
+    make_report,
+    publish,
+    put_on_agenda,
+    with_version,
+)
 
 ERROR_SUMMARY = 'class="govuk-error-summary"'
 
@@ -339,7 +346,12 @@ def test_a_key_decision_with_short_notice_and_no_urgency_route_is_refused(
     before = snapshot()
 
     response = client_for(cast.clerk).post(
-        reverse("decisions:agenda_update", args=[meeting.pk]), agenda_data(report)
+        reverse("decisions:agenda_update", args=[meeting.pk]),
+        with_version(
+            client_for(cast.clerk),
+            reverse("decisions:agenda_update", args=[meeting.pk]),
+            agenda_data(report),
+        ),
     )
 
     assert_refused_with_error_summary(response, before)
@@ -362,7 +374,12 @@ def test_a_key_decision_with_short_notice_and_an_urgency_route_is_accepted(
     save_with_reason(report, user=cast.clerk, reason="Urgency route recorded")
 
     response = client_for(cast.clerk).post(
-        reverse("decisions:agenda_update", args=[meeting.pk]), agenda_data(report)
+        reverse("decisions:agenda_update", args=[meeting.pk]),
+        with_version(
+            client_for(cast.clerk),
+            reverse("decisions:agenda_update", args=[meeting.pk]),
+            agenda_data(report),
+        ),
     )
 
     assert response.status_code == 302
@@ -386,7 +403,12 @@ def test_a_key_decision_needs_28_clear_days_notice(
     )
 
     response = client_for(cast.clerk).post(
-        reverse("decisions:agenda_update", args=[meeting.pk]), agenda_data(report)
+        reverse("decisions:agenda_update", args=[meeting.pk]),
+        with_version(
+            client_for(cast.clerk),
+            reverse("decisions:agenda_update", args=[meeting.pk]),
+            agenda_data(report),
+        ),
     )
 
     assert response.status_code == (302 if accepted else 200)

@@ -32,6 +32,7 @@ from ..base import (
     make_meeting,
     make_person,
     publish,
+    with_version,
 )
 from .test_decision_pages import assert_refused_with_error_summary, snapshot
 
@@ -234,7 +235,11 @@ def test_a_rule_no_decision_used_is_corrected_with_its_history(cast, client_for)
 
     response = client_for(cast.clerk).post(
         url("call_in_rule_update", cast, rule.pk),
-        rule_data(days="10", change_reason="The constitution says ten days"),
+        with_version(
+            client_for(cast.clerk),
+            url("call_in_rule_update", cast, rule.pk),
+            rule_data(days="10", change_reason="The constitution says ten days"),
+        ),
     )
 
     assert response.status_code == 302
@@ -259,7 +264,11 @@ def test_a_rule_a_decision_used_is_not_changed_but_withdrawn_by_a_later_rule(
 
     refused = client.post(
         url("call_in_rule_update", cast, old_rule.pk),
-        rule_data(applies_from="2000-01-01", days="10", change_reason="Wrong"),
+        with_version(
+            client,
+            url("call_in_rule_update", cast, old_rule.pk),
+            rule_data(applies_from="2000-01-01", days="10", change_reason="Wrong"),
+        ),
     )
 
     assert refused.status_code == 409
@@ -474,7 +483,11 @@ def test_another_councils_records_cannot_be_reached_or_linked(cast, client_for):
     )
     edited = client.post(
         url("call_in_rule_update", cast, their_rule.pk),
-        rule_data(change_reason="x"),
+        with_version(
+            client,
+            url("call_in_rule_update", cast, their_rule.pk),
+            rule_data(change_reason="x"),
+        ),
     )
 
     assert linked.status_code == 200

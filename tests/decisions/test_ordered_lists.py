@@ -25,7 +25,7 @@ from governance.history import save_with_reason
 from governance.papers import paper_html
 from strategy.models import Objective
 
-from ..base import make_decision, make_meeting, make_report, put_on_agenda
+from ..base import make_decision, make_meeting, make_report, put_on_agenda, with_version
 
 ERROR_SUMMARY = 'class="govuk-error-summary"'
 
@@ -255,7 +255,7 @@ def test_the_agenda_is_numbered_by_its_order_with_flat_queries(
         }
     data |= {"agenda_items-6-title": "Any other business", "agenda_items-6-ORDER": "7"}
 
-    assert client.post(url, data).status_code == 302
+    assert client.post(url, with_version(client, url, data)).status_code == 302
     assert list(meeting.agenda_items.values_list("position", "title")) == [
         (1, "Report 6"),
         (2, "Report 5"),
@@ -278,13 +278,20 @@ def test_a_council_that_letters_its_lists_gets_letters_on_pages_and_papers(
     assert "Numbered 1, 2, 3" in client.get(cast.council_a.get_absolute_url()).text
     before = snapshot()
 
-    refused = client.post(settings_url, {"recommendations": "roman"})
+    refused = client.post(
+        settings_url, with_version(client, settings_url, {"recommendations": "roman"})
+    )
 
     assert refused.status_code == 200 and ERROR_SUMMARY in refused.text
     assert snapshot() == before
 
     changed = client.post(
-        settings_url, {"recommendations": "letters", "change_reason": "Constitution"}
+        settings_url,
+        with_version(
+            client,
+            settings_url,
+            {"recommendations": "letters", "change_reason": "Constitution"},
+        ),
     )
 
     assert changed.status_code == 302
@@ -320,12 +327,12 @@ def test_a_theme_is_saved_with_its_objectives_numbered_in_order(
     client = client_for(cast.officer)
     url = reverse("strategy:theme_create", args=[strategy.pk])
 
-    added = client.post(url, {**data, "objectives-ADD": "1"})
+    added = client.post(url, with_version(client, url, {**data, "objectives-ADD": "1"}))
     assert added.status_code == 200
     assert len(added.context["formset"].forms) == 3
     assert not strategy.themes.filter(title="Secure by design").exists()
 
-    assert client.post(url, data).status_code == 302
+    assert client.post(url, with_version(client, url, data)).status_code == 302
     theme = strategy.themes.get(title="Secure by design")
     assert list(
         Objective.objects.filter(theme=theme).values_list("position", "text")

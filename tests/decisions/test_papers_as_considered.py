@@ -21,6 +21,7 @@ from ..base import (
     make_review,
     make_workplan,
     put_on_agenda,
+    with_version,
 )
 from ..paper_helpers import flat, read
 from .test_concurrency import form_data, signed_in
@@ -45,7 +46,9 @@ def post_form(client, url, **changes):
     """Post the form at `url` back as the page shows it, with `changes`
     (None: the field left empty, e.g. a box unticked)."""
     data = form_data(client.get(url), **changes)
-    return client.post(url, {k: v for k, v in data.items() if v is not None})
+    return client.post(
+        url, with_version(client, url, {k: v for k, v in data.items() if v is not None})
+    )
 
 
 def publish_agenda(client, meeting, published=True):

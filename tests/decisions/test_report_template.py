@@ -12,6 +12,8 @@ from governance.history import save_with_reason
 from tests.base import make_organisation, write_under
 from tests.paper_helpers import flat, paper_pdf, read
 
+from ..base import with_version
+
 STANDARD_NAMES = [
     "Financial",
     "Legal",
@@ -91,6 +93,9 @@ def test_a_clerk_adds_renames_orders_and_retires_headings(cast, business, client
             "kind": "implication",
             "name": "Diversity",
             "change_reason": "As our constitution",
+            "version": client.get(heading_url("update", cast, equality))
+            .context["form"]["version"]
+            .value(),
         },
     )
     assert renamed.status_code == 302
@@ -98,14 +103,19 @@ def test_a_clerk_adds_renames_orders_and_retires_headings(cast, business, client
         heading_url("move", cast, heading(council, "Efficiency")), {"direction": "up"}
     )
     assert moved.status_code == 302
+    health = heading_url("update", cast, heading(council, "Health and wellbeing"))
     retired = client.post(
-        heading_url("update", cast, heading(council, "Health and wellbeing")),
-        {
-            "kind": "implication",
-            "name": "Health and wellbeing",
-            "retired": "on",
-            "change_reason": "No longer asked for",
-        },
+        health,
+        with_version(
+            client,
+            health,
+            {
+                "kind": "implication",
+                "name": "Health and wellbeing",
+                "retired": "on",
+                "change_reason": "No longer asked for",
+            },
+        ),
     )
     assert retired.status_code == 302
 
@@ -182,12 +192,16 @@ def test_implications_round_trip_through_the_report_form(cast, business, client_
 
     saved = client.post(
         url,
-        report_form_data(
-            report,
-            **{
-                f"heading_{financial.pk}": "Within the capital budget of £1.2m.",
-                f"heading_{legal.pk}": "None.",
-            },
+        with_version(
+            client,
+            url,
+            report_form_data(
+                report,
+                **{
+                    f"heading_{financial.pk}": "Within the capital budget of £1.2m.",
+                    f"heading_{legal.pk}": "None.",
+                },
+            ),
         ),
     )
     assert saved.status_code == 302
@@ -204,8 +218,13 @@ def test_implications_round_trip_through_the_report_form(cast, business, client_
     report.refresh_from_db()
     client.post(
         url,
-        report_form_data(
-            report, **{f"heading_{financial.pk}": "Within the capital budget of £1.2m."}
+        with_version(
+            client,
+            url,
+            report_form_data(
+                report,
+                **{f"heading_{financial.pk}": "Within the capital budget of £1.2m."},
+            ),
         ),
     )
     assert list(report.texts.values_list("heading__name", flat=True)) == ["Financial"]
@@ -276,10 +295,12 @@ def test_a_clerk_chooses_to_leave_unfilled_implications_out(cast, client_for):
     url = reverse("decisions:report_template_settings", args=[cast.council_a.slug])
     client = client_for(cast.clerk)
 
-    bad = client.post(url, {"unfilled_implications": "none"})
+    bad = client.post(url, with_version(client, url, {"unfilled_implications": "none"}))
     assert bad.status_code == 200 and "govuk-error-summary" in bad.content.decode()
     assert not report_template.template_of(cast.council_a).omits_unfilled
 
-    good = client.post(url, {"unfilled_implications": "omit"})
+    good = client.post(
+        url, with_version(client, url, {"unfilled_implications": "omit"})
+    )
     assert good.status_code == 302
     assert report_template.template_of(cast.council_a).omits_unfilled

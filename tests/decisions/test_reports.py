@@ -25,7 +25,7 @@ from governance.choices import PostKind
 from governance.history import save_with_reason
 from strategy.lifecycle import STRATEGY_LIFECYCLE
 
-from ..base import make_meeting, make_post, make_report, put_on_agenda
+from ..base import make_meeting, make_post, make_report, put_on_agenda, with_version
 
 ERROR_SUMMARY = 'class="govuk-error-summary"'
 
@@ -405,7 +405,10 @@ def test_a_decision_cannot_start_from_a_report_whose_meeting_is_not_held(
     assert page.status_code == 409
     assert "not held yet" in page.content.decode()
     before = snapshot()
-    refused = clerk.post(url, {"title": "Telephony", "record": "x", "reasons": "y"})
+    refused = clerk.post(
+        url,
+        with_version(clerk, url, {"title": "Telephony", "record": "x", "reasons": "y"}),
+    )
     assert refused.status_code == 409
     assert snapshot() == before
 
@@ -418,7 +421,12 @@ def test_a_decision_cannot_start_from_another_councils_report(
     put_on_agenda(meeting, other)
     url = reverse("decisions:decision_from_report", args=[other.pk])
     assert client_for(cast.clerk).get(url).status_code == 404
-    assert client_for(cast.clerk).post(url, {}).status_code == 404
+    assert (
+        client_for(cast.clerk)
+        .post(url, with_version(client_for(cast.clerk), url, {}))
+        .status_code
+        == 404
+    )
 
 
 # --- agenda items take their report's title -------------------------------------------
@@ -444,7 +452,9 @@ def test_an_agenda_item_takes_its_reports_title_unless_given_another(cast, clien
         "agenda_items-2-report": "",
     }
     url = reverse("decisions:agenda_update", args=[meeting.pk])
-    response = client_for(cast.clerk).post(url, data)
+    response = client_for(cast.clerk).post(
+        url, with_version(client_for(cast.clerk), url, data)
+    )
     assert response.status_code == 302
     titles = dict(meeting.agenda_items.values_list("report__title", "title"))
     assert titles == {
@@ -465,7 +475,7 @@ def test_an_agenda_item_with_neither_title_nor_report_is_refused(
         client.get(url), **{"agenda_items-0-title": None, "agenda_items-0-report": None}
     )
     before = snapshot()
-    response = client.post(url, data)
+    response = client.post(url, with_version(client, url, data))
     assert response.status_code == 200
     assert ERROR_SUMMARY in response.content.decode()
     assert "Enter the title of the item, or choose its report" in (

@@ -7,7 +7,7 @@ from hypothesis.extra.django import TestCase
 
 from governance.models import Organisation
 
-from ..base import build_cast, sign_in
+from ..base import build_cast, sign_in, with_version
 
 text = st.text(max_size=300)
 maybe = st.one_of(st.none(), text)
@@ -42,7 +42,12 @@ class OrganisationSettingsFormTests(TestCase):
         if reason is not None:
             data["change_reason"] = reason
         response = self.client.post(
-            reverse("governance:organisation_settings", args=[council.slug]), data
+            reverse("governance:organisation_settings", args=[council.slug]),
+            with_version(
+                self.client,
+                reverse("governance:organisation_settings", args=[council.slug]),
+                data,
+            ),
         )
         assert response.status_code in (200, 302)
         after = Organisation.objects.filter(pk=council.pk).values().get()

@@ -25,7 +25,9 @@ def test_administrator_changes_settings_and_history_records_who_and_why(
     cast, client_for
 ):
     client = client_for(cast.administrator)
-    response = client.post(settings_url(cast), valid_settings())
+    response = client.post(
+        settings_url(cast), valid_settings(version=cast.council_a.version)
+    )
     assert response.status_code == 302
     cast.council_a.refresh_from_db()
     assert cast.council_a.bank_holiday_region == "scotland"

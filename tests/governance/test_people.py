@@ -23,7 +23,14 @@ from governance.models import Invitation, Membership
 from governance.permissions import roles_of
 from workplan.models import Department
 
-from ..base import PASSWORD, make_department, make_invitation, make_person, sign_in
+from ..base import (
+    PASSWORD,
+    make_department,
+    make_invitation,
+    make_person,
+    sign_in,
+    with_version,
+)
 
 
 def invite(client, cast, **fields):
@@ -119,13 +126,17 @@ def test_an_invitation_link_that_is_forged_expired_or_cancelled_is_refused(
         assert client.get(url).status_code == 404
         response = client.post(
             url,
-            {
-                "first_name": "A",
-                "last_name": "B",
-                "username": "sneaky",
-                "password1": "A-long-new-password-4",
-                "password2": "A-long-new-password-4",
-            },
+            with_version(
+                client,
+                url,
+                {
+                    "first_name": "A",
+                    "last_name": "B",
+                    "username": "sneaky",
+                    "password1": "A-long-new-password-4",
+                    "password2": "A-long-new-password-4",
+                },
+            ),
         )
         assert response.status_code == 404
         assert b"This invitation link does not work" in response.content
@@ -193,7 +204,12 @@ def test_an_administrator_changes_a_role_with_a_reason(cast, admin_client):
     membership = Membership.objects.get(user=cast.officer)
     url = reverse("governance:membership_update", args=["ashdown", membership.pk])
     response = admin_client.post(
-        url, {"role": "clerk", "job_title": "", "change_reason": "Moved team"}
+        url,
+        with_version(
+            admin_client,
+            url,
+            {"role": "clerk", "job_title": "", "change_reason": "Moved team"},
+        ),
     )
     assert response.status_code == 302
     membership.refresh_from_db()
@@ -210,7 +226,12 @@ def test_the_only_administrator_cannot_remove_their_own_role(cast, admin_client)
     history = membership.history.count()
     url = reverse("governance:membership_update", args=["ashdown", membership.pk])
     response = admin_client.post(
-        url, {"role": "member", "job_title": "", "change_reason": "Oops"}
+        url,
+        with_version(
+            admin_client,
+            url,
+            {"role": "member", "job_title": "", "change_reason": "Oops"},
+        ),
     )
     assert response.status_code == 409
     assert "only administrator" in str(response.context["form"].errors)
@@ -226,7 +247,12 @@ def test_ending_a_role_removes_all_access_but_keeps_the_records_naming_them(
 ):
     membership = Membership.objects.get(user=cast.officer)
     url = reverse("governance:membership_end", args=["ashdown", membership.pk])
-    assert admin_client.post(url, {"reason": "Left the council"}).status_code == 302
+    assert (
+        admin_client.post(
+            url, with_version(admin_client, url, {"reason": "Left the council"})
+        ).status_code
+        == 302
+    )
     membership.refresh_from_db()
     assert membership.ended_at is not None
     officer = get_user_model().objects.get(pk=cast.officer.pk)
@@ -260,7 +286,7 @@ def test_a_password_reset_link_goes_only_to_the_persons_own_address(
     )
     page = admin_client.get(url)
     assert b"officer@ashdown.example.gov.uk" in page.content
-    response = admin_client.post(url, {})
+    response = admin_client.post(url, with_version(admin_client, url, {}))
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [["officer@ashdown.example.gov.uk"]]
     # The administrator's pages never show the link.
@@ -287,11 +313,15 @@ def test_forgotten_password_says_the_same_whatever_the_address(cast, client):
     cast.member.email = "member@ashdown.example.gov.uk"
     cast.member.save()
     url = reverse("password_reset")
-    known = client.post(url, {"email": "member@ashdown.example.gov.uk"})
-    unknown = client.post(url, {"email": "nobody@example.gov.uk"})
+    known = client.post(
+        url, with_version(client, url, {"email": "member@ashdown.example.gov.uk"})
+    )
+    unknown = client.post(
+        url, with_version(client, url, {"email": "nobody@example.gov.uk"})
+    )
     assert known["Location"] == unknown["Location"]
     assert [m.to for m in mail.outbox] == [["member@ashdown.example.gov.uk"]]
-    empty = client.post(url, {"email": ""})
+    empty = client.post(url, with_version(client, url, {"email": ""}))
     assert b"Enter your email address" in empty.content
     cast.member.refresh_from_db()
     assert cast.member.check_password(PASSWORD)
@@ -303,7 +333,14 @@ def test_a_forged_password_reset_link_changes_nothing(cast, client):
     assert b"This link does not work" in page.content
     client.post(
         url,
-        {"new_password1": "Hijack-password-1", "new_password2": "Hijack-password-1"},
+        with_version(
+            client,
+            url,
+            {
+                "new_password1": "Hijack-password-1",
+                "new_password2": "Hijack-password-1",
+            },
+        ),
     )
     for user in get_user_model().objects.all():
         assert not user.check_password("Hijack-password-1")
@@ -334,7 +371,7 @@ def test_clerks_add_and_rename_committees_of_their_own_council_only(cast, client
         url = reverse("decisions:committee_update", args=[slug, theirs.pk])
         assert client.get(url).status_code == 404
         data = {"name": "Taken", "kind": "other", "change_reason": "x"}
-        assert client.post(url, data).status_code == 404
+        assert client.post(url, with_version(client, url, data)).status_code == 404
     theirs.refresh_from_db()
     assert theirs.organisation == cast.council_b
     assert theirs.name != "Taken"
@@ -347,7 +384,12 @@ def test_officers_keep_the_department_list(cast, client_for):
     assert Department.objects.get(name="Planning").organisation == cast.council_a
     theirs = make_department(cast.council_b, "Brackley Housing")
     url = reverse("workplan:department_update", args=["ashdown", theirs.pk])
-    assert client.post(url, {"name": "X", "change_reason": "x"}).status_code == 404
+    assert (
+        client.post(
+            url, with_version(client, url, {"name": "X", "change_reason": "x"})
+        ).status_code
+        == 404
+    )
     theirs.refresh_from_db()
     assert theirs.name == "Brackley Housing"
     assert client_for(cast.member).get(add).status_code == 403
@@ -394,10 +436,15 @@ def test_an_administrator_resets_someones_lost_authenticator_app(cast, admin_cli
     url = reverse(
         "governance:membership_second_factor_reset", args=["ashdown", membership.pk]
     )
-    empty = admin_client.post(url, {"reason": ""})
+    empty = admin_client.post(url, with_version(admin_client, url, {"reason": ""}))
     assert b"Enter why you are resetting their app" in empty.content
     assert authenticator_of(cast.clerk) is not None
-    assert admin_client.post(url, {"reason": "Phone lost"}).status_code == 302
+    assert (
+        admin_client.post(
+            url, with_version(admin_client, url, {"reason": "Phone lost"})
+        ).status_code
+        == 302
+    )
     assert authenticator_of(cast.clerk) is None
     assert recovery_codes_of(cast.clerk) is None
     assert get_user_model().objects.get(pk=cast.clerk.pk).password == password_before
@@ -413,7 +460,12 @@ def test_an_administrator_cannot_reset_an_operators_or_their_own_app(
 
     own = Membership.objects.get(user=cast.administrator)
     url = reverse("governance:membership_second_factor_reset", args=["ashdown", own.pk])
-    assert admin_client.post(url, {"reason": "x"}).status_code == 409
+    assert (
+        admin_client.post(
+            url, with_version(admin_client, url, {"reason": "x"})
+        ).status_code
+        == 409
+    )
     assert authenticator_of(cast.administrator) is not None
     cast.clerk.is_superuser = True
     cast.clerk.save()
@@ -421,7 +473,7 @@ def test_an_administrator_cannot_reset_an_operators_or_their_own_app(
     url = reverse(
         "governance:membership_second_factor_reset", args=["ashdown", clerk.pk]
     )
-    response = admin_client.post(url, {"reason": "x"})
+    response = admin_client.post(url, with_version(admin_client, url, {"reason": "x"}))
     assert response.status_code == 409
     assert b"runs this installation" in response.content
     assert authenticator_of(cast.clerk) is not None
@@ -514,7 +566,9 @@ def test_someone_whose_role_ended_is_offered_only_where_a_record_already_names_t
     client = client_for(cast.officer)
     url = reverse("strategy:strategy_update", args=[strategy.pk])
     page = client.get(url)
-    response = client.post(url, form_data(page, change_reason="Typo"))
+    response = client.post(
+        url, with_version(client, url, form_data(page, change_reason="Typo"))
+    )
     assert response.status_code == 302
     strategy.refresh_from_db()
     assert strategy.lead_officer == leaving

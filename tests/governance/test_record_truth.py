@@ -37,6 +37,7 @@ from ..base import (
     name_in_decision,
     publish,
     race,
+    with_version,
 )
 
 S = LifecycleStatus
@@ -196,14 +197,18 @@ def test_a_meeting_cannot_be_marked_held_before_it_starts(cast, client_for):
 
     response = client_for(cast.clerk).post(
         reverse("decisions:meeting_update", args=[meeting.pk]),
-        {
-            "committee": meeting.committee_id,
-            "date": local.date().isoformat(),
-            "time": local.strftime("%H:%M"),
-            "venue": meeting.venue,
-            "status": "held",
-            "version": meeting.version if hasattr(meeting, "version") else "",
-        },
+        with_version(
+            client_for(cast.clerk),
+            reverse("decisions:meeting_update", args=[meeting.pk]),
+            {
+                "committee": meeting.committee_id,
+                "date": local.date().isoformat(),
+                "time": local.strftime("%H:%M"),
+                "venue": meeting.venue,
+                "status": "held",
+                "version": meeting.version if hasattr(meeting, "version") else "",
+            },
+        ),
     )
 
     assert response.status_code == 200

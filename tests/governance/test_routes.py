@@ -31,6 +31,7 @@ from ..base import (
     make_workplan,
     name_in_decision,
     publish,
+    with_version,
 )
 
 S = LifecycleStatus
@@ -83,7 +84,12 @@ def test_a_draft_leaves_draft_only_by_the_councils_route(
     problems = []
     for role in ROLES:
         with transaction.atomic():
-            response = client_for(cast.user(role)).post(url, step_data(step, business))
+            response = client_for(cast.user(role)).post(
+                url,
+                with_version(
+                    client_for(cast.user(role)), url, step_data(step, business)
+                ),
+            )
             strategy.refresh_from_db()
             if role == "other_council" or role == "member":
                 expected = 404
@@ -223,11 +229,15 @@ def test_a_clerk_sets_the_route_in_the_app_and_it_keeps_its_history(
     page = client.get(url)
     response = client.post(
         url,
-        {
-            "scrutiny": "optional",
-            "approving_committees": [business.cabinet.pk],
-            "change_reason": "Constitution revised",
-        },
+        with_version(
+            client,
+            url,
+            {
+                "scrutiny": "optional",
+                "approving_committees": [business.cabinet.pk],
+                "change_reason": "Constitution revised",
+            },
+        ),
     )
 
     assert page.status_code == 200
@@ -262,7 +272,9 @@ def test_a_route_that_leaves_nobody_to_approve_is_refused_and_nothing_saved(
 ):
     url = reverse("governance:route_update", args=[cast.council_a.slug, "strategy"])
 
-    response = client_for(cast.clerk).post(url, data)
+    response = client_for(cast.clerk).post(
+        url, with_version(client_for(cast.clerk), url, data)
+    )
 
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
@@ -276,11 +288,15 @@ def test_a_scrutiny_committee_cannot_be_named_to_approve(cast, business, client_
 
     response = client_for(cast.clerk).post(
         url,
-        {
-            "scrutiny": "required",
-            "approving_committees": [scrutiny.pk],
-            "change_reason": "Test",
-        },
+        with_version(
+            client_for(cast.clerk),
+            url,
+            {
+                "scrutiny": "required",
+                "approving_committees": [scrutiny.pk],
+                "change_reason": "Test",
+            },
+        ),
     )
 
     assert response.status_code == 200

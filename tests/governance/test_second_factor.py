@@ -29,6 +29,7 @@ from ..base import (
     make_person,
     race,
     sign_in,
+    with_version,
 )
 
 CODE_PAGE = reverse("sign_in_code")
@@ -343,14 +344,18 @@ def test_a_council_can_require_it_of_everyone(cast, client_for):
     )
     saved = client.post(
         reverse("governance:organisation_settings", args=[cast.council_a.slug]),
-        {
-            "bank_holiday_region": "england-and-wales",
-            "decisions_subject_to_call_in": "on",
-            "takes_effect_without_call_in": "publication",
-            "democratic_settings_managed_by": "clerks-and-administrators",
-            "second_factor_required_for_all": "on",
-            "change_reason": "Our security policy",
-        },
+        with_version(
+            client,
+            reverse("governance:organisation_settings", args=[cast.council_a.slug]),
+            {
+                "bank_holiday_region": "england-and-wales",
+                "decisions_subject_to_call_in": "on",
+                "takes_effect_without_call_in": "publication",
+                "democratic_settings_managed_by": "clerks-and-administrators",
+                "second_factor_required_for_all": "on",
+                "change_reason": "Our security policy",
+            },
+        ),
     )
     assert saved.status_code == 302
     cast.council_a.refresh_from_db()

@@ -3,6 +3,8 @@ from django.urls import reverse
 from governance.history import save_with_reason
 from governance.models import Membership
 
+from ..base import with_version
+
 
 def home_text(client_for, user):
     return client_for(user).get(reverse("governance:home")).content.decode()
@@ -23,12 +25,16 @@ def test_an_officer_sees_the_items_they_lead_that_need_an_update(
 
     client_for(cast.officer).post(
         reverse("workplan:progress_update", args=[business.review.pk, item.pk]),
-        {
-            "delivery_status": "in-progress",
-            "rag": "green",
-            "percent_complete": "20",
-            "commentary": "Started.",
-        },
+        with_version(
+            client_for(cast.officer),
+            reverse("workplan:progress_update", args=[business.review.pk, item.pk]),
+            {
+                "delivery_status": "in-progress",
+                "rag": "green",
+                "percent_complete": "20",
+                "commentary": "Started.",
+            },
+        ),
     )
     assert "Items you lead that need an update" not in home_text(
         client_for, cast.officer

@@ -3,8 +3,9 @@ from django.urls import reverse
 from workplan.models import Milestone
 
 
-def formset(**rows):
+def formset(version=1, **rows):
     data = {
+        "version": str(version),
         "milestones-TOTAL_FORMS": str(len(rows)),
         "milestones-INITIAL_FORMS": "0",
         "milestones-MIN_NUM_FORMS": "0",

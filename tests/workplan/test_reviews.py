@@ -60,6 +60,7 @@ def test_a_review_round_is_opened_updated_and_closed(cast, business, client_for)
             "rag": "red",
             "percent_complete": "150",
             "commentary": "",
+            "version": "0",
         },
     )
     assert bad.status_code == 200
@@ -74,6 +75,7 @@ def test_a_review_round_is_opened_updated_and_closed(cast, business, client_for)
             "rag_reason": "",
             "percent_complete": "45",
             "commentary": "Supplier chosen.",
+            "version": "0",
         },
     )
     assert good.status_code == 302

@@ -10,7 +10,7 @@ from strategy.models import Theme
 from workplan.models import Workplan, WorkplanSettings
 from workplan.papers import workplan_appendix_part, workplan_appendix_title
 
-from ..base import approve_workplan, make_item
+from ..base import approve_workplan, make_item, with_version
 
 ERROR_SUMMARY = 'class="govuk-error-summary"'
 
@@ -107,7 +107,11 @@ def test_future_works_are_their_own_last_section_where_the_council_says_so(
 
     response = client.post(
         reverse("workplan:workplan_settings", args=[cast.council_a.slug]),
-        {"future_works_last": "on", "change_reason": "As our papers always have"},
+        with_version(
+            client,
+            reverse("workplan:workplan_settings", args=[cast.council_a.slug]),
+            {"future_works_last": "on", "change_reason": "As our papers always have"},
+        ),
     )
 
     assert response.status_code == 302
