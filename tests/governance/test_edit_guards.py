@@ -418,7 +418,11 @@ ALL_EDITS = [
 ]
 
 
-@pytest.mark.parametrize("name, role, args, changes", ALL_EDITS, ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    "name, role, args, changes",
+    ALL_EDITS,
+    ids=[f"{name}-{role}" for name, role, _args, _changes in ALL_EDITS],
+)
 def test_with_the_history_write_failing_no_guarded_page_half_saves(
     cast, business, name, role, args, changes
 ):
