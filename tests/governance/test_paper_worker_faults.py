@@ -166,3 +166,55 @@ def test_a_herd_on_a_cold_inline_paper_renders_it_once(cast, monkeypatch):
     assert renders == ["decision-record"]
     assert len({r["ETag"] for r in responses}) == 1
     assert StoredPaper.objects.filter(kind="decision-record").count() == 1
+
+
+def test_the_worker_rides_out_a_database_outage_mid_job(cast):
+    """The database goes away for ten seconds while the worker renders an
+    agenda pack (its connection through a relay that is cut, then restored
+    on the same port): the worker process keeps running, reconnects, and
+    the job is completed, on its first attempt or a second one."""
+    from tests.test_connection_pool import (
+        DatabaseLink,
+        database_upstream,
+    )
+    from tests.test_connection_pool import database_url as url_through
+
+    business = build_business(cast)
+    client = signed_in(cast.clerk)
+    url = reverse("decisions:meeting_pack", args=[business.meeting.pk])
+    link = DatabaseLink(database_upstream())
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        "DATABASE_URL": url_through(
+            application_name="worker-outage", through=link.port
+        ),
+        "PAPER_JOB_STALE_SECONDS": "3",
+        "PAPER_JOB_HEARTBEAT_SECONDS": "1",
+    }
+    with override_settings(TASKS=DATABASE_TASKS, PAPER_JOB_STALE_SECONDS=3):
+        job = PaperJob.objects.get(pk=client.get(url).url.split("/")[-2])
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "paper_worker", "--no-startup-delay", "-v0"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_for(job, {PaperJob.Status.RENDERING}, timeout=60)
+            link.down()
+            time.sleep(10)
+            assert worker.poll() is None, "the worker died with the database"
+            # Meanwhile the page (on its own connection) tells the truth.
+            assert client.get(job.get_absolute_url()).status_code == 200
+            link.up()
+            wait_for(job, {PaperJob.Status.READY, PaperJob.Status.FAILED}, timeout=120)
+            assert worker.poll() is None
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=30)
+            link.down()
+    assert job.status == PaperJob.Status.READY, (job.status, job.error)
+    assert job.attempts <= 2
+    assert client.get(url).status_code == 200
