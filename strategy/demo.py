@@ -934,8 +934,8 @@ def _content(strategy, themes, risks, author):
         )
         for number, text in enumerate(objectives, start=1):
             upsert(Objective, {"theme": theme, "position": number}, {"text": text})
-    for spec in risks:
-        spec = dict(spec)
+    for position, spec in enumerate(risks, start=1):
+        spec = dict(spec, position=position)
         description = spec.pop("description")
         spec.setdefault("review_frequency", ReviewFrequency.QUARTERLY)
         upsert(Risk, {"strategy": strategy, "description": description}, spec)

@@ -224,10 +224,9 @@ class RiskForm(forms.ModelForm):
 
 
 class BaseRiskFormSet(AddAnotherFormSet):
-    """The strategy's risks, kept in the order they were added."""
+    """The strategy's risks, in the order the officer puts them."""
 
     noun = _("risk")
-    ordered = False
 
 
 RiskFormSet = inlineformset_factory(
@@ -237,6 +236,7 @@ RiskFormSet = inlineformset_factory(
     formset=BaseRiskFormSet,
     extra=0,
     can_delete=True,
+    can_order=True,
 )
 
 

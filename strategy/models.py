@@ -279,11 +279,13 @@ class Objective(models.Model):
 
 
 class Risk(models.Model):
-    """A risk to delivering the strategy, with its mitigation and owner."""
+    """A risk to delivering the strategy, with its mitigation and owner, in
+    the order the strategy lists them (`position`: 1, 2, 3...)."""
 
     strategy = models.ForeignKey(
         Strategy, on_delete=models.CASCADE, related_name="risks"
     )
+    position = models.PositiveIntegerField(_("position"), default=0)
     description = models.TextField(_("risk"))
     likelihood = models.CharField(_("likelihood"), max_length=8, choices=RiskLevel)
     impact = models.CharField(_("impact"), max_length=8, choices=RiskLevel)
@@ -299,7 +301,7 @@ class Risk(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["strategy", "pk"]
+        ordering = ["strategy", "position", "pk"]
 
     def __str__(self):
         return self.description[:80]

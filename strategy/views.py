@@ -416,8 +416,7 @@ class RisksUpdateView(
             self.request.POST if self.request.method == "POST" else None,
             instance=self.strategy,
             prefix="risks",
-            # In the order added, however often edited (rows keep their place).
-            queryset=self.strategy.risks.order_by("pk"),
+            queryset=self.strategy.risks.order_by("position", "pk"),
         )
 
     def get_context_data(self, **kwargs):

@@ -495,6 +495,7 @@ def make_strategy(cast, title, *, start=2026, end=2030, **fields):
     save_with_reason(
         Risk(
             strategy=strategy,
+            position=1,
             description="Skills shortage",
             likelihood="medium",
             impact="high",

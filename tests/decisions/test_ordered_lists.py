@@ -337,3 +337,42 @@ def test_a_theme_is_saved_with_its_objectives_numbered_in_order(
     assert list(
         Objective.objects.filter(theme=theme).values_list("position", "text")
     ) == [(1, "Train every member of staff."), (2, "Pass the PSN health check.")]
+
+
+def test_risks_keep_the_order_the_officer_gives_them(cast, business, client_for):
+    strategy = business.draft_strategy
+    (first,) = strategy.risks.all()
+    client = client_for(cast.officer)
+    url = reverse("strategy:risks_update", args=[strategy.pk])
+    fields = ("description", "likelihood", "impact", "mitigation", "owner")
+    data = {
+        **management("risks", 2, 1),
+        "risks-0-id": str(first.pk),
+        **{f"risks-0-{name}": getattr(first, name) for name in fields},
+        "risks-0-review_frequency": first.review_frequency,
+        "risks-0-ORDER": "1",
+        "risks-1-description": "Supplier fails",
+        "risks-1-likelihood": "low",
+        "risks-1-impact": "high",
+        "risks-1-review_frequency": "quarterly",
+        "risks-1-ORDER": "2",
+    }
+    data = with_version(client, url, data)
+
+    shown = client.post(url, {**data, "risks-MOVE": "1-up"})
+    assert [
+        row.form["description"].value() for row in shown.context["formset"].rows
+    ] == [
+        "Supplier fails",
+        "Skills shortage",
+    ]
+    assert 'value="1-up"' in shown.content.decode()  # rows can be moved
+
+    saved = client.post(url, {**data, "risks-0-ORDER": "2", "risks-1-ORDER": "1"})
+    assert saved.status_code == 302
+    assert list(strategy.risks.values_list("position", "description")) == [
+        (1, "Supplier fails"),
+        (2, "Skills shortage"),
+    ]
+    page = client.get(strategy.get_absolute_url()).content.decode()
+    assert page.index("Supplier fails") < page.index("Skills shortage")
