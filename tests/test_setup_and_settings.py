@@ -40,6 +40,40 @@ def test_migrations_are_committed(db):
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
+@pytest.mark.faults
+@pytest.mark.django_db(transaction=True)
+def test_the_migrations_apply_from_an_empty_database():
+    """The suite's databases are made from the models (`--nomigrations`);
+    here the committed migrations are applied, in order, to an empty
+    database of their own, as a fresh `make run` or a deployment does, and
+    leave nothing for `makemigrations` to add."""
+    name = f"{connection.settings_dict['NAME']}_migrations"
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        from urllib.parse import urlsplit, urlunsplit
+
+        from config.settings.env import local_database_url
+
+        suite = urlsplit(os.environ.get("DATABASE_URL") or local_database_url())
+        url = urlunsplit(suite._replace(path=f"/{name}"))
+        env = {"DJANGO_SETTINGS_MODULE": "config.settings.dev", "DATABASE_URL": url}
+        for command in (["migrate", "--no-input"], ["makemigrations", "--check"]):
+            done = subprocess.run(
+                [sys.executable, "manage.py", *command],
+                cwd=ROOT,
+                env=clean_environment(**env),
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def test_check_deploy_is_clean_with_production_environment(db):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
