@@ -5,9 +5,13 @@ the 503 page (`service_unavailable`), which is drawn without asking the
 database anything (no context processors: they look up who is signed in).
 """
 
+import hashlib
 import sys
+import threading
+from collections import OrderedDict
 
 import psycopg
+from django.conf import settings
 from django.db import InterfaceError
 from django.http import HttpResponse, HttpResponseServerError
 from django.middleware.csp import get_nonce
@@ -18,6 +22,45 @@ from django.utils.csp import CONTEXT_KEY as CSP_CONTEXT_KEY
 #: Sent as Retry-After (seconds) while the database cannot be reached: the
 #: pool reconnects within seconds of the server coming back.
 RETRY_AFTER_SECONDS = 30
+
+#: The council each recent session was working in, by a digest of its session
+#: cookie, kept in this process (`remember_council`): while the database is
+#: away its sessions cannot be read, but the 503 page can still carry the
+#: council's name. At most this many sessions; the oldest are forgotten.
+_REMEMBERED_SESSIONS = 5000
+_council_by_session: OrderedDict[str, str] = OrderedDict()
+_remembering = threading.Lock()
+
+
+def _session_digest(request):
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    return hashlib.sha256(key.encode()).hexdigest() if key else None
+
+
+def remember_council(request, organisation):
+    """Note the council `request`'s session is working in (middleware)."""
+    digest = _session_digest(request)
+    if digest is None or organisation is None:
+        return
+    with _remembering:
+        if _council_by_session.get(digest) == organisation.name:
+            _council_by_session.move_to_end(digest)
+            return
+        _council_by_session[digest] = organisation.name
+        while len(_council_by_session) > _REMEMBERED_SESSIONS:
+            _council_by_session.popitem(last=False)
+
+
+def remembered_council(request):
+    """The council's name noted for `request`'s session, if any: an unsaved
+    `Organisation` carrying only its name (for the page's header)."""
+    from .models import Organisation
+
+    digest = _session_digest(request)
+    with _remembering:
+        name = _council_by_session.get(digest) if digest else None
+    return Organisation(name=name) if name else None
+
 
 #: PostgreSQL's codes for "the server is going away or not there yet": class
 #: 08 (connection exception) and these three.
@@ -55,11 +98,12 @@ def database_unavailable(exc):
 def service_unavailable(request):
     """503 with Retry-After, drawn without the database.
 
-    Branded with the council the person was working in if it was looked up
-    before the database went (`request.organisation`); otherwise with the
+    Branded with the council the person was working in: looked up before
+    the database went (`request.organisation`), or remembered for their
+    session from an earlier request (`remember_council`); otherwise with the
     product's own name. Plain text if even the template fails.
     """
-    organisation = getattr(request, "organisation", None)
+    organisation = getattr(request, "organisation", None) or remembered_council(request)
     try:
         html = render_to_string(
             "503.html",

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from .choices import Role
+from .errors import remember_council
 from .models import Organisation
 from .permissions import roles_of
 from .second_factor import Step, step_owed
@@ -40,6 +41,7 @@ class CurrentOrganisationMiddleware:
             request.organisation = organisations.order_by("name").first()
             if request.organisation is not None:
                 request.role = Role(roles[request.organisation.pk])
+                remember_council(request, request.organisation)
         return self.get_response(request)
 
 

@@ -23,6 +23,7 @@ from governance.errors import (
     RETRY_AFTER_SECONDS,
     database_unavailable,
     server_error,
+    service_unavailable,
 )
 from governance.models import Organisation
 
@@ -141,3 +142,27 @@ def test_any_other_error_still_gets_the_500_page(rf):
         response = server_error(request)
     assert response.status_code == 500
     assert "Retry-After" not in response
+
+
+def test_the_503_page_names_the_council_of_the_session_from_an_earlier_page(
+    cast, client_for, django_db_blocker
+):
+    """While the database is away the session cannot be read, so the council
+    is not looked up; the one this session worked in, noted by the
+    middleware on an earlier page, still brands the page."""
+    from django.conf import settings
+
+    client = client_for(cast.officer)
+    assert client.get("/").status_code == 200
+    request = RequestFactory().get("/strategies/")
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = client.cookies[
+        settings.SESSION_COOKIE_NAME
+    ].value
+    stranger = RequestFactory().get("/strategies/")
+    stranger.COOKIES[settings.SESSION_COOKIE_NAME] = "not-a-session-seen-here"
+    with django_db_blocker.block():
+        pages = [service_unavailable(request), service_unavailable(stranger)]
+    ours, theirs = (page.content.decode() for page in pages)
+    assert f"© {cast.council_a.name}" in ours
+    assert cast.council_a.name not in theirs
+    assert "© ICT strategy governance" in theirs
