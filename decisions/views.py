@@ -1053,13 +1053,13 @@ class CommitteeUpdateView(CommitteeMixin, CouncilRecordUpdateView):
 
 
 class NumberingSettingsView(CouncilPageMixin, VersionedUpdateMixin, UpdateView):
-    """How the council numbers recommendations and resolutions: its clerks
-    and administrators keep this, as they keep its committees."""
+    """How the council numbers recommendations and resolutions: part of its
+    democratic settings, kept by whoever keeps its committees."""
 
     form_class = NumberingSettingsForm
-    permission_action = MANAGE
+    permission_action = SETTINGS
     permission_denied_message = gettext_lazy(
-        "Only the council's clerks and administrators can change this."
+        "Your role does not allow you to change the council's democratic settings."
     )
     form_takes_organisation = False
     template_name = "decisions/numbering_settings.html"
@@ -1083,11 +1083,13 @@ class NumberingSettingsView(CouncilPageMixin, VersionedUpdateMixin, UpdateView):
 
 
 class ReportTemplateMixin(CouncilPageMixin):
-    """The council's report template: kept by its clerks and administrators."""
+    """The council's report template: part of its democratic settings, kept
+    by whoever keeps its committees (clerks too, unless the council says
+    administrators only). Clerks can always read it (`ReportTemplateView`)."""
 
-    permission_action = MANAGE
+    permission_action = SETTINGS
     permission_denied_message = gettext_lazy(
-        "Only the council's clerks and administrators can change its report template."
+        "Your role does not allow you to change the council's democratic settings."
     )
 
     def get_success_url(self):
@@ -1096,6 +1098,10 @@ class ReportTemplateMixin(CouncilPageMixin):
 
 class ReportTemplateView(ReportTemplateMixin, TemplateView):
     template_name = "decisions/report_template.html"
+    permission_action = MANAGE
+    permission_denied_message = gettext_lazy(
+        "Only the council's clerks and administrators can see its report template."
+    )
 
     def get_context_data(self, **kwargs):
         headings = ReportHeading.objects.for_organisation(self.organisation).order_by(
@@ -1107,6 +1113,7 @@ class ReportTemplateView(ReportTemplateMixin, TemplateView):
             implications=[h for h in in_use if h.is_implication],
             sections=[h for h in in_use if not h.is_implication],
             retired=[heading for heading in headings if heading.retired],
+            can_change=can(self.request.user, SETTINGS, self.organisation),
             **kwargs,
         )
 

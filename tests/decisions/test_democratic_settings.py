@@ -414,11 +414,23 @@ def test_clerks_may_change_the_settings_unless_the_council_says_administrators_o
     council.democratic_settings_managed_by = DemocraticSettingsManagers.ADMINISTRATORS
     save_with_reason(council, user=cast.administrator, reason="Constitution")
 
-    for name in ("call_in_rule_create", "closure_day_create", "committee_create"):
+    for name in (
+        "call_in_rule_create",
+        "closure_day_create",
+        "committee_create",
+        "report_heading_create",
+        "report_template_settings",
+        "numbering_settings",
+    ):
         assert client_for(cast.clerk).get(url(name, cast)).status_code == 403
         assert client_for(cast.administrator).get(url(name, cast)).status_code == 200
-    # Clerks still run the rest of committee business.
+    # Clerks still run the rest of committee business, and read the template
+    # without the controls to change it.
     assert can(cast.clerk, "manage_committee_business", council)
+    page = client_for(cast.clerk).get(url("report_template", cast))
+    assert page.status_code == 200
+    assert "Add a heading" not in page.text
+    assert "Only the council's administrators can change it." in page.text
 
 
 # --- committees ---------------------------------------------------------------------
