@@ -286,7 +286,7 @@ def _ole_streams(data):
         needle = name.encode("utf-16-le") + b"\x00\x00"
         start = data.find(needle, 512)
         while start != -1:
-            if start % 128 == 0:
+            if start % 128 == 0 and start + 66 <= len(data):
                 (length,) = struct.unpack_from("<H", data, start + 64)
                 if length == len(needle):
                     found.add(name)
@@ -937,7 +937,7 @@ class _SheetBuilder:
 
     def _find_header(self):
         """The first of the top rows with two or more text cells and at
-        least half as many values as the fullest top row (so a title with a
+        more than half as many values as the fullest top row (so a title with a
         date beside it is passed over); failing that, the first with two."""
         top = [
             (position, cells)
@@ -951,7 +951,7 @@ class _SheetBuilder:
             if sum(1 for cell in cells if _is_text(cell)) >= 2
         ]
         for position, cells in candidates:
-            if 2 * _count(cells) >= widest:
+            if 2 * _count(cells) > widest:
                 self.header_index = position
                 return
         if candidates:
