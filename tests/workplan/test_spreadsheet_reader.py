@@ -8,9 +8,13 @@ tests flake on a shared machine): `python -m tests.bench.reader`.
 
 import codecs
 import datetime
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment
 
 from workplan import spreadsheet_reader
@@ -492,3 +496,45 @@ def test_csv_files_as_excel_and_others_save_them_are_read(data, note):
     assert sheet.rows[0][1][0] == "WP-01"
     assert sheet.rows[0][1][1].startswith("Caf\u00e9")
     assert sheet.notes == ([note] if note else [])
+
+
+def test_cells_read_as_openpyxl_reads_them_rich_text_and_1904_dates_included():
+    rows = [
+        ["Reference", "Title", "Start", "Budget", "Count", "Time"],
+        [
+            "WP-01",
+            CellRichText("Replace ", TextBlock(InlineFont(b=True), "telephony")),
+            datetime.datetime(2022, 4, 1, 9, 30),
+            -1250.75,
+            12,
+            datetime.time(9, 30),
+        ],
+        [
+            "WP-02",
+            "Caf\u00e9 \u00a3 \u201cquoted\u201d",
+            datetime.date(1999, 12, 31),
+            1e20,
+            0,
+            None,
+        ],
+    ]
+    for epoch_1904 in (False, True):
+
+        def set_epoch(sheet, epoch_1904=epoch_1904):
+            sheet.parent.epoch = (
+                datetime.datetime(1904, 1, 1) if epoch_1904 else sheet.parent.epoch
+            )
+
+        data = openpyxl_xlsx(rows, set_epoch)
+        expected = [
+            [
+                str(cell) if isinstance(cell, CellRichText | datetime.time) else cell
+                for cell in row
+            ]
+            for row in load_workbook(io.BytesIO(data), rich_text=True).active.values
+        ]
+        sheet = read_sheet(data)
+        assert sheet.headers == expected[0]
+        assert [cells for _number, cells in sheet.rows] == expected[1:]
+        assert sheet.rows[0][1][1] == "Replace telephony"
+        assert sheet.rows[1][1][2] == datetime.datetime(1999, 12, 31)
