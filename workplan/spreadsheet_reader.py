@@ -640,27 +640,32 @@ class _Workbook:
 
     def _read_styles(self):
         """For each cell style: whether it shows a date, a duration or a
-        percentage, and whether it marks text as text (quote prefix)."""
+        percentage, and whether it marks text as text (quote prefix).
+        Elements are cleared as they close and at most `_MAX_STYLES` kept
+        (Excel allows 64,000), so a bloated styles part costs no memory."""
         formats = dict(BUILTIN_FORMATS)
-        styles = []
+        styles = []  # (number format id, quote prefix) of each xf
         cell_xfs_read = False
         for tag, element in self._elements(self.parts.get("styles", "xl/styles.xml")):
-            if tag == "numFmt":
+            if tag == "numFmt" and len(formats) < _MAX_STYLES:
                 try:
                     formats[int(element.get("numFmtId"))] = element.get("formatCode")
                 except (TypeError, ValueError):
                     pass
-            elif tag == "xf" and not cell_xfs_read:
-                styles.append(element)  # a cellStyleXfs or cellXfs entry
+            elif tag == "xf" and not cell_xfs_read and len(styles) < _MAX_STYLES:
+                # A cellStyleXfs or a cellXfs entry: which, its parent tells.
+                quoted = element.get("quotePrefix") in ("1", "true")
+                styles.append((element.get("numFmtId"), quoted))
             elif tag == "cellStyleXfs":
                 styles.clear()  # only the cellXfs entries are cells' styles
             elif tag == "cellXfs":
                 cell_xfs_read = True
+            element.clear()
         self.styles = []
         self._styles_by_index = {}
-        for xf in styles:
+        for format_id, quoted in styles:
             try:
-                code = formats.get(int(xf.get("numFmtId") or 0)) or "General"
+                code = formats.get(int(format_id or 0)) or "General"
             except ValueError:
                 code = "General"
             self.styles.append(
@@ -668,7 +673,7 @@ class _Workbook:
                     is_date_format(code),
                     is_timedelta_format(code),
                     "%" in code,
-                    xf.get("quotePrefix") in ("1", "true"),
+                    quoted,
                 )
             )
 
@@ -802,6 +807,7 @@ class _Workbook:
 
 
 _MAX_MERGES = 10_000
+_MAX_STYLES = 65_536
 
 
 #: Open XML's two namespaces for a sheet's elements (transitional, strict).
@@ -1118,9 +1124,12 @@ class _SheetBuilder:
             ]
             if numbers:
                 self.notes.append(
-                    _(
+                    ngettext(
+                        "Column %(column)s has no header but holds a value (in "
+                        "%(first)s).",
                         "Column %(column)s has no header but holds values (in "
-                        "%(count)s rows, from %(first)s)."
+                        "%(count)s rows, from %(first)s).",
+                        len(numbers),
                     )
                     % {
                         "column": get_column_letter(index + 1),

@@ -409,9 +409,7 @@ def test_values_in_a_column_without_a_header_are_kept_and_said_so():
     sheet = read_sheet(csv_file("Reference,Title\nWP-01,Telephony,see notes\n"))
     assert sheet.headers == ["Reference", "Title", ""]
     assert sheet.rows == [(2, ["WP-01", "Telephony", "see notes"])]
-    assert sheet.notes == [
-        "Column C has no header but holds values (in 1 rows, from C2)."
-    ]
+    assert sheet.notes == ["Column C has no header but holds a value (in C2)."]
 
 
 def test_values_beyond_column_200_are_refused():
