@@ -12,11 +12,12 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment
 
+from governance.spreadsheets import append_row, csv_writer
 from workplan import spreadsheet_reader
 from workplan.importers import ImportRefused
 from workplan.spreadsheet_reader import MAX_ROWS, read_sheet
@@ -536,3 +537,21 @@ def test_cells_read_as_openpyxl_reads_them_rich_text_and_1904_dates_included():
         assert [cells for _number, cells in sheet.rows] == expected[1:]
         assert sheet.rows[0][1][1] == "Replace telephony"
         assert sheet.rows[1][1][2] == datetime.datetime(1999, 12, 31)
+
+
+def test_risky_text_in_our_own_files_reads_back_as_the_text_it_was():
+    hostile = ['=HYPERLINK("http://attacker.invalid","x")', "+1", "-A1", "@SUM(1)"]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Items")
+    append_row(sheet, ["Reference", "Title"])
+    for number, text in enumerate(hostile, start=1):
+        append_row(sheet, [f"WP-{number}", text])
+    out = io.BytesIO()
+    book.save(out)
+    text = io.StringIO()
+    writer = csv_writer(text)
+    writer.writerow(["Reference", "Title"])
+    writer.writerows([f"WP-{n}", value] for n, value in enumerate(hostile, start=1))
+    for data in (out.getvalue(), text.getvalue().encode()):
+        sheet = read_sheet(data)
+        assert [cells[1] for _number, cells in sheet.rows] == hostile
