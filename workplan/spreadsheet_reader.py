@@ -115,8 +115,10 @@ class Sheet:
     one text per column ("" for a blank header cell) up to the last column
     holding a header or a value; `rows` holds `(row_number, cells)` for each
     non-blank row below the header, `cells` aligned with `headers` and
-    holding str, int, float, Decimal, date, datetime or None as read (text
-    stripped of surrounding spaces, blank text as None). `notes` are
+    holding the cells as read: str (stripped of surrounding spaces), int,
+    float, datetime or date (a workbook's date cells), or None for a blank
+    cell. A CSV's cells are all text; nothing is parsed as a date here.
+    Formula cells are never given: a file with any is refused. `notes` are
     sentences about what the reader decided; `format` is "csv" or "xlsx".
     """
 
@@ -417,7 +419,6 @@ def _csv_value(cell):
 
 #: Cells one row of the file may hold at all (values or not).
 _MAX_RAW_CELLS = 16_384
-_RELATIONSHIP_TYPES = "http://schemas.openxmlformats.org/"
 _R_ID = "id"  # the local name of r:id, in any of its namespaces
 
 
@@ -942,9 +943,10 @@ class _SheetBuilder:
                 )
 
     def _find_header(self):
-        """The first of the top rows with two or more text cells and at
-        more than half as many values as the fullest top row (so a title with a
-        date beside it is passed over); failing that, the first with two."""
+        """The header: the first of the top `HEADER_SEARCH_ROWS` rows with
+        two or more text cells and more than half as many values as the
+        fullest top row (so a title with a date beside it is passed over);
+        failing that, the first with two text cells."""
         top = [
             (position, cells)
             for position, (number, cells) in enumerate(self.kept)
