@@ -89,8 +89,8 @@ MAX_ROWS = 5000
 MAX_ROWS_READ = 20_000
 #: Columns that may hold values (Excel's widest sheet has 16,384).
 MAX_COLUMNS = 200
-#: Processor seconds reading may take (5,000 rows by 20 columns take 1.5-1.7;
-#: wall-clock time may be twice this.
+#: Processor seconds reading may take (5,000 rows by 20 columns take 1.5-1.7)
+#: and wall-clock seconds twice this.
 READ_SECONDS = 5.0
 #: A workbook's parts may unpack to no more than this in all.
 MAX_UNPACKED_BYTES = 25 * 1024 * 1024
