@@ -16,6 +16,10 @@ class Confidence(models.TextChoices):
         return {"C": "C", "ED": "ED", "FW": "Future works"}[self.value]
 
 
+#: How an item whose category or work type was not given reads.
+NOT_STATED = _("Not stated")
+
+
 class WorkType(models.TextChoices):
     STATUTORY = "statutory", _("Statutory or immediate obligation")
     URGENT = "urgent", _("Urgent or remedial")
@@ -23,6 +27,9 @@ class WorkType(models.TextChoices):
 
 
 class DeliveryStatus(models.TextChoices):
+    #: What an imported item's spreadsheet did not say (or said in words
+    #: that map to no status): never shown as "Not started".
+    NOT_STATED = "not-stated", _("Not stated")
     NOT_STARTED = "not-started", _("Not started")
     IN_PROGRESS = "in-progress", _("In progress")
     COMPLETE = "complete", _("Complete")
@@ -32,6 +39,7 @@ class DeliveryStatus(models.TextChoices):
     @property
     def colour(self):
         return {
+            "not-stated": "grey",
             "not-started": "grey",
             "in-progress": "blue",
             "complete": "green",

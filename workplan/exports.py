@@ -12,27 +12,40 @@ from openpyxl import Workbook
 from governance.downloads import XLSX, attachment, private_attachment
 from governance.spreadsheets import append_row, csv_writer
 
+
+def _lead(item):
+    if item.lead_officer:
+        user = item.lead_officer.user
+        return user.get_full_name() or user.get_username()
+    return item.lead_name
+
+
+def _notes(item):
+    return "\n\n".join(note.text for note in item.notes.all())
+
+
+#: Every field the import takes, headed as the import's template heads it,
+#: so that an export imports back into an empty workplan as it was (dates
+#: written as periods, "2020/21", are exported as written).
 COLUMNS = [
     ("Reference", lambda item: item.reference),
     ("Title", lambda item: item.title),
+    ("Description", lambda item: item.description),
     ("Theme", lambda item: item.theme.title if item.theme else ""),
-    ("Category", lambda item: item.category_choice.short),
+    ("Category", lambda item: item.category_choice.short if item.category else ""),
     ("Work type", lambda item: item.get_work_type_display()),
     ("Departments", lambda item: "; ".join(d.name for d in item.departments.all())),
-    (
-        "Lead officer",
-        lambda item: (
-            item.lead_officer.user.get_full_name() if item.lead_officer else ""
-        ),
-    ),
+    ("Lead officer", _lead),
     ("Sponsor", lambda item: item.sponsor),
-    ("Start date", lambda item: item.start_date),
-    ("Target date", lambda item: item.target_date),
+    ("Start date", lambda item: item.start_as_written or item.start_date),
+    ("Target date", lambda item: item.target_as_written or item.target_date),
     ("Budget", lambda item: item.budget),
     ("Delivery status", lambda item: item.get_delivery_status_display()),
+    ("Status as reported", lambda item: item.status_as_reported),
     ("RAG", lambda item: item.get_rag_display()),
     ("RAG reason", lambda item: item.rag_reason),
     ("Percent complete", lambda item: item.percent_complete),
+    ("Notes", _notes),
     ("Lifecycle state", lambda item: item.get_status_display()),
 ]
 

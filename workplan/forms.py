@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from decisions.forms import DATE_HELP
 from decisions.lifecycle_forms import ApproveForm, RecordFormMixin
@@ -17,8 +18,9 @@ from governance.models import Membership
 from strategy.forms import membership_label
 from strategy.models import Strategy
 
-from . import variations
-from .choices import Rag
+from . import import_mapping, variations
+from .choices import Confidence, DeliveryStatus, Rag, WorkType
+from .import_values import norm
 from .models import (
     Department,
     Milestone,
@@ -160,6 +162,17 @@ class ItemForm(ProgressFieldsMixin, VersionedFormMixin, forms.ModelForm):
         )
         self.fields["lead_officer"].label_from_instance = membership_label
         self.fields["rag"].choices = [("", _("Not yet rated"))] + list(Rag.choices)
+        # Chosen for every item made here; "not stated" is what an imported
+        # spreadsheet left out, kept until someone states it.
+        for name, choices in (("category", Confidence), ("work_type", WorkType)):
+            field = self.fields[name]
+            field.required = not getattr(self.instance, name)
+            field.choices = list(choices.choices)
+            if not field.required:
+                field.choices.append(("", _("Not stated")))
+        self.fields["percent_complete"].help_text = _("Leave empty if it is not known.")
+        if self.instance.delivery_status != DeliveryStatus.NOT_STATED:
+            self.fields["delivery_status"].choices = without_not_stated()
         if self.instance.pk is None:
             del self.fields["version"]
 
@@ -202,6 +215,18 @@ class ProgressForm(ProgressFieldsMixin, VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rag"].choices = [("", _("Not yet rated"))] + list(Rag.choices)
+        if self.instance.delivery_status != DeliveryStatus.NOT_STATED:
+            self.fields["delivery_status"].choices = without_not_stated()
+
+
+def without_not_stated():
+    """The delivery statuses a person chooses from ("not stated" is only
+    what an import could not read)."""
+    return [
+        choice
+        for choice in DeliveryStatus.choices
+        if choice[0] != DeliveryStatus.NOT_STATED
+    ]
 
 
 class ImportForm(forms.Form):
@@ -254,6 +279,7 @@ class ProgressUpdateForm(ProgressFieldsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.review = review
         self.fields["as_at"].required = False
+        self.fields["delivery_status"].choices = without_not_stated()
 
     def clean_as_at(self):
         as_at = self.cleaned_data.get("as_at") or timezone.localdate()
@@ -449,3 +475,137 @@ class DepartmentForm(CouncilRecordForm):
         model = Department
         fields = ["name"]
         error_messages = {"name": {"required": _("Enter the department's name")}}
+
+
+class ImportColumnsForm(forms.Form):
+    """What each of a spreadsheet's columns holds: a field, a note on the
+    item, or nothing to import. Every column must be answered; a field can
+    come from one column only; the title must come from one."""
+
+    def __init__(self, *args, columns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.columns = columns
+        choices = [
+            ("", _("Choose what this column holds")),
+            *import_mapping.field_choices(),
+            (import_mapping.NOTE, _("Keep as a note on the item")),
+            (import_mapping.IGNORE, _("Ignore this column")),
+        ]
+        for column in columns:
+            samples = "; ".join(f"“{sample}”" for sample in column.samples)
+            hint = _("Column %(letter)s.") % {"letter": column.letter}
+            if samples:
+                hint += " " + _("For example: %(samples)s") % {"samples": samples}
+            else:
+                hint += " " + _("It has no values.")
+            self.fields[f"column-{column.index}"] = forms.ChoiceField(
+                label=column.name,
+                choices=choices,
+                initial=column.choice,
+                help_text=hint,
+                error_messages={
+                    "required": _("Choose what the column “%(name)s” holds")
+                    % {"name": column.name}
+                },
+            )
+        self.fields["remember"] = forms.BooleanField(
+            label=_(
+                "Remember these choices for the next spreadsheet with the same columns"
+            ),
+            required=False,
+            initial=True,
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = {}
+        for column in self.columns:
+            name = f"column-{column.index}"
+            choice = cleaned.get(name)
+            if not choice or choice in (import_mapping.NOTE, import_mapping.IGNORE):
+                continue
+            if choice in seen:
+                self.add_error(
+                    name,
+                    _(
+                        "“%(field)s” is already chosen for the column “%(other)s”: "
+                        "choose it for one column only"
+                    )
+                    % {
+                        "field": import_mapping.choice_label(choice),
+                        "other": seen[choice].name,
+                    },
+                )
+            else:
+                seen[choice] = column
+        if not self.errors and "title" not in seen and self.columns:
+            self.add_error(
+                f"column-{self.columns[0].index}",
+                _("Choose the column that holds each item's title"),
+            )
+        return cleaned
+
+    def choices(self):
+        return {
+            str(column.index): self.cleaned_data[f"column-{column.index}"]
+            for column in self.columns
+        }
+
+
+class ImportValuesForm(forms.Form):
+    """What the values the importer could not read mean, one question per
+    distinct value, and whether to add the departments the council does
+    not have yet."""
+
+    def __init__(self, *args, values, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.values = values
+        self.departments = departments
+        for value in values:
+            rows = ", ".join(str(number) for number in value.rows[:8])
+            if len(value.rows) > 8:
+                rows += "…"
+            label = _("“%(written)s” in the column “%(column)s”") % {
+                "written": value.written,
+                "column": value.column,
+            }
+            choices = list(value.options)
+            if value.required:
+                choices = [("-", _("Choose what it means"))] + choices
+            self.fields[value.field_name] = forms.ChoiceField(
+                label=label,
+                choices=choices,
+                initial=value.choice if value.choice is not None else None,
+                required=True,
+                help_text=ngettext(
+                    "On row %(rows)s.", "On rows %(rows)s.", len(value.rows)
+                )
+                % {"rows": rows},
+            )
+        if departments:
+            self.fields["create_departments"] = forms.BooleanField(
+                label=_("Add these departments to the council: %(names)s")
+                % {"names": ", ".join(departments)},
+                required=False,
+                help_text=_(
+                    "Without them, the rows that name them cannot be imported."
+                ),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for value in self.values:
+            if cleaned.get(value.field_name) == "-":
+                self.add_error(
+                    value.field_name,
+                    _("Choose what “%(written)s” means") % {"written": value.written},
+                )
+        return cleaned
+
+    def choices(self):
+        chosen = {}
+        for value in self.values:
+            answer = self.cleaned_data.get(value.field_name)
+            if answer is not None and answer != "-":
+                chosen.setdefault(value.key, {})[norm(value.written)] = answer
+        return chosen

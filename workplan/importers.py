@@ -1,17 +1,21 @@
 """Importing workplan items from a spreadsheet (CSV or Excel .xlsx).
 
-A view imports a file in four steps, nothing written before the last:
+Reading, checking and saving; the officer's choices between them (what
+each column holds, what unreadable values mean) are `import_mapping`'s:
 
-    rows = read_rows(upload)             # ImportRefused: the file as a whole
-    result = validate(workplan, rows)    # every row checked; no writes
-    # preview: result.items (good rows), result.errors (by row and column)
-    count = save(workplan, result, request.user, filename=upload.name)
+    sheet = spreadsheet_reader.read_sheet(upload)  # ImportRefused: the file
+    # import_mapping.keep(...) keeps its cells; the officer chooses columns
+    rows = import_mapping.rows_for_checking(kept)
+    result = validate(workplan, rows, columns=..., values=...)  # no writes
+    # preview: result.items, result.errors (by row and the file's column
+    # name, with the cell), result.warnings (readings to check)
+    count = save(workplan, result, request.user, filename=...)
 
 `save` refuses a result with any error, so the import is all or nothing.
-Between the preview and the confirmation the file waits in the person's
-session: `keep_upload` puts it there and gives the token the confirmation
-form sends back; `take_upload` returns it only for that token, that workplan
-and within `UPLOAD_MAX_AGE`, and refuses (`UploadNotFound`) anything else.
+Values are read as councils write them (`import_values`): status words kept
+as "status as reported", dates as financial years, quarters or months kept
+as written, blank percentages not stated (never 0 %). `read_rows` reads a
+file in the template's own layout (headers named as `COLUMNS` names them).
 `template_csv()` and `template_xlsx()` give the file to fill in: the header
 row of `COLUMNS` and one example row (and, in the workbook, a "Guidance"
 sheet of allowed values).
@@ -20,14 +24,11 @@ Lookups are done once per file (themes, departments, officers, references
 already used), so validating 5,000 rows costs a handful of queries.
 """
 
-import base64
 import csv
 import datetime
 import io
 import os
 import re
-import secrets
-import time
 import zipfile
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -36,16 +37,25 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from governance.choices import Role
+from governance.history import save_with_reason
 from governance.models import Membership
 from governance.spreadsheets import append_row, csv_writer, unquote
 from strategy.models import Theme
 
 from .choices import Confidence, DeliveryStatus, Rag, WorkType
-from .models import Department, WorkplanItem
+from .import_values import (
+    Unreadable,
+    rag_from_words,
+    read_date,
+    read_percent,
+    status_from_words,
+)
+from .models import Department, ProgressNote, WorkplanItem
 
 #: Files larger than this are refused before they are read.
 MAX_BYTES = 5 * 1024 * 1024
@@ -97,9 +107,10 @@ COLUMNS = [
         "reference",
         "Reference",
         True,
-        "Up to 20 characters, different for each item in the workplan.",
+        "Up to 20 characters, different for each item in the workplan. "
+        "Without a reference column, items are numbered 1, 2, 3… in file order.",
         "WP-01",
-        ("ref", "item reference"),
+        ("ref", "item reference", "id", "no", "no.", "number", "project ref", "#"),
     ),
     Column(
         "title",
@@ -107,7 +118,17 @@ COLUMNS = [
         True,
         "Up to 300 characters.",
         "Replace the telephony system",
-        ("item", "item title"),
+        (
+            "item",
+            "item title",
+            "project",
+            "project name",
+            "project title",
+            "name",
+            "initiative",
+            "deliverable",
+            "activity",
+        ),
     ),
     Column(
         "description",
@@ -115,6 +136,7 @@ COLUMNS = [
         False,
         "Any length.",
         "Move the contact centre to cloud telephony before the contract ends.",
+        ("summary", "details", "detail", "scope", "project description", "overview"),
     ),
     Column(
         "theme",
@@ -122,21 +144,23 @@ COLUMNS = [
         False,
         "The title of one of the strategy's themes, or its number (1, 2, 3…).",
         "1",
-        ("strategy theme",),
+        ("strategy theme", "strategic theme", "priority", "strategic priority"),
     ),
     Column(
         "category",
         "Category",
-        True,
-        "C (confident of scope), ED (early discovery) or Future works (FW).",
+        False,
+        "C (confident of scope), ED (early discovery) or Future works (FW). "
+        "Empty means not stated.",
         "C",
         ("confidence", "confidence category"),
     ),
     Column(
         "work_type",
         "Work type",
-        True,
-        "One of: statutory, urgent, service-plan (or their full wording).",
+        False,
+        "One of: statutory, urgent, service-plan (or their full wording). "
+        "Empty means not stated.",
         "Statutory or immediate obligation",
         ("type", "type of work"),
     ),
@@ -144,17 +168,27 @@ COLUMNS = [
         "departments",
         "Departments",
         False,
-        "Names of the council's departments, separated by semicolons (;).",
+        "Names of the council's departments, separated by semicolons (;). "
+        "Departments the council does not have yet can be added by the import.",
         "",
-        ("department",),
+        ("department", "directorate", "service", "service area", "business area"),
     ),
     Column(
         "lead_officer",
         "Lead officer",
         False,
-        "The username or full name of one of the council's officers.",
+        "The username or full name of one of the council's officers, or the "
+        "name of someone without an account (kept as the named lead).",
         "",
-        ("lead",),
+        (
+            "lead",
+            "owner",
+            "project manager",
+            "responsible officer",
+            "project lead",
+            "officer",
+            "lead (named)",
+        ),
     ),
     Column(
         "sponsor",
@@ -162,23 +196,37 @@ COLUMNS = [
         False,
         "Up to 200 characters: the sponsor or executive board.",
         "Executive Board",
-        ("sponsor or executive board",),
+        ("sponsor or executive board", "executive sponsor", "project sponsor"),
     ),
     Column(
         "start_date",
         "Start date",
         False,
-        "A date: 2022-04-01 or 01/04/2022 (day first), or an Excel date.",
+        "A date (01/04/2022, 1 April 2022, 2022-04-01, or an Excel date), a "
+        "month (April 2022), a financial year (2022/23) or a quarter (Q1 "
+        "2022/23): a period starts on its first day and is shown as written.",
         "2022-04-01",
-        ("start",),
+        ("start", "start as written", "begin"),
     ),
     Column(
         "target_date",
         "Target date",
         False,
-        "A date, on or after the start date.",
+        "Written as the start date is; a period ends on its last day (2022/23: "
+        "31 March 2023). Text that is not a date (“ongoing”) is kept as written.",
         "2023-03-31",
-        ("target", "due date", "end date"),
+        (
+            "target",
+            "due date",
+            "end date",
+            "due",
+            "end",
+            "deadline",
+            "completion date",
+            "target completion",
+            "delivery date",
+            "target as written",
+        ),
     ),
     Column(
         "budget",
@@ -186,23 +234,31 @@ COLUMNS = [
         False,
         "An amount in pounds: 25000, £25,000 or 25000.50.",
         "25000",
-        ("budget (£)", "budget £", "budget (gbp)"),
+        ("budget (£)", "budget £", "budget (gbp)", "cost", "estimated cost"),
     ),
     Column(
         "delivery_status",
         "Delivery status",
         False,
-        f"One of: {_labels(DeliveryStatus)}. Empty means Not started.",
+        f"One of: {_labels(DeliveryStatus)}. Empty means not stated.",
         "Not started",
-        ("status",),
+    ),
+    Column(
+        "status_as_reported",
+        "Status as reported",
+        False,
+        "The council's own words for the item's status, kept as written; the "
+        "delivery status is read from them where they are clear.",
+        "",
+        ("status", "current status", "project status", "progress", "stage"),
     ),
     Column(
         "rag",
         "RAG",
         False,
-        "Red, Amber or Green (or empty).",
+        "Red, Amber or Green (R, A or G; any case), or empty.",
         "Green",
-        ("rag status",),
+        ("rag status", "rag rating", "status colour", "overall rag"),
     ),
     Column(
         "rag_reason",
@@ -216,9 +272,9 @@ COLUMNS = [
         "percent_complete",
         "Percent complete",
         False,
-        "A whole number from 0 to 100. Empty means 0.",
+        "A whole number from 0 to 100. Empty means not stated (not 0%).",
         "0",
-        ("% complete", "percent", "percentage complete"),
+        ("% complete", "percent", "percentage complete", "progress %", "complete %"),
     ),
 ]
 
@@ -566,12 +622,14 @@ def _rows_from(raw_rows):
 
 @dataclass(frozen=True)
 class RowError:
-    """One problem: the spreadsheet row (the header is row 1), the column's
-    label ("" when it is about the row as a whole) and what to do."""
+    """One problem: the spreadsheet row (the header is row 1), the column as
+    the file names it ("" when it is about the row as a whole), what to do,
+    and the cell ("D7") when the column is known."""
 
     row_number: int
     column: str
     message: str
+    cell: str = ""
 
     def __str__(self):
         if self.column:
@@ -586,23 +644,43 @@ class RowError:
         }
 
 
+class RowWarning(RowError):
+    """A reading the officer should see (a guessed date, status words read
+    as a status, a lead kept by name): shown apart from errors, never
+    blocking."""
+
+
 @dataclass
 class ImportedRow:
-    """A good row: the unsaved item and the departments to give it."""
+    """A good row: the unsaved item, the departments to give it (existing,
+    and names to create), its note, and what was guessed (field names)."""
 
     row_number: int
     item: WorkplanItem
     departments: list[Department] = field(default_factory=list)
+    new_departments: list[str] = field(default_factory=list)
+    note: str = ""
+    guessed: set = field(default_factory=set)
 
 
 @dataclass
 class ImportResult:
-    """What `validate` found: the good rows (`items`) and every problem
-    (`errors`, in row order). Import only when `ok`."""
+    """What `validate` found: the good rows (`items`), every problem
+    (`errors`, in row order) and every reading to look at (`warnings`).
+    Import only when `ok`."""
 
     items: list[ImportedRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowWarning] = field(default_factory=list)
     row_count: int = 0
+
+    @property
+    def new_departments(self):
+        names = {}
+        for row in self.items:
+            for name in row.new_departments:
+                names.setdefault(_norm(name), name)
+        return list(names.values())
 
     @property
     def ok(self):
@@ -676,10 +754,19 @@ _FIELD_COLUMNS = {column.key: column.key for column in COLUMNS}
 
 
 class _Checker:
-    """Checks rows against one workplan, with every lookup done up front."""
+    """Checks rows against one workplan, with every lookup done up front.
 
-    def __init__(self, workplan):
+    `columns` names each field's column as the file does ({key: (index,
+    header)}; the template's labels when not given); `values` holds the
+    officer's reading of values the importer could not read ({key: {value
+    as compared: value meant}}); `create_departments` lets unknown
+    department names through, to be created on saving."""
+
+    def __init__(self, workplan, columns=None, values=None, create_departments=False):
         self.workplan = workplan
+        self.columns = columns or {}
+        self.values = values or {}
+        self.create_departments = create_departments
         themes = list(Theme.objects.filter(strategy_id=workplan.strategy_id))
         self.themes = themes
         self.theme_by_title = {_norm(t.title): t for t in themes}
@@ -722,20 +809,25 @@ class _Checker:
             "departments": self.departments_of,
             "lead_officer": self.lead_officer,
             "sponsor": lambda v: self.text("sponsor", v, 200),
-            "start_date": self.date,
-            "target_date": self.date,
+            "start_date": lambda v: self.date(v, end=False),
+            "target_date": lambda v: self.date(v, end=True),
             "budget": self.budget,
-            "delivery_status": lambda v: self.choice(
-                "delivery_status",
-                v,
-                _STATUSES,
-                _labels(DeliveryStatus),
-                DeliveryStatus.NOT_STARTED,
-            ),
-            "rag": lambda v: self.choice("rag", v, _RAGS, "Red, Amber or Green"),
+            "delivery_status": self.delivery_status,
+            "status_as_reported": lambda v: self.text("status_as_reported", v),
+            "rag": self.rag,
             "rag_reason": lambda v: self.text("rag_reason", v),
             "percent_complete": self.percent,
         }
+        #: Warnings of the row being checked: (key, message).
+        self.row_warnings = []
+
+    def warn(self, key, message):
+        self.row_warnings.append((key, message))
+
+    def chosen(self, key, text):
+        """The officer's reading of `text` in `key`'s column, or None."""
+        choices = self.values.get(key) or {}
+        return choices.get(_norm(text))
 
     # Each parser takes the cell as read and returns the field's value, or
     # raises _CellError with the message to show.
@@ -764,9 +856,63 @@ class _Checker:
             return default
         found = index.get(_norm(text))
         if found is None:
+            found = self.chosen(key, text)
+        if found is None:
             raise _CellError(
-                _("“%(value)s” is not allowed: use %(allowed)s.")
+                _(
+                    "“%(value)s” is not allowed: use %(allowed)s, or say what "
+                    "it means on the values page."
+                )
                 % {"value": text, "allowed": allowed}
+            )
+        return found
+
+    def rag(self, value):
+        text = _cell_text(value)
+        if not text:
+            return ""
+        found = rag_from_words(text)
+        if found is not None:
+            if _norm(text) not in _RAGS:
+                self.warn(
+                    "rag",
+                    _("“%(value)s” read as %(rag)s.")
+                    % {"value": text, "rag": Rag(found).label},
+                )
+            return found
+        found = self.chosen("rag", text)
+        if found is None:
+            raise _CellError(
+                _(
+                    "“%(value)s” is not a RAG rating: use Red, Amber or Green, or "
+                    "say what it means on the values page."
+                )
+                % {"value": text}
+            )
+        return found
+
+    def delivery_status(self, value):
+        """From the "Delivery status" column: the product's own statuses
+        (or clear words for one); empty means not stated."""
+        text = _cell_text(value)
+        if not text:
+            return None
+        found = _STATUSES.get(_norm(text)) or self.chosen("delivery_status", text)
+        if found is None:
+            found = status_from_words(text)
+            if found is not None:
+                self.warn(
+                    "delivery_status",
+                    _("“%(value)s” read as %(status)s.")
+                    % {"value": text, "status": DeliveryStatus(found).label},
+                )
+        if found is None:
+            raise _CellError(
+                _(
+                    "“%(value)s” is not a delivery status: use %(allowed)s, or "
+                    "say what it means on the values page."
+                )
+                % {"value": text, "allowed": _labels(DeliveryStatus)}
             )
         return found
 
@@ -774,6 +920,13 @@ class _Checker:
         text = _cell_text(value)
         if not text:
             return None
+        chosen = self.chosen("theme", text)
+        if chosen is not None:
+            if chosen == "":
+                return None
+            by_pk = {str(theme.pk): theme for theme in self.themes}
+            if chosen in by_pk:
+                return by_pk[chosen]
         found = self.theme_by_title.get(_norm(text))
         if found is None and text.isdigit():
             found = self.theme_by_position.get(int(text))
@@ -797,15 +950,18 @@ class _Checker:
     def departments_of(self, value):
         text = _cell_text(value)
         found, unknown = [], []
-        for name in text.split(";"):
-            name = name.strip()
-            if not name:
-                continue
+        for name in split_departments(text, self.department_by_name):
             department = self.department_by_name.get(_norm(name))
             if department is None:
+                if len(name) > 200:
+                    raise _CellError(
+                        _("A department's name can be 200 characters at most.")
+                    )
                 unknown.append(name)
             elif department not in found:
                 found.append(department)
+        if unknown and self.create_departments:
+            return found, unknown
         if unknown:
             known = "; ".join(d.name for d in self.departments)
             raise _CellError(
@@ -815,21 +971,25 @@ class _Checker:
                 )
                 % {
                     "unknown": ", ".join(f"“{name}”" for name in unknown),
-                    "known": known or _("none yet (ask an administrator)"),
+                    "known": known or _("none yet"),
                 }
+                + " "
+                + _("Add them on the values page, or correct the file.")
             )
-        return found
+        return found, []
 
     def lead_officer(self, value):
+        """(officer's membership or None, the lead's name when it is no
+        officer's)."""
         text = _cell_text(value)
         if not text:
-            return None
+            return None, ""
         found = self.officer_by_username.get(_norm(text))
         if found is not None:
-            return found
+            return found, ""
         by_name = self.officers_by_name.get(_norm(text), [])
         if len(by_name) == 1:
-            return by_name[0]
+            return by_name[0], ""
         if len(by_name) > 1:
             raise _CellError(
                 _(
@@ -841,50 +1001,25 @@ class _Checker:
                     "usernames": ", ".join(m.user.get_username() for m in by_name),
                 }
             )
-        raise _CellError(
-            _(
-                "“%(value)s” is not an officer of this council: use the username "
-                "or full name of one of its officers."
-            )
-            % {"value": text}
+        if len(text) > 200:
+            raise _CellError(_("A lead's name can be 200 characters at most."))
+        self.warn(
+            "lead_officer",
+            _("“%(value)s” has no account here: kept as the named lead.")
+            % {"value": text},
         )
+        return None, text
 
-    def date(self, value):
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        if isinstance(value, datetime.datetime):
-            return value.date()
-        if isinstance(value, datetime.date):
-            return value
-        if isinstance(value, int | float):
-            raise _CellError(
-                _(
-                    "%(value)s is a number, not a date: format the cell as a "
-                    "date, or type it as 2022-04-01 or 01/04/2022."
-                )
-                % {"value": _cell_text(value)}
-            )
-        text = _cell_text(value)
-        iso, uk = _ISO_DATE.match(text), _UK_DATE.match(text)
-        if iso:
-            year, month, day = (int(part) for part in iso.groups())
-        elif uk:
-            day, month, year = (int(part) for part in uk.groups())
-        else:
-            raise _CellError(
-                _("“%(value)s” is not a date: type it as 2022-04-01 or 01/04/2022.")
-                % {"value": text}
-            )
+    def date(self, value, *, end):
+        """(date or None, as written)."""
+        key = "target_date" if end else "start_date"
         try:
-            return datetime.date(year, month, day)
-        except ValueError as exc:
-            raise _CellError(
-                _(
-                    "“%(value)s” is not a real date (check the day and the "
-                    "month): type it as 2022-04-01 or 01/04/2022."
-                )
-                % {"value": text}
-            ) from exc
+            reading = read_date(value, end=end)
+        except Unreadable as exc:
+            raise _CellError(str(exc)) from exc
+        if reading.warning:
+            self.warn(key, reading.warning)
+        return reading.value, reading.as_written
 
     def budget(self, value):
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -920,43 +1055,49 @@ class _Checker:
         return amount.quantize(Decimal("0.01"))
 
     def percent(self, value):
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return 0
-        message = _("Type a whole number from 0 to 100 (“%(value)s” is not one).") % {
-            "value": _cell_text(value)
-        }
-        if isinstance(value, bool):
-            raise _CellError(message)
-        if isinstance(value, float):
-            if not value.is_integer():
-                raise _CellError(message)
-            number = int(value)
-        elif isinstance(value, int):
-            number = value
-        else:
-            text = _cell_text(value).rstrip("%").strip()
-            if re.fullmatch(r"\d+(\.0+)?", text):
-                number = int(text.split(".")[0])
-            else:
-                raise _CellError(message)
-        if not 0 <= number <= 100:
-            raise _CellError(message)
-        return number
+        try:
+            reading = read_percent(value)
+        except Unreadable as exc:
+            raise _CellError(str(exc)) from exc
+        if reading.warning:
+            self.warn("percent_complete", reading.warning)
+        return reading.value
 
     # --- one row ----------------------------------------------------------------------
 
+    def column_name(self, key):
+        if key in self.columns:
+            return self.columns[key][1]
+        return str(COLUMNS_BY_KEY[key].label) if key in COLUMNS_BY_KEY else ""
+
+    def cell_ref(self, key, number):
+        if key in self.columns:
+            from .import_mapping import column_letter
+
+            return f"{column_letter(self.columns[key][0])}{number}"
+        return ""
+
     def check(self, row):
-        """(ImportedRow or None, [RowError]) for one row dict."""
+        """(ImportedRow or None, [RowError], [RowWarning]) for one row dict."""
         number = row.get(ROW_NUMBER, 0)
         errors = []
         values = {}
+        self.row_warnings = []
 
         def error(key, message):
-            label = COLUMNS_BY_KEY[key].label if key else ""
-            errors.append(RowError(number, label, message))
+            errors.append(
+                RowError(
+                    number,
+                    self.column_name(key) if key else "",
+                    message,
+                    self.cell_ref(key, number) if key else "",
+                )
+            )
 
         failed = set()
         for column in COLUMNS:
+            if column.key not in row and column.key != "title":
+                continue  # not a column of this file
             value = row.get(column.key)
             if isinstance(value, Formula):
                 error(column.key, _("Formulas are not accepted: type the value."))
@@ -968,21 +1109,62 @@ class _Checker:
                 error(column.key, str(exc))
                 failed.add(column.key)
 
-        start, target = values.get("start_date"), values.get("target_date")
+        guessed = {key for key, _message in self.row_warnings}
+        start, start_written = values.pop("start_date", (None, ""))
+        target, target_written = values.pop("target_date", (None, ""))
+        values.update(
+            start_date=start,
+            start_as_written=start_written,
+            target_date=target,
+            target_as_written=target_written,
+        )
         if start and target and target < start:
             error(
                 "target_date",
                 _("The target date (%(target)s) is before the start date (%(start)s).")
                 % {
-                    "target": target.strftime("%d/%m/%Y"),
-                    "start": start.strftime("%d/%m/%Y"),
+                    "target": target_written or target.strftime("%d/%m/%Y"),
+                    "start": start_written or start.strftime("%d/%m/%Y"),
                 },
             )
             failed.add("target_date")
+        lead, lead_name = values.pop("lead_officer", (None, ""))
+        values.update(lead_officer=lead, lead_name=lead_name)
+        departments, new_departments = values.pop("departments", ([], []))
+
+        # The delivery status: its own column, else read from the status
+        # words (or the officer's reading of them), else not stated.
+        status = values.pop("delivery_status", None)
+        reported = values.get("status_as_reported", "")
+        if status is None and reported:
+            status = status_from_words(reported) or self.chosen(
+                "status_as_reported", reported
+            )
+            if status and _norm(reported) not in _STATUSES:
+                self.warn(
+                    "status_as_reported",
+                    _("“%(value)s” read as %(status)s.")
+                    % {"value": reported, "status": DeliveryStatus(status).label},
+                )
+                guessed.add("delivery_status")
+            elif not status:
+                self.warn(
+                    "status_as_reported",
+                    _("“%(value)s” kept as reported; delivery status not stated.")
+                    % {"value": reported},
+                )
+        values["delivery_status"] = status or DeliveryStatus.NOT_STATED
+
         if values.get("rag") == Rag.RED and not values.get("rag_reason"):
             if "rag_reason" not in failed:
-                error("rag_reason", _("A red RAG status needs a reason."))
-                failed.add("rag_reason")
+                if "rag_reason" in self.columns or not self.columns:
+                    error("rag_reason", _("A red RAG status needs a reason."))
+                    failed.add("rag_reason")
+                else:
+                    # The file has no column for reasons: the red stands,
+                    # with the reason to be given on the item.
+                    values["rag_reason"] = _("Not stated in the imported file.")
+                    self.warn("rag", _("Red with no reason: give one on the item."))
 
         reference = values.get("reference")
         if reference:
@@ -1004,10 +1186,17 @@ class _Checker:
             else:
                 self.references_seen[key] = number
 
+        warnings = [
+            RowWarning(
+                number, self.column_name(key), message, self.cell_ref(key, number)
+            )
+            for key, message in self.row_warnings
+        ]
         if errors:
-            return None, errors
+            return None, errors, warnings
 
-        departments = values.pop("departments")
+        values.setdefault("percent_complete", None)  # not stated, not 0 %
+        note = self.note_of(row.get("notes") or [])
         item = WorkplanItem(
             organisation_id=self.workplan.organisation_id,
             workplan=self.workplan,
@@ -1020,32 +1209,73 @@ class _Checker:
                 exclude=[
                     f.name
                     for f in WorkplanItem._meta.concrete_fields
-                    if f.is_relation or f.name not in _FIELD_COLUMNS
+                    if f.is_relation or f.name not in values
                 ]
             )
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 for message in messages:
                     error(_FIELD_COLUMNS.get(name, ""), message)
-            return None, errors
-        return ImportedRow(number, item, departments), []
+            return None, errors, warnings
+        return (
+            ImportedRow(number, item, departments, new_departments, note, guessed),
+            [],
+            warnings,
+        )
+
+    @staticmethod
+    def note_of(notes):
+        """The item's first progress note from the file's note columns: the
+        text alone for one column, "Header: text" lines for several."""
+        if len(notes) == 1:
+            return notes[0][1]
+        return "\n\n".join(f"{header}: {text}" for header, text in notes)
 
 
-def validate(workplan, rows) -> ImportResult:
-    """Check every row of `rows` (from `read_rows`) for `workplan`.
+def validate(
+    workplan, rows, columns=None, values=None, create_departments=False
+) -> ImportResult:
+    """Check every row of `rows` (from `read_rows`, or the officer's choices
+    in `import_mapping.rows_for_checking`) for `workplan`.
 
     Returns an `ImportResult`: the good rows as unsaved items with their
-    departments, and every problem by row and column. Nothing is written.
-    Costs four queries however many rows there are.
+    departments and notes, every problem by row and column (as `columns`
+    names them: {key: (index, header)}), and every warning. Nothing is
+    written. A file with no reference column has its items numbered in file
+    order after the workplan's own. Costs four queries however many rows
+    there are.
     """
-    checker = _Checker(workplan)
+    checker = _Checker(workplan, columns, values, create_departments)
     result = ImportResult(row_count=len(rows))
+    numbered = columns is not None and "reference" not in columns
+    if numbered:
+        first = len(checker.existing_references) + 1
+        for offset, row in enumerate(rows):
+            reference = str(first + offset)
+            while _norm(reference) in checker.existing_references:
+                reference += "a"
+            row["reference"] = reference
     for row in rows:
-        imported, errors = checker.check(row)
+        imported, errors, warnings = checker.check(row)
         if imported is not None:
             result.items.append(imported)
         result.errors.extend(errors)
+        result.warnings.extend(warnings)
     return result
+
+
+def split_departments(text, known=()):
+    """The department names in a cell: separated by semicolons or lines, or
+    by commas where the name with its commas is not one of `known` (names
+    as compared)."""
+    names = []
+    for name in re.split(r"[;\n]", text or ""):
+        name = name.strip()
+        if "," in name and _norm(name) not in known:
+            names.extend(part.strip() for part in name.split(",") if part.strip())
+        elif name:
+            names.append(name)
+    return names
 
 
 # --- saving ---------------------------------------------------------------------------
@@ -1130,8 +1360,49 @@ def save(workplan, result, user, filename) -> int:
                     "while they were imported: upload the file again."
                 )
             ) from exc
+        _create_departments(workplan, result, user, reason)
         _set_departments(result.items, reason)
+        notes = [
+            ProgressNote(
+                item_id=row.item.pk,
+                text=row.note,
+                written_on=timezone.localdate(),
+                source=reason,
+                by=user,
+            )
+            for row in result.items
+            if row.note
+        ]
+        ProgressNote.objects.bulk_create(notes)
     return len(items)
+
+
+def _create_departments(workplan, result, user, reason):
+    """Create the departments the file names that the council does not
+    have (the officer agreed to on the values page), and give them to
+    their rows."""
+    names = result.new_departments
+    if not names:
+        return
+    existing = {
+        _norm(department.name): department
+        for department in Department.objects.filter(
+            organisation_id=workplan.organisation_id
+        )
+    }
+    created = {}
+    for name in names:
+        if _norm(name) in existing:
+            created[_norm(name)] = existing[_norm(name)]
+            continue
+        department = Department(organisation_id=workplan.organisation_id, name=name)
+        save_with_reason(department, user=user, reason=reason)
+        created[_norm(name)] = department
+    for row in result.items:
+        for name in row.new_departments:
+            department = created[_norm(name)]
+            if department not in row.departments:
+                row.departments.append(department)
 
 
 def _set_departments(rows, reason):
@@ -1166,74 +1437,6 @@ def _set_departments(rows, reason):
             for link in links
         ]
     )
-
-
-# --- the upload kept between the preview and the confirmation --------------------
-
-#: An upload not confirmed within this time must be chosen again.
-UPLOAD_MAX_AGE = datetime.timedelta(hours=1)
-
-
-class UploadNotFound(ImportRefused):
-    """The upload being confirmed is not kept: never uploaded, already
-    imported, expired, or kept for another workplan or another preview."""
-
-    def __init__(self):
-        super().__init__(
-            _("Your upload has expired or was not found. Choose the file again.")
-        )
-
-
-def _upload_key(workplan):
-    return f"workplan-import-{workplan.pk}"
-
-
-def keep_upload(session, workplan, data, filename) -> str:
-    """Keep the file in `session` for its confirmation (replacing any earlier
-    one for `workplan`); return the token the confirmation must send."""
-    token = secrets.token_urlsafe(16)
-    session[_upload_key(workplan)] = {
-        "token": token,
-        "workplan": workplan.pk,
-        "name": str(filename or ""),
-        "data": base64.b64encode(data).decode("ascii"),
-        "kept_at": time.time(),
-    }
-    return token
-
-
-def take_upload(session, workplan, token) -> tuple[bytes, str]:
-    """(data, filename) of the upload kept for `workplan` under `token`.
-
-    Raises `UploadNotFound` when there is none, the token is not its token
-    (a stale or forged confirmation: the kept upload stays for the right
-    one), or it was kept for another workplan; and also forgets it when it
-    is older than `UPLOAD_MAX_AGE` or damaged. Taking does not forget:
-    `forget_upload` once it is imported.
-    """
-    kept = session.get(_upload_key(workplan))
-    if not isinstance(kept, dict):
-        raise UploadNotFound
-    try:
-        fresh = 0 <= time.time() - kept["kept_at"] <= UPLOAD_MAX_AGE.total_seconds()
-        data = base64.b64decode(kept["data"], validate=True) if fresh else None
-        name, mine = str(kept["name"]), str(kept["token"])
-    except (KeyError, TypeError, ValueError):  # damaged
-        data = None
-    if data is None:
-        forget_upload(session, workplan)
-        raise UploadNotFound
-    if not (
-        isinstance(token, str)
-        and secrets.compare_digest(token.encode(), mine.encode())
-        and kept.get("workplan") == workplan.pk
-    ):
-        raise UploadNotFound
-    return data, name
-
-
-def forget_upload(session, workplan):
-    session.pop(_upload_key(workplan), None)
 
 
 # --- the template ---------------------------------------------------------------------

@@ -16,7 +16,7 @@ from governance.querysets import MemberReadableQuerySet, OrganisationScopedQuery
 from governance.versioned import VersionedModel
 from strategy.models import Strategy, Theme
 
-from .choices import Confidence, DeliveryStatus, Rag, WorkType
+from .choices import NOT_STATED, Confidence, DeliveryStatus, Rag, WorkType
 
 READABLE_BY_MEMBERS = ADOPTED | {LifecycleStatus.CLOSED}
 #: An item of an approved plan that is not approved itself: one added by
@@ -217,10 +217,13 @@ class WorkplanItem(LifecycleRecord):
         related_name="workplan_items",
         verbose_name=_("theme"),
     )
+    # Blank: "not stated" (an imported spreadsheet that did not say).
     category = models.CharField(
-        _("confidence category"), max_length=2, choices=Confidence
+        _("confidence category"), max_length=2, choices=Confidence, blank=True
     )
-    work_type = models.CharField(_("work type"), max_length=12, choices=WorkType)
+    work_type = models.CharField(
+        _("work type"), max_length=12, choices=WorkType, blank=True
+    )
     departments = models.ManyToManyField(
         Department, blank=True, related_name="items", verbose_name=_("departments")
     )
@@ -232,11 +235,22 @@ class WorkplanItem(LifecycleRecord):
         related_name="+",
         verbose_name=_("lead officer"),
     )
+    #: A lead named in an imported spreadsheet who has no account here.
+    lead_name = models.CharField(_("lead (named)"), max_length=200, blank=True)
     sponsor = models.CharField(
         _("sponsor or executive board"), max_length=200, blank=True
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     target_date = models.DateField(_("target date"), null=True, blank=True)
+    #: The dates as the council's spreadsheet wrote them, where that was not
+    #: a plain date ("2020/21", "Q3 2022/23", "June 2023", "ongoing"): shown
+    #: instead of the date, which holds the period's last day (or nothing).
+    start_as_written = models.CharField(
+        _("start as written"), max_length=60, blank=True
+    )
+    target_as_written = models.CharField(
+        _("target as written"), max_length=60, blank=True
+    )
     budget = models.DecimalField(
         _("budget (£)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
@@ -246,11 +260,18 @@ class WorkplanItem(LifecycleRecord):
         choices=DeliveryStatus,
         default=DeliveryStatus.NOT_STARTED,
     )
+    #: The council's own words for the item's status, kept verbatim
+    #: ("went live in 2020", "currently on track"); `delivery_status` is
+    #: mapped from it where the words are clear.
+    status_as_reported = models.TextField(_("status as reported"), blank=True)
     rag = models.CharField(_("RAG status"), max_length=5, choices=Rag, blank=True)
     rag_reason = models.TextField(_("reason for the RAG status"), blank=True)
+    #: Empty: not stated (never read as 0 %).
     percent_complete = models.PositiveSmallIntegerField(
         _("percent complete"),
         default=0,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
 
@@ -319,7 +340,30 @@ class WorkplanItem(LifecycleRecord):
 
     @property
     def category_choice(self):
-        return Confidence(self.category)
+        return Confidence(self.category) if self.category else None
+
+    @property
+    def category_short(self):
+        return self.category_choice.short if self.category else NOT_STATED
+
+    @property
+    def work_type_label(self):
+        return self.get_work_type_display() if self.work_type else NOT_STATED
+
+    @property
+    def percent_label(self):
+        """ "40% complete", or "" when the percentage was not stated."""
+        if self.percent_complete is None:
+            return ""
+        return _("%(percent)s%% complete") % {"percent": self.percent_complete}
+
+    @property
+    def lead_label(self):
+        """The lead officer's name, or the lead named by an import."""
+        if self.lead_officer_id:
+            user = self.lead_officer.user
+            return user.get_full_name() or user.get_username()
+        return self.lead_name
 
     @property
     def delivery_choice(self):
@@ -531,6 +575,95 @@ class ProgressUpdate(VersionedModel):
     @property
     def rag_choice(self):
         return Rag(self.rag)
+
+
+class ProgressNote(models.Model):
+    """A note on an item's progress outside a review round: the words a
+    council's spreadsheet held about the item ("commentary", "notes",
+    "update") become its first note when the sheet is imported."""
+
+    item = models.ForeignKey(
+        WorkplanItem, on_delete=models.CASCADE, related_name="notes"
+    )
+    text = models.TextField(_("note"))
+    #: The date the note speaks for (for an import: the day of the import).
+    written_on = models.DateField(_("written on"))
+    #: Where it came from ("Imported from ict-programme.xlsx, column Commentary").
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    by = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, related_name="+", null=True
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "written_on", "pk"]
+
+    def __str__(self):
+        return f"{self.item.reference}: note of {self.written_on}"
+
+
+class ImportUpload(models.Model):
+    """A spreadsheet read for import into a workplan, kept (as its cells) in
+    the database between the officer's choices and the confirmation, so
+    that nothing is parsed twice and nothing waits in the session. See
+    `workplan.import_mapping`."""
+
+    workplan = models.ForeignKey(Workplan, on_delete=models.CASCADE, related_name="+")
+    by = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=43, unique=True)
+    filename = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    header_row = models.PositiveIntegerField()
+    headers = models.JSONField()
+    #: [[row number, [cell, …]], …] with cells as `import_mapping.encode_cell`
+    #: writes them.
+    rows = models.JSONField()
+    #: What the reader decided ("Row 3 was taken as the header row").
+    notes = models.JSONField(default=list)
+    #: The officer's choice for each column, by its index: a field's key,
+    #: "note" or "ignore".
+    columns = models.JSONField(default=dict)
+    #: The officer's reading of values the importer could not: {field key:
+    #: {the value as written: the value meant}}.
+    values = models.JSONField(default=dict)
+    #: Whether the officer agreed to create the departments the file names
+    #: that the council does not have yet.
+    create_departments = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["workplan", "by"])]
+
+    def __str__(self):
+        return self.filename
+
+
+class SavedImportColumns(models.Model):
+    """A council's choices for a spreadsheet's columns, kept so that the
+    next file with the same headers is read the same way."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+"
+    )
+    #: A digest of the headers as compared (case and spacing made uniform).
+    headers_key = models.CharField(max_length=64)
+    headers = models.JSONField()
+    #: {header as compared: a field's key, "note" or "ignore"}.
+    columns = models.JSONField()
+    by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "headers_key"],
+                name="saved_import_columns_once_per_header_set",
+            )
+        ]
+
+    def __str__(self):
+        return ", ".join(self.headers)
 
 
 class Variation(models.Model):

@@ -154,10 +154,14 @@ def workplan_appendix_part(workplan, items=None):
             "title": item.title,
             "description": Truncator(description).chars(DESCRIPTION_CHARS),
             "category": item.category,
-            "lead": person(item.lead_officer.user) if item.lead_officer else "",
+            "lead": person(item.lead_officer.user)
+            if item.lead_officer
+            else item.lead_name,
             "departments": ", ".join(d.name for d in item.departments.all()),
             "start": item.start_date,
             "end": item.target_date,
+            "start_written": item.start_as_written,
+            "end_written": item.target_as_written,
             "status": item.get_delivery_status_display(),
             "percent": item.percent_complete,
             "rag": rag_cell(item.rag),

@@ -41,6 +41,21 @@ urlpatterns = [
     ),
     path("workplans/<int:pk>/import/", views.ImportView.as_view(), name="import"),
     path(
+        "workplans/<int:pk>/import/<str:token>/columns/",
+        views.ImportColumnsView.as_view(),
+        name="import_columns",
+    ),
+    path(
+        "workplans/<int:pk>/import/<str:token>/values/",
+        views.ImportValuesView.as_view(),
+        name="import_values",
+    ),
+    path(
+        "workplans/<int:pk>/import/<str:token>/check/",
+        views.ImportCheckView.as_view(),
+        name="import_check",
+    ),
+    path(
         "workplans/<int:pk>/import/template.csv",
         views.ImportTemplateView.as_view(),
         {"format": "csv"},

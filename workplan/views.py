@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -40,12 +41,22 @@ from governance.views import (
     paper_view,
 )
 
-from . import dashboard, exports, importers, papers, variations
+from . import (
+    dashboard,
+    exports,
+    import_mapping,
+    importers,
+    papers,
+    spreadsheet_reader,
+    variations,
+)
 from .choices import Confidence
 from .filtersets import ItemFilterSet
 from .forms import (
     DepartmentForm,
+    ImportColumnsForm,
     ImportForm,
+    ImportValuesForm,
     ItemAdditionForm,
     ItemForm,
     ItemVariationForm,
@@ -61,6 +72,7 @@ from .forms import (
 from .lifecycle import ITEM_LIFECYCLE, WORKPLAN_LIFECYCLE
 from .models import (
     Department,
+    ImportUpload,
     ProgressUpdate,
     Review,
     Variation,
@@ -268,7 +280,7 @@ class WorkplanExportView(WorkplanItemsMixin, View):
 
     def get(self, request, *args, **kwargs):
         self.workplan = self.get_workplan()
-        items = self.filtered_items()
+        items = self.filtered_items().prefetch_related("notes")
         filename = f"workplan-{self.workplan.year_label}"
         if kwargs["format"] == "xlsx":
             return exports.xlsx_response(items, filename)
@@ -353,7 +365,7 @@ class ItemDetailView(OrganisationScopedMixin, DetailView):
             .get_queryset()
             .with_added_on()
             .select_related("workplan__strategy", "theme", "lead_officer__user")
-            .prefetch_related("departments", "milestones")
+            .prefetch_related("departments", "milestones", "notes__by")
         )
 
     def get_context_data(self, **kwargs):
@@ -551,39 +563,56 @@ class ImportTemplateView(View):
         )
 
 
-class ImportView(CreateOnceMixin, WorkplanActionMixin, View):
-    """Upload, preview with every row's problems, then import all or nothing.
-
-    A file whose every row is good is kept in the session (`keep_upload`);
-    the preview's button confirms it with the token it was kept under, and
-    it is read and validated again before anything is saved. A confirmation
-    with no such upload (expired, already imported, another workplan's or a
-    forged token) says so and asks for the file again, changing nothing.
-    The confirmation also carries a one-time submission token
-    (`CreateOnceMixin`): the same confirmation sent again, or twice at once,
-    imports once and then shows the workplan with "This was already saved".
-    """
-
-    policy_action = "edit"
-    template_name = "workplan/import.html"
+class ImportMixin(WorkplanActionMixin):
+    """The import's pages: whoever may add items to the workplan (a draft's
+    editors; for an approved plan, whoever may vary it)."""
 
     def get_policy_action(self):
-        return self.policy_action
+        return "edit"
 
     def get_policy_record(self):
         self.workplan = super().get_policy_record()
         return self.workplan
 
-    def render(self, form, result=None, token="", status=200):
+    def take_upload(self):
+        """The upload this page is about (the token in the address), or
+        None: the page then asks for the file again."""
+        try:
+            self.upload = import_mapping.take(
+                self.workplan, self.request.user, self.kwargs["token"]
+            )
+        except import_mapping.UploadNotFound:
+            self.upload = None
+        return self.upload
+
+    def choose_again(self, message=None):
+        form = ImportForm.choose_again(message or import_mapping.UploadNotFound.message)
+        return render(
+            self.request,
+            "workplan/import.html",
+            {"workplan": self.workplan, "form": form},
+            status=404 if message is None else 409,
+        )
+
+    def step_url(self, name):
+        return reverse(f"workplan:{name}", args=[self.workplan.pk, self.upload.token])
+
+
+class ImportView(ImportMixin, View):
+    """Step 1 of importing: choose the file. It is read once, kept as its
+    cells (`import_mapping.keep`) and the officer goes on to say what its
+    columns hold. See `workplan.import_mapping` for the whole journey."""
+
+    template_name = "workplan/import.html"
+
+    def render(self, form, status=200):
         return render(
             self.request,
             self.template_name,
             {
                 "workplan": self.workplan,
                 "form": form,
-                "result": result,
-                "token": token,
-                "submission_token": self.issue_token() if token else "",
+                "max_rows": f"{importers.MAX_ROWS:,}",
             },
             status=status,
         )
@@ -592,53 +621,204 @@ class ImportView(CreateOnceMixin, WorkplanActionMixin, View):
         return self.render(ImportForm())
 
     def post(self, request, *args, **kwargs):
-        if "confirm" in request.POST:
-            submission = posted_token(request.POST)
-            if submission is None:
-                return self.confirm(request.POST.get("token"))
-            try:
-                return self.save_once(
-                    submission, lambda: self.confirm(request.POST.get("token"))
-                )
-            except Collision as collision:
-                return self.render(
-                    ImportForm.choose_again(collision.message), status=409
-                )
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render(form)
         upload = form.cleaned_data["file"]
         try:
-            data = upload.read(importers.MAX_BYTES + 1)
-            result = importers.validate(self.workplan, importers.read_rows(data))
+            sheet = spreadsheet_reader.read_sheet(upload)
         except importers.ImportRefused as refusal:
             form.add_error("file", str(refusal))
             return self.render(form)
-        token = ""
-        if result.ok:
-            token = importers.keep_upload(
-                self.request.session, self.workplan, data, upload.name
-            )
-        else:
-            importers.forget_upload(self.request.session, self.workplan)
-        return self.render(form, result, token)
+        self.upload = import_mapping.keep(
+            self.workplan, request.user, sheet, upload.name
+        )
+        return redirect(self.step_url("import_columns"))
 
-    def confirm(self, token):
-        session = self.request.session
+
+class ImportColumnsView(ImportMixin, View):
+    """Step 2: what each column holds (guessed, or as the council chose for
+    the same headers before)."""
+
+    template_name = "workplan/import_columns.html"
+
+    def render(self, form, status=200):
+        _columns, remembered = import_mapping.starting_columns(
+            self.workplan.organisation_id, self.upload.headers
+        )
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "workplan": self.workplan,
+                "upload": self.upload,
+                "form": form,
+                "remembered": remembered,
+            },
+            status=status,
+        )
+
+    def get(self, request, *args, **kwargs):
+        if self.take_upload() is None:
+            return self.choose_again()
+        columns = import_mapping.column_views(self.upload)
+        return self.render(ImportColumnsForm(columns=columns))
+
+    def post(self, request, *args, **kwargs):
+        if self.take_upload() is None:
+            return self.choose_again()
+        columns = import_mapping.column_views(self.upload)
+        form = ImportColumnsForm(request.POST, columns=columns)
+        if not form.is_valid():
+            return self.render(form)
+        with transaction.atomic():
+            self.upload.columns = form.choices()
+            self.upload.values = {}
+            self.upload.save(update_fields=["columns", "values"])
+            if form.cleaned_data["remember"]:
+                import_mapping.remember_columns(self.upload, request.user)
+        values, departments = import_mapping.values_to_choose(self.upload)
+        if values or departments:
+            return redirect(self.step_url("import_values"))
+        return redirect(self.step_url("import_check"))
+
+
+class ImportValuesView(ImportMixin, View):
+    """Step 3 (when needed): what the values the importer cannot read mean,
+    and whether to add the departments the council does not have."""
+
+    template_name = "workplan/import_values.html"
+
+    def form(self, data=None):
+        values, departments = import_mapping.values_to_choose(self.upload)
+        return ImportValuesForm(
+            data,
+            values=values,
+            departments=departments,
+            initial={"create_departments": self.upload.create_departments},
+        )
+
+    def render(self, form):
+        return render(
+            self.request,
+            self.template_name,
+            {"workplan": self.workplan, "upload": self.upload, "form": form},
+        )
+
+    def get(self, request, *args, **kwargs):
+        if self.take_upload() is None:
+            return self.choose_again()
+        return self.render(self.form())
+
+    def post(self, request, *args, **kwargs):
+        if self.take_upload() is None:
+            return self.choose_again()
+        form = self.form(request.POST)
+        if not form.is_valid():
+            return self.render(form)
+        self.upload.values = form.choices()
+        self.upload.create_departments = bool(
+            form.cleaned_data.get("create_departments")
+        )
+        self.upload.save(update_fields=["values", "create_departments"])
+        return redirect(self.step_url("import_check"))
+
+
+class ImportCheckView(CreateOnceMixin, ImportMixin, View):
+    """Last step: every row checked with the officer's choices — errors by
+    row and by the file's own column names, warnings apart, and every item
+    as it will be saved — then imported, all or nothing.
+
+    The confirmation carries a one-time submission token
+    (`CreateOnceMixin`): sent again, or twice at once, it imports once and
+    then shows the workplan with "This was already saved". The kept upload
+    is deleted when it is imported.
+    """
+
+    template_name = "workplan/import_check.html"
+
+    def check(self):
+        upload = self.upload
+        rows = import_mapping.rows_for_checking(upload)
+        fields, _notes = import_mapping.column_of(upload)
+        return importers.validate(
+            self.workplan,
+            rows,
+            columns=fields,
+            values=upload.values,
+            create_departments=upload.create_departments,
+        )
+
+    def render(self, result, status=200, message=""):
+        fields, notes = import_mapping.column_of(self.upload)
+        headings = import_mapping.preview_headings(fields, bool(notes))
+        keys = [key for key, _heading in headings]
+        preview = [
+            (row, import_mapping.preview_cells(row, keys))
+            for row in result.items[: import_mapping.PREVIEW_ROWS]
+        ]
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "workplan": self.workplan,
+                "upload": self.upload,
+                "result": result,
+                "headings": [heading for _key, heading in headings],
+                "preview": preview,
+                "not_shown": max(0, len(result.items) - len(preview)),
+                "note_columns": [name for _index, name in notes],
+                "ignored": [
+                    header
+                    or _("Column %(letter)s")
+                    % {"letter": import_mapping.column_letter(index)}
+                    for index, header in enumerate(self.upload.headers)
+                    if self.upload.columns.get(str(index)) == import_mapping.IGNORE
+                ],
+                "submission_token": self.issue_token(),
+                "message": message,
+            },
+            status=status,
+        )
+
+    def get(self, request, *args, **kwargs):
+        if self.take_upload() is None:
+            return self.choose_again()
+        return self.render(self.check())
+
+    def post(self, request, *args, **kwargs):
+        claim = self.earlier_claim()
+        if claim is not None and claim.url:
+            return self.already_saved(claim)
+        if self.take_upload() is None:
+            return self.choose_again()
+        submission = posted_token(request.POST)
+        if submission is None:
+            return self.render(
+                self.check(),
+                status=400,
+                message=_("The form was not complete: check the items and try again."),
+            )
         try:
-            data, filename = importers.take_upload(session, self.workplan, token)
-            result = importers.validate(self.workplan, importers.read_rows(data))
-            if not result.ok:  # the workplan changed since the preview
-                importers.forget_upload(session, self.workplan)
-                return self.render(ImportForm(), result)
+            return self.save_once(submission, self.confirm)
+        except Collision as collision:
+            return self.render(self.check(), status=409, message=collision.message)
+
+    def confirm(self):
+        # One confirmation per upload: a second, sent at the same moment,
+        # waits here and then finds the upload imported and gone.
+        if not ImportUpload.objects.select_for_update().filter(pk=self.upload.pk):
+            return self.choose_again()
+        result = self.check()
+        if not result.ok:  # the workplan changed since the preview
+            return self.render(result)
+        try:
             count = importers.save(
-                self.workplan, result, self.request.user, filename=filename
+                self.workplan, result, self.request.user, filename=self.upload.filename
             )
         except importers.ImportRefused as refusal:
-            if not isinstance(refusal, importers.UploadNotFound):
-                importers.forget_upload(session, self.workplan)
-            return self.render(ImportForm.choose_again(str(refusal)), status=400)
-        importers.forget_upload(session, self.workplan)
+            return self.render(result, status=409, message=str(refusal))
+        self.upload.delete()
         self.created_record = self.workplan
         messages.success(
             self.request,

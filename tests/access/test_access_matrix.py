@@ -7,6 +7,7 @@ answer 404, never 403 (their existence is not revealed). A refused POST must
 change nothing: no row, no history row, no event.
 """
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
@@ -1122,13 +1123,49 @@ MATRIX = [
         OFFICER,
     ),
     Row("workplan:import", "GET", EDIT_WORKPLAN, ("workplan",)),
-    # Uploading shows a preview (200): nothing is saved until confirmed.
+    # Uploading keeps the file's cells for the officer's next steps; no item
+    # is made until the check page is confirmed. The kept upload is its
+    # uploader's: another editor's token is not found (404).
     Row(
         "workplan:import",
         "POST",
-        EDIT_WORKPLAN,
+        EDIT_WORKPLAN.posted(),
         ("workplan",),
         import_data,
+        OFFICER,
+    ),
+    Row("workplan:import_columns", "GET", EDIT_WORKPLAN, ("workplan", "import_upload")),
+    Row(
+        "workplan:import_columns",
+        "POST",
+        EDIT_WORKPLAN.posted(),
+        ("workplan", "import_upload"),
+        lambda cast, business: {
+            "column-0": "reference",
+            "column-1": "title",
+            "column-2": "category",
+            "column-3": "note",
+            "remember": "on",
+        },
+        OFFICER,
+    ),
+    Row("workplan:import_values", "GET", EDIT_WORKPLAN, ("workplan", "import_upload")),
+    Row(
+        "workplan:import_values",
+        "POST",
+        EDIT_WORKPLAN.posted(),
+        ("workplan", "import_upload"),
+        # Keeps the officer's readings on the upload: no row is added.
+        lambda cast, business: {},
+    ),
+    Row("workplan:import_check", "GET", EDIT_WORKPLAN, ("workplan", "import_upload")),
+    Row(
+        "workplan:import_check",
+        "POST",
+        EDIT_WORKPLAN.posted(),
+        ("workplan", "import_upload"),
+        lambda cast, business: {"submission_token": str(uuid.uuid4())},
+        OFFICER,
     ),
     Row("workplan:import_template_csv", "GET", DRAFT_STRATEGY_READ, ("workplan",)),
     Row("workplan:import_template_xlsx", "GET", DRAFT_STRATEGY_READ, ("workplan",)),
@@ -1546,7 +1583,22 @@ def with_post_and_heading(cast, business):
 
 
 #: Objects some rows need beyond `Business`, built only for those rows.
+def with_import_upload(cast, business):
+    """A spreadsheet uploaded by council A's officer to the draft workplan,
+    its columns guessed."""
+    from workplan import import_mapping, spreadsheet_reader
+
+    sheet = spreadsheet_reader.read_sheet(
+        b"Reference,Title,Category,Commentary\r\n"
+        b"WP31,Replace the intranet,C,Procurement under way\r\n"
+    )
+    business.import_upload = import_mapping.keep(
+        business.workplan, cast.officer, sheet, "items.csv"
+    )
+
+
 EXTRAS = {
+    "import_upload": with_import_upload,
     "applied_rule": with_rules_and_holidays,
     "unapplied_rule": with_rules_and_holidays,
     "bank_holiday_worked": with_rules_and_holidays,
@@ -1576,6 +1628,8 @@ def url_for(row, cast, business):
     for arg in row.args:
         if arg == "slug":
             args.append(cast.council_a.slug)
+        elif arg == "import_upload":
+            args.append(business.import_upload.token)
         elif hasattr(business, arg):
             args.append(getattr(business, arg).pk)
         else:

@@ -78,7 +78,11 @@ NOT_EDITS = {
     "strategy:objective_create": "makes an objective",
     "workplan:workplan_create": "makes a workplan",
     "workplan:item_create": "makes an item",
-    "workplan:import": "makes items, all or nothing, from a confirmed upload",
+    "workplan:import": "keeps an uploaded file's cells for its uploader",
+    "workplan:import_columns": "the uploader's own choices on their own upload",
+    "workplan:import_values": "the uploader's own choices on their own upload",
+    "workplan:import_check": "makes items, all or nothing, from the uploader's "
+    "upload (one-time token; references re-checked under the workplan's lock)",
     "workplan:department_create": "makes a department",
     # One-click steps with nothing typed: each is one transaction on locked
     # rows, refused (409 or a message) if the record has moved on.

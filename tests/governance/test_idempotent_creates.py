@@ -13,7 +13,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -31,7 +30,7 @@ from ..base import build_business, build_cast, sign_in
 #: Pages that create records without being Django `CreateView`s.
 OTHER_CREATES = {
     "strategy:strategy_replace",
-    "workplan:import",
+    "workplan:import_check",
     "decisions:closure_day_create",
     "decisions:bank_holiday_worked_create",
     "governance:person_invite",
@@ -71,7 +70,7 @@ def test_every_create_view_carries_the_one_time_token():
     for name in CREATE_VIEWS:
         view_class = classes[name]
         assert issubclass(view_class, CreateOnceMixin), f"{name} has no token"
-        if name != "workplan:import":  # its own post() calls save_once
+        if name != "workplan:import_check":  # its own post() calls save_once
             # Nothing before the mixin bypasses it.
             assert view_class.post is CreateOnceMixin.post, name
     # And every page with the mixin is a create view tested below.
@@ -115,8 +114,6 @@ def post_row(name):
     """The access matrix's successful POST of `name`: its row and a role whose
     post changes data (one of council A's)."""
     for row in MATRIX:
-        if name == "workplan:import" and row.name == name and row.method == "POST":
-            return row, "officer"  # the matrix posts the file; we confirm it
         if row.name == name and row.method == "POST" and row.changes_for:
             for role in ("officer", "clerk", "administrator"):
                 if role in row.changes_for:
@@ -132,18 +129,7 @@ def token_in(response):
 
 def first_post(client, name, url, row, cast, business):
     """What the browser sends from the form as shown: (data, the response)."""
-    if name == "workplan:import":
-        csv = (
-            "Reference,Title,Category,Work type\r\n"
-            "WP09,Replace the intranet,C,Statutory or immediate obligation\r\n"
-        )
-        preview = client.post(
-            url, {"file": SimpleUploadedFile("items.csv", csv.encode(), "text/csv")}
-        )
-        upload = re.search(r'name="token" value="([^"]+)"', preview.content.decode())
-        data = {"confirm": "1", "token": upload[1], FIELD: token_in(preview)}
-    else:
-        data = {**row.data(cast, business), FIELD: token_in(client.get(url))}
+    data = {**row.data(cast, business), FIELD: token_in(client.get(url))}
     return data, client.post(url, data)
 
 

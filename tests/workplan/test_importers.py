@@ -211,9 +211,11 @@ def test_a_good_workbook_of_three_rows_imports_with_excel_dates_and_numbers(
         delivery_status="",
     )
 
+    percent = "PQRSTUVWXYZ"[[c.key for c in COLUMNS].index("percent_complete") - 15]
+
     def percent_cell(sheet):
-        sheet["P3"] = 0.5
-        sheet["P3"].number_format = "0%"
+        sheet[f"{percent}3"] = 0.5
+        sheet[f"{percent}3"].number_format = "0%"
 
     result = check(workplan, xlsx_upload(rows, edit=percent_cell))
 
@@ -229,7 +231,8 @@ def test_a_good_workbook_of_three_rows_imports_with_excel_dates_and_numbers(
     assert first.work_type == WorkType.SERVICE_PLAN
     assert first.lead_officer.user == cast.officer
     assert first.rag == ""
-    assert first.delivery_status == DeliveryStatus.NOT_STARTED
+    # Blank is not stated, never "Not started".
+    assert first.delivery_status == DeliveryStatus.NOT_STATED
     assert [d.name for d in first.departments.all()] == ["Revenues and Benefits"]
     assert second.percent_complete == 50
     assert first.history.get().history_change_reason == "Imported from plan.xlsx"
@@ -316,7 +319,12 @@ def test_a_csv_with_a_byte_order_mark_and_only_the_required_columns_is_read(
     result = check(workplan, upload)
     assert result.errors == []
     item = result.items[0].item
-    assert (item.reference, item.percent_complete, item.theme) == ("WP-01", 0, None)
+    # A percentage the file does not give is not stated (not 0 %).
+    assert (item.reference, item.percent_complete, item.theme) == (
+        "WP-01",
+        None,
+        None,
+    )
     assert result.items[0].departments == []
 
 
@@ -396,18 +404,15 @@ def test_templates_for_a_workplan_use_its_year_theme_and_department(
 
 BAD_CELLS = [
     ("start_date", "31/02/2022", "Start date", "is not a real date"),
-    ("target_date", "next spring", "Target date", "is not a date"),
+    ("target_date", "13/13/2023", "Target date", "is not a real date"),
+    ("target_date", "2023 03 40", "Target date", "is not a date"),
     ("theme", "Cloud first", "Theme", "No theme “Cloud first”"),
     ("theme", "9", "Theme", "1 Digital by default; 2 Secure and resilient"),
     ("percent_complete", "101", "Percent complete", "whole number from 0 to 100"),
     ("percent_complete", "fifty", "Percent complete", "whole number from 0 to 100"),
     ("percent_complete", "12.5", "Percent complete", "whole number from 0 to 100"),
     ("departments", "ICT; Libraries", "Departments", "“Libraries”"),
-    ("lead_officer", "clerk", "Lead officer", "not an officer of this council"),
-    ("lead_officer", "other_council", "Lead officer", "not an officer"),
     ("category", "Maybe", "Category", "use C, ED or Future works"),
-    ("category", "", "Category", "Category is required"),
-    ("work_type", "", "Work type", "Work type is required"),
     ("reference", "", "Reference", "Reference is required"),
     ("title", "", "Title", "Title is required"),
     ("title", "x" * 301, "Title", "300 characters or fewer (it has 301)"),
