@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .choices import Confidence, DeliveryStatus
+from .choices import NOT_STATED, Confidence, DeliveryStatus
 from .models import WorkplanItem
 
 RAG_ORDER = [("red", "Red"), ("amber", "Amber"), ("green", "Green"), ("", "Not rated")]
@@ -87,7 +87,13 @@ def rag_by_theme(items):
 
 
 def rag_by_category(items):
-    return _bars(items, ["category"], lambda row: Confidence(row["category"]).short)
+    return _bars(
+        items,
+        ["category"],
+        lambda row: (
+            Confidence(row["category"]).short if row["category"] else str(NOT_STATED)
+        ),
+    )
 
 
 def overdue(items, today=None):

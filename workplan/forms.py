@@ -122,17 +122,27 @@ class ItemForm(ProgressFieldsMixin, VersionedFormMixin, forms.ModelForm):
             "work_type",
             "departments",
             "lead_officer",
+            "lead_name",
             "sponsor",
             "start_date",
             "target_date",
             "budget",
             "delivery_status",
+            "status_as_reported",
             "rag",
             "rag_reason",
             "percent_complete",
         ]
+        labels = {"lead_name": _("Lead without an account here (optional)")}
+        help_texts = {
+            "lead_name": _("Their name, if the lead is not one of the officers."),
+            "status_as_reported": _(
+                "The status in your own words, as reported (optional)."
+            ),
+        }
         widgets = {
             "reference": forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+            "status_as_reported": forms.Textarea(attrs={"rows": 2}),
             "category": forms.RadioSelect,
             "work_type": forms.RadioSelect,
             "departments": forms.CheckboxSelectMultiple,
@@ -195,6 +205,13 @@ class ItemForm(ProgressFieldsMixin, VersionedFormMixin, forms.ModelForm):
             self.add_error(
                 "target_date", _("The target date must not be before the start date.")
             )
+        # A date typed here replaces a period an import kept as written.
+        if "start_date" in self.changed_data:
+            self.instance.start_as_written = ""
+        if "target_date" in self.changed_data:
+            self.instance.target_as_written = ""
+        if cleaned.get("lead_officer"):
+            cleaned["lead_name"] = ""
         return cleaned
 
 
@@ -203,8 +220,20 @@ class ProgressForm(ProgressFieldsMixin, VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = WorkplanItem
-        fields = ["delivery_status", "rag", "rag_reason", "percent_complete"]
+        fields = [
+            "delivery_status",
+            "status_as_reported",
+            "rag",
+            "rag_reason",
+            "percent_complete",
+        ]
+        help_texts = {
+            "status_as_reported": _(
+                "The status in your own words, as reported (optional)."
+            )
+        }
         widgets = {
+            "status_as_reported": forms.Textarea(attrs={"rows": 2}),
             "rag": forms.RadioSelect,
             "percent_complete": forms.NumberInput(
                 attrs={"class": "govuk-input--width-3"}
@@ -358,6 +387,24 @@ class ItemAdditionForm(VariationReasonMixin, ItemForm):
     """Adding an item to an approved workplan: a variation, agreed afterwards
     as the council says variations are agreed (the item enters the plan
     then)."""
+
+
+class ImportAdditionForm(VariationReasonMixin):
+    """Importing new items into an approved workplan: additions, agreed
+    afterwards as the council says variations are agreed."""
+
+    def __init__(self, *args, workplan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workplan = workplan
+
+
+class ImportVariationForm(VariationFieldsMixin):
+    """Importing changes of scope or dates to an approved workplan's items:
+    variations, recorded with why, with whom and when they were agreed."""
+
+    def __init__(self, *args, workplan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workplan = workplan
 
 
 class RemovalForm(VariationFieldsMixin):

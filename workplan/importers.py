@@ -55,7 +55,7 @@ from .import_values import (
     read_percent,
     status_from_words,
 )
-from .models import Department, ProgressNote, WorkplanItem
+from .models import Department, ProgressNote, Variation, WorkplanItem
 
 #: Files larger than this are refused before they are read.
 MAX_BYTES = 5 * 1024 * 1024
@@ -661,6 +661,61 @@ class ImportedRow:
     new_departments: list[str] = field(default_factory=list)
     note: str = ""
     guessed: set = field(default_factory=set)
+    #: For a row updating an item already in the workplan: the item, and
+    #: what the file changes on it (`Change`s; empty: nothing to change).
+    existing: WorkplanItem | None = None
+    changes: list = field(default_factory=list)
+
+    @property
+    def progress_changes(self):
+        return [c for c in self.changes if c.field in PROGRESS_FIELDS]
+
+    @property
+    def plan_changes(self):
+        """Changes to what was approved (scope or dates): variations once
+        the plan is approved."""
+        return [c for c in self.changes if c.field not in PROGRESS_FIELDS]
+
+
+#: Fields an update of progress changes; any other change to an approved
+#: plan's item is a variation.
+PROGRESS_FIELDS = frozenset(
+    {"delivery_status", "status_as_reported", "rag", "rag_reason", "percent_complete"}
+)
+#: Fields a file's row can change on an existing item, in the order shown.
+UPDATABLE_FIELDS = [
+    "title",
+    "description",
+    "theme",
+    "category",
+    "work_type",
+    "departments",
+    "lead_officer",
+    "lead_name",
+    "sponsor",
+    "start_date",
+    "start_as_written",
+    "target_date",
+    "target_as_written",
+    "budget",
+    "delivery_status",
+    "status_as_reported",
+    "rag",
+    "rag_reason",
+    "percent_complete",
+]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of an existing item the file changes: before and after,
+    as shown, and the new value."""
+
+    field: str
+    label: str
+    before: str
+    after: str
+    value: object = None
 
 
 @dataclass
@@ -673,6 +728,25 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowWarning] = field(default_factory=list)
     row_count: int = 0
+
+    #: Rows refused because their reference is an existing item's (they
+    #: could update it instead).
+    taken: int = 0
+
+    @property
+    def new_rows(self):
+        return [row for row in self.items if row.existing is None]
+
+    @property
+    def updates(self):
+        """Rows that change an item already in the workplan."""
+        return [row for row in self.items if row.existing is not None and row.changes]
+
+    @property
+    def unchanged(self):
+        return [
+            row for row in self.items if row.existing is not None and not row.changes
+        ]
 
     @property
     def new_departments(self):
@@ -762,8 +836,16 @@ class _Checker:
     as compared: value meant}}); `create_departments` lets unknown
     department names through, to be created on saving."""
 
-    def __init__(self, workplan, columns=None, values=None, create_departments=False):
+    def __init__(
+        self,
+        workplan,
+        columns=None,
+        values=None,
+        create_departments=False,
+        update_existing=False,
+    ):
         self.workplan = workplan
+        self.update_existing = update_existing
         self.columns = columns or {}
         self.values = values or {}
         self.create_departments = create_departments
@@ -788,6 +870,15 @@ class _Checker:
             name = _norm(membership.user.get_full_name())
             if name:
                 self.officers_by_name.setdefault(name, []).append(membership)
+        self.taken = 0
+        self.existing_items = {}
+        if update_existing:
+            self.existing_items = {
+                _norm(item.reference): item
+                for item in WorkplanItem.objects.filter(workplan_id=workplan.pk)
+                .select_related("theme", "lead_officer__user")
+                .prefetch_related("departments")
+            }
         self.existing_references = {
             _norm(reference)
             for reference in WorkplanItem.objects.filter(
@@ -1169,13 +1260,23 @@ class _Checker:
         reference = values.get("reference")
         if reference:
             key = _norm(reference)
-            if key in self.existing_references:
+            if key in self.existing_items:
+                if key in self.references_seen:
+                    error(
+                        "reference",
+                        _("“%(ref)s” is also used on row %(row)s of this file.")
+                        % {"ref": reference, "row": self.references_seen[key]},
+                    )
+                    failed.add("reference")
+                self.references_seen[key] = number
+            elif key in self.existing_references:
                 error(
                     "reference",
                     _("“%(ref)s” is already used by an item in this workplan.")
                     % {"ref": reference},
                 )
                 failed.add("reference")
+                self.taken += 1
             elif key in self.references_seen:
                 error(
                     "reference",
@@ -1217,11 +1318,77 @@ class _Checker:
                 for message in messages:
                     error(_FIELD_COLUMNS.get(name, ""), message)
             return None, errors, warnings
-        return (
-            ImportedRow(number, item, departments, new_departments, note, guessed),
-            [],
-            warnings,
+        imported = ImportedRow(
+            number, item, departments, new_departments, note, guessed
         )
+        existing = self.existing_items.get(_norm(reference or ""))
+        if existing is not None:
+            imported.existing = existing
+            imported.changes = self.changes_to(existing, imported, row)
+        return imported, [], warnings
+
+    def changes_to(self, existing, imported, row):
+        """What the row changes on `existing`: every field the file gives a
+        value for that differs. A blank cell, a percentage not stated or a
+        status not stated never clears what the item holds."""
+        item = imported.item
+        given = set(row)
+        if "start_date" in given:
+            given.add("start_as_written")
+        if "target_date" in given:
+            given.add("target_as_written")
+        if "lead_officer" in given:
+            given.add("lead_name")
+        if "status_as_reported" in given:
+            given.add("delivery_status")
+        changes = []
+        for name in UPDATABLE_FIELDS:
+            if name not in given:
+                continue
+            if name == "departments":
+                after = list(imported.departments)
+                before = list(existing.departments.all())
+                if (after or imported.new_departments) and (
+                    {d.pk for d in after} != {d.pk for d in before}
+                    or imported.new_departments
+                ):
+                    changes.append(
+                        Change(
+                            name,
+                            _("Departments"),
+                            "; ".join(d.name for d in before),
+                            "; ".join(
+                                [d.name for d in after] + imported.new_departments
+                            ),
+                            after,
+                        )
+                    )
+                continue
+            new, old = getattr(item, name), getattr(existing, name)
+            stated = new not in (None, "") and new != DeliveryStatus.NOT_STATED
+            if name == "rag_reason" and new == _("Not stated in the imported file."):
+                stated = not old
+            if name in ("start_as_written", "target_as_written", "lead_name"):
+                # Follow their date or lead: cleared when a plain date or an
+                # officer replaces them.
+                partner = {
+                    "start_as_written": "start_date",
+                    "target_as_written": "target_date",
+                    "lead_name": "lead_officer",
+                }[name]
+                stated = stated or getattr(item, partner) not in (None, "")
+            if not stated or new == old:
+                continue
+            changes.append(
+                Change(
+                    name,
+                    str(WorkplanItem._meta.get_field(name).verbose_name).capitalize(),
+                    _shown(existing, name),
+                    _shown(item, name),
+                    new,
+                )
+            )
+        return changes
 
     @staticmethod
     def note_of(notes):
@@ -1233,7 +1400,12 @@ class _Checker:
 
 
 def validate(
-    workplan, rows, columns=None, values=None, create_departments=False
+    workplan,
+    rows,
+    columns=None,
+    values=None,
+    create_departments=False,
+    update_existing=False,
 ) -> ImportResult:
     """Check every row of `rows` (from `read_rows`, or the officer's choices
     in `import_mapping.rows_for_checking`) for `workplan`.
@@ -1245,7 +1417,7 @@ def validate(
     order after the workplan's own. Costs four queries however many rows
     there are.
     """
-    checker = _Checker(workplan, columns, values, create_departments)
+    checker = _Checker(workplan, columns, values, create_departments, update_existing)
     result = ImportResult(row_count=len(rows))
     numbered = columns is not None and "reference" not in columns
     if numbered:
@@ -1261,7 +1433,26 @@ def validate(
             result.items.append(imported)
         result.errors.extend(errors)
         result.warnings.extend(warnings)
+    result.taken = checker.taken
     return result
+
+
+def _shown(item, name):
+    """A field of an item as the change list shows it."""
+    value = getattr(item, name)
+    if value in (None, ""):
+        return "–"
+    if name in ("category", "work_type", "delivery_status", "rag"):
+        return str(getattr(item, f"get_{name}_display")())
+    if isinstance(value, datetime.date):
+        return value.strftime("%-d %B %Y")
+    if name == "lead_officer":
+        return item.lead_label
+    if name == "theme":
+        return value.title
+    if name == "percent_complete":
+        return f"{value}%"
+    return str(value)
 
 
 def split_departments(text, known=()):
@@ -1288,13 +1479,22 @@ def import_reason(filename):
     return _("Imported from %(filename)s") % {"filename": name}
 
 
-def save(workplan, result, user, filename) -> int:
-    """Save every item of a `validate` result, all or nothing; return how many.
+def save(workplan, result, user, filename, variation=None) -> int:
+    """Save a `validate` result, all or nothing; return how many items were
+    made or changed.
 
-    Refuses (`ImportRefused`) a result with errors or no items, or one whose
-    references have been taken since it was validated. Items go after the
-    workplan's existing ones, in file order, each with a history row by `user`
-    saying "Imported from <filename>" (departments included).
+    New items go after the workplan's existing ones, in file order, each
+    with a history row by `user` saying "Imported from <filename>"
+    (departments included); the items a file updates (`update_existing`)
+    are changed with a history row each. In an approved plan
+    (`variations.VARIATION_STATES`) new items are additions awaiting
+    agreement and changes to scope or dates are variations, both recorded
+    with `variation` ({"reason", "agreed_with", "agreed_on"}); changes of
+    progress are not variations. Notes become progress notes.
+
+    Refuses (`ImportRefused`) a result with errors or nothing to do, or one
+    whose references have been taken (or whose updated items have changed)
+    since it was validated.
     """
     if result.errors:
         raise ImportRefused(
@@ -1304,8 +1504,15 @@ def save(workplan, result, user, filename) -> int:
             )
             % {"count": len(result.errors)}
         )
-    if not result.items:
-        raise ImportRefused(_("There are no items to import."))
+    new_rows = result.new_rows
+    updates = result.updates
+    if not new_rows and not updates:
+        raise ImportRefused(
+            _("There are no items to import, and nothing to change on existing items.")
+        )
+    from . import variations
+
+    varied = variations.is_varied(workplan)
     reason = import_reason(filename)
     with transaction.atomic():
         # One import (or edit of the item order) at a time per workplan.
@@ -1315,14 +1522,13 @@ def save(workplan, result, user, filename) -> int:
             .filter(pk=workplan.pk)
             .values_list("pk", flat=True)
         )
-        references = {_norm(row.item.reference): row for row in result.items}
-        taken = [
-            reference
-            for reference in WorkplanItem.objects.filter(
-                workplan_id=workplan.pk
-            ).values_list("reference", flat=True)
-            if _norm(reference) in references
-        ]
+        references = {_norm(row.item.reference): row for row in new_rows}
+        current = dict(
+            WorkplanItem.objects.filter(workplan_id=workplan.pk).values_list(
+                "reference", "version"
+            )
+        )
+        taken = [ref for ref in current if _norm(ref) in references]
         if taken:
             raise ImportRefused(
                 _(
@@ -1332,12 +1538,25 @@ def save(workplan, result, user, filename) -> int:
                 )
                 % {"refs": ", ".join(sorted(taken))}
             )
+        moved = [
+            row.existing.reference
+            for row in updates
+            if current.get(row.existing.reference) != row.existing.version
+        ]
+        if moved:
+            raise ImportRefused(
+                _(
+                    "Since the file was checked, the item(s) %(refs)s were changed "
+                    "by someone else: check the items again. Nothing was imported."
+                )
+                % {"refs": ", ".join(sorted(moved))}
+            )
         last = WorkplanItem.objects.filter(workplan_id=workplan.pk).aggregate(
             last=Max("position")
         )["last"]
         position = 0 if last is None else last + 1
         items = []
-        for offset, row in enumerate(result.items):
+        for offset, row in enumerate(new_rows):
             item = row.item
             item.pk = None
             item.workplan = workplan
@@ -1361,20 +1580,74 @@ def save(workplan, result, user, filename) -> int:
                 )
             ) from exc
         _create_departments(workplan, result, user, reason)
-        _set_departments(result.items, reason)
+        _set_departments(new_rows, reason)
+        if varied:
+            for item in items:
+                variations.record(
+                    workplan,
+                    item,
+                    Variation.Kind.ADDED,
+                    reason=variation["reason"],
+                    agreed_with="",
+                    agreed_on=None,
+                    user=user,
+                )
+        for row in updates:
+            _update(workplan, row, user, reason, varied, variation)
         notes = [
             ProgressNote(
-                item_id=row.item.pk,
+                item_id=(row.existing or row.item).pk,
                 text=row.note,
                 written_on=timezone.localdate(),
                 source=reason,
                 by=user,
             )
-            for row in result.items
+            for row in [*new_rows, *updates]
             if row.note
         ]
         ProgressNote.objects.bulk_create(notes)
-    return len(items)
+    return len(items) + len(updates)
+
+
+def _update(workplan, row, user, reason, varied, variation):
+    """Apply one row's changes to its existing item, with its history row,
+    and, in an approved plan, the variation its changes of scope or dates
+    make."""
+    from . import variations
+
+    item = row.existing
+    departments = None
+    for change in row.changes:
+        if change.field == "departments":
+            departments = change.value
+        else:
+            setattr(item, change.field, change.value)
+    plan_changes = row.plan_changes
+    if varied and plan_changes:
+        why = _("Variation: %s") % variation["reason"]
+    elif row.progress_changes and not plan_changes:
+        why = _("Progress from %(file)s") % {"file": reason}
+    else:
+        why = _("Updated: %(file)s") % {"file": reason}
+    save_with_reason(item, user=user, reason=why)
+    if departments is not None:
+        item.departments.set(departments)
+    if varied and plan_changes:
+        variations.record(
+            workplan,
+            item,
+            variations.kind_of_change(
+                [c.field.replace("_as_written", "_date") for c in plan_changes]
+            ),
+            reason=variation["reason"],
+            agreed_with=variation["agreed_with"],
+            agreed_on=variation["agreed_on"],
+            user=user,
+            changes=[
+                {"field": str(c.label), "before": c.before, "after": c.after}
+                for c in plan_changes
+            ],
+        )
 
 
 def _create_departments(workplan, result, user, reason):
@@ -1403,6 +1676,15 @@ def _create_departments(workplan, result, user, reason):
             department = created[_norm(name)]
             if department not in row.departments:
                 row.departments.append(department)
+        for index, change in enumerate(row.changes):
+            if change.field == "departments":
+                row.changes[index] = Change(
+                    change.field,
+                    change.label,
+                    change.before,
+                    change.after,
+                    list(row.departments),
+                )
 
 
 def _set_departments(rows, reason):

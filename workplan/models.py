@@ -629,6 +629,9 @@ class ImportUpload(models.Model):
     #: Whether the officer agreed to create the departments the file names
     #: that the council does not have yet.
     create_departments = models.BooleanField(default=False)
+    #: Whether rows whose reference is already an item's update that item
+    #: (as the check page lists) rather than being refused.
+    update_existing = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["workplan", "by"])]

@@ -54,9 +54,11 @@ from .choices import Confidence
 from .filtersets import ItemFilterSet
 from .forms import (
     DepartmentForm,
+    ImportAdditionForm,
     ImportColumnsForm,
     ImportForm,
     ImportValuesForm,
+    ImportVariationForm,
     ItemAdditionForm,
     ItemForm,
     ItemVariationForm,
@@ -85,6 +87,7 @@ from .reviews import record_update
 ITEMS_PER_PAGE = 50
 DRAFT_STATES = {LifecycleStatus.DRAFT}
 VARIATION_STATES = variations.VARIATION_STATES
+is_varied = variations.is_varied
 
 
 def record_variation(workplan, item, kind, form, user, changes=()):
@@ -567,9 +570,6 @@ class ImportMixin(WorkplanActionMixin):
     """The import's pages: whoever may add items to the workplan (a draft's
     editors; for an approved plan, whoever may vary it)."""
 
-    def get_policy_action(self):
-        return "edit"
-
     def get_policy_record(self):
         self.workplan = super().get_policy_record()
         return self.workplan
@@ -596,6 +596,25 @@ class ImportMixin(WorkplanActionMixin):
 
     def step_url(self, name):
         return reverse(f"workplan:{name}", args=[self.workplan.pk, self.upload.token])
+
+
+def import_done_message(result, varied):
+    made, changed = len(result.new_rows), len(result.updates)
+    parts = []
+    if made:
+        parts.append(
+            ngettext("%(count)s item imported", "%(count)s items imported", made)
+            % {"count": made}
+        )
+    if changed:
+        parts.append(
+            ngettext("%(count)s item updated", "%(count)s items updated", changed)
+            % {"count": changed}
+        )
+    message = _(" and ").join(parts) + "."
+    if varied and made:
+        message += " " + _("New items enter the plan when the variation is agreed.")
+    return message
 
 
 class ImportView(ImportMixin, View):
@@ -747,15 +766,31 @@ class ImportCheckView(CreateOnceMixin, ImportMixin, View):
             columns=fields,
             values=upload.values,
             create_departments=upload.create_departments,
+            update_existing=upload.update_existing,
         )
 
-    def render(self, result, status=200, message=""):
+    def variation_form(self, result, data=None):
+        """In an approved plan, what its variations record: why (new items
+        are additions agreed afterwards), and for changes of scope or
+        dates, with whom and when they were agreed. None otherwise."""
+        if not is_varied(self.workplan):
+            return None
+        if any(row.plan_changes for row in result.updates):
+            form_class = ImportVariationForm
+        elif result.new_rows:
+            form_class = ImportAdditionForm
+        else:
+            return None
+        return form_class(data, workplan=self.workplan)
+
+    def render(self, result, status=200, message="", variation_form=None):
         fields, notes = import_mapping.column_of(self.upload)
         headings = import_mapping.preview_headings(fields, bool(notes))
         keys = [key for key, _heading in headings]
+        new_rows = result.new_rows
         preview = [
             (row, import_mapping.preview_cells(row, keys))
-            for row in result.items[: import_mapping.PREVIEW_ROWS]
+            for row in new_rows[: import_mapping.PREVIEW_ROWS]
         ]
         return render(
             self.request,
@@ -766,7 +801,8 @@ class ImportCheckView(CreateOnceMixin, ImportMixin, View):
                 "result": result,
                 "headings": [heading for _key, heading in headings],
                 "preview": preview,
-                "not_shown": max(0, len(result.items) - len(preview)),
+                "not_shown": max(0, len(new_rows) - len(preview)),
+                "progress_fields": importers.PROGRESS_FIELDS,
                 "note_columns": [name for _index, name in notes],
                 "ignored": [
                     header
@@ -777,6 +813,8 @@ class ImportCheckView(CreateOnceMixin, ImportMixin, View):
                 ],
                 "submission_token": self.issue_token(),
                 "message": message,
+                "variation_form": variation_form or self.variation_form(result),
+                "is_varied": is_varied(self.workplan),
             },
             status=status,
         )
@@ -792,6 +830,10 @@ class ImportCheckView(CreateOnceMixin, ImportMixin, View):
             return self.already_saved(claim)
         if self.take_upload() is None:
             return self.choose_again()
+        if request.POST.get("update_existing") in ("yes", "no"):
+            self.upload.update_existing = request.POST["update_existing"] == "yes"
+            self.upload.save(update_fields=["update_existing"])
+            return redirect(self.step_url("import_check"))
         submission = posted_token(request.POST)
         if submission is None:
             return self.render(
@@ -812,9 +854,23 @@ class ImportCheckView(CreateOnceMixin, ImportMixin, View):
         result = self.check()
         if not result.ok:  # the workplan changed since the preview
             return self.render(result)
+        form = self.variation_form(result, self.request.POST)
+        if form is not None and not form.is_valid():
+            return self.render(result, variation_form=form)
+        variation = None
+        if form is not None:
+            variation = {
+                "reason": form.cleaned_data["variation_reason"],
+                "agreed_with": form.cleaned_data.get("agreed_with", ""),
+                "agreed_on": form.cleaned_data.get("agreed_on"),
+            }
         try:
-            count = importers.save(
-                self.workplan, result, self.request.user, filename=self.upload.filename
+            importers.save(
+                self.workplan,
+                result,
+                self.request.user,
+                filename=self.upload.filename,
+                variation=variation,
             )
         except importers.ImportRefused as refusal:
             return self.render(result, status=409, message=str(refusal))
@@ -822,8 +878,7 @@ class ImportCheckView(CreateOnceMixin, ImportMixin, View):
         self.created_record = self.workplan
         messages.success(
             self.request,
-            ngettext("%(count)s item imported.", "%(count)s items imported.", count)
-            % {"count": count},
+            import_done_message(result, is_varied(self.workplan)),
         )
         return redirect(self.workplan)
 

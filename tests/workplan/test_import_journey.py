@@ -419,3 +419,148 @@ def test_an_officer_of_another_council_cannot_reach_the_pages(cast, workplan):
     client = sign_in(Client(), stranger)
     for name in ("import_columns", "import_values", "import_check"):
         assert client.get(url(name, workplan, upload)).status_code == 404
+
+
+# --- updating items already in the workplan ---------------------------------------
+
+UPDATE_SHEET = (
+    "Reference,Title,RAG,RAG reason,% complete,Due,Sponsor,Commentary\r\n"
+    "U1,Move email to the cloud,Amber,Supplier late,60,2031/32,,Half moved\r\n"
+    "U2,Renew the firewall,,,,,,\r\n"
+    "U3,Replace the intranet,Green,,10,,,\r\n"
+)
+
+
+def choose_update_columns(client, workplan, upload):
+    response = client.post(
+        url("import_columns", workplan, upload),
+        {
+            "column-0": "reference",
+            "column-1": "title",
+            "column-2": "rag",
+            "column-3": "rag_reason",
+            "column-4": "percent_complete",
+            "column-5": "target_date",
+            "column-6": "sponsor",
+            "column-7": "note",
+        },
+    )
+    assert response["Location"] == url("import_check", workplan, upload)
+
+
+def test_a_newer_copy_of_the_plan_updates_its_draft_items_listing_each_change(
+    cast, officer, workplan
+):
+    first = make_item(
+        cast,
+        workplan,
+        "U1",
+        title="Move email to the cloud",
+        percent_complete=20,
+        sponsor="Executive Board",
+    )
+    second = make_item(cast, workplan, "U2", title="Renew the firewall", rag="green")
+    upload = upload_sheet(officer, workplan, UPDATE_SHEET)
+    choose_update_columns(officer, workplan, upload)
+
+    # Refused at first, with the offer to update instead.
+    page = officer.get(url("import_check", workplan, upload))
+    assert "2 rows of the file have the reference of an item" in (page.content.decode())
+    toggled = officer.post(
+        url("import_check", workplan, upload), {"update_existing": "yes"}
+    )
+    assert toggled["Location"] == url("import_check", workplan, upload)
+    page = officer.get(toggled["Location"])
+    text = page.content.decode()
+    result = page.context["result"]
+    assert result.errors == []
+    assert [row.item.reference for row in result.new_rows] == ["U3"]
+    assert [row.existing for row in result.updates] == [first]
+    assert [row.existing for row in result.unchanged] == [second]
+    changes = {c.field: (c.before, c.after) for c in result.updates[0].changes}
+    # Blank cells (U2's RAG, U1's sponsor) clear nothing.
+    assert changes == {
+        "target_date": ("–", "31 March 2032"),
+        "target_as_written": ("–", "2031/32"),
+        "rag": ("–", "Amber"),
+        "rag_reason": ("–", "Supplier late"),
+        "percent_complete": ("20%", "60%"),
+    }
+    assert "Changes to items already in the workplan (1)" in text
+    assert "Import 1 item and update 1" in text
+
+    done = officer.post(
+        url("import_check", workplan, upload), {"submission_token": token_of(page)}
+    )
+    assert done.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.percent_complete, first.rag, first.sponsor) == (
+        60,
+        Rag.AMBER,
+        "Executive Board",
+    )
+    assert first.target_as_written == "2031/32"
+    assert second.rag == Rag.GREEN
+    assert first.history.first().history_change_reason == (
+        "Updated: Imported from ict-programme.csv"
+    )
+    assert [n.text for n in first.notes.all()] == ["Half moved"]
+    assert workplan.items.count() == 3
+    assert "1 item imported and 1 item updated." in (
+        officer.get(done["Location"]).content.decode()
+    )
+
+
+def test_an_approved_plans_items_take_progress_as_progress_and_scope_as_variations(
+    cast, business, officer
+):
+    from workplan.models import Variation
+
+    from ..base import approve_workplan
+
+    workplan = business.workplan
+    item = make_item(cast, workplan, "U1", title="Move email to the cloud")
+    approve_workplan(cast, business, workplan)
+    workplan.refresh_from_db()
+    upload = upload_sheet(officer, workplan, UPDATE_SHEET)
+    choose_update_columns(officer, workplan, upload)
+    officer.post(url("import_check", workplan, upload), {"update_existing": "yes"})
+    page = officer.get(url("import_check", workplan, upload))
+    text = page.content.decode()
+    assert "Target date (variation)" in text and "Percent complete (progress)" in text
+    token = token_of(page)
+
+    # The variation's reason, partner and date are asked for.
+    refused = officer.post(
+        url("import_check", workplan, upload), {"submission_token": token}
+    )
+    assert refused.status_code == 200
+    assert "Say why the plan is changing." in refused.content.decode()
+    item.refresh_from_db()
+    assert item.percent_complete == 0
+
+    agreed_on = workplan.approving_decision.decision_date
+    done = officer.post(
+        url("import_check", workplan, upload),
+        {
+            "submission_token": token_of(refused),
+            "variation_reason": "Programme board re-planned the year",
+            "agreed_with": "Digital Programme Board",
+            "agreed_on": agreed_on.isoformat(),
+        },
+    )
+    assert done.status_code == 302, done.content.decode()[:3000]
+    item.refresh_from_db()
+    assert item.percent_complete == 60 and item.target_as_written == "2031/32"
+    variation = Variation.objects.get(item=item)
+    assert variation.kind == Variation.Kind.RESCHEDULED
+    assert variation.agreed_with == "Digital Programme Board"
+    assert [c["field"] for c in variation.changes] == [
+        "Target date",
+        "Target as written",
+    ]
+    # The new rows are additions, waiting for their agreement.
+    added = workplan.items.get(reference="U3")
+    assert Variation.objects.get(item=added).kind == Variation.Kind.ADDED
+    assert not added.is_approved
