@@ -213,6 +213,44 @@ def test_a_strategy_report_carries_its_summary_and_the_member_has_no_button(
     assert b"Write a report to committee" not in page.content
 
 
+def test_a_replacements_report_names_the_strategy_it_replaces(
+    cast, business, client_for
+):
+    """A refreshed strategy's report asks for approval of the new one in
+    place of the old, by name: the officer does not type the old title."""
+    from strategy.views import copy_strategy
+
+    old = business.approved_strategy
+    new = copy_strategy(old, cast.officer, title="ICT Strategy 2025–2027")
+    same_title = copy_strategy(new, cast.officer, title=new.title)
+    officer = client_for(cast.officer)
+
+    def starts(record):
+        url = f"{reverse('decisions:report_create')}?subject={value_of(record)}"
+        form = officer.get(url)
+        rows = [row.initial["text"] for row in form.context["formset"].forms]
+        return form.context["form"].initial["purpose"], rows
+
+    purpose, rows = starts(new)
+    assert purpose == (
+        "To seek approval of the ICT Strategy 2025–2027, replacing the "
+        "ICT Strategy 2022–2025."
+    )
+    assert rows == [
+        "That the ICT Strategy 2025–2027 be approved, replacing the "
+        "ICT Strategy 2022–2025."
+    ]
+    # Under the same title, the old one is named by its version.
+    assert starts(same_title)[1] == [
+        "That the ICT Strategy 2025–2027 be approved, replacing the "
+        "ICT Strategy 2025–2027 (version 2)."
+    ]
+    # A first version replaces nothing.
+    assert starts(business.draft_strategy)[1] == [
+        "That the Digital Strategy 2026–2030 be approved."
+    ]
+
+
 def test_another_councils_record_is_no_starting_point(cast, business, client_for):
     url = (
         f"{reverse('decisions:report_create')}"
