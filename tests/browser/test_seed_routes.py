@@ -23,6 +23,9 @@ fictional."""
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
 from django.utils import timezone
 
 from decisions.call_in import LONDON
@@ -49,6 +52,7 @@ from ..base import (
     make_post,
     make_strategy,
     make_workplan,
+    sign_in,
 )
 
 
@@ -228,8 +232,22 @@ def approved_earlier(cast, title, start, end, director):
 
 
 def sign_in_as(visit, username):
+    """The browser signed in as `username`, second factor passed, without
+    the sign-in pages (tests/browser/test_sign_in.py has them): each page
+    costs an axe run, and a journey changes hands several times."""
+    client = sign_in(Client(), get_user_model().objects.get(username=username))
+    name = settings.SESSION_COOKIE_NAME
     visit.page.context.clear_cookies()
-    visit.sign_in(username)
+    visit.page.context.add_cookies(
+        [{"name": name, "value": client.cookies[name].value, "url": visit.base_url}]
+    )
+
+
+def open_page(visit, path):
+    """Go to `path` unless the journey is on it already (each page costs an
+    axe run)."""
+    if visit.page.url != visit.url(path):
+        visit.goto(path)
 
 
 def click(visit, name, **options):
@@ -244,7 +262,7 @@ def send_for_decision(visit, typing, record, sent):
     is not offered); it went to Cabinet's papers on the date `sent` (the
     journey is recorded after the meeting, as a clerk catching up would)."""
     page = visit.page
-    visit.goto(record.get_absolute_url())
+    open_page(visit, record.get_absolute_url())
     assert page.get_by_role("link", name="Send to scrutiny").count() == 0
     click(visit, "Send for decision")
     assert "Cabinet" in page.locator("main").inner_text()
@@ -259,7 +277,7 @@ def write_report(visit, typing, record, contact, *, texts, more=()):
     adds recommendations `more` and types `texts` (label: value). Returns the
     saved report and its first recommendation."""
     page = visit.page
-    visit.goto(record.get_absolute_url())
+    open_page(visit, record.get_absolute_url())
     click(visit, "Write a report to committee")
     assert page.get_by_label("Title", exact=True).input_value() == record.title
     first = page.locator("#id_recommendations-0-text").input_value()
@@ -295,7 +313,7 @@ def record_the_decision(visit, typing, meeting, report, record_text, published=N
     agenda (title, resolutions, reasons and date are there already) and
     publishes it (now, or at `published`, a local datetime). Returns it."""
     page = visit.page
-    visit.goto(meeting.get_absolute_url())
+    open_page(visit, meeting.get_absolute_url())
     click(visit, report.title, exact=True)
     click(visit, "Record the decision")
     assert page.get_by_label("Title", exact=True).input_value() == report.title
@@ -338,7 +356,7 @@ def record_the_approval(visit, record, decision):
 
 def add_heading(visit, typing, name, *, section=False):
     """The clerk adds a heading to the council's report template."""
-    visit.goto(f"/council/{visit.council.slug}/report-template/")
+    open_page(visit, f"/council/{visit.council.slug}/report-template/")
     click(visit, "Add a heading")
     if section:
         visit.page.get_by_label("A section of the report").check()
@@ -374,7 +392,7 @@ def test_a_replacement_strategy_goes_straight_to_cabinet(visit, cast):
 
     # The clerk sets the route (no scrutiny for strategies) and the report
     # template (the council's own implication heading and section).
-    visit.sign_in("clerk")
+    sign_in_as(visit, "clerk")
     visit.goto(f"/council/{council.slug}/")
     click(visit, "Change the route for strategies")
     page.get_by_label("Not used: drafts go straight to the decision maker").check()
@@ -404,7 +422,7 @@ def test_a_replacement_strategy_goes_straight_to_cabinet(visit, cast):
     )
     recommendation = report.recommendations.get().text
     assert "replacing the ICT Strategy 2018–2023" in recommendation
-    visit.goto(report.get_absolute_url())
+    open_page(visit, report.get_absolute_url())
     main = page.locator("main").inner_text()
     assert "Safer, Cleaner and Greener" in main
     assert "Consultation undertaken" in main
@@ -448,7 +466,7 @@ def test_a_refreshed_strategy_prepared_as_a_replacement_goes_to_cabinet(visit, c
     typing = Typing(page)
 
     # The clerk sets the council's headings and lettering.
-    visit.sign_in("clerk")
+    sign_in_as(visit, "clerk")
     visit.goto(f"/council/{council.slug}/")
     click(visit, "Change how recommendations and resolutions are numbered")
     page.get_by_label("(a), (b), (c)").check()
@@ -534,7 +552,7 @@ def test_a_cabinet_decision_is_published_with_the_councils_call_in_deadline(
     # The clerk enters the rule: the form's defaults (5 working days, the
     # end of the day, taking effect the next day) but for the one thing the
     # constitution says otherwise, that the day of publication is day one.
-    visit.sign_in("clerk")
+    sign_in_as(visit, "clerk")
     visit.goto(f"/council/{council.slug}/")
     click(visit, "Add a call-in rule")
     assert page.get_by_label("Call-in period (days)").input_value() == "5"
@@ -605,7 +623,7 @@ def test_a_draft_strategy_goes_to_scrutiny_first_then_cabinet(visit, cast):
 
     # The officer sends the draft to the scrutiny committee's meeting and
     # writes the report asking it to comment and endorse.
-    visit.sign_in("officer")
+    sign_in_as(visit, "officer")
     visit.goto(strategy.get_absolute_url())
     assert page.get_by_role("link", name="Send for decision").count() == 0
     click(visit, "Send to scrutiny")
