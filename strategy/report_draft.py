@@ -3,6 +3,7 @@ committee" on the strategy's page): the officer changes what differs."""
 
 from django.utils.translation import gettext as _
 
+from decisions.drafting import with_scrutiny
 from decisions.report_subjects import ReportDraft
 from governance.lifecycle import LifecycleStatus
 
@@ -23,8 +24,9 @@ def replaced_name(strategy):
 
 def report_draft(strategy):
     """With scrutiny: the committee is asked to comment on the draft and
-    endorse it; otherwise to approve it. A replacement says which strategy
-    it replaces, so the officer does not type the old one's title again."""
+    endorse it; otherwise to approve it, its summary saying what scrutiny
+    said of the draft. A replacement says which strategy it replaces, so the
+    officer does not type the old one's title again."""
     names = {"title": strategy.title, "old": replaced_name(strategy)}
     if strategy.status == LifecycleStatus.SCRUTINY:
         if names["old"]:
@@ -55,7 +57,7 @@ def report_draft(strategy):
     return ReportDraft(
         title=strategy.title,
         purpose=purpose,
-        summary=strategy.summary,
+        summary=with_scrutiny(strategy.summary, strategy),
         recommendations=recommendations,
         report_of=strategy.director,
     )

@@ -649,25 +649,22 @@ def test_a_draft_strategy_goes_to_scrutiny_first_then_cabinet(visit, cast):
     visit.goto(strategy.get_absolute_url())
     click(visit, "Record the scrutiny outcome")
     page.get_by_label("Endorsed with comments").check()
-    typing.fill(
-        page.get_by_label("The committee's comments"),
-        "Measure customers' experience of the service from the start.",
-    )
+    comments = "Measure customers' experience of the service from the start."
+    typing.fill(page.get_by_label("The committee's comments"), comments)
     visit.submit("Record the scrutiny outcome")
 
-    # The officer writes Cabinet's report: it now asks for approval.
+    # The officer writes Cabinet's report: it now asks for approval, and
+    # says what scrutiny said (the clerk typed it once).
     sign_in_as(visit, "officer")
     second = write_report(
         visit,
         typing,
         strategy,
         contact,
-        texts={
-            "Reasons for the recommendations": "Scrutiny endorsed the draft; the "
-            "strategy guides ICT to 2020.",
-        },
+        texts={"Reasons for the recommendations": "It guides ICT to 2020."},
     )
     assert second.recommendations.get().text.endswith("be approved.")
+    assert second.summary.endswith(f"endorsed it, commenting: {comments}")
 
     # The clerk places it on Cabinet's agenda, records and publishes the
     # decision, and records the approval.

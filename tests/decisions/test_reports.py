@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from decisions.call_in import LONDON
+from decisions.call_in import LONDON, format_date
 from decisions.models import (
     Committee,
     DecidedRecord,
@@ -249,6 +249,45 @@ def test_a_replacements_report_names_the_strategy_it_replaces(
     assert starts(business.draft_strategy)[1] == [
         "That the Digital Strategy 2026–2030 be approved."
     ]
+
+
+def test_a_report_after_scrutiny_says_what_the_committee_said(
+    cast, business, client_for
+):
+    """The report asking for approval of a draft that went to scrutiny
+    first carries the committee's outcome and comments, as the clerk
+    recorded them: the officer does not type them again."""
+    from workplan.lifecycle import WORKPLAN_LIFECYCLE
+
+    day = timezone.localtime(business.scrutiny_meeting.starts_at, LONDON).date()
+    committee = "The Overview and Scrutiny Committee considered the draft on"
+    for lifecycle, record, outcome, comments, said in [
+        (
+            STRATEGY_LIFECYCLE,
+            business.draft_strategy,
+            "endorsed-with-comments",
+            "Measure the customer's experience.",
+            "endorsed it, commenting: Measure the customer's experience.",
+        ),
+        (WORKPLAN_LIFECYCLE, business.workplan, "endorsed", "", "endorsed it."),
+    ]:
+        lifecycle.perform(
+            record,
+            "submit",
+            cast.officer,
+            inputs={"meeting": business.scrutiny_meeting},
+        )
+        lifecycle.perform(
+            record,
+            "record_scrutiny",
+            cast.clerk,
+            inputs={"outcome": outcome, "committee_comments": comments},
+        )
+        url = f"{reverse('decisions:report_create')}?subject={value_of(record)}"
+        summary = client_for(cast.officer).get(url).context["form"].initial["summary"]
+        assert summary.endswith(f"{committee} {format_date(day)} and {said}")
+        # The record's own summary comes first.
+        assert summary.index(committee) > 0
 
 
 def test_another_councils_record_is_no_starting_point(cast, business, client_for):
