@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import decidable, report_subjects
-from .call_in import LONDON
+from .call_in import LONDON, format_date
 
 
 def report_initial(record, draft):
@@ -29,6 +29,51 @@ def report_initial(record, draft):
         for number, text in enumerate(draft.recommendations, start=1)
     ]
     return initial, rows
+
+
+def scrutiny_said(record):
+    """What the scrutiny committee said of the draft `record` (a strategy or
+    workplan), for the report that then asks for its approval, e.g. "The
+    Overview and Scrutiny Committee considered the draft on Monday 4
+    September 2017 and endorsed it, commenting: …"; "" if no outcome has
+    been recorded. The clerk recorded it once: the officer does not type it
+    again."""
+    from governance.lifecycle import ScrutinyOutcome
+
+    outcome = record.scrutiny_outcome
+    meeting = record.scrutiny_meeting
+    if not outcome or meeting is None:
+        return ""
+    names = {
+        "committee": meeting.committee.name,
+        "date": format_date(timezone.localtime(meeting.starts_at, LONDON).date()),
+        "comments": record.scrutiny_comments.strip(),
+    }
+    referred = outcome == ScrutinyOutcome.REFERRED_BACK
+    if names["comments"] and referred:
+        said = _(
+            "The %(committee)s considered the draft on %(date)s and referred it "
+            "back to officers, commenting: %(comments)s"
+        )
+    elif names["comments"]:
+        said = _(
+            "The %(committee)s considered the draft on %(date)s and endorsed it, "
+            "commenting: %(comments)s"
+        )
+    elif referred:
+        said = _(
+            "The %(committee)s considered the draft on %(date)s and referred it "
+            "back to officers."
+        )
+    else:
+        said = _("The %(committee)s considered the draft on %(date)s and endorsed it.")
+    return said % names
+
+
+def with_scrutiny(summary, record):
+    """`summary`, followed by what scrutiny said of `record` (if anything)."""
+    said = scrutiny_said(record)
+    return "\n\n".join(part for part in (summary, said) if part)
 
 
 def record_sentence(report, meeting):

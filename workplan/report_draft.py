@@ -1,11 +1,13 @@
 """What a committee report about a workplan or one of its reviews starts
 with ("Write a report to committee" on their pages): the standard
-recommendations (approve the workplan; note the progress report) and, as
-the report's author, the director named on the workplan's strategy; the
-officer changes them as needed."""
+recommendations (approve the workplan; note the progress report), what
+scrutiny said of the draft workplan, and, as the report's author, the
+director named on the workplan's strategy; the officer changes them as
+needed."""
 
 from django.utils.translation import gettext as _
 
+from decisions.drafting import with_scrutiny
 from decisions.report_subjects import ReportDraft
 
 
@@ -14,11 +16,14 @@ def workplan_report_draft(workplan):
     return ReportDraft(
         title=str(workplan),
         purpose=_("To seek approval of the %(workplan)s.") % names,
-        summary=_(
-            "The workplan sets out the work planned for the year to deliver the "
-            "%(strategy)s. Its items are listed by theme in the appendix."
-        )
-        % names,
+        summary=with_scrutiny(
+            _(
+                "The workplan sets out the work planned for the year to deliver "
+                "the %(strategy)s. Its items are listed by theme in the appendix."
+            )
+            % names,
+            workplan,
+        ),
         recommendations=(
             _("That the %(workplan)s be approved.") % names,
             _("That progress in delivering the workplan be reviewed every six months."),

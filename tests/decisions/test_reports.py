@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from decisions.call_in import LONDON
+from decisions.call_in import LONDON, format_date
 from decisions.models import (
     Committee,
     DecidedRecord,
@@ -211,6 +211,83 @@ def test_a_strategy_report_carries_its_summary_and_the_member_has_no_button(
     approved = business.approved_strategy
     page = client_for(cast.member).get(approved.get_absolute_url())
     assert b"Write a report to committee" not in page.content
+
+
+def test_a_replacements_report_names_the_strategy_it_replaces(
+    cast, business, client_for
+):
+    """A refreshed strategy's report asks for approval of the new one in
+    place of the old, by name: the officer does not type the old title."""
+    from strategy.views import copy_strategy
+
+    old = business.approved_strategy
+    new = copy_strategy(old, cast.officer, title="ICT Strategy 2025–2027")
+    same_title = copy_strategy(new, cast.officer, title=new.title)
+    officer = client_for(cast.officer)
+
+    def starts(record):
+        url = f"{reverse('decisions:report_create')}?subject={value_of(record)}"
+        form = officer.get(url)
+        rows = [row.initial["text"] for row in form.context["formset"].forms]
+        return form.context["form"].initial["purpose"], rows
+
+    purpose, rows = starts(new)
+    assert purpose == (
+        "To seek approval of the ICT Strategy 2025–2027, replacing the "
+        "ICT Strategy 2022–2025."
+    )
+    assert rows == [
+        "That the ICT Strategy 2025–2027 be approved, replacing the "
+        "ICT Strategy 2022–2025."
+    ]
+    # Under the same title, the old one is named by its version.
+    assert starts(same_title)[1] == [
+        "That the ICT Strategy 2025–2027 be approved, replacing the "
+        "ICT Strategy 2025–2027 (version 2)."
+    ]
+    # A first version replaces nothing.
+    assert starts(business.draft_strategy)[1] == [
+        "That the Digital Strategy 2026–2030 be approved."
+    ]
+
+
+def test_a_report_after_scrutiny_says_what_the_committee_said(
+    cast, business, client_for
+):
+    """The report asking for approval of a draft that went to scrutiny
+    first carries the committee's outcome and comments, as the clerk
+    recorded them: the officer does not type them again."""
+    from workplan.lifecycle import WORKPLAN_LIFECYCLE
+
+    day = timezone.localtime(business.scrutiny_meeting.starts_at, LONDON).date()
+    committee = "The Overview and Scrutiny Committee considered the draft on"
+    for lifecycle, record, outcome, comments, said in [
+        (
+            STRATEGY_LIFECYCLE,
+            business.draft_strategy,
+            "endorsed-with-comments",
+            "Measure the customer's experience.",
+            "endorsed it, commenting: Measure the customer's experience.",
+        ),
+        (WORKPLAN_LIFECYCLE, business.workplan, "endorsed", "", "endorsed it."),
+    ]:
+        lifecycle.perform(
+            record,
+            "submit",
+            cast.officer,
+            inputs={"meeting": business.scrutiny_meeting},
+        )
+        lifecycle.perform(
+            record,
+            "record_scrutiny",
+            cast.clerk,
+            inputs={"outcome": outcome, "committee_comments": comments},
+        )
+        url = f"{reverse('decisions:report_create')}?subject={value_of(record)}"
+        summary = client_for(cast.officer).get(url).context["form"].initial["summary"]
+        assert summary.endswith(f"{committee} {format_date(day)} and {said}")
+        # The record's own summary comes first.
+        assert summary.index(committee) > 0
 
 
 def test_another_councils_record_is_no_starting_point(cast, business, client_for):
