@@ -292,8 +292,10 @@ def column_views(upload):
             cell = decode_cell(cells[index]) if index < len(cells) else None
             if not is_blank(cell):
                 text = cell_text(cell)
-                samples.append(text if len(text) <= 80 else text[:79] + "…")
-                if len(samples) == 2:
+                text = text if len(text) <= 80 else text[:79] + "…"
+                if text not in samples:
+                    samples.append(text)
+                if len(samples) == 3:
                     break
         if not header and not samples:
             continue  # nothing in it at all
