@@ -3,9 +3,12 @@
 # (tests/bench/run_bench.py, about five minutes, bench-results/bench.json),
 # then for the large papers (tests/bench/papers.py, about three minutes,
 # bench-results/papers.json), then for a history page of 50 edits of a long
-# text (tests/bench/history.py, under a minute, bench-results/history.json).
+# text (tests/bench/history.py, under a minute, bench-results/history.json),
+# then for the spreadsheet reader on hostile and realistic files
+# (tests/bench/reader.py, under a minute, bench-results/reader.json).
 # Loopback only; every load run is bounded. `scripts/bench.sh papers` runs
 # only the papers, `scripts/bench.sh history` only the history page,
+# `scripts/bench.sh reader` only the reader,
 # `scripts/bench.sh pages ...` only the pages. Other options go to
 # run_bench.py: scripts/bench.sh --help
 set -euo pipefail
@@ -57,6 +60,7 @@ case "${1:-}" in
   papers) PARTS=papers; shift ;;
   pages) PARTS=pages; shift ;;
   history) PARTS=history; shift ;;
+  reader) PARTS=reader; shift ;;
 esac
 export BENCH_SERVER_URL="$(scripts/db.sh url)"
 if [ "$PARTS" = both ] || [ "$PARTS" = pages ]; then
@@ -67,4 +71,7 @@ if [ "$PARTS" = both ] || [ "$PARTS" = papers ]; then
 fi
 if [ "$PARTS" = both ] || [ "$PARTS" = history ]; then
   .venv/bin/python -m tests.bench.history
+fi
+if [ "$PARTS" = both ] || [ "$PARTS" = reader ]; then
+  .venv/bin/python -m tests.bench.reader
 fi
