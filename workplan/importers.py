@@ -24,13 +24,10 @@ Lookups are done once per file (themes, departments, officers, references
 already used), so validating 5,000 rows costs a handful of queries.
 """
 
-import csv
 import datetime
 import io
 import os
 import re
-import zipfile
-from contextlib import closing
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -44,7 +41,7 @@ from simple_history.utils import bulk_create_with_history
 from governance.choices import Role
 from governance.history import save_with_reason
 from governance.models import Membership
-from governance.spreadsheets import append_row, csv_writer, unquote
+from governance.spreadsheets import append_row, csv_writer
 from strategy.models import Theme
 
 from .choices import Confidence, DeliveryStatus, Rag, WorkType
@@ -57,11 +54,7 @@ from .import_values import (
 )
 from .models import Department, ProgressNote, Variation, WorkplanItem
 
-#: Files larger than this are refused before they are read.
-MAX_BYTES = 5 * 1024 * 1024
-#: A workbook may unpack to no more than this (a small zip can hide a lot).
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-#: Data rows (after the header, blank rows not counted) one file may hold.
+#: Data rows one file may hold (`spreadsheet_reader` stops reading past them).
 MAX_ROWS = 5000
 
 
@@ -73,8 +66,9 @@ class ImportRefused(Exception):
 class Formula(str):
     """A cell holding a formula (or text that a spreadsheet would run as one).
 
-    `read_rows` keeps it (as the text of the formula) so that `validate` can
-    report it by row and column; it is never imported.
+    `spreadsheet_reader` marks such cells and refuses the file, naming them;
+    `validate` also reports one by row and column if it meets one in rows
+    built some other way. It is never imported.
     """
 
 
@@ -303,275 +297,25 @@ def _column_key(header_cell):
     return _HEADER_NAMES.get(_norm(text).rstrip(" *")) if text else None
 
 
-# --- reading the file -----------------------------------------------------------------
-
-#: A cell a spreadsheet would run as a formula: "=" and anything, or "+", "-"
-#: or "@" followed at once by a letter or a bracket ("-5" is just a number).
-_FORMULA = re.compile(r"^(=.|[+\-@][^\W\d_]|[+\-@]\()", re.DOTALL)
-#: Control characters no spreadsheet text holds (tab, CR and LF are fine).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def looks_like_formula(text):
-    return isinstance(text, str) and bool(_FORMULA.match(text.lstrip()))
-
-
-def _read_bytes(uploaded_file):
-    """The file's bytes, refusing it unread if it is too large."""
-    if isinstance(uploaded_file, bytes | bytearray):
-        data = bytes(uploaded_file)
-    else:
-        size = getattr(uploaded_file, "size", None)
-        if size is not None and size > MAX_BYTES:
-            raise ImportRefused(_too_large())
-        if hasattr(uploaded_file, "seek"):
-            uploaded_file.seek(0)
-        data = uploaded_file.read(MAX_BYTES + 1)
-        if isinstance(data, str):
-            data = data.encode()
-    if len(data) > MAX_BYTES:
-        raise ImportRefused(_too_large())
-    return data
-
-
-def _too_large():
-    return _(
-        "The file is larger than 5 MB: split it into smaller files, or remove "
-        "pictures and other sheets from it."
-    )
-
-
-def _not_a_spreadsheet(what):
-    return _(
-        "This file is %(what)s, not a spreadsheet: upload a CSV file or an "
-        "Excel workbook (.xlsx)."
-    ) % {"what": what}
-
-
-_SIGNATURES = [
-    (b"%PDF", "a PDF"),
-    (b"\x89PNG", "an image"),
-    (b"\xff\xd8\xff", "an image"),
-    (b"GIF8", "an image"),
-    (b"RIFF", "an image or a recording"),
-    (b"\x1f\x8b", "a compressed (gzip) file"),
-    (b"Rar!", "a compressed (RAR) file"),
-    (b"7z\xbc\xaf", "a compressed (7-Zip) file"),
-    (b"{\\rtf", "a Rich Text document"),
-]
+# --- reading a file in the template's layout ----------------------------------------
 
 
 def read_rows(uploaded_file) -> list[dict]:
-    """The data rows of an uploaded CSV or Excel (.xlsx) file.
+    """The data rows of a file in the template's own layout (headers named
+    as `COLUMNS` names them), read by `spreadsheet_reader.read_sheet`: each
+    row a dict keyed by column key, with the spreadsheet row number under
+    `ROW_NUMBER`. Columns `COLUMNS` does not know are left out. For the
+    council's own layouts, the pages go through `import_mapping` instead.
 
-    `uploaded_file` is a Django `UploadedFile`, any binary file object, or
-    bytes. The format is told from the content, not the name. Each row is a
-    dict keyed by column key (`COLUMNS`), holding the cell as read (text, or
-    for a workbook a number or date), a `Formula` for a formula cell, and the
-    spreadsheet row number under `ROW_NUMBER` (the header is row 1). Columns
-    the file does not have are absent; columns `COLUMNS` does not know are
-    ignored; blank rows are skipped.
-
-    Raises `ImportRefused` for a file that cannot be imported at all: too
-    large, empty, not CSV or .xlsx, missing a required column, no rows, or
-    more than 5,000 rows.
+    Raises `ImportRefused` for what the reader refuses, and for a header
+    row that names a column twice or lacks a required one.
     """
-    data = _read_bytes(uploaded_file)
-    if not data.strip():
-        raise ImportRefused(_("The file is empty: it has no header row and no items."))
-    if data.startswith(b"PK\x03\x04"):
-        raw_rows = _xlsx_rows(data)
-    elif data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportRefused(
-            _(
-                "This is an old-style Excel file (.xls) or a password-protected "
-                "workbook: save it as an Excel workbook (.xlsx) without a "
-                "password, or as CSV, and upload that."
-            )
-        )
-    else:
-        for signature, what in _SIGNATURES:
-            if data.startswith(signature):
-                raise ImportRefused(_not_a_spreadsheet(_(what)))
-        raw_rows = _csv_rows(data)
-    with closing(raw_rows):  # closes the workbook even if refused part way
-        return _rows_from(raw_rows)
+    from .spreadsheet_reader import read_sheet
 
-
-def _decode(data):
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings = ["utf-16"]
-    else:
-        encodings = ["utf-8-sig", "cp1252"]
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if not _CONTROL.search(text):
-            return text
-        break
-    raise ImportRefused(
-        _(
-            "This file is not a CSV file or an Excel workbook (.xlsx): save your "
-            "spreadsheet as one of those and upload that."
-        )
-    )
-
-
-def _csv_rows(data):
-    """(row number, [cells]) for each record of a CSV file, as text."""
-    text = _decode(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for number, record in enumerate(reader, start=1):
-            cells = []
-            for cell in record:
-                cell = cell.strip()
-                text, quoted = unquote(cell)
-                if quoted:  # written as text by us (or typed so in a spreadsheet)
-                    cells.append(text)
-                else:
-                    cells.append(Formula(cell) if looks_like_formula(cell) else cell)
-            yield number, cells
-    except csv.Error as exc:
-        raise ImportRefused(
-            _("The file could not be read as CSV (near line %(line)s): %(error)s.")
-            % {"line": reader.line_num, "error": exc}
-        ) from exc
-
-
-def _check_zip(data):
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = set(archive.namelist())
-        unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise ImportRefused(
-            _(
-                "This file looks like an Excel workbook but is damaged: open it "
-                "in Excel, save it again as .xlsx, and upload that."
-            )
-        ) from exc
-    if "[Content_Types].xml" not in names or not any(
-        name.startswith("xl/") and name.endswith("workbook.xml") for name in names
-    ):
-        raise ImportRefused(
-            _(
-                "This is a zip file or another kind of document, not an Excel "
-                "workbook: upload a CSV file or an Excel workbook (.xlsx)."
-            )
-        )
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportRefused(
-            _(
-                "The workbook is too large once unpacked: keep only the sheet of "
-                "workplan items and upload it again."
-            )
-        )
-
-
-def _xlsx_rows(data):
-    """(row number, [cells]) for each row of the workbook's first sheet.
-
-    Loaded with `data_only=False`, so a formula cell reads as its formula
-    ("=SUM(A1)") and is marked as a `Formula`; every other cell reads as its
-    value, exactly as `data_only=True` would give it (a cached formula result
-    is never wanted, since formulas are refused). One load does both jobs.
-    """
-    import openpyxl
-
-    _check_zip(data)
-    try:
-        workbook = openpyxl.load_workbook(
-            io.BytesIO(data), read_only=True, data_only=False
-        )
-    except Exception as exc:  # openpyxl raises many kinds for a bad file
-        raise ImportRefused(
-            _(
-                "This workbook could not be opened: open it in Excel, save it "
-                "again as .xlsx (not strict Open XML), and upload that."
-            )
-        ) from exc
-    try:
-        if not workbook.worksheets:
-            raise ImportRefused(_("The workbook has no sheets of cells to import."))
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # some writers record the wrong size
-        rows = sheet.iter_rows()
-        number = 0
-        while True:
-            try:
-                row = next(rows, None)
-            except Exception as exc:  # a damaged sheet fails part way
-                raise ImportRefused(
-                    _(
-                        "This workbook could not be read: open it in Excel, save "
-                        "it again as .xlsx, and upload that."
-                    )
-                ) from exc
-            if row is None:
-                return
-            # Missing rows come back empty, so counting gives the row number.
-            number += 1
-            yield number, [_xlsx_value(cell) for cell in row]
-    finally:
-        workbook.close()
-
-
-def _xlsx_value(cell):
-    value = cell.value
-    if cell.data_type == "f":
-        return Formula(value if isinstance(value, str) else "=")
-    if isinstance(value, str):
-        text, quoted = unquote(value.strip())
-        if quoted or _quote_prefixed(cell):
-            return text  # explicitly text: "=1" typed as '=1, or our own export
-        if looks_like_formula(value):
-            return Formula(value)
-        return value.strip()
-    if (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and "%" in (getattr(cell, "number_format", None) or "")
-    ):
-        # A cell formatted as a percentage holds 0.5 for "50%".
-        return round(value * 100, 9)
-    return value
-
-
-def _quote_prefixed(cell):
-    """Whether a workbook cell carries the "quote prefix" style: the
-    spreadsheet's mark for text that must stay text (Excel sets it when
-    "=1" is typed as "'=1"; `governance.spreadsheets` sets it on export)."""
-    style = getattr(cell, "style_array", None)
-    return bool(style is not None and style.quotePrefix)
-
-
-def _is_blank(cell):
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
-def _rows_from(raw_rows):
-    """Match the header row to `COLUMNS`; turn the other rows into dicts."""
-    raw_rows = iter(raw_rows)
-    header = None
-    for _number, cells in raw_rows:
-        header = cells
-        break
-    if header is None or all(_is_blank(cell) for cell in header):
-        raise ImportRefused(
-            _(
-                "The first row must be the header row naming the columns "
-                "(%(columns)s): it is empty."
-            )
-            % {"columns": ", ".join(c.label for c in COLUMNS)}
-        )
+    sheet = read_sheet(uploaded_file)
     positions = {}
-    for index, cell in enumerate(header):
-        key = _column_key(cell)
+    for index, header in enumerate(sheet.headers):
+        key = _column_key(header)
         if key is None:
             continue
         if key in positions:
@@ -584,30 +328,22 @@ def _rows_from(raw_rows):
     if missing:
         raise ImportRefused(
             _(
-                "The header row (row 1) is missing the column(s) %(missing)s: "
-                "download the template to see the columns it needs."
+                "The header row (row %(row)s) is missing the column(s) "
+                "%(missing)s: download the template to see the columns it needs."
             )
-            % {"missing": ", ".join(f"“{label}”" for label in missing)}
+            % {
+                "row": sheet.header_row,
+                "missing": ", ".join(f"“{label}”" for label in missing),
+            }
         )
-
     rows = []
-    for number, cells in raw_rows:
-        row = {}
-        for key, index in positions.items():
-            cell = cells[index] if index < len(cells) else None
-            if isinstance(cell, str) and not isinstance(cell, Formula):
-                cell = cell.strip()
-            row[key] = cell
+    for number, cells in sheet.rows:
+        row = {
+            key: cells[index] if index < len(cells) else None
+            for key, index in positions.items()
+        }
         if all(_is_blank(cell) for cell in row.values()):
             continue
-        if len(rows) >= MAX_ROWS:
-            raise ImportRefused(
-                _(
-                    "The file has more than %(max)s rows of items: split it into "
-                    "files of %(max)s rows or fewer."
-                )
-                % {"max": f"{MAX_ROWS:,}"}
-            )
         row[ROW_NUMBER] = number
         rows.append(row)
     if not rows:
@@ -615,6 +351,10 @@ def _rows_from(raw_rows):
             _("The file has a header row but no items below it: nothing to import.")
         )
     return rows
+
+
+def _is_blank(cell):
+    return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 # --- checking the rows ----------------------------------------------------------------

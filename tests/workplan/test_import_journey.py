@@ -370,8 +370,8 @@ def test_an_export_imports_back_into_an_empty_workplan_as_it_was(
             "percent_complete",
         ]
         for before, after in zip(
-            source.items.order_by("position"),
-            target.items.order_by("position"),
+            source.items.order_by("position", "pk"),
+            target.items.order_by("position", "pk"),
             strict=True,
         ):
             assert {f: getattr(after, f) for f in fields} == {

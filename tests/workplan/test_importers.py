@@ -422,11 +422,24 @@ BAD_CELLS = [
     ("budget", "10.555", "Budget", "pounds and pence"),
     ("rag", "Purple", "RAG", "Red, Amber or Green"),
     ("delivery_status", "Nearly", "Delivery status", "Not started"),
-    ("description", "=SUM(A1)", "Description", "Formulas are not accepted"),
-    ("sponsor", "+cmd|' /C calc'!A0", "Sponsor", "Formulas are not accepted"),
-    ("title", "@SUM(1+1)", "Title", "Formulas are not accepted"),
-    ("rag_reason", "-HYPERLINK(1)", "RAG reason", "Formulas are not accepted"),
 ]
+
+#: Formulas anywhere refuse the whole file, naming the cell.
+FORMULA_CELLS = [
+    ("description", "=SUM(A1)"),
+    ("sponsor", "+cmd|' /C calc'!A0"),
+    ("title", "@SUM(1+1)"),
+    ("rag_reason", "-HYPERLINK(1)"),
+]
+
+
+@pytest.mark.parametrize(("key", "value"), FORMULA_CELLS)
+def test_a_formula_in_any_cell_refuses_the_file_naming_the_cell(
+    workplan, departments, key, value
+):
+    letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[[c.key for c in COLUMNS].index(key)]
+    with pytest.raises(ImportRefused, match=f"in cell {letter}3"):
+        check(workplan, csv_upload(good_rows(3, row_1={key: value})))
 
 
 @pytest.mark.parametrize(("key", "value", "column", "message"), BAD_CELLS)
@@ -511,21 +524,17 @@ def test_a_formula_cell_in_a_workbook_is_refused_by_row_and_column(
         sheet["B2"] = '=HYPERLINK("http://x","y")'
         sheet["L4"] = "=SUM(A1)"
 
-    result = check(workplan, xlsx_upload(good_rows(3), edit=add_formulas))
-    assert result.errors == [
-        RowError(2, "Title", "Formulas are not accepted: type the value."),
-        RowError(4, "Budget", "Formulas are not accepted: type the value."),
-    ]
-    assert_nothing_saved(workplan, result, cast.officer, before)
+    # The whole file is refused, naming every formula's cell.
+    with pytest.raises(ImportRefused, match="in cells B2 and L4"):
+        check(workplan, xlsx_upload(good_rows(3), edit=add_formulas))
+    assert counts() == before
 
 
 def test_a_formula_in_a_csv_is_refused_by_row_and_column(cast, workplan, departments):
     before = counts()
-    result = check(workplan, csv_upload(good_rows(3, row_0={"title": "=SUM(A1)"})))
-    assert result.errors == [
-        RowError(2, "Title", "Formulas are not accepted: type the value.")
-    ]
-    assert_nothing_saved(workplan, result, cast.officer, before)
+    with pytest.raises(ImportRefused, match="in cell B2"):
+        check(workplan, csv_upload(good_rows(3, row_0={"title": "=SUM(A1)"})))
+    assert counts() == before
 
 
 def test_every_row_is_checked_and_every_problem_of_a_row_is_reported(
@@ -602,12 +611,12 @@ REFUSED = [
     (
         "a Word document",
         zip_of(**{"[Content_Types].xml": "<x/>", "word/document.xml": "<x/>"}),
-        "not an Excel workbook",
+        "is a Word document",
     ),
     (
         "a broken workbook",
         zip_of(**{"[Content_Types].xml": "<x/>", "xl/workbook.xml": "junk"}),
-        "could not be opened",
+        "could not be read",
     ),
     ("a damaged zip", b"PK\x03\x04" + bytes(range(256)) * 4, "damaged"),
     ("an old .xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), ".xls"),
