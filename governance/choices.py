@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    """What a person may do within one organisation (DESIGN.md, "Who uses it")."""
+    """What a person may do within one organisation (docs/product.md, "Who uses it")."""
 
     OFFICER = "officer", _("Officer")
     MEMBER = "member", _("Member (councillor)")
