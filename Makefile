@@ -1,9 +1,14 @@
 # The two commands: `make run` (set up and serve with demo data) and
 # `make test` (lint and the whole test suite). See README.md.
-.PHONY: run test test-faults bench db-start db-stop lint format
+.PHONY: run dev test test-faults bench db-start db-stop lint format
 
 run:
 	@scripts/run.sh
+
+# For developers: `make run` with DEBUG on and the server restarting when
+# the code changes.
+dev:
+	@DEV=1 scripts/run.sh
 
 test:
 	@scripts/test.sh $(PYTEST_ARGS)

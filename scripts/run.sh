@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# `make run`: set everything up and serve the app with demo data.
+# `make run`: set everything up and serve the app with demo data, as a
+# council would meet it (DEBUG off: the council-branded 404, 403 and 500
+# pages; static files through WhiteNoise). `make dev` (DEV=1): the same with
+# DEBUG on and the server restarting when the code changes.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -44,4 +47,8 @@ echo
 echo "Serving on http://127.0.0.1:$PORT/ with the paper worker (pid $WORKER)."
 echo "Ctrl-C stops both; 'make db-stop' stops the database."
 echo
-$PY manage.py runserver "127.0.0.1:$PORT"
+if [ -n "${DEV:-}" ]; then
+  DEBUG="${DEBUG:-1}" $PY manage.py runserver "127.0.0.1:$PORT"
+else
+  DEBUG="${DEBUG:-0}" $PY manage.py runserver --noreload "127.0.0.1:$PORT"
+fi
