@@ -241,6 +241,15 @@ class ProgressForm(ProgressFieldsMixin, VersionedFormMixin, forms.ModelForm):
             "rag_reason": forms.Textarea(attrs={"rows": 2}),
         }
 
+    note = forms.CharField(
+        label=_("Progress note (optional)"),
+        help_text=_(
+            "What has happened since the last note: kept on the item, dated today."
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rag"].choices = [("", _("Not yet rated"))] + list(Rag.choices)

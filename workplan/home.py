@@ -1,6 +1,6 @@
 """What workplans need a person now, for the home page."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from governance.home import Panel, register_panel
@@ -29,6 +29,15 @@ def items_needing_my_update(request):
         .filter(Exists(open_reviews))
         .exclude(Exists(updated))
         .select_related("workplan")
+        .annotate(
+            open_review=Subquery(
+                Review.objects.filter(
+                    workplan=OuterRef("workplan"), status=Review.Status.OPEN
+                )
+                .order_by("-number")
+                .values("pk")[:1]
+            )
+        )
         .order_by("workplan", "reference")[:20]
     )
     if not items:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -75,6 +76,7 @@ from .lifecycle import ITEM_LIFECYCLE, WORKPLAN_LIFECYCLE
 from .models import (
     Department,
     ImportUpload,
+    ProgressNote,
     ProgressUpdate,
     Review,
     Variation,
@@ -376,6 +378,16 @@ class ItemDetailView(OrganisationScopedMixin, DetailView):
         user, item = self.request.user, self.object
         context["can_edit"] = ITEM.allows(user, "edit", item)
         context["can_update_progress"] = ITEM.allows(user, "update_progress", item)
+        # One way to update progress: while a review is open, its update for
+        # the item (the one that counts); otherwise a progress note.
+        context["open_review"] = open_review = (
+            Review.objects.filter(workplan=item.workplan_id, status=Review.Status.OPEN)
+            .order_by("-number")
+            .first()
+        )
+        context["can_give_review_update"] = open_review is not None and REVIEW.allows(
+            user, "update", open_review
+        )
         context["updates"] = list(
             item.updates.filter(review__in=Review.objects.visible_to(user))
             .select_related("review")
@@ -507,12 +519,31 @@ def safe_next(request, fallback):
 class ItemProgressView(
     ItemActionMixin, OrganisationScopedMixin, VersionedUpdateMixin, UpdateView
 ):
-    """The quick update of status, RAG and percent, back to the list."""
+    """The quick update of status, RAG and percent, with a progress note,
+    back to the list. While a review of the item's workplan is open, the
+    update that counts is the review's: this page sends the person there
+    (and says so), so that no update is given where it does not count."""
 
     model = WorkplanItem
     form_class = ProgressForm
     policy_action = "update_progress"
     template_name = "workplan/item_progress.html"
+
+    def get(self, request, *args, **kwargs):
+        item = self.get_object()
+        review = (
+            Review.objects.filter(workplan=item.workplan_id, status=Review.Status.OPEN)
+            .order_by("-number")
+            .first()
+        )
+        if review is not None and REVIEW.allows(request.user, "update", review):
+            messages.info(
+                request,
+                _("Review %(number)s is open: progress given here counts towards it.")
+                % {"number": review.number},
+            )
+            return redirect("workplan:progress_update", review.pk, item.pk)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -522,7 +553,13 @@ class ItemProgressView(
 
     def save_valid(self, form, locked):
         item = form.save(commit=False)
-        save_with_reason(item, user=self.request.user, reason=_("Progress updated"))
+        user = self.request.user
+        save_with_reason(item, user=user, reason=_("Progress updated"))
+        note = form.cleaned_data.get("note", "").strip()
+        if note:
+            ProgressNote.objects.create(
+                item=item, text=note, written_on=timezone.localdate(), by=user
+            )
         messages.success(self.request, _("Progress of %s updated.") % item.reference)
         return redirect(safe_next(self.request, item.workplan.get_absolute_url()))
 

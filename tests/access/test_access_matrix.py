@@ -1218,7 +1218,14 @@ MATRIX = [
         },
         OFFICER,
     ),
-    Row("workplan:item_progress", "GET", ITEM_PROGRESS, ("item",)),
+    # With the workplan's review open, the item's progress page sends its
+    # officer to the review's update for the item (the one that counts).
+    Row(
+        "workplan:item_progress",
+        "GET",
+        ByPolicy(policy.ITEM, "update_progress", ok_for={"officer": 302}),
+        ("item",),
+    ),
     Row(
         "workplan:item_progress",
         "POST",

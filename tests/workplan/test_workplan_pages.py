@@ -791,7 +791,8 @@ def test_hostile_text_is_escaped_on_the_workplan_and_item_pages(
         (url("workplan_detail", business.workplan.pk), 1),
         (url("item_detail", item.pk), 4),
         (url("item_update", item.pk), 1),
-        (url("item_progress", item.pk), 1),
+        # With the review open, "Update progress" is the review's update.
+        (url("progress_update", business.review.pk, item.pk), 1),
     ):
         page = officer.get(path).content.decode()
         assert HOSTILE not in page, path
