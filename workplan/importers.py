@@ -42,6 +42,7 @@ from simple_history.utils import bulk_create_with_history
 from governance.choices import Role
 from governance.models import Membership
 from governance.spreadsheets import append_row, csv_writer, unquote
+from governance.versioned import move_on
 from strategy.models import Theme
 
 from .choices import Confidence, DeliveryStatus, Rag, WorkType
@@ -1131,6 +1132,9 @@ def save(workplan, result, user, filename) -> int:
                 )
             ) from exc
         _set_departments(result.items, reason)
+        # Its list of items changed: a form on the workplan loaded before
+        # the import is refused (`docs/edits.md`).
+        move_on(workplan)
     return len(items)
 
 
