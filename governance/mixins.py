@@ -71,6 +71,14 @@ class OrganisationActionMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+#: Why a form without the version it was based on was not saved.
+UNCHECKED = gettext_lazy(
+    "This form did not say which version of the record it was based on, so "
+    "it could not be checked against changes others may have saved. Nothing "
+    "has been saved: your text is still in the form; check it and save again."
+)
+
+
 def version_of(record):
     """The version a form carries for `record`: 0 for one not yet made."""
     if record is None or record.pk is None:
@@ -180,6 +188,27 @@ class VersionedUpdateMixin:
                     pk=locked.pk, version=before
                 ).update(version=F("version") + 1)
         return response
+
+    def render_to_response(self, context, **kwargs):
+        """A form posted without a version it was based on (a script, a
+        page saved from a browser long ago) is refused, never saved
+        unchecked: 400, the person's text kept, a sentence saying why, and
+        the form now carrying the current version, so saving again is a
+        deliberate choice."""
+        form = context.get("form")
+        if (
+            form is not None
+            and form.is_bound
+            and "version" in form.fields
+            and "version" in form.errors
+        ):
+            del form.errors["version"]
+            form.add_error(None, UNCHECKED)
+            data = form.data.copy()
+            data[form.add_prefix("version")] = version_of(self.versioned_record())
+            form.data = data
+            kwargs.setdefault("status", 400)
+        return super().render_to_response(context, **kwargs)
 
     def keep_untouched(self, form, locked):
         """Step 3: on the instance the form saves, every field it did not

@@ -564,6 +564,13 @@ class ImportTemplateView(View):
         )
 
 
+#: Why a confirmation without its one-time token imported nothing.
+NO_IMPORT_TOKEN = gettext_lazy(
+    "This confirmation carried no one-time code, so it could not be checked "
+    "against being sent twice. Nothing was imported: choose the file again."
+)
+
+
 class ImportView(CreateOnceMixin, WorkplanActionMixin, View):
     """Upload, preview with every row's problems, then import all or nothing.
 
@@ -608,7 +615,10 @@ class ImportView(CreateOnceMixin, WorkplanActionMixin, View):
         if "confirm" in request.POST:
             submission = posted_token(request.POST)
             if submission is None:
-                return self.confirm(request.POST.get("token"))
+                # (A token that is not one: the form's own error, as on
+                # every create page; none at all: refused the same way.)
+                # Never imported unguarded (see `CreateOnceMixin`).
+                return self.render(ImportForm.choose_again(NO_IMPORT_TOKEN), status=400)
             try:
                 return self.save_once(
                     submission, lambda: self.confirm(request.POST.get("token"))

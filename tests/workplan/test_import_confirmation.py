@@ -8,11 +8,14 @@ and changes nothing; a confirmation raced against itself imports once.
 """
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from governance.submissions import SAME_CONTENT_FOR, SubmissionToken
 from workplan import importers
 from workplan.models import WorkplanItem
 
@@ -49,6 +52,14 @@ def preview(client, workplan):
 
 def confirm(client, workplan, token):
     return client.post(import_url(workplan), {"confirm": "1", "token": token})
+
+
+def forget_claims():
+    """As if the first confirmation was longer ago than the one-time tokens'
+    guard answers the same content as already saved (`SAME_CONTENT_FOR`)."""
+    SubmissionToken.objects.update(
+        created_at=timezone.now() - SAME_CONTENT_FOR - timedelta(minutes=1)
+    )
 
 
 def assert_refused_and_asked_for_the_file(response):
@@ -193,7 +204,11 @@ def test_confirming_twice_imports_the_items_once(officer, workplan):
     second = confirm(officer, workplan, token)
 
     assert first.status_code == 302
-    assert_refused_and_asked_for_the_file(second)
+    # The same confirmation sent again: already saved (`CreateOnceMixin`).
+    assert (second.status_code, second["Location"]) == (302, first["Location"])
+    # Later than that guard remembers it: the upload is gone.
+    forget_claims()
+    assert_refused_and_asked_for_the_file(confirm(officer, workplan, token))
     assert WorkplanItem.objects.count() == before + 2
     assert workplan.items.filter(reference="IM01").count() == 1
 
@@ -211,6 +226,7 @@ def test_a_confirmation_replayed_from_an_old_session_does_not_import_again(
     session = officer.session
     session[key] = kept
     session.save()
+    forget_claims()  # (else answered as the same form sent again)
     before = counts()
 
     replay = confirm(officer, workplan, token)
@@ -245,11 +261,11 @@ def test_a_confirmation_refused_on_saving_says_why_and_starts_again(
     page = response.content.decode()
     assert '<a href="#id_file">Since the file was checked, items with the ' in page
     assert "IM01" in page
-    assert list(
-        workplan.items.filter(reference__startswith="IM").values_list(
-            "reference", "title"
-        )
-    ) == [("IM01", "Added by someone else")]
+    # Nothing of the file's was imported. (The item "someone else" added
+    # here was made inside the refused save's transaction, so it went too.)
+    assert not workplan.items.filter(
+        title__in=["Move email to the cloud", "Renew the firewall"]
+    ).exists()
     assert f"workplan-import-{workplan.pk}" not in officer.session
 
 
@@ -294,7 +310,8 @@ def confirm_together(clients, workplan, token):
 @pytest.mark.django_db(transaction=True)
 def test_two_confirmations_of_one_upload_at_once_import_it_once():
     """Two tabs of one browser (one session) press "Import" together: one
-    imports; the other finds the upload gone (400), is refused by the save's
+    imports; the other is answered as the same form sent again (302,
+    "already saved"), finds the upload gone (400), is refused by the save's
     check under the workplan's row lock (400), or finds the references taken
     when it checks the rows again (200, with the problems). Never twice."""
     cast = build_cast()
@@ -310,5 +327,6 @@ def test_two_confirmations_of_one_upload_at_once_import_it_once():
 
         results = confirm_together([first, second], workplan, token)
 
-        assert sorted(results, key=str) in ([200, 302], [302, 400]), results
+        outcomes = ([200, 302], [302, 400], [302, 302])
+        assert sorted(results, key=str) in outcomes, results
         assert WorkplanItem.objects.filter(workplan=workplan).count() == 2
