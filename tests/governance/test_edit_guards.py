@@ -8,7 +8,11 @@
   is refused (409) with both texts shown; fields the second person did not
   touch never revert; after reloading, their save keeps the first person's
   change.
-- With the history write failing, an edit saves nothing (one transaction).
+- With the history write failing, an edit saves nothing (one transaction):
+  every guarded page, the workplan item edit and the strategy's minor
+  amendment (no amendment recorded) among them.
+- A form posted without the version it was based on is refused (400), its
+  text kept, the form now carrying the current version.
 - Ten first progress updates of one item at once: one saved, nine conflict
   pages with their text, no 500 (`faults`).
 """
