@@ -6,7 +6,7 @@ rest, so no view writes its own access rule.
 
 import copy
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.shortcuts import get_object_or_404
@@ -69,6 +69,14 @@ class OrganisationActionMixin:
         ):
             raise PermissionDenied("Your role does not allow this.")
         return super().dispatch(request, *args, **kwargs)
+
+
+#: Why a form without the version it was based on was not saved.
+UNCHECKED = gettext_lazy(
+    "This form did not say which version of the record it was based on, so "
+    "it could not be checked against changes others may have saved. Nothing "
+    "has been saved: your text is still in the form; check it and save again."
+)
 
 
 def version_of(record):
@@ -167,15 +175,40 @@ class VersionedUpdateMixin:
                 return refusal
             locked = self.lock_versioned()
             before = version_of(locked)
-            if before != form.cleaned_data["version"]:
+            # A row of the list removed by someone else is a change too,
+            # however it was removed (`GoneRowsMixin`).
+            gone = getattr(getattr(self, "formset", None), "rows_gone", 0)
+            if before != form.cleaned_data["version"] or gone:
                 return self.conflict(form, locked)
             self.keep_untouched(form, locked)
             response = self.save_valid(form, locked)
             if locked.pk is not None:
+                # (Not moved on again if the save moved it on itself.)
                 type(locked)._default_manager.filter(
                     pk=locked.pk, version=before
                 ).update(version=F("version") + 1)
         return response
+
+    def render_to_response(self, context, **kwargs):
+        """A form posted without a version it was based on (a script, a
+        page saved from a browser long ago) is refused, never saved
+        unchecked: 400, the person's text kept, a sentence saying why, and
+        the form now carrying the current version, so saving again is a
+        deliberate choice."""
+        form = context.get("form")
+        if (
+            form is not None
+            and form.is_bound
+            and "version" in form.fields
+            and "version" in form.errors
+        ):
+            del form.errors["version"]
+            form.add_error(None, UNCHECKED)
+            data = form.data.copy()
+            data[form.add_prefix("version")] = version_of(self.versioned_record())
+            form.data = data
+            kwargs.setdefault("status", 400)
+        return super().render_to_response(context, **kwargs)
 
     def keep_untouched(self, form, locked):
         """Step 3: on the instance the form saves, every field it did not
@@ -187,6 +220,11 @@ class VersionedUpdateMixin:
         for name, was in loaded.items():
             if getattr(instance, name) == was:
                 setattr(instance, name, getattr(locked, name))
+
+    def changed_since_loaded(self, form, current, names):
+        return _changed_since_loaded(
+            getattr(self, "loaded", None), form, current, names
+        )
 
     def conflict(self, form, current):
         names = self.conflict_fields or [
@@ -207,8 +245,9 @@ class VersionedUpdateMixin:
                     }
                 )
         formset = getattr(self, "formset", None)
-        if formset is not None:
-            rows += formset_conflict_rows(formset)
+        listed = formset_conflict_rows(formset) if formset is not None else []
+        rows += listed
+        elsewhere = not listed and not self.changed_since_loaded(form, current, names)
         form.add_error(
             None,
             _(
@@ -222,8 +261,26 @@ class VersionedUpdateMixin:
         data[form.add_prefix("version")] = version_of(current)
         form.data = data
         extra = {"formset": formset} if formset is not None else {}
+        # Nothing they saved is on this form: they changed something it does
+        # not show (a row added to, moved in or removed from one of its lists).
+        extra["conflict_elsewhere"] = elsewhere
         context = self.get_context_data(form=form, conflict=rows, **extra)
         return self.render_to_response(context, status=409)
+
+
+def _changed_since_loaded(loaded, form, current, names):
+    """Whether any of the fields `names` of `current` differs from the
+    record as this person loaded it (True when that is not known)."""
+    if loaded is None or type(getattr(form, "instance", None)) is not type(current):
+        return True
+    for name in names:
+        try:
+            attname = current._meta.get_field(name).attname
+        except FieldDoesNotExist:
+            continue
+        if attname in loaded and loaded[attname] != getattr(current, attname):
+            return True
+    return False
 
 
 def _row_text(form, values):

@@ -66,7 +66,73 @@ class Row:
         self.last = last
 
 
-class AddAnotherFormSet(forms.BaseInlineFormSet):
+class GoneRowsMixin:
+    """For an inline formset of saved rows: a posted row whose row is no
+    longer there (someone else removed it after the page was loaded) is
+    kept as a new row rather than being a hidden-id error, and the formset
+    notes it (`rows_gone`), so the page's guard
+    (`governance.mixins.VersionedUpdateMixin`) answers with the conflict
+    page, the person's text kept. Saving again from there adds the row
+    back: a deliberate choice. An id naming a row of another list (or
+    council) is still an error, never a row copied into this list."""
+
+    #: How many posted rows named rows no longer there.
+    rows_gone = 0
+
+    def take_gone_rows_as_new(self):
+        """Rewrite the posted data (a mutable copy) before any form is
+        built: rows gone move after the saved ones, as new rows."""
+        data, prefix = self.data, self.prefix
+        try:
+            total = int(data.get(f"{prefix}-TOTAL_FORMS", ""))
+            initial = int(data.get(f"{prefix}-INITIAL_FORMS", ""))
+        except ValueError:
+            return
+        total = min(total, self.absolute_max)
+        initial = min(initial, total)
+        if initial <= 0:
+            return
+        pk_name = self.model._meta.pk.name
+        posted = {i: data.get(f"{prefix}-{i}-{pk_name}", "") for i in range(initial)}
+        here = {str(row.pk) for row in self.get_queryset()}
+        missing = {i: pk for i, pk in posted.items() if pk not in here and pk.isdigit()}
+        if not missing:
+            return
+        elsewhere = {
+            str(pk)
+            for pk in self.model._base_manager.filter(
+                pk__in=[int(pk) for pk in missing.values()]
+            ).values_list("pk", flat=True)
+        }
+        gone = [i for i, pk in missing.items() if pk not in elsewhere]
+        if not gone:
+            return
+        self.rows_gone = len(gone)
+        # Rows the person removed too need nothing more.
+        back = [i for i in gone if not truthy(data.get(f"{prefix}-{i}-DELETE"))]
+        order = [i for i in range(initial) if i not in gone] + back
+        order += list(range(initial, total))
+        rows = {}
+        for i in range(total):
+            head = f"{prefix}-{i}-"
+            rows[i] = {
+                key[len(head) :]: data.getlist(key)
+                for key in list(data)
+                if key.startswith(head)
+            }
+            for key in [key for key in data if key.startswith(head)]:
+                del data[key]
+        for new, old in enumerate(order):
+            fields = rows[old]
+            if old in gone:
+                fields[pk_name] = [""]
+            for name, values in fields.items():
+                data.setlist(f"{prefix}-{new}-{name}", values)
+        data[f"{prefix}-INITIAL_FORMS"] = str(initial - len(gone))
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(order))
+
+
+class AddAnotherFormSet(GoneRowsMixin, forms.BaseInlineFormSet):
     """An inline formset shown as an "add another" list (see the module).
 
     Subclasses (made with `inlineformset_factory(..., formset=...,
@@ -94,6 +160,7 @@ class AddAnotherFormSet(forms.BaseInlineFormSet):
             # as it was still counts as typed and is saved.
             self.initial_extra = None
             self.action = self._apply_action()
+            self.take_gone_rows_as_new()
         else:
             given = len(self.initial_extra or [])
             self.extra = given or (0 if self.initial_form_count() else 1)
@@ -204,6 +271,17 @@ class AddAnotherFormSet(forms.BaseInlineFormSet):
             if form not in self.deleted_forms
             and (form.instance.pk or form.has_changed())
         ]
+
+
+class GoneRowsFormSet(GoneRowsMixin, forms.BaseInlineFormSet):
+    """A plain inline formset of saved rows with `GoneRowsMixin`."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            data = data.copy()
+        super().__init__(data, *args, **kwargs)
+        if self.is_bound:
+            self.take_gone_rows_as_new()
 
 
 def save_list(formset, parent, *, user, reason):

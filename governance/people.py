@@ -160,6 +160,26 @@ def pending_invitation(token):
     )
 
 
+def accepted_invitation(token):
+    """The accepted invitation whose link carries `token`, or None."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.filter(
+            token_hash=hash_token(token), accepted_at__isnull=False
+        )
+        .select_related("organisation")
+        .first()
+    )
+
+
+def lock_pending(invitation):
+    """Lock `invitation`'s row until the transaction ends; whether it is
+    still pending (neither accepted, cancelled nor expired)."""
+    Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    return Invitation.objects.pending().filter(pk=invitation.pk).exists()
+
+
 def accept(invitation, user):
     """`user` accepts `invitation`: they are given its role. Refused (nothing
     changes) if it was used, cancelled or expired meanwhile, or if they

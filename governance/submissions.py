@@ -25,8 +25,11 @@ and all, and the form comes back with a GOV.UK error summary saying what
 clashed (`collision_message`), never a 500.
 
 A post with no token at all (a script, or a page loaded before tokens were
-issued) is saved as before, without the guard. Claims older than
-`KEPT_FOR` are purged as new ones are written.
+issued) is refused, never saved unguarded: the form comes back (400) with
+the person's text, a sentence saying why and a fresh token, so saving again
+is a deliberate choice. (A press of an "add another" list's own button, which
+saves nothing, is shown as ever.) Claims older than `KEPT_FOR` are purged as
+new ones are written.
 """
 
 import hashlib
@@ -54,6 +57,13 @@ KEPT_FOR = timedelta(days=1)
 SAME_CONTENT_FOR = timedelta(minutes=10)
 #: The unique constraint that makes a token claimable once.
 TOKEN_CONSTRAINT = "submission_token_claimed_once"  # noqa: S105 (a name)
+
+#: Why a create form sent without its token was not saved.
+NO_TOKEN = gettext_lazy(
+    "This form could not be checked against being sent twice (it carried no "
+    "one-time code). Nothing has been saved: your text is still in the form; "
+    "check it and save again."
+)
 
 ALREADY_SAVED = gettext_lazy(
     "This was already saved. The form was sent more than once; nothing new was added."
@@ -393,8 +403,15 @@ class CreateOnceMixin:
         """Validate and save the form (the view's own `post`, `form_valid`...)
         in `save_once`, so two identical posts wait for each other from the
         start."""
+        from .ordered_lists import list_button_pressed
+
         token = posted_token(request.POST)
         if token is None:
+            missing = not request.POST.get(FIELD, "").strip()
+            if missing and not list_button_pressed(request.POST):
+                return self.refuse_without_token()
+            # (An invalid token is the form's own error; a list's button
+            # saves nothing.)
             return super().post(request, *args, **kwargs)
         save = super().post
         try:
@@ -410,3 +427,14 @@ class CreateOnceMixin:
             response = self.form_invalid(form)
             response.status_code = 409
             return response
+
+    def refuse_without_token(self):
+        """The form again, nothing saved, with why and a fresh token (400)."""
+        self.object = getattr(self, "object", None)
+        form = self.get_form()
+        form.data = form.data.copy()
+        form.data[FIELD] = str(self.issue_token())
+        form.add_error(None, NO_TOKEN)
+        response = self.form_invalid(form)
+        response.status_code = 400
+        return response

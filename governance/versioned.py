@@ -20,3 +20,23 @@ class VersionedModel(models.Model):
             if fields is not None and "version" not in fields:
                 kwargs["update_fields"] = [*fields, "version"]
         super().save(*args, **kwargs)
+
+
+def lock(record):
+    """`record`'s row, locked until the transaction ends and read afresh."""
+    return type(record)._default_manager.select_for_update().get(pk=record.pk)
+
+
+def move_on(record):
+    """Move `record`'s version on without saving its fields: a row was
+    added to (or removed from, or saved in) a list its version guards, so a
+    form on it loaded before is refused (`VersionedUpdateMixin`).
+
+    As when the mixin moves a list's parent on, no history row is written
+    for the parent: the rows that changed carry their own. Call it inside
+    the transaction that changed the rows, after locking the parent
+    (`lock`), so an edit of the parent either sees the new version or saves
+    before the rows change."""
+    type(record)._default_manager.filter(pk=record.pk).update(
+        version=models.F("version") + 1
+    )

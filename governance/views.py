@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -622,6 +622,12 @@ class InvitationAcceptView(TemplateView):
     def dispatch(self, request, *args, **kwargs):
         self.invitation = people.pending_invitation(kwargs["token"])
         if self.invitation is None:
+            if request.method == "POST":
+                # The form sent again (back and accept, a second tab, a
+                # double click that got through): say it was accepted.
+                used = people.accepted_invitation(kwargs["token"])
+                if used is not None:
+                    return self.already_accepted(used)
             return TemplateResponse(
                 request, "governance/invitation_invalid.html", status=404
             )
@@ -663,6 +669,15 @@ class InvitationAcceptView(TemplateView):
             return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
             with transaction.atomic():
+                # Two posts of the form at once queue here: the second finds
+                # it accepted and makes no second account.
+                if not people.lock_pending(self.invitation):
+                    used = Invitation.objects.get(pk=self.invitation.pk)
+                    if used.accepted_at is not None:
+                        return self.already_accepted(used)
+                    raise people.PeopleRuleBroken(
+                        _("This invitation has been cancelled or has expired.")
+                    )
                 if self.has_account:
                     user = request.user
                 else:
@@ -672,6 +687,13 @@ class InvitationAcceptView(TemplateView):
                 people.accept(self.invitation, user)
         except people.PeopleRuleBroken as broken:
             form.add_error(None, str(broken))
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        except IntegrityError:
+            # The username was taken at the same moment by someone else.
+            form.add_error(
+                "username" if "username" in form.fields else None,
+                _("Someone else took this username just now: choose another."),
+            )
             return self.render_to_response(self.get_context_data(form=form), status=409)
         if not self.has_account:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -685,6 +707,29 @@ class InvitationAcceptView(TemplateView):
             },
         )
         return redirect("governance:home")
+
+    def already_accepted(self, invitation):
+        """The answer to an accepted invitation's form sent again: its
+        acceptor, signed in, is taken to the council with a notification;
+        anyone else is told to sign in (409; nothing made)."""
+        user = self.request.user
+        if user.is_authenticated and invitation.accepted_by_id == user.pk:
+            choose_organisation(self.request, invitation.organisation)
+            messages.info(self.request, ALREADY_ACCEPTED)
+            return redirect("governance:home")
+        return TemplateResponse(
+            self.request,
+            "governance/invitation_invalid.html",
+            {"already_accepted": True},
+            status=409,
+        )
+
+
+#: The notification for an accepted invitation's form sent again.
+ALREADY_ACCEPTED = gettext_lazy(
+    "This invitation was already accepted. The form was sent more than once; "
+    "nothing new was made."
+)
 
 
 # --- the council's own lists (committees, departments) ---------------------------

@@ -43,6 +43,7 @@ from governance.ordered_lists import AddAnotherViewMixin, save_list
 from governance.ordering import CannotMove, move
 from governance.policy import STRATEGY, PolicyCreateMixin, PolicyMixin
 from governance.submissions import CreateOnceMixin
+from governance.versioned import lock, move_on
 from governance.views import PaperView, TransitionView, paper_view
 
 from . import papers
@@ -254,6 +255,12 @@ class ThemeFormMixin(AddAnotherViewMixin):
         kwargs.setdefault("formset", self.get_formset())
         return super().get_context_data(strategy=self.strategy, **kwargs)
 
+
+class ThemeCreateView(CreateOnceMixin, ThemeFormMixin, StrategyActionMixin, CreateView):
+    """A new theme (with its objectives) at the end of a draft's themes."""
+
+    reason = gettext_lazy("Theme added")
+
     def form_valid(self, form):
         formset = self.get_formset()
         if not formset.is_valid():
@@ -262,18 +269,19 @@ class ThemeFormMixin(AddAnotherViewMixin):
             )
         theme = form.save(commit=False)
         with transaction.atomic():
-            if theme.pk is None:
-                theme.strategy = self.strategy
-                last = self.strategy.themes.aggregate(last=Max("position"))["last"]
-                theme.position = (last or 0) + 1
+            # Still a draft, asked on the locked strategy; a form on the
+            # strategy loaded before the theme was added is then refused.
+            refusal = self.policy_refusal_now()
+            if refusal is not None:
+                return refusal
+            theme.strategy = self.strategy
+            last = self.strategy.themes.aggregate(last=Max("position"))["last"]
+            theme.position = (last or 0) + 1
             save_with_reason(theme, user=self.request.user, reason=self.reason)
             save_list(formset, theme, user=self.request.user, reason=self.reason)
+            move_on(self.strategy)
         messages.success(self.request, _("Theme saved."))
         return redirect(self.strategy)
-
-
-class ThemeCreateView(CreateOnceMixin, ThemeFormMixin, StrategyActionMixin, CreateView):
-    reason = gettext_lazy("Theme added")
 
 
 class ThemeUpdateView(
@@ -318,15 +326,21 @@ class ObjectiveCreateView(CreateOnceMixin, StrategyActionMixin, CreateView):
         )
 
     def form_valid(self, form):
-        theme = self.get_theme()
         objective = form.save(commit=False)
-        objective.theme = theme
         with transaction.atomic():
+            refusal = self.policy_refusal_now()
+            if refusal is not None:
+                return refusal
+            # The theme's version guards its list of objectives (the theme's
+            # own form): a theme form loaded before this is then refused.
+            theme = lock(self.get_theme())
+            objective.theme = theme
             last = theme.objectives.aggregate(last=Max("position"))["last"] or 0
             objective.position = last + 1
             save_with_reason(
                 objective, user=self.request.user, reason=_("Objective added")
             )
+            move_on(theme)
         messages.success(self.request, _("Objective added."))
         return redirect(self.strategy)
 
@@ -339,14 +353,21 @@ class MoveView(StrategyActionMixin, View):
     def siblings(self):
         raise NotImplementedError
 
+    def list_parent(self):
+        """The record whose version guards the list (see `docs/edits.md`)."""
+        raise NotImplementedError
+
     def post(self, request, *args, **kwargs):
         try:
-            move(
-                self.siblings(),
-                kwargs["pk"],
-                request.POST.get("direction"),
-                user=request.user,
-            )
+            with transaction.atomic():
+                parent = lock(self.list_parent())
+                move(
+                    self.siblings(),
+                    kwargs["pk"],
+                    request.POST.get("direction"),
+                    user=request.user,
+                )
+                move_on(parent)
         except CannotMove as refusal:
             messages.error(request, str(refusal))
         else:
@@ -358,12 +379,18 @@ class ThemeMoveView(MoveView):
     def siblings(self):
         return Theme.objects.filter(strategy=self.strategy)
 
+    def list_parent(self):
+        return self.strategy
+
 
 class ObjectiveMoveView(MoveView):
     def siblings(self):
         return Objective.objects.filter(
             theme__strategy=self.strategy, theme_id=self.kwargs["theme_pk"]
         )
+
+    def list_parent(self):
+        return get_object_or_404(self.strategy.themes, pk=self.kwargs["theme_pk"])
 
 
 class RemoveView(StrategyActionMixin, DetailView):
@@ -377,12 +404,16 @@ class RemoveView(StrategyActionMixin, DetailView):
     def post(self, request, *args, **kwargs):
         row = self.get_object()
         with transaction.atomic():
+            # The list it leaves moves on: a form on the strategy (a theme
+            # removed) or on the theme (an objective) loaded before is refused.
+            parent = lock(row.strategy if isinstance(row, Theme) else row.theme)
             if isinstance(row, Theme):
                 for objective in row.objectives.all():
                     delete_with_reason(
                         objective, user=request.user, reason=_("Removed with its theme")
                     )
             delete_with_reason(row, user=request.user, reason=_("Removed"))
+            move_on(parent)
         messages.success(request, _("Removed."))
         return redirect(self.strategy)
 

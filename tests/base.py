@@ -18,6 +18,7 @@ a test client in as someone and passes their second factor.
 
 import threading
 import time
+import uuid
 from binascii import unhexlify
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -48,6 +49,7 @@ from governance.choices import PostKind, Role
 from governance.history import save_with_reason
 from governance.models import Membership, Organisation, PaperJob, Post
 from governance.paper_store import kind_named
+from governance.submissions import FIELD as SUBMISSION_FIELD
 from strategy.models import Objective, Risk, Strategy, Theme
 
 PASSWORD = "correct-horse-battery-staple"
@@ -631,12 +633,22 @@ def race(*actions):
 
 
 def with_version(client, url, data):
-    """`data` with the version the page's form carries, as a browser posts
-    it back (a guarded edit page refuses a form without it). Nothing is
-    added for a page that has no such form (for this person)."""
-    if "version" in data:
+    """`data` with the version the page's form carries and its one-time
+    submission token, as a browser posts them back (a guarded edit page
+    refuses a form without its version, a create page one without its
+    token). Nothing is added for a page that has no such form (for this
+    person)."""
+    wanted = [name for name in ("version", SUBMISSION_FIELD) if name not in data]
+    if not wanted:
         return data
     form = (client.get(url).context or {}).get("form")
-    if form is None or "version" not in form.fields:
+    if form is None:
         return data
-    return {**data, "version": form["version"].value()}
+    carried = {name: form[name].value() for name in wanted if name in form.fields}
+    return {**data, **carried}
+
+
+def with_token(data):
+    """`data` with a fresh one-time submission token, as a create form
+    carries (a create page refuses a form without one)."""
+    return {**data, SUBMISSION_FIELD: str(uuid.uuid4())}

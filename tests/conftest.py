@@ -1,10 +1,16 @@
 import dataclasses
 import io
 import os
+import uuid
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
 from django.db import models, transaction
+from django.test import Client
+from django.urls import Resolver404, resolve
+
+from governance.submissions import FIELD, CreateOnceMixin
 
 from .base import build_business, build_cast, sign_in
 from .paper_helpers import start_canary
@@ -97,6 +103,34 @@ def business(module_business, cast):
     if module_business is not None:
         return _fresh(module_business[1])
     return build_business(cast)
+
+
+def _creates_once(path):
+    """Whether `path` is a create page (`CreateOnceMixin`)."""
+    try:
+        match = resolve(urlsplit(str(path)).path)
+    except Resolver404:
+        return False
+    view = getattr(match.func, "view_class", None)
+    return view is not None and issubclass(view, CreateOnceMixin)
+
+
+@pytest.fixture(autouse=True)
+def create_forms_carry_their_token(request, monkeypatch):
+    """A test posting a create form sends a one-time submission token, as
+    the page it would be sent from carries one (a create page refuses a
+    form without it: `governance/submissions.py`). A test that posts its own
+    token is left alone; one marked `without_submission_token` sends none."""
+    if request.node.get_closest_marker("without_submission_token"):
+        return
+    original = Client.post
+
+    def post(self, path, data=None, *args, **kwargs):
+        if isinstance(data, dict) and FIELD not in data and _creates_once(path):
+            data = {**data, FIELD: str(uuid.uuid4())}
+        return original(self, path, data, *args, **kwargs)
+
+    monkeypatch.setattr(Client, "post", post)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from governance.forms import (
     VersionedFormMixin,
 )
 from governance.models import Membership
+from governance.ordered_lists import GoneRowsFormSet
 from strategy.forms import membership_label
 from strategy.models import Strategy
 
@@ -520,7 +521,12 @@ class MilestoneForm(forms.ModelForm):
 
 
 MilestoneFormSet = forms.inlineformset_factory(
-    WorkplanItem, Milestone, form=MilestoneForm, extra=2, can_delete=True
+    WorkplanItem,
+    Milestone,
+    form=MilestoneForm,
+    formset=GoneRowsFormSet,
+    extra=2,
+    can_delete=True,
 )
 
 

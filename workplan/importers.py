@@ -42,6 +42,7 @@ from governance.choices import Role
 from governance.history import save_with_reason
 from governance.models import Membership
 from governance.spreadsheets import append_row, csv_writer
+from governance.versioned import move_on
 from strategy.models import Theme
 
 from .choices import Confidence, DeliveryStatus, Rag, WorkType
@@ -1346,6 +1347,9 @@ def save(workplan, result, user, filename, variation=None) -> int:
             if row.note
         ]
         ProgressNote.objects.bulk_create(notes)
+        # Its list of items changed: a form on the workplan loaded before
+        # the import is refused (`docs/edits.md`).
+        move_on(workplan)
     return len(items) + len(updates)
 
 

@@ -34,6 +34,7 @@ from governance.policy import (
     PolicyMixin,
 )
 from governance.submissions import Collision, CreateOnceMixin, posted_token
+from governance.versioned import lock, move_on
 from governance.views import (
     CouncilRecordCreateView,
     CouncilRecordUpdateView,
@@ -338,13 +339,20 @@ class ItemCreateView(CreateOnceMixin, WorkplanActionMixin, CreateView):
         item.created_by = self.request.user
         user = self.request.user
         with transaction.atomic():
-            last = self.workplan.items.aggregate(last=Max("position"))["last"] or 0
+            refusal = self.policy_refusal_now()
+            if refusal is not None:
+                return refusal
+            workplan = self.workplan  # locked by policy_refusal_now
+            last = workplan.items.aggregate(last=Max("position"))["last"] or 0
             item.position = last + 1
             reason = (
                 _("Item added as a variation") if self.is_variation else _("Item added")
             )
             save_with_reason(item, user=user, reason=reason)
             item.departments.set(form.cleaned_data["departments"])
+            # The workplan's list of items changed: a form on the workplan
+            # loaded before is refused.
+            move_on(workplan)
             if self.is_variation:
                 # A new item of an approved plan starts as a draft and is
                 # approved when its variation is agreed (`lifecycle.py`).
@@ -572,7 +580,12 @@ class ItemMoveView(ItemActionMixin, View):
         item, workplan = self.item, self.workplan
         siblings = WorkplanItem.objects.filter(workplan=workplan, theme=item.theme_id)
         try:
-            move(siblings, item.pk, request.POST.get("direction"), user=request.user)
+            with transaction.atomic():
+                locked = lock(workplan)
+                move(
+                    siblings, item.pk, request.POST.get("direction"), user=request.user
+                )
+                move_on(locked)
         except CannotMove as problem:
             messages.error(request, str(problem))
         else:

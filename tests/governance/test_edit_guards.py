@@ -8,7 +8,11 @@
   is refused (409) with both texts shown; fields the second person did not
   touch never revert; after reloading, their save keeps the first person's
   change.
-- With the history write failing, an edit saves nothing (one transaction).
+- With the history write failing, an edit saves nothing (one transaction):
+  every guarded page, the workplan item edit and the strategy's minor
+  amendment (no amendment recorded) among them.
+- A form posted without the version it was based on is refused (400), its
+  text kept, the form now carrying the current version.
 - Ten first progress updates of one item at once: one saved, nine conflict
   pages with their text, no 500 (`faults`).
 """
@@ -26,10 +30,11 @@ from simple_history.models import HistoricalRecords
 from decisions.models import Meeting
 from governance.choices import Role
 from governance.history import save_with_reason
+from governance.lifecycle import MinorAmendment
 from governance.mixins import VersionedUpdateMixin
 from strategy.choices import RiskLevel
 from strategy.models import Risk, Theme
-from workplan.models import Milestone, ProgressUpdate
+from workplan.models import Milestone, ProgressUpdate, WorkplanItem
 
 from ..base import (
     build_business,
@@ -336,6 +341,23 @@ EDITS = {
         {"milestones-0-title": "Never saved", "milestones-0-due": "2027-01-01"},
         lambda b: Milestone.objects.filter(title="Never saved").count(),
     ),
+    "item": (
+        lambda b: reverse("workplan:item_update", args=[b.item.pk]),
+        {"title": "Never saved"},
+        lambda b: WorkplanItem.objects.get(pk=b.item.pk).title,
+    ),
+    "amendment": (
+        lambda b: reverse("strategy:strategy_amend", args=[b.approved_strategy.pk]),
+        lambda cast: {
+            "vision": "Never saved",
+            "change_reason": "Injected failure",
+            "authorised_by": str(cast.administrator.pk),
+        },
+        lambda b: (
+            type(b.approved_strategy).objects.get(pk=b.approved_strategy.pk).vision,
+            MinorAmendment.objects.count(),
+        ),
+    ),
     "risks": (
         lambda b: reverse("strategy:risks_update", args=[b.draft_strategy.pk]),
         {
@@ -355,6 +377,8 @@ def test_with_the_history_write_failing_an_edit_saves_nothing(cast, business, na
     client = sign_in(Client(raise_request_exception=False), user)
     url = url_of(business)
     before = read_back(business)
+    if callable(changes):
+        changes = changes(cast)
     data = form_data(client.get(url), **changes)
     with mock.patch.object(
         HistoricalRecords, "create_historical_record", failing_history
@@ -481,3 +505,56 @@ def test_ten_first_progress_updates_at_once_save_one_and_refuse_nine():
     for n, (status, page) in enumerate(results):
         if status == 409:
             assert escape(f"Commentary of officer {n}") in page
+
+
+# --- a form without the version it was based on -----------------------------------
+
+WITHOUT_VERSION = [
+    (f"strategy-{name}", url_of, changes)
+    for name, (url_of, changes, _read) in EDITS.items()
+    if name not in ("meeting", "progress")
+] + [
+    (name, lambda b, name=name, args=args: reverse(name, args=args(b)), changes)
+    for name, role, args, changes in ALL_EDITS
+    if role == "officer"
+]
+
+
+@pytest.mark.parametrize(
+    "name, url_of, changes",
+    WITHOUT_VERSION,
+    ids=[name for name, _url_of, _changes in WITHOUT_VERSION],
+)
+def test_an_edit_posted_without_its_version_is_refused_with_the_text_kept(
+    cast, business, name, url_of, changes
+):
+    client = sign_in(Client(), cast.officer)
+    url = url_of(business)
+    if callable(changes):
+        changes = changes(cast)
+    typed = "Typed but not checked"
+    page = client.get(url)
+    text_field = next(
+        field
+        for field in ("title", "vision", "description", "name", "text", "rag_reason")
+        if field in page.context["form"].fields
+        or field in changes
+        or any(key.endswith(f"-{field}") for key in changes)
+    )
+    data = form_data(page, **{"change_reason": "Unchecked", **changes})
+    key = next((k for k in changes if k.endswith(f"-{text_field}")), text_field)
+    data[key] = typed
+    del data["version"]
+
+    response = client.post(url, data)
+
+    assert response.status_code == 400, response.content.decode()[:2000]
+    shown = response.content.decode()
+    assert "There is a problem" in shown
+    assert "did not say which version" in shown
+    assert typed in shown
+    # Nothing saved; the page now carries the current version, so sending
+    # it again is a deliberate save.
+    resent = form_data(response)
+    assert resent["version"] == form_data(client.get(url))["version"]
+    assert client.post(url, resent).status_code == 302

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from django.utils.html import escape
 from django.views.generic.edit import BaseCreateView
 
 from decisions.models import ClosureDay, Meeting
@@ -206,17 +207,40 @@ def test_a_token_claimed_by_someone_else_is_not_their_record(built, db):
     assert "There is a problem" in response.content.decode()
 
 
-def test_a_post_without_a_token_is_saved_as_before(built, db):
-    """A page loaded before tokens were issued, or a script."""
+@pytest.mark.without_submission_token
+@pytest.mark.parametrize("name", CREATE_VIEWS)
+def test_a_post_without_a_token_is_refused_with_the_text_kept(built, db, name):
+    """A script, or a page loaded before tokens were issued: never saved
+    unguarded. The form comes back (400) with why, the text typed and a
+    fresh token, so saving it again is a deliberate choice."""
     cast, business = built
-    row, role = post_row("decisions:meeting_create")
+    row, role = post_row(name)
+    url = url_for(row, cast, business)
     client = sign_in(Client(), cast.user(role))
-    before = SubmissionToken.objects.count()
+    if name == "workplan:import":
+        data, _preview = {"confirm": "1", "token": "anything"}, None
+    else:
+        data = row.data(cast, business)
+    before = snapshot()
 
-    response = client.post(url_for(row, cast, business), row.data(cast, business))
+    response = client.post(url, data)
 
-    assert response.status_code == 302
-    assert SubmissionToken.objects.count() == before
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "carried no one-time code" in page
+    assert snapshot() == before
+    # A blank token is no token.
+    assert client.post(url, {**data, FIELD: " "}).status_code == 400
+    assert snapshot() == before
+    if name == "workplan:import":
+        return
+    fresh = token_in(response)
+    typed = [v for k, v in data.items() if k in ("title", "name", "venue", "text")]
+    for value in typed:
+        assert escape(value) in page, value  # the text is kept
+    # Sent again from that page, it saves.
+    assert client.post(url, {**data, FIELD: fresh}).status_code == 302
 
 
 def test_a_broken_token_gives_the_form_back_with_why(built, db):

@@ -41,7 +41,11 @@ def test_invalid_settings_show_the_error_summary_and_save_nothing(cast, client_f
     before = cast.council_a.history.count()
     response = client.post(
         settings_url(cast),
-        valid_settings(bank_holiday_region="wales", change_reason=""),
+        valid_settings(
+            bank_holiday_region="wales",
+            change_reason="",
+            version=cast.council_a.version,
+        ),
     )
     assert response.status_code == 200
     content = response.content.decode()

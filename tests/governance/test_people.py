@@ -572,3 +572,72 @@ def test_someone_whose_role_ended_is_offered_only_where_a_record_already_names_t
     assert response.status_code == 302
     strategy.refresh_from_db()
     assert strategy.lead_officer == leaving
+
+
+# --- the acceptance form sent twice --------------------------------------------------
+
+
+NEW_ACCOUNT = {
+    "first_name": "Priya",
+    "last_name": "Shah",
+    "username": "pshah",
+    "password1": "A-long-new-password-4",
+    "password2": "A-long-new-password-4",
+}
+
+
+def test_an_invitation_accepted_and_sent_again_makes_nothing_new(cast):
+    make_invitation(cast.council_a, cast.administrator, token="twice-token-0123456789")
+    url = reverse("governance:invitation_accept", args=["twice-token-0123456789"])
+    accepter = Client()
+    assert accepter.post(url, NEW_ACCOUNT).status_code == 302
+    users = get_user_model().objects.count()
+
+    # Back and accept again: signed in as the account it made.
+    again = accepter.post(url, NEW_ACCOUNT)
+    assert again.status_code == 302
+    assert again["Location"] == reverse("governance:home")
+    home = accepter.get(again["Location"]).content.decode()
+    assert "This invitation was already accepted" in home
+    # Another tab's copy sent without the session (or by anyone else): told
+    # to sign in, nothing made.
+    other = Client().post(url, {**NEW_ACCOUNT, "username": "pshah2"})
+    assert other.status_code == 409
+    assert b"This invitation has already been accepted" in other.content
+    assert b"sign in" in other.content
+    assert get_user_model().objects.count() == users
+    assert Membership.objects.filter(user__username="pshah").count() == 1
+    # A link never accepted still answers 404 alike, GET or POST.
+    forged = reverse("governance:invitation_accept", args=["forged-token-0123456789"])
+    assert Client().post(forged, NEW_ACCOUNT).status_code == 404
+
+
+@pytest.mark.faults
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("same_username", [True, False])
+def test_an_invitation_accepted_twice_at_once_makes_one_account(same_username):
+    from ..base import build_cast, race
+
+    cast = build_cast()
+    make_invitation(cast.council_a, cast.administrator, token="race-token-0123456789")
+    url = reverse("governance:invitation_accept", args=["race-token-0123456789"])
+
+    def sender(n):
+        client = Client(raise_request_exception=False)
+        client.get(url)
+        username = "pshah" if same_username else f"pshah{n}"
+
+        def act(barrier):
+            barrier.wait(timeout=10)
+            response = client.post(url, {**NEW_ACCOUNT, "username": username})
+            return response.status_code
+
+        return act
+
+    statuses = sorted(race(sender(1), sender(2)))
+
+    assert statuses == [302, 409], statuses
+    invitation = Invitation.objects.get()
+    assert invitation.accepted_at is not None
+    assert get_user_model().objects.filter(email=invitation.email).count() == 1
+    assert Membership.objects.filter(user__email=invitation.email).count() == 1

@@ -685,7 +685,8 @@ def test_a_thousand_rows_are_checked_and_saved_in_a_bounded_number_of_queries(
     assert result.errors == []
     assert len(result.items) == 1000
 
-    with django_assert_max_num_queries(12):
+    # (One of them moves the workplan's version on: its list of items changed.)
+    with django_assert_max_num_queries(13):
         assert save(workplan, result, cast.officer, filename="big.csv") == 1000
     assert workplan.items.count() == 1000
     assert WorkplanItem.departments.through.objects.count() == 2000
