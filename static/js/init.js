@@ -6,3 +6,43 @@
 import { initAll } from "../govuk/govuk-frontend.min.js";
 
 initAll();
+
+// GOV.UK Frontend focuses the error summary (or a success banner) as it
+// starts, but a URL fragment moves focus again once the page has loaded:
+// after the skip link, a form posted from ".../#main-content" (and the page
+// it redirects to, which keeps the fragment) would leave focus on the body,
+// and the problems or the success would not be announced. Whatever the
+// fragment, the summary or banner wins, unless the person has moved focus
+// themselves in the meantime.
+const announced = document.querySelector(
+  ".govuk-error-summary, .govuk-notification-banner[role='alert']",
+);
+if (announced && window.location.hash) {
+  let named = null;
+  try {
+    named = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+  } catch {
+    // A malformed fragment names nothing.
+  }
+  const refocus = () => {
+    const active = document.activeElement;
+    if (active && active !== document.body && active !== named) {
+      return;
+    }
+    if (!announced.hasAttribute("tabindex")) {
+      announced.setAttribute("tabindex", "-1");
+      announced.addEventListener(
+        "blur",
+        () => announced.removeAttribute("tabindex"),
+        { once: true },
+      );
+    }
+    announced.focus();
+  };
+  const afterLoad = () => requestAnimationFrame(() => setTimeout(refocus));
+  if (document.readyState === "complete") {
+    afterLoad();
+  } else {
+    window.addEventListener("load", afterLoad, { once: true });
+  }
+}
