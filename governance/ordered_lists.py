@@ -30,6 +30,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic.edit import BaseCreateView
 
+from .error_messages import GovukFormSetMixin
 from .history import delete_with_reason, save_formset_with_reason, save_with_reason
 from .numbering import ListNumbering, list_number
 
@@ -66,7 +67,7 @@ class Row:
         self.last = last
 
 
-class AddAnotherFormSet(forms.BaseInlineFormSet):
+class AddAnotherFormSet(GovukFormSetMixin, forms.BaseInlineFormSet):
     """An inline formset shown as an "add another" list (see the module).
 
     Subclasses (made with `inlineformset_factory(..., formset=...,
