@@ -209,6 +209,24 @@ def apply_govuk_messages(form):
                 field.error_messages[code] = message
 
 
+def drop_blank_radio_options(form):
+    """A required choice drawn as radios offers no empty option (Django
+    adds "- Select an option -" to a model field's choices that has no
+    default): GOV.UK radios start with none selected instead."""
+    for field in form.fields.values():
+        widget = field.widget
+        if (
+            field.required
+            and isinstance(widget, forms.RadioSelect)
+            and not isinstance(widget, forms.CheckboxSelectMultiple)
+            and not isinstance(field, forms.ModelChoiceField)
+            and any(value == "" for value, _label in field.choices)
+        ):
+            field.choices = [
+                (value, label) for value, label in field.choices if value != ""
+            ]
+
+
 class GovukMessagesMixin:
     """Gives a form's fields GOV.UK error messages (see the module) just
     before it is checked, when every field its `__init__` (or its formset)
@@ -217,6 +235,10 @@ class GovukMessagesMixin:
     #: field name → the noun phrase naming it in messages, where the one
     #: made from its label reads badly.
     error_nouns = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        drop_blank_radio_options(self)
 
     def full_clean(self):
         apply_govuk_messages(self)
@@ -252,6 +274,7 @@ __all__ = [
     "GovukFormSetMixin",
     "GovukMessagesMixin",
     "apply_govuk_messages",
+    "drop_blank_radio_options",
     "govuk_messages",
     "noun_for",
 ]

@@ -149,9 +149,7 @@ class ItemForm(ProgressFieldsMixin, VersionedFormMixin, GovukModelForm):
         labels = {"lead_name": _("Lead without an account here")}
         help_texts = {
             "lead_name": _("Their name, if the lead is not one of the officers."),
-            "status_as_reported": _(
-                "The status in your own words, as reported (optional)."
-            ),
+            "status_as_reported": _("The status in your own words, as reported."),
         }
         widgets = {
             "reference": forms.TextInput(attrs={"class": "govuk-input--width-5"}),
@@ -241,9 +239,7 @@ class ProgressForm(ProgressFieldsMixin, VersionedFormMixin, GovukModelForm):
             "percent_complete",
         ]
         help_texts = {
-            "status_as_reported": _(
-                "The status in your own words, as reported (optional)."
-            )
+            "status_as_reported": _("The status in your own words, as reported.")
         }
         widgets = {
             "status_as_reported": forms.Textarea(attrs={"rows": 2}),

@@ -23,6 +23,7 @@ import django.forms.models
 import pytest
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models.fields import BLANK_CHOICE_LABEL
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -328,3 +329,25 @@ def test_no_form_shows_a_django_default_message(cast, business):
         print("\n".join(sorted(SEEN)))
     assert checked > 150
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_no_radio_offers_an_unlabelled_empty_option_nor_a_label_says_optional(
+    cast, business
+):
+    empty = []
+    for cls in sorted(form_classes(), key=lambda cls: cls.__name__):
+        form = cls(**form_kwargs(cls, cast, business))
+        for name, field in form.fields.items():
+            # The form renderer adds "(optional)" to the label of every field
+            # not required; written again, it would be said twice.
+            for text in (field.label, field.help_text):
+                if "(optional)" in str(text or ""):
+                    empty.append(f"{cls.__name__}.{name}: {text}")
+            if isinstance(field.widget, forms.RadioSelect) and not isinstance(
+                field.widget, forms.CheckboxSelectMultiple
+            ):
+                labels = [str(label) for value, label in field.choices if value == ""]
+                if set(labels) & {"---------", str(BLANK_CHOICE_LABEL)}:
+                    empty.append(f"{cls.__name__}.{name}: {labels}")
+    assert not empty, "\n".join(empty)
