@@ -14,6 +14,8 @@ from governance.forms import (
     ChangeReasonMixin,
     CommentForm,
     CouncilRecordForm,
+    GovukForm,
+    GovukModelForm,
     VersionedFormMixin,
 )
 from governance.models import Membership, Post
@@ -49,7 +51,7 @@ def combine_local(day, moment):
     return datetime.combine(day, moment, tzinfo=LONDON)
 
 
-class DateAndTimeMixin(forms.Form):
+class DateAndTimeMixin(GovukForm):
     """Split a moment into the date and time fields people type."""
 
     def split_initial(self, value, date_field, time_field):
@@ -59,7 +61,11 @@ class DateAndTimeMixin(forms.Form):
             self.initial.setdefault(time_field, local.time().replace(second=0))
 
 
-class MeetingForm(DateAndTimeMixin, forms.ModelForm):
+class MeetingForm(DateAndTimeMixin, GovukModelForm):
+    error_nouns = {
+        "date": _("the date of the meeting"),
+    }
+
     date = forms.DateField(label=_("Date"), help_text=DATE_HELP)
     time = forms.TimeField(
         label=_("Start time"),
@@ -88,7 +94,7 @@ class MeetingForm(DateAndTimeMixin, forms.ModelForm):
         return cleaned
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(GovukModelForm):
     class Meta:
         model = AgendaItem
         fields = ["title", "report"]
@@ -176,7 +182,12 @@ AgendaFormSet = inlineformset_factory(
 )
 
 
-class ReportForm(VersionedFormMixin, forms.ModelForm):
+class ReportForm(VersionedFormMixin, GovukModelForm):
+    error_nouns = {
+        "report_of": _("whose report it is"),
+        "subject": _("what the report presents"),
+    }
+
     class Meta:
         model = Report
         fields = [
@@ -319,7 +330,7 @@ def prefilled(formset_class, rows, **kwargs):
     return formset_class(initial=rows or None, **kwargs)
 
 
-class NumberedRowForm(forms.ModelForm):
+class NumberedRowForm(GovukModelForm):
     """A recommendation or resolution: its number is its place in the list."""
 
     class Meta:
@@ -357,7 +368,11 @@ ResolutionFormSet = inlineformset_factory(
 )
 
 
-class DecisionForm(VersionedFormMixin, forms.ModelForm):
+class DecisionForm(VersionedFormMixin, GovukModelForm):
+    error_nouns = {
+        "meeting": _("the meeting that made the decision"),
+    }
+
     decides = forms.MultipleChoiceField(
         label=_("Records this decision decides"),
         help_text=_("For example, the strategy or workplan it approves."),
@@ -506,6 +521,10 @@ class PublishForm(DateAndTimeMixin, CommentForm):
 
 
 class CallInForm(CommentForm):
+    error_nouns = {
+        "called_in_by": _("the names of the councillors who called it in"),
+    }
+
     called_in_by = forms.CharField(
         label=_("Called in by"),
         help_text=_("The councillors who called the decision in."),
@@ -533,6 +552,8 @@ class CallInForm(CommentForm):
 
 
 class OutcomeForm(CommentForm):
+    error_nouns = {"outcome": _("what the scrutiny committee decided")}
+
     meeting = forms.ModelChoiceField(
         label=_("Meeting that heard the call-in"),
         help_text=_("The scrutiny committee meeting: its date is the outcome's."),
@@ -595,11 +616,19 @@ class CutOffField(forms.CharField):
             ) from None
 
 
-class CallInRuleForm(forms.ModelForm):
+class CallInRuleForm(GovukModelForm):
     """A council's call-in rule, from a date. New rules start from the most
     common convention; a rule no published decision was judged by can be
     corrected (with a reason); none may be dated before published decisions
     another rule gave their deadline."""
+
+    error_nouns = {
+        "applies_from": _("the date the rule applies from"),
+        "days": _("the number of days in the call-in period"),
+        "day_kind": _("which days are counted"),
+        "counted_from": _("where the count starts"),
+        "takes_effect": _("when the decision takes effect"),
+    }
 
     cut_off = CutOffField(
         label=_("Cut-off time on the last day"),
@@ -719,7 +748,7 @@ def _local_day(moment):
 LONGEST_CLOSURE = 31
 
 
-class ClosurePeriodForm(forms.Form):
+class ClosurePeriodForm(GovukForm):
     """Days the council is closed, entered as a date range in one go."""
 
     first_day = forms.DateField(
@@ -775,8 +804,10 @@ class ClosurePeriodForm(forms.Form):
         return cleaned
 
 
-class BankHolidayWorkedForm(forms.Form):
+class BankHolidayWorkedForm(GovukForm):
     """A bank holiday the council works, chosen from its region's coming ones."""
+
+    error_nouns = {"date": _("the bank holiday the council works")}
 
     date = forms.TypedChoiceField(
         label=_("Which bank holiday does the council work?"),
@@ -799,6 +830,10 @@ class BankHolidayWorkedForm(forms.Form):
 class DeadlineOverrideForm(CommentForm):
     """A clerk sets one published decision's call-in deadline, with a reason
     (the comment, shown on the record and its paper)."""
+
+    error_nouns = {
+        "comment": _("the reason the deadline is being changed"),
+    }
 
     last_day = forms.DateField(
         label=_("New last day for call-in"),
@@ -826,6 +861,10 @@ class DeadlineOverrideForm(CommentForm):
 
 
 class CommitteeForm(CouncilRecordForm):
+    error_nouns = {
+        "kind": _("the kind of committee"),
+    }
+
     unique_name_message = _("The council already has a committee with this name.")
 
     class Meta:
@@ -844,7 +883,11 @@ class CommitteeForm(CouncilRecordForm):
         }
 
 
-class CommitteeMemberForm(forms.ModelForm):
+class CommitteeMemberForm(GovukModelForm):
+    error_nouns = {
+        "membership": _("their account"),
+    }
+
     class Meta:
         model = CommitteeMember
         fields = ["name", "role", "membership"]
@@ -904,8 +947,12 @@ CommitteeMemberFormSet = inlineformset_factory(
 )
 
 
-class NumberingSettingsForm(ChangeReasonMixin, forms.ModelForm):
+class NumberingSettingsForm(ChangeReasonMixin, GovukModelForm):
     """How the council numbers recommendations and resolutions."""
+
+    error_nouns = {
+        "recommendations": _("how the council numbers recommendations and resolutions")
+    }
 
     class Meta:
         model = NumberingSettings
@@ -930,6 +977,10 @@ class NumberingSettingsForm(ChangeReasonMixin, forms.ModelForm):
 class ReportHeadingForm(CouncilRecordForm):
     """A heading of the council's report template: an implication or a
     section, added at the end of its list; renamed or retired later."""
+
+    error_nouns = {
+        "kind": _("what the heading is"),
+    }
 
     unique_name_message = _(
         "There is already a heading with this name: change that one, or "
@@ -959,7 +1010,7 @@ class ReportHeadingForm(CouncilRecordForm):
         return cleaned
 
 
-class ReportTemplateForm(forms.ModelForm):
+class ReportTemplateForm(GovukModelForm):
     class Meta:
         model = ReportTemplate
         fields = ["unfilled_implications"]

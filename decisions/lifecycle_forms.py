@@ -10,7 +10,10 @@ from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.forms import CommentForm
+from governance.forms import (
+    CommentForm,
+    GovukForm,
+)
 from governance.lifecycle import ScrutinyOutcome
 from governance.routes import route_for
 
@@ -24,7 +27,7 @@ class RecordFormMixin:
         self.record = record
 
 
-class HappenedOnMixin(forms.Form):
+class HappenedOnMixin(GovukForm):
     """The date a step happened, for steps no meeting or decision dates:
     blank is today; a clerk catching up gives the real date."""
 
@@ -80,6 +83,8 @@ class SubmitToScrutinyForm(RecordFormMixin, CommentForm):
 
 
 class ScrutinyOutcomeForm(RecordFormMixin, CommentForm):
+    error_nouns = {"outcome": _("what the committee decided")}
+
     outcome = forms.ChoiceField(
         label=_("What did the committee decide?"),
         choices=ScrutinyOutcome,
@@ -145,6 +150,10 @@ class ApproveForm(RecordFormMixin, CommentForm):
 class ReasonRequiredForm(RecordFormMixin, HappenedOnMixin, CommentForm):
     """For transitions that must say why (reject, close)."""
 
+    error_nouns = {
+        "comment": _("the reason"),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["comment"].required = True
@@ -173,6 +182,10 @@ class OpenReviewForm(RecordFormMixin, HappenedOnMixin, CommentForm):
 
 
 class CloseReviewForm(RecordFormMixin, CommentForm):
+    error_nouns = {
+        "decision": _("the decision that noted it"),
+    }
+
     meeting = forms.ModelChoiceField(
         label=_("Meeting it was reported to"),
         queryset=Meeting.objects.none(),

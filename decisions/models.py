@@ -371,6 +371,18 @@ class ClosureDay(models.Model):
 class MeetingQuerySet(OrganisationScopedQuerySet):
     organisation_lookup = "committee__organisation"
 
+    def upcoming_first(self, now=None):
+        """Meetings to come, soonest first, then past ones, the most recent
+        first: the order people look for them in."""
+        now = now or timezone.now()
+        upcoming = models.Q(starts_at__gte=now)
+        return self.order_by(
+            models.Case(models.When(upcoming, then=0), default=1),
+            models.Case(models.When(upcoming, then=models.F("starts_at"))).asc(),
+            models.F("starts_at").desc(),
+            "pk",
+        )
+
 
 class Meeting(VersionedModel):
     """A meeting of a committee, with its ordered agenda."""

@@ -113,7 +113,7 @@ class MeetingListView(CurrentOrganisationListMixin, FilterView):
     template_name = "decisions/meeting_list.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("committee")
+        return super().get_queryset().select_related("committee").upcoming_first()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -11,15 +11,27 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .choices import Role
+from .error_messages import GovukMessagesMixin
 from .models import Membership, Organisation, Post
 from .routes import Route
 
 
-class ChangeReasonMixin(forms.Form):
+class GovukForm(GovukMessagesMixin, forms.Form):
+    """The base of every plain form: GOV.UK error messages
+    (`governance.error_messages`)."""
+
+
+class GovukModelForm(GovukMessagesMixin, forms.ModelForm):
+    """The base of every model form: GOV.UK error messages
+    (`governance.error_messages`)."""
+
+
+class ChangeReasonMixin(GovukForm):
     """Adds the "why" every change to the record must carry."""
 
     change_reason = forms.CharField(
@@ -29,7 +41,16 @@ class ChangeReasonMixin(forms.Form):
     )
 
 
-class OrganisationSettingsForm(ChangeReasonMixin, forms.ModelForm):
+class OrganisationSettingsForm(ChangeReasonMixin, GovukModelForm):
+    error_nouns = {
+        "takes_effect_without_call_in": _(
+            "when a decision not subject to call-in takes effect"
+        ),
+        "democratic_settings_managed_by": _(
+            "who may change committees, call-in rules and closure days"
+        ),
+    }
+
     class Meta:
         model = Organisation
         fields = [
@@ -51,7 +72,9 @@ class OrganisationSettingsForm(ChangeReasonMixin, forms.ModelForm):
         }
 
 
-class ChooseOrganisationForm(forms.Form):
+class ChooseOrganisationForm(GovukForm):
+    error_nouns = {"organisation": _("the council you are working in")}
+
     organisation = forms.ModelChoiceField(
         label=_("Which council are you working in?"),
         queryset=Organisation.objects.none(),
@@ -65,7 +88,7 @@ class ChooseOrganisationForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.visible_to(user)
 
 
-class SignInForm(AuthenticationForm):
+class SignInForm(GovukMessagesMixin, AuthenticationForm):
     """Django's sign-in form with the wording of the GOV.UK pattern."""
 
     error_messages = {
@@ -83,9 +106,17 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].error_messages["required"] = _("Enter your username")
         self.fields["password"].error_messages["required"] = _("Enter your password")
         self.fields["username"].widget.attrs.pop("autofocus", None)
+        # Django sets the username's max_length after making the field, so
+        # nothing checks it: a very long one would reach the sign-in
+        # throttle's log, whose column it does not fit.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+        username.error_messages["max_length"] = _(
+            "Username must be %(limit_value)d characters or fewer"
+        )
 
 
-class VersionedFormMixin(forms.Form):
+class VersionedFormMixin(GovukForm):
     """Carries the version of the record the form was loaded at.
 
     `VersionedUpdateMixin` refuses to save over a newer version.
@@ -105,7 +136,7 @@ class VersionOnlyForm(VersionedFormMixin):
         super().__init__(*args, **kwargs)
 
 
-class CommentForm(forms.Form):
+class CommentForm(GovukForm):
     """The comment every transition may carry, recorded on its event."""
 
     comment = forms.CharField(
@@ -119,7 +150,7 @@ class CommentForm(forms.Form):
 # --- a council's people ---------------------------------------------------------
 
 
-class InviteForm(forms.Form):
+class InviteForm(GovukForm):
     """Invite someone to take a role in the council."""
 
     first_name = forms.CharField(
@@ -181,7 +212,7 @@ ROLE_HELP = _(
 )
 
 
-class MembershipForm(ChangeReasonMixin, forms.ModelForm):
+class MembershipForm(ChangeReasonMixin, GovukModelForm):
     """Change a person's role or job title in the council."""
 
     class Meta:
@@ -199,7 +230,11 @@ class MembershipForm(ChangeReasonMixin, forms.ModelForm):
         )
 
 
-class EndMembershipForm(forms.Form):
+class EndMembershipForm(GovukForm):
+    error_nouns = {
+        "reason": _("the reason their role is ending"),
+    }
+
     reason = forms.CharField(
         label=_("Why is their role ending?"),
         help_text=_("For example, “Left the council in March 2027”."),
@@ -208,12 +243,12 @@ class EndMembershipForm(forms.Form):
     )
 
 
-class ConfirmationForm(forms.Form):
+class ConfirmationForm(GovukForm):
     """Nothing to fill in: the page's one button is the decision (accept an
     invitation, send a link, cancel an invitation)."""
 
 
-class NewAccountForm(BaseUserCreationForm):
+class NewAccountForm(GovukMessagesMixin, BaseUserCreationForm):
     """Django's account creation form, for someone accepting an invitation
     who has no account yet: they choose their username and password."""
 
@@ -235,7 +270,7 @@ class NewAccountForm(BaseUserCreationForm):
         self.fields["username"].widget.attrs.pop("autofocus", None)
 
 
-class ForgottenPasswordForm(PasswordResetForm):
+class ForgottenPasswordForm(GovukMessagesMixin, PasswordResetForm):
     """Ask for a link to choose a new password. The page says the same
     whether or not the address has an account (nothing is revealed)."""
 
@@ -252,7 +287,7 @@ class ForgottenPasswordForm(PasswordResetForm):
         )
 
 
-class NewPasswordForm(SetPasswordForm):
+class NewPasswordForm(GovukMessagesMixin, SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].error_messages["required"] = _(
@@ -263,7 +298,7 @@ class NewPasswordForm(SetPasswordForm):
         )
 
 
-class CouncilRecordForm(forms.ModelForm):
+class CouncilRecordForm(GovukModelForm):
     """A named record on one of the council's own lists (a committee, a
     department): the council is the page's, never a field, and the name is
     unique within it. Changing one asks why (it goes in the history)."""
@@ -290,6 +325,10 @@ class CouncilRecordForm(forms.ModelForm):
 
 class PostForm(CouncilRecordForm):
     """A post the council names on its papers, and who holds it."""
+
+    error_nouns = {
+        "holder": _("their account"),
+    }
 
     unique_name_message = _("There is already a post with this title.")
 
@@ -369,7 +408,7 @@ class CodeField(forms.CharField):
         )
 
 
-class SecondFactorForm(forms.Form):
+class SecondFactorForm(GovukForm):
     """The code asked for after the password: from the authenticator app, or
     a recovery code. Checking it counts a wrong one against the device's
     throttle (like `AuthenticationForm`, whose check counts a failed sign-in);
@@ -417,7 +456,7 @@ class SecondFactorForm(forms.Form):
         raise forms.ValidationError(message, params=wait)
 
 
-class SetUpAuthenticatorForm(forms.Form):
+class SetUpAuthenticatorForm(GovukForm):
     """The code that shows the new authenticator app holds the key."""
 
     code = CodeField(
@@ -430,8 +469,13 @@ class SetUpAuthenticatorForm(forms.Form):
         self.fields["code"].widget.attrs["inputmode"] = "numeric"
 
 
-class RouteForm(ChangeReasonMixin, forms.ModelForm):
+class RouteForm(ChangeReasonMixin, GovukModelForm):
     """A council's route for one type of record (`routes.py`)."""
+
+    error_nouns = {
+        "scrutiny": _("whether scrutiny considers drafts first"),
+        "approving_committees": _("the bodies whose decisions may approve them"),
+    }
 
     class Meta:
         model = Route

@@ -30,6 +30,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic.edit import BaseCreateView
 
+from .error_messages import GovukFormSetMixin
 from .history import delete_with_reason, save_formset_with_reason, save_with_reason
 from .numbering import ListNumbering, list_number
 
@@ -132,7 +133,7 @@ class GoneRowsMixin:
         data[f"{prefix}-TOTAL_FORMS"] = str(len(order))
 
 
-class AddAnotherFormSet(GoneRowsMixin, forms.BaseInlineFormSet):
+class AddAnotherFormSet(GovukFormSetMixin, GoneRowsMixin, forms.BaseInlineFormSet):
     """An inline formset shown as an "add another" list (see the module).
 
     Subclasses (made with `inlineformset_factory(..., formset=...,

@@ -7,14 +7,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.choices import PostKind, Role
-from governance.forms import ChangeReasonMixin, VersionedFormMixin
+from governance.forms import (
+    ChangeReasonMixin,
+    GovukForm,
+    GovukModelForm,
+    VersionedFormMixin,
+)
 from governance.models import Membership, Post
 from governance.ordered_lists import AddAnotherFormSet
 
 from .models import Objective, Risk, Strategy, Theme
 
 
-class StrategyForm(VersionedFormMixin, forms.ModelForm):
+class StrategyForm(VersionedFormMixin, GovukModelForm):
+    error_nouns = {
+        "review_months": _("the number of months between reviews"),
+    }
+
     class Meta:
         model = Strategy
         fields = [
@@ -172,7 +181,7 @@ class AmendmentForm(ChangeReasonMixin, StrategyForm):
         return [name for name in self.changed_data if name not in ignore]
 
 
-class ThemeForm(forms.ModelForm):
+class ThemeForm(GovukModelForm):
     class Meta:
         model = Theme
         fields = ["title", "description", "corporate_priority"]
@@ -182,7 +191,7 @@ class ThemeUpdateForm(VersionedFormMixin, ThemeForm):
     """A theme changed: carries the version it was loaded at."""
 
 
-class ObjectiveForm(forms.ModelForm):
+class ObjectiveForm(GovukModelForm):
     class Meta:
         model = Objective
         fields = ["text"]
@@ -206,7 +215,11 @@ ObjectiveFormSet = inlineformset_factory(
 )
 
 
-class RiskForm(forms.ModelForm):
+class RiskForm(GovukModelForm):
+    error_nouns = {
+        "review_frequency": _("how often it is reviewed"),
+    }
+
     class Meta:
         model = Risk
         fields = [
@@ -240,7 +253,7 @@ RiskFormSet = inlineformset_factory(
 )
 
 
-class ReplacementForm(forms.Form):
+class ReplacementForm(GovukForm):
     """The title of the new version a replacement starts as."""
 
     title = forms.CharField(
@@ -257,7 +270,7 @@ class ReplacementForm(forms.Form):
     )
 
 
-class CompareVersionsForm(forms.Form):
+class CompareVersionsForm(GovukForm):
     """Two versions of a strategy's line, chosen by number (in the query
     string, so a comparison can be bookmarked)."""
 

@@ -8,10 +8,13 @@ from django.utils.translation import ngettext
 from decisions.forms import DATE_HELP
 from decisions.lifecycle_forms import ApproveForm, RecordFormMixin
 from governance.choices import Role
+from governance.error_messages import GovukFormSetMixin
 from governance.forms import (
     ChangeReasonMixin,
     CommentForm,
     CouncilRecordForm,
+    GovukForm,
+    GovukModelForm,
     VersionedFormMixin,
 )
 from governance.models import Membership
@@ -33,7 +36,12 @@ from .models import (
 )
 
 
-class WorkplanForm(forms.ModelForm):
+class WorkplanForm(GovukModelForm):
+    error_nouns = {
+        "financial_year": _("the year the financial year starts"),
+        "review_months": _("the number of months between reviews"),
+    }
+
     class Meta:
         model = Workplan
         fields = ["strategy", "financial_year", "title", "review_months"]
@@ -98,6 +106,11 @@ class WorkplanForm(forms.ModelForm):
 class ProgressFieldsMixin:
     """Percent, RAG and its reason: the rules every progress form shares."""
 
+    error_nouns = {
+        "percent_complete": _("the percentage complete"),
+        "as_at": _("the date of the position"),
+    }
+
     def clean_percent_complete(self):
         percent = self.cleaned_data.get("percent_complete")
         if percent is not None and not 0 <= percent <= 100:
@@ -111,7 +124,7 @@ class ProgressFieldsMixin:
         return cleaned
 
 
-class ItemForm(ProgressFieldsMixin, VersionedFormMixin, forms.ModelForm):
+class ItemForm(ProgressFieldsMixin, VersionedFormMixin, GovukModelForm):
     class Meta:
         model = WorkplanItem
         fields = [
@@ -134,12 +147,10 @@ class ItemForm(ProgressFieldsMixin, VersionedFormMixin, forms.ModelForm):
             "rag_reason",
             "percent_complete",
         ]
-        labels = {"lead_name": _("Lead without an account here (optional)")}
+        labels = {"lead_name": _("Lead without an account here")}
         help_texts = {
             "lead_name": _("Their name, if the lead is not one of the officers."),
-            "status_as_reported": _(
-                "The status in your own words, as reported (optional)."
-            ),
+            "status_as_reported": _("The status in your own words, as reported."),
         }
         widgets = {
             "reference": forms.TextInput(attrs={"class": "govuk-input--width-5"}),
@@ -216,7 +227,7 @@ class ItemForm(ProgressFieldsMixin, VersionedFormMixin, forms.ModelForm):
         return cleaned
 
 
-class ProgressForm(ProgressFieldsMixin, VersionedFormMixin, forms.ModelForm):
+class ProgressForm(ProgressFieldsMixin, VersionedFormMixin, GovukModelForm):
     """The quick update of an item's progress, from the list."""
 
     class Meta:
@@ -229,9 +240,7 @@ class ProgressForm(ProgressFieldsMixin, VersionedFormMixin, forms.ModelForm):
             "percent_complete",
         ]
         help_texts = {
-            "status_as_reported": _(
-                "The status in your own words, as reported (optional)."
-            )
+            "status_as_reported": _("The status in your own words, as reported.")
         }
         widgets = {
             "status_as_reported": forms.Textarea(attrs={"rows": 2}),
@@ -268,7 +277,7 @@ def without_not_stated():
     ]
 
 
-class ImportForm(forms.Form):
+class ImportForm(GovukForm):
     file = forms.FileField(
         label=_("Spreadsheet of items"),
         help_text=_(
@@ -289,7 +298,7 @@ class ImportForm(forms.Form):
         return form
 
 
-class ProgressUpdateForm(ProgressFieldsMixin, forms.ModelForm):
+class ProgressUpdateForm(ProgressFieldsMixin, GovukModelForm):
     """An item's update for a review round."""
 
     class Meta:
@@ -340,7 +349,7 @@ class ProgressUpdateForm(ProgressFieldsMixin, forms.ModelForm):
         return cleaned
 
 
-class VariationReasonMixin(forms.Form):
+class VariationReasonMixin(GovukForm):
     variation_reason = forms.CharField(
         label=_("Reason for the variation"),
         help_text=_("Reported to members at the next review."),
@@ -469,8 +478,10 @@ class VariationDecisionForm(ApproveForm):
         )
 
 
-class VariationSettingsForm(ChangeReasonMixin, forms.ModelForm):
+class VariationSettingsForm(ChangeReasonMixin, GovukModelForm):
     """Who may agree variations under delegated powers."""
+
+    error_nouns = {"delegates": _("who may agree variations under delegated powers")}
 
     class Meta:
         model = VariationSettings
@@ -506,7 +517,7 @@ class WorkplanUpdateForm(VersionedFormMixin, WorkplanForm):
         fields = ["title", "financial_year", "review_months"]
 
 
-class WorkplanSettingsForm(ChangeReasonMixin, forms.ModelForm):
+class WorkplanSettingsForm(ChangeReasonMixin, GovukModelForm):
     """How the council lays out its workplans."""
 
     class Meta:
@@ -514,17 +525,25 @@ class WorkplanSettingsForm(ChangeReasonMixin, forms.ModelForm):
         fields = ["future_works_last"]
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(GovukModelForm):
+    error_nouns = {
+        "due": _("the due date"),
+    }
+
     class Meta:
         model = Milestone
         fields = ["title", "due", "done"]
+
+
+class BaseMilestoneFormSet(GovukFormSetMixin, GoneRowsFormSet):
+    pass
 
 
 MilestoneFormSet = forms.inlineformset_factory(
     WorkplanItem,
     Milestone,
     form=MilestoneForm,
-    formset=GoneRowsFormSet,
+    formset=BaseMilestoneFormSet,
     extra=2,
     can_delete=True,
 )
@@ -539,7 +558,7 @@ class DepartmentForm(CouncilRecordForm):
         error_messages = {"name": {"required": _("Enter the department's name")}}
 
 
-class ImportColumnsForm(forms.Form):
+class ImportColumnsForm(GovukForm):
     """What each of a spreadsheet's columns holds: a field, a note on the
     item, or nothing to import. Every column must be answered; a field can
     come from one column only; the title must come from one."""
@@ -565,10 +584,11 @@ class ImportColumnsForm(forms.Form):
                 choices=choices,
                 initial=column.choice,
                 help_text=hint,
-                error_messages={
-                    "required": _("Choose what the column “%(name)s” holds")
-                    % {"name": column.name}
-                },
+                error_messages=dict.fromkeys(
+                    ["required", "invalid_choice"],
+                    _("Choose what the column “%(name)s” holds")
+                    % {"name": column.name},
+                ),
             )
         self.fields["remember"] = forms.BooleanField(
             label=_(
@@ -614,7 +634,7 @@ class ImportColumnsForm(forms.Form):
         }
 
 
-class ImportValuesForm(forms.Form):
+class ImportValuesForm(GovukForm):
     """What the values the importer could not read mean, one question per
     distinct value, and whether to add the departments the council does
     not have yet."""
@@ -643,6 +663,10 @@ class ImportValuesForm(forms.Form):
                     "On row %(rows)s.", "On rows %(rows)s.", len(value.rows)
                 )
                 % {"rows": rows},
+                error_messages=dict.fromkeys(
+                    ["required", "invalid_choice"],
+                    _("Choose what “%(written)s” means") % {"written": value.written},
+                ),
             )
         if departments:
             self.fields["create_departments"] = forms.BooleanField(

@@ -227,6 +227,7 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
         user, workplan = self.request.user, self.workplan
         context["workplan"] = workplan
         context["filter"] = self.filterset
+        context["confidence_key"] = Confidence.labels
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()

@@ -14,7 +14,7 @@ def test_administrator_corrects_a_mistake_in_the_settings_form(visit, cast):
     page.get_by_label("Scotland").check()
     visit.submit("Save settings")
     summary = page.locator(".govuk-error-summary")
-    assert "This field is required." in summary.inner_text()
+    assert "Enter the reason for the change" in summary.inner_text()
     assert page.title().startswith("Error:")
     # Focus moves to the summary so screen-reader users hear the problems.
     assert page.evaluate(

@@ -785,6 +785,22 @@ def test_the_meeting_list_needs_the_same_queries_for_more_meetings(cast, client_
     assert_flat(client_for(cast.member), reverse("decisions:meeting_list"), add)
 
 
+def test_the_meeting_list_shows_upcoming_meetings_soonest_first_then_past_ones(
+    cast, client_for
+):
+    now = timezone.now()
+    days = [-30, 40, -2, 1, 10, -400]
+    made = {
+        day: make_meeting(cabinet(cast), now + timedelta(days=day, hours=1))
+        for day in days
+    }
+
+    page = client_for(cast.member).get(reverse("decisions:meeting_list")).text
+
+    places = {day: page.index(made[day].get_absolute_url()) for day in days}
+    assert sorted(days, key=places.get) == [1, 10, 40, -2, -30, -400]
+
+
 def test_the_decision_list_needs_the_same_queries_for_more_decisions(cast, client_for):
     meeting = recent_meeting(cast)
     other = recent_meeting(cast, scrutiny(cast))

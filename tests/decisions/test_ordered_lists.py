@@ -195,7 +195,7 @@ def test_a_blank_saved_row_is_refused_in_the_error_summary_and_nothing_is_saved(
 
     assert response.status_code == 200
     summary = response.text.split(ERROR_SUMMARY)[1].split("</ul>")[0]
-    assert "This field is required." in summary
+    assert "Enter the recommendation" in summary
     assert "recommendations-1-text" in summary
     assert snapshot() == before
     assert "A third." in response.text

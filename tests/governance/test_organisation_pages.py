@@ -50,7 +50,7 @@ def test_invalid_settings_show_the_error_summary_and_save_nothing(cast, client_f
     assert response.status_code == 200
     content = response.content.decode()
     assert "govuk-error-summary" in content
-    assert "Select a valid choice." in content
+    assert "Select the bank-holiday region from the list" in content
     assert 'href="#id_change_reason"' in content
     cast.council_a.refresh_from_db()
     assert cast.council_a.bank_holiday_region == "england-and-wales"

@@ -263,7 +263,7 @@ def test_a_clerk_sets_the_route_in_the_app_and_it_keeps_its_history(
         (
             {"scrutiny": "sometimes", "change_reason": "Test"},
             "scrutiny",
-            "Select a valid choice",
+            "Select whether scrutiny considers drafts first from the list",
         ),
     ],
 )

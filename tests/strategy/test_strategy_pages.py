@@ -111,8 +111,8 @@ BAD_INPUT = {
         {"period_start_year": "2030", "period_end_year": "2026"},
         "The last year must not be before the first year.",
     ),
-    "empty-title": ({"title": ""}, "This field is required."),
-    "blank-title": ({"title": "   "}, "This field is required."),
+    "empty-title": ({"title": ""}, "Enter the title of the strategy"),
+    "blank-title": ({"title": "   "}, "Enter the title of the strategy"),
     "year-1999": ({"period_start_year": "1999"}, "Enter a year between 2000 and 2100."),
     "year-2101": ({"period_end_year": "2101"}, "Enter a year between 2000 and 2100."),
     "review-months-0": (
@@ -123,7 +123,10 @@ BAD_INPUT = {
         {"review_months": "25"},
         "Enter a review period of 1 to 24 months.",
     ),
-    "year-not-a-number": ({"period_start_year": "twenty"}, "Enter a whole number."),
+    "year-not-a-number": (
+        {"period_start_year": "twenty"},
+        "First year must be a whole number",
+    ),
 }
 
 
@@ -496,7 +499,7 @@ def amend_url(strategy):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"change_reason": ""}, "This field is required."),
+        ({"change_reason": ""}, "Enter the reason for the minor amendment"),
         ({"authorised_by": ""}, "Choose the authorising officer."),
         ({"change_reason": "", "authorised_by": ""}, "Choose the authorising officer."),
         ({"vision": None}, "Nothing has been changed: there is nothing to amend."),

@@ -1042,3 +1042,16 @@ def test_a_second_officer_is_an_officer_too(cast, business, client_for):
     )
 
     assert response.status_code == 302
+
+
+def test_the_items_confidence_column_is_headed_and_explained(
+    cast, business, client_for
+):
+    page = client_for(cast.officer).get(url("workplan_detail", business.workplan.pk))
+
+    text = page.content.decode()
+    assert '<th scope="col" class="govuk-table__header">Confidence</th>' in text
+    assert ">Type<" not in text
+    key = text.split('id="confidence-key">')[1].split("</p>")[0]
+    for label in ("C – confident of scope", "ED – early discovery", "Future works"):
+        assert label in key
