@@ -15,6 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .choices import Role
+from .date_input import (  # noqa: F401 (every app's forms take them from here)
+    DATE_EXAMPLE,
+    GovukDateField,
+    GovukDateInput,
+)
 from .models import Membership, Organisation, Post
 from .routes import Route
 
