@@ -10,7 +10,7 @@ from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.forms import CommentForm
+from governance.forms import CommentForm, GovukDateField
 from governance.lifecycle import ScrutinyOutcome
 from governance.routes import route_for
 
@@ -28,7 +28,7 @@ class HappenedOnMixin(forms.Form):
     """The date a step happened, for steps no meeting or decision dates:
     blank is today; a clerk catching up gives the real date."""
 
-    happened_on = forms.DateField(
+    happened_on = GovukDateField(
         label=_("Date it happened"),
         required=False,
         help_text=_("Leave blank for today."),
@@ -52,7 +52,7 @@ class SubmitToScrutinyForm(RecordFormMixin, CommentForm):
         empty_label=None,
         error_messages={"required": _("Choose the meeting that will consider it.")},
     )
-    sent_on = forms.DateField(
+    sent_on = GovukDateField(
         label=_("Date it was sent to the committee"),
         required=False,
         help_text=_(

@@ -6,8 +6,8 @@ https://design-system.service.gov.uk/components/date-input/
   date_input.html``) inside the field's fieldset (its legend is the field's
   label, its hint the example date). The boxes post ``<name>-day``,
   ``<name>-month`` and ``<name>-year`` and take ids ``<id>-day`` etc. A
-  single ISO value posted under ``<name>`` ("2026-03-27") is read too, for
-  scripts and older tests.
+  single value posted under ``<name>`` ("2026-03-27" or "27/3/2026") is read
+  too, for scripts, bookmarked filter links and older tests.
 - ``GovukDateField`` turns the three boxes into a ``date`` with the GOV.UK
   error messages, naming the field by its label: "Enter the date of the
   decision", "Date of the decision must include a month", "... must be a real
@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
@@ -38,6 +39,7 @@ PART_WIDTHS = {"day": 2, "month": 2, "year": 4}
 
 _DAY_OR_MONTH = re.compile(r"^\d{1,2}$")
 _YEAR = re.compile(r"^\d{4}$")
+_ISO = re.compile(r"^\d+-\d+-\d+$")
 _MONTH_NAMES = {
     name.lower(): number
     for names in (calendar.month_name, calendar.month_abbr)
@@ -141,10 +143,11 @@ class GovukDateInput(forms.MultiWidget):
         if isinstance(value, date):
             return [str(value.day), str(value.month), str(value.year)]
         if isinstance(value, str) and value:
-            try:
-                return self.decompress(date.fromisoformat(value))
-            except ValueError:
-                return [value, "", ""]
+            # One value in a query string or a script: 2026-03-27 or 27/3/2026.
+            if _ISO.match(value):
+                year, month, day = value.split("-")
+                return [day, month, year]
+            return (value.split("/", 2) + ["", ""])[:3]
         return ["", "", ""]
 
     def get_context(self, name, value, attrs):
@@ -269,3 +272,9 @@ class GovukDateField(forms.MultiValueField):
             except ValueError:
                 return True
         return (initial or None) != typed
+
+
+class GovukDateFilter(django_filters.DateFilter):
+    """A filter on a date, typed in a GOV.UK date input."""
+
+    field_class = GovukDateField
