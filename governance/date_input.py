@@ -218,10 +218,13 @@ class GovukDateField(forms.MultiValueField):
     def message(self, code, **params):
         name = self.error_name or (self.label or _("the date")).lower()
         name = str(name)
+        # "Enter the date of the decision", but "Date of the decision must
+        # include a month" (GOV.UK's wording).
+        subject = name[4:] if name.startswith("the ") else name
         return ValidationError(
             self.error_messages[code],
             code=code,
-            params={"name": name, "Name": capfirst(name), **params},
+            params={"name": name, "Name": capfirst(subject), **params},
         )
 
     def to_date(self, value):
