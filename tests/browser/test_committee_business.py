@@ -113,8 +113,19 @@ def test_administrator_adds_a_call_in_rule_and_a_closure_day(visit, cast):
 
     page.get_by_role("link", name="Add closure days").click()
     visit.check()
-    fill_date(page, "First day closed", "2031-12-30")
+    # A wrong date: GOV.UK's message, only the wrong box in error, and the
+    # summary's link takes the cursor to it.
+    first_day = page.get_by_role("group", name="First day closed")
+    first_day.get_by_label("Day").fill("31")
+    first_day.get_by_label("Year").fill("2031")
     page.get_by_label("Description").fill("Christmas shutdown")
+    visit.submit("Add closure days")
+    summary = page.locator(".govuk-error-summary")
+    assert "First day closed must include a month" in summary.inner_text()
+    assert page.locator(".govuk-date-input .govuk-input--error").count() == 1
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.name") == "first_day-month"
+    fill_date(page, "First day closed", "2031-12-30")
     visit.submit("Add closure days")
     assert "Christmas shutdown" in page.locator("main").inner_text()
     page.get_by_role("link", name="Remove 30 December 2031").click()
