@@ -210,6 +210,9 @@ def stamp_publication(decision, user, inputs):
     """Freeze the record: stamp the time and compute the call-in period (or,
     for a decision that cannot be called in, the day it takes effect)."""
     decision.published_at = inputs.get("published_at") or timezone.now()
+    decision.published_time_known = bool(
+        inputs.get("published_time_known", True) or not inputs.get("published_at")
+    )
     decision.subject_to_call_in = decision.meeting.committee.decisions_can_be_called_in
     if not subject_to_call_in(decision):
         decision.call_in_rule = None

@@ -6,6 +6,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.date_input import GovukDateFilter
+
 from . import report_subjects
 from .choices import DecisionStatus
 from .models import AgendaItem, Committee, DecisionRecord, Meeting, Report
@@ -122,10 +124,10 @@ class DecisionFilterSet(django_filters.FilterSet):
         field_name="meeting__committee",
         empty_label=_("All committees"),
     )
-    decided_after = django_filters.DateFilter(
+    decided_after = GovukDateFilter(
         label=_("Decided on or after"), field_name="decision_date", lookup_expr="gte"
     )
-    decided_before = django_filters.DateFilter(
+    decided_before = GovukDateFilter(
         label=_("Decided on or before"), field_name="decision_date", lookup_expr="lte"
     )
     key_decision = django_filters.ChoiceFilter(

@@ -7,13 +7,16 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from governance.choices import PostKind, Role
 from governance.forms import (
+    DATE_EXAMPLE,
     ChangeReasonMixin,
     CommentForm,
     CouncilRecordForm,
+    GovukDateField,
     GovukForm,
     GovukModelForm,
     VersionedFormMixin,
@@ -25,6 +28,7 @@ from . import decidable, report_subjects, report_template
 from .call_in import LONDON, CallInRuleError, format_date, format_time, parse_time
 from .choices import CallInOutcome, CommitteeKind, MeetingStatus, UrgencyRoute
 from .models import (
+    DEFAULT_PUBLICATION_TIME,
     KEY_DECISION_NOTICE_DAYS,
     AgendaItem,
     BankHolidayWorked,
@@ -43,8 +47,6 @@ from .models import (
     clear_days_notice,
 )
 
-DATE_HELP = _("For example, 27 3 2026 – or pick the date.")
-
 
 def combine_local(day, moment):
     """A date and a wall-clock time in Europe/London as an aware datetime."""
@@ -61,16 +63,62 @@ class DateAndTimeMixin(GovukForm):
             self.initial.setdefault(time_field, local.time().replace(second=0))
 
 
+class TimeOfDayField(forms.CharField):
+    """A time of day typed as people write it ("4pm", "4.30pm", "16:30"),
+    read by `call_in.parse_time`, in a text box next to a date (GOV.UK has
+    no time component). Blank (or "midnight") is None."""
+
+    default_error_messages = {
+        "invalid": _(
+            "Enter %(name)s as a time of day, for example 4pm, 4.30pm or 16:30"
+        ),
+        "required": _("Enter %(name)s"),
+    }
+
+    def __init__(self, *, error_name=None, **kwargs):
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"class": "govuk-input--width-10"})
+        )
+        self.error_name = error_name
+        super().__init__(**kwargs)
+
+    def error(self, code):
+        name = str(self.error_name or (self.label or _("the time")).lower())
+        return forms.ValidationError(
+            self.error_messages[code], code=code, params={"name": name}
+        )
+
+    def prepare_value(self, value):
+        if isinstance(value, time):
+            return format_time(value)
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, time):
+            return value
+        text = super().to_python(value)
+        try:
+            if len(text) > 20:
+                raise CallInRuleError(text)
+            return parse_time(text)
+        except CallInRuleError:
+            raise self.error("invalid") from None
+
+    def validate(self, value):
+        if value is None and self.required:
+            raise self.error("required")
+
+
 class MeetingForm(DateAndTimeMixin, GovukModelForm):
     error_nouns = {
         "date": _("the date of the meeting"),
     }
 
-    date = forms.DateField(label=_("Date"), help_text=DATE_HELP)
-    time = forms.TimeField(
+    date = GovukDateField(label=_("Date"), error_name=_("the date of the meeting"))
+    time = TimeOfDayField(
         label=_("Start time"),
-        help_text=_("For example, 18:30"),
-        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+        help_text=_("For example, 6.30pm or 18:30"),
+        error_name=_("the start time"),
     )
 
     class Meta:
@@ -190,6 +238,7 @@ class ReportForm(VersionedFormMixin, GovukModelForm):
 
     class Meta:
         model = Report
+        field_classes = {"forward_plan_notice_on": GovukDateField}
         fields = [
             "title",
             "report_of",
@@ -382,6 +431,7 @@ class DecisionForm(VersionedFormMixin, GovukModelForm):
 
     class Meta:
         model = DecisionRecord
+        field_classes = {"decision_date": GovukDateField}
         fields = [
             "meeting",
             "report",
@@ -405,8 +455,11 @@ class DecisionForm(VersionedFormMixin, GovukModelForm):
         ).select_related("committee")
         self.fields["report"].queryset = Report.objects.for_organisation(organisation)
         self.fields["decision_date"].required = False
-        self.fields["decision_date"].help_text = _(
-            "The date of the meeting that took it: leave blank to use it."
+        self.fields["decision_date"].error_name = _("the date of the decision")
+        self.fields["decision_date"].help_text = format_lazy(
+            "{} {}",
+            _("The date of the meeting that took it: leave blank to use it."),
+            DATE_EXAMPLE,
         )
         if self.instance.pk is None:
             del self.fields["version"]
@@ -445,7 +498,7 @@ class DecisionForm(VersionedFormMixin, GovukModelForm):
                 meeting.starts_at, LONDON
             ).date()
         elif decided is None and "meeting" not in self.errors:
-            self.add_error("decision_date", _("Enter the date of the decision."))
+            self.add_error("decision_date", _("Enter the date of the decision"))
         if decided and self.instance.published_at:
             published = timezone.localtime(self.instance.published_at, LONDON).date()
             if decided > published:
@@ -477,15 +530,22 @@ class DecisionCorrectionForm(ChangeReasonMixin, DecisionForm):
 
 
 class PublishForm(DateAndTimeMixin, CommentForm):
-    published_on = forms.DateField(
+    """Publish now, or record a publication that happened earlier: its date,
+    and its time if known. A date without a time is stored at
+    `DEFAULT_PUBLICATION_TIME` (or now, if that is later today) and marked
+    so that pages and papers print the date only."""
+
+    published_on = GovukDateField(
         label=_("Date of publication"),
         required=False,
         help_text=_("Leave blank to publish now."),
+        error_name=_("the date of publication"),
     )
-    published_time = forms.TimeField(
+    published_time = TimeOfDayField(
         label=_("Time of publication"),
         required=False,
-        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+        help_text=_("For example, 4pm or 16:30. Leave blank if it is not known."),
+        error_name=_("the time of publication"),
     )
 
     def __init__(self, *args, record, **kwargs):
@@ -496,12 +556,18 @@ class PublishForm(DateAndTimeMixin, CommentForm):
     def clean(self):
         cleaned = super().clean()
         day, moment = cleaned.get("published_on"), cleaned.get("published_time")
-        if day and not moment:
-            self.add_error("published_time", _("Enter the time of publication."))
-        elif moment and not day:
-            self.add_error("published_on", _("Enter the date of publication."))
-        cleaned["published_at"] = combine_local(day, moment) if day and moment else None
-        published_at = cleaned["published_at"]
+        cleaned["published_time_known"] = moment is not None
+        if moment and not day and "published_on" not in self.errors:
+            self.add_error("published_on", _("Enter the date of publication"))
+        published_at = None
+        if day and moment:
+            published_at = combine_local(day, moment)
+        elif day:
+            published_at = min(
+                combine_local(day, DEFAULT_PUBLICATION_TIME),
+                max(combine_local(day, time(0)), timezone.now()),
+            )
+        cleaned["published_at"] = published_at
         if published_at and published_at > timezone.now():
             self.add_error(
                 "published_on", _("The publication time cannot be in the future.")
@@ -530,10 +596,11 @@ class CallInForm(CommentForm):
         help_text=_("The councillors who called the decision in."),
         max_length=500,
     )
-    called_in_on = forms.DateField(label=_("Date the call-in was received"))
-    called_in_time = forms.TimeField(
+    called_in_on = GovukDateField(label=_("Date the call-in was received"))
+    called_in_time = TimeOfDayField(
         label=_("Time received"),
-        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+        help_text=_("For example, 4pm or 16:30."),
+        error_name=_("the time the call-in was received"),
     )
 
     def __init__(self, *args, record, **kwargs):
@@ -579,9 +646,8 @@ class OutcomeForm(CommentForm):
         self.order_fields(["meeting", "outcome", "comment"])
 
 
-class CutOffField(forms.CharField):
-    """A time of day typed as people write it ("4pm", "4.00 pm", "16:00"),
-    read by `call_in.parse_time`; blank is the end of the day (midnight)."""
+class CutOffField(TimeOfDayField):
+    """A cut-off time; blank is the end of the day (midnight)."""
 
     default_error_messages = {
         "invalid": _(
@@ -592,28 +658,7 @@ class CutOffField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"class": "govuk-input--width-10"})
-        )
         super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, time):
-            return format_time(value)
-        return value
-
-    def to_python(self, value):
-        if isinstance(value, time):
-            return value
-        text = super().to_python(value)
-        try:
-            if len(text) > 20:
-                raise CallInRuleError(text)
-            return parse_time(text)
-        except CallInRuleError:
-            raise forms.ValidationError(
-                self.error_messages["invalid"], code="invalid"
-            ) from None
 
 
 class CallInRuleForm(GovukModelForm):
@@ -640,6 +685,7 @@ class CallInRuleForm(GovukModelForm):
 
     class Meta:
         model = CallInRule
+        field_classes = {"applies_from": GovukDateField}
         fields = [
             "applies_from",
             "days",
@@ -676,7 +722,6 @@ class CallInRuleForm(GovukModelForm):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
-        self.fields["applies_from"].help_text = DATE_HELP
         if self.instance.pk:
             self.fields["change_reason"] = copy.deepcopy(
                 ChangeReasonMixin.base_fields["change_reason"]
@@ -751,13 +796,14 @@ LONGEST_CLOSURE = 31
 class ClosurePeriodForm(GovukForm):
     """Days the council is closed, entered as a date range in one go."""
 
-    first_day = forms.DateField(
+    first_day = GovukDateField(
         label=_("First day closed"),
-        help_text=DATE_HELP,
+        error_name=_("the first day closed"),
         error_messages={"required": _("Enter the first day the council is closed")},
     )
-    last_day = forms.DateField(
+    last_day = GovukDateField(
         label=_("Last day closed"),
+        error_name=_("the last day closed"),
         required=False,
         help_text=_("Leave blank for a single day."),
     )
@@ -835,9 +881,9 @@ class DeadlineOverrideForm(CommentForm):
         "comment": _("the reason the deadline is being changed"),
     }
 
-    last_day = forms.DateField(
+    last_day = GovukDateField(
         label=_("New last day for call-in"),
-        help_text=DATE_HELP,
+        error_name=_("the new last day for call-in"),
         error_messages={"required": _("Enter the new last day for call-in")},
     )
     cut_off = CutOffField(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.forms import (
     CommentForm,
+    GovukDateField,
     GovukForm,
 )
 from governance.lifecycle import ScrutinyOutcome
@@ -31,7 +32,7 @@ class HappenedOnMixin(GovukForm):
     """The date a step happened, for steps no meeting or decision dates:
     blank is today; a clerk catching up gives the real date."""
 
-    happened_on = forms.DateField(
+    happened_on = GovukDateField(
         label=_("Date it happened"),
         required=False,
         help_text=_("Leave blank for today."),
@@ -55,7 +56,7 @@ class SubmitToScrutinyForm(RecordFormMixin, CommentForm):
         empty_label=None,
         error_messages={"required": _("Choose the meeting that will consider it.")},
     )
-    sent_on = forms.DateField(
+    sent_on = GovukDateField(
         label=_("Date it was sent to the committee"),
         required=False,
         help_text=_(

@@ -7,7 +7,7 @@ never typed. A decision's path (draft, published, called in, effective) is
 the table in `decision_path.py`.
 """
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -839,6 +839,11 @@ def clear_days_notice(notice_on, meeting_day):
 
 KEY_DECISION_NOTICE_DAYS = 28
 
+#: The time of day stored for a publication recorded with its date only
+#: (a clerk catching up who does not know the hour); such a record has
+#: `published_time_known` False and shows the date only.
+DEFAULT_PUBLICATION_TIME = time(9, 0)
+
 
 class DecisionRecordQuerySet(OrganisationScopedQuerySet):
     def visible_to(self, user):
@@ -940,6 +945,9 @@ class DecisionRecord(models.Model):
         default=DecisionStatus.DRAFT,
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    #: False when the publication was recorded with its date only: pages and
+    #: papers then print the date, not `DEFAULT_PUBLICATION_TIME`.
+    published_time_known = models.BooleanField(default=True, editable=False)
     call_in_rule = models.ForeignKey(
         CallInRule,
         on_delete=models.PROTECT,

@@ -682,6 +682,7 @@ class DecisionUpdateView(
         for field in (
             "status",
             "published_at",
+            "published_time_known",
             "call_in_rule",
             "call_in_last_day",
             "call_in_deadline",

@@ -16,6 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .choices import Role
+from .date_input import (  # noqa: F401 (every app's forms take them from here)
+    DATE_EXAMPLE,
+    GovukDateField,
+    GovukDateInput,
+)
 from .error_messages import GovukMessagesMixin
 from .models import Membership, Organisation, Post
 from .routes import Route

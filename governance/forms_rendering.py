@@ -10,8 +10,9 @@ Settings: ``FORM_RENDERER = "governance.forms_rendering.GovukFormRenderer"``.
 - ``GovukBoundField`` gives each widget its GOV.UK classes (``govuk-input``,
   ``govuk-select``, ... and the ``--error`` modifiers), points
   ``aria-describedby`` at the GOV.UK hint/error ids (``<id>-hint``,
-  ``<id>-error``), renders ``DateInput`` as ``<input type="date">`` with an ISO
-  value, and tells the error summary which element to link to.
+  ``<id>-error``), marks the wrong boxes of a GOV.UK date input
+  (``governance/date_input.py``), and tells the error summary which element
+  to link to (a date's first wrong box).
 - Radios, multiple checkboxes and file inputs use our templates under
   ``templates/forms/widgets/``; every other widget keeps Django's own template.
 
@@ -27,6 +28,8 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates, TemplatesSetting
 from django.template import TemplateDoesNotExist
 from django.utils.functional import cached_property
+
+from .date_input import PARTS, GovukDateInput, date_problem
 
 # Text-like <input> types that take the `govuk-input` class.
 _GOVUK_INPUT_TYPES = {
@@ -83,11 +86,27 @@ class GovukBoundField(BoundField):
             # forms/widgets/radios.html and checkboxes.html give the first
             # option the field's own id, as GOV.UK Frontend does.
             return id_
+        if isinstance(widget, GovukDateInput):
+            return f"{id_}-{(self.date_error_parts or PARTS)[0]}"
         return widget.id_for_label(id_) or id_
+
+    @property
+    def date_error_parts(self):
+        """The boxes of a date input to show in error: those the typed date
+        gets wrong, or all three when the form refuses the whole date."""
+        if not self.errors:
+            return ()
+        problem = date_problem(self.value()) if self.form.is_bound else None
+        if problem is None or problem.code == "required":
+            return PARTS
+        return problem.parts
 
     def govuk_widget_class(self, widget):
         """GOV.UK classes for ``widget``, in its current error state."""
         error = bool(self.errors)
+        if isinstance(widget, GovukDateInput):
+            # Each box has its classes (`GovukDateInput.get_context`).
+            return ""
         if isinstance(widget, widgets.RadioSelect):
             # Also covers CheckboxSelectMultiple. Django copies these attrs
             # onto every option's <input>.
@@ -106,10 +125,7 @@ class GovukBoundField(BoundField):
             isinstance(widget, widgets.Input)
             and widget.input_type in _GOVUK_INPUT_TYPES
         ):
-            classes = "govuk-input" + (" govuk-input--error" if error else "")
-            if isinstance(widget, widgets.DateInput):
-                classes += " govuk-input--width-10"
-            return classes
+            return "govuk-input" + (" govuk-input--error" if error else "")
         return ""
 
     def build_widget_attrs(self, attrs, widget=None):
@@ -128,14 +144,9 @@ class GovukBoundField(BoundField):
 
     def as_widget(self, widget=None, attrs=None, only_initial=False):
         widget = widget or self.field.widget
-        if type(widget) is widgets.DateInput and widget.input_type == "text":
-            # A native date picker: type="date" needs an ISO (YYYY-MM-DD)
-            # value whatever the active locale's first input format is.
-            # DateField always accepts ISO input as well.
+        if isinstance(widget, GovukDateInput) and self.errors:
             widget = copy.copy(widget)
-            widget.attrs = dict(widget.attrs)
-            widget.input_type = "date"
-            widget.format = "%Y-%m-%d"
+            widget.error_parts = self.date_error_parts
         return super().as_widget(widget, attrs, only_initial)
 
 

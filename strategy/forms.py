@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.choices import PostKind, Role
 from governance.forms import (
     ChangeReasonMixin,
+    GovukDateField,
     GovukForm,
     GovukModelForm,
     VersionedFormMixin,
@@ -117,7 +118,7 @@ class AmendmentForm(ChangeReasonMixin, StrategyForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
-    made_on = forms.DateField(
+    made_on = GovukDateField(
         label=_("Date the amendment was authorised"),
         required=False,
         help_text=_("Leave blank for today."),

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from governance.date_input import GovukDateFilter
 from governance.lifecycle import LifecycleStatus
 
 from .choices import Confidence, DeliveryStatus, Rag, WorkType
@@ -58,10 +59,10 @@ class ItemFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Lifecycle state"), choices=LifecycleStatus, empty_label=_("Any")
     )
-    due_after = django_filters.DateFilter(
+    due_after = GovukDateFilter(
         label=_("Due on or after"), field_name="target_date", lookup_expr="gte"
     )
-    due_before = django_filters.DateFilter(
+    due_before = GovukDateFilter(
         label=_("Due on or before"), field_name="target_date", lookup_expr="lte"
     )
     ordering = django_filters.OrderingFilter(

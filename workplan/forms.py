@@ -5,7 +5,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from decisions.forms import DATE_HELP
 from decisions.lifecycle_forms import ApproveForm, RecordFormMixin
 from governance.choices import Role
 from governance.error_messages import GovukFormSetMixin
@@ -13,6 +12,7 @@ from governance.forms import (
     ChangeReasonMixin,
     CommentForm,
     CouncilRecordForm,
+    GovukDateField,
     GovukForm,
     GovukModelForm,
     VersionedFormMixin,
@@ -147,6 +147,10 @@ class ItemForm(ProgressFieldsMixin, VersionedFormMixin, GovukModelForm):
             "rag_reason",
             "percent_complete",
         ]
+        field_classes = {
+            "start_date": GovukDateField,
+            "target_date": GovukDateField,
+        }
         labels = {"lead_name": _("Lead without an account here")}
         help_texts = {
             "lead_name": _("Their name, if the lead is not one of the officers."),
@@ -314,6 +318,11 @@ class ProgressUpdateForm(ProgressFieldsMixin, GovukModelForm):
             "as_at",
         ]
         help_texts = {"as_at": _("The date of this position. Leave blank for today.")}
+        field_classes = {
+            "revised_start_date": GovukDateField,
+            "revised_target_date": GovukDateField,
+            "as_at": GovukDateField,
+        }
         widgets = {
             "rag": forms.RadioSelect,
             "percent_complete": forms.NumberInput(
@@ -369,13 +378,9 @@ class VariationFieldsMixin(VariationReasonMixin):
         max_length=200,
         error_messages={"required": _("Say with whom the change was agreed.")},
     )
-    agreed_on = forms.DateField(
+    agreed_on = GovukDateField(
         label=_("Date agreed"),
-        help_text=DATE_HELP,
-        error_messages={
-            "required": _("Enter the date the change was agreed."),
-            "invalid": _("Enter the date the change was agreed as a real date."),
-        },
+        error_name=_("the date the change was agreed"),
     )
 
     def clean_agreed_on(self):
@@ -440,16 +445,10 @@ class RemovalForm(VariationFieldsMixin):
 class DelegatedAgreementForm(RecordFormMixin, CommentForm):
     """The agreement, under delegated powers, of the variation adding an item."""
 
-    agreed_on = forms.DateField(
+    agreed_on = GovukDateField(
         label=_("Date agreed"),
-        help_text=_(
-            "The day you agreed it, which may be before today. For example, "
-            "15 8 2022 – or pick the date."
-        ),
-        error_messages={
-            "required": _("Enter the date the variation was agreed."),
-            "invalid": _("Enter the date the variation was agreed as a real date."),
-        },
+        help_text=_("The day you agreed it, which may be before today."),
+        error_name=_("the date the variation was agreed"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -533,6 +532,7 @@ class MilestoneForm(GovukModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "due", "done"]
+        field_classes = {"due": GovukDateField}
 
 
 class BaseMilestoneFormSet(GovukFormSetMixin, GoneRowsFormSet):

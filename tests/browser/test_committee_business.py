@@ -8,6 +8,7 @@ from decisions.decision_path import DECISION_PATH
 from decisions.models import DecisionRecord
 
 from ..base import build_business, make_decision, publish
+from .dates import fill_date
 
 
 def test_clerk_records_and_publishes_a_cabinet_decision(visit, cast):
@@ -28,7 +29,7 @@ def test_clerk_records_and_publishes_a_cabinet_decision(visit, cast):
     )
     # The date of its meeting (a decision is dated as the meeting that took it).
     decided = timezone.localtime(business.meeting.starts_at).date()
-    page.get_by_label("Date of decision").fill(decided.isoformat())
+    fill_date(page, "Date of decision", decided)
     page.get_by_label("Title").fill("Adoption of the Digital Inclusion Plan")
     page.get_by_label("Record of the decision").fill("Cabinet considered the report.")
     page.get_by_label("Reasons for the decision").fill("To close the digital divide.")
@@ -101,7 +102,7 @@ def test_administrator_adds_a_call_in_rule_and_a_closure_day(visit, cast):
     page = visit.page
     page.get_by_role("link", name="Add a call-in rule").click()
     visit.check()
-    page.get_by_label("Applies to decisions published on or after").fill("2031-04-01")
+    fill_date(page, "Applies to decisions published on or after", "2031-04-01")
     page.get_by_label("Call-in period (days)").fill("-3")
     visit.submit("Add rule")
     assert "There is a problem" in page.locator(".govuk-error-summary").inner_text()
@@ -112,8 +113,19 @@ def test_administrator_adds_a_call_in_rule_and_a_closure_day(visit, cast):
 
     page.get_by_role("link", name="Add closure days").click()
     visit.check()
-    page.get_by_label("First day closed").fill("2031-12-30")
+    # A wrong date: GOV.UK's message, only the wrong box in error, and the
+    # summary's link takes the cursor to it.
+    first_day = page.get_by_role("group", name="First day closed")
+    first_day.get_by_label("Day").fill("31")
+    first_day.get_by_label("Year").fill("2031")
     page.get_by_label("Description").fill("Christmas shutdown")
+    visit.submit("Add closure days")
+    summary = page.locator(".govuk-error-summary")
+    assert "First day closed must include a month" in summary.inner_text()
+    assert page.locator(".govuk-date-input .govuk-input--error").count() == 1
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.name") == "first_day-month"
+    fill_date(page, "First day closed", "2031-12-30")
     visit.submit("Add closure days")
     assert "Christmas shutdown" in page.locator("main").inner_text()
     page.get_by_role("link", name="Remove 30 December 2031").click()
@@ -234,7 +246,7 @@ def test_clerk_runs_committees_rules_closures_and_a_deadline_in_the_app(visit, c
     visit.goto("/council/ashdown/")
     page.get_by_role("link", name="Add a call-in rule").click()
     visit.check()
-    page.get_by_label("Applies to decisions published on or after").fill("2031-04-01")
+    fill_date(page, "Applies to decisions published on or after", "2031-04-01")
     page.get_by_label("Cut-off time on the last day").fill("25pm")
     visit.submit("Add rule")
     assert "Enter the cut-off" in page.locator(".govuk-error-summary").inner_text()
@@ -255,8 +267,8 @@ def test_clerk_runs_committees_rules_closures_and_a_deadline_in_the_app(visit, c
     # A closure period in one go; a bank holiday worked, then not.
     page.get_by_role("link", name="Add closure days").click()
     visit.check()
-    page.get_by_label("First day closed").fill("2031-12-24")
-    page.get_by_label("Last day closed").fill("2031-12-31")
+    fill_date(page, "First day closed", "2031-12-24")
+    fill_date(page, "Last day closed", "2031-12-31")
     page.get_by_label("Description").fill("Christmas shutdown")
     visit.submit("Add closure days")
     assert (
@@ -279,7 +291,7 @@ def test_clerk_runs_committees_rules_closures_and_a_deadline_in_the_app(visit, c
     page.get_by_role("link", name="Change the call-in deadline").click()
     visit.check()
     later = decision.call_in_last_day + timedelta(days=7)
-    page.get_by_label("New last day for call-in").fill(later.isoformat())
+    fill_date(page, "New last day for call-in", later)
     page.get_by_label("Time on that day").fill("4.00 pm")
     page.get_by_label("Why is the deadline being changed?").fill(
         "Not on the website until the next day"

@@ -54,6 +54,7 @@ from ..base import (
     make_workplan,
     sign_in,
 )
+from .dates import date_value, fill_date
 
 
 class Typing:
@@ -68,6 +69,10 @@ class Typing:
     def fill(self, locator, value):
         self.values.append(value)
         locator.fill(value)
+
+    def fill_date(self, legend, day):
+        self.values.append(str(day))
+        fill_date(self.page, legend, day)
 
 
 def test_a_workplan_goes_straight_to_the_finance_committee(visit, cast):
@@ -117,7 +122,7 @@ def test_a_workplan_goes_straight_to_the_finance_committee(visit, cast):
     assert "Finance Committee" in page.locator("main").inner_text()
     # It went to the committee's papers a week before the meeting.
     sent = timezone.localdate() - timedelta(days=8)
-    typing.fill(page.get_by_label("Date it was sent for decision"), sent.isoformat())
+    typing.fill_date("Date it was sent for decision", sent)
     visit.submit("Send for decision")
     assert "Awaiting approval" in page.locator("main").inner_text()
     page.get_by_role("link", name="Write a report to committee").click()
@@ -266,7 +271,7 @@ def send_for_decision(visit, typing, record, sent):
     assert page.get_by_role("link", name="Send to scrutiny").count() == 0
     click(visit, "Send for decision")
     assert "Cabinet" in page.locator("main").inner_text()
-    typing.fill(page.get_by_label("Date it was sent for decision"), sent.isoformat())
+    typing.fill_date("Date it was sent for decision", sent)
     visit.submit("Send for decision")
     assert "Awaiting approval" in visit.page.locator("main").inner_text()
 
@@ -325,14 +330,14 @@ def record_the_decision(visit, typing, meeting, report, record_text, published=N
         report.reasons
     )
     meeting_day = timezone.localtime(meeting.starts_at, LONDON).date()
-    assert page.get_by_label("Date of decision").input_value() == (
-        meeting_day.isoformat()
+    assert date_value(page, "Date of decision") == (
+        f"{meeting_day.day} {meeting_day.month} {meeting_day.year}"
     )
     typing.fill(page.get_by_label("Record of the decision"), record_text)
     visit.submit("Save decision record")
     click(visit, "Publish the decision")
     if published is not None:
-        page.get_by_label("Date of publication").fill(published.date().isoformat())
+        fill_date(page, "Date of publication", published.date())
         page.get_by_label("Time of publication").fill(published.strftime("%H:%M"))
     visit.submit("Publish the decision")
     decision = DecisionRecord.objects.get(report=report)
@@ -556,9 +561,7 @@ def test_a_cabinet_decision_is_published_with_the_councils_call_in_deadline(
     visit.goto(f"/council/{council.slug}/")
     click(visit, "Add a call-in rule")
     assert page.get_by_label("Call-in period (days)").input_value() == "5"
-    typing.fill(
-        page.get_by_label("Applies to decisions published on or after"), "2007-04-01"
-    )
+    typing.fill_date("Applies to decisions published on or after", "2007-04-01")
     page.get_by_label("The day of publication (or of the decision) counts").check()
     visit.submit("Add rule")
     assert "5 working days" in page.locator("main").inner_text()

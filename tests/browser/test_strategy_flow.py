@@ -6,6 +6,7 @@ from governance.history import save_with_reason
 from strategy.models import Strategy
 
 from ..base import approve_strategy, build_business
+from .dates import fill_date
 
 
 def test_officer_drafts_clerk_records_approval_member_reads_it(visit, cast):
@@ -60,7 +61,7 @@ def test_officer_drafts_clerk_records_approval_member_reads_it(visit, cast):
         str(business.meeting.pk)
     )
     decided = timezone.localtime(business.meeting.starts_at).date()
-    page.get_by_label("Date of decision").fill(decided.isoformat())
+    fill_date(page, "Date of decision", decided)
     page.get_by_label("Title").fill("Smart Ashdown strategy")
     page.get_by_label("Record of the decision").fill("Cabinet approved it.")
     page.get_by_label("Reasons for the decision").fill("It is needed.")

@@ -11,6 +11,7 @@ from ..base import (
     make_item,
     make_workplan,
 )
+from .dates import fill_date
 
 
 def test_officer_filters_updates_progress_and_exports(visit, cast):
@@ -124,7 +125,7 @@ def test_an_item_added_by_variation_waits_for_agreement_then_is_marked_added(
         ).click()
     visit.check()
     agreed_on = plan.approving_decision.decision_date
-    page.get_by_label("Date agreed").fill(str(agreed_on))
+    fill_date(page, "Date agreed", agreed_on)
     visit.submit("Record the agreement under delegated powers")
     added.refresh_from_db()
     assert added.status == "approved"
@@ -242,7 +243,7 @@ def test_variation_pages_are_accessible(visit, cast):
     page = visit.page
     page.get_by_label("Reason for the variation").fill("No longer needed.")
     page.get_by_label("Agreed with").fill("Digital Programme Board")
-    page.get_by_label("Date agreed").fill(str(timezone.localdate()))
+    fill_date(page, "Date agreed", timezone.localdate())
     visit.submit("Remove from the plan")
     assert "Item removed" in page.locator("main").inner_text()
     assert "No longer needed." in page.locator("main").inner_text()

@@ -213,6 +213,77 @@ def test_a_publication_time_in_the_future_is_refused(cast, client_for):
     assert decision.status == DecisionStatus.DRAFT
 
 
+def test_a_publication_recorded_with_its_date_only_prints_the_date_only(
+    cast, client_for
+):
+    decision = make_decision(recent_meeting(cast), decision_date=days_ago(3))
+    day = days_ago(2)
+    clerk = client_for(cast.clerk)
+
+    response = clerk.post(
+        reverse("decisions:decision_transition", args=[decision.pk, "publish"]),
+        {
+            "published_on-day": str(day.day),
+            "published_on-month": str(day.month),
+            "published_on-year": str(day.year),
+            "published_time": "",
+        },
+    )
+
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert not decision.published_time_known
+    assert timezone.localtime(decision.published_at, LONDON) == datetime(
+        day.year, day.month, day.day, 9, 0, tzinfo=LONDON
+    )
+    page = clerk.get(decision.get_absolute_url()).content.decode()
+    written = f"{day:%A} {day.day} {day:%B %Y}"
+    assert (
+        f'Date of publication</dt><dd class="govuk-summary-list__value">{written}</dd>'
+        in page
+    )
+    assert f"{written}, 09:00" not in page
+
+
+def test_a_publication_time_is_typed_as_people_write_it(cast, client_for):
+    decision = make_decision(recent_meeting(cast), decision_date=days_ago(3))
+    day = days_ago(2)
+
+    response = client_for(cast.clerk).post(
+        reverse("decisions:decision_transition", args=[decision.pk, "publish"]),
+        {"published_on": day.isoformat(), "published_time": "4.30pm"},
+    )
+
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.published_time_known
+    assert timezone.localtime(decision.published_at, LONDON).time().hour == 16
+
+
+def test_a_wrong_publication_date_or_time_is_refused(cast, client_for):
+    decision = make_decision(recent_meeting(cast), decision_date=days_ago(3))
+    before = snapshot()
+
+    response = client_for(cast.clerk).post(
+        reverse("decisions:decision_transition", args=[decision.pk, "publish"]),
+        {
+            "published_on-day": "31",
+            "published_on-month": "2",
+            "published_on-year": "2026",
+            "published_time": "25pm",
+        },
+    )
+
+    assert_refused_with_error_summary(
+        response,
+        before,
+        "Date of publication must be a real date",
+        "Enter the time of publication as a time of day, for example 4pm, "
+        "4.30pm or 16:30",
+    )
+    assert 'href="#id_published_on-day"' in response.content.decode()
+
+
 def test_an_empty_title_is_refused(cast, client_for):
     meeting = recent_meeting(cast)
     before = snapshot()
