@@ -233,6 +233,41 @@ def stamp_publication(decision, user, inputs):
     decision.takes_effect_on = period.takes_effect_on
 
 
+def publication_outcome(decision):
+    """What publication set, in a sentence, as the record prints it: "Call-in
+    ends not later than midnight on Monday 7 December 2026; it takes effect
+    on Tuesday 8 December 2026." (or, for a decision that cannot be called
+    in, the day it takes effect)."""
+    from .call_in import format_date
+
+    if decision.call_in_deadline is None:
+        if decision.takes_effect_on is None:
+            return ""
+        return _("It cannot be called in; it takes effect on %(day)s.") % {
+            "day": format_date(decision.takes_effect_on)
+        }
+    return _("Call-in ends %(deadline)s; it takes effect on %(day)s.") % {
+        "deadline": decision.deadline_text,
+        "day": decision.takes_effect_text,
+    }
+
+
+def publication_preview(decision, at=None):
+    """`publication_outcome` if the decision were published at `at` (now),
+    worked out on a copy (nothing is saved); "" when it cannot be worked out
+    yet (no rule in force, no meeting)."""
+    import copy
+
+    from .call_in import CallInRuleError
+
+    trial = copy.copy(decision)
+    try:
+        stamp_publication(trial, None, {"published_at": at or timezone.now()})
+    except (AttributeError, CallInRuleError):  # no rule in force on the day
+        return ""
+    return publication_outcome(trial)
+
+
 def set_deadline(decision, user, inputs):
     """The clerk's deadline in place of the rule's, with their reason; the
     decision takes effect as the rule says from the new last day."""

@@ -209,6 +209,18 @@ class CloseReviewForm(RecordFormMixin, CommentForm):
         self.fields["decision"].queryset = decisions_for(self.record)
         self.order_fields(["meeting", "decision", "comment"])
 
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not (cleaned.get("meeting") or cleaned.get("decision")):
+            self.add_error(
+                "meeting",
+                _(
+                    "Select the meeting the review was reported to, or the "
+                    "decision that noted it"
+                ),
+            )
+        return cleaned
+
 
 LIFECYCLE_FORMS = {
     "submit": SubmitToScrutinyForm,

@@ -61,7 +61,11 @@ from . import (
     report_subjects,
     report_template,
 )
-from .decision_path import DECISION_PATH
+from .decision_path import (
+    DECISION_PATH,
+    publication_outcome,
+    publication_preview,
+)
 from .filtersets import DecisionFilterSet, MeetingFilterSet, ReportFilterSet
 from .forms import (
     AgendaFormSet,
@@ -710,8 +714,23 @@ class DecisionUpdateView(
 
 
 class DecisionTransitionView(TransitionView):
+    """A decision record's steps. Publishing says beforehand what the
+    council's rule will set (the call-in deadline and the day it takes
+    effect, if published now) and names them afterwards."""
+
     model = DecisionRecord
     workflow = DECISION_PATH
+
+    def get_context_data(self, **kwargs):
+        if self.transition.name == "publish":
+            kwargs.setdefault("preview", publication_preview(self.object))
+        return super().get_context_data(**kwargs)
+
+    def done_message(self):
+        if self.transition.name == "publish":
+            self.object.refresh_from_db()  # as the step saved it
+            return _("Published. %(what)s") % {"what": publication_outcome(self.object)}
+        return super().done_message()
 
 
 class ForwardPlanView(CurrentOrganisationListMixin, ListView):

@@ -304,8 +304,13 @@ class TransitionView(OrganisationScopedMixin, SingleObjectMixin, FormView):
         except TransitionRefused as refusal:
             context = self.get_context_data(form=form, problems=refusal.problems)
             return self.render_to_response(context, status=refusal.status)
-        messages.success(self.request, _("Done: %s.") % self.transition.label)
+        messages.success(self.request, self.done_message())
         return redirect(self.object)
+
+    def done_message(self):
+        """What the success banner says after the step (views may say more:
+        what the step set, in words)."""
+        return _("Done: %s.") % self.transition.label
 
 
 # --- papers ---------------------------------------------------------------------

@@ -295,8 +295,40 @@ class WorkplanExportView(WorkplanItemsMixin, View):
 
 
 class WorkplanTransitionView(TransitionView):
+    """A workplan's steps. Closing a review says first how many of the
+    plan's items have no update for it."""
+
     model = Workplan
     workflow = WORKPLAN_LIFECYCLE
+
+    def get_context_data(self, **kwargs):
+        if self.transition.name == "close_review":
+            kwargs.setdefault("missing_updates", missing_updates(self.object))
+        return super().get_context_data(**kwargs)
+
+
+def missing_updates(workplan):
+    """ "12 of 35 items have no update for review 2: …", or "" when every
+    item of the plan has one (or no review is open)."""
+    review = (
+        Review.objects.filter(workplan=workplan, status=Review.Status.OPEN)
+        .order_by("-number")
+        .first()
+    )
+    if review is None:
+        return ""
+    items = WorkplanItem.objects.filter(workplan=workplan).in_the_plan()
+    total = items.count()
+    missing = items.exclude(updates__review=review).count()
+    if not missing:
+        return ""
+    return ngettext(
+        "%(missing)s of %(total)s items has no update for review %(number)s: "
+        "it is reported as not updated.",
+        "%(missing)s of %(total)s items have no update for review %(number)s: "
+        "they are reported as not updated.",
+        missing,
+    ) % {"missing": missing, "total": total, "number": review.number}
 
 
 class WorkplanActionMixin(PolicyMixin):

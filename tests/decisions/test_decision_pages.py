@@ -1046,3 +1046,26 @@ def test_a_clerk_sees_the_draft_in_the_list_and_on_the_meeting_page(cast, client
         in client.get(meeting.get_absolute_url()).content.decode()
     )
     assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_publishing_previews_the_call_in_deadline_and_names_it_after(cast, client_for):
+    decision = make_decision(recent_meeting(cast), decision_date=days_ago(3))
+    clerk = client_for(cast.clerk)
+    url = reverse("decisions:decision_transition", args=[decision.pk, "publish"])
+
+    page = clerk.get(url).content.decode()
+    assert "If it is published now: Call-in ends not later than " in page
+    assert "; it takes effect on " in page
+
+    response = clerk.post(url, {"published_time": ""}, follow=True)
+
+    decision.refresh_from_db()
+    assert decision.status != DecisionStatus.DRAFT
+    expected = (
+        f"Published. Call-in ends {decision.deadline_text}; "
+        f"it takes effect on {decision.takes_effect_text}."
+    )
+    import re
+
+    banner = re.sub(r"\s+", " ", response.content.decode())
+    assert expected in banner, re.findall(r"Published[^<]*", banner)

@@ -83,9 +83,21 @@ def test_a_review_round_is_opened_updated_and_closed(cast, business, client_for)
     assert (business.item.rag, business.item.percent_complete) == ("amber", 45)
     assert "1 of 2 items" in officer.get(review.get_absolute_url()).content.decode()
 
-    # Reported to the scrutiny committee's meeting that has just begun.
+    # The close page says what is missing, and asks for where it went.
     reported = hearing(cast.council_a)
     clerk = client_for(cast.clerk)
+    close_url = reverse(
+        "workplan:workplan_transition", args=[workplan.pk, "close_review"]
+    )
+    page = clerk.get(close_url).content.decode()
+    assert "1 of 2 items has no update for review 1" in page
+    empty = clerk.post(close_url, {})
+    assert empty.status_code == 200
+    assert "Select the meeting the review was reported to, or the decision" in (
+        empty.content.decode()
+    )
+    review.refresh_from_db()
+    assert review.status == "open"
     closed = clerk.post(
         reverse("workplan:workplan_transition", args=[workplan.pk, "close_review"]),
         {"meeting": reported.pk},
