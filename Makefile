@@ -13,8 +13,9 @@ dev:
 test:
 	@scripts/test.sh $(PYTEST_ARGS)
 
-# The fault-injection tests (killed workers, herds of requests): slower, run
-# apart from `make test` (CI runs both).
+# The fault-injection tests (killed workers, herds of requests) and the
+# whole-site crawls (every page for every role at 320 px; page titles):
+# slower, run apart from `make test` (CI runs both).
 test-faults:
 	@FAULTS=1 scripts/test.sh $(PYTEST_ARGS)
 

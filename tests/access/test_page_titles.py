@@ -15,7 +15,7 @@ TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 ROLES = ("member", "officer", "clerk")
 
 
-@pytest.mark.slow
+@pytest.mark.crawl
 def test_every_page_has_its_own_title_naming_the_council_once(
     cast, business, client_for
 ):

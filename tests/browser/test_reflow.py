@@ -138,7 +138,7 @@ def long_strings(cast, business):
     save_with_reason(report, user=cast.clerk, reason="Test set-up")
 
 
-@pytest.mark.slow
+@pytest.mark.crawl
 def test_no_page_scrolls_sideways_at_320_css_pixels(visit, cast):
     business = build_business(cast)
     for name, extra in EXTRAS.items():
