@@ -17,9 +17,10 @@ echo "== ruff format --check"; .venv/bin/ruff format --check . || lint=1
 # its own test database, suffixed _gw0, _gw1, ...). PYTEST_WORKERS=0 runs
 # everything in one process. Work stealing lets an idle worker take queued
 # tests from a busy one, so the slow tests at the end do not run on one.
-# `make test` runs everything but the fault-injection tests and the
-# whole-site crawls; `make test-faults` (FAULTS=1) runs only those.
-if [ -n "${FAULTS:-}" ]; then marks="faults or crawl"; else marks="not faults and not crawl"; fi
+# `make test` runs everything but the fault-injection tests, the whole-site
+# crawls and the council papers' journeys; `make test-faults` (FAULTS=1)
+# runs only those.
+if [ -n "${FAULTS:-}" ]; then marks="faults or crawl or journeys"; else marks="not faults and not crawl and not journeys"; fi
 echo "== pytest -m \"$marks\""
 .venv/bin/python -m pytest -m "$marks" --numprocesses="${PYTEST_WORKERS:-auto}" --maxprocesses=4 --dist worksteal "$@"
 status=$?

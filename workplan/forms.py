@@ -256,7 +256,7 @@ class ProgressForm(ProgressFieldsMixin, VersionedFormMixin, GovukModelForm):
         }
 
     note = forms.CharField(
-        label=_("Progress note (optional)"),
+        label=_("Progress note"),
         help_text=_(
             "What has happened since the last note: kept on the item, dated today."
         ),

@@ -33,7 +33,12 @@ from governance.policy import (
     PolicyCreateMixin,
     PolicyMixin,
 )
-from governance.submissions import Collision, CreateOnceMixin, posted_token
+from governance.submissions import (
+    NO_TOKEN,
+    Collision,
+    CreateOnceMixin,
+    posted_token,
+)
 from governance.versioned import lock, move_on
 from governance.views import (
     CouncilRecordCreateView,
@@ -922,7 +927,7 @@ class ImportCheckView(CreateOnceMixin, ImportMixin, View):
             return self.render(
                 self.check(),
                 status=400,
-                message=_("The form was not complete: check the items and try again."),
+                message=NO_TOKEN,
             )
         try:
             return self.save_once(submission, self.confirm)

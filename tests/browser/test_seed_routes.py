@@ -23,6 +23,7 @@ fictional."""
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
+import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -55,6 +56,10 @@ from ..base import (
     sign_in,
 )
 from .dates import date_value, fill_date
+
+#: Whole council papers replayed page by page: minutes in all, so run by
+#: `make test-faults` (and CI) rather than `make test`.
+pytestmark = pytest.mark.journeys
 
 
 class Typing:

@@ -29,6 +29,7 @@ from simple_history.models import HistoricalRecords
 
 from decisions.models import Meeting
 from governance.choices import Role
+from governance.date_input import GovukDateInput
 from governance.history import save_with_reason
 from governance.lifecycle import MinorAmendment
 from governance.mixins import VersionedUpdateMixin
@@ -48,6 +49,13 @@ from ..base import (
 from ..strategy.test_strategy_pages import form_data as single_valued_data
 
 
+def _no_review_open(business):
+    """`business` with its workplan's review closed."""
+    business.review.status = "closed"
+    business.review.save(update_fields=["status"])
+    return business
+
+
 def form_data(response, **changes):
     """What the browser would post back from the page, plus `changes`
     (several values for a multiple choice, which the strategy tests'
@@ -56,7 +64,15 @@ def form_data(response, **changes):
     form = response.context["form"]
     for field in form:
         value = field.value()
-        if isinstance(value, list | tuple):
+        if isinstance(field.field.widget, GovukDateInput):
+            # A bound date input's value is its parts: post them as one date.
+            parts = [
+                str(part or "").strip()
+                for part in field.field.widget.decompress(value)
+                if not isinstance(value, list | tuple)
+            ] or [str(part or "").strip() for part in value]
+            data[field.html_name] = "/".join(parts) if all(parts) else ""
+        elif isinstance(value, list | tuple):
             data[field.html_name] = [str(v) for v in value]
     data.update(changes)
     return data
@@ -434,7 +450,8 @@ ALL_EDITS = [
         {},
     ),
     ("decisions:report_template_settings", "clerk", lambda b: [_council(b)], {}),
-    ("workplan:item_progress", "officer", lambda b: [b.item.pk], {}),
+    # With no review open (else the page sends the officer to the review's).
+    ("workplan:item_progress", "officer", lambda b: [_no_review_open(b).item.pk], {}),
     ("workplan:workplan_settings", "clerk", lambda b: [_council(b)], {}),
     ("workplan:variation_settings", "clerk", lambda b: [_council(b)], {}),
     (

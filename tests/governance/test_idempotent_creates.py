@@ -217,8 +217,14 @@ def test_a_post_without_a_token_is_refused_with_the_text_kept(built, db, name):
     row, role = post_row(name)
     url = url_for(row, cast, business)
     client = sign_in(Client(), cast.user(role))
-    if name == "workplan:import":
-        data, _preview = {"confirm": "1", "token": "anything"}, None
+    if name == "workplan:import_check":
+        # A kept upload of its own (an earlier test here may have imported
+        # the module's), confirmed with no token.
+        from ..access.test_access_matrix import with_import_upload
+
+        with_import_upload(cast, business)
+        url = url_for(row, cast, business)
+        data = {}
     else:
         data = row.data(cast, business)
     before = snapshot()
@@ -233,7 +239,7 @@ def test_a_post_without_a_token_is_refused_with_the_text_kept(built, db, name):
     # A blank token is no token.
     assert client.post(url, {**data, FIELD: " "}).status_code == 400
     assert snapshot() == before
-    if name == "workplan:import":
+    if name == "workplan:import_check":
         return
     fresh = token_in(response)
     typed = [v for k, v in data.items() if k in ("title", "name", "venue", "text")]

@@ -61,6 +61,10 @@ def posted_value(value):
         return "on" if value else None
     if isinstance(value, date | datetime):
         return value.isoformat()
+    if isinstance(value, list | tuple) and len(value) == 3:
+        # A bound GOV.UK date input's parts (day, month, year): one date.
+        parts = [str(part or "").strip() for part in value]
+        return "/".join(parts) if all(parts) else ""
     return str(value)
 
 

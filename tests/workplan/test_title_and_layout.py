@@ -90,7 +90,9 @@ def test_future_works_are_their_own_last_section_where_the_council_says_so(
     def captions(page):
         return [
             part.split("</caption>")[0].rsplit(">", 1)[-1]
-            for part in page.split('<table class="govuk-table app-items">')[1:]
+            for part in page.split(
+                '<table class="govuk-table app-items app-table-stack">'
+            )[1:]
         ]
 
     def groups():
