@@ -361,6 +361,9 @@ def taken(client, url, data, record):
     return took
 
 
+# Every step, for every role, in every state: about two minutes in all, so
+# with the other whole-site crawls in `make test-faults`.
+@pytest.mark.crawl
 @pytest.mark.parametrize("kind", RECORD_TYPES, ids=[k.name for k in RECORD_TYPES])
 def test_the_steps_a_page_offers_are_exactly_those_that_can_be_taken(
     cast, business, client_for, kind
