@@ -5,11 +5,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from governance.history import save_with_reason
 from governance.transitions import TransitionRefused
 
-from .models import ProgressUpdate, Review
+from .models import ProgressUpdate, Review, WorkplanItem
 
 
 def open_round(workplan, user, inputs):
@@ -131,3 +132,32 @@ def approve_items(workplan, user, inputs):
         default_user=user,
         default_change_reason=_("Approved with the workplan"),
     )
+
+
+def open_review(workplan_id):
+    """The workplan's open review round, or None."""
+    return (
+        Review.objects.filter(workplan=workplan_id, status=Review.Status.OPEN)
+        .order_by("-number")
+        .first()
+    )
+
+
+def missing_updates(workplan):
+    """ "12 of 35 items have no update for review 2: …", or "" when every
+    item of the plan has one (or no review is open)."""
+    review = open_review(workplan.pk)
+    if review is None:
+        return ""
+    items = WorkplanItem.objects.filter(workplan=workplan).in_the_plan()
+    total = items.count()
+    missing = items.exclude(updates__review=review).count()
+    if not missing:
+        return ""
+    return ngettext(
+        "%(missing)s of %(total)s items has no update for review %(number)s: "
+        "it is reported as not updated.",
+        "%(missing)s of %(total)s items have no update for review %(number)s: "
+        "they are reported as not updated.",
+        missing,
+    ) % {"missing": missing, "total": total, "number": review.number}

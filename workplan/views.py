@@ -54,6 +54,7 @@ from . import (
     import_mapping,
     importers,
     papers,
+    reviews,
     spreadsheet_reader,
     variations,
 )
@@ -308,32 +309,8 @@ class WorkplanTransitionView(TransitionView):
 
     def get_context_data(self, **kwargs):
         if self.transition.name == "close_review":
-            kwargs.setdefault("missing_updates", missing_updates(self.object))
+            kwargs.setdefault("missing_updates", reviews.missing_updates(self.object))
         return super().get_context_data(**kwargs)
-
-
-def missing_updates(workplan):
-    """ "12 of 35 items have no update for review 2: …", or "" when every
-    item of the plan has one (or no review is open)."""
-    review = (
-        Review.objects.filter(workplan=workplan, status=Review.Status.OPEN)
-        .order_by("-number")
-        .first()
-    )
-    if review is None:
-        return ""
-    items = WorkplanItem.objects.filter(workplan=workplan).in_the_plan()
-    total = items.count()
-    missing = items.exclude(updates__review=review).count()
-    if not missing:
-        return ""
-    return ngettext(
-        "%(missing)s of %(total)s items has no update for review %(number)s: "
-        "it is reported as not updated.",
-        "%(missing)s of %(total)s items have no update for review %(number)s: "
-        "they are reported as not updated.",
-        missing,
-    ) % {"missing": missing, "total": total, "number": review.number}
 
 
 class WorkplanActionMixin(PolicyMixin):
@@ -426,11 +403,7 @@ class ItemDetailView(OrganisationScopedMixin, DetailView):
         context["can_update_progress"] = ITEM.allows(user, "update_progress", item)
         # One way to update progress: while a review is open, its update for
         # the item (the one that counts); otherwise a progress note.
-        context["open_review"] = open_review = (
-            Review.objects.filter(workplan=item.workplan_id, status=Review.Status.OPEN)
-            .order_by("-number")
-            .first()
-        )
+        context["open_review"] = open_review = reviews.open_review(item.workplan_id)
         context["can_give_review_update"] = open_review is not None and REVIEW.allows(
             user, "update", open_review
         )
@@ -577,11 +550,7 @@ class ItemProgressView(
 
     def get(self, request, *args, **kwargs):
         item = self.get_object()
-        review = (
-            Review.objects.filter(workplan=item.workplan_id, status=Review.Status.OPEN)
-            .order_by("-number")
-            .first()
-        )
+        review = reviews.open_review(item.workplan_id)
         if review is not None and REVIEW.allows(request.user, "update", review):
             messages.info(
                 request,

@@ -386,7 +386,7 @@ def test_an_export_imports_back_into_an_empty_workplan_as_it_was(
 
 
 def test_the_check_page_costs_the_same_queries_for_ten_rows_or_two_hundred(
-    officer, workplan, django_assert_max_num_queries
+    officer, workplan
 ):
     counts = []
     for rows in (10, 200):
