@@ -77,13 +77,14 @@ the next working day, on Monday 8 October 2007.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+
+from governance.time_of_day import format_time
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -297,56 +298,6 @@ def format_date(day: date) -> str:
     the server's locale cannot change them.
     """
     return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def format_time(moment: time) -> str:
-    """A time of day as a council writes it: "5pm", "5:30pm", "9am", "12 noon"."""
-    if moment.hour == 12 and moment.minute == 0:
-        return "12 noon"
-    if moment.hour == 0 and moment.minute == 0:
-        return "midnight"
-    hour = moment.hour % 12 or 12
-    suffix = "am" if moment.hour < 12 else "pm"
-    if moment.minute:
-        return f"{hour}:{moment.minute:02d}{suffix}"
-    return f"{hour}{suffix}"
-
-
-_TIME = re.compile(
-    r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*"
-    r"(?P<half>a\.?m\.?|p\.?m\.?)?$"
-)
-
-
-def parse_time(text: str) -> time | None:
-    """A time of day as people type it: "4pm", "4.00 pm", "4:00pm", "16:00",
-    "9.30am", "12 noon", "noon". "Midnight" and "" are None (the end of the
-    day). Raises `CallInRuleError` for anything else ("25pm", "4", "16:75"):
-    a bare hour is ambiguous, and a 12-hour time runs from 1 to 12.
-    """
-    text = " ".join(str(text).lower().split())
-    if text in ("", "midnight", "12 midnight"):
-        return None
-    if text in ("noon", "12 noon", "midday", "12 midday"):
-        return time(12, 0)
-    match = _TIME.match(text)
-    problem = CallInRuleError(
-        f"Enter a time such as 4pm, 4.30pm or 16:00, not {text!r}."
-    )
-    if match is None:
-        raise problem
-    hour = int(match["hour"])
-    minute = int(match["minute"] or 0)
-    half = (match["half"] or "").replace(".", "")
-    if minute > 59:
-        raise problem
-    if half:
-        if not 1 <= hour <= 12:
-            raise problem
-        hour = hour % 12 + (12 if half == "pm" else 0)
-    elif match["minute"] is None or hour > 23:
-        raise problem
-    return time(hour, minute)
 
 
 @lru_cache(maxsize=256)

@@ -40,7 +40,12 @@ from governance.transitions import (
 
 from .call_in import LONDON, CallInRuleError, period_ending_on
 from .choices import CallInOutcome, CommitteeKind, DecisionStatus
-from .forms import CallInForm, DeadlineOverrideForm, OutcomeForm, PublishForm
+from .forms import (
+    CallInForm,
+    DeadlineOverrideForm,
+    OutcomeForm,
+    PublishForm,
+)
 
 register_statuses(DecisionStatus)
 register_event_labels(
@@ -135,7 +140,14 @@ def call_in_received_in_time(decision, user, inputs):
     if decision.call_in_deadline is None:
         return None  # refused by `can_be_called_in`
     if received is None:
-        return _("Enter the date and time the call-in was received.")
+        return _("Enter the date the call-in was received.")
+    if not inputs.get("called_in_time_known", True) and decision.deadline_falls_on(
+        timezone.localtime(received, LONDON).date()
+    ):
+        return _(
+            "The call-in was received on the last day for call-in: enter the "
+            "time it was received, as the deadline is %(deadline)s."
+        ) % {"deadline": decision.deadline_text}
     if received > timezone.now():
         return _("The time the call-in was received cannot be in the future.")
     if decision.published_at and received < decision.published_at:
@@ -282,6 +294,7 @@ def record_call_in(decision, user, inputs):
     """It cannot take effect until the outcome (the date it would have is
     no longer true)."""
     decision.called_in_at = inputs["called_in_at"]
+    decision.called_in_time_known = inputs.get("called_in_time_known", True)
     decision.called_in_by = inputs["called_in_by"]
     decision.takes_effect_on = None
 

@@ -23,12 +23,12 @@ from governance.forms import (
 )
 from governance.models import Membership, Post
 from governance.ordered_lists import AddAnotherFormSet
+from governance.time_of_day import TimeOfDayField
 
 from . import decidable, report_subjects, report_template
-from .call_in import LONDON, CallInRuleError, format_date, format_time, parse_time
+from .call_in import LONDON, CallInRuleError, format_date
 from .choices import CallInOutcome, CommitteeKind, MeetingStatus, UrgencyRoute
 from .models import (
-    DEFAULT_PUBLICATION_TIME,
     KEY_DECISION_NOTICE_DAYS,
     AgendaItem,
     BankHolidayWorked,
@@ -61,52 +61,6 @@ class DateAndTimeMixin(GovukForm):
             local = timezone.localtime(value, LONDON)
             self.initial.setdefault(date_field, local.date())
             self.initial.setdefault(time_field, local.time().replace(second=0))
-
-
-class TimeOfDayField(forms.CharField):
-    """A time of day typed as people write it ("4pm", "4.30pm", "16:30"),
-    read by `call_in.parse_time`, in a text box next to a date (GOV.UK has
-    no time component). Blank (or "midnight") is None."""
-
-    default_error_messages = {
-        "invalid": _(
-            "Enter %(name)s as a time of day, for example 4pm, 4.30pm or 16:30"
-        ),
-        "required": _("Enter %(name)s"),
-    }
-
-    def __init__(self, *, error_name=None, **kwargs):
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"class": "govuk-input--width-10"})
-        )
-        self.error_name = error_name
-        super().__init__(**kwargs)
-
-    def error(self, code):
-        name = str(self.error_name or (self.label or _("the time")).lower())
-        return forms.ValidationError(
-            self.error_messages[code], code=code, params={"name": name}
-        )
-
-    def prepare_value(self, value):
-        if isinstance(value, time):
-            return format_time(value)
-        return value
-
-    def to_python(self, value):
-        if isinstance(value, time):
-            return value
-        text = super().to_python(value)
-        try:
-            if len(text) > 20:
-                raise CallInRuleError(text)
-            return parse_time(text)
-        except CallInRuleError:
-            raise self.error("invalid") from None
-
-    def validate(self, value):
-        if value is None and self.required:
-            raise self.error("required")
 
 
 class MeetingForm(DateAndTimeMixin, GovukModelForm):
@@ -531,8 +485,8 @@ class DecisionCorrectionForm(ChangeReasonMixin, DecisionForm):
 
 class PublishForm(DateAndTimeMixin, CommentForm):
     """Publish now, or record a publication that happened earlier: its date,
-    and its time if known. A date without a time is stored at
-    `DEFAULT_PUBLICATION_TIME` (or now, if that is later today) and marked
+    and its time if known. A date without a time is stored at the council's
+    `default_publication_time` (or now, if that is later today) and marked
     so that pages and papers print the date only."""
 
     published_on = GovukDateField(
@@ -564,7 +518,7 @@ class PublishForm(DateAndTimeMixin, CommentForm):
             published_at = combine_local(day, moment)
         elif day:
             published_at = min(
-                combine_local(day, DEFAULT_PUBLICATION_TIME),
+                combine_local(day, self.record.organisation.default_publication_time),
                 max(combine_local(day, time(0)), timezone.now()),
             )
         cleaned["published_at"] = published_at
@@ -596,25 +550,61 @@ class CallInForm(CommentForm):
         help_text=_("The councillors who called the decision in."),
         max_length=500,
     )
-    called_in_on = GovukDateField(label=_("Date the call-in was received"))
+    called_in_on = GovukDateField(
+        label=_("Date the call-in was received"),
+        error_name=_("the date the call-in was received"),
+    )
     called_in_time = TimeOfDayField(
         label=_("Time received"),
-        help_text=_("For example, 4pm or 16:30."),
+        required=False,
+        help_text=_(
+            "For example, 4pm or 16:30. Needed only if it was received on the "
+            "last day for call-in."
+        ),
         error_name=_("the time the call-in was received"),
     )
 
     def __init__(self, *args, record, **kwargs):
         super().__init__(*args, **kwargs)
+        self.record = record
         self.order_fields(["called_in_by", "called_in_on", "called_in_time", "comment"])
 
     def clean(self):
+        """A day without a time is stored as the start of that day (or the
+        publication, if later that day) and marked, so that pages print the
+        date only; the path refuses it when the day is the last one, where
+        the time decides whether the call-in was in time."""
         cleaned = super().clean()
         day, moment = (
             cleaned.pop("called_in_on", None),
             cleaned.pop("called_in_time", None),
         )
+        cleaned["called_in_time_known"] = moment is not None
+        if (
+            day
+            and moment is None
+            and "called_in_time" not in self.errors
+            and self.record.deadline_falls_on(day)
+        ):
+            self.add_error(
+                "called_in_time",
+                _(
+                    "Enter the time the call-in was received: it arrived on the "
+                    "last day for call-in, and the deadline is %(deadline)s"
+                )
+                % {"deadline": self.record.deadline_text},
+            )
         if day and moment:
             cleaned["called_in_at"] = combine_local(day, moment)
+        elif day:
+            published = self.record.published_at
+            published_on_that_day = (
+                published is not None
+                and timezone.localtime(published, LONDON).date() == day
+            )
+            cleaned["called_in_at"] = (
+                published if published_on_that_day else combine_local(day, time(0))
+            )
         return cleaned
 
 

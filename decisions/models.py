@@ -7,7 +7,7 @@ never typed. A decision's path (draft, published, called in, effective) is
 the table in `decision_path.py`.
 """
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -839,11 +839,6 @@ def clear_days_notice(notice_on, meeting_day):
 
 KEY_DECISION_NOTICE_DAYS = 28
 
-#: The time of day stored for a publication recorded with its date only
-#: (a clerk catching up who does not know the hour); such a record has
-#: `published_time_known` False and shows the date only.
-DEFAULT_PUBLICATION_TIME = time(9, 0)
-
 
 class DecisionRecordQuerySet(OrganisationScopedQuerySet):
     def visible_to(self, user):
@@ -946,7 +941,7 @@ class DecisionRecord(models.Model):
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     #: False when the publication was recorded with its date only: pages and
-    #: papers then print the date, not `DEFAULT_PUBLICATION_TIME`.
+    #: papers then print the date, not the council's `default_publication_time`.
     published_time_known = models.BooleanField(default=True, editable=False)
     call_in_rule = models.ForeignKey(
         CallInRule,
@@ -973,6 +968,11 @@ class DecisionRecord(models.Model):
         _("why the call-in deadline was changed"), blank=True
     )
     called_in_at = models.DateTimeField(_("called in"), null=True, blank=True)
+    #: False when the call-in was recorded with the day it was received only
+    #: (allowed when the whole of that day was inside the call-in period):
+    #: `called_in_at` is then the start of that day, or the publication if
+    #: later, and pages and papers print the date only.
+    called_in_time_known = models.BooleanField(default=True, editable=False)
     called_in_by = models.TextField(_("called in by"), blank=True)
     call_in_outcome = models.CharField(
         _("outcome of call-in"), max_length=20, choices=CallInOutcome, blank=True
@@ -1154,6 +1154,15 @@ class DecisionRecord(models.Model):
         if not self.names(record):
             return _("The decision record does not name this as a record it decides.")
         return None
+
+    def deadline_falls_on(self, day):
+        """Whether the call-in deadline comes part-way through `day` (the
+        last day, with a cut-off before midnight): the only day on which the
+        hour a call-in was received decides whether it was in time."""
+        if self.call_in_deadline is None:
+            return False
+        start = datetime.combine(day, time(0), tzinfo=call_in.LONDON)
+        return start < self.call_in_deadline < start + timedelta(days=1)
 
     # --- as a council writes them, from the values stored at publication ------
 

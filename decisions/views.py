@@ -692,6 +692,7 @@ class DecisionUpdateView(
             "call_in_deadline",
             "takes_effect_on",
             "called_in_at",
+            "called_in_time_known",
             "called_in_by",
             "call_in_outcome",
         ):

@@ -24,6 +24,7 @@ from .date_input import (  # noqa: F401 (every app's forms take them from here)
 from .error_messages import GovukMessagesMixin
 from .models import Membership, Organisation, Post
 from .routes import Route
+from .time_of_day import TimeOfDayField
 
 
 class GovukForm(GovukMessagesMixin, forms.Form):
@@ -56,15 +57,23 @@ class OrganisationSettingsForm(ChangeReasonMixin, GovukModelForm):
         ),
     }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["default_publication_time"].error_name = _(
+            "the time decisions are usually published"
+        )
+
     class Meta:
         model = Organisation
         fields = [
             "bank_holiday_region",
             "decisions_subject_to_call_in",
             "takes_effect_without_call_in",
+            "default_publication_time",
             "democratic_settings_managed_by",
             "second_factor_required_for_all",
         ]
+        field_classes = {"default_publication_time": TimeOfDayField}
         widgets = {
             "bank_holiday_region": forms.RadioSelect,
             "takes_effect_without_call_in": forms.RadioSelect,

@@ -1,5 +1,7 @@
 """Organisations (councils) and the roles people hold in them."""
 
+from datetime import time
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -73,6 +75,17 @@ class Organisation(VersionedModel):
         max_length=12,
         choices=TakesEffectWithoutCallIn,
         default=TakesEffectWithoutCallIn.PUBLICATION,
+    )
+    #: The time of day stored for a decision whose publication is recorded
+    #: with its date only (a clerk catching up who does not know the hour);
+    #: such a record has `published_time_known` False and shows the date only.
+    default_publication_time = models.TimeField(
+        _("time of day decisions are usually published"),
+        default=time(9, 0),
+        help_text=_(
+            "Used when a clerk records a past publication without its time. "
+            "Pages and papers then show the date only. For example, 9am or 16:00."
+        ),
     )
     #: Who may change committees, call-in rules and closure days (the
     #: `manage_democratic_settings` action of `permissions.py`).

@@ -58,6 +58,7 @@ from .paper_store import (
 from .permissions import can, roles_of
 from .routes import RecordType, route_for, route_of, routes_of
 from .submissions import CreateOnceMixin
+from .time_of_day import format_time
 from .transitions import TransitionRefused
 
 
@@ -100,6 +101,11 @@ class OrganisationDetailView(OrganisationScopedMixin, DetailView):
             {
                 "key": _("Bank holidays"),
                 "value": self.object.get_bank_holiday_region_display(),
+            },
+            {
+                "key": _("A past publication recorded without its time"),
+                "value": _("Stored at %(time)s; pages and papers show its date only")
+                % {"time": format_time(self.object.default_publication_time)},
             },
             {
                 "key": _("Committees, call-in rules and closure days"),

@@ -428,6 +428,7 @@ MATRIX = [
             "bank_holiday_region": "scotland",
             "decisions_subject_to_call_in": "on",
             "takes_effect_without_call_in": "publication",
+            "default_publication_time": "9am",
             "democratic_settings_managed_by": "clerks-and-administrators",
             "change_reason": "Access test",
         },

@@ -5,7 +5,7 @@ A refused form must show the GOV.UK error summary and save nothing: every
 row count of the governed models and of their history tables stays the same.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.apps import apps
@@ -243,6 +243,99 @@ def test_a_publication_recorded_with_its_date_only_prints_the_date_only(
         in page
     )
     assert f"{written}, 09:00" not in page
+
+
+def test_a_date_only_publication_is_stored_at_the_councils_usual_time(cast, client_for):
+    decision = make_decision(recent_meeting(cast), decision_date=days_ago(3))
+    council = decision.organisation
+    council.default_publication_time = time(16, 0)
+    council.save()
+    day = days_ago(2)
+
+    response = client_for(cast.clerk).post(
+        reverse("decisions:decision_transition", args=[decision.pk, "publish"]),
+        {"published_on": day.isoformat(), "published_time": ""},
+    )
+
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert not decision.published_time_known
+    assert timezone.localtime(decision.published_at, LONDON) == datetime(
+        day.year, day.month, day.day, 16, 0, tzinfo=LONDON
+    )
+
+
+def call_in(client, decision, day, moment=""):
+    return client.post(
+        reverse("decisions:decision_transition", args=[decision.pk, "call_in"]),
+        {
+            "called_in_by": "Councillors Clarke and Davies",
+            "called_in_on": day.isoformat(),
+            "called_in_time": moment,
+        },
+    )
+
+
+def test_a_call_in_recorded_with_its_date_only_prints_the_date_only(cast, client_for):
+    decision = publish(
+        make_decision(recent_meeting(cast), decision_date=days_ago(3)),
+        cast.clerk,
+        published_at=timezone.now() - timedelta(days=1),
+    )
+    day = timezone.localdate(timezone=LONDON)
+    clerk = client_for(cast.clerk)
+
+    response = call_in(clerk, decision, day)
+
+    assert response.status_code == 302, response.context["form"].errors
+    decision.refresh_from_db()
+    assert decision.status == DecisionStatus.CALLED_IN
+    assert not decision.called_in_time_known
+    assert timezone.localtime(decision.called_in_at, LONDON).date() == day
+    page = clerk.get(decision.get_absolute_url()).content.decode()
+    written = f"{day:%A} {day.day} {day:%B %Y}, from Councillors Clarke and Davies"
+    assert written in page
+
+
+@pytest.mark.parametrize(
+    ("cut_off", "accepted"),
+    [(time(17, 0), False), (None, True)],
+    ids=["5pm", "midnight"],
+)
+def test_a_call_in_on_the_last_day_needs_its_time_when_the_day_ends_early(
+    cast, client_for, cut_off, accepted
+):
+    """A cut-off at 5pm makes the time decide; a period ending at midnight
+    takes the whole last day, so the date alone is enough."""
+    meeting = recent_meeting(cast)
+    CallInRule.objects.filter(organisation=meeting.organisation).update(cut_off=cut_off)
+    decision = publish(
+        make_decision(meeting, decision_date=days_ago(40)),
+        cast.clerk,
+        published_at=timezone.now() - timedelta(days=30),
+    )
+    before = snapshot()
+
+    response = call_in(client_for(cast.clerk), decision, decision.call_in_last_day)
+
+    decision.refresh_from_db()
+    if accepted:
+        assert response.status_code == 302
+        assert decision.status == DecisionStatus.CALLED_IN
+    else:
+        assert_refused_with_error_summary(
+            response,
+            before,
+            "Enter the time the call-in was received: it arrived on the last "
+            f"day for call-in, and the deadline is {decision.deadline_text}",
+        )
+        # With the time it arrived, it is accepted.
+        response = call_in(
+            client_for(cast.clerk), decision, decision.call_in_last_day, "4.59pm"
+        )
+        assert response.status_code == 302
+        decision.refresh_from_db()
+        assert decision.called_in_time_known
 
 
 def test_a_publication_time_is_typed_as_people_write_it(cast, client_for):

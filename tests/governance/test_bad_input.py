@@ -38,6 +38,7 @@ class OrganisationSettingsFormTests(TestCase):
         history_before = council.history.count()
         data = {
             "bank_holiday_region": region,
+            "default_publication_time": "9am",
         }
         if reason is not None:
             data["change_reason"] = reason

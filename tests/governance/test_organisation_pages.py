@@ -1,3 +1,6 @@
+from datetime import time
+
+import pytest
 from django.urls import reverse
 
 from governance.choices import Role
@@ -14,6 +17,7 @@ def valid_settings(**changes):
         "bank_holiday_region": "scotland",
         "decisions_subject_to_call_in": "on",
         "takes_effect_without_call_in": "publication",
+        "default_publication_time": "9am",
         "democratic_settings_managed_by": "clerks-and-administrators",
         "change_reason": "Constitution amended at Full Council",
     }
@@ -55,6 +59,36 @@ def test_invalid_settings_show_the_error_summary_and_save_nothing(cast, client_f
     cast.council_a.refresh_from_db()
     assert cast.council_a.bank_holiday_region == "england-and-wales"
     assert cast.council_a.history.count() == before
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "message"),
+    [
+        ("4.30pm", time(16, 30), None),
+        ("10:00", time(10, 0), None),
+        ("", None, "Enter the time decisions are usually published"),
+        ("25pm", None, "Enter the time decisions are usually published as a time"),
+    ],
+    ids=["4.30pm", "10:00", "blank", "25pm"],
+)
+def test_the_usual_publication_time_is_typed_as_people_write_it(
+    cast, client_for, typed, stored, message
+):
+    client = client_for(cast.administrator)
+    response = client.post(
+        settings_url(cast),
+        valid_settings(default_publication_time=typed, version=cast.council_a.version),
+    )
+    cast.council_a.refresh_from_db()
+    if message is None:
+        assert response.status_code == 302
+        assert cast.council_a.default_publication_time == stored
+        page = client.get(cast.council_a.get_absolute_url()).content.decode()
+        assert "A past publication recorded without its time" in page
+    else:
+        assert response.status_code == 200
+        assert message in response.content.decode()
+        assert cast.council_a.default_publication_time == time(9, 0)
 
 
 def test_hostile_text_in_the_reason_is_escaped(cast, client_for):

@@ -351,6 +351,7 @@ def test_a_council_can_require_it_of_everyone(cast, client_for):
                 "bank_holiday_region": "england-and-wales",
                 "decisions_subject_to_call_in": "on",
                 "takes_effect_without_call_in": "publication",
+                "default_publication_time": "9am",
                 "democratic_settings_managed_by": "clerks-and-administrators",
                 "second_factor_required_for_all": "on",
                 "change_reason": "Our security policy",
