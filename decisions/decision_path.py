@@ -202,9 +202,9 @@ def hearing_meeting_is_valid(decision, user, inputs):
     if meeting is None:
         return _("Select the meeting that heard the call-in.")
     if meeting.organisation_id != decision.organisation_id:
-        return _("Choose a meeting of this council.")
+        return _("Select a meeting of this council.")
     if meeting.committee.kind != CommitteeKind.SCRUTINY:
-        return _("Choose a meeting of an overview and scrutiny committee.")
+        return _("Select a meeting of an overview and scrutiny committee.")
     if meeting.starts_at > timezone.now():
         return _(
             "That meeting has not happened yet (it is on %(date)s): record the "

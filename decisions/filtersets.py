@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.date_input import GovukDateFilter
+from governance.filtersets import GovukFilterSet
 
 from . import report_subjects
 from .choices import DecisionStatus
@@ -19,7 +20,9 @@ def committees_of(request):
     return Committee.objects.for_organisation(request.organisation)
 
 
-class MeetingFilterSet(django_filters.FilterSet):
+class MeetingFilterSet(GovukFilterSet):
+    error_nouns = {"when": _("upcoming or past meetings")}
+
     committee = django_filters.ModelChoiceFilter(
         label=_("Committee"), queryset=committees_of, empty_label=_("All committees")
     )
@@ -57,7 +60,14 @@ def subject_kinds():
     return [*report_subjects.kinds(), ("none", _("Nothing: the report stands alone"))]
 
 
-class ReportFilterSet(django_filters.FilterSet):
+class ReportFilterSet(GovukFilterSet):
+    error_nouns = {
+        "committee": _("the committee"),
+        "meeting": _("the meeting"),
+        "presents": _("what the report presents"),
+        "placed": _("whether the report is on an agenda"),
+    }
+
     q = django_filters.CharFilter(label=_("Words in the title"), method="filter_text")
     committee = django_filters.ModelChoiceFilter(
         label=_("On an agenda of"),
@@ -114,7 +124,9 @@ class ReportFilterSet(django_filters.FilterSet):
         return queryset.filter(placed if value == "yes" else ~placed)
 
 
-class DecisionFilterSet(django_filters.FilterSet):
+class DecisionFilterSet(GovukFilterSet):
+    error_nouns = {"ordering": _("the order")}
+
     q = django_filters.CharFilter(
         label=_("Words in the title or record"), method="filter_text"
     )

@@ -117,7 +117,7 @@ class AgendaItemForm(GovukModelForm):
                 cleaned["title"] = report.title
             elif "report" not in self.errors:
                 self.add_error(
-                    "title", _("Enter the title of the item, or choose its report")
+                    "title", _("Enter the title of the item, or select its report")
                 )
         return cleaned
 

@@ -54,7 +54,7 @@ class SubmitToScrutinyForm(RecordFormMixin, CommentForm):
         ),
         queryset=Meeting.objects.none(),
         empty_label=None,
-        error_messages={"required": _("Choose the meeting that will consider it.")},
+        error_messages={"required": _("Select the meeting that will consider it.")},
     )
     sent_on = GovukDateField(
         label=_("Date it was sent to the committee"),
@@ -139,7 +139,7 @@ class ApproveForm(RecordFormMixin, CommentForm):
         help_text=_("A published decision record that names it."),
         queryset=DecisionRecord.objects.none(),
         empty_label=None,
-        error_messages={"required": _("Choose the decision that approves it.")},
+        error_messages={"required": _("Select the decision that approves it.")},
     )
 
     def __init__(self, *args, **kwargs):

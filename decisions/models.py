@@ -469,9 +469,9 @@ class Meeting(VersionedModel):
     def scrutiny_problem(self, record):
         """Why this meeting cannot receive `record` for scrutiny (or None)."""
         if self.committee.organisation_id != record.organisation_id:
-            return _("Choose a meeting of this council.")
+            return _("Select a meeting of this council.")
         if self.committee.kind != CommitteeKind.SCRUTINY:
-            return _("Choose a meeting of an overview and scrutiny committee.")
+            return _("Select a meeting of an overview and scrutiny committee.")
         if self.status == MeetingStatus.CANCELLED:
             return _("That meeting has been cancelled: choose another.")
         return None
@@ -1035,7 +1035,7 @@ class DecisionRecord(models.Model):
         if self.meeting_id and self.organisation_id:
             if self.meeting.committee.organisation_id != self.organisation_id:
                 raise ValidationError(
-                    {"meeting": _("Choose a meeting of this council.")}
+                    {"meeting": _("Select a meeting of this council.")}
                 )
             problem = self.date_problem()
             if problem:
@@ -1141,7 +1141,7 @@ class DecisionRecord(models.Model):
         names the record, and not called in or referred back.
         """
         if self.organisation_id != record.organisation_id:
-            return _("Choose a decision of this council.")
+            return _("Select a decision of this council.")
         if self.status == DecisionStatus.DRAFT:
             return _("The decision record has not been published.")
         if self.status in (DecisionStatus.CALLED_IN, DecisionStatus.REFERRED_BACK):

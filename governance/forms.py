@@ -363,7 +363,7 @@ class PostForm(CouncilRecordForm):
         self.fields["name"].error_messages["required"] = _(
             "Enter the title of the post"
         )
-        self.fields["kind"].error_messages["required"] = _("Choose the kind of post")
+        self.fields["kind"].error_messages["required"] = _("Select the kind of post")
         if self.instance.pk is None:
             del self.fields["in_use"]
 

@@ -239,7 +239,7 @@ def meeting_day(meeting):
 def scrutiny_meeting_chosen(record, user, inputs):
     meeting = inputs.get("meeting")
     if meeting is None:
-        return _("Choose the scrutiny committee meeting that will consider it.")
+        return _("Select the scrutiny committee meeting that will consider it.")
     problem = meeting.scrutiny_problem(record)
     if problem:
         return problem
@@ -285,7 +285,7 @@ def route_allows_going_straight_to_decision(record, user, inputs):
 def approving_decision_chosen(record, user, inputs):
     decision = inputs.get("decision")
     if decision is None:
-        return _("Choose the published decision record that approves it.")
+        return _("Select the published decision record that approves it.")
     problem = decision.approval_problem(record)
     if problem:
         return problem
@@ -318,10 +318,10 @@ def review_is_due(record, user, inputs):
 @needs_inputs
 def reported_to_committee(record, user, inputs):
     if inputs.get("meeting") is None and inputs.get("decision") is None:
-        return _("Choose the meeting or decision the review was reported to.")
+        return _("Select the meeting or decision the review was reported to.")
     meeting = inputs.get("meeting")
     if meeting is not None and meeting.organisation_id != record.organisation_id:
-        return _("Choose a meeting of this council.")
+        return _("Select a meeting of this council.")
     if meeting is not None and meeting.starts_at > timezone.now():
         return _(
             "That meeting has not happened yet (it is on %(date)s): close the "
@@ -329,7 +329,7 @@ def reported_to_committee(record, user, inputs):
         ) % {"date": format_day(meeting_day(meeting))}
     decision = inputs.get("decision")
     if decision is not None and decision.organisation_id != record.organisation_id:
-        return _("Choose a decision of this council.")
+        return _("Select a decision of this council.")
     return None
 
 

@@ -4,12 +4,15 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from governance.filtersets import GovukFilterSet
 from governance.lifecycle import LifecycleStatus
 
 from .models import Strategy
 
 
-class StrategyFilterSet(django_filters.FilterSet):
+class StrategyFilterSet(GovukFilterSet):
+    error_nouns = {"ordering": _("the order"), "year": _("the year")}
+
     q = django_filters.CharFilter(label=_("Words in the title or text"), method="text")
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=LifecycleStatus, empty_label=_("Any status")

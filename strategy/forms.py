@@ -127,7 +127,7 @@ class AmendmentForm(ChangeReasonMixin, StrategyForm):
         label=_("Authorising officer"),
         help_text=_("The officer whose delegated powers cover this change."),
         queryset=get_user_model().objects.none(),
-        error_messages={"required": _("Choose the authorising officer.")},
+        error_messages={"required": _("Select the authorising officer.")},
     )
 
     class Meta(StrategyForm.Meta):
@@ -279,16 +279,16 @@ class CompareVersionsForm(GovukForm):
         label=_("Compare version"),
         coerce=int,
         error_messages={
-            "required": _("Choose the first version to compare"),
-            "invalid_choice": _("Choose a version from the list"),
+            "required": _("Select the first version to compare"),
+            "invalid_choice": _("Select a version from the list"),
         },
     )
     against = forms.TypedChoiceField(
         label=_("With version"),
         coerce=int,
         error_messages={
-            "required": _("Choose the version to compare it with"),
-            "invalid_choice": _("Choose a version from the list"),
+            "required": _("Select the version to compare it with"),
+            "invalid_choice": _("Select a version from the list"),
         },
     )
 
@@ -303,7 +303,7 @@ class CompareVersionsForm(GovukForm):
         cleaned = super().clean()
         first, second = cleaned.get("compare"), cleaned.get("against")
         if first is not None and first == second:
-            self.add_error("against", _("Choose a different version to compare with"))
+            self.add_error("against", _("Select a different version to compare with"))
         return cleaned
 
     def chosen(self):

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.date_input import GovukDateFilter
+from governance.filtersets import GovukFilterSet
 from governance.lifecycle import LifecycleStatus
 
 from .choices import Confidence, DeliveryStatus, Rag, WorkType
@@ -32,7 +33,9 @@ def officers_of(request):
     )
 
 
-class ItemFilterSet(django_filters.FilterSet):
+class ItemFilterSet(GovukFilterSet):
+    error_nouns = {"ordering": _("the order")}
+
     q = django_filters.CharFilter(label=_("Words"), method="text")
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"), queryset=themes_of, empty_label=_("All themes")

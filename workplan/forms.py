@@ -287,7 +287,7 @@ class ImportForm(GovukForm):
         help_text=_(
             "CSV or Excel (XLSX), at most 5 MB, in the layout of the template."
         ),
-        error_messages={"required": _("Choose the spreadsheet to import.")},
+        error_messages={"required": _("Select the spreadsheet to import.")},
     )
 
     @classmethod
@@ -473,7 +473,7 @@ class VariationDecisionForm(ApproveForm):
             "A published decision record that names the variation."
         )
         self.fields["decision"].error_messages["required"] = _(
-            "Choose the decision that agrees the variation."
+            "Select the decision that agrees the variation."
         )
 
 
@@ -586,7 +586,7 @@ class ImportColumnsForm(GovukForm):
                 help_text=hint,
                 error_messages=dict.fromkeys(
                     ["required", "invalid_choice"],
-                    _("Choose what the column “%(name)s” holds")
+                    _("Select what the column “%(name)s” holds")
                     % {"name": column.name},
                 ),
             )
@@ -623,7 +623,7 @@ class ImportColumnsForm(GovukForm):
         if not self.errors and "title" not in seen and self.columns:
             self.add_error(
                 f"column-{self.columns[0].index}",
-                _("Choose the column that holds each item's title"),
+                _("Select the column that holds each item's title"),
             )
         return cleaned
 
@@ -665,7 +665,7 @@ class ImportValuesForm(GovukForm):
                 % {"rows": rows},
                 error_messages=dict.fromkeys(
                     ["required", "invalid_choice"],
-                    _("Choose what “%(written)s” means") % {"written": value.written},
+                    _("Select what “%(written)s” means") % {"written": value.written},
                 ),
             )
         if departments:
@@ -684,7 +684,7 @@ class ImportValuesForm(GovukForm):
             if cleaned.get(value.field_name) == "-":
                 self.add_error(
                     value.field_name,
-                    _("Choose what “%(written)s” means") % {"written": value.written},
+                    _("Select what “%(written)s” means") % {"written": value.written},
                 )
         return cleaned
 

@@ -82,7 +82,7 @@ class UploadNotFound(Exception):
     made, already imported, expired, or someone else's)."""
 
     message = gettext_lazy(
-        "Your upload has expired or was not found. Choose the file again."
+        "Your upload has expired or was not found. Select the file again."
     )
 
 

@@ -102,7 +102,7 @@ def agreed_date_given(item, user, inputs):
 def decision_names_the_variation(item, user, inputs):
     decision = inputs.get("decision")
     if decision is None:
-        return _("Choose the published decision record that agrees the variation.")
+        return _("Select the published decision record that agrees the variation.")
     variation = variations.pending_addition(item)
     if variation is None:
         return None  # ruled out by `awaiting_its_variation`

@@ -6,20 +6,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0015_versions_for_edit_guards'),
+        ("governance", "0015_versions_for_edit_guards"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalorganisation',
-            name='default_publication_time',
-            field=models.TimeField(default=datetime.time(9, 0), help_text='Used when a clerk records a past publication without its time. Pages and papers then show the date only. For example, 9am or 16:00.', verbose_name='time of day decisions are usually published'),
+            model_name="historicalorganisation",
+            name="default_publication_time",
+            field=models.TimeField(
+                default=datetime.time(9, 0),
+                help_text="Used when a clerk records a past publication without its time. Pages and papers then show the date only. For example, 9am or 16:00.",
+                verbose_name="time of day decisions are usually published",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='default_publication_time',
-            field=models.TimeField(default=datetime.time(9, 0), help_text='Used when a clerk records a past publication without its time. Pages and papers then show the date only. For example, 9am or 16:00.', verbose_name='time of day decisions are usually published'),
+            model_name="organisation",
+            name="default_publication_time",
+            field=models.TimeField(
+                default=datetime.time(9, 0),
+                help_text="Used when a clerk records a past publication without its time. Pages and papers then show the date only. For example, 9am or 16:00.",
+                verbose_name="time of day decisions are usually published",
+            ),
         ),
     ]

@@ -165,7 +165,7 @@ def test_officer_imports_a_councils_own_spreadsheet(visit, cast, tmp_path):
     assert page.get_by_label("Commentary").input_value() == "note"
     visit.submit("Continue")
     summary = page.locator(".govuk-error-summary")
-    assert "Choose what the column “Ward” holds" in summary.inner_text()
+    assert "Select what the column “Ward” holds" in summary.inner_text()
     summary.get_by_role("link").click()
     page.get_by_label("Ward").select_option(label="Ignore this column")
     visit.submit("Continue")

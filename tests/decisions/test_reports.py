@@ -555,7 +555,7 @@ def test_an_agenda_item_with_neither_title_nor_report_is_refused(
     response = client.post(url, with_version(client, url, data))
     assert response.status_code == 200
     assert ERROR_SUMMARY in response.content.decode()
-    assert "Enter the title of the item, or choose its report" in (
+    assert "Enter the title of the item, or select its report" in (
         response.content.decode()
     )
     assert snapshot() == before

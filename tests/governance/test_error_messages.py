@@ -20,6 +20,7 @@ import django.db.models.fields
 import django.forms.fields
 import django.forms.formsets
 import django.forms.models
+import django_filters
 import pytest
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -351,3 +352,79 @@ def test_no_radio_offers_an_unlabelled_empty_option_nor_a_label_says_optional(
                 if set(labels) & {"---------", str(BLANK_CHOICE_LABEL)}:
                     empty.append(f"{cls.__name__}.{name}: {labels}")
     assert not empty, "\n".join(empty)
+
+
+FILTERSET_MODULES = [
+    "decisions.filtersets",
+    "strategy.filtersets",
+    "workplan.filtersets",
+]
+
+
+def filterset_classes():
+    from governance.filtersets import GovukFilterSet
+
+    found = set()
+    for name in FILTERSET_MODULES:
+        for value in vars(importlib.import_module(name)).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, django_filters.FilterSet)
+                and value.__module__ == name
+            ):
+                assert issubclass(value, GovukFilterSet), value
+                found.add(value)
+    return found
+
+
+@pytest.mark.django_db
+def test_no_list_filter_shows_a_django_default_message(cast):
+    """A filter given a value it cannot use (a bookmark to a removed theme,
+    a hand-edited address) says so in GOV.UK words."""
+    request = RequestFactory().get("/")
+    request.user = cast.officer
+    request.organisation = cast.council_a
+    problems, messages = [], []
+    classes = filterset_classes()
+    assert len(classes) >= 5
+    for cls in sorted(classes, key=lambda cls: cls.__name__):
+        for value in (TOO_LONG, NOT_OFFERED, "31"):
+            unbound = cls(request=request).form
+            filterset = cls(data=bad_data(unbound, value), request=request)
+            filterset.is_valid()
+            problems += check(filterset.form, f"{cls.__name__} ({value[:10]})")
+            messages += messages_of(filterset.form)
+    assert not problems, "\n".join(problems)
+    assert len(messages) > 10, messages
+    if os.environ.get("SHOW_MESSAGES"):
+        print("\n".join(sorted(set(messages))))
+
+
+@pytest.mark.parametrize(
+    ("url", "query", "message"),
+    [
+        (
+            lambda business: business.workplan.get_absolute_url(),
+            "theme=999999",
+            "Select the theme from the list",
+        ),
+        (lambda business: "/strategies/", "year=twenty", "The year must be a whole"),
+        (
+            lambda business: "/meetings/",
+            "when=tomorrow",
+            "Select upcoming or past meetings from the list",
+        ),
+        (lambda business: "/reports/", "meeting=abc", "Select the meeting from"),
+        (lambda business: "/decisions/", "ordering=x", "Select the order from"),
+    ],
+    ids=["workplan", "strategies", "meetings", "reports", "decisions"],
+)
+def test_a_list_given_a_filter_it_cannot_use_says_so_in_the_error_summary(
+    cast, business, client_for, url, query, message
+):
+    response = client_for(cast.officer).get(f"{url(business)}?{query}")
+    assert response.status_code == 200
+    page = response.content.decode()
+    summary = page[page.index('class="govuk-error-summary"') : page.index("<h1")]
+    assert message in summary
+    assert "<title>Error: " in page

@@ -457,7 +457,7 @@ def test_submission_to_a_cabinet_meeting_is_refused_and_nothing_is_saved(
         )
     assert refusal.value.status == 409
     assert refusal.value.problems == [
-        "Choose a meeting of an overview and scrutiny committee."
+        "Select a meeting of an overview and scrutiny committee."
     ]
 
     response = client_for(cast.officer).post(
@@ -484,7 +484,7 @@ def test_submission_to_another_councils_scrutiny_meeting_is_refused(
             strategy, "submit", cast.officer, inputs={"meeting": theirs}
         )
     assert refusal.value.status == 409
-    assert refusal.value.problems == ["Choose a meeting of this council."]
+    assert refusal.value.problems == ["Select a meeting of this council."]
 
     response = client_for(cast.officer).post(
         transition_url(strategy, "submit"), {"meeting": theirs.pk}
@@ -500,7 +500,7 @@ def test_submission_without_a_meeting_is_refused(cast, business, client_for):
 
     response = client_for(cast.officer).post(transition_url(strategy, "submit"), {})
 
-    assert "Choose the meeting that will consider it." in response.content.decode()
+    assert "Select the meeting that will consider it." in response.content.decode()
     assert footprint(strategy) == before
 
 
@@ -571,7 +571,7 @@ BAD_DECISIONS = {
     ),
     "another-council": (
         another_councils_decision,
-        "Choose a decision of this council.",
+        "Select a decision of this council.",
     ),
 }
 

@@ -504,8 +504,8 @@ def amend_url(strategy):
     ("changes", "message"),
     [
         ({"change_reason": ""}, "Enter the reason for the minor amendment"),
-        ({"authorised_by": ""}, "Choose the authorising officer."),
-        ({"change_reason": "", "authorised_by": ""}, "Choose the authorising officer."),
+        ({"authorised_by": ""}, "Select the authorising officer."),
+        ({"change_reason": "", "authorised_by": ""}, "Select the authorising officer."),
         ({"vision": None}, "Nothing has been changed: there is nothing to amend."),
     ],
     ids=["no-reason", "no-authoriser", "neither", "no-change"],

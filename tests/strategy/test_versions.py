@@ -128,7 +128,7 @@ def test_members_cannot_compare_a_draft_but_its_officers_can(
     assert "1 version<" in listed
     assert "Draft version" not in listed
     refused = versions_page(member, first, compare="1", against="2").content.decode()
-    assert '<a href="#id_against">Choose a version from the list</a>' in refused
+    assert '<a href="#id_against">Select a version from the list</a>' in refused
     assert "A draft vision." not in refused
     assert versions_page(member, draft).status_code == 404
 
@@ -146,10 +146,10 @@ def test_a_bad_choice_of_versions_shows_the_error_summary_and_no_comparison(
     client = client_for(cast.member)
 
     for chosen, target, error in [
-        ({"compare": "2", "against": "2"}, "against", "Choose a different version"),
-        ({"compare": "1"}, "against", "Choose the version to compare it with"),
-        ({"compare": "x", "against": "1"}, "compare", "Choose a version from the list"),
-        ({"compare": "9", "against": "1"}, "compare", "Choose a version from the list"),
+        ({"compare": "2", "against": "2"}, "against", "Select a different version"),
+        ({"compare": "1"}, "against", "Select the version to compare it with"),
+        ({"compare": "x", "against": "1"}, "compare", "Select a version from the list"),
+        ({"compare": "9", "against": "1"}, "compare", "Select a version from the list"),
     ]:
         response = versions_page(client, second, **chosen)
 

@@ -108,7 +108,7 @@ def test_a_councils_sheet_imports_with_its_own_words_kept(cast, officer, workpla
     assert "“Contact centre moved first”" in page.content.decode()
     refused = officer.post(url("import_columns", workplan, upload), GUESSED)
     assert refused.status_code == 200
-    assert "Choose what the column “Ward” holds" in refused.content.decode()
+    assert "Select what the column “Ward” holds" in refused.content.decode()
     assert 'class="govuk-error-summary"' in refused.content.decode()
     assert SavedImportColumns.objects.count() == 0
     answered = officer.post(
@@ -129,7 +129,7 @@ def test_a_councils_sheet_imports_with_its_own_words_kept(cast, officer, workpla
         if value.written == "on track"
     )
     refused = officer.post(answered["Location"], {rag_field: "-"})
-    assert "Choose what “on track” means" in refused.content.decode()
+    assert "Select what “on track” means" in refused.content.decode()
     chosen = officer.post(
         answered["Location"], {rag_field: Rag.GREEN, "create_departments": "on"}
     )
