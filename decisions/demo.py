@@ -614,7 +614,7 @@ def _build_decisions(council, specs, meetings, reports, actor):
     return decisions
 
 
-def send_demo_papers(meeting, user):
+def send_demo_papers(meeting, user, today=None):
     """Keep the papers of a demo meeting's published agenda as they are now
     (see `considered.py`), as if sent a week before the meeting; once only:
     a meeting whose papers were sent is left alone."""
@@ -622,7 +622,10 @@ def send_demo_papers(meeting, user):
 
     if not meeting.agenda_published or meeting.considered_papers.exists():
         return
-    sent_at = min(meeting.starts_at - timedelta(days=7), timezone.now())
+    now = timezone.now()
+    if today is not None:  # no later than the day the demo is built for
+        now = min(now, _at(today, 9))
+    sent_at = min(meeting.starts_at - timedelta(days=7), now)
     send_papers(meeting, user=user, at=sent_at, published_now=True)
 
 
@@ -636,7 +639,7 @@ def finish(demo):
             agenda_published=True
         )
         for meeting in meetings.order_by("starts_at"):
-            send_demo_papers(meeting, clerk)
+            send_demo_papers(meeting, clerk, demo.today)
 
 
 def build(demo):
@@ -647,7 +650,9 @@ def build(demo):
         slug: _build_committees_and_rule(slug, council)
         for slug, council in demo.councils.items()
     }
-    today = _anchor_day(demo.councils["ashcombe"])
+    if demo.today is None:
+        demo.today = _anchor_day(demo.councils["ashcombe"])
+    today = demo.today
     _build_ashcombe(demo.councils["ashcombe"], committees["ashcombe"], demo, today)
     _build_fenmoor(demo.councils["fenmoor"], committees["fenmoor"], today)
 

@@ -9,6 +9,7 @@ called in the order of INSTALLED_APPS with the `Demo` built here; then its
 
 import secrets
 from dataclasses import dataclass
+from datetime import date
 from importlib import import_module
 
 from django.apps import apps
@@ -103,14 +104,20 @@ class Demo:
     councils: dict
     users: dict
     logins: list
+    #: The day the demo is built for: every date in it is relative to this
+    #: day (None until `decisions/demo.py` settles it: the day given, else
+    #: the day the demo was first loaded).
+    today: date | None = None
 
 
 @transaction.atomic
-def build_demo(password):
+def build_demo(password, today=None):
     """Create or update the demo councils and users, then each app's records.
 
-    Returns the list of (username, role label, council name) signed in with
-    `password`.
+    `today` is the day the demo is built for (default: the day it was first
+    loaded, today on a fresh database); it must not be in the future, as the
+    product refuses to record business that has not happened. Returns the
+    list of (username, role label, council name) signed in with `password`.
     """
     councils = {}
     for spec in COUNCILS:
@@ -158,7 +165,7 @@ def build_demo(password):
         logins.append((spec.username, spec.role.label, council.name))
         users[spec.username] = user
 
-    demo = Demo(councils=councils, users=users, logins=logins)
+    demo = Demo(councils=councils, users=users, logins=logins, today=today)
     for app_config in apps.get_app_configs():
         if app_config.name == "governance":
             continue

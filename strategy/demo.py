@@ -46,7 +46,6 @@ from decisions.demo import (
     HEAD_OF_ICT,
     SCRUTINY,
     Calendar,
-    _anchor_day,
     _at,
     _build_meetings,
     _build_reports,
@@ -1048,7 +1047,7 @@ def _build_ashcombe(demo):
         "director": _post(council, DIRECTOR_OF_RESOURCES),
         "lead_officer": _membership(officer, council),
     }
-    today = _anchor_day(council)
+    today = demo.today
     committees = _committees(council)
     reports = _build_reports(council, HISTORY_REPORTS)
     meetings = {}
@@ -1195,7 +1194,7 @@ def _build_ashcombe(demo):
                 "submit",
                 S.DRAFT,
                 officer,
-                {"meeting": _scrutiny_meeting_for(council, title)},
+                {"meeting": _scrutiny_meeting_for(council, title, today)},
                 "For pre-decision scrutiny before Cabinet.",
                 None,
                 False,
@@ -1240,7 +1239,7 @@ def _amend(strategy, officer, authoriser):
     )
 
 
-def _scrutiny_meeting_for(council, title):
+def _scrutiny_meeting_for(council, title, today):
     """The scrutiny meeting whose agenda has the strategy's report, else the next."""
     scrutiny = Meeting.objects.filter(
         committee__organisation=council, committee__kind=CommitteeKind.SCRUTINY
@@ -1254,7 +1253,7 @@ def _scrutiny_meeting_for(council, title):
     if item is not None:
         return item.meeting
     return (
-        scrutiny.filter(starts_at__gte=timezone.now()).order_by("starts_at").first()
+        scrutiny.filter(starts_at__date__gte=today).order_by("starts_at").first()
         or scrutiny.order_by("-starts_at").first()
     )
 
@@ -1295,7 +1294,7 @@ def _build_fenmoor(demo):
         return
     title = decision.report.title
     start, end = int(years[1]), int(years[2])
-    today = _anchor_day(demo.councils["ashcombe"])
+    today = demo.today
     cabinet_day = timezone.localtime(decision.meeting.starts_at, LONDON).date()
     calendar = Calendar(council)
     scrutiny_day = calendar.meeting_day(cabinet_day - timedelta(days=20), 3, False)

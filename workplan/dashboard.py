@@ -4,9 +4,8 @@ items. Each is one query; the chart and its table show the same figures."""
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
-from .choices import NOT_STATED, Confidence, DeliveryStatus
+from .choices import NOT_STATED, Confidence
 from .models import WorkplanItem
 
 RAG_ORDER = [("red", "Red"), ("amber", "Amber"), ("green", "Green"), ("", "Not rated")]
@@ -97,13 +96,10 @@ def rag_by_category(items):
 
 
 def overdue(items, today=None):
-    """Items past their target date that are not complete or cancelled."""
-    today = today or timezone.localdate()
+    """Items past their target date and not finished (the rule is
+    `WorkplanItem.is_overdue`)."""
     return (
-        items.filter(target_date__lt=today)
-        .exclude(
-            delivery_status__in=[DeliveryStatus.COMPLETE, DeliveryStatus.CANCELLED]
-        )
+        items.overdue(today)
         .select_related("lead_officer__user")
         .order_by("target_date")
     )

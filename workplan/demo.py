@@ -33,7 +33,6 @@ from decisions.demo import (
     CABINET,
     HEAD_OF_ICT,
     SCRUTINY,
-    _anchor_day,
     _at,
     _build_meetings,
     _build_reports,
@@ -608,7 +607,7 @@ def build(demo):
 
     reports = _build_reports(council, {"workplan-2022": REPORT})
     meetings = _build_meetings(
-        _committees(council), MEETINGS, reports, _anchor_day(council), ASHCOMBE_VENUES
+        _committees(council), MEETINGS, reports, demo.today, ASHCOMBE_VENUES
     )
     decision = _decision(
         council,

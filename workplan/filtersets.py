@@ -33,6 +33,15 @@ def officers_of(request):
     )
 
 
+#: The delivery status filter's extra choice: the items past their target
+#: date and not finished (`WorkplanItem.is_overdue`).
+OVERDUE = "overdue"
+DELIVERY_CHOICES = [
+    *DeliveryStatus.choices,
+    (OVERDUE, _("Overdue (target date passed, not finished)")),
+]
+
+
 class ItemFilterSet(GovukFilterSet):
     error_nouns = {"ordering": _("the order")}
 
@@ -56,7 +65,10 @@ class ItemFilterSet(GovukFilterSet):
         label=_("Lead officer"), queryset=officers_of, empty_label=_("Anyone")
     )
     delivery_status = django_filters.ChoiceFilter(
-        label=_("Delivery status"), choices=DeliveryStatus, empty_label=_("Any")
+        label=_("Delivery status"),
+        choices=DELIVERY_CHOICES,
+        empty_label=_("Any"),
+        method="delivery",
     )
     rag = django_filters.ChoiceFilter(label=_("RAG"), choices=Rag, empty_label=_("Any"))
     status = django_filters.ChoiceFilter(
@@ -96,6 +108,11 @@ class ItemFilterSet(GovukFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.form.fields["q"].help_text = _("In the reference, title or description")
+
+    def delivery(self, queryset, name, value):
+        if value == OVERDUE:
+            return queryset.overdue()
+        return queryset.filter(delivery_status=value)
 
     def text(self, queryset, name, value):
         value = value.strip()

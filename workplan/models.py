@@ -7,6 +7,8 @@ items go through the shared lifecycle (`governance/lifecycle.py`).
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -24,6 +26,27 @@ READABLE_BY_MEMBERS = ADOPTED | {LifecycleStatus.CLOSED}
 AWAITING_APPROVAL = models.Q(workplan__status__in=READABLE_BY_MEMBERS) & ~models.Q(
     status__in=READABLE_BY_MEMBERS
 )
+
+
+#: Delivery statuses never flagged overdue: done, dropped, or not stated (an
+#: imported item whose spreadsheet did not say: it may well be done).
+NEVER_OVERDUE = frozenset(
+    {DeliveryStatus.COMPLETE, DeliveryStatus.CANCELLED, DeliveryStatus.NOT_STATED}
+)
+#: Lifecycle states of an item no longer chased: its plan has ended.
+ENDED = frozenset({LifecycleStatus.SUPERSEDED, LifecycleStatus.CLOSED})
+
+
+def overdue_condition(today):
+    """The overdue rule as a query condition (`WorkplanItem.is_overdue` is
+    the same rule on one row): the target date has passed (a target of today
+    is not overdue yet) and the item is neither finished nor ended. An item
+    with no target date (or only words, such as "ongoing") is never overdue."""
+    return (
+        models.Q(target_date__lt=today)
+        & ~models.Q(delivery_status__in=NEVER_OVERDUE)
+        & ~models.Q(status__in=ENDED)
+    )
 
 
 class WorkplanQuerySet(MemberReadableQuerySet):
@@ -51,6 +74,10 @@ class ItemQuerySet(MemberReadableQuerySet):
         """Items added to an approved plan by variation and not yet
         approved themselves."""
         return self.filter(AWAITING_APPROVAL)
+
+    def overdue(self, today=None):
+        """Items past their target date and not finished (`overdue_condition`)."""
+        return self.filter(overdue_condition(today or timezone.localdate()))
 
     def with_added_on(self):
         """Each item with `added_on`: the date the variation adding it to
@@ -364,6 +391,30 @@ class WorkplanItem(LifecycleRecord):
             user = self.lead_officer.user
             return user.get_full_name() or user.get_username()
         return self.lead_name
+
+    def is_overdue(self, today=None):
+        """Past its target date and not finished: `overdue_condition` on
+        this row, with no query."""
+        today = today or timezone.localdate()
+        return (
+            self.target_date is not None
+            and self.target_date < today
+            and self.delivery_status not in NEVER_OVERDUE
+            and self.status not in ENDED
+        )
+
+    @property
+    def overdue(self):
+        """`is_overdue()` today (for templates)."""
+        return self.is_overdue()
+
+    @property
+    def target_label(self):
+        """The target as the plan states it: the council's words where it
+        gave words ("Q3 2022/23"), else the date ("31 March 2026")."""
+        if self.target_as_written:
+            return self.target_as_written
+        return format_date(self.target_date, "j F Y") if self.target_date else ""
 
     @property
     def delivery_choice(self):

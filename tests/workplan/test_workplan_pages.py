@@ -511,6 +511,8 @@ def test_each_filter_returns_exactly_the_matching_items(filtered, officer):
         ("delivery_status=in-progress", ["F01", "F05"]),
         ("delivery_status=on-hold", ["F04"]),
         ("delivery_status=cancelled", []),
+        # Target passed and not finished (F03 is complete, F04 has no target).
+        ("delivery_status=overdue", ["F01", "F05", "F02"]),
         ("rag=red", ["F02"]),
         ("rag=green", ["F01", "F05"]),
         ("rag=amber", ["F03"]),
@@ -831,6 +833,7 @@ def test_the_workplan_page_and_exports_cost_the_same_for_10_or_60_items(
     paths = {
         "page 1": url("workplan_detail", workplan.pk),
         "filtered": f"{url('workplan_detail', workplan.pk)}?category=C&rag=green",
+        "overdue": f"{url('workplan_detail', workplan.pk)}?delivery_status=overdue",
         "csv": url("workplan_export_csv", workplan.pk),
         "xlsx": url("workplan_export_xlsx", workplan.pk),
         "filtered csv": f"{url('workplan_export_csv', workplan.pk)}?ordering=due",

@@ -1,5 +1,8 @@
+from datetime import date
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from governance.demo import build_demo, generate_password
 
@@ -23,7 +26,14 @@ class Command(BaseCommand):
             "production).",
         )
 
-    def handle(self, *args, password=None, force=False, **options):
+        parser.add_argument(
+            "--today",
+            type=date.fromisoformat,
+            help="Build the demo as if today were this day (YYYY-MM-DD, not "
+            "in the future); default: the day it was first loaded.",
+        )
+
+    def handle(self, *args, password=None, force=False, today=None, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Refusing to load demo users with DEBUG off: this looks like "
@@ -32,7 +42,9 @@ class Command(BaseCommand):
         password = (
             password or getattr(settings, "DEMO_PASSWORD", None) or generate_password()
         )
-        logins = build_demo(password)
+        if today is not None and today > timezone.localdate():
+            raise CommandError("--today must not be in the future.")
+        logins = build_demo(password, today=today)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo logins:"))
         width = max(len(username) for username, _, _ in logins)
         for username, role, council in logins:
