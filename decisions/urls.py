@@ -115,6 +115,11 @@ urlpatterns = [
         name="committee_list",
     ),
     path(
+        "council/<slug:slug>/committees/<int:pk>/",
+        views.CommitteeDetailView.as_view(),
+        name="committee_detail",
+    ),
+    path(
         "council/<slug:slug>/numbering/",
         views.NumberingSettingsView.as_view(),
         name="numbering_settings",

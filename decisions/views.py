@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -1012,6 +1012,76 @@ class CommitteeListView(CouncilPageMixin, ListView):
         return super().get_context_data(
             can_manage=can(self.request.user, SETTINGS, self.organisation), **kwargs
         )
+
+
+#: At most this many meetings (coming, and past) and decisions on a
+#: committee's page; the rest are in the lists, filtered by the committee.
+COMMITTEE_PAGE_ROWS = 10
+
+
+class CommitteeDetailView(CouncilPageMixin, DetailView):
+    """A committee as people look it up: who sits on it and who to contact,
+    its meetings to come (soonest first) and past (most recent first), its
+    decisions and the key decisions it is to take. Everyone in the council
+    reads it; each list shows only what the person may open."""
+
+    permission_action = "view"
+    template_name = "decisions/committee_detail.html"
+    context_object_name = "committee"
+
+    def get_queryset(self):
+        return Committee.objects.for_organisation(self.organisation).prefetch_related(
+            Prefetch(
+                "members",
+                queryset=CommitteeMember.objects.annotate(
+                    seniority=Case(
+                        When(role=CommitteeMember.Role.CHAIR, then=0),
+                        When(role=CommitteeMember.Role.VICE_CHAIR, then=1),
+                        default=2,
+                    )
+                ).order_by("seniority", "name"),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, committee, now = self.request.user, self.object, timezone.now()
+        meetings = Meeting.objects.visible_to(user).filter(committee=committee)
+        context["upcoming_meetings"] = list(
+            meetings.filter(starts_at__gte=now).order_by("starts_at")[
+                :COMMITTEE_PAGE_ROWS
+            ]
+        )
+        context["past_meetings"] = list(
+            meetings.filter(starts_at__lt=now).order_by("-starts_at")[
+                :COMMITTEE_PAGE_ROWS
+            ]
+        )
+        context["decisions"] = list(
+            DecisionRecord.objects.visible_to(user)
+            .filter(meeting__committee=committee)
+            .select_related("meeting")
+            .order_by("-decision_date", "-pk")[:COMMITTEE_PAGE_ROWS]
+        )
+        key_decisions = (
+            Report.objects.visible_to(user)
+            .for_organisation(self.organisation)
+            .filter(
+                key_decision=True,
+                agenda_items__meeting__committee=committee,
+                agenda_items__meeting__starts_at__gte=now,
+            )
+            .distinct()
+            .select_related("report_of")
+        )
+        context["forward_plan"] = [
+            entry
+            for entry in forward_plan(key_decisions, now)
+            if entry.meeting is not None and entry.meeting.committee_id == committee.pk
+        ]
+        context["rows"] = COMMITTEE_PAGE_ROWS
+        context["can_manage"] = can(user, SETTINGS, self.organisation)
+        return context
 
 
 class CommitteeMixin(AddAnotherViewMixin):

@@ -30,6 +30,9 @@ NAVIGATION = [
     NavEntry(_("Reports"), "decisions:report_list", ALL_ROLES),
     NavEntry(_("Decisions"), "decisions:decision_list", ALL_ROLES),
     NavEntry(
+        _("Committees"), "decisions:committee_list", ALL_ROLES, per_organisation=True
+    ),
+    NavEntry(
         _("Council"), "governance:organisation_detail", ALL_ROLES, per_organisation=True
     ),
     NavEntry(
@@ -54,15 +57,21 @@ def navigation_for(request):
     role = getattr(request, "role", None)
     if organisation is None or role is None:
         return []
-    items = []
+    found = []
     for entry in NAVIGATION:
         if role not in entry.roles:
             continue
         args = [organisation.slug] if entry.per_organisation else []
-        url = reverse(entry.url_name, args=args)
-        if url == "/":
-            active = request.path == "/"
-        else:
-            active = request.path.startswith(url)
-        items.append(NavItem(entry.label, url, active))
-    return items
+        found.append((entry.label, reverse(entry.url_name, args=args)))
+    # The current section is the longest address the page's starts with
+    # (the council's committees are under the council's page).
+    current = max(
+        (
+            url
+            for _label, url in found
+            if (request.path == "/" if url == "/" else request.path.startswith(url))
+        ),
+        key=len,
+        default=None,
+    )
+    return [NavItem(label, url, url == current) for label, url in found]

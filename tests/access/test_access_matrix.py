@@ -512,6 +512,7 @@ MATRIX = [
     # Committees: everyone in the council reads them; clerks and
     # administrators change them; departments: staff.
     Row("decisions:committee_list", "GET", COUNCIL_A, ("slug",)),
+    Row("decisions:committee_detail", "GET", COUNCIL_A, ("slug", "cabinet")),
     Row("decisions:committee_create", "GET", MANAGERS, ("slug",)),
     Row(
         "decisions:committee_create",

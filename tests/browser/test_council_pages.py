@@ -96,3 +96,18 @@ def test_a_clerk_sets_the_route_and_an_officer_sends_a_draft_for_decision(visit,
     assert "pre-decision scrutiny is optional" in page.locator("main").inner_text()
     visit.submit("Send for decision")
     assert "Awaiting approval" in page.locator("main").inner_text()
+
+
+def test_a_member_finds_a_committee_from_the_navigation(visit, cast):
+    visit.sign_in("member")
+    visit.goto("/")
+    visit.page.get_by_role("navigation").get_by_role("link", name="Committees").click()
+    visit.check()
+    visit.page.get_by_role("link", name="Overview and Scrutiny Committee").click()
+    visit.check()
+    main = visit.page.locator("main")
+    assert visit.page.title().startswith("Overview and Scrutiny Committee")
+    for heading in ("Members", "Meetings to come", "Past meetings", "Decisions"):
+        assert main.get_by_role("heading", name=heading, exact=True).count() == 1
+    current = visit.page.locator("[aria-current='page']")
+    assert current.inner_text().strip() == "Committees"
