@@ -4,6 +4,7 @@ from django.urls import include, path
 from governance.auth_views import (
     AccountSecurityView,
     ChooseNewPasswordView,
+    FeedAddressesView,
     ForgottenPasswordSentView,
     ForgottenPasswordView,
     NewPasswordSavedView,
@@ -24,6 +25,11 @@ urlpatterns = [
     path("sign-out/", SignOutView.as_view(), name="logout"),
     path("sign-in/code/", SecondFactorView.as_view(), name="sign_in_code"),
     path("account/", AccountSecurityView.as_view(), name="account_security"),
+    path(
+        "account/feed-addresses/",
+        FeedAddressesView.as_view(),
+        name="feed_addresses",
+    ),
     path(
         "account/authenticator-app/",
         SetUpAuthenticatorView.as_view(),

@@ -3,15 +3,22 @@
 Both answer for the council the signed-in person is working in
 (`request.organisation`) and start from the access policy's `visible_to()`,
 so a person sees in a feed exactly what they could open as a page. Drafts are
-never in a feed, not even a clerk's. Both stay behind sign-in
-(`LoginRequiredMiddleware`); a person with no council gets an empty feed.
+never in a feed, not even a clerk's. At these addresses both stay behind
+sign-in (`LoginRequiredMiddleware`); a person with no council gets an empty
+feed. Each person also has private addresses for them
+(`/feeds/<key>/calendar.ics`, `/feeds/<key>/decisions.atom`, keys in
+`governance/feed_keys.py`) that a calendar or feed reader fetches with no
+session: the same feeds, as the key's owner may see them now, the calendar
+narrowed to the committees the owner sits on (if any).
 
 * `DecisionFeed` -- Atom (RFC 4287): the council's published decisions,
   newest publication first, each with its committee, its status now and its
   call-in deadline as the council writes it.
 * `meeting_calendar` -- iCalendar (RFC 5545): the council's meetings from a
   year ago onwards, and the call-in deadline of every published decision
-  whose call-in period is open or ended in the last 30 days. The serializer
+  whose call-in period is open or ended in the last 30 days, and the due
+  dates of open reviews' progress updates (for those who may open them).
+  The serializer
   is the small one below: TEXT values escaped (RFC 5545 §3.3.11), CRLF line
   endings, lines folded at 75 octets without splitting a UTF-8 character.
 """
@@ -20,19 +27,21 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_safe
 
+from governance import feed_keys
 from governance.downloads import keep_private
 
 from .call_in import format_date
 from .choices import DecisionStatus, MeetingStatus
-from .models import DecisionRecord, Meeting
+from .models import CommitteeMember, DecisionRecord, Meeting
 
 #: At most this many entries in the Atom feed.
 FEED_LIMIT = 50
@@ -70,13 +79,13 @@ def call_in_text(decision):
     return f"Call-in: {decision.deadline_text}"
 
 
-def published_decisions(request):
-    """The published decisions of the council `request`'s person works in."""
-    if request.organisation is None:
+def published_decisions(user, organisation):
+    """The published decisions of `organisation` that `user` may read."""
+    if organisation is None:
         return DecisionRecord.objects.none()
     return (
-        DecisionRecord.objects.visible_to(request.user)
-        .for_organisation(request.organisation)
+        DecisionRecord.objects.visible_to(user)
+        .for_organisation(organisation)
         .exclude(status=DecisionStatus.DRAFT)
         .select_related("organisation", "meeting__committee")
     )
@@ -87,10 +96,13 @@ def published_decisions(request):
 
 @dataclass(frozen=True)
 class _FeedRequest:
-    """What one request's feed is for (the Feed instance is shared)."""
+    """What one request's feed is for (the Feed instance is shared): whose
+    it is, for which council, and the private key it was fetched with."""
 
     request: object
+    user: object
     organisation: object
+    key: str = ""
 
 
 class DecisionFeed(Feed):
@@ -103,7 +115,9 @@ class DecisionFeed(Feed):
         return keep_private(super().__call__(request, *args, **kwargs))
 
     def get_object(self, request, *args, **kwargs):
-        return _FeedRequest(request=request, organisation=request.organisation)
+        return _FeedRequest(
+            request=request, user=request.user, organisation=request.organisation
+        )
 
     def title(self, obj):
         if obj.organisation is None:
@@ -117,6 +131,8 @@ class DecisionFeed(Feed):
         return reverse("decisions:decision_list")
 
     def feed_url(self, obj):
+        if obj.key:
+            return reverse("decisions:personal_decision_feed", args=[obj.key])
         return reverse("decisions:decision_feed")
 
     def author_name(self, obj):
@@ -125,9 +141,9 @@ class DecisionFeed(Feed):
         return _printable(obj.organisation.name)
 
     def items(self, obj):
-        return published_decisions(obj.request).order_by("-published_at", "-pk")[
-            :FEED_LIMIT
-        ]
+        return published_decisions(obj.user, obj.organisation).order_by(
+            "-published_at", "-pk"
+        )[:FEED_LIMIT]
 
     def item_title(self, item):
         # An Atom <title> is plain text: the XML writer escapes it once, and
@@ -231,7 +247,14 @@ def _calendar_name(organisation):
 @require_safe
 def meeting_calendar(request):
     """The council's meetings and call-in deadlines as an iCalendar file."""
-    organisation = request.organisation
+    return calendar_response(request, request.user, request.organisation)
+
+
+def calendar_response(request, user, organisation, *, own_committees=False):
+    """The iCalendar file of `organisation`'s meetings (with `own_committees`,
+    only those of the committees `user` sits on, if any), the call-in
+    deadlines of its published decisions and the due dates of its open
+    reviews' progress updates: each only if `user` may open it."""
     now = timezone.now()
     host = request.get_host()
     stamp = ics_datetime(now)
@@ -239,16 +262,24 @@ def meeting_calendar(request):
     if organisation is None:
         meetings = Meeting.objects.none()
         decisions = DecisionRecord.objects.none()
+        reviews = []
     else:
         meetings = (
-            Meeting.objects.visible_to(request.user)
+            Meeting.objects.visible_to(user)
             .for_organisation(organisation)
             .filter(starts_at__gte=now - CALENDAR_PAST_MEETINGS)
-            .select_related("committee")
-            .order_by("starts_at", "pk")[:CALENDAR_LIMIT]
         )
+        if own_committees:
+            places = CommitteeMember.objects.filter(
+                membership__user=user, committee__organisation=organisation
+            ).values("committee_id")
+            if places.exists():
+                meetings = meetings.filter(committee__in=places)
+        meetings = meetings.select_related("committee").order_by("starts_at", "pk")[
+            :CALENDAR_LIMIT
+        ]
         decisions = (
-            published_decisions(request)
+            published_decisions(user, organisation)
             .filter(
                 urgent=False,
                 call_in_deadline__isnull=False,
@@ -256,6 +287,7 @@ def meeting_calendar(request):
             )
             .order_by("call_in_deadline", "pk")[:CALENDAR_LIMIT]
         )
+        reviews = open_reviews(user, organisation)
 
     calendar = _Calendar()
     calendar.add("BEGIN", "VCALENDAR")
@@ -264,6 +296,7 @@ def meeting_calendar(request):
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("METHOD", "PUBLISH")
     calendar.text("X-WR-CALNAME", _calendar_name(organisation))
+    calendar.add("X-PUBLISHED-TTL", "PT1H")
 
     for meeting in meetings:
         calendar.add("BEGIN", "VEVENT")
@@ -297,6 +330,20 @@ def meeting_calendar(request):
         calendar.add("TRANSP", "TRANSPARENT")
         calendar.add("END", "VEVENT")
 
+    for review in reviews:
+        # A day, not a moment: updates are due by the end of it.
+        calendar.add("BEGIN", "VEVENT")
+        calendar.text("UID", f"review-{review.pk}@{host}")
+        calendar.add("DTSTAMP", stamp)
+        calendar.add("DTSTART;VALUE=DATE", review.due.strftime("%Y%m%d"))
+        calendar.text("SUMMARY", f"Progress updates due: {review.workplan}")
+        calendar.text(
+            "DESCRIPTION", f"Review {review.number} of {review.workplan} is open."
+        )
+        calendar.add("URL", request.build_absolute_uri(review.get_absolute_url()))
+        calendar.add("TRANSP", "TRANSPARENT")
+        calendar.add("END", "VEVENT")
+
     calendar.add("END", "VCALENDAR")
 
     response = HttpResponse(
@@ -305,3 +352,51 @@ def meeting_calendar(request):
     )
     response["Content-Disposition"] = 'inline; filename="meetings.ics"'
     return keep_private(response)
+
+
+def open_reviews(user, organisation):
+    """The open review rounds of `organisation`'s workplans that `user` may
+    open (officers, clerks and administrators: a round in progress is not
+    yet published to members)."""
+    # Imported here: the workplan app builds on this one.
+    from workplan.models import Review
+
+    return list(
+        Review.objects.visible_to(user)
+        .for_organisation(organisation)
+        .filter(status=Review.Status.OPEN)
+        .select_related("workplan__strategy")
+        .order_by("due", "pk")[:CALENDAR_LIMIT]
+    )
+
+
+# --- private addresses ---------------------------------------------------------
+
+
+def _owner_or_404(key):
+    owner = feed_keys.owner_of(key)
+    if owner is None:
+        raise Http404("No such feed.")
+    return owner
+
+
+@login_not_required
+@require_safe
+def personal_calendar(request, key):
+    """The person's calendar at their private address (no session needed):
+    their committees' meetings, call-in deadlines, review due dates."""
+    user, organisation = _owner_or_404(key)
+    return calendar_response(request, user, organisation, own_committees=True)
+
+
+class PersonalDecisionFeed(DecisionFeed):
+    """The Atom feed of decisions at the person's private address."""
+
+    def get_object(self, request, key, *args, **kwargs):
+        user, organisation = _owner_or_404(key)
+        return _FeedRequest(
+            request=request, user=user, organisation=organisation, key=key
+        )
+
+
+personal_decision_feed = login_not_required(PersonalDecisionFeed())

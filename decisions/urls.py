@@ -38,6 +38,16 @@ urlpatterns = [
     path("decisions/", views.DecisionListView.as_view(), name="decision_list"),
     path("decisions/feed/", feeds.DecisionFeed(), name="decision_feed"),
     path(
+        "feeds/<str:key>/decisions.atom",
+        feeds.personal_decision_feed,
+        name="personal_decision_feed",
+    ),
+    path(
+        "feeds/<str:key>/calendar.ics",
+        feeds.personal_calendar,
+        name="personal_calendar",
+    ),
+    path(
         "decisions/forward-plan/",
         views.ForwardPlanView.as_view(),
         name="forward_plan",

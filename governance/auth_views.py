@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from . import second_factor
+from . import feed_keys, second_factor
 from .forms import (
     CODE_WRONG,
     ForgottenPasswordForm,
@@ -203,9 +204,49 @@ class AccountSecurityView(TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        organisation = getattr(self.request, "organisation", None)
+        key = feed_keys.live_key(user, organisation)
+        feed_addresses = None
+        if key is not None:
+            feed_addresses = {
+                "calendar": self.request.build_absolute_uri(
+                    reverse("decisions:personal_calendar", args=[key.token])
+                ),
+                "decisions": self.request.build_absolute_uri(
+                    reverse("decisions:personal_decision_feed", args=[key.token])
+                ),
+            }
         return super().get_context_data(
             **kwargs,
             authenticator=second_factor.authenticator_of(user),
             recovery_codes_left=second_factor.recovery_codes_left(user),
             required=second_factor.second_factor_required(user),
+            organisation=organisation,
+            feed_key=key,
+            feed_addresses=feed_addresses,
         )
+
+
+class FeedAddressesView(View):
+    """Make (or make new) private feed addresses for the council the person
+    works in, or stop them. Only by POST; answers with the account page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        organisation = getattr(request, "organisation", None)
+        if organisation is None:
+            raise PermissionDenied(_("Choose the council you work in first."))
+        if request.POST.get("action") == "stop":
+            feed_keys.revoke(request.user, organisation)
+            messages.success(request, _("Your private feed addresses no longer work."))
+        else:
+            feed_keys.issue(request.user, organisation)
+            messages.success(
+                request,
+                _(
+                    "Your private feed addresses are ready. Any addresses you "
+                    "had before no longer work."
+                ),
+            )
+        return redirect("account_security")

@@ -17,6 +17,7 @@ from .choices import (
 )
 from .diff_store import StoredDiff  # noqa: F401
 from .events import Event  # noqa: F401
+from .feed_keys import FeedKey  # noqa: F401
 from .lifecycle import ApprovedVersion, MinorAmendment  # noqa: F401
 from .paper_store import PaperJob, StoredPaper  # noqa: F401
 from .querysets import OrganisationScopedQuerySet

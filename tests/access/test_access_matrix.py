@@ -657,6 +657,29 @@ MATRIX = [
     Row("recovery_codes", "GET", {r: 302 for r in ROLES}),
     # New recovery codes for those with an app; a message for the others.
     Row("recovery_codes", "POST", {r: 302 for r in ROLES}, data=no_data),
+    # Private feed addresses: made (or made anew) by whoever is signed in,
+    # for the council they work in.
+    Row(
+        "feed_addresses",
+        "POST",
+        {**{r: 302 for r in ROLES}},
+        data=no_data,
+        changes_for=frozenset(set(ROLES) - {"anonymous"}),
+    ),
+    # A key that matches nothing is not found, signed in or not (a real key
+    # is tested in tests/decisions/test_personal_feeds.py).
+    Row(
+        "decisions:personal_calendar",
+        "GET",
+        {r: 404 for r in ROLES},
+        ("0123456789abcdef0123456789abcdef-0123456789abcdef0123456789abcdef",),
+    ),
+    Row(
+        "decisions:personal_decision_feed",
+        "GET",
+        {r: 404 for r in ROLES},
+        ("0123456789abcdef0123456789abcdef-0123456789abcdef0123456789abcdef",),
+    ),
     Row("healthz", "GET", {r: 200 for r in ROLES}),
     # The Django admin is for superusers (operators) only: every council
     # role is refused outright (see test_admin_access.py).

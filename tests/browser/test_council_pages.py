@@ -111,3 +111,22 @@ def test_a_member_finds_a_committee_from_the_navigation(visit, cast):
         assert main.get_by_role("heading", name=heading, exact=True).count() == 1
     current = visit.page.locator("[aria-current='page']")
     assert current.inner_text().strip() == "Committees"
+
+
+def test_a_member_makes_calendar_addresses_a_calendar_app_can_read(visit, cast):
+    import urllib.request
+
+    visit.sign_in("member")
+    visit.goto("/")
+    visit.page.get_by_role("link", name="Account").click()
+    visit.page.get_by_role("button", name="Make my calendar and feed addresses").click()
+    visit.check()
+    assert (
+        "Your private feed addresses are ready"
+        in visit.page.locator(".govuk-notification-banner").inner_text()
+    )
+    address = visit.page.get_by_label("Calendar (iCalendar)").input_value()
+    # Fetched as a calendar app would: no cookies.
+    with urllib.request.urlopen(address) as response:  # noqa: S310 (the test server)
+        assert response.status == 200
+        assert b"BEGIN:VCALENDAR" in response.read()
