@@ -45,6 +45,7 @@ from governance.policy import STRATEGY, PolicyCreateMixin, PolicyMixin
 from governance.submissions import CreateOnceMixin
 from governance.versioned import lock, move_on
 from governance.views import PaperView, TransitionView, paper_view
+from workplan.delivery import delivery_of
 
 from . import papers
 from .filtersets import StrategyFilterSet
@@ -59,6 +60,7 @@ from .forms import (
     ThemeForm,
     ThemeUpdateForm,
 )
+from .journey import journey_of
 from .lifecycle import STRATEGY_LIFECYCLE
 from .models import Objective, Risk, Strategy, Theme
 from .versions import compare, versions_of
@@ -140,6 +142,15 @@ class StrategyDetailView(OrganisationScopedMixin, DetailView):
         context["can_edit"] = STRATEGY.allows(user, "edit", strategy)
         context["can_amend"] = STRATEGY.allows(user, "amend", strategy)
         context["can_replace"] = STRATEGY.allows(user, "prepare_replacement", strategy)
+        context["deliveries"] = delivery_of(strategy, user)
+        context["journey"] = journey_of(
+            strategy,
+            user,
+            events=context["events"],
+            amendments=context["amendments"],
+            deliveries=context["deliveries"],
+            replacements=context["replacements"],
+        )
         return context
 
 
