@@ -8,19 +8,27 @@ template reads them and makes no query of its own.
 
 from itertools import groupby
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.lifecycle import ADOPTED
-from governance.paper_store import PaperKind, approval_mark, history_marks, register
+from governance.models import Membership
+from governance.paper_store import (
+    PaperKind,
+    approval_mark,
+    history_marks,
+    names_mark,
+    register,
+)
 from governance.papers import Part
 
 from .choices import Confidence, Rag
 from .dashboard import RAG_ORDER
 from .models import (
+    Department,
     ProgressUpdate,
     Review,
     Variation,
@@ -393,7 +401,8 @@ def variations_for(review, previous, items):
 def appendix_version(workplan):
     """Changes with the workplan and anything its appendix prints: its items,
     its strategy's title and themes, its approval and the decision's status
-    now, the council's layout."""
+    now, the council's layout, its departments' names and the names of the
+    items' lead officers."""
     from strategy.models import Strategy, Theme
 
     return ".".join(
@@ -407,26 +416,60 @@ def appendix_version(workplan):
                 WorkplanSettings.history.filter(
                     organisation_id=workplan.organisation_id
                 ),
+                Department.history.filter(organisation_id=workplan.organisation_id),
             ),
+            names_mark(lead_officers(workplan.pk)),
         ]
     )
 
 
+def lead_officers(workplan_id):
+    """The user ids of the workplan's items' lead officers (printed by name)."""
+    return Membership.objects.filter(
+        pk__in=WorkplanItem.objects.filter(workplan_id=workplan_id).values(
+            "lead_officer_id"
+        )
+    ).values("user_id")
+
+
 def progress_report_version(review):
-    from decisions.models import DecisionRecord, Meeting
+    """Changes with anything the progress report prints: the reviews, the
+    workplan and its strategy, the meeting it went to (and its committee),
+    the decision that noted it and those that agreed variations, the
+    updates, variations, items and themes, and the names of the people it
+    names (lead officers, who gave each update, who agreed a variation)."""
+    from decisions.models import Committee, DecisionRecord, Meeting
     from strategy.models import Strategy, Theme
 
     workplan = review.workplan
-    return history_marks(
-        Review.history.filter(workplan_id=workplan.pk),
-        Workplan.history.filter(id=workplan.pk),
-        Strategy.history.filter(id=workplan.strategy_id),
-        Meeting.history.filter(id=review.meeting_id or 0),
-        DecisionRecord.history.filter(id=review.decision_id or 0),
-        ProgressUpdate.history.filter(review__workplan_id=workplan.pk),
-        Variation.history.filter(workplan_id=workplan.pk),
-        WorkplanItem.history.filter(workplan_id=workplan.pk),
-        Theme.history.filter(strategy_id=workplan.strategy_id),
+    variations = Variation.objects.filter(workplan_id=workplan.pk)
+    return ".".join(
+        [
+            history_marks(
+                Review.history.filter(workplan_id=workplan.pk),
+                Workplan.history.filter(id=workplan.pk),
+                Strategy.history.filter(id=workplan.strategy_id),
+                Meeting.history.filter(id=review.meeting_id or 0),
+                Committee.history.filter(
+                    id__in=Meeting.objects.filter(id=review.meeting_id or 0).values(
+                        "committee_id"
+                    )
+                ),
+                DecisionRecord.history.filter(
+                    Q(id=review.decision_id or 0)
+                    | Q(id__in=variations.values("decision_id"))
+                ),
+                ProgressUpdate.history.filter(review__workplan_id=workplan.pk),
+                Variation.history.filter(workplan_id=workplan.pk),
+                WorkplanItem.history.filter(workplan_id=workplan.pk),
+                Theme.history.filter(strategy_id=workplan.strategy_id),
+            ),
+            names_mark(
+                lead_officers(workplan.pk),
+                ProgressUpdate.objects.filter(review_id=review.pk).values("by_id"),
+                variations.values("agreed_by_id"),
+            ),
+        ]
     )
 
 
