@@ -184,7 +184,9 @@ def report_in_background(report):
     if record is None:
         return False
     return any(
-        kind.model is type(record) and not kind.kept and kind.in_background(record)
+        kind.model is type(record)
+        and not (kind.kept or kind.copy_of)
+        and kind.in_background(record)
         for kind in all_kinds()
     )
 

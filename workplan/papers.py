@@ -479,33 +479,70 @@ def progress_report_version(review):
 INLINE_ITEMS = 100
 
 
-def is_large(workplan_id):
-    """Whether a workplan's papers take more than a few seconds to render."""
-    return (
-        WorkplanItem.objects.in_the_plan()
-        .filter(workplan_id=workplan_id)[: INLINE_ITEMS + 1]
-        .count()
-        > INLINE_ITEMS
-    )
+def is_large(workplan_id, *, working=False):
+    """Whether a workplan's papers take more than a few seconds to render:
+    its items of record, or (`working`) all its items, as its officers'
+    working copies print them."""
+    items = WorkplanItem.objects.filter(workplan_id=workplan_id)
+    if not working:
+        items = items.in_the_plan()
+    return items[: INLINE_ITEMS + 1].count() > INLINE_ITEMS
 
 
-def working_items(workplan_id, user):
-    """The items of the workplan that `user` may read, if they include items
-    awaiting approval (which the papers of record leave out), else None."""
+def gets_working_copy(workplan_id, user):
+    """Whether `user` gets the officers' working copy of the workplan's
+    papers: they may read items awaiting approval (which the papers of
+    record leave out) and there are some. Only the council's staff may read
+    such items, and they read all the workplan's items: the working copy is
+    the same for each of them, so it is stored like a paper of record."""
     readable = WorkplanItem.objects.visible_to(user).filter(workplan_id=workplan_id)
-    if not readable.awaiting_approval().exists():
-        return None
-    return readable
+    return readable.awaiting_approval().exists()
 
 
-def appendix_working_copy(workplan, user):
-    items = working_items(workplan.pk, user)
-    return None if items is None else [workplan_appendix_part(workplan, items)]
+def working_items(workplan_id):
+    """The items an officer's working copy prints: all the workplan's."""
+    return WorkplanItem.objects.filter(workplan_id=workplan_id)
 
 
-def progress_report_working_copy(review, user):
-    items = working_items(review.workplan_id, user)
-    return None if items is None else [progress_report_part(review, items)]
+#: The officers' working copies: never final (marked DRAFT), stored per
+#: version, and rendered by the worker above the same size as the papers
+#: of record; served by the same views (`PaperKind.working_copy`).
+WORKPLAN_APPENDIX_WORKING = register(
+    PaperKind(
+        slug="workplan-appendix-working",
+        model=Workplan,
+        title=workplan_appendix_title,
+        parts=lambda workplan: [
+            workplan_appendix_part(workplan, working_items(workplan.pk))
+        ],
+        is_final=lambda workplan: False,
+        version=appendix_version,
+        filename=lambda workplan: f"workplan-{workplan.pk}-appendix-working-copy.pdf",
+        url=lambda workplan: reverse("workplan:workplan_paper", args=[workplan.pk]),
+        background=lambda workplan: is_large(workplan.pk, working=True),
+        copy_of="workplan-appendix",
+    )
+)
+
+PROGRESS_REPORT_WORKING = register(
+    PaperKind(
+        slug="progress-report-working",
+        model=Review,
+        title=progress_report_title,
+        parts=lambda review: [
+            progress_report_part(review, working_items(review.workplan_id))
+        ],
+        is_final=lambda review: False,
+        version=progress_report_version,
+        filename=lambda review: (
+            f"workplan-{review.workplan_id}-review-{review.number}-progress-"
+            "working-copy.pdf"
+        ),
+        url=lambda review: reverse("workplan:review_paper", args=[review.pk]),
+        background=lambda review: is_large(review.workplan_id, working=True),
+        copy_of="progress-report",
+    )
+)
 
 
 WORKPLAN_APPENDIX = register(
@@ -519,7 +556,8 @@ WORKPLAN_APPENDIX = register(
         filename=lambda workplan: f"workplan-{workplan.pk}-appendix.pdf",
         url=lambda workplan: reverse("workplan:workplan_paper", args=[workplan.pk]),
         background=lambda workplan: is_large(workplan.pk),
-        working_copy=appendix_working_copy,
+        working_copy=WORKPLAN_APPENDIX_WORKING,
+        working_for=lambda workplan, user: gets_working_copy(workplan.pk, user),
     )
 )
 
@@ -536,6 +574,7 @@ PROGRESS_REPORT = register(
         ),
         url=lambda review: reverse("workplan:review_paper", args=[review.pk]),
         background=lambda review: is_large(review.workplan_id),
-        working_copy=progress_report_working_copy,
+        working_copy=PROGRESS_REPORT_WORKING,
+        working_for=lambda review, user: gets_working_copy(review.workplan_id, user),
     )
 )

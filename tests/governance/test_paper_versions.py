@@ -383,8 +383,16 @@ PAPERS = [
         lambda b: b.strategy,
         STRATEGY_PRINTS,
     ),
-    ([workplan_papers.WORKPLAN_APPENDIX], lambda b: b.workplan, APPENDIX_PRINTS),
-    ([workplan_papers.PROGRESS_REPORT], lambda b: b.review, PROGRESS_REPORT_PRINTS),
+    (
+        [workplan_papers.WORKPLAN_APPENDIX, workplan_papers.WORKPLAN_APPENDIX_WORKING],
+        lambda b: b.workplan,
+        APPENDIX_PRINTS,
+    ),
+    (
+        [workplan_papers.PROGRESS_REPORT, workplan_papers.PROGRESS_REPORT_WORKING],
+        lambda b: b.review,
+        PROGRESS_REPORT_PRINTS,
+    ),
     (
         [decision_papers.DECISION_RECORD],
         lambda b: b.business.published_decision,
