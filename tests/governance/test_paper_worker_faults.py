@@ -226,7 +226,7 @@ def test_the_worker_and_the_site_ride_out_a_database_outage_mid_render(
         "PAPER_JOB_STALE_SECONDS": "3",
         "PAPER_JOB_HEARTBEAT_SECONDS": "1",
     }
-    cookie = session_cookie(cast.clerk)
+    cookie = session_cookie(cast.officer)  # a clerk would be asked for a code
     site = production_server(
         tmp_path,
         static_root,
