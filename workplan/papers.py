@@ -473,10 +473,13 @@ def progress_report_version(review):
     )
 
 
-#: A workplan with more items of record than this has its appendix and
-#: progress reports rendered by the paper worker (a 145-page appendix of
-#: about 1,500 items took 46 s): about ten pages, a few seconds, inline.
-INLINE_ITEMS = 100
+#: A workplan with more items than this has its appendix and progress
+#: reports (and its officers' working copies of them) rendered by the paper
+#: worker. Measured by `make bench` (tests/bench/threshold.py, figures in
+#: docs/papers.md): the appendix costs about 0.6 s plus 0.03 s an item of
+#: CPU, the progress report about 0.6 s plus 0.01 s an item, so at 40 items
+#: the slower (the appendix) stays within about 2 s on an idle core.
+INLINE_ITEMS = 40
 
 
 def is_large(workplan_id, *, working=False):

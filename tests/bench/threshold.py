@@ -31,7 +31,7 @@ from .run_bench import (
 )
 
 DATABASE = "bench_threshold"
-SIZES = [25, 50, 75, 100, 150, 200]
+SIZES = [25, 40, 50, 75, 100, 150, 200]
 RUNS = 3
 TARGET_S = 2.0
 
