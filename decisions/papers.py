@@ -63,10 +63,20 @@ def decision_version(decision):
             str(decision.version),
             decision.current_status().value,
             history_marks(
-                Meeting.history.filter(id=decision.meeting_id),
-                Committee.history.filter(id=decision.meeting.committee_id),
+                # Its meeting and committee, and the meeting that heard a
+                # call-in of it (its committee and date).
+                Meeting.history.filter(
+                    id__in=[decision.meeting_id, decision.call_in_heard_at_id or 0]
+                ),
+                Committee.history.filter(
+                    id__in=Meeting.objects.filter(
+                        id__in=[decision.meeting_id, decision.call_in_heard_at_id or 0]
+                    ).values("committee_id")
+                ),
                 Resolution.history.filter(decision_id=decision.pk),
                 numbering_history(decision.organisation_id),
+                # The title of the report it considered.
+                Report.history.filter(id=decision.report_id or 0),
             ),
         ]
     )
@@ -154,6 +164,9 @@ def report_version(report):
             str(report.version),
             f"m{meeting.pk if meeting else 0}",
             history_marks(
+                # The meeting it goes to: its committee's name and its date.
+                Meeting.history.filter(id=meeting.pk if meeting else 0),
+                Committee.history.filter(id=meeting.committee_id if meeting else 0),
                 Recommendation.history.filter(report_id=report.pk),
                 AgendaItem.history.filter(report_id=report.pk),
                 numbering_history(report.organisation_id),
@@ -171,7 +184,9 @@ def report_in_background(report):
     if record is None:
         return False
     return any(
-        kind.model is type(record) and not kind.kept and kind.in_background(record)
+        kind.model is type(record)
+        and not (kind.kept or kind.copy_of)
+        and kind.in_background(record)
         for kind in all_kinds()
     )
 

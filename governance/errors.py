@@ -6,9 +6,11 @@ database anything (no context processors: they look up who is signed in).
 """
 
 import hashlib
+import os
 import sys
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 import psycopg
 from django.conf import settings
@@ -24,12 +26,45 @@ from django.utils.csp import CONTEXT_KEY as CSP_CONTEXT_KEY
 RETRY_AFTER_SECONDS = 30
 
 #: The council each recent session was working in, by a digest of its session
-#: cookie, kept in this process (`remember_council`): while the database is
-#: away its sessions cannot be read, but the 503 page can still carry the
-#: council's name. At most this many sessions; the oldest are forgotten.
+#: cookie (`remember_council`): while the database is away its sessions
+#: cannot be read, but the 503 page can still carry the council's name. Kept
+#: in this process (at most this many sessions; the oldest are forgotten)
+#: and in a small file per session in `COUNCIL_MEMORY_DIR`, shared by every
+#: server process on the machine, so a process that never served the
+#: session still knows it. Written once per session and process.
 _REMEMBERED_SESSIONS = 5000
 _council_by_session: OrderedDict[str, str] = OrderedDict()
 _remembering = threading.Lock()
+
+
+def _memory_file(digest):
+    folder = getattr(settings, "COUNCIL_MEMORY_DIR", None)
+    return Path(folder) / digest if folder else None
+
+
+def _write_memory(digest, name):
+    """Write the council's name for the session, atomically; never raise
+    (a full or read-only disk only loses the branding of a 503 page)."""
+    path = _memory_file(digest)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        temporary = path.with_name(f".{digest}.{os.getpid()}.{threading.get_ident()}")
+        temporary.write_text(name, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
+def _read_memory(digest):
+    path = _memory_file(digest)
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8")[:200] or None
+    except OSError:
+        return None
 
 
 def _session_digest(request):
@@ -49,6 +84,7 @@ def remember_council(request, organisation):
         _council_by_session[digest] = organisation.name
         while len(_council_by_session) > _REMEMBERED_SESSIONS:
             _council_by_session.popitem(last=False)
+    _write_memory(digest, organisation.name)
 
 
 def remembered_council(request):
@@ -59,6 +95,8 @@ def remembered_council(request):
     digest = _session_digest(request)
     with _remembering:
         name = _council_by_session.get(digest) if digest else None
+    if name is None and digest is not None:
+        name = _read_memory(digest)  # learnt by another server process
     return Organisation(name=name) if name else None
 
 

@@ -78,11 +78,16 @@ class PaperKind:
     #: record -> bool (true when the paper would take more than a couple of
     #: seconds: a large workplan's appendix, a report presenting it).
     background: object = False
-    #: (record, user) -> the `Part`s of the paper as `user` may read it, when
-    #: that is more than the paper of record prints (e.g. a workplan's items
-    #: awaiting approval, for its officers), else None. A working copy is
-    #: rendered on request, marked DRAFT, and never stored.
+    #: The officers' working copy of this paper: a `PaperKind` of its own
+    #: printing more than the paper of record (e.g. a workplan's items
+    #: awaiting approval), never final (marked DRAFT), stored per version
+    #: and rendered by the worker when large, like any paper; and
+    #: `working_for(record, user)`, whether `user` gets it instead.
     working_copy: object = None
+    working_for: object = None
+    #: Of a working copy: the slug of the paper of record it is a copy of
+    #: (whose view serves it; only those who get it may see its jobs).
+    copy_of: str = ""
     #: The record keeps its paper's HTML (`record.html`) and, once rendered,
     #: its PDF (`record.pdf`, `etag`, `rendered_at`; `keep_rendering(pdf,
     #: pages)`): rendered once from that HTML, never again.
@@ -135,6 +140,38 @@ def history_marks(*querysets):
     for queryset in querysets:
         marks.append(str(queryset.aggregate(mark=Max("history_id"))["mark"] or 0))
     return ".".join(marks)
+
+
+def names_mark(*user_ids):
+    """A digest of the names of the people whose user ids `user_ids` give
+    (querysets of ids, or lists): people have no history, so a paper that
+    prints a person's name watches the name itself. One query."""
+    from django.contrib.auth import get_user_model
+
+    wanted = Q(pk__in=[])
+    for ids in user_ids:
+        wanted |= Q(pk__in=ids)
+    rows = (
+        get_user_model()
+        .objects.filter(wanted)
+        .order_by("pk")
+        .values_list("pk", "first_name", "last_name", "username")
+    )
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()[:12]
+
+
+def organisation_mark(organisation_id):
+    """What every paper prints of its council (its name, in the caption and
+    the PDF's author): the council's version, which moves at every save of
+    its settings."""
+    from .models import Organisation
+
+    version = (
+        Organisation.objects.filter(pk=organisation_id)
+        .values_list("version", flat=True)
+        .first()
+    )
+    return f"o{organisation_id}.{version or 0}"
 
 
 def approval_mark(record):
@@ -294,7 +331,11 @@ def version_key(kind, record):
     if kind.kept:
         return KEPT
     state = "final" if kind.is_final(record) else "draft"
-    return f"{state}:{kind.version(record)}:{template_digest()}"
+    version = f"{kind.version(record)}:{organisation_mark(record.organisation_id)}"
+    if len(version) > 120:
+        # A long key (an agenda pack of many reports) fits its column digested.
+        version = hashlib.sha256(version.encode()).hexdigest()[:40]
+    return f"{state}:{version}:{template_digest()}"
 
 
 def etag_for(kind, record, key):
@@ -505,17 +546,15 @@ def serve_paper(request, kind, record):
     Every paper of record comes from the store, drafts included (304 when
     the browser's copy is current); a missing background paper starts (or
     joins) a job and sends the person to its progress page; another missing
-    paper renders now, once however many ask at the same time. A working
-    copy renders now and is never stored.
+    paper renders now, once however many ask at the same time. Someone who
+    gets the officers' working copy (`PaperKind.working_for`) is served it
+    the same way, from its own store.
     """
     if kind.kept:
         return serve_kept(request, kind, record)
+    if kind.working_copy and kind.working_for(record, request.user):
+        kind = kind.working_copy
     filename = kind.filename(record)
-    working = kind.working_copy and kind.working_copy(record, request.user)
-    if working:
-        html = paper_html(kind.title(record), record.organisation, working, draft=True)
-        pdf, _pages = render_pdf_and_count_pages(html)
-        return paper_response(pdf, filename)
     key = version_key(kind, record)
     etag = etag_for(kind, record, key)
     if etag in _if_none_match(request):

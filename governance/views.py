@@ -27,7 +27,7 @@ from django.views.generic import (
 from django.views.generic.detail import SingleObjectMixin
 
 from . import people
-from .choices import PostKind
+from .choices import PostKind, Role
 from .errors import RETRY_AFTER_SECONDS
 from .forms import (
     ChooseOrganisationForm,
@@ -356,8 +356,16 @@ class PaperJobView(DetailView):
 
     def readable_record(self, job):
         """The record, if the person may still read its paper (asked of the
-        paper view of its kind, so the rule lives in one place)."""
-        view = PAPER_VIEWS[job.kind]()
+        paper view of its kind, so the rule lives in one place). An officers'
+        working copy prints what members may not read (items awaiting
+        approval): only the council's staff see its job."""
+        kind = kind_named(job.kind)
+        if kind.copy_of and roles_of(self.request.user).get(job.organisation_id) in (
+            None,
+            Role.MEMBER,
+        ):
+            return None
+        view = PAPER_VIEWS[kind.copy_of or job.kind]()
         view.setup(self.request, pk=job.object_id)
         try:
             return view.get_object()

@@ -5,10 +5,13 @@
 # bench-results/papers.json), then for a history page of 50 edits of a long
 # text (tests/bench/history.py, under a minute, bench-results/history.json),
 # then for the spreadsheet reader on hostile and realistic files
-# (tests/bench/reader.py, under a minute, bench-results/reader.json).
+# (tests/bench/reader.py, under a minute, bench-results/reader.json), then
+# for the workplan papers rendered inline at sizes around INLINE_ITEMS
+# (tests/bench/threshold.py, about five minutes, bench-results/threshold.json).
 # Loopback only; every load run is bounded. `scripts/bench.sh papers` runs
 # only the papers, `scripts/bench.sh history` only the history page,
 # `scripts/bench.sh reader` only the reader,
+# `scripts/bench.sh threshold` only the inline threshold,
 # `scripts/bench.sh pages ...` only the pages. Other options go to
 # run_bench.py: scripts/bench.sh --help
 set -euo pipefail
@@ -61,6 +64,7 @@ case "${1:-}" in
   pages) PARTS=pages; shift ;;
   history) PARTS=history; shift ;;
   reader) PARTS=reader; shift ;;
+  threshold) PARTS=threshold; shift ;;
 esac
 export BENCH_SERVER_URL="$(scripts/db.sh url)"
 if [ "$PARTS" = both ] || [ "$PARTS" = pages ]; then
@@ -74,4 +78,7 @@ if [ "$PARTS" = both ] || [ "$PARTS" = history ]; then
 fi
 if [ "$PARTS" = both ] || [ "$PARTS" = reader ]; then
   .venv/bin/python -m tests.bench.reader
+fi
+if [ "$PARTS" = both ] || [ "$PARTS" = threshold ]; then
+  .venv/bin/python -m tests.bench.threshold
 fi

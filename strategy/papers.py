@@ -15,8 +15,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from governance.lifecycle import ADOPTED, MinorAmendment
-from governance.models import Post
-from governance.paper_store import PaperKind, approval_mark, history_marks, register
+from governance.models import Membership, Post
+from governance.paper_store import (
+    PaperKind,
+    approval_mark,
+    history_marks,
+    names_mark,
+    register,
+)
 from governance.papers import Part
 
 from .choices import RiskLevel
@@ -151,6 +157,7 @@ def strategy_full_part(strategy):
             ],
             "amendments": [
                 {
+                    "made_on": amendment.made_on,
                     "at": amendment.at,
                     "reason": amendment.reason,
                     "authorised_by": _name(amendment.authorised_by),
@@ -357,16 +364,27 @@ def _post(membership):
 def strategy_version(strategy):
     """Changes with the strategy and with anything its papers print: any
     theme, objective or risk, the approving decision and its status now,
-    the scrutiny meeting, the strategies replacing it, the posts it names."""
-    from decisions.models import Meeting
+    the scrutiny meeting (and its committee), the strategies replacing it
+    and the one it replaces, the posts and people it names, its minor
+    amendments (and who made and authorised them)."""
+    from decisions.models import Committee, Meeting
 
+    amendments = MinorAmendment.for_record(strategy)
+    lead = Membership.objects.filter(pk=strategy.lead_officer_id or 0)
     return ".".join(
         [
             str(strategy.version),
             approval_mark(strategy),
             history_marks(
                 Meeting.history.filter(id=strategy.scrutiny_meeting_id or 0),
+                Committee.history.filter(
+                    id__in=Meeting.objects.filter(
+                        id=strategy.scrutiny_meeting_id or 0
+                    ).values("committee_id")
+                ),
                 Strategy.history.filter(replaces_id=strategy.pk),
+                Strategy.history.filter(id=strategy.replaces_id or 0),
+                Membership.history.filter(id=strategy.lead_officer_id or 0),
                 Theme.history.filter(strategy_id=strategy.pk),
                 Objective.history.filter(theme__strategy_id=strategy.pk),
                 Risk.history.filter(strategy_id=strategy.pk),
@@ -374,6 +392,12 @@ def strategy_version(strategy):
                 Post.history.filter(
                     id__in=[strategy.cabinet_member_id or 0, strategy.director_id or 0]
                 ),
+            ),
+            f"n{amendments.count()}",
+            names_mark(
+                lead.values("user_id"),
+                amendments.values("made_by_id"),
+                amendments.values("authorised_by_id"),
             ),
         ]
     )

@@ -8,19 +8,27 @@ template reads them and makes no query of its own.
 
 from itertools import groupby
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.lifecycle import ADOPTED
-from governance.paper_store import PaperKind, approval_mark, history_marks, register
+from governance.models import Membership
+from governance.paper_store import (
+    PaperKind,
+    approval_mark,
+    history_marks,
+    names_mark,
+    register,
+)
 from governance.papers import Part
 
 from .choices import Confidence, Rag
 from .dashboard import RAG_ORDER
 from .models import (
+    Department,
     ProgressUpdate,
     Review,
     Variation,
@@ -393,7 +401,8 @@ def variations_for(review, previous, items):
 def appendix_version(workplan):
     """Changes with the workplan and anything its appendix prints: its items,
     its strategy's title and themes, its approval and the decision's status
-    now, the council's layout."""
+    now, the council's layout, its departments' names and the names of the
+    items' lead officers."""
     from strategy.models import Strategy, Theme
 
     return ".".join(
@@ -407,62 +416,136 @@ def appendix_version(workplan):
                 WorkplanSettings.history.filter(
                     organisation_id=workplan.organisation_id
                 ),
+                Department.history.filter(organisation_id=workplan.organisation_id),
+            ),
+            names_mark(lead_officers(workplan.pk)),
+        ]
+    )
+
+
+def lead_officers(workplan_id):
+    """The user ids of the workplan's items' lead officers (printed by name)."""
+    return Membership.objects.filter(
+        pk__in=WorkplanItem.objects.filter(workplan_id=workplan_id).values(
+            "lead_officer_id"
+        )
+    ).values("user_id")
+
+
+def progress_report_version(review):
+    """Changes with anything the progress report prints: the reviews, the
+    workplan and its strategy, the meeting it went to (and its committee),
+    the decision that noted it and those that agreed variations, the
+    updates, variations, items and themes, and the names of the people it
+    names (lead officers, who gave each update, who agreed a variation)."""
+    from decisions.models import Committee, DecisionRecord, Meeting
+    from strategy.models import Strategy, Theme
+
+    workplan = review.workplan
+    variations = Variation.objects.filter(workplan_id=workplan.pk)
+    return ".".join(
+        [
+            history_marks(
+                Review.history.filter(workplan_id=workplan.pk),
+                Workplan.history.filter(id=workplan.pk),
+                Strategy.history.filter(id=workplan.strategy_id),
+                Meeting.history.filter(id=review.meeting_id or 0),
+                Committee.history.filter(
+                    id__in=Meeting.objects.filter(id=review.meeting_id or 0).values(
+                        "committee_id"
+                    )
+                ),
+                DecisionRecord.history.filter(
+                    Q(id=review.decision_id or 0)
+                    | Q(id__in=variations.values("decision_id"))
+                ),
+                ProgressUpdate.history.filter(review__workplan_id=workplan.pk),
+                Variation.history.filter(workplan_id=workplan.pk),
+                WorkplanItem.history.filter(workplan_id=workplan.pk),
+                Theme.history.filter(strategy_id=workplan.strategy_id),
+            ),
+            names_mark(
+                lead_officers(workplan.pk),
+                ProgressUpdate.objects.filter(review_id=review.pk).values("by_id"),
+                variations.values("agreed_by_id"),
             ),
         ]
     )
 
 
-def progress_report_version(review):
-    from decisions.models import DecisionRecord, Meeting
-    from strategy.models import Strategy, Theme
-
-    workplan = review.workplan
-    return history_marks(
-        Review.history.filter(workplan_id=workplan.pk),
-        Workplan.history.filter(id=workplan.pk),
-        Strategy.history.filter(id=workplan.strategy_id),
-        Meeting.history.filter(id=review.meeting_id or 0),
-        DecisionRecord.history.filter(id=review.decision_id or 0),
-        ProgressUpdate.history.filter(review__workplan_id=workplan.pk),
-        Variation.history.filter(workplan_id=workplan.pk),
-        WorkplanItem.history.filter(workplan_id=workplan.pk),
-        Theme.history.filter(strategy_id=workplan.strategy_id),
-    )
+#: A workplan with more items than this has its appendix and progress
+#: reports (and its officers' working copies of them) rendered by the paper
+#: worker. Measured by `make bench` (tests/bench/threshold.py, figures in
+#: docs/papers.md): the appendix costs about 0.6 s plus 0.03 s an item of
+#: CPU, the progress report about 0.6 s plus 0.01 s an item, so at 40 items
+#: the slower (the appendix) stays within about 2 s on an idle core.
+INLINE_ITEMS = 40
 
 
-#: A workplan with more items of record than this has its appendix and
-#: progress reports rendered by the paper worker (a 145-page appendix of
-#: about 1,500 items took 46 s): about ten pages, a few seconds, inline.
-INLINE_ITEMS = 100
+def is_large(workplan_id, *, working=False):
+    """Whether a workplan's papers take more than a few seconds to render:
+    its items of record, or (`working`) all its items, as its officers'
+    working copies print them."""
+    items = WorkplanItem.objects.filter(workplan_id=workplan_id)
+    if not working:
+        items = items.in_the_plan()
+    return items[: INLINE_ITEMS + 1].count() > INLINE_ITEMS
 
 
-def is_large(workplan_id):
-    """Whether a workplan's papers take more than a few seconds to render."""
-    return (
-        WorkplanItem.objects.in_the_plan()
-        .filter(workplan_id=workplan_id)[: INLINE_ITEMS + 1]
-        .count()
-        > INLINE_ITEMS
-    )
-
-
-def working_items(workplan_id, user):
-    """The items of the workplan that `user` may read, if they include items
-    awaiting approval (which the papers of record leave out), else None."""
+def gets_working_copy(workplan_id, user):
+    """Whether `user` gets the officers' working copy of the workplan's
+    papers: they may read items awaiting approval (which the papers of
+    record leave out) and there are some. Only the council's staff may read
+    such items, and they read all the workplan's items: the working copy is
+    the same for each of them, so it is stored like a paper of record."""
     readable = WorkplanItem.objects.visible_to(user).filter(workplan_id=workplan_id)
-    if not readable.awaiting_approval().exists():
-        return None
-    return readable
+    return readable.awaiting_approval().exists()
 
 
-def appendix_working_copy(workplan, user):
-    items = working_items(workplan.pk, user)
-    return None if items is None else [workplan_appendix_part(workplan, items)]
+def working_items(workplan_id):
+    """The items an officer's working copy prints: all the workplan's."""
+    return WorkplanItem.objects.filter(workplan_id=workplan_id)
 
 
-def progress_report_working_copy(review, user):
-    items = working_items(review.workplan_id, user)
-    return None if items is None else [progress_report_part(review, items)]
+#: The officers' working copies: never final (marked DRAFT), stored per
+#: version, and rendered by the worker above the same size as the papers
+#: of record; served by the same views (`PaperKind.working_copy`).
+WORKPLAN_APPENDIX_WORKING = register(
+    PaperKind(
+        slug="workplan-appendix-working",
+        model=Workplan,
+        title=workplan_appendix_title,
+        parts=lambda workplan: [
+            workplan_appendix_part(workplan, working_items(workplan.pk))
+        ],
+        is_final=lambda workplan: False,
+        version=appendix_version,
+        filename=lambda workplan: f"workplan-{workplan.pk}-appendix-working-copy.pdf",
+        url=lambda workplan: reverse("workplan:workplan_paper", args=[workplan.pk]),
+        background=lambda workplan: is_large(workplan.pk, working=True),
+        copy_of="workplan-appendix",
+    )
+)
+
+PROGRESS_REPORT_WORKING = register(
+    PaperKind(
+        slug="progress-report-working",
+        model=Review,
+        title=progress_report_title,
+        parts=lambda review: [
+            progress_report_part(review, working_items(review.workplan_id))
+        ],
+        is_final=lambda review: False,
+        version=progress_report_version,
+        filename=lambda review: (
+            f"workplan-{review.workplan_id}-review-{review.number}-progress-"
+            "working-copy.pdf"
+        ),
+        url=lambda review: reverse("workplan:review_paper", args=[review.pk]),
+        background=lambda review: is_large(review.workplan_id, working=True),
+        copy_of="progress-report",
+    )
+)
 
 
 WORKPLAN_APPENDIX = register(
@@ -476,7 +559,8 @@ WORKPLAN_APPENDIX = register(
         filename=lambda workplan: f"workplan-{workplan.pk}-appendix.pdf",
         url=lambda workplan: reverse("workplan:workplan_paper", args=[workplan.pk]),
         background=lambda workplan: is_large(workplan.pk),
-        working_copy=appendix_working_copy,
+        working_copy=WORKPLAN_APPENDIX_WORKING,
+        working_for=lambda workplan, user: gets_working_copy(workplan.pk, user),
     )
 )
 
@@ -493,6 +577,7 @@ PROGRESS_REPORT = register(
         ),
         url=lambda review: reverse("workplan:review_paper", args=[review.pk]),
         background=lambda review: is_large(review.workplan_id),
-        working_copy=progress_report_working_copy,
+        working_copy=PROGRESS_REPORT_WORKING,
+        working_for=lambda review, user: gets_working_copy(review.workplan_id, user),
     )
 )

@@ -5,7 +5,10 @@ here and override what differs. Only the settings package reads the
 environment, through the helpers in `config.settings.env`.
 """
 
+import hashlib
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -236,6 +239,19 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+
+#: Where each server process notes the council a session works in, so the
+#: 503 page of any process on the machine carries it while the database is
+#: away (`governance/errors.py`). A private folder in the temporary
+#: directory unless set.
+COUNCIL_MEMORY_DIR = env_str(
+    "COUNCIL_MEMORY_DIR",
+    str(
+        Path(tempfile.gettempdir())
+        / f"ict-governance-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]}"
+        / "councils-by-session"
+    ),
+)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -166,3 +166,31 @@ def test_the_503_page_names_the_council_of_the_session_from_an_earlier_page(
     assert f"© {cast.council_a.name}" in ours
     assert cast.council_a.name not in theirs
     assert "© ICT strategy governance" in theirs
+
+
+def test_a_council_remembered_by_one_server_process_brands_anothers_503(
+    tmp_path, settings
+):
+    """Each gunicorn worker is a process of its own: the council one learnt
+    for a session is noted in a file the others read."""
+    from governance import errors
+
+    settings.COUNCIL_MEMORY_DIR = str(tmp_path / "councils")
+    request = RequestFactory().get("/strategies/")
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = "b" * 32
+    errors.remember_council(request, Organisation(name="Ashdown Borough Council"))
+    # Another process: nothing remembered in memory.
+    saved = errors._council_by_session.copy()
+    errors._council_by_session.clear()
+    try:
+        html = service_unavailable(request).content.decode()
+    finally:
+        errors._council_by_session.update(saved)
+    assert "<title>Sorry, the service is unavailable – Ashdown Borough Council" in html
+    stranger = RequestFactory().get("/strategies/")
+    stranger.COOKIES[settings.SESSION_COOKIE_NAME] = "c" * 32
+    assert f"– {PRODUCT}</title>" in service_unavailable(stranger).content.decode()
+    # An unwritable folder loses only the branding, never the page.
+    settings.COUNCIL_MEMORY_DIR = "/proc/no-such-folder"
+    errors.remember_council(stranger, Organisation(name="Brackley District Council"))
+    assert service_unavailable(stranger).status_code == 503

@@ -219,14 +219,21 @@ def test_a_members_appendix_leaves_the_item_out_an_officers_copy_marks_it(
 
     officer = client_for(cast.officer)
     copy = officer.get(appendix)
-    assert copy.status_code == 200 and not copy.has_header("ETag")
+    assert copy.status_code == 200 and copy.has_header("ETag")
     text = flat(read(copy.content)[1])
     assert TITLE in text
     assert "Not yet approved (variation awaiting agreement)" in text
     assert "DRAFT" in text
-    # The working copy is never stored: the stored paper is still the member's.
-    stored = StoredPaper.objects.get(object_id=business.workplan.pk)
+    # The working copy is stored apart: the member's paper is unchanged.
+    stored = StoredPaper.objects.get(
+        object_id=business.workplan.pk, kind="workplan-appendix"
+    )
     assert TITLE not in flat(read(bytes(stored.pdf))[1])
+    working = StoredPaper.objects.get(
+        object_id=business.workplan.pk, kind="workplan-appendix-working"
+    )
+    assert working.version_key.startswith("draft:")
+    assert client_for(cast.member).get(appendix).content == paper.content
 
 
 def test_a_committee_report_presenting_the_plan_annexes_only_approved_items(
