@@ -24,10 +24,16 @@ class Panel:
 _PANELS = []
 
 
-def register_panel(function):
-    """Register `function(request) -> Panel | None` for the home page."""
-    _PANELS.append(function)
-    return function
+def register_panel(function=None, *, order=100):
+    """Register `function(request) -> Panel | None` for the home page, as
+    `@register_panel` or `@register_panel(order=10)`: panels are shown in
+    `order` (what matters most first), then in the order registered."""
+
+    def register(function):
+        _PANELS.append((order, len(_PANELS), function))
+        return function
+
+    return register(function) if function is not None else register
 
 
 def panels_for(request):
@@ -35,6 +41,6 @@ def panels_for(request):
         return []
     return [
         {"title": panel.title, "html": panel.render(request)}
-        for function in _PANELS
+        for _order, _index, function in sorted(_PANELS, key=lambda entry: entry[:2])
         if (panel := function(request))
     ]

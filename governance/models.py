@@ -24,6 +24,7 @@ from .querysets import OrganisationScopedQuerySet
 from .routes import Route  # noqa: F401
 from .submissions import SubmissionToken  # noqa: F401
 from .versioned import VersionedModel
+from .visits import Visit  # noqa: F401
 
 
 class OrganisationQuerySet(models.QuerySet):

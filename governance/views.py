@@ -60,6 +60,7 @@ from .routes import RecordType, route_for, route_of, routes_of
 from .submissions import CreateOnceMixin
 from .time_of_day import format_time
 from .transitions import TransitionRefused
+from .visits import since_last_visit
 
 
 class HomeView(TemplateView):
@@ -71,6 +72,7 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         organisation = self.request.organisation
         if organisation is not None:
+            since_last_visit(self.request)  # before the panels: this visit counts
             context["panels"] = panels_for(self.request)
             context["can_administer"] = can(
                 self.request.user, "change_organisation_settings", organisation

@@ -58,15 +58,36 @@ class WorkplanDelivery:
 def delivery_of(strategy, user, today=None):
     """[WorkplanDelivery] for `strategy`'s workplans that `user` may open,
     newest financial year first."""
-    today = today or timezone.localdate()
+    return _deliveries(
+        Workplan.objects.filter(strategy=strategy), user, today or timezone.localdate()
+    )
+
+
+def current_delivery(strategies, user, today=None):
+    """{strategy id: WorkplanDelivery} of the latest approved workplan of
+    each of `strategies` (a queryset) that has one `user` may open: what
+    the home page's headline is about."""
+    deliveries = _deliveries(
+        Workplan.objects.filter(
+            strategy__in=strategies.values("pk"), approved_on__isnull=False
+        ),
+        user,
+        today or timezone.localdate(),
+    )
+    latest = {}
+    for delivery in deliveries:
+        latest.setdefault(delivery.workplan.strategy_id, delivery)
+    return latest
+
+
+def _deliveries(workplans, user, today):
     # The same queries with no workplan as with many (the later ones select
     # by this subquery, not by a list of ids, which Django would skip when
     # empty).
     workplans = (
-        Workplan.objects.visible_to(user)
-        .filter(strategy=strategy)
+        workplans.filter(pk__in=Workplan.objects.visible_to(user).values("pk"))
         .select_related("approving_decision__meeting__committee")
-        .order_by("-financial_year")
+        .order_by("-financial_year", "pk")
     )
     by_id = {plan.pk: WorkplanDelivery(plan) for plan in workplans}
     workplans = workplans.values("pk")

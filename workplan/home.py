@@ -6,7 +6,9 @@ from django.utils.translation import gettext as _
 from governance.home import Panel, register_panel
 from governance.lifecycle import LifecycleStatus
 from governance.policy import REVIEW, WORKPLAN
+from strategy.models import Strategy
 
+from .delivery import current_delivery
 from .models import ProgressUpdate, Review, Workplan, WorkplanItem
 
 
@@ -64,4 +66,30 @@ def my_draft_workplans(request):
         return None
     return Panel(
         _("Your draft workplans"), "workplan/home_workplans.html", {"workplans": drafts}
+    )
+
+
+@register_panel(order=10)
+def how_delivery_is_going(request):
+    """The council's strategies in force, each with its latest approved
+    workplan's headline: what a councillor asks first."""
+    strategies = (
+        Strategy.objects.visible_to(request.user)
+        .for_organisation(request.organisation)
+        .filter(status__in=[LifecycleStatus.APPROVED, LifecycleStatus.REVIEW])
+        .order_by("-period_start_year", "title")
+    )
+    listed = list(strategies[:5])
+    if not listed:
+        return None
+    deliveries = current_delivery(strategies, request.user)
+    return Panel(
+        _("How delivery is going"),
+        "workplan/home_delivery.html",
+        {
+            "rows": [
+                {"strategy": strategy, "delivery": deliveries.get(strategy.pk)}
+                for strategy in listed
+            ]
+        },
     )
