@@ -1,4 +1,5 @@
 import random
+import re
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -587,31 +588,70 @@ def test_the_history_page_reads_kept_diffs_with_a_flat_query_count(cast, client)
         client.get(url)
     assert len(two_edits) == len(six_edits)
     assert StoredDiff.objects.count() == 6
-    # Long unchanged stretches are cut, not printed six times over.
-    assert b"characters unchanged" in response.content
-    assert strategy.vision.encode() not in response.content
+    # Long unchanged stretches are cut, not printed six times over: the
+    # whole text is only inside "Show the whole text" (closed).
+    html = response.content.decode()
+    assert "words unchanged" in html
+    # Two edits and the text as first written.
+    assert html.count("Show the whole text") == 2 + 1
+    main = html[html.index("<main") : html.index("</main>")]
+    main = re.sub(r"<details.*?</details>", "", main, flags=re.S)
+    shown = " ".join(re.sub(r"<[^>]*>", "", main).split())
+    assert len(shown) < len(strategy.vision) / 2, shown
 
 
-def test_an_excerpt_keeps_the_changes_and_some_words_either_side():
-    old = long_prose(9, 6_000)
-    at = old.index(" ", 3_000) + 1
-    new = old[:at] + "NEW " + old[at:]
-    diff = word_diff(old, new)
-    shown = excerpt(diff, context=100)
-    kinds = [kind for kind, _text in shown]
-    assert kinds == ["skipped", "same", "added", "same", "skipped"]
-    assert shown[2] == ("added", "NEW ")
-    assert 50 < len(shown[1][1]) <= 100
-    assert 50 < len(shown[3][1]) <= 100
-    cut = len(old) - len(shown[1][1]) - len(shown[3][1])
-    assert shown[0][1] + shown[4][1] != ""
-    assert (
-        sum(
-            int(text.split()[0].replace(",", ""))
-            for kind, text in shown
-            if kind == "skipped"
-        )
-        == cut
-    )
+def numbered(count, changed=()):
+    """ "w0 w1 w2 …" with the words at `changed` in capitals."""
+    return " ".join(f"W{n}" if n in changed else f"w{n}" for n in range(count))
+
+
+def words_in(text):
+    return len(re.findall(r"\w+", text))
+
+
+def test_an_excerpt_keeps_a_few_words_either_side_of_each_change():
+    old, new = numbered(200), numbered(200, changed={50, 150})
+    shown = excerpt(word_diff(old, new), context=8)
+    assert [kind for kind, _text in shown] == [
+        *("skipped", "same", "removed", "added", "same", "skipped"),
+        *("same", "removed", "added", "same", "skipped"),
+    ]
+    assert [text for kind, text in shown if kind in ("removed", "added")] == [
+        "w50",
+        "W50",
+        "w150",
+        "W150",
+    ]
+    # Eight words either side of each change, cut at whole words.
+    assert [text for kind, text in shown if kind == "same"] == [
+        " w42 w43 w44 w45 w46 w47 w48 w49 ",
+        " w51 w52 w53 w54 w55 w56 w57 w58 ",
+        " w142 w143 w144 w145 w146 w147 w148 w149 ",
+        " w151 w152 w153 w154 w155 w156 w157 w158 ",
+    ]
+    # What is cut says how much, for a screen reader ("[…]" on screen).
+    assert [text for kind, text in shown if kind == "skipped"] == [
+        "42 words unchanged",
+        "83 words unchanged",
+        "41 words unchanged",
+    ]
+
+
+def test_an_excerpt_of_changes_at_the_start_and_end_has_no_cut_beyond_them():
+    old, new = numbered(100), numbered(100, changed={0, 99})
+    shown = excerpt(word_diff(old, new), context=8)
+    assert shown[:2] == [("removed", "w0"), ("added", "W0")]
+    assert shown[-2:] == [("removed", "w99"), ("added", "W99")]
+    assert [kind for kind, _text in shown[2:-2]] == ["same", "skipped", "same"]
     # A short stretch between two changes is kept whole.
-    assert excerpt(word_diff("a b c", "a x c")) == word_diff("a b c", "a x c")
+    close = numbered(30, changed={10, 20})
+    assert excerpt(word_diff(numbered(30), close)) == word_diff(numbered(30), close)
+    # Punctuation stays with its word; long added text is cut too.
+    old = "Intro. " + numbered(40) + ", as agreed."
+    new = "Intro. " + numbered(40) + ", as agreed. " + numbered(300)
+    shown = excerpt(word_diff(old, new), context=3)
+    assert shown[0] == ("skipped", "40 words unchanged")
+    assert shown[1] == ("same", " w39, as agreed.")
+    assert [kind for kind, _text in shown[2:]] == ["added", "skipped", "added"]
+    assert words_in(shown[2][1]) == 30
+    assert shown[3] == ("skipped", "260 more words added")
