@@ -1,3 +1,4 @@
+import itertools
 import random
 import re
 
@@ -655,3 +656,139 @@ def test_an_excerpt_of_changes_at_the_start_and_end_has_no_cut_beyond_them():
     assert [kind for kind, _text in shown[2:]] == ["added", "skipped", "added"]
     assert words_in(shown[2][1]) == 30
     assert shown[3] == ("skipped", "260 more words added")
+
+
+def test_a_long_change_shows_a_few_words_and_the_whole_text_on_demand(cast):
+    far = f"Far away {HOSTILE} at the start. "
+    old = far + numbered(100) + f" near {HOSTILE} here " + numbered(100)
+    new = old.replace(f"near {HOSTILE}", "near <script>alert(2)</script>")
+    strategy = make_strategy(cast, vision=old)
+    strategy.vision = new
+    strategy.title = "Smart Ashdown"
+    save_with_reason(strategy, user=cast.officer, reason="Wording")
+    html = render_to_string(
+        "governance/history.html",
+        {"object": Record(), "entries": entries_for(strategy)[:1]},
+        request=page_request(cast.officer),
+    )
+    assert "<script>" not in html
+    [cut, whole] = re.findall(
+        r'<dt class="govuk-summary-list__key">Vision</dt>(.*?)</dd>', html, re.S
+    )[0].split("<details", 1)
+    # A few words either side, marked as before, the rest cut.
+    assert '<del class="app-diff__removed"><span class="govuk-visually-hidden">' in cut
+    assert "near &lt;script&gt;alert(<del" in cut
+    assert "removed: </span>1</del><ins" in cut
+    assert "added: </span>2</ins>)&lt;/script&gt; here" in cut
+    assert "</span> w95 w96 w97 w98 w99 near &lt;script&gt;alert(<del" in cut
+    assert "</ins>)&lt;/script&gt; here w0 w1 w2 w3 w4 w5 <span" in cut
+    assert '<span aria-hidden="true">[…]</span>' in cut
+    assert "(104 words unchanged)" in cut
+    assert "(94 words unchanged)" in cut
+    assert "Far away" not in cut and "w50" not in cut
+    # The whole text with the same marks, in a GOV.UK details.
+    assert "Show the whole text" in whole
+    assert "Far away &lt;script&gt;alert(1)&lt;/script&gt; at the start." in whole
+    assert "w50" in whole and "[…]" not in whole
+    assert "added: </span>2</ins>)&lt;/script&gt; here" in whole
+    # A short value reads "from X to Y".
+    assert re.search(
+        r"From “<span class=\"app-text\">Digital Ashdown</span>”\s+"
+        r"to “<span class=\"app-text\">Smart Ashdown</span>”",
+        html,
+    )
+
+
+def risks_posted(client, strategy, rows, **changes):
+    from tests.strategy.test_strategy_pages import form_data
+
+    url = reverse("strategy:risks_update", args=[strategy.pk])
+    data = form_data(client.get(url), **changes)
+    start = int(data["risks-TOTAL_FORMS"])
+    for number, description in enumerate(rows, start=start):
+        data |= {
+            f"risks-{number}-description": description,
+            f"risks-{number}-likelihood": "low",
+            f"risks-{number}-impact": "high",
+            f"risks-{number}-review_frequency": "quarterly",
+        }
+    data["risks-TOTAL_FORMS"] = str(start + len(rows))
+    return client.post(url, data)
+
+
+def test_five_risks_saved_in_one_go_are_one_entry_and_so_is_their_removal(cast, client):
+    strategy = make_strategy(cast)
+    sign_in(client, cast.officer)
+    names = [f"Risk number {n} {HOSTILE}" for n in range(1, 6)]
+    assert risks_posted(client, strategy, names).status_code == 302
+
+    added, created = entries_for(strategy)
+    assert (added.subject, added.action, added.reason) == (
+        "5 risks",
+        "created",
+        "Risks changed",
+    )
+    assert [member.subject for member in added.members] == [
+        f"Risk “{name[:40]}”" for name in names
+    ]
+    assert added.changes == []
+    assert changes_by_label(added.members[0])["Impact"].new == "High"
+
+    url = reverse("strategy:strategy_history", args=[strategy.pk])
+    html = client.get(url).content.decode()
+    assert "5 risks created" in html
+    # Listed; and in "Show what each one says", its name and description.
+    assert html.count("Risk number 1 &lt;script&gt;") == 3
+    assert "Show what each one says" in html
+    assert "<script>alert" not in html
+
+    # Removing them all in one save is one entry too.
+    removed = {f"risks-{n}-DELETE": "on" for n in range(5)}
+    assert risks_posted(client, strategy, [], **removed).status_code == 302
+    assert not strategy.risks.exists()
+    deleted = entries_for(strategy)[0]
+    assert (deleted.subject, deleted.action, len(deleted.members)) == (
+        "5 risks",
+        "deleted",
+        5,
+    )
+
+
+def test_rows_created_apart_or_for_other_reasons_stay_separate_entries(cast):
+    strategy = make_strategy(cast)
+    for position, reason in enumerate(["Theme added", "Theme added", "Other"], 1):
+        make_theme(strategy, cast.officer, position=position, title=f"T{position}")
+        Theme.history.filter(title=f"T{position}").update(history_change_reason=reason)
+    later = make_theme(strategy, cast.officer, position=4, title="T4")
+    Theme.history.filter(id=later.pk).update(
+        history_date=timezone.now() + timezone.timedelta(minutes=1)
+    )
+    subjects = [entry.subject for entry in entries_for(strategy)]
+    assert subjects == ["Theme “T4”", "Theme “T3”", "2 themes", "Digital Ashdown"]
+
+
+def test_the_history_page_costs_the_same_queries_with_more_grouped_rows(cast, client):
+    strategy = make_strategy(cast)
+    sign_in(client, cast.officer)
+    url = reverse("strategy:strategy_history", args=[strategy.pk])
+
+    saved = itertools.count()
+
+    def add_risks(saves):
+        for _ in range(saves):
+            number = next(saved)
+            for row in range(3):
+                risk = Risk(strategy=strategy, description=f"R{number}.{row}")
+                save_with_reason(risk, user=cast.officer, reason=f"Save {number}")
+
+    add_risks(2)
+    client.get(url)
+    with CaptureQueriesContext(connection) as fewer:
+        html = client.get(url).content.decode()
+    assert html.count("3 risks created") == 2
+    add_risks(4)
+    client.get(url)
+    with CaptureQueriesContext(connection) as more:
+        html = client.get(url).content.decode()
+    assert html.count("3 risks created") == 6
+    assert len(fewer) == len(more)
