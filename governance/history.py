@@ -758,14 +758,16 @@ def _entries_from(source):
 
 
 def _grouped(found, meta):
-    """`found` (of one model) with the rows created, or deleted, together
-    (same person, same reason, each within `GROUP_WITHIN` of the one
-    before) as one entry listing them."""
+    """`found` (of one model) with the rows created, or deleted, or saved
+    with no change shown, together (same person, same reason, each within
+    `GROUP_WITHIN` of the one before) as one entry listing them."""
     found.sort(key=lambda pair: pair[0])
     result = []
     open_groups = {}  # (action, user, reason): [key, entry] of the group
     for key, entry in found:
-        if entry.action == "changed":
+        # A change is shown by itself, unless it changed nothing shown (a
+        # list saved again in a new order: only the reason is news).
+        if entry.action == "changed" and entry.changes:
             result.append([key, entry])
             continue
         user_id = entry.user.pk if entry.user is not None else None

@@ -767,6 +767,32 @@ def test_rows_created_apart_or_for_other_reasons_stay_separate_entries(cast):
     assert subjects == ["Theme “T4”", "Theme “T3”", "2 themes", "Digital Ashdown"]
 
 
+def test_rows_saved_together_with_no_change_shown_are_one_entry(cast):
+    strategy = make_strategy(cast)
+    risks = [
+        save_with_reason(
+            Risk(strategy=strategy, description=f"R{n}"),
+            user=cast.officer,
+            reason="Set up",
+        )
+        for n in range(3)
+    ]
+    for risk in risks:
+        risk.position += 1  # not a field the history shows
+        save_with_reason(risk, user=cast.clerk, reason="Risks reordered")
+    risks[0].impact = "high"
+    save_with_reason(risks[0], user=cast.clerk, reason="Risks reordered")
+    changed, reordered, added, _created = entries_for(strategy)
+    assert (changed.subject, changed.members) == ("Risk “R0”", [])
+    assert (reordered.subject, reordered.action) == ("3 risks", "changed")
+    assert [m.subject for m in reordered.members] == [
+        "Risk “R0”",
+        "Risk “R1”",
+        "Risk “R2”",
+    ]
+    assert (added.subject, added.action) == ("3 risks", "created")
+
+
 def test_the_history_page_costs_the_same_queries_with_more_grouped_rows(cast, client):
     strategy = make_strategy(cast)
     sign_in(client, cast.officer)
