@@ -373,30 +373,38 @@ LONG_PIECE_TAIL = 10
 LEAD_WORDS = 40
 SKIPPED = "skipped"
 
-_WORD = re.compile(r"\w+")
-_PUNCTUATION = re.compile(r"[^\w\s]*")
+#: A word, for cutting: a run of anything but spaces (so "end," and "(see"
+#: are kept whole with their punctuation).
+_WORD = re.compile(r"\S+")
 
 
 def _cut(text, head_words, tail_words):
     """`text` cut to its first `head_words` and last `tail_words` words:
     `(head, number of words cut, tail)`, or None when too little would be
-    cut. The head keeps the punctuation after its last word and one space;
-    the tail the punctuation before its first word (an opening quote)."""
-    words = [match.span() for match in _WORD.finditer(text)]
-    if len(words) < head_words + tail_words + _CUT_AT_LEAST:
+    cut. The head ends with one space, the tail starts with one. Costs one
+    `str.split` of the text (a word count), not a match per word: the texts
+    are long and a page cuts many."""
+    total = len(text.split())
+    if total < head_words + tail_words + _CUT_AT_LEAST:
         return None
     head = ""
     if head_words:
-        end = words[head_words - 1][1]
-        end = _PUNCTUATION.match(text, end).end()
+        words = _WORD.finditer(text)
+        for _ in range(head_words):
+            end = next(words).end()
         head = text[:end] + " "
     tail = ""
     if tail_words:
-        start = words[len(words) - tail_words][0]
-        while start > 0 and _PUNCTUATION.fullmatch(text[start - 1]):
-            start -= 1
-        tail = " " + text[start:]
-    return head, len(words) - head_words - tail_words, tail
+        window = tail_words * 16
+        while True:
+            at = max(0, len(text) - window)
+            starts = [m.start() for m in _WORD.finditer(text, at)]
+            # One word more than needed: the first may be cut by the window.
+            if len(starts) > tail_words or window >= len(text):
+                break
+            window *= 4
+        tail = " " + text[starts[-tail_words] :]
+    return head, total - head_words - tail_words, tail
 
 
 def _skipped(kind, count):
