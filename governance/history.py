@@ -358,48 +358,114 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return merged
 
 
-#: A history page shows this many unchanged characters either side of each
-#: change in a long text; the rest of an unchanged stretch is cut.
-CONTEXT = 300
+#: A history page shows this many words of unchanged text either side of
+#: each change in a long text; the rest of an unchanged stretch is cut.
+CONTEXT_WORDS = 8
+#: An unchanged stretch is cut only if it has this many words more than it
+#: would keep (cutting two words out would save nothing).
+_CUT_AT_LEAST = 4
+#: Added or removed text of more words than this is cut too, keeping its
+#: first `LONG_PIECE_HEAD` and last `LONG_PIECE_TAIL` words.
+LONG_PIECE_WORDS = 60
+LONG_PIECE_HEAD = 30
+LONG_PIECE_TAIL = 10
+#: A new record's long text is shown by its first this many words.
+LEAD_WORDS = 40
 SKIPPED = "skipped"
 
+#: A word, for cutting: a run of anything but spaces (so "end," and "(see"
+#: are kept whole with their punctuation).
+_WORD = re.compile(r"\S+")
 
-def excerpt(diff, context=CONTEXT):
-    """`diff` with each long unchanged stretch cut to about `context`
-    characters after the change before it and before the change after it
-    (at a space). What is cut becomes one ("skipped", "N characters
-    unchanged") piece."""
+
+def _cut(text, head_words, tail_words):
+    """`text` cut to its first `head_words` and last `tail_words` words:
+    `(head, number of words cut, tail)`, or None when too little would be
+    cut. The head ends with one space, the tail starts with one. Costs one
+    `str.split` of the text (a word count), not a match per word: the texts
+    are long and a page cuts many."""
+    total = len(text.split())
+    if total < head_words + tail_words + _CUT_AT_LEAST:
+        return None
+    head = ""
+    if head_words:
+        words = _WORD.finditer(text)
+        for _ in range(head_words):
+            end = next(words).end()
+        head = text[:end] + " "
+    tail = ""
+    if tail_words:
+        window = tail_words * 16
+        while True:
+            at = max(0, len(text) - window)
+            starts = [m.start() for m in _WORD.finditer(text, at)]
+            # One word more than needed: the first may be cut by the window.
+            if len(starts) > tail_words or window >= len(text):
+                break
+            window *= 4
+        tail = " " + text[starts[-tail_words] :]
+    return head, total - head_words - tail_words, tail
+
+
+def _skipped(kind, count):
+    """What a screen reader says for a cut (seen as "[…]")."""
+    if kind == ADDED:
+        message = ngettext(
+            "%(count)s more word added", "%(count)s more words added", count
+        )
+    elif kind == REMOVED:
+        message = ngettext(
+            "%(count)s more word removed", "%(count)s more words removed", count
+        )
+    elif kind == "more":
+        message = ngettext("%(count)s more word", "%(count)s more words", count)
+    else:
+        message = ngettext(
+            "%(count)s word unchanged", "%(count)s words unchanged", count
+        )
+    return (SKIPPED, message % {"count": f"{count:,}"})
+
+
+def excerpt(diff, context=CONTEXT_WORDS):
+    """`diff` with each long unchanged stretch cut to about `context` words
+    after the change before it and before the change after it, and long
+    added or removed text to its first and last words. What is cut becomes
+    a ("skipped", "N words unchanged") piece, shown as "[…]"."""
     shown = []
     last = len(diff) - 1
     for index, (kind, text) in enumerate(diff):
-        keep_head = context if index > 0 else 0
-        keep_tail = context if index < last else 0
-        if kind != SAME or len(text) <= keep_head + keep_tail + context:
+        if kind == SAME:
+            cut = _cut(
+                text, context if index > 0 else 0, context if index < last else 0
+            )
+        elif len(text) > LONG_PIECE_WORDS * 3:
+            cut = _cut(text, LONG_PIECE_HEAD, LONG_PIECE_TAIL)
+            if cut is not None and cut[1] + LONG_PIECE_HEAD + LONG_PIECE_TAIL <= (
+                LONG_PIECE_WORDS
+            ):
+                cut = None
+        else:
+            cut = None
+        if cut is None:
             shown.append((kind, text))
             continue
-        head = text[:keep_head]
-        if keep_head and " " in head:
-            head = head[: head.rindex(" ") + 1]
-        tail = text[len(text) - keep_tail :] if keep_tail else ""
-        if " " in tail:
-            tail = tail[tail.index(" ") :]
-        cut = len(text) - len(head) - len(tail)
+        head, count, tail = cut
         if head:
-            shown.append((SAME, head))
-        shown.append(
-            (
-                SKIPPED,
-                ngettext(
-                    "%(count)s character unchanged",
-                    "%(count)s characters unchanged",
-                    cut,
-                )
-                % {"count": f"{cut:,}"},
-            )
-        )
+            shown.append((kind, head))
+        shown.append(_skipped(kind, count))
         if tail:
-            shown.append((SAME, tail))
+            shown.append((kind, tail))
     return shown
+
+
+def lead(text, words=LEAD_WORDS):
+    """A long text as its first `words` words: [("same", head), ("skipped",
+    "N more words")], or the whole text as one piece if it is short."""
+    cut = _cut(text, words, 0)
+    if cut is None:
+        return [(SAME, text)]
+    head, count, _tail = cut
+    return [(SAME, head), _skipped("more", count)]
 
 
 def is_long_text(*texts):
@@ -506,15 +572,33 @@ class Change:
     new: str
     diff: list[tuple[str, str]] | None = None
 
-    @property
+    @functools.cached_property
     def excerpt(self):
-        """The diff with long unchanged stretches cut short (`excerpt`)."""
+        """The diff with long unchanged stretches cut to a few words either
+        side of each change (`excerpt`)."""
         return excerpt(self.diff) if self.diff else self.diff
+
+    @functools.cached_property
+    def is_cut(self):
+        """Whether `excerpt` leaves anything out (then the page offers the
+        whole diff as well)."""
+        return any(kind == SKIPPED for kind, _text in self.excerpt or [])
+
+    @functools.cached_property
+    def lead(self):
+        """The new text by its first words (`lead`), for a new record."""
+        return lead(self.new)
+
+    @property
+    def lead_is_cut(self):
+        return len(self.lead) > 1
 
 
 @dataclass
 class Entry:
-    """One write to a record or one of its parts, for a history page."""
+    """One write to a record or one of its parts, for a history page; or
+    several rows of one kind created (or deleted) together by one save
+    (`members`, each an entry of its own)."""
 
     at: datetime.datetime
     user: Any
@@ -522,6 +606,9 @@ class Entry:
     action: str  # "created", "changed" or "deleted"
     subject: Any
     changes: list[Change] = field(default_factory=list)
+    #: What the row is called in a list of rows created together.
+    name: Any = None
+    members: list["Entry"] = field(default_factory=list)
 
     @property
     def action_label(self):
@@ -530,6 +617,28 @@ class Entry:
             "changed": _("changed"),
             "deleted": _("deleted"),
         }[self.action]
+
+    @property
+    def listed(self):
+        """The members named in the entry itself; the rest are behind
+        "Show all"."""
+        return self.members[:GROUP_LISTED]
+
+    @property
+    def unlisted(self):
+        return self.members[GROUP_LISTED:]
+
+    @property
+    def members_with_changes(self):
+        return [member for member in self.members if member.changes]
+
+
+#: Rows of one kind created (or deleted) by the same person for the same
+#: reason within this time of each other are one save (a list of risks
+#: saved at once) and shown as one entry.
+GROUP_WITHIN = datetime.timedelta(seconds=5)
+#: A grouped entry names this many of its rows; the rest are one click away.
+GROUP_LISTED = 5
 
 
 @dataclass
@@ -544,6 +653,8 @@ class HistorySource:
     rows: Iterable[Any]
     fields: list[str]
     subject: Callable[[Any], Any]
+    #: How a row is named in a list of rows saved together (default: subject).
+    name: Callable[[Any], Any] | None = None
 
 
 def _display(value):
@@ -647,10 +758,59 @@ def _entries_from(source):
             action=action,
             subject=source.subject(row),
             changes=changes,
+            name=(source.name or source.subject)(row),
         )
         found.append(((row.history_date, row.history_id), entry))
         previous = row
-    return found
+    return _grouped(found, rows[0].instance_type._meta)
+
+
+def _grouped(found, meta):
+    """`found` (of one model) with the rows created, or deleted, or saved
+    with no change shown, together (same person, same reason, each within
+    `GROUP_WITHIN` of the one before) as one entry listing them."""
+    found.sort(key=lambda pair: pair[0])
+    result = []
+    open_groups = {}  # (action, user, reason): [key, entry] of the group
+    for key, entry in found:
+        # A change is shown by itself, unless it changed nothing shown (a
+        # list saved again in a new order: only the reason is news).
+        if entry.action == "changed" and entry.changes:
+            result.append([key, entry])
+            continue
+        user_id = entry.user.pk if entry.user is not None else None
+        group_key = (entry.action, user_id, entry.reason)
+        group = open_groups.get(group_key)
+        if group is not None and entry.at - group[1].members[-1].at <= GROUP_WITHIN:
+            group[0] = key
+            group[1].members.append(entry)
+            continue
+        group = [key, _group_of(entry)]
+        open_groups[group_key] = group
+        result.append(group)
+    grouped = []
+    for key, entry in result:
+        if len(entry.members) == 1:
+            entry = entry.members[0]
+        elif entry.members:
+            entry.at = entry.members[-1].at
+            entry.subject = _("%(count)s %(things)s") % {
+                "count": len(entry.members),
+                "things": meta.verbose_name_plural,
+            }
+        grouped.append((tuple(key), entry))
+    return grouped
+
+
+def _group_of(entry):
+    return Entry(
+        at=entry.at,
+        user=entry.user,
+        reason=entry.reason,
+        action=entry.action,
+        subject=entry.subject,
+        members=[entry],
+    )
 
 
 def history_entries(sources: list[HistorySource]) -> list[Entry]:
@@ -659,7 +819,9 @@ def history_entries(sources: list[HistorySource]) -> list[Entry]:
     Each historical row is compared with the previous row of the same object
     (rows are grouped and ordered here, in Python): a creation lists every
     field with a value, a change lists the fields in `source.fields` whose
-    value differs, a deletion lists nothing. Costs one query per source (plus
+    value differs, a deletion lists nothing. Rows of one source created (or
+    deleted) together by one save are one entry (`Entry.members`,
+    `GROUP_WITHIN`). Costs one query per source (plus
     one per foreign key in `fields`), however many rows there are, provided
     the rows come with `select_related("history_user")`; where a long text
     changed, one more to read the kept word diffs and one to keep any new
@@ -673,7 +835,8 @@ def history_entries(sources: list[HistorySource]) -> list[Entry]:
     long_changes = [
         change
         for entry in entries
-        for change in entry.changes
+        for part in entry.members or [entry]
+        for change in part.changes
         if is_long_text(change.old, change.new)
     ]
     diffs = word_diffs([(change.old, change.new) for change in long_changes])

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -621,6 +622,7 @@ class StrategyHistoryView(OrganisationScopedMixin, DetailView):
                 ),
                 ["position", "title", "description", "corporate_priority"],
                 lambda row: _("Theme “%s”") % row.title,
+                name=lambda row: row.title,
             ),
             HistorySource(
                 Objective.history.filter(theme_id__in=theme_ids).select_related(
@@ -628,6 +630,7 @@ class StrategyHistoryView(OrganisationScopedMixin, DetailView):
                 ),
                 ["position", "text"],
                 lambda row: _("Objective “%s”") % row.text[:60],
+                name=lambda row: Truncator(row.text).chars(120),
             ),
             HistorySource(
                 Risk.history.filter(strategy_id=strategy.pk).select_related(
@@ -642,6 +645,7 @@ class StrategyHistoryView(OrganisationScopedMixin, DetailView):
                     "review_frequency",
                 ],
                 lambda row: _("Risk “%s”") % row.description[:60],
+                name=lambda row: Truncator(row.description).chars(120),
             ),
         ]
         context["entries"] = history_entries(sources)

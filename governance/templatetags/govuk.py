@@ -66,7 +66,8 @@ _DIFF_PIECES = {
     "removed: </span>{}</del>",
     "added": '<ins class="app-diff__added"><span class="govuk-visually-hidden">'
     "added: </span>{}</ins>",
-    "skipped": '<span class="app-diff__skipped">[… {} …]</span>',
+    "skipped": '<span class="app-diff__skipped"><span aria-hidden="true">[…]</span>'
+    '<span class="govuk-visually-hidden">({})</span></span>',
     "same": "{}",
 }
 

@@ -3,9 +3,9 @@
 from django.utils import timezone
 
 from governance.history import save_with_reason
-from strategy.models import Strategy
+from strategy.models import Risk, Strategy
 
-from ..base import approve_strategy, build_business
+from ..base import approve_strategy, build_business, make_strategy
 from .dates import fill_date
 
 
@@ -194,3 +194,36 @@ def test_strategy_pages_are_accessible(visit, cast):
     response = visit.goto(f"/strategies/{approved.pk}/themes/add/")
     assert response.status == 409
     assert "cannot be changed now" in visit.page.locator("h1").inner_text()
+
+
+def test_a_long_history_reads_short_and_shows_the_whole_text_on_demand(visit, cast):
+    words = " ".join(f"word{n}" for n in range(400))
+    strategy = make_strategy(cast, "Long history", body=words)
+    for number in range(5):
+        save_with_reason(
+            Risk(strategy=strategy, description=f"Risk {number} " + "Ab" * 60),
+            user=cast.officer,
+            reason="Risks changed",
+        )
+    for edit in range(3):
+        strategy.body = strategy.body.replace(
+            f"word{100 * edit + 50}", "Supercalifragilistic" * 8
+        )
+        save_with_reason(strategy, user=cast.officer, reason=f"Edit {edit}")
+    page = visit.page
+    page.set_viewport_size({"width": 320, "height": 800})
+    visit.sign_in("officer")
+    visit.goto(f"/strategies/{strategy.pk}/history/")
+    main = page.locator("main")
+    assert main.get_by_role("heading", name="5 risks created").count() == 1
+    details = main.locator("details", has_text="Show the whole text")
+    assert details.count() == 3 + 1  # three edits; the text as first written
+    assert "word200 " not in main.inner_text()
+    # Open, the whole text with its changes marked, and still no sideways
+    # scrolling at 320 CSS px.
+    details.first.locator("summary").click()
+    assert "word200 " in details.first.inner_text()
+    assert details.first.locator("ins.app-diff__added").count() == 1
+    main.get_by_text("Show what each one says").click()
+    visit.check()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320

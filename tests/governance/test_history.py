@@ -1,4 +1,6 @@
+import itertools
 import random
+import re
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -587,31 +589,232 @@ def test_the_history_page_reads_kept_diffs_with_a_flat_query_count(cast, client)
         client.get(url)
     assert len(two_edits) == len(six_edits)
     assert StoredDiff.objects.count() == 6
-    # Long unchanged stretches are cut, not printed six times over.
-    assert b"characters unchanged" in response.content
-    assert strategy.vision.encode() not in response.content
+    # Long unchanged stretches are cut, not printed six times over: the
+    # whole text is only inside "Show the whole text" (closed).
+    html = response.content.decode()
+    assert "words unchanged" in html
+    # Two edits and the text as first written.
+    assert html.count("Show the whole text") == 2 + 1
+    main = html[html.index("<main") : html.index("</main>")]
+    main = re.sub(r"<details.*?</details>", "", main, flags=re.S)
+    shown = " ".join(re.sub(r"<[^>]*>", "", main).split())
+    assert len(shown) < len(strategy.vision) / 2, shown
 
 
-def test_an_excerpt_keeps_the_changes_and_some_words_either_side():
-    old = long_prose(9, 6_000)
-    at = old.index(" ", 3_000) + 1
-    new = old[:at] + "NEW " + old[at:]
-    diff = word_diff(old, new)
-    shown = excerpt(diff, context=100)
-    kinds = [kind for kind, _text in shown]
-    assert kinds == ["skipped", "same", "added", "same", "skipped"]
-    assert shown[2] == ("added", "NEW ")
-    assert 50 < len(shown[1][1]) <= 100
-    assert 50 < len(shown[3][1]) <= 100
-    cut = len(old) - len(shown[1][1]) - len(shown[3][1])
-    assert shown[0][1] + shown[4][1] != ""
-    assert (
-        sum(
-            int(text.split()[0].replace(",", ""))
-            for kind, text in shown
-            if kind == "skipped"
-        )
-        == cut
-    )
+def numbered(count, changed=()):
+    """ "w0 w1 w2 …" with the words at `changed` in capitals."""
+    return " ".join(f"W{n}" if n in changed else f"w{n}" for n in range(count))
+
+
+def words_in(text):
+    return len(re.findall(r"\w+", text))
+
+
+def test_an_excerpt_keeps_a_few_words_either_side_of_each_change():
+    old, new = numbered(200), numbered(200, changed={50, 150})
+    shown = excerpt(word_diff(old, new), context=8)
+    assert [kind for kind, _text in shown] == [
+        *("skipped", "same", "removed", "added", "same", "skipped"),
+        *("same", "removed", "added", "same", "skipped"),
+    ]
+    assert [text for kind, text in shown if kind in ("removed", "added")] == [
+        "w50",
+        "W50",
+        "w150",
+        "W150",
+    ]
+    # Eight words either side of each change, cut at whole words.
+    assert [text for kind, text in shown if kind == "same"] == [
+        " w42 w43 w44 w45 w46 w47 w48 w49 ",
+        " w51 w52 w53 w54 w55 w56 w57 w58 ",
+        " w142 w143 w144 w145 w146 w147 w148 w149 ",
+        " w151 w152 w153 w154 w155 w156 w157 w158 ",
+    ]
+    # What is cut says how much, for a screen reader ("[…]" on screen).
+    assert [text for kind, text in shown if kind == "skipped"] == [
+        "42 words unchanged",
+        "83 words unchanged",
+        "41 words unchanged",
+    ]
+
+
+def test_an_excerpt_of_changes_at_the_start_and_end_has_no_cut_beyond_them():
+    old, new = numbered(100), numbered(100, changed={0, 99})
+    shown = excerpt(word_diff(old, new), context=8)
+    assert shown[:2] == [("removed", "w0"), ("added", "W0")]
+    assert shown[-2:] == [("removed", "w99"), ("added", "W99")]
+    assert [kind for kind, _text in shown[2:-2]] == ["same", "skipped", "same"]
     # A short stretch between two changes is kept whole.
-    assert excerpt(word_diff("a b c", "a x c")) == word_diff("a b c", "a x c")
+    close = numbered(30, changed={10, 20})
+    assert excerpt(word_diff(numbered(30), close)) == word_diff(numbered(30), close)
+    # Punctuation stays with its word; long added text is cut too.
+    old = "Intro. " + numbered(40) + ", as agreed."
+    new = "Intro. " + numbered(40) + ", as agreed. " + numbered(300)
+    shown = excerpt(word_diff(old, new), context=3)
+    assert shown[0] == ("skipped", "40 words unchanged")
+    assert shown[1] == ("same", " w39, as agreed.")
+    assert [kind for kind, _text in shown[2:]] == ["added", "skipped", "added"]
+    assert words_in(shown[2][1]) == 30
+    assert shown[3] == ("skipped", "260 more words added")
+
+
+def test_a_long_change_shows_a_few_words_and_the_whole_text_on_demand(cast):
+    far = f"Far away {HOSTILE} at the start. "
+    old = far + numbered(100) + f" near {HOSTILE} here " + numbered(100)
+    new = old.replace(f"near {HOSTILE}", "near <script>alert(2)</script>")
+    strategy = make_strategy(cast, vision=old)
+    strategy.vision = new
+    strategy.title = "Smart Ashdown"
+    save_with_reason(strategy, user=cast.officer, reason="Wording")
+    html = render_to_string(
+        "governance/history.html",
+        {"object": Record(), "entries": entries_for(strategy)[:1]},
+        request=page_request(cast.officer),
+    )
+    assert "<script>" not in html
+    [cut, whole] = re.findall(
+        r'<dt class="govuk-summary-list__key">Vision</dt>(.*?)</dd>', html, re.S
+    )[0].split("<details", 1)
+    # A few words either side, marked as before, the rest cut.
+    assert '<del class="app-diff__removed"><span class="govuk-visually-hidden">' in cut
+    assert "near &lt;script&gt;alert(<del" in cut
+    assert "removed: </span>1</del><ins" in cut
+    assert "added: </span>2</ins>)&lt;/script&gt; here" in cut
+    assert "</span> w94 w95 w96 w97 w98 w99 near &lt;script&gt;alert(<del" in cut
+    assert "</ins>)&lt;/script&gt; here w0 w1 w2 w3 w4 w5 <span" in cut
+    assert '<span aria-hidden="true">[…]</span>' in cut
+    assert "(100 words unchanged)" in cut
+    assert "(94 words unchanged)" in cut
+    assert "Far away" not in cut and "w50" not in cut
+    # The whole text with the same marks, in a GOV.UK details.
+    assert "Show the whole text" in whole
+    assert "Far away &lt;script&gt;alert(1)&lt;/script&gt; at the start." in whole
+    assert "w50" in whole and "[…]" not in whole
+    assert "added: </span>2</ins>)&lt;/script&gt; here" in whole
+    # A short value reads "from X to Y".
+    assert re.search(
+        r"From “<span class=\"app-text\">Digital Ashdown</span>”\s+"
+        r"to “<span class=\"app-text\">Smart Ashdown</span>”",
+        html,
+    )
+
+
+def risks_posted(client, strategy, rows, **changes):
+    from tests.strategy.test_strategy_pages import form_data
+
+    url = reverse("strategy:risks_update", args=[strategy.pk])
+    data = form_data(client.get(url), **changes)
+    start = int(data["risks-TOTAL_FORMS"])
+    for number, description in enumerate(rows, start=start):
+        data |= {
+            f"risks-{number}-description": description,
+            f"risks-{number}-likelihood": "low",
+            f"risks-{number}-impact": "high",
+            f"risks-{number}-review_frequency": "quarterly",
+        }
+    data["risks-TOTAL_FORMS"] = str(start + len(rows))
+    return client.post(url, data)
+
+
+def test_five_risks_saved_in_one_go_are_one_entry_and_so_is_their_removal(cast, client):
+    strategy = make_strategy(cast)
+    sign_in(client, cast.officer)
+    names = [f"Risk number {n} {HOSTILE}" for n in range(1, 6)]
+    assert risks_posted(client, strategy, names).status_code == 302
+
+    added, created = entries_for(strategy)
+    assert (added.subject, added.action, added.reason) == (
+        "5 risks",
+        "created",
+        "Risks changed",
+    )
+    assert [member.subject for member in added.members] == [
+        f"Risk “{name[:40]}”" for name in names
+    ]
+    assert added.changes == []
+    assert changes_by_label(added.members[0])["Impact"].new == "High"
+
+    url = reverse("strategy:strategy_history", args=[strategy.pk])
+    html = client.get(url).content.decode()
+    assert "5 risks created" in html
+    # Listed; and in "Show what each one says", its name and description.
+    assert html.count("Risk number 1 &lt;script&gt;") == 3
+    assert "Show what each one says" in html
+    assert "<script>alert" not in html
+
+    # Removing them all in one save is one entry too.
+    removed = {f"risks-{n}-DELETE": "on" for n in range(5)}
+    assert risks_posted(client, strategy, [], **removed).status_code == 302
+    assert not strategy.risks.exists()
+    deleted = entries_for(strategy)[0]
+    assert (deleted.subject, deleted.action, len(deleted.members)) == (
+        "5 risks",
+        "deleted",
+        5,
+    )
+
+
+def test_rows_created_apart_or_for_other_reasons_stay_separate_entries(cast):
+    strategy = make_strategy(cast)
+    for position, reason in enumerate(["Theme added", "Theme added", "Other"], 1):
+        make_theme(strategy, cast.officer, position=position, title=f"T{position}")
+        Theme.history.filter(title=f"T{position}").update(history_change_reason=reason)
+    later = make_theme(strategy, cast.officer, position=4, title="T4")
+    Theme.history.filter(id=later.pk).update(
+        history_date=timezone.now() + timezone.timedelta(minutes=1)
+    )
+    subjects = [entry.subject for entry in entries_for(strategy)]
+    assert subjects == ["Theme “T4”", "Theme “T3”", "2 themes", "Digital Ashdown"]
+
+
+def test_rows_saved_together_with_no_change_shown_are_one_entry(cast):
+    strategy = make_strategy(cast)
+    risks = [
+        save_with_reason(
+            Risk(strategy=strategy, description=f"R{n}"),
+            user=cast.officer,
+            reason="Set up",
+        )
+        for n in range(3)
+    ]
+    for risk in risks:
+        risk.position += 1  # not a field the history shows
+        save_with_reason(risk, user=cast.clerk, reason="Risks reordered")
+    risks[0].impact = "high"
+    save_with_reason(risks[0], user=cast.clerk, reason="Risks reordered")
+    changed, reordered, added, _created = entries_for(strategy)
+    assert (changed.subject, changed.members) == ("Risk “R0”", [])
+    assert (reordered.subject, reordered.action) == ("3 risks", "changed")
+    assert [m.subject for m in reordered.members] == [
+        "Risk “R0”",
+        "Risk “R1”",
+        "Risk “R2”",
+    ]
+    assert (added.subject, added.action) == ("3 risks", "created")
+
+
+def test_the_history_page_costs_the_same_queries_with_more_grouped_rows(cast, client):
+    strategy = make_strategy(cast)
+    sign_in(client, cast.officer)
+    url = reverse("strategy:strategy_history", args=[strategy.pk])
+
+    saved = itertools.count()
+
+    def add_risks(saves):
+        for _ in range(saves):
+            number = next(saved)
+            for row in range(3):
+                risk = Risk(strategy=strategy, description=f"R{number}.{row}")
+                save_with_reason(risk, user=cast.officer, reason=f"Save {number}")
+
+    add_risks(2)
+    client.get(url)
+    with CaptureQueriesContext(connection) as fewer:
+        html = client.get(url).content.decode()
+    assert html.count("3 risks created") == 2
+    add_risks(4)
+    client.get(url)
+    with CaptureQueriesContext(connection) as more:
+        html = client.get(url).content.decode()
+    assert html.count("3 risks created") == 6
+    assert len(fewer) == len(more)
