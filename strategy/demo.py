@@ -1,13 +1,18 @@
 """Demo strategies, taken through the lifecycle as a council would.
 
 Called by `manage.py load_demo` after `decisions/demo.py` (see
-`governance/demo.py`). Ashcombe Borough Council gets four ICT strategies:
+`governance/demo.py`). Ashcombe Borough Council gets four ICT strategies.
+Their story is written for 2018 to 2022 and moved by whole years with the
+workplans' story
+(`governance.demo.story_years`: the workplan of 2022–23 becomes the one of
+the financial year the demo is built for); below, the years as written:
 
 1. the ICT Strategy 2018–2023, sent to scrutiny, endorsed and approved by a
    published Cabinet decision in July 2018, and superseded by
 2. "Digital Ashcombe", a revised two-year strategy approved by Cabinet in
-   October 2020 (its approval supersedes the first by itself), with a minor
-   amendment under delegated powers in 2021;
+   autumn 2020 (its approval supersedes the first by itself), with a minor
+   amendment under delegated powers in 2021; it is in force for the current
+   workplan's year;
 3. the ICT and Digital Strategy for the next five years, submitted to the
    coming Overview and Scrutiny Committee meeting that `decisions/demo.py`
    sets up (its title follows that meeting's report); and
@@ -23,7 +28,7 @@ demo again changes nothing: a strategy is looked up by council and title,
 its content is brought up to date only while it is a draft, and a transition
 already taken is not taken again. The lifecycle stamps approvals and events
 with the time they are recorded; for the historical strategies the demo then
-dates them to the committee business of 2018 and 2020. Everything here is
+dates them to their committee business. Everything here is
 fictional: the councils, the people and the numbers.
 """
 
@@ -735,7 +740,7 @@ CYBER_RISKS = [
     },
 ]
 
-# --- the committee business of 2018 and 2020 ---------------------------------------
+# --- the committee business of 2018 and 2020 (as written) -------------------------
 
 REMOTE = "Held remotely by video conference"
 REMOTE_VENUES = {CABINET: REMOTE, SCRUTINY: REMOTE}

@@ -1,27 +1,37 @@
-"""The demo workplan: Ashcombe's ICT workplan 2022–23, approved by Cabinet.
+"""The demo workplans of "Digital Ashcombe", approved by Cabinet.
 
 Called by `manage.py load_demo` after `strategy/demo.py` (see
-`governance/demo.py`). Ashcombe Borough Council gets its departments and the
-2022–23 workplan of "Digital Ashcombe", the revised ICT Strategy 2020–2022:
-35 items across the strategy's seven themes, with their departments, lead
-officer, sponsor, dates, budget and progress as reported at the end of the
-year, and a few milestones.
+`governance/demo.py`). The story is written for the workplan of 2022–23 and
+moved by whole years (`governance.demo.story_years`) so that it is the
+workplan of the financial year containing the day the demo is built for;
+the plan of the year before comes with it. Ashcombe Borough Council gets its
+departments and:
 
-The workplan goes through the shared lifecycle as the strategy did: the
-officer sends it to the Overview and Scrutiny Committee of 9 March 2022, the
-clerk records that the committee endorsed it, and the clerk records its
-approval by the Cabinet decision of 22 March 2022 (published two days later,
-naming the workplan). Before its first review the plan is varied: an item
-re-scheduled (agreed with the Digital Programme Board on 14 July 2022), one
-removed (agreed with the Cabinet Member for Resources on 6 September 2022)
-and one added, ICT-22-36, agreed by the Head of ICT and Digital under the
-powers the council has delegated to him, on 15 August 2022.
+- this year's workplan, 35 items across the strategy's seven themes, with
+  their departments, lead officer, sponsor, dates, budget and a few
+  milestones; and last year's, 12 items;
+- each sent to the Overview and Scrutiny Committee early in the March before
+  its year, endorsed, and approved by Cabinet later that March (the decision
+  published two working days after the meeting, naming the plan);
+- progress given as the year goes (items start on their start date and
+  climb towards their target; some finish late and are overdue meanwhile);
+- this year's variations agreed over the summer (once their day has come):
+  an item rescheduled with the Digital Programme Board in July, one added by
+  the Head of ICT and Digital under delegated powers in August, one removed
+  with the Cabinet Member for Resources in September;
+- reviews six months apart from the approving decision, so that one is open
+  whatever the day: last year's year-end review from late March until this
+  year's mid-year review falls due in late September (then completed and
+  reported in July), this year's mid-year review from then until its
+  year-end review falls due (then reported to October's Scrutiny).
 
-Running the demo again changes nothing: departments are looked up by council
-and name, the workplan by strategy and year, an item by workplan and
-reference, a milestone by item and title; content is brought up to date only
-while the workplan is a draft, and a transition already taken is not taken
-again. Everything here is fictional: the council, the people and the numbers.
+Nothing that happens is dated after the day the demo is built for. Running
+the demo again changes nothing: departments are looked up by council and
+name, a workplan by strategy and year, an item by workplan and reference, a
+milestone by item and title; content is brought up to date only while the
+workplan is a draft, transitions already taken are not taken again, and a
+plan's story after its approval is built once. Everything here is
+fictional: the council, the people and the numbers.
 """
 
 from datetime import date, timedelta
@@ -1266,6 +1276,8 @@ def _current_year(story, workplan):
     if today < opens:
         return
     items = list(workplan.items.in_the_plan().order_by("position", "pk"))
+    # An item removed by variation is the first to have its update given.
+    items.sort(key=lambda item: item.delivery_status != CANCELLED)
     workplan, review = _open_review(story, workplan, opens, "Mid-year review.")
     year_end_review = story.review_opens(workplan, 2)
     if today < year_end_review:
