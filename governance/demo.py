@@ -189,6 +189,10 @@ class Demo:
     #: day (None until `decisions/demo.py` settles it: the day given, else
     #: the day the demo was first loaded).
     today: date | None = None
+    #: The years of the strategy and workplan story (None until
+    #: `strategy/demo.py` settles them: those the story was first built
+    #: with, else `story_years(today)`).
+    story: "StoryYears | None" = None
 
 
 @transaction.atomic

@@ -69,7 +69,7 @@ from decisions.models import (
     Resolution,
 )
 from decisions.report_subjects import present
-from governance.demo import story_years
+from governance.demo import STORY_YEAR, StoryYears, story_years
 from governance.history import save_with_reason
 from governance.lifecycle import (
     LifecycleStatus,
@@ -106,6 +106,8 @@ SAFE = "Safe and healthy communities"
 # --- 1. ICT Strategy 2018–2023 ------------------------------------------------------
 
 STRATEGY_2018 = "ICT Strategy 2018–2023"
+#: The first strategy's title, whatever its years.
+FIRST_TITLE = r"^ICT Strategy [0-9]{4}–[0-9]{4}$"
 
 STRATEGY_2018_FIELDS = {
     "period_start_year": 2018,
@@ -1066,7 +1068,7 @@ def _build_ashcombe(demo):
         "lead_officer": _membership(officer, council),
     }
     today = demo.today
-    years = story_years(today)
+    years = demo.story = _story_years(council, today)
     calendar = Calendar(council)
     committees = _committees(council)
     # The story as written (2018 and 2020) moved by whole years to today's;
@@ -1282,6 +1284,20 @@ def _build_ashcombe(demo):
     # papers carry the strategy in full and on a page as annexes.
     for report in Report.objects.filter(organisation=council, title=title):
         present(report, third, user=clerk, reason="Demo data")
+
+
+def _story_years(council, today):
+    """The years of the story: those it was built with the first time (so a
+    later run, on any day, finds the same records), else today's."""
+    first = (
+        Strategy.objects.filter(organisation=council, title__regex=FIRST_TITLE)
+        .order_by("pk")
+        .first()
+    )
+    if first is None:
+        return story_years(today)
+    shift = first.period_start_year - STRATEGY_2018_FIELDS["period_start_year"]
+    return StoryYears(plan=STORY_YEAR + shift)
 
 
 def _amend(strategy, officer, authoriser, years, calendar):

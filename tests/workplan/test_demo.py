@@ -280,3 +280,14 @@ def test_an_item_added_by_variation_is_agreed_and_marked_in_the_papers(demo):
         assert mark in paper_html("Paper", plan.organisation, [part])
     short = f"{agreed_on.day} {agreed_on:%b %Y}"
     assert short in paper_html("Paper", plan.organisation, [report])
+
+
+def test_a_later_run_keeps_the_years_the_story_was_built_with(demo):
+    """The story's years are read back from the first strategy, so that
+    a run on a later day (or on a database built before the story moved
+    with the day) finds the same records instead of adding a second set."""
+    from governance.models import Organisation
+    from strategy.demo import _story_years
+
+    council = Organisation.objects.get(slug="ashcombe")
+    assert _story_years(council, date(YEARS.plan + 3, 6, 1)) == YEARS
