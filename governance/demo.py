@@ -7,9 +7,10 @@ called in the order of INSTALLED_APPS with the `Demo` built here; then its
 `finish(demo)`, if it has one.
 """
 
+import re
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from importlib import import_module
 
 from django.apps import apps
@@ -93,6 +94,86 @@ USERS = [
 ]
 
 
+#: The financial year the strategy and workplan story is written for: its
+#: current workplan is "ICT workplan 2022–23". The demo moves the whole story
+#: by whole years so that this workplan is the one of the financial year
+#: containing the day it is loaded for (`story_years`).
+STORY_YEAR = 2022
+
+#: A year of the story as written (2015 to 2029; the 2007 strategy of the
+#: committee business stays where it is), with an optional short second year
+#: ("2022–23", "2018/19"); or the year in an item reference ("ICT-22-07").
+_STORY_YEAR_TEXT = re.compile(
+    r"\b(?P<year>20(?:1[5-9]|2\d))(?:(?P<sep>[–/])(?P<short>\d\d)(?!\d))?\b"
+    r"|\bICT-(?P<ref>\d\d)-"
+)
+
+
+def financial_year_start(day):
+    """The year the UK financial year containing `day` began (1 April)."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+@dataclass(frozen=True)
+class StoryYears:
+    """The strategy and workplan story moved to a day: `plan` is the year
+    the current workplan's financial year begins (the one containing the
+    day); every year of the story as written moves by `shift`."""
+
+    plan: int
+
+    @property
+    def shift(self):
+        return self.plan - STORY_YEAR
+
+    def year(self, year):
+        return year + self.shift
+
+    def day(self, day):
+        """`day` of the story as written, moved by whole years (29 February
+        becomes the 28th in a year that has none)."""
+        year = day.year + self.shift
+        try:
+            return day.replace(year=year)
+        except ValueError:
+            return day.replace(year=year, day=28)
+
+    def text(self, text):
+        """`text` with the story's years moved ("ICT workplan 2022–23" for
+        2022 becomes "ICT workplan 2026–27" for 2026)."""
+
+        def moved(match):
+            if match["ref"]:
+                return f"ICT-{(int(match['ref']) + self.shift) % 100:02d}-"
+            year = str(int(match["year"]) + self.shift)
+            if match["short"] is None:
+                return year
+            short = (int(match["short"]) + self.shift) % 100
+            return f"{year}{match['sep']}{short:02d}"
+
+        return _STORY_YEAR_TEXT.sub(moved, text)
+
+    def move(self, value):
+        """Every text, date and time in `value` (nested dicts, lists and
+        tuples) moved by `shift` years; anything else as it is."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, datetime):
+            return datetime.combine(self.day(value.date()), value.timetz())
+        if isinstance(value, date):
+            return self.day(value)
+        if isinstance(value, dict):
+            return {key: self.move(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(self.move(item) for item in value)
+        return value
+
+
+def story_years(today):
+    """The story's years for a demo loaded on `today` (see `StoryYears`)."""
+    return StoryYears(plan=financial_year_start(today))
+
+
 def generate_password():
     return secrets.token_urlsafe(12)
 
@@ -108,6 +189,10 @@ class Demo:
     #: day (None until `decisions/demo.py` settles it: the day given, else
     #: the day the demo was first loaded).
     today: date | None = None
+    #: The years of the strategy and workplan story (None until
+    #: `strategy/demo.py` settles them: those the story was first built
+    #: with, else `story_years(today)`).
+    story: "StoryYears | None" = None
 
 
 @transaction.atomic

@@ -1,13 +1,18 @@
 """Demo strategies, taken through the lifecycle as a council would.
 
 Called by `manage.py load_demo` after `decisions/demo.py` (see
-`governance/demo.py`). Ashcombe Borough Council gets four ICT strategies:
+`governance/demo.py`). Ashcombe Borough Council gets four ICT strategies.
+Their story is written for 2018 to 2022 and moved by whole years with the
+workplans' story
+(`governance.demo.story_years`: the workplan of 2022–23 becomes the one of
+the financial year the demo is built for); below, the years as written:
 
 1. the ICT Strategy 2018–2023, sent to scrutiny, endorsed and approved by a
    published Cabinet decision in July 2018, and superseded by
 2. "Digital Ashcombe", a revised two-year strategy approved by Cabinet in
-   October 2020 (its approval supersedes the first by itself), with a minor
-   amendment under delegated powers in 2021;
+   autumn 2020 (its approval supersedes the first by itself), with a minor
+   amendment under delegated powers in 2021; it is in force for the current
+   workplan's year;
 3. the ICT and Digital Strategy for the next five years, submitted to the
    coming Overview and Scrutiny Committee meeting that `decisions/demo.py`
    sets up (its title follows that meeting's report); and
@@ -23,7 +28,7 @@ demo again changes nothing: a strategy is looked up by council and title,
 its content is brought up to date only while it is a draft, and a transition
 already taken is not taken again. The lifecycle stamps approvals and events
 with the time they are recorded; for the historical strategies the demo then
-dates them to the committee business of 2018 and 2020. Everything here is
+dates them to their committee business. Everything here is
 fictional: the councils, the people and the numbers.
 """
 
@@ -50,6 +55,7 @@ from decisions.demo import (
     _build_meetings,
     _build_reports,
     _financial_year_start,
+    _long_date,
     _upsert,
     send_demo_papers,
 )
@@ -63,6 +69,7 @@ from decisions.models import (
     Resolution,
 )
 from decisions.report_subjects import present
+from governance.demo import STORY_YEAR, StoryYears, story_years
 from governance.history import save_with_reason
 from governance.lifecycle import (
     LifecycleStatus,
@@ -99,6 +106,8 @@ SAFE = "Safe and healthy communities"
 # --- 1. ICT Strategy 2018–2023 ------------------------------------------------------
 
 STRATEGY_2018 = "ICT Strategy 2018–2023"
+#: The first strategy's title, whatever its years.
+FIRST_TITLE = r"^ICT Strategy [0-9]{4}–[0-9]{4}$"
 
 STRATEGY_2018_FIELDS = {
     "period_start_year": 2018,
@@ -166,7 +175,7 @@ STRATEGY_2018_FIELDS = {
         """
         Workshops with heads of service in March 2018; a staff survey (487
         responses); the residents' panel; and the Overview and Scrutiny
-        Committee on 13 June 2018.
+        Committee on [scrutiny-2018].
         """
     ),
 }
@@ -343,7 +352,7 @@ STRATEGY_2020_FIELDS = {
         survey of residents through the council's website and social media (894
         responses); two workshops with members of all political groups; the
         trade unions through the joint consultative committee; and the Overview
-        and Scrutiny Committee on 9 September 2020, whose comments are
+        and Scrutiny Committee on [scrutiny-2020], whose comments are
         reflected in themes 1 and 7.
         """
     ),
@@ -733,7 +742,7 @@ CYBER_RISKS = [
     },
 ]
 
-# --- the committee business of 2018 and 2020 ---------------------------------------
+# --- the committee business of 2018 and 2020 (as written) -------------------------
 
 REMOTE = "Held remotely by video conference"
 REMOTE_VENUES = {CABINET: REMOTE, SCRUTINY: REMOTE}
@@ -879,6 +888,17 @@ HISTORY_DECISIONS = {
 
 
 # --- helpers ----------------------------------------------------------------------
+
+
+def _dated(value, days):
+    """`value` (a dict of texts, or a text) with each "[meeting key]" in its
+    texts replaced by that meeting's day in words."""
+    if isinstance(value, dict):
+        return {key: _dated(item, days) for key, item in value.items()}
+    if isinstance(value, str):
+        for key, day in days.items():
+            value = value.replace(f"[{key}]", _long_date(day))
+    return value
 
 
 def _strategy(council, title, fields, *, author, people, replaces=None):
@@ -1048,21 +1068,62 @@ def _build_ashcombe(demo):
         "lead_officer": _membership(officer, council),
     }
     today = demo.today
+    years = demo.story = _story_years(council, today)
+    calendar = Calendar(council)
     committees = _committees(council)
-    reports = _build_reports(council, HISTORY_REPORTS)
+    # The story as written (2018 and 2020) moved by whole years to today's;
+    # each meeting then on the next day its committee meets (a working day),
+    # each decision published on the second working day after its meeting.
+    specs = []
+    for key, committee, starts_at, published, items in HISTORY_MEETINGS:
+        day = calendar.meeting_day(years.day(starts_at.date()), starts_at.weekday())
+        specs.append(
+            (key, committee, _at(day, starts_at.hour, starts_at.minute), published,
+             [(years.text(title), report) for title, report in items])
+        )  # fmt: skip
+    days = {spec[0]: timezone.localtime(spec[2], LONDON).date() for spec in specs}
+    published_on = {
+        key: calendar.after(calendar.after(days[f"cabinet-{key[-4:]}"]))
+        for key in HISTORY_DECISIONS
+    }
+    history_reports = years.move(HISTORY_REPORTS)
+    for key, spec in history_reports.items():
+        spec["forward_plan_notice_on"] = min(
+            spec["forward_plan_notice_on"],
+            days[f"cabinet-{key[-4:]}"] - timedelta(days=35),
+        )
+    reports = _build_reports(council, history_reports)
     meetings = {}
     for year, venues in (("2018", ASHCOMBE_VENUES), ("2020", REMOTE_VENUES)):
-        specs = [spec for spec in HISTORY_MEETINGS if spec[0].endswith(year)]
-        meetings |= _build_meetings(committees, specs, reports, today, venues)
+        year_specs = [spec for spec in specs if spec[0].endswith(year)]
+        meetings |= _build_meetings(committees, year_specs, reports, today, venues)
+    decisions = years.move(HISTORY_DECISIONS)
+    for key, spec in decisions.items():
+        spec["published_at"] = _at(published_on[key], 10)
+
+    def fields(spec):
+        moved = _dated(years.move(spec), days)
+        moved["period_start_year"] = years.year(spec["period_start_year"])
+        moved["period_end_year"] = years.year(spec["period_end_year"])
+        return moved
 
     # 1. ICT Strategy 2018–2023: approved in 2018, superseded in 2020.
     first = _strategy(
-        council, STRATEGY_2018, STRATEGY_2018_FIELDS, author=officer, people=people
+        council,
+        years.text(STRATEGY_2018),
+        fields(STRATEGY_2018_FIELDS),
+        author=officer,
+        people=people,
     )
-    _content(first, STRATEGY_2018_THEMES, STRATEGY_2018_RISKS, officer)
+    _content(
+        first,
+        years.move(STRATEGY_2018_THEMES),
+        years.move(STRATEGY_2018_RISKS),
+        officer,
+    )
     decision_2018 = _decision(
         council,
-        HISTORY_DECISIONS["strategy-2018"],
+        decisions["strategy-2018"],
         meetings["cabinet-2018"],
         reports["strategy-2018"],
         first,
@@ -1077,8 +1138,9 @@ def _build_ashcombe(demo):
                 S.DRAFT,
                 officer,
                 {"meeting": meetings["scrutiny-2018"]},
-                "For pre-decision scrutiny before Cabinet in July.",
-                _at(date(2018, 5, 24), 16),
+                "For pre-decision scrutiny before Cabinet in "
+                f"{days['cabinet-2018']:%B}.",
+                _at(calendar.before(days["scrutiny-2018"], 14), 16),
                 False,
             ),
             (
@@ -1087,7 +1149,7 @@ def _build_ashcombe(demo):
                 clerk,
                 {"outcome": ScrutinyOutcome.ENDORSED},
                 "Minute 14 of the meeting.",
-                _at(date(2018, 6, 14), 9, 30),
+                _at(calendar.after(days["scrutiny-2018"]), 9, 30),
                 False,
             ),
             (
@@ -1095,8 +1157,8 @@ def _build_ashcombe(demo):
                 S.APPROVAL,
                 clerk,
                 {"decision": decision_2018},
-                "Approved by Cabinet on 10 July 2018.",
-                _at(date(2018, 7, 12), 11),
+                f"Approved by Cabinet on {_long_date(days['cabinet-2018'])}.",
+                _at(published_on["strategy-2018"], 11),
                 False,
             ),
         ],
@@ -1110,16 +1172,21 @@ def _build_ashcombe(demo):
     #    amended under delegated powers in 2021.
     second = _strategy(
         council,
-        STRATEGY_2020,
-        STRATEGY_2020_FIELDS,
+        years.text(STRATEGY_2020),
+        fields(STRATEGY_2020_FIELDS),
         author=officer,
         people=people,
         replaces=first,
     )
-    _content(second, STRATEGY_2020_THEMES, STRATEGY_2020_RISKS, officer)
+    _content(
+        second,
+        years.move(STRATEGY_2020_THEMES),
+        years.move(STRATEGY_2020_RISKS),
+        officer,
+    )
     decision_2020 = _decision(
         council,
-        HISTORY_DECISIONS["strategy-2020"],
+        decisions["strategy-2020"],
         meetings["cabinet-2020"],
         reports["strategy-2020"],
         second,
@@ -1134,8 +1201,9 @@ def _build_ashcombe(demo):
                 S.DRAFT,
                 officer,
                 {"meeting": meetings["scrutiny-2020"]},
-                "For pre-decision scrutiny before Cabinet on 29 September.",
-                _at(date(2020, 8, 27), 15),
+                "For pre-decision scrutiny before Cabinet on "
+                f"{days['cabinet-2020'].day} {days['cabinet-2020']:%B}.",
+                _at(calendar.before(days["scrutiny-2020"], 9), 15),
                 False,
             ),
             (
@@ -1154,7 +1222,7 @@ def _build_ashcombe(demo):
                     ),
                 },
                 "Minute 22 of the meeting.",
-                _at(date(2020, 9, 10), 10),
+                _at(calendar.after(days["scrutiny-2020"]), 10),
                 False,
             ),
             (
@@ -1162,8 +1230,8 @@ def _build_ashcombe(demo):
                 S.APPROVAL,
                 clerk,
                 {"decision": decision_2020},
-                "Approved by Cabinet on 29 September 2020.",
-                _at(date(2020, 10, 1), 11),
+                f"Approved by Cabinet on {_long_date(days['cabinet-2020'])}.",
+                _at(published_on["strategy-2020"], 11),
                 False,
             ),
         ],
@@ -1173,7 +1241,7 @@ def _build_ashcombe(demo):
         },
     )
     first.refresh_from_db()
-    _amend(second, officer, admin)
+    _amend(second, officer, admin, years, calendar)
 
     # 3. The next ICT and Digital Strategy, with the scrutiny committee.
     start = _financial_year_start(today) + 1
@@ -1196,7 +1264,7 @@ def _build_ashcombe(demo):
                 officer,
                 {"meeting": _scrutiny_meeting_for(council, title, today)},
                 "For pre-decision scrutiny before Cabinet.",
-                None,
+                _at(today, 9),  # sent on the day (not after it)
                 False,
             ),
         ],
@@ -1218,11 +1286,25 @@ def _build_ashcombe(demo):
         present(report, third, user=clerk, reason="Demo data")
 
 
-def _amend(strategy, officer, authoriser):
+def _story_years(council, today):
+    """The years of the story: those it was built with the first time (so a
+    later run, on any day, finds the same records), else today's."""
+    first = (
+        Strategy.objects.filter(organisation=council, title__regex=FIRST_TITLE)
+        .order_by("pk")
+        .first()
+    )
+    if first is None:
+        return story_years(today)
+    shift = first.period_start_year - STRATEGY_2018_FIELDS["period_start_year"]
+    return StoryYears(plan=STORY_YEAR + shift)
+
+
+def _amend(strategy, officer, authoriser, years, calendar):
     """The 2021 minor amendment under delegated powers (made once)."""
     if strategy.status != S.APPROVED or MinorAmendment.for_record(strategy).exists():
         return
-    strategy.body = BODY_2020_AMENDED
+    strategy.body = years.text(BODY_2020_AMENDED)
     save_with_reason(
         strategy,
         user=officer,
@@ -1231,10 +1313,10 @@ def _amend(strategy, officer, authoriser):
     MinorAmendment.objects.create(
         content_type=ContentType.objects.get_for_model(Strategy),
         object_id=strategy.pk,
-        made_on=date(2021, 3, 15),
+        made_on=calendar.on_or_after(years.day(date(2021, 3, 15))),
         made_by=officer,
         authorised_by=authoriser,
-        reason=AMENDMENT_REASON,
+        reason=years.text(AMENDMENT_REASON),
         fields_changed=["body"],
     )
 

@@ -1,48 +1,61 @@
-"""The demo workplan: Ashcombe's ICT workplan 2022–23, approved by Cabinet.
+"""The demo workplans of "Digital Ashcombe", approved by Cabinet.
 
 Called by `manage.py load_demo` after `strategy/demo.py` (see
-`governance/demo.py`). Ashcombe Borough Council gets its departments and the
-2022–23 workplan of "Digital Ashcombe", the revised ICT Strategy 2020–2022:
-35 items across the strategy's seven themes, with their departments, lead
-officer, sponsor, dates, budget and progress as reported at the end of the
-year, and a few milestones.
+`governance/demo.py`). The story is written for the workplan of 2022–23 and
+moved by whole years (`governance.demo.story_years`) so that it is the
+workplan of the financial year containing the day the demo is built for;
+the plan of the year before comes with it. Ashcombe Borough Council gets its
+departments and:
 
-The workplan goes through the shared lifecycle as the strategy did: the
-officer sends it to the Overview and Scrutiny Committee of 9 March 2022, the
-clerk records that the committee endorsed it, and the clerk records its
-approval by the Cabinet decision of 22 March 2022 (published two days later,
-naming the workplan). Before its first review the plan is varied: an item
-re-scheduled (agreed with the Digital Programme Board on 14 July 2022), one
-removed (agreed with the Cabinet Member for Resources on 6 September 2022)
-and one added, ICT-22-36, agreed by the Head of ICT and Digital under the
-powers the council has delegated to him, on 15 August 2022.
+- this year's workplan, 35 items across the strategy's seven themes, with
+  their departments, lead officer, sponsor, dates, budget and a few
+  milestones; and last year's, 12 items;
+- each sent to the Overview and Scrutiny Committee early in the March before
+  its year, endorsed, and approved by Cabinet later that March (the decision
+  published two working days after the meeting, naming the plan);
+- progress given as the year goes (items start on their start date and
+  climb towards their target; some finish late and are overdue meanwhile);
+- this year's variations agreed over the summer (once their day has come):
+  an item rescheduled with the Digital Programme Board in July, one added by
+  the Head of ICT and Digital under delegated powers in August, one removed
+  with the Cabinet Member for Resources in September;
+- reviews six months apart from the approving decision, so that one is open
+  whatever the day: last year's year-end review from late March until this
+  year's mid-year review falls due in late September (then completed and
+  reported in July), this year's mid-year review from then until its
+  year-end review falls due (then reported to October's Scrutiny).
 
-Running the demo again changes nothing: departments are looked up by council
-and name, the workplan by strategy and year, an item by workplan and
-reference, a milestone by item and title; content is brought up to date only
-while the workplan is a draft, and a transition already taken is not taken
-again. Everything here is fictional: the council, the people and the numbers.
+Nothing that happens is dated after the day the demo is built for. Running
+the demo again changes nothing: departments are looked up by council and
+name, a workplan by strategy and year, an item by workplan and reference, a
+milestone by item and title; content is brought up to date only while the
+workplan is a draft, transitions already taken are not taken again, and a
+plan's story after its approval is built once. Everything here is
+fictional: the council, the people and the numbers.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from decisions.choices import CommitteeKind
 from decisions.demo import (
     ASHCOMBE_VENUES,
     CABINET,
     HEAD_OF_ICT,
     SCRUTINY,
+    Calendar,
     _at,
     _build_meetings,
     _build_reports,
+    _financial_year,
+    _long_date,
     send_demo_papers,
 )
 from decisions.demo import FINANCE as FINANCE_COMMITTEE
 from decisions.models import AgendaItem, Committee, Meeting
 from decisions.report_subjects import present
+from governance.demo import story_years
 from governance.history import save_with_reason
-from governance.lifecycle import LifecycleStatus, ScrutinyOutcome
+from governance.lifecycle import LifecycleStatus, ScrutinyOutcome, add_months
 from governance.routes import RecordType, Route, Scrutiny
 from strategy.demo import STRATEGY_2020, _committees, _decision, _membership
 from strategy.models import Strategy
@@ -79,7 +92,6 @@ NOT_STARTED, IN_PROGRESS, COMPLETE, ON_HOLD, CANCELLED = (
 )
 RED, AMBER, GREEN = Rag.RED, Rag.AMBER, Rag.GREEN
 
-YEAR = 2022
 TITLE = "ICT workplan 2022–23"
 #: The workplan's own title, as Ashcombe's papers call it.
 WORKPLAN_TITLE = "Annual ICT Workplan 2022–2023"
@@ -130,9 +142,10 @@ def _item(
     reason="",
     percent=0,
     milestones=(),
+    year=22,
 ):
     return {
-        "reference": f"ICT-22-{ref:02d}",
+        "reference": f"ICT-{year}-{ref:02d}",
         "theme": theme,
         "title": title,
         "description": description,
@@ -148,8 +161,22 @@ def _item(
         "rag_reason": reason,
         "percent_complete": percent,
         "milestones": milestones,
+        # Days after its target that an item finished late (LATE).
+        "late_days": LATE.get((year, ref), 0),
     }
 
+
+#: Items finished late, by (year as written, number): the days after their
+#: target they were finished; until then they are overdue.
+LATE = {
+    (22, 3): 28,
+    (22, 8): 35,
+    (22, 12): 42,
+    (22, 14): 60,
+    (22, 17): 56,
+    (22, 28): 42,
+    (21, 3): 40,
+}
 
 D = date
 
@@ -189,7 +216,7 @@ ITEMS = [
         "straight to the repairs contractor's system and the tenant can track "
         "it.",
         ED, SERVICE_PLAN, [HOUSING, CUSTOMER], BOARD,
-        D(2022, 7, 1), D(2023, 3, 31), "55000", IN_PROGRESS, AMBER,
+        D(2022, 7, 1), D(2022, 12, 16), "55000", IN_PROGRESS, AMBER,
         "The repairs contractor delivered its interface three months late; "
         "testing with tenants moved to February and go-live to April 2023.",
         65,
@@ -464,9 +491,118 @@ ITEMS = [
         D(2023, 1, 9), D(2023, 3, 31), None, NOT_STARTED, "", "", 0,
     ),
 ]
+
+#: The plan of the year before (as written, 2021–22): a shorter plan, its
+#: year over, its year-end review open until this year's first review.
+PREVIOUS_ITEMS = [
+    _item(
+        1, 1, "Online account: council tax balances and bills",
+        "Residents see their council tax balance, instalments and bills in "
+        "their online account.",
+        C, SERVICE_PLAN, [REVENUES, CUSTOMER], BOARD,
+        D(2021, 4, 6), D(2021, 10, 29), "32000", COMPLETE, GREEN, "", 100,
+        year=21,
+    ),
+    _item(
+        2, 1, "Missed bin reports online, straight to the crews",
+        "Residents report a missed collection online; the report reaches the "
+        "crews' in-cab devices the same day.",
+        C, SERVICE_PLAN, [ENVIRONMENT, CUSTOMER], BOARD,
+        D(2021, 5, 4), D(2021, 9, 30), "14500", COMPLETE, GREEN, "", 100,
+        year=21,
+    ),
+    _item(
+        3, 2, "Laptop refresh, phase 1 (310 devices)",
+        "Replace the oldest laptops with devices able to run the council's "
+        "collaboration software, with headsets for home working.",
+        C, URGENT, [HR, FINANCE], BOARD,
+        D(2021, 4, 12), D(2021, 8, 31), "196000", COMPLETE, GREEN, "", 100,
+        year=21,
+    ),
+    _item(
+        4, 2, "Remote attendance equipment for the Council Chamber",
+        "Cameras and microphones so that councillors and the public can take "
+        "part in meetings in the Chamber remotely.",
+        C, SERVICE_PLAN, [LEGAL], CMT,
+        D(2021, 6, 1), D(2021, 12, 17), "54000", COMPLETE, GREEN, "", 100,
+        year=21,
+    ),
+    _item(
+        5, 3, "Cyber Essentials Plus: first assessment",
+        "The council's first independent assessment against Cyber Essentials "
+        "Plus, and fixing what it finds.",
+        C, STATUTORY, [FINANCE], CMT,
+        D(2021, 7, 1), D(2022, 3, 31), "16000", COMPLETE, GREEN, "", 100,
+        year=21,
+    ),
+    _item(
+        6, 3, "Multi-factor authentication for all remote access",
+        "Every account used from outside the council's network signs in "
+        "with a second factor.",
+        C, URGENT, [HR], IGB,
+        D(2021, 4, 1), D(2021, 7, 30), "8500", COMPLETE, GREEN, "", 100,
+        year=21,
+    ),
+    _item(
+        7, 3, "Move the finance and payroll systems to hosted services",
+        "The finance and payroll systems move from the Civic Centre to the "
+        "suppliers' hosted services.",
+        C, SERVICE_PLAN, [FINANCE, HR], BOARD,
+        D(2021, 6, 1), D(2022, 2, 28), "88000", IN_PROGRESS, RED,
+        "Payroll moved in January; the finance system's move waits for its "
+        "supplier's year-end release, so it slips past the year end.",
+        75,
+        year=21,
+    ),
+    _item(
+        8, 4, "Performance indicators drawn from the service systems",
+        "Collect the key performance indicators from the service systems "
+        "each month instead of from spreadsheets.",
+        ED, SERVICE_PLAN, [FINANCE, CUSTOMER], CMT,
+        D(2021, 9, 1), D(2022, 3, 31), "12000", IN_PROGRESS, AMBER,
+        "Three of the eleven indicators still need manual figures from the "
+        "housing service.",
+        70,
+        year=21,
+    ),
+    _item(
+        9, 5, "Town centre public wireless: feasibility study",
+        "Survey the sites, costs and landlords for public wireless internet "
+        "in the town centre and the market square.",
+        ED, SERVICE_PLAN, [PLANNING], CMT,
+        D(2021, 10, 1), D(2022, 1, 31), "9000", IN_PROGRESS, AMBER,
+        "Two landlords have not replied; the study is complete apart from "
+        "their sites.",
+        85,
+        year=21,
+    ),
+    _item(
+        10, 6, "Double-sided black and white printing by default",
+        "Set every printer and device to print double-sided in black and "
+        "white unless the person chooses otherwise.",
+        C, SERVICE_PLAN, [FINANCE], CLIMATE,
+        D(2021, 4, 1), D(2021, 6, 30), None, COMPLETE, GREEN, "", 100,
+        year=21,
+    ),
+    _item(
+        11, 7, "Digital skills sessions in the libraries: pilot",
+        "A six-month pilot of weekly sessions in Ashcombe library with local "
+        "volunteers.",
+        C, SERVICE_PLAN, [CUSTOMER], CMT,
+        D(2021, 9, 6), D(2022, 3, 4), "4000", COMPLETE, GREEN, "", 100,
+        year=21,
+    ),
+    _item(
+        12, 7, "Shared ICT training with Fenmoor District Council",
+        "Share the cost of technical training for both councils' ICT staff.",
+        FW, SERVICE_PLAN, [HR], CMT,
+        D(2022, 1, 10), D(2022, 3, 31), None, NOT_STARTED, "", "", 0,
+        year=21,
+    ),
+]
 # fmt: on
 
-# --- the committee business of 2022 --------------------------------------------------
+# --- the committee business of the story (as written for 2022) ------------------
 
 REVIEW_ITEM = "ICT workplan 2022–23: mid-year review"
 REVIEW_REPORT = {
@@ -542,15 +678,56 @@ REPORT = {
     ],
 }
 
-MEETINGS = [
-    ("scrutiny-2022", SCRUTINY, _at(date(2022, 3, 9), 19), True, [
-        (f"{TITLE}: pre-decision scrutiny", "workplan-2022"),
-        ("Work programme", None),
-    ]),
-    ("cabinet-2022", CABINET, _at(date(2022, 3, 22), 18, 30), True, [
-        (TITLE, "workplan-2022"),
-    ]),
-]  # fmt: skip
+#: The plan of the year before, as its papers put it (written for 2021–22).
+PREVIOUS_TITLE = "ICT workplan 2021–22"
+PREVIOUS_WORKPLAN_TITLE = "Annual ICT Workplan 2021–2022"
+PREVIOUS_REPORT = {
+    "title": PREVIOUS_TITLE,
+    "report_of": "Director of Resources",
+    "contact": HEAD_OF_ICT,
+    "key_decision": True,
+    "forward_plan_notice_on": date(2021, 2, 5),
+    "purpose": (
+        "To ask Cabinet to approve the ICT workplan for 2021–22, the second "
+        "year of Digital Ashcombe, the revised ICT Strategy 2020–2022."
+    ),
+    "summary": (
+        "The workplan sets out 12 items of work under the strategy's themes: "
+        "the first laptop refresh, remote attendance at meetings, hosted "
+        "finance and payroll systems and the council's first Cyber Essentials "
+        "Plus assessment."
+    ),
+    "reasons": (
+        "The workplan turns the strategy's objectives for its second year "
+        "into work that can be scheduled, funded and monitored."
+    ),
+    "other_options": "None: the strategy asks for a workplan each year.",
+    "financial_implications": (
+        "The items are funded from the ICT capital programme and existing "
+        "revenue budgets for 2021–22."
+    ),
+    "recommendations": [
+        "That Cabinet approves the ICT workplan 2021–22.",
+        "That progress is reported to the Overview and Scrutiny Committee every "
+        "six months.",
+    ],
+}
+PREVIOUS_DECISION = {
+    "title": PREVIOUS_TITLE,
+    "meeting": "cabinet",
+    "record": (
+        "Cabinet considered the report of the Director of Resources seeking "
+        "approval of the ICT workplan for 2021–22, and noted that the Overview "
+        "and Scrutiny Committee had endorsed it."
+    ),
+    "reasons": "The workplan delivers the second year of Digital Ashcombe.",
+    "alternatives_rejected": "None.",
+    "resolutions": [
+        "That the ICT workplan 2021–22 be approved.",
+        "That progress be reported to the Overview and Scrutiny Committee every "
+        "six months.",
+    ],
+}
 
 DECISION = {
     "title": TITLE,
@@ -571,55 +748,183 @@ DECISION = {
         "That progress be reported to the Overview and Scrutiny Committee every "
         "six months.",
     ],
-    "published_at": _at(date(2022, 3, 24), 10),
 }
 
 
 # --- building --------------------------------------------------------------------
+#
+# The story is written for the workplan of 2022–23 (and its predecessor of
+# 2021–22) and moved by whole years (`governance.demo.story_years`) so that
+# the current plan is the one of the financial year containing the day the
+# demo is built for. Each meeting falls on its committee's day (Scrutiny on
+# Wednesdays, Cabinet on Tuesdays) in the week the story says, avoiding bank
+# holidays and the council's closure days; each step after it follows on the
+# council's next working days; nothing that happens is dated after that day.
 
 
 def build(demo):
     _build_fenmoor(demo)
     council = demo.councils["ashcombe"]
+    years = demo.story or story_years(demo.today)
     strategy = Strategy.objects.filter(
-        organisation=council, title=STRATEGY_2020
+        organisation=council, title=years.text(STRATEGY_2020)
     ).first()
     if strategy is None:
         return
     officer, clerk = demo.users["officer"], demo.users["clerk"]
     departments = _departments(council)
+    _variation_settings(council, officer)
+    _layout(council)
+    story = Story(demo, council, years)
 
-    workplan = Workplan.objects.filter(strategy=strategy, financial_year=YEAR).first()
+    previous, _ = _approved_plan(
+        story,
+        strategy,
+        year=years.plan - 1,
+        title=years.text(PREVIOUS_TITLE),
+        workplan_title=years.text(PREVIOUS_WORKPLAN_TITLE),
+        items=years.move(PREVIOUS_ITEMS),
+        report=years.move(PREVIOUS_REPORT),
+        decision=years.move(PREVIOUS_DECISION),
+        departments=departments,
+    )
+    current, report = _approved_plan(
+        story,
+        strategy,
+        year=years.plan,
+        title=years.text(TITLE),
+        workplan_title=years.text(WORKPLAN_TITLE),
+        items=years.move(ITEMS),
+        report=years.move(REPORT),
+        decision=years.move(DECISION),
+        departments=departments,
+    )
+    first_review_of_current = story.review_opens(current, 1)
+    _previous_year(story, previous, first_review_of_current)
+    _current_year(story, current)
+    _papers(current, council, report, clerk, years)
+
+
+class Story:
+    """The demo's day, council, people, calendar and moved years."""
+
+    def __init__(self, demo, council, years):
+        self.today = demo.today
+        self.council = council
+        self.years = years
+        self.officer = demo.users["officer"]
+        self.clerk = demo.users["clerk"]
+        self.calendar = Calendar(council)
+        self.committees = _committees(council)
+
+    def meeting_day(self, day, weekday, forward=True):
+        return self.calendar.meeting_day(day, weekday, forward)
+
+    def review_opens(self, workplan, number):
+        """The day review `number` of `workplan` falls due and is opened:
+        the first working day once six months (for the second, twelve)
+        have passed since the decision that approved it."""
+        months = workplan.review_months * number
+        return self.calendar.on_or_after(add_months(workplan.approved_on, months))
+
+    def meeting(self, key, committee, day, hour, minute, items, reports=None):
+        """The meeting of `committee` on `day` with `items` on its agenda:
+        the one the committee business already has that day (the items
+        added at the end of its agenda), else a new one."""
+        reports = reports or {}
+        existing = (
+            Meeting.objects.filter(
+                committee=self.committees[committee],
+                starts_at__date=day,
+            )
+            .order_by("starts_at")
+            .first()
+        )
+        if existing is None:
+            return _build_meetings(
+                self.committees,
+                [(key, committee, _at(day, hour, minute), True, items)],
+                reports,
+                self.today,
+                ASHCOMBE_VENUES,
+            )[key]
+        titles = set(existing.agenda_items.values_list("title", flat=True))
+        position = existing.agenda_items.count()
+        for title, report_key in items:
+            if title in titles:
+                continue
+            position += 1
+            save_with_reason(
+                AgendaItem(
+                    meeting=existing,
+                    position=position,
+                    title=title,
+                    report=reports.get(report_key),
+                ),
+                user=self.clerk,
+                reason=REASON,
+            )
+        return existing
+
+
+def _approved_plan(
+    story, strategy, *, year, title, workplan_title, items, report, decision,
+    departments,
+):  # fmt: skip
+    """The workplan of the financial year `year`, sent to scrutiny early in
+    the March before it and approved by Cabinet later that month; returns
+    it and the report that put it to them."""
+    council, officer, clerk = story.council, story.officer, story.clerk
+    workplan = Workplan.objects.filter(strategy=strategy, financial_year=year).first()
     if workplan is None:
         workplan = save_with_reason(
             Workplan(
                 organisation=council,
                 strategy=strategy,
-                financial_year=YEAR,
-                title=WORKPLAN_TITLE,
+                financial_year=year,
+                title=workplan_title,
                 created_by=officer,
             ),
             user=officer,
             reason=REASON,
         )
     if workplan.status == S.DRAFT:
-        _items(workplan, departments, _membership(officer, council), officer)
+        _items(workplan, items, departments, _membership(officer, council), officer)
 
-    reports = _build_reports(council, {"workplan-2022": REPORT})
-    meetings = _build_meetings(
-        _committees(council), MEETINGS, reports, demo.today, ASHCOMBE_VENUES
+    # Cabinet on the Tuesday on or before 22 March, published two working
+    # days later; Scrutiny on the Wednesday about a fortnight before.
+    cabinet_day = story.meeting_day(date(year, 3, 22), 1, forward=False)
+    scrutiny_day = story.meeting_day(cabinet_day - timedelta(days=13), 2, False)
+    published_on = story.calendar.after(story.calendar.after(cabinet_day))
+    report = dict(report)
+    report["forward_plan_notice_on"] = min(
+        report["forward_plan_notice_on"], cabinet_day - timedelta(days=35)
+    )
+    key = f"workplan-{year}"
+    reports = _build_reports(council, {key: report})
+    scrutiny = story.meeting(
+        "scrutiny",
+        SCRUTINY,
+        scrutiny_day,
+        19,
+        0,
+        [(f"{title}: pre-decision scrutiny", key), ("Work programme", None)],
+        reports,
+    )
+    cabinet = story.meeting(
+        "cabinet", CABINET, cabinet_day, 18, 30, [(title, key)], reports
     )
     decision = _decision(
         council,
-        DECISION,
-        meetings["cabinet-2022"],
-        reports["workplan-2022"],
+        {**decision, "published_at": _at(published_on, 10)},
+        cabinet,
+        reports[key],
         workplan,
         clerk,
     )
     # The report presents the plan from the start: its papers are sent to
     # each meeting with the plan as that meeting saw it.
-    present(reports["workplan-2022"], workplan, user=clerk, reason=REASON)
+    present(reports[key], workplan, user=clerk, reason=REASON)
     _take(
         workplan,
         [
@@ -627,8 +932,9 @@ def build(demo):
                 "submit",
                 S.DRAFT,
                 officer,
-                {"meeting": meetings["scrutiny-2022"]},
-                "For pre-decision scrutiny before Cabinet on 22 March.",
+                {"meeting": scrutiny},
+                "For pre-decision scrutiny before Cabinet on "
+                f"{cabinet_day.day} {cabinet_day:%B}.",
             ),
             (
                 "record_scrutiny",
@@ -642,33 +948,26 @@ def build(demo):
                 S.APPROVAL,
                 clerk,
                 {"decision": decision},
-                "Approved by Cabinet on 22 March 2022.",
+                f"Approved by Cabinet on {_long_date(cabinet_day)}.",
             ),
         ],
-        papers={
-            "record_scrutiny": meetings["scrutiny-2022"],
-            "approve": meetings["cabinet-2022"],
-        },
+        papers={"record_scrutiny": scrutiny, "approve": cabinet},
     )
-
-    workplan = Workplan.objects.get(pk=workplan.pk)
-    _variation_settings(council, officer)
-    _layout(council)
-    _reviews_and_variations(workplan, council, officer, clerk)
-    _papers(workplan, council, reports["workplan-2022"], clerk)
+    return Workplan.objects.get(pk=workplan.pk), reports[key]
 
 
-def _papers(workplan, council, approval_report, clerk):
+def _papers(workplan, council, approval_report, clerk, years):
     """The committee reports presenting the workplan (to Cabinet, for
-    approval) and its first review (to scrutiny, in October): their papers
-    carry the workplan appendix and the progress report as annexes."""
+    approval) and its first review, once reported (to scrutiny, in
+    October): their papers carry the workplan appendix and the progress
+    report as annexes."""
     present(approval_report, workplan, user=clerk, reason=REASON)
     review = workplan.reviews.filter(number=1).select_related("meeting").first()
     if review is None or review.meeting is None:
         return
-    report = _build_reports(council, {"review": REVIEW_REPORT})["review"]
+    report = _build_reports(council, {"review": years.move(REVIEW_REPORT)})["review"]
     present(report, review, user=clerk, reason=REASON)
-    item = review.meeting.agenda_items.filter(title=REVIEW_ITEM).first()
+    item = review.meeting.agenda_items.filter(title=years.text(REVIEW_ITEM)).first()
     if item is not None and item.report_id != report.pk:
         item.report = report
         save_with_reason(item, user=clerk, reason=REASON)
@@ -700,15 +999,23 @@ def _upsert(model, lookup, values, user):
     return save_with_reason(obj, user=user, reason=REASON)
 
 
-def _items(workplan, departments, lead, author):
-    """The items and their milestones of a draft workplan."""
+def _items(workplan, specs, departments, lead, author):
+    """The items and their milestones of a draft workplan: none started
+    yet (progress comes once the plan is under way)."""
     themes = {theme.position: theme for theme in workplan.strategy.themes.all()}
-    for position, spec in enumerate(ITEMS, start=1):
+    for position, spec in enumerate(specs, start=1):
         spec = dict(spec)
         reference = spec.pop("reference")
         names = spec.pop("departments")
         milestones = spec.pop("milestones")
+        spec.pop("late_days")
         spec["theme"] = themes.get(spec["theme"])
+        spec |= {
+            "delivery_status": NOT_STARTED,
+            "rag": "",
+            "rag_reason": "",
+            "percent_complete": 0,
+        }
         item = WorkplanItem.objects.filter(
             workplan=workplan, reference=reference
         ).first()
@@ -729,11 +1036,11 @@ def _items(workplan, departments, lead, author):
         wanted = {departments[name].pk for name in names}
         if set(item.departments.values_list("pk", flat=True)) != wanted:
             item.departments.set(wanted)
-        for title, due, done in milestones:
+        for title, due, _done in milestones:
             _upsert(
                 Milestone,
                 {"item": item, "title": title},
-                {"due": due, "done": done},
+                {"due": due, "done": False},
                 author,
             )
 
@@ -753,26 +1060,336 @@ def _take(record, steps, papers=None):
     return record
 
 
-# --- the six-monthly reviews and variations -----------------------------------
+# --- progress, the six-monthly reviews and variations ---------------------------
 
 ROUND_ONE_COMMENT = "Mid-year position reported to Overview and Scrutiny."
+#: The change reason of progress given outside a review (as the item's
+#: "Update progress" page records it).
+PROGRESS_UPDATED = "Progress updated"
 
 
-def _review_data(item, share, commentary, as_at):
-    """An update at `share` of the item's year-end position, as at `as_at`."""
-    rag = item.rag or "green"
+def _state(spec, target, day, year_end):
+    """An item's progress on `day` (delivery status, RAG, reason, percent),
+    from its `spec`'s position at the end of the year: nothing before it
+    starts; a steady climb to its target (or, for an item finished late, to
+    the day it was finished: overdue in between) or to the year end."""
+    start, final = spec["start_date"], spec["delivery_status"]
+    if day < start or final == NOT_STARTED:
+        return NOT_STARTED, "", "", 0
+    if final == CANCELLED:
+        return CANCELLED, "", "", 0
+    if final == COMPLETE:
+        finished = target + timedelta(days=spec["late_days"])
+        if day >= finished:
+            return COMPLETE, GREEN, "", 100
+        share = (day - start).days / max((finished - start).days, 1)
+        percent = min(95, 5 * round(20 * share))
+        if day > target:
+            return (
+                IN_PROGRESS,
+                AMBER,
+                f"Running late: now expected to finish by {_long_date(finished)}.",
+                percent,
+            )
+        return IN_PROGRESS, GREEN, "", percent
+    share = min(1, (day - start).days / max((year_end - start).days, 1))
+    percent = 5 * round(spec["percent_complete"] * share / 5)
+    if share < 0.5:
+        return IN_PROGRESS, GREEN, "", percent
+    return final, spec["rag"] or GREEN, spec["rag_reason"], percent
+
+
+def _position(item, spec, day, year_end, commentary):
+    """The review update data for `item` on `day` (see `_state`); an item
+    removed by variation stays as it was removed."""
+    if item.delivery_status == CANCELLED:
+        status, rag, reason, percent = CANCELLED, item.rag, item.rag_reason, 0
+        commentary = "Removed from the plan by variation."
+    else:
+        status, rag, reason, percent = _state(spec, item.target_date, day, year_end)
     return {
-        "delivery_status": item.delivery_status
-        if share == 1
-        else ("in-progress" if item.percent_complete else "not-started"),
-        "rag": rag,
-        "rag_reason": item.rag_reason if rag == "red" else "",
-        "percent_complete": round(item.percent_complete * share),
+        "delivery_status": status,
+        "rag": rag or GREEN,
+        "rag_reason": reason,
+        "percent_complete": percent,
         "commentary": commentary,
         "revised_start_date": None,
         "revised_target_date": None,
-        "as_at": as_at,
+        "as_at": day,
     }
+
+
+def _specs(workplan, years):
+    """The specs of `workplan`'s items by reference (as moved)."""
+    specs = years.move(PREVIOUS_ITEMS + ITEMS + [ADDED_ITEM])
+    return {spec["reference"]: spec for spec in specs}
+
+
+def _give_progress(story, workplan, day, year_end):
+    """Progress as it stood on `day`, given on each item's own page (outside
+    a review), and its milestones met by then ticked off."""
+    specs = _specs(workplan, story.years)
+    removed = set(
+        workplan.variations.filter(kind=Variation.Kind.REMOVED).values_list(
+            "item_id", flat=True
+        )
+    )
+    for item in workplan.items.in_the_plan().order_by("position", "pk"):
+        spec = specs.get(item.reference)
+        if spec is None or item.pk in removed:
+            continue
+        status, rag, reason, percent = _state(spec, item.target_date, day, year_end)
+        values = {
+            "delivery_status": status,
+            "rag": rag,
+            "rag_reason": reason,
+            "percent_complete": percent,
+        }
+        if any(getattr(item, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(item, name, value)
+            save_with_reason(item, user=story.officer, reason=PROGRESS_UPDATED)
+        for title, due, done in spec.get("milestones", ()):
+            _upsert(
+                Milestone,
+                {"item": item, "title": title},
+                {"due": due, "done": done and due <= day},
+                story.officer,
+            )
+
+
+def _updates(story, review, items, day, year_end, commentary):
+    specs = _specs(review.workplan, story.years)
+    for item in items:
+        item.refresh_from_db()
+        record_update(
+            review,
+            item,
+            story.officer,
+            _position(item, specs[item.reference], day, year_end, commentary),
+        )
+
+
+def _open_review(story, workplan, day, comment):
+    workplan = WORKPLAN_LIFECYCLE.perform(
+        workplan,
+        "open_review",
+        story.officer,
+        inputs={"happened_on": day},
+        comment=comment,
+    )
+    return workplan, workplan.reviews.get(status="open")
+
+
+def _close_review(story, workplan, meeting):
+    return WORKPLAN_LIFECYCLE.perform(
+        workplan,
+        "close_review",
+        story.clerk,
+        inputs={"meeting": meeting},
+        comment=ROUND_ONE_COMMENT
+        if workplan.reviews.filter(status="open", number=1).exists()
+        else "Year-end position reported to Overview and Scrutiny.",
+    )
+
+
+def _built(workplan):
+    """Whether the plan's story after its approval has been built."""
+    return (
+        workplan.reviews.exists()
+        or WorkplanItem.history.filter(
+            workplan_id=workplan.pk, history_change_reason=PROGRESS_UPDATED
+        ).exists()
+    )
+
+
+def _review_meeting(story, day, title):
+    """The Scrutiny meeting (a Wednesday from `day`) a review is reported to."""
+    return story.meeting(
+        f"review-{day}",
+        SCRUTINY,
+        story.meeting_day(day, 2),
+        19,
+        0,
+        [(title, None), ("Work programme", None)],
+    )
+
+
+def _previous_year(story, workplan, current_review_opens):
+    """Last year's plan: its mid-year review reported in October; its
+    year-end review opened in March, about half the updates given by the
+    end of the year, and left open until this year's plan has its first
+    review (then finished and reported in July). Built once."""
+    if workplan.status != S.APPROVED or _built(workplan):
+        return
+    today = story.today
+    year = workplan.financial_year
+    year_end = date(year + 1, 3, 31)
+    items = list(workplan.items.in_the_plan().order_by("position", "pk"))
+    opens = story.review_opens(workplan, 1)
+    _give_progress(story, workplan, opens - timedelta(days=1), year_end)
+    workplan, review = _open_review(story, workplan, opens, "Mid-year review.")
+    _updates(
+        story,
+        review,
+        items,
+        story.calendar.on_or_after(opens + timedelta(days=7)),
+        year_end,
+        "On course at the half-year; see the lead officer's notes.",
+    )
+    title = f"ICT workplan {_financial_year(year)}: mid-year review"
+    meeting = _review_meeting(story, opens + timedelta(days=14), title)
+    workplan = _close_review(story, workplan, meeting)
+
+    opens = story.review_opens(workplan, 2)
+    if opens > today:
+        return
+    workplan, review = _open_review(story, workplan, opens, "Year-end review.")
+    given = items[: len(items) // 2]
+    _updates(story, review, given, min(today, year_end), year_end, "Year-end position.")
+    if today < current_review_opens:
+        return
+    # This year's plan has its first review: last year's is finished and
+    # reported to Scrutiny in July.
+    _updates(
+        story, review, items[len(given):], year_end, year_end, "Year-end position."
+    )  # fmt: skip
+    title = f"ICT workplan {_financial_year(year)}: year-end review"
+    meeting = _review_meeting(story, date(year + 1, 7, 8), title)
+    _close_review(story, workplan, meeting)
+
+
+def _current_year(story, workplan):
+    """This year's plan: variations agreed over the summer, progress given
+    as the year goes; its mid-year review opened once due (late September)
+    with some updates still to come, left open until the year-end review
+    falls due in March (then reported to October's Scrutiny and followed by
+    the year-end review). Built once; nothing dated after today."""
+    if workplan.status != S.APPROVED or _built(workplan):
+        return
+    today = story.today
+    year = workplan.financial_year
+    year_end = date(year + 1, 3, 31)
+    opens = story.review_opens(workplan, 1)
+    _variations(story, workplan, before=min(today, opens - timedelta(days=1)))
+    _give_progress(story, workplan, min(today, opens - timedelta(days=1)), year_end)
+    if today < opens:
+        return
+    items = list(workplan.items.in_the_plan().order_by("position", "pk"))
+    # An item removed by variation is the first to have its update given.
+    items.sort(key=lambda item: item.delivery_status != CANCELLED)
+    workplan, review = _open_review(story, workplan, opens, "Mid-year review.")
+    year_end_review = story.review_opens(workplan, 2)
+    if today < year_end_review:
+        # Two thirds of the updates given, the latest in the last few days.
+        _updates(
+            story,
+            review,
+            items[: len(items) * 2 // 3],
+            max(opens, today - timedelta(days=3)),
+            year_end,
+            "On course at the half-year; see the lead officer's notes.",
+        )
+        return
+    _updates(
+        story,
+        review,
+        items,
+        story.calendar.on_or_after(opens + timedelta(days=7)),
+        year_end,
+        "On course at the half-year; see the lead officer's notes.",
+    )
+    meeting = _review_meeting(
+        story, opens + timedelta(days=14), story.years.text(REVIEW_ITEM)
+    )
+    workplan = _close_review(story, workplan, meeting)
+    workplan, review = _open_review(
+        story, workplan, year_end_review, "Year-end review."
+    )
+    _updates(
+        story,
+        review,
+        items[: len(items) * 2 // 3],
+        min(today, year_end),
+        year_end,
+        "Year-end position.",
+    )
+
+
+def _variations(story, workplan, before):
+    """The variations agreed over the summer, those agreed by `before`: an
+    item rescheduled (agreed with the Digital Programme Board), ICT-22-36
+    added (agreed under delegated powers) and one removed (agreed with the
+    Cabinet Member for Resources)."""
+    years, calendar, officer = story.years, story.calendar, story.officer
+    items = list(workplan.items.order_by("position", "pk"))
+
+    rescheduled_on = calendar.on_or_after(years.day(date(2022, 7, 14)))
+    if rescheduled_on <= before:
+        rescheduled = items[3]
+        was = rescheduled.target_date
+        rescheduled.target_date = years.day(date(2023, 3, 31))
+        save_with_reason(
+            rescheduled,
+            user=officer,
+            reason="Variation: supplier could not start until the autumn",
+        )
+        save_with_reason(
+            Variation(
+                workplan=workplan,
+                item=rescheduled,
+                kind=Variation.Kind.RESCHEDULED,
+                reason="The supplier could not start until the autumn.",
+                agreed_with="Digital Programme Board",
+                changes=[
+                    {
+                        "field": "Target date",
+                        "before": str(was or ""),
+                        "after": str(rescheduled.target_date),
+                    }
+                ],
+                agreed_on=rescheduled_on,
+                by=officer,
+            ),
+            user=officer,
+            reason=REASON,
+        )
+
+    added_on = calendar.on_or_after(years.day(ADDED_AGREED_ON))
+    if added_on <= before:
+        _added_by_variation(story, workplan, added_on)
+
+    removed_on = calendar.on_or_after(years.day(date(2022, 9, 6)))
+    if removed_on <= before:
+        removed = items[-1]
+        was = removed.get_delivery_status_display()
+        removed.delivery_status = CANCELLED
+        save_with_reason(
+            removed,
+            user=officer,
+            reason="Removed by variation: superseded by a national scheme",
+        )
+        save_with_reason(
+            Variation(
+                workplan=workplan,
+                item=removed,
+                kind=Variation.Kind.REMOVED,
+                reason="A national scheme now provides this; the council's own "
+                "project is no longer needed.",
+                agreed_with="Cabinet Member for Resources",
+                changes=[
+                    {
+                        "field": "Delivery status",
+                        "before": was,
+                        "after": "Cancelled",
+                    }
+                ],
+                agreed_on=removed_on,
+                by=officer,
+            ),
+            user=officer,
+            reason=REASON,
+        )
 
 
 #: The item added to the approved plan by variation, agreed under delegated
@@ -790,13 +1407,66 @@ ADDED_ITEM = {
     "budget": Decimal("18000"),
     "delivery_status": IN_PROGRESS,
     "rag": GREEN,
+    "rag_reason": "",
     "percent_complete": 60,
+    "late_days": 0,
 }
 ADDED_REASON = (
     "The council's cyber insurer made a retained incident response service a "
     "condition of renewal from 1 October 2022."
 )
 ADDED_AGREED_ON = date(2022, 8, 15)
+
+
+def _added_by_variation(story, workplan, agreed_on):
+    """ICT-22-36, added by variation and agreed under delegated powers."""
+    officer, years = story.officer, story.years
+    spec = years.move(ADDED_ITEM)
+    status, rag, reason, percent = _state(
+        spec, spec["target_date"], agreed_on, agreed_on
+    )
+    fields = {
+        name: value
+        for name, value in spec.items()
+        if name not in ("late_days", "delivery_status", "rag", "rag_reason")
+    }
+    themes = {theme.position: theme for theme in workplan.strategy.themes.all()}
+    item = save_with_reason(
+        WorkplanItem(
+            organisation=workplan.organisation,
+            workplan=workplan,
+            position=workplan.items.count() + 1,
+            theme=themes.get(3),
+            lead_officer=_membership(officer, workplan.organisation),
+            created_by=officer,
+            delivery_status=status,
+            rag=rag,
+            rag_reason=reason,
+            **{**fields, "percent_complete": percent},
+        ),
+        user=officer,
+        reason="Item added as a variation",
+    )
+    item.departments.set(
+        Department.objects.filter(organisation=workplan.organisation, name=LEGAL)
+    )
+    variations.record(
+        workplan,
+        item,
+        Variation.Kind.ADDED,
+        reason=years.text(ADDED_REASON),
+        agreed_with="",
+        agreed_on=None,
+        user=officer,
+    )
+    return ITEM_LIFECYCLE.perform(
+        item,
+        "agree_variation",
+        officer,
+        inputs={"agreed_on": agreed_on},
+        comment="Agreed under delegated powers; reported to Cabinet in the "
+        "mid-year review.",
+    )
 
 
 def _variation_settings(council, officer):
@@ -820,189 +1490,6 @@ def _layout(council):
             WorkplanSettings(organisation=council, future_works_last=True),
             user=None,
             reason=REASON,
-        )
-
-
-def _added_by_variation(workplan, officer):
-    """ICT-22-36, added by variation and agreed under delegated powers."""
-    themes = {theme.position: theme for theme in workplan.strategy.themes.all()}
-    item = save_with_reason(
-        WorkplanItem(
-            organisation=workplan.organisation,
-            workplan=workplan,
-            position=workplan.items.count() + 1,
-            theme=themes.get(3),
-            lead_officer=_membership(officer, workplan.organisation),
-            created_by=officer,
-            **ADDED_ITEM,
-        ),
-        user=officer,
-        reason="Item added as a variation",
-    )
-    item.departments.set(
-        Department.objects.filter(organisation=workplan.organisation, name=LEGAL)
-    )
-    variations.record(
-        workplan,
-        item,
-        Variation.Kind.ADDED,
-        reason=ADDED_REASON,
-        agreed_with="",
-        agreed_on=None,
-        user=officer,
-    )
-    return ITEM_LIFECYCLE.perform(
-        item,
-        "agree_variation",
-        officer,
-        inputs={"agreed_on": ADDED_AGREED_ON},
-        comment="Agreed under delegated powers; reported to Cabinet in the "
-        "mid-year review.",
-    )
-
-
-def _reviews_and_variations(workplan, council, officer, clerk):
-    """A closed first review (with variations reported to it) and an open
-    second review with some items still to update. Built once."""
-    if workplan.status != S.APPROVED or workplan.reviews.exists():
-        return
-    items = list(workplan.items.order_by("position", "pk"))
-
-    # Variations agreed before the first review.
-    rescheduled = items[3]
-    before = rescheduled.target_date
-    rescheduled.target_date = date(2023, 3, 31)
-    save_with_reason(
-        rescheduled,
-        user=officer,
-        reason="Variation: supplier could not start until the autumn",
-    )
-    save_with_reason(
-        Variation(
-            workplan=workplan,
-            item=rescheduled,
-            kind=Variation.Kind.RESCHEDULED,
-            reason="The supplier could not start until the autumn.",
-            agreed_with="Digital Programme Board",
-            changes=[
-                {
-                    "field": "Target date",
-                    "before": str(before or ""),
-                    "after": "2023-03-31",
-                }
-            ],
-            agreed_on=date(2022, 7, 14),
-            by=officer,
-        ),
-        user=officer,
-        reason=REASON,
-    )
-    removed = items[-1]
-    removed.delivery_status = "cancelled"
-    save_with_reason(
-        removed,
-        user=officer,
-        reason="Removed by variation: superseded by a national scheme",
-    )
-    save_with_reason(
-        Variation(
-            workplan=workplan,
-            item=removed,
-            kind=Variation.Kind.REMOVED,
-            reason="A national scheme now provides this; the council's own "
-            "project is no longer needed.",
-            agreed_with="Cabinet Member for Resources",
-            changes=[
-                {
-                    "field": "Delivery status",
-                    "before": "In progress",
-                    "after": "Cancelled",
-                }
-            ],
-            agreed_on=date(2022, 9, 6),
-            by=officer,
-        ),
-        user=officer,
-        reason=REASON,
-    )
-    items.append(_added_by_variation(workplan, officer))
-
-    scrutiny = Committee.objects.get(organisation=council, kind=CommitteeKind.SCRUTINY)
-    october = Meeting.objects.filter(
-        committee=scrutiny, starts_at__date=date(2022, 10, 12)
-    ).first()
-    if october is None:
-        october = save_with_reason(
-            Meeting(
-                committee=scrutiny,
-                starts_at=_at(date(2022, 10, 12), 19),
-                venue="Council Chamber, Ashcombe Civic Centre",
-                status="held",
-                agenda_published=True,
-            ),
-            user=clerk,
-            reason=REASON,
-        )
-        for position, title in enumerate(
-            [
-                "Apologies for absence",
-                "Declarations of interest",
-                "Minutes of the meeting held on 7 September 2022",
-                "ICT workplan 2022–23: mid-year review",
-            ],
-            start=1,
-        ):
-            save_with_reason(
-                AgendaItem(meeting=october, position=position, title=title),
-                user=clerk,
-                reason=REASON,
-            )
-
-    # Review 1: every item updated, reported in October, closed.
-    workplan = WORKPLAN_LIFECYCLE.perform(
-        workplan,
-        "open_review",
-        officer,
-        inputs={"happened_on": date(2022, 9, 19)},
-        comment="Mid-year review.",
-    )
-    review = workplan.reviews.get(number=1)
-    for item in items:
-        record_update(
-            review,
-            item,
-            officer,
-            _review_data(
-                item,
-                0.5,
-                "On course at the half-year; see the lead officer's notes.",
-                date(2022, 9, 30),
-            ),
-        )
-    workplan = WORKPLAN_LIFECYCLE.perform(
-        workplan,
-        "close_review",
-        clerk,
-        inputs={"meeting": october},
-        comment=ROUND_ONE_COMMENT,
-    )
-
-    # Review 2: opened; two thirds of the items updated so far.
-    workplan = WORKPLAN_LIFECYCLE.perform(
-        workplan,
-        "open_review",
-        officer,
-        inputs={"happened_on": date(2023, 4, 3)},
-        comment="Year-end review.",
-    )
-    review = workplan.reviews.get(number=2)
-    for item in items[: len(items) * 2 // 3]:
-        item.refresh_from_db()
-        record_update(
-            review,
-            item,
-            officer,
-            _review_data(item, 1, "Year-end position.", date(2023, 3, 31)),
         )
 
 

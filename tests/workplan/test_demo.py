@@ -1,33 +1,59 @@
-"""The demo workplan: Ashcombe's ICT workplan 2022–23, approved by Cabinet."""
+"""The demo workplan: Ashcombe's ICT workplan, approved by Cabinet.
+
+The demo is loaded here for the last day of the last financial year (always
+in the past): the whole story of that year's plan has happened by then (its
+variations agreed over the summer, its mid-year review reported in October,
+its year-end review open with some updates still due). `test_demo_dates.py`
+checks the demo on other days of the year."""
 
 import io
 from datetime import date
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from decisions.choices import CommitteeKind, DecisionStatus
+from decisions.demo import Calendar
 from decisions.models import DecisionRecord, Meeting, Report
+from governance.demo import financial_year_start, story_years
 from governance.events import Event
 from governance.lifecycle import ApprovedVersion, LifecycleStatus
 from governance.routes import route_for
 from strategy.demo import STRATEGY_2020
 from workplan.choices import Confidence, Rag, WorkType
+from workplan.demo import ADDED_AGREED_ON
 from workplan.models import Department, Milestone, Workplan, WorkplanItem
+
+#: The last day of the last financial year, and the story's years on it.
+DAY = date(financial_year_start(timezone.localdate()), 3, 31)
+YEARS = story_years(DAY)
 
 
 def load_demo():
-    call_command("load_demo", password="x", force=True, stdout=io.StringIO())
+    call_command("load_demo", password="x", force=True, today=DAY, stdout=io.StringIO())
+
+
+@pytest.fixture(scope="module")
+def demo_for_module(django_db_setup, django_db_blocker):
+    """The demo loaded for `DAY` (see `tests/conftest.py`)."""
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            load_demo()
+            yield
+            transaction.set_rollback(True)
 
 
 def workplan():
     return Workplan.objects.get(
         organisation__slug="ashcombe",
-        strategy__title=STRATEGY_2020,
-        financial_year=2022,
+        strategy__title=YEARS.text(STRATEGY_2020),
+        financial_year=YEARS.plan,
     )
 
 
@@ -53,12 +79,13 @@ def counts():
     }
 
 
-def test_the_2022_23_workplan_of_the_revised_strategy_is_approved(demo):
+def test_the_years_workplan_of_the_revised_strategy_is_approved(demo):
     plan = workplan()
 
     # Approved, and now in its second six-monthly review.
     assert plan.status == LifecycleStatus.REVIEW
-    assert plan.year_label == "2022–23"
+    assert plan.year_label == f"{YEARS.plan}–{(YEARS.plan + 1) % 100:02d}"
+    assert plan.title == f"Annual ICT Workplan {YEARS.plan}–{YEARS.plan + 1}"
     assert plan.strategy.status == LifecycleStatus.APPROVED
     assert plan.created_by.username == "officer"
     events = list(Event.objects.for_record(plan))
@@ -73,11 +100,11 @@ def test_the_2022_23_workplan_of_the_revised_strategy_is_approved(demo):
     assert plan.scrutiny_outcome == "endorsed"
     meeting = plan.scrutiny_meeting
     assert meeting.committee.kind == CommitteeKind.SCRUTINY
-    assert meeting.starts_at.year == 2022
+    assert meeting.starts_at.year == YEARS.plan
     assert meeting.committee.organisation == plan.organisation
 
 
-def test_it_is_approved_by_a_published_2022_cabinet_decision_naming_it(demo):
+def test_it_is_approved_by_a_published_cabinet_decision_in_march(demo):
     plan = workplan()
 
     decision = plan.approving_decision
@@ -86,7 +113,8 @@ def test_it_is_approved_by_a_published_2022_cabinet_decision_naming_it(demo):
     assert decision.current_status() == DecisionStatus.EFFECTIVE
     assert decision.meeting.committee.name == "Cabinet"
     assert decision.meeting.committee.kind == CommitteeKind.EXECUTIVE
-    assert decision.decision_date.year == 2022
+    assert decision.decision_date < date(YEARS.plan, 4, 1)
+    assert decision.decision_date.year == YEARS.plan
     assert decision.meeting.agenda_items.filter(report=decision.report).exists()
     # Scrutiny came before the Cabinet meeting.
     assert plan.scrutiny_meeting.starts_at < decision.meeting.starts_at
@@ -108,12 +136,13 @@ def test_it_has_thirty_or_more_items_across_every_theme_category_and_type(demo):
     assert {item.rag for item in items} >= set(Rag.values)
     references = [item.reference for item in items]
     assert len(set(references)) == len(references)
-    assert all(ref.startswith("ICT-22-") for ref in references)
+    prefix = f"ICT-{YEARS.plan % 100:02d}-"
+    assert all(ref.startswith(prefix) for ref in references)
 
 
 def test_every_item_is_filled_in_and_within_the_financial_year(demo):
     plan = workplan()
-    year_start, year_end = date(2022, 4, 1), date(2023, 3, 31)
+    year_start, year_end = date(YEARS.plan, 4, 1), date(YEARS.plan + 1, 3, 31)
 
     for item in plan.items.select_related("lead_officer__user").prefetch_related(
         "departments"
@@ -224,23 +253,41 @@ def test_an_item_added_by_variation_is_agreed_and_marked_in_the_papers(demo):
     from workplan import papers
 
     plan = workplan()
-    item = plan.items.get(reference="ICT-22-36")
+    reference = YEARS.text("ICT-22-36")
+    item = plan.items.get(reference=reference)
     assert item.status == LifecycleStatus.APPROVED
     added = item.variations.get(kind="added")
-    assert added.agreed_on == date(2022, 8, 15)
+    # Agreed on the story's day, or the council's next working day.
+    agreed_on = Calendar(plan.organisation).on_or_after(YEARS.day(ADDED_AGREED_ON))
+    assert agreed_on.month == 8
+    assert added.agreed_on == agreed_on
     assert added.agreed_by.username == "officer"
     assert added.agreed_capacity == "Head of ICT and Digital"
     assert added.at.date() > added.agreed_on  # recorded long after
     # Every variation was agreed on its own (historical) date.
-    assert all(v.agreed_on and v.agreed_on.year == 2022 for v in plan.variations.all())
+    assert all(
+        v.agreed_on and v.agreed_on.year == YEARS.plan for v in plan.variations.all()
+    )
 
-    mark = "Added by variation on 15 August 2022"
+    mark = f"Added by variation on {agreed_on.day} {agreed_on:%B %Y}"
     appendix = papers.workplan_appendix_part(plan)
     review = plan.reviews.get(number=1)
     report = papers.progress_report_part(review)
     for part in (appendix, report):
         rows = [row for group in part.data["groups"] for row in group["rows"]]
-        [row] = [row for row in rows if row["reference"] == "ICT-22-36"]
-        assert row["added_on"] == date(2022, 8, 15) and not row["awaiting"]
+        [row] = [row for row in rows if row["reference"] == reference]
+        assert row["added_on"] == agreed_on and not row["awaiting"]
         assert mark in paper_html("Paper", plan.organisation, [part])
-    assert "15 Aug 2022" in paper_html("Paper", plan.organisation, [report])
+    short = f"{agreed_on.day} {agreed_on:%b %Y}"
+    assert short in paper_html("Paper", plan.organisation, [report])
+
+
+def test_a_later_run_keeps_the_years_the_story_was_built_with(demo):
+    """The story's years are read back from the first strategy, so that
+    a run on a later day (or on a database built before the story moved
+    with the day) finds the same records instead of adding a second set."""
+    from governance.models import Organisation
+    from strategy.demo import _story_years
+
+    council = Organisation.objects.get(slug="ashcombe")
+    assert _story_years(council, date(YEARS.plan + 3, 6, 1)) == YEARS
