@@ -44,6 +44,12 @@ class WorkplanDelivery:
         return chart_rows(self.themes)
 
     @property
+    def chart_title(self):
+        """Names the plan: a strategy's page may show several charts, and
+        each figures table is a landmark that needs a name of its own."""
+        return f"RAG by theme, {self.workplan}"
+
+    @property
     def chart_id(self):
         return f"delivery-rag-{self.workplan.pk}"
 

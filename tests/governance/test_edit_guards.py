@@ -134,6 +134,7 @@ NOT_EDITS = {
     "sign_in_code": "signing in",
     "second_factor_set_up": "the person's own authenticator",
     "recovery_codes": "the person's own recovery codes",
+    "feed_addresses": "the person's own feed addresses (new ones revoke the old)",
     "password_reset": "sends an e-mail",
     "password_reset_confirm": "the person's own password",
 }
