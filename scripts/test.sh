@@ -18,9 +18,9 @@ echo "== ruff format --check"; .venv/bin/ruff format --check . || lint=1
 # everything in one process. Work stealing lets an idle worker take queued
 # tests from a busy one, so the slow tests at the end do not run on one.
 # `make test` runs everything but the fault-injection tests, the whole-site
-# crawls and the council papers' journeys; `make test-faults` (FAULTS=1)
-# runs only those.
-if [ -n "${FAULTS:-}" ]; then marks="faults or crawl or journeys"; else marks="not faults and not crawl and not journeys"; fi
+# crawls, the council papers' journeys and the demo loaded for many days
+# (marker `long`); `make test-faults` (FAULTS=1) runs only those.
+if [ -n "${FAULTS:-}" ]; then marks="faults or crawl or journeys or long"; else marks="not faults and not crawl and not journeys and not long"; fi
 echo "== pytest -m \"$marks\""
 .venv/bin/python -m pytest -m "$marks" --numprocesses="${PYTEST_WORKERS:-auto}" --maxprocesses=4 --dist worksteal "$@"
 status=$?

@@ -50,7 +50,7 @@ def load(today):
     )
 
 
-@pytest.mark.slow  # a whole demo per day: about fifteen seconds each
+@pytest.mark.long  # a whole demo per day: about fifteen seconds each
 @pytest.mark.parametrize("today", DAYS, ids=str)
 def test_the_demo_loaded_on_any_day_is_current_on_that_day(db, today):
     load(today)
