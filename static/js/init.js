@@ -46,3 +46,23 @@ if (announced && window.location.hash) {
     window.addEventListener("load", afterLoad, { once: true });
   }
 }
+
+// A table stacked into rows on a narrow screen (`app-table-stack`, see
+// app.css) is drawn with `display: block`, and some browsers then stop
+// telling screen readers it is a table. The roles it already has, stated,
+// keep its rows, cells and headers announced however it is drawn.
+for (const table of document.querySelectorAll("table.app-table-stack")) {
+  table.setAttribute("role", "table");
+  for (const group of table.querySelectorAll(":scope > thead, :scope > tbody, :scope > tfoot")) {
+    group.setAttribute("role", "rowgroup");
+  }
+  for (const row of table.querySelectorAll("tr")) {
+    row.setAttribute("role", "row");
+  }
+  for (const cell of table.querySelectorAll("th")) {
+    cell.setAttribute("role", cell.getAttribute("scope") === "row" ? "rowheader" : "columnheader");
+  }
+  for (const cell of table.querySelectorAll("td")) {
+    cell.setAttribute("role", "cell");
+  }
+}

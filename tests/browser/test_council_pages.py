@@ -130,3 +130,25 @@ def test_a_member_makes_calendar_addresses_a_calendar_app_can_read(visit, cast):
     with urllib.request.urlopen(address) as response:  # noqa: S310 (the test server)
         assert response.status == 200
         assert b"BEGIN:VCALENDAR" in response.read()
+
+
+def test_a_stacked_table_is_still_announced_as_a_table_on_a_phone(visit, cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from decisions.models import Committee
+
+    from ..base import make_meeting
+
+    cabinet = Committee.objects.get(organisation=cast.council_a, name="Cabinet")
+    make_meeting(cabinet, timezone.now() + timedelta(days=3))
+    visit.sign_in("member")
+    visit.page.set_viewport_size({"width": 320, "height": 800})
+    visit.goto("/meetings/")
+    visit.check()
+    table = visit.page.locator("table.app-table-stack")
+    assert table.get_attribute("role") == "table"
+    assert visit.page.get_by_role("row").count() >= 2
+    assert visit.page.get_by_role("columnheader").count() >= 2
+    assert visit.page.get_by_role("cell").count() >= 2
