@@ -152,3 +152,17 @@ def test_a_stacked_table_is_still_announced_as_a_table_on_a_phone(visit, cast):
     assert visit.page.get_by_role("row").count() >= 2
     assert visit.page.get_by_role("columnheader").count() >= 2
     assert visit.page.get_by_role("cell").count() >= 2
+
+
+def test_a_page_printed_from_the_browser_reads_as_a_document(visit, cast):
+    visit.sign_in("member")
+    visit.goto("/council/ashdown/")
+    page = visit.page
+    assert page.locator(".govuk-service-navigation").is_visible()
+    page.emulate_media(media="print")
+    for hidden in (".govuk-service-navigation", ".govuk-footer", ".govuk-phase-banner"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    assert page.locator("main h1").is_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
+    page.emulate_media(media="screen")
