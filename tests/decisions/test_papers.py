@@ -127,3 +127,19 @@ def test_every_weasyprint_call_goes_through_our_fetcher():
         assert calls, path
         assert all("url_fetcher=fetcher" in line for line in calls), calls
         assert "fetcher, base = StaticOnlyFetcher()" in text
+
+
+def test_empty_sections_of_a_decision_record_say_not_recorded_not_none(
+    cast, business, client_for
+):
+    """Nothing entered is not "no conflicts declared": the record says what
+    it knows."""
+    from decisions.models import DecisionRecord
+
+    DecisionRecord.objects.filter(pk=business.published_decision.pk).update(
+        conflicts_of_interest="", dispensations="", alternatives_rejected=""
+    )
+    page = client_for(cast.member).get(business.published_decision.get_absolute_url())
+    text = page.content.decode()
+    assert text.count("Not recorded") >= 3
+    assert ">None<" not in text
