@@ -23,6 +23,7 @@ from .choices import DecisionStatus
 from .models import (
     AgendaItem,
     Committee,
+    CommitteeMember,
     ConsideredPaper,
     DecisionRecord,
     Meeting,
@@ -225,9 +226,26 @@ def agenda_pack_parts(meeting, items=None, *, supplement=0, reports=None):
             )
         )
     body = []
+    agenda = []
     for item in items:
+        row = {
+            "position": item.position,
+            "title": item.title,
+            "report": item.report,
+            # The report's own title only where the item is called otherwise.
+            "report_title": (
+                item.report.title
+                if item.report is not None and item.report.title != item.title
+                else ""
+            ),
+            "anchor": "",
+        }
+        agenda.append(row)
         if item.report is None:
             continue
+        # Parts are numbered from 3 (after the front sheet and contents):
+        # the item's page is where its report's first part starts.
+        row["anchor"] = f"part-{len(body) + 3}"
         if reports and item.report_id in reports:
             body += reports[item.report_id]
         else:
@@ -236,9 +254,19 @@ def agenda_pack_parts(meeting, items=None, *, supplement=0, reports=None):
         {"anchor": f"part-{index}", "title": part.title, "annex": "annex" in part.data}
         for index, part in enumerate(body, start=3)
     ]
+    committee = meeting.committee
     front = Part(
         "papers/parts/agenda_front_sheet.html",
-        {"meeting": meeting, "committee": meeting.committee, "supplement": supplement},
+        {
+            "meeting": meeting,
+            "committee": committee,
+            "supplement": supplement,
+            "members": committee_members(committee),
+            "despatched_on": despatch_date(meeting),
+            "exempt_items": [
+                row for row in agenda if row["report"] and row["report"].exempt
+            ],
+        },
         title=_("Supplementary agenda") if supplement else _("Agenda"),
     )
     contents = Part(
@@ -246,12 +274,37 @@ def agenda_pack_parts(meeting, items=None, *, supplement=0, reports=None):
         {
             "meeting": meeting,
             "entries": entries,
-            "items": items,
+            "items": agenda,
             "supplement": supplement,
         },
         title=_("Contents and agenda"),
     )
     return [front, contents, *body]
+
+
+def committee_members(committee):
+    """The committee's members as a summons lists them: the Chair, the
+    Vice-chair, then the others by name."""
+    order = {
+        CommitteeMember.Role.CHAIR: 0,
+        CommitteeMember.Role.VICE_CHAIR: 1,
+    }
+    return sorted(
+        committee.members.all(),
+        key=lambda member: (order.get(member.role, 2), member.name),
+    )
+
+
+def despatch_date(meeting):
+    """The day the agenda was published, as it stands (the start of the
+    latest run of history rows in which it is published), or None."""
+    published_on = None
+    for row in Meeting.history.filter(id=meeting.pk).order_by("history_date"):
+        if not row.agenda_published:
+            published_on = None
+        elif published_on is None:
+            published_on = timezone.localdate(row.history_date)
+    return published_on if meeting.agenda_published else None
 
 
 def agenda_pack_version(meeting):
@@ -267,6 +320,7 @@ def agenda_pack_version(meeting):
                 Meeting.history.filter(id=meeting.pk),
                 Committee.history.filter(id=meeting.committee_id),
                 AgendaItem.history.filter(meeting_id=meeting.pk),
+                CommitteeMember.history.filter(committee_id=meeting.committee_id),
                 Report.history.filter(id__in=ids),
                 Recommendation.history.filter(report_id__in=ids),
                 numbering_history(meeting.committee.organisation_id),

@@ -174,7 +174,18 @@ def test_the_agenda_pack_has_front_sheet_contents_reports_and_bookmarks(
     reader, text = read(download.content)
     pages = [page.extract_text() for page in reader.pages]
     assert "Cabinet" in pages[0] and meeting.venue in pages[0]
+    # The front sheet as a summons: membership, contact, despatch, the public.
+    for field in ("Membership", "Contact officer", "Date of despatch", "The public"):
+        assert field in pages[0], field
     assert "Contents" in pages[1] and "Agenda" in pages[1]
+    # Each agenda item names its report once, with the page it starts on.
+    assert "Report: " not in pages[1]
+    second_start = next(
+        n
+        for n, page in enumerate(pages, start=1)
+        if second.title in page and "Purpose of the report" in page
+    )
+    assert f"{second.title} {second_start}" in flat(pages[1])
     # Contents entries carry the page their report starts on.
     first_report = next(
         n for n, page in enumerate(pages, start=1) if "1. Purpose of the report" in page
