@@ -20,7 +20,7 @@ class SearchFilterSet(GovukFilterSet):
 
     q = django_filters.CharFilter(label=_("Search words"), max_length=MAX_LENGTH)
     kind = django_filters.ChoiceFilter(
-        label=_("Search"), choices=Kind.choices, empty_label=_("Everything")
+        label=_("What to search"), choices=Kind.choices, empty_label=_("Everything")
     )
     committee = django_filters.ModelChoiceFilter(
         label=_("Committee"),
