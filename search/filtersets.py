@@ -28,6 +28,7 @@ class SearchFilterSet(GovukFilterSet):
         empty_label=_("Any committee"),
         help_text=_("Reports, decisions and meetings of this committee."),
     )
+
     def __init__(self, data=None, queryset=None, **kwargs):
         # django-filter wants a queryset; the form alone is used here.
         super().__init__(data, queryset=Committee.objects.none(), **kwargs)

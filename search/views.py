@@ -72,9 +72,7 @@ class SearchView(TemplateView):
             count=count,
             page_obj=page,
             results=page.object_list,
-            kinds=[
-                (key, label, found.counts[key]) for key, label in Kind.choices
-            ],
+            kinds=[(key, label, found.counts[key]) for key, label in Kind.choices],
             chosen_kind=kind,
             query_without_page=query.urlencode(),
             more_than_shown=count > MAX_PAGES * PER_PAGE,

@@ -250,9 +250,7 @@ class Theme(VersionedModel):
     corporate_priority = models.CharField(
         _("corporate-plan priority"), max_length=200, blank=True
     )
-    search_vector = search_vector(
-        title="A", description="B", corporate_priority="C"
-    )
+    search_vector = search_vector(title="A", description="B", corporate_priority="C")
 
     history = HistoricalRecords(excluded_fields=["search_vector"])
 

@@ -6,39 +6,120 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('decisions', '0013_decision_called_in_time_known'),
-        ('governance', '0017_feed_keys'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("decisions", "0013_decision_called_in_time_known"),
+        ("governance", "0017_feed_keys"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agendaitem',
-            name='search_vector',
-            field=models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.SearchVector('title', config='english', weight='A'), output_field=django.contrib.postgres.search.SearchVectorField()),
+            model_name="agendaitem",
+            name="search_vector",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.contrib.postgres.search.SearchVector(
+                    "title", config="english", weight="A"
+                ),
+                output_field=django.contrib.postgres.search.SearchVectorField(),
+            ),
         ),
         migrations.AddField(
-            model_name='decisionrecord',
-            name='search_vector',
-            field=models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.SearchVector('title', config='english', weight='A'), '||', django.contrib.postgres.search.SearchVector('record', config='english', weight='B'), django.contrib.postgres.search.SearchConfig('english')), '||', django.contrib.postgres.search.SearchVector('reasons', config='english', weight='B'), django.contrib.postgres.search.SearchConfig('english')), '||', django.contrib.postgres.search.SearchVector('alternatives_rejected', config='english', weight='C'), django.contrib.postgres.search.SearchConfig('english')), output_field=django.contrib.postgres.search.SearchVectorField()),
+            model_name="decisionrecord",
+            name="search_vector",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.contrib.postgres.search.CombinedSearchVector(
+                    django.contrib.postgres.search.CombinedSearchVector(
+                        django.contrib.postgres.search.CombinedSearchVector(
+                            django.contrib.postgres.search.SearchVector(
+                                "title", config="english", weight="A"
+                            ),
+                            "||",
+                            django.contrib.postgres.search.SearchVector(
+                                "record", config="english", weight="B"
+                            ),
+                            django.contrib.postgres.search.SearchConfig("english"),
+                        ),
+                        "||",
+                        django.contrib.postgres.search.SearchVector(
+                            "reasons", config="english", weight="B"
+                        ),
+                        django.contrib.postgres.search.SearchConfig("english"),
+                    ),
+                    "||",
+                    django.contrib.postgres.search.SearchVector(
+                        "alternatives_rejected", config="english", weight="C"
+                    ),
+                    django.contrib.postgres.search.SearchConfig("english"),
+                ),
+                output_field=django.contrib.postgres.search.SearchVectorField(),
+            ),
         ),
         migrations.AddField(
-            model_name='report',
-            name='search_vector',
-            field=models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.SearchVector('title', config='english', weight='A'), '||', django.contrib.postgres.search.SearchVector('purpose', config='english', weight='B'), django.contrib.postgres.search.SearchConfig('english')), '||', django.contrib.postgres.search.SearchVector('summary', config='english', weight='B'), django.contrib.postgres.search.SearchConfig('english')), '||', django.contrib.postgres.search.SearchVector('reasons', config='english', weight='C'), django.contrib.postgres.search.SearchConfig('english')), '||', django.contrib.postgres.search.SearchVector('other_options', config='english', weight='C'), django.contrib.postgres.search.SearchConfig('english')), '||', django.contrib.postgres.search.SearchVector('budget_and_policy_framework', config='english', weight='C'), django.contrib.postgres.search.SearchConfig('english')), output_field=django.contrib.postgres.search.SearchVectorField()),
+            model_name="report",
+            name="search_vector",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.contrib.postgres.search.CombinedSearchVector(
+                    django.contrib.postgres.search.CombinedSearchVector(
+                        django.contrib.postgres.search.CombinedSearchVector(
+                            django.contrib.postgres.search.CombinedSearchVector(
+                                django.contrib.postgres.search.CombinedSearchVector(
+                                    django.contrib.postgres.search.SearchVector(
+                                        "title", config="english", weight="A"
+                                    ),
+                                    "||",
+                                    django.contrib.postgres.search.SearchVector(
+                                        "purpose", config="english", weight="B"
+                                    ),
+                                    django.contrib.postgres.search.SearchConfig(
+                                        "english"
+                                    ),
+                                ),
+                                "||",
+                                django.contrib.postgres.search.SearchVector(
+                                    "summary", config="english", weight="B"
+                                ),
+                                django.contrib.postgres.search.SearchConfig("english"),
+                            ),
+                            "||",
+                            django.contrib.postgres.search.SearchVector(
+                                "reasons", config="english", weight="C"
+                            ),
+                            django.contrib.postgres.search.SearchConfig("english"),
+                        ),
+                        "||",
+                        django.contrib.postgres.search.SearchVector(
+                            "other_options", config="english", weight="C"
+                        ),
+                        django.contrib.postgres.search.SearchConfig("english"),
+                    ),
+                    "||",
+                    django.contrib.postgres.search.SearchVector(
+                        "budget_and_policy_framework", config="english", weight="C"
+                    ),
+                    django.contrib.postgres.search.SearchConfig("english"),
+                ),
+                output_field=django.contrib.postgres.search.SearchVectorField(),
+            ),
         ),
         migrations.AddIndex(
-            model_name='agendaitem',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='agenda_item_search_gin'),
+            model_name="agendaitem",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search_vector"], name="agenda_item_search_gin"
+            ),
         ),
         migrations.AddIndex(
-            model_name='decisionrecord',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='decision_record_search_gin'),
+            model_name="decisionrecord",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search_vector"], name="decision_record_search_gin"
+            ),
         ),
         migrations.AddIndex(
-            model_name='report',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='report_search_gin'),
+            model_name="report",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search_vector"], name="report_search_gin"
+            ),
         ),
     ]

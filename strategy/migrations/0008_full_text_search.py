@@ -7,49 +7,145 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('decisions', '0014_full_text_search'),
-        ('governance', '0017_feed_keys'),
-        ('strategy', '0007_risk_order'),
+        ("decisions", "0014_full_text_search"),
+        ("governance", "0017_feed_keys"),
+        ("strategy", "0007_risk_order"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='objective',
-            name='search_vector',
-            field=models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.SearchVector('text', config='english', weight='B'), output_field=django.contrib.postgres.search.SearchVectorField()),
+            model_name="objective",
+            name="search_vector",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.contrib.postgres.search.SearchVector(
+                    "text", config="english", weight="B"
+                ),
+                output_field=django.contrib.postgres.search.SearchVectorField(),
+            ),
         ),
         migrations.AddField(
-            model_name='risk',
-            name='search_vector',
-            field=models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.SearchVector('description', config='english', weight='B'), '||', django.contrib.postgres.search.SearchVector('mitigation', config='english', weight='C'), django.contrib.postgres.search.SearchConfig('english')), '||', django.contrib.postgres.search.SearchVector('owner', config='english', weight='C'), django.contrib.postgres.search.SearchConfig('english')), output_field=django.contrib.postgres.search.SearchVectorField()),
+            model_name="risk",
+            name="search_vector",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.contrib.postgres.search.CombinedSearchVector(
+                    django.contrib.postgres.search.CombinedSearchVector(
+                        django.contrib.postgres.search.SearchVector(
+                            "description", config="english", weight="B"
+                        ),
+                        "||",
+                        django.contrib.postgres.search.SearchVector(
+                            "mitigation", config="english", weight="C"
+                        ),
+                        django.contrib.postgres.search.SearchConfig("english"),
+                    ),
+                    "||",
+                    django.contrib.postgres.search.SearchVector(
+                        "owner", config="english", weight="C"
+                    ),
+                    django.contrib.postgres.search.SearchConfig("english"),
+                ),
+                output_field=django.contrib.postgres.search.SearchVectorField(),
+            ),
         ),
         migrations.AddField(
-            model_name='strategy',
-            name='search_vector',
-            field=models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.SearchVector('title', config='english', weight='A'), '||', django.contrib.postgres.search.SearchVector('summary', config='english', weight='B'), django.contrib.postgres.search.SearchConfig('english')), '||', django.contrib.postgres.search.SearchVector('vision', config='english', weight='B'), django.contrib.postgres.search.SearchConfig('english')), '||', django.contrib.postgres.search.SearchVector('body', config='english', weight='C'), django.contrib.postgres.search.SearchConfig('english')), '||', django.contrib.postgres.search.SearchVector('budget_implications', config='english', weight='C'), django.contrib.postgres.search.SearchConfig('english')), '||', django.contrib.postgres.search.SearchVector('consultation', config='english', weight='C'), django.contrib.postgres.search.SearchConfig('english')), output_field=django.contrib.postgres.search.SearchVectorField()),
+            model_name="strategy",
+            name="search_vector",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.contrib.postgres.search.CombinedSearchVector(
+                    django.contrib.postgres.search.CombinedSearchVector(
+                        django.contrib.postgres.search.CombinedSearchVector(
+                            django.contrib.postgres.search.CombinedSearchVector(
+                                django.contrib.postgres.search.CombinedSearchVector(
+                                    django.contrib.postgres.search.SearchVector(
+                                        "title", config="english", weight="A"
+                                    ),
+                                    "||",
+                                    django.contrib.postgres.search.SearchVector(
+                                        "summary", config="english", weight="B"
+                                    ),
+                                    django.contrib.postgres.search.SearchConfig(
+                                        "english"
+                                    ),
+                                ),
+                                "||",
+                                django.contrib.postgres.search.SearchVector(
+                                    "vision", config="english", weight="B"
+                                ),
+                                django.contrib.postgres.search.SearchConfig("english"),
+                            ),
+                            "||",
+                            django.contrib.postgres.search.SearchVector(
+                                "body", config="english", weight="C"
+                            ),
+                            django.contrib.postgres.search.SearchConfig("english"),
+                        ),
+                        "||",
+                        django.contrib.postgres.search.SearchVector(
+                            "budget_implications", config="english", weight="C"
+                        ),
+                        django.contrib.postgres.search.SearchConfig("english"),
+                    ),
+                    "||",
+                    django.contrib.postgres.search.SearchVector(
+                        "consultation", config="english", weight="C"
+                    ),
+                    django.contrib.postgres.search.SearchConfig("english"),
+                ),
+                output_field=django.contrib.postgres.search.SearchVectorField(),
+            ),
         ),
         migrations.AddField(
-            model_name='theme',
-            name='search_vector',
-            field=models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.SearchVector('title', config='english', weight='A'), '||', django.contrib.postgres.search.SearchVector('description', config='english', weight='B'), django.contrib.postgres.search.SearchConfig('english')), '||', django.contrib.postgres.search.SearchVector('corporate_priority', config='english', weight='C'), django.contrib.postgres.search.SearchConfig('english')), output_field=django.contrib.postgres.search.SearchVectorField()),
+            model_name="theme",
+            name="search_vector",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.contrib.postgres.search.CombinedSearchVector(
+                    django.contrib.postgres.search.CombinedSearchVector(
+                        django.contrib.postgres.search.SearchVector(
+                            "title", config="english", weight="A"
+                        ),
+                        "||",
+                        django.contrib.postgres.search.SearchVector(
+                            "description", config="english", weight="B"
+                        ),
+                        django.contrib.postgres.search.SearchConfig("english"),
+                    ),
+                    "||",
+                    django.contrib.postgres.search.SearchVector(
+                        "corporate_priority", config="english", weight="C"
+                    ),
+                    django.contrib.postgres.search.SearchConfig("english"),
+                ),
+                output_field=django.contrib.postgres.search.SearchVectorField(),
+            ),
         ),
         migrations.AddIndex(
-            model_name='objective',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='objective_search_gin'),
+            model_name="objective",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search_vector"], name="objective_search_gin"
+            ),
         ),
         migrations.AddIndex(
-            model_name='risk',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='risk_search_gin'),
+            model_name="risk",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search_vector"], name="risk_search_gin"
+            ),
         ),
         migrations.AddIndex(
-            model_name='strategy',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='strategy_search_gin'),
+            model_name="strategy",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search_vector"], name="strategy_search_gin"
+            ),
         ),
         migrations.AddIndex(
-            model_name='theme',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='theme_search_gin'),
+            model_name="theme",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search_vector"], name="theme_search_gin"
+            ),
         ),
     ]

@@ -3,9 +3,7 @@ from governance.history import save_with_reason
 from ..base import build_business
 
 
-def test_a_member_searches_from_the_header_and_reads_highlighted_results(
-    visit, cast
-):
+def test_a_member_searches_from_the_header_and_reads_highlighted_results(visit, cast):
     business = build_business(cast)
     decision = business.published_decision
     decision.record = "Cabinet agreed the renewal of the <b>wifi</b> contract."

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from decisions.models import Committee
 from governance.history import save_with_reason
-from governance.people import end_membership
 from governance.models import Membership
+from governance.people import end_membership
 from search.sources import Kind, search
 from strategy.models import Objective, Risk, Strategy, Theme
 from workplan.models import ProgressNote
@@ -73,10 +73,12 @@ def corpus(cast, business):
 def titles(client, **query):
     response = client.get(URL, query)
     assert response.status_code == 200
-    return response, re.findall(
-        r'<h3 class="govuk-heading-s[^"]*"><a class="govuk-link" href="[^"]*">([^<]*)</a>',
+    found = re.findall(
+        r'<h3 class="govuk-heading-s[^"]*">'
+        r'<a class="govuk-link" href="[^"]*">([^<]*)</a>',
         response.content.decode(),
     )
+    return response, found
 
 
 def test_each_kind_is_found_by_words_from_its_text_with_english_stemming(
@@ -231,9 +233,7 @@ def test_someone_whose_role_ended_finds_nothing(corpus, cast, client_for):
     assert "Published decision" not in page
 
 
-def test_the_number_of_queries_does_not_grow_with_the_results(
-    corpus, cast, client_for
-):
+def test_the_number_of_queries_does_not_grow_with_the_results(corpus, cast, client_for):
     client = client_for(cast.officer)
 
     def queries():

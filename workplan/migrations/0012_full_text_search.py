@@ -7,32 +7,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('decisions', '0014_full_text_search'),
-        ('governance', '0017_feed_keys'),
-        ('strategy', '0008_full_text_search'),
-        ('workplan', '0011_import_updates_existing_items'),
+        ("decisions", "0014_full_text_search"),
+        ("governance", "0017_feed_keys"),
+        ("strategy", "0008_full_text_search"),
+        ("workplan", "0011_import_updates_existing_items"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='progressnote',
-            name='search_vector',
-            field=models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.SearchVector('text', config='english', weight='B'), output_field=django.contrib.postgres.search.SearchVectorField()),
+            model_name="progressnote",
+            name="search_vector",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.contrib.postgres.search.SearchVector(
+                    "text", config="english", weight="B"
+                ),
+                output_field=django.contrib.postgres.search.SearchVectorField(),
+            ),
         ),
         migrations.AddField(
-            model_name='workplanitem',
-            name='search_vector',
-            field=models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.SearchVector('title', config='english', weight='A'), '||', django.contrib.postgres.search.SearchVector('reference', config='english', weight='A'), django.contrib.postgres.search.SearchConfig('english')), '||', django.contrib.postgres.search.SearchVector('description', config='english', weight='B'), django.contrib.postgres.search.SearchConfig('english')), '||', django.contrib.postgres.search.SearchVector('status_as_reported', config='english', weight='C'), django.contrib.postgres.search.SearchConfig('english')), '||', django.contrib.postgres.search.SearchVector('rag_reason', config='english', weight='C'), django.contrib.postgres.search.SearchConfig('english')), output_field=django.contrib.postgres.search.SearchVectorField()),
+            model_name="workplanitem",
+            name="search_vector",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.contrib.postgres.search.CombinedSearchVector(
+                    django.contrib.postgres.search.CombinedSearchVector(
+                        django.contrib.postgres.search.CombinedSearchVector(
+                            django.contrib.postgres.search.CombinedSearchVector(
+                                django.contrib.postgres.search.SearchVector(
+                                    "title", config="english", weight="A"
+                                ),
+                                "||",
+                                django.contrib.postgres.search.SearchVector(
+                                    "reference", config="english", weight="A"
+                                ),
+                                django.contrib.postgres.search.SearchConfig("english"),
+                            ),
+                            "||",
+                            django.contrib.postgres.search.SearchVector(
+                                "description", config="english", weight="B"
+                            ),
+                            django.contrib.postgres.search.SearchConfig("english"),
+                        ),
+                        "||",
+                        django.contrib.postgres.search.SearchVector(
+                            "status_as_reported", config="english", weight="C"
+                        ),
+                        django.contrib.postgres.search.SearchConfig("english"),
+                    ),
+                    "||",
+                    django.contrib.postgres.search.SearchVector(
+                        "rag_reason", config="english", weight="C"
+                    ),
+                    django.contrib.postgres.search.SearchConfig("english"),
+                ),
+                output_field=django.contrib.postgres.search.SearchVectorField(),
+            ),
         ),
         migrations.AddIndex(
-            model_name='progressnote',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='progress_note_search_gin'),
+            model_name="progressnote",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search_vector"], name="progress_note_search_gin"
+            ),
         ),
         migrations.AddIndex(
-            model_name='workplanitem',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='workplan_item_search_gin'),
+            model_name="workplanitem",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search_vector"], name="workplan_item_search_gin"
+            ),
         ),
     ]
