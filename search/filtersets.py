@@ -16,7 +16,10 @@ class SearchFilterSet(GovukFilterSet):
     """Only the form is used: `search.sources.search()` applies the values
     to each kind of record in its own way (see docs/search.md)."""
 
-    error_nouns = {"kind": _("what to search"), "committee": _("the committee")}
+    error_nouns = {
+        "kind": _("what to search"),
+        "committee": _("the committee"),
+    }
 
     q = django_filters.CharFilter(label=_("Search words"), max_length=MAX_LENGTH)
     kind = django_filters.ChoiceFilter(
@@ -37,7 +40,9 @@ class SearchFilterSet(GovukFilterSet):
     # namespace by name (a class body's namespace is a plain dict).
     vars().update(
         {
-            "from": GovukDateFilter(label=_("From")),
-            "to": GovukDateFilter(label=_("To")),
+            "from": GovukDateFilter(
+                label=_("From"), error_name=_("the date to search from")
+            ),
+            "to": GovukDateFilter(label=_("To"), error_name=_("the date to search to")),
         }
     )
