@@ -6,7 +6,10 @@ from ..base import build_business
 def test_a_member_searches_from_the_header_and_reads_highlighted_results(visit, cast):
     business = build_business(cast)
     decision = business.published_decision
-    decision.record = "Cabinet agreed the renewal of the <b>wifi</b> contract."
+    decision.record = (
+        "Cabinet agreed the renewal of the <b>wifi</b> contract: see "
+        "https://www.ashdown.gov.uk/" + "council-and-democracy/" * 6 + "wifi.pdf"
+    )
     save_with_reason(decision, user=None, reason="Test set-up")
     visit.sign_in("member")
     page = visit.page
@@ -17,7 +20,7 @@ def test_a_member_searches_from_the_header_and_reads_highlighted_results(visit, 
     assert page.title().startswith("Search results for “renewing wifi”")
     result = page.locator(".app-search-result").first
     assert "Published decision" in result.inner_text()
-    assert result.locator("mark").all_inner_texts() == ["renewal", "wifi"]
+    assert result.locator("mark").all_inner_texts()[:2] == ["renewal", "wifi"]
     # Filtering by kind keeps the words; a kind with nothing says so.
     page.get_by_label("What to search").select_option(label="Reports")
     visit.submit("Apply filters")
