@@ -47,7 +47,7 @@ SEARCHES = [
     ("rare word", {"q": "pangolin"}),
     ("two words", {"q": "renewing firewall"}),
     ("common, items only", {"q": "cloud", "kind": "workplan"}),
-    ("phrase", {"q": '"shared platform"'}),
+    ("phrase", {"q": '"telephony platform"'}),
 ]
 
 
