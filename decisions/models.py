@@ -25,6 +25,7 @@ from governance.models import Organisation, Post
 from governance.numbering import ListNumbering
 from governance.permissions import can, roles_of
 from governance.querysets import MemberReadableQuerySet, OrganisationScopedQuerySet
+from governance.text_search import search_index, search_vector
 from governance.versioned import VersionedModel
 
 from . import call_in
@@ -567,12 +568,22 @@ class Report(models.Model):
     #: ({ReportHeading: text}), kept by `report_template.save_texts` when
     #: the report is saved; None when nothing was asked.
     heading_texts = None
+    #: For full-text search (docs/search.md).
+    search_vector = search_vector(
+        title="A",
+        purpose="B",
+        summary="B",
+        reasons="C",
+        other_options="C",
+        budget_and_policy_framework="C",
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
     objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
+        indexes = [search_index("report")]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(exempt=True, exempt_reason=""),
@@ -814,12 +825,15 @@ class AgendaItem(models.Model):
         related_name="agenda_items",
         verbose_name=_("report"),
     )
+    #: For full-text search: a meeting is found by its agenda.
+    search_vector = search_vector(title="A")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
     objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "position"]
+        indexes = [search_index("agenda_item")]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "position"],
@@ -989,8 +1003,12 @@ class DecisionRecord(models.Model):
     outcome_recorded_at = models.DateTimeField(null=True, blank=True)
     #: Incremented on every save: an edit form carries the version it loaded.
     version = models.PositiveIntegerField(default=1, editable=False)
+    #: For full-text search (docs/search.md).
+    search_vector = search_vector(
+        title="A", record="B", reasons="B", alternatives_rejected="C"
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
     objects = DecisionRecordQuerySet.as_manager()
 
     class Meta:
@@ -998,6 +1016,7 @@ class DecisionRecord(models.Model):
         indexes = [
             models.Index(fields=["organisation", "-decision_date"]),
             models.Index(fields=["organisation", "status"]),
+            search_index("decision_record"),
         ]
         constraints = [
             models.CheckConstraint(

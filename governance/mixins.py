@@ -87,9 +87,12 @@ def version_of(record):
 
 
 def _field_values(record):
+    # Not the columns PostgreSQL computes (the search vector): no form
+    # writes them and no save does either.
     return {
         field.attname: copy.deepcopy(getattr(record, field.attname))
         for field in record._meta.concrete_fields
+        if not field.generated
     }
 
 

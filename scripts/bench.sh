@@ -7,11 +7,14 @@
 # then for the spreadsheet reader on hostile and realistic files
 # (tests/bench/reader.py, under a minute, bench-results/reader.json), then
 # for the workplan papers rendered inline at sizes around INLINE_ITEMS
-# (tests/bench/threshold.py, about five minutes, bench-results/threshold.json).
+# (tests/bench/threshold.py, about five minutes, bench-results/threshold.json),
+# then for the search page at 1,000 and 100,000 items (tests/bench/search.py,
+# about two minutes, bench-results/search.json).
 # Loopback only; every load run is bounded. `scripts/bench.sh papers` runs
 # only the papers, `scripts/bench.sh history` only the history page,
 # `scripts/bench.sh reader` only the reader,
 # `scripts/bench.sh threshold` only the inline threshold,
+# `scripts/bench.sh search` only the search page,
 # `scripts/bench.sh pages ...` only the pages. Other options go to
 # run_bench.py: scripts/bench.sh --help
 set -euo pipefail
@@ -65,6 +68,7 @@ case "${1:-}" in
   history) PARTS=history; shift ;;
   reader) PARTS=reader; shift ;;
   threshold) PARTS=threshold; shift ;;
+  search) PARTS=search; shift ;;
 esac
 export BENCH_SERVER_URL="$(scripts/db.sh url)"
 if [ "$PARTS" = both ] || [ "$PARTS" = pages ]; then
@@ -81,4 +85,7 @@ if [ "$PARTS" = both ] || [ "$PARTS" = reader ]; then
 fi
 if [ "$PARTS" = both ] || [ "$PARTS" = threshold ]; then
   .venv/bin/python -m tests.bench.threshold
+fi
+if [ "$PARTS" = both ] || [ "$PARTS" = search ]; then
+  .venv/bin/python -m tests.bench.search
 fi

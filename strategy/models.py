@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from governance.lifecycle import ADOPTED, LifecycleRecord, LifecycleStatus
 from governance.models import Membership, Organisation, Post
 from governance.querysets import MemberReadableQuerySet
+from governance.text_search import search_index, search_vector
 from governance.versioned import VersionedModel
 
 from .choices import ReviewFrequency, RiskLevel
@@ -111,15 +112,28 @@ class Strategy(LifecycleRecord):
     #: The line of versions it belongs to: a replacement takes the line of the
     #: strategy it replaces, so a strategy and all its replacements share it.
     line = models.UUIDField(default=uuid.uuid4, editable=False)
+    #: For full-text search (docs/search.md); its themes, objectives and
+    #: risks have their own.
+    search_vector = search_vector(
+        title="A",
+        summary="B",
+        vision="B",
+        body="C",
+        budget_implications="C",
+        consultation="C",
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
     objects = StrategyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period_start_year", "title"]
         verbose_name = _("strategy")
         verbose_name_plural = _("strategies")
-        indexes = [models.Index(fields=["organisation", "status"])]
+        indexes = [
+            models.Index(fields=["organisation", "status"]),
+            search_index("strategy"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(period_end_year__gte=models.F("period_start_year")),
@@ -236,11 +250,13 @@ class Theme(VersionedModel):
     corporate_priority = models.CharField(
         _("corporate-plan priority"), max_length=200, blank=True
     )
+    search_vector = search_vector(title="A", description="B", corporate_priority="C")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["strategy", "position"]
+        indexes = [search_index("theme")]
         constraints = [
             models.UniqueConstraint(
                 fields=["strategy", "position"],
@@ -261,11 +277,13 @@ class Objective(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("order"))
     text = models.TextField(_("objective"))
+    search_vector = search_vector(text="B")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["theme", "position"]
+        indexes = [search_index("objective")]
         constraints = [
             models.UniqueConstraint(
                 fields=["theme", "position"],
@@ -297,11 +315,13 @@ class Risk(models.Model):
         choices=ReviewFrequency,
         default=ReviewFrequency.QUARTERLY,
     )
+    search_vector = search_vector(description="B", mitigation="C", owner="C")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["strategy", "position", "pk"]
+        indexes = [search_index("risk")]
 
     def __str__(self):
         return self.description[:80]

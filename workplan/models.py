@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from governance.lifecycle import ADOPTED, LifecycleRecord, LifecycleStatus
 from governance.models import Membership, Organisation
 from governance.querysets import MemberReadableQuerySet, OrganisationScopedQuerySet
+from governance.text_search import search_index, search_vector
 from governance.versioned import VersionedModel
 from strategy.models import Strategy, Theme
 
@@ -301,8 +302,18 @@ class WorkplanItem(LifecycleRecord):
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
+    #: For full-text search (docs/search.md).
+    search_vector = search_vector(
+        title="A",
+        reference="A",
+        description="B",
+        status_as_reported="C",
+        rag_reason="C",
+    )
 
-    history = HistoricalRecords(m2m_fields=[departments])
+    history = HistoricalRecords(
+        m2m_fields=[departments], excluded_fields=["search_vector"]
+    )
     objects = ItemQuerySet.as_manager()
 
     class Meta:
@@ -315,6 +326,7 @@ class WorkplanItem(LifecycleRecord):
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["workplan", "target_date"]),
             models.Index(fields=["workplan", "rag"]),
+            search_index("workplan_item"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -645,9 +657,11 @@ class ProgressNote(models.Model):
         "auth.User", on_delete=models.PROTECT, related_name="+", null=True
     )
     at = models.DateTimeField(auto_now_add=True)
+    search_vector = search_vector(text="B")
 
     class Meta:
         ordering = ["item", "written_on", "pk"]
+        indexes = [search_index("progress_note")]
 
     def __str__(self):
         return f"{self.item.reference}: note of {self.written_on}"

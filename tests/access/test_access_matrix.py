@@ -1068,6 +1068,9 @@ MATRIX = [
     ),
     # Workplans
     Row("workplan:workplan_list", "GET", EVERYONE),
+    # Search: everyone signed in searches their own council's records (what
+    # each role finds is tests/search/test_search.py's).
+    Row("search:search", "GET", EVERYONE),
     Row("workplan:workplan_create", "GET", NEW_WORKPLAN),
     # Council B has no strategy, so B's officer gets the form back (200).
     Row(

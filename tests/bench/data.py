@@ -146,7 +146,8 @@ def _fill(workplan, size, council, theme_ids, officer, departments):
     }
     columns, values = [], []
     for field in WorkplanItem._meta.concrete_fields:
-        if field.primary_key:
+        if field.primary_key or field.generated:
+            # The search vector is PostgreSQL's to compute.
             continue
         columns.append(_quote(field.column))
         values.append(varied.get(field.name, f"t.{_quote(field.column)}"))
