@@ -44,7 +44,9 @@ def find_followable(user, key, organisation):
 def target_url(follow):
     """The page of what `follow` follows."""
     if follow.whole_council:
-        return reverse("home")
+        return reverse(
+            "governance:organisation_detail", args=[follow.organisation.slug]
+        )
     record = follow.target
     if record is None:
         return ""

@@ -257,9 +257,19 @@ def test_a_mail_programs_one_click_post_unsubscribes(cast, business, client, pla
 def test_the_notifications_page_saves_how_often(cast, business, client_for, plan):
     workplan, item, review = plan
     follow = notifications.follow(cast.member, cast.council_a, workplan)
+    notifications.follow(cast.member, cast.council_a)
+    notifications.follow(cast.member, cast.council_a, business.cabinet)
     member = client_for(cast.member)
     page = member.get(reverse("notifications")).content.decode()
     assert str(workplan) in page
+    assert "Ashdown Borough Council</a> (everything)" in page
+    assert (
+        reverse(
+            "decisions:committee_detail",
+            args=[cast.council_a.slug, business.cabinet.pk],
+        )
+        in page
+    )
     response = member.post(
         reverse("notifications"), {f"frequency-{follow.pk}": "weekly"}
     )
@@ -273,3 +283,40 @@ def test_the_notifications_page_saves_how_often(cast, business, client_for, plan
     # Another council's record, or a draft the member may not read: 404.
     for record in (f"item-{business.item.pk}", "committee-999999", "nothing-1"):
         assert member.post(reverse("follow"), {"record": record}).status_code == 404
+
+
+def test_committee_followers_hear_of_decisions_and_papers_and_officers_of_reviews(
+    cast, business, plan
+):
+    from decisions.considered import send_papers
+
+    from ..base import make_decision, publish
+
+    workplan, item, review = plan
+    notifications.follow(cast.member, cast.council_a, business.cabinet)
+    notifications.follow(cast.officer, cast.council_a, workplan)
+    notifications.follow(cast.member, cast.council_a, workplan)
+    publish(make_decision(business.meeting, "Approval of the telephony"), cast.clerk)
+    later = business.later_meeting
+    later.agenda_published = True
+    save_with_reason(later, user=cast.clerk, reason="Test")
+    send_papers(later, user=cast.clerk, published_now=True)
+    # A review round opened (the members may not read an open review).
+    review.status = Review.Status.CLOSED
+    save_with_reason(review, user=cast.officer, reason="Test")
+    from workplan.reviews import open_round
+
+    open_round(workplan, cast.clerk, {"happened_on": timezone.localdate()})
+
+    notifications.deliver()
+
+    to_member = [m.subject for m in mail.outbox if m.to == ["member@example.gov.uk"]]
+    assert any(
+        "Approval of the telephony: Decision published: a call-in must be made "
+        "not later than" in subject
+        for subject in to_member
+    ), to_member
+    assert any("Agenda and papers published" in s for s in to_member), to_member
+    assert not any("Review 2 opened" in s for s in to_member)
+    to_officer = [m.body for m in mail.outbox if m.to == ["officer@example.gov.uk"]]
+    assert any("Review 2 opened: updates are due by" in body for body in to_officer)
