@@ -41,13 +41,13 @@ def find_followable(user, key, organisation):
     return record.organisation, record
 
 
-def target_url(follow):
-    """The page of what `follow` follows."""
+def target_url(follow, record=None):
+    """The page of what `follow` follows (`record`, if it is known)."""
     if follow.whole_council:
         return reverse(
             "governance:organisation_detail", args=[follow.organisation.slug]
         )
-    record = follow.target
+    record = record or follow.target
     if record is None:
         return ""
     if notifications.kind_of(record) == "committee":
@@ -112,22 +112,27 @@ class NotificationsView(View):
         if organisation is None:
             return redirect("governance:choose_organisation")
         follows = self.follows(request)
-        # Each followed record, as the person may see it now (a record they
-        # can no longer see is listed without its name).
+        # Each followed record as the person may see it now, one query per
+        # kind of record (one they can no longer see is listed unnamed).
+        wanted = {}
+        for follow in follows:
+            if not follow.whole_council:
+                wanted.setdefault(follow.content_type, set()).add(follow.object_id)
+        seen = {}
+        for content_type, ids in wanted.items():
+            model = content_type.model_class()
+            for record in model._default_manager.visible_to(request.user).filter(
+                pk__in=ids
+            ):
+                seen[(content_type.pk, record.pk)] = record
         rows = []
         for follow in follows:
-            record = None
-            if not follow.whole_council:
-                model = follow.content_type.model_class()
-                record = (
-                    model._default_manager.visible_to(request.user)
-                    .filter(pk=follow.object_id)
-                    .first()
-                )
+            record = seen.get((follow.content_type_id, follow.object_id))
             if follow.whole_council:
                 name, url, key = organisation.name, target_url(follow), "council"
             elif record is not None:
-                name, url, key = str(record), target_url(follow), record_key(record)
+                name, key = str(record), record_key(record)
+                url = target_url(follow, record)
             else:
                 name, url, key = _("A record you can no longer see"), "", ""
             rows.append(

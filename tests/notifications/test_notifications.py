@@ -320,3 +320,47 @@ def test_committee_followers_hear_of_decisions_and_papers_and_officers_of_review
     assert not any("Review 2 opened" in s for s in to_member)
     to_officer = [m.body for m in mail.outbox if m.to == ["officer@example.gov.uk"]]
     assert any("Review 2 opened: updates are due by" in body for body in to_officer)
+
+
+def test_the_notifications_page_costs_the_same_however_much_is_followed(
+    cast, business, client_for, plan
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    workplan, item, review = plan
+    member = client_for(cast.member)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert member.get(reverse("notifications")).status_code == 200
+        return len(queries)
+
+    notifications.follow(cast.member, cast.council_a, item)
+    notifications.follow(cast.member, cast.council_a, workplan)
+    few = count()
+    for reference in ("WP02", "WP03", "WP04"):
+        notifications.follow(
+            cast.member, cast.council_a, make_item(cast, workplan, reference)
+        )
+    # The draft items are listed unnamed ("A record you can no longer see").
+    page = member.get(reverse("notifications")).content.decode()
+    assert "A record you can no longer see" in page
+    assert "Item WP02" not in page
+    assert count() == few
+
+
+def test_someone_whose_role_ended_can_still_unsubscribe_and_sees_no_record(
+    cast, business, client, plan
+):
+    workplan, item, review = plan
+    follow = notifications.follow(cast.member, cast.council_a, workplan)
+    membership = Membership.objects.get(user=cast.member, organisation=cast.council_a)
+    membership.ended_at = timezone.now()
+    save_with_reason(membership, user=None, reason="Role ended")
+    url = reverse("unsubscribe", args=[notifications.unsubscribe_token(follow)])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert str(workplan) not in page.content.decode()
+    assert client.post(url).status_code == 200
+    assert not Follow.objects.filter(pk=follow.pk).exists()
