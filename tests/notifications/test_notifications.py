@@ -364,3 +364,35 @@ def test_someone_whose_role_ended_can_still_unsubscribe_and_sees_no_record(
     assert str(workplan) not in page.content.decode()
     assert client.post(url).status_code == 200
     assert not Follow.objects.filter(pk=follow.pk).exists()
+
+
+def test_the_background_worker_sends_them(cast, business, plan, monkeypatch):
+    from governance.management.commands import paper_worker
+    from governance.management.commands.paper_worker import PaperWorker
+
+    def no_waiting(seconds):
+        raise AssertionError("the worker's sweep failed")
+
+    # One sweep, and no paper task to run (the task queue is the immediate
+    # backend's in tests): it stops.
+    monkeypatch.setattr(PaperWorker, "run_next", lambda self: False)
+    monkeypatch.setattr(paper_worker.time, "sleep", no_waiting)
+    # Inside the test's transaction: the worker keeps its connection.
+    monkeypatch.setattr(paper_worker, "close_old_connections", lambda: None)
+
+    workplan, item, review = plan
+    notifications.follow(cast.member, cast.council_a, workplan)
+    item.rag, item.rag_reason = "red", "Late"
+    save_with_reason(item, user=cast.officer, reason="Test")
+    worker = PaperWorker(
+        queue_names=["default"],
+        excluded_queue_names=[],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="notifications-test",
+    )
+    worker.run()
+    assert [m.to for m in mail.outbox] == [["member@example.gov.uk"]]
