@@ -41,6 +41,8 @@ def item_history_recorded(sender, instance, history_instance, **kwargs):
             f"{_rag_label(previous.rag)} → {_rag_label(instance.rag)}",
             user=user,
             reason=instance.rag_reason if instance.rag else "",
+            # Its RAG and progress at each review, on its page.
+            diff_url=instance.get_absolute_url() + "#progress",
         )
     if previous.target_date != instance.target_date:
         notifications.record_change(

@@ -111,7 +111,11 @@ def test_a_member_following_a_workplan_is_told_once_when_an_item_turns_red(
     assert "WP01 Replace the telephony: Amber → Red" in message.subject
     assert "Amber → Red" in message.body
     assert "Reason: The supplier went into administration" in message.body
-    assert f"http://127.0.0.1:8000{item.get_absolute_url()}" in message.body
+    assert f"See it: http://127.0.0.1:8000{item.get_absolute_url()}\n" in message.body
+    assert (
+        f"What changed: http://127.0.0.1:8000{item.get_absolute_url()}#progress"
+        in message.body
+    )
     unsubscribe = message.extra_headers["List-Unsubscribe"]
     assert unsubscribe.startswith("<http://127.0.0.1:8000/unsubscribe/")
     assert unsubscribe.strip("<>") in message.body
