@@ -552,17 +552,21 @@ def _send(recipient, subject, template, context, token):
     return True
 
 
-def _still_visible(notifications):
-    """Split into (those the recipient may still see, those they may not)."""
-    keep, withhold = [], []
+def _still_visible(notifications, now):
+    """Those the recipient may still see and has an address for. The others
+    are closed: withheld (the record is out of their sight now), or noted
+    with nothing sent (no e-mail address: their home page still says it)."""
+    keep, withhold, no_address = [], [], []
     for notification in notifications:
-        if notification.recipient.email and may_see(
-            notification.recipient, notification.change
-        ):
-            keep.append(notification)
-        else:
+        if not may_see(notification.recipient, notification.change):
             withhold.append(notification)
-    return keep, withhold
+        elif not notification.recipient.email:
+            no_address.append(notification)
+        else:
+            keep.append(notification)
+    _close(withhold, now, withheld=True)
+    _close(no_address, now)
+    return keep
 
 
 def _close(notifications, now, *, withheld=False):
@@ -586,9 +590,7 @@ def send_immediate(now=None):
             )
             .order_by("created_at", "pk")[:500]
         )
-        keep, withhold = _still_visible(pending)
-        _close(withhold, now, withheld=True)
-        for notification in keep:
+        for notification in _still_visible(pending, now):
             change = notification.change
             token = (
                 unsubscribe_token(notification.follow)
@@ -640,10 +642,8 @@ def send_digests(now=None):
                 .select_related("recipient", "change__content_type", "organisation")
                 .order_by("recipient", "organisation", "created_at", "pk")
             )
-            keep, withhold = _still_visible(pending)
-            _close(withhold, now, withheld=True)
             groups = {}
-            for notification in keep:
+            for notification in _still_visible(pending, now):
                 key = (notification.recipient_id, notification.organisation_id)
                 groups.setdefault(key, []).append(notification)
             for group in groups.values():

@@ -99,8 +99,10 @@ def test_a_member_following_a_workplan_is_told_once_when_an_item_turns_red(
     assert response.status_code == 302
     assert response["Location"] == workplan.get_absolute_url()
     assert "Stop following" in member.get(workplan.get_absolute_url()).content.decode()
-    # Another council's officer follows everything in their own council.
+    # Another council's officer follows everything in their own council;
+    # the administrator (no e-mail address) follows the workplan too.
     notifications.follow(cast.other_council, cast.council_b)
+    notifications.follow(cast.administrator, cast.council_a, workplan)
 
     assert turn_red(client_for(cast.officer), review, item).status_code == 302
     counts = notifications.deliver()
@@ -122,6 +124,8 @@ def test_a_member_following_a_workplan_is_told_once_when_an_item_turns_red(
     assert message.extra_headers["List-Unsubscribe-Post"] == (
         "List-Unsubscribe=One-Click"
     )
+    noted = Notification.objects.get(recipient=cast.administrator)
+    assert noted.sent_at is not None and not noted.withheld
     # The worker's next step sends nothing more.
     assert notifications.deliver()["sent"] == 0
     assert len(mail.outbox) == 1
