@@ -14,6 +14,11 @@ from governance.auth_views import (
     SignInView,
     SignOutView,
 )
+from governance.notification_views import (
+    FollowView,
+    NotificationsView,
+    UnsubscribeView,
+)
 from governance.views import healthz
 
 urlpatterns = [
@@ -30,6 +35,17 @@ urlpatterns = [
         "account/feed-addresses/",
         FeedAddressesView.as_view(),
         name="feed_addresses",
+    ),
+    path(
+        "account/notifications/",
+        NotificationsView.as_view(),
+        name="notifications",
+    ),
+    path("follow/", FollowView.as_view(), name="follow"),
+    path(
+        "unsubscribe/<str:token>/",
+        UnsubscribeView.as_view(),
+        name="unsubscribe",
     ),
     path(
         "account/authenticator-app/",

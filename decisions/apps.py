@@ -8,6 +8,10 @@ class DecisionsConfig(AppConfig):
     verbose_name = "Committees and decisions"
 
     def ready(self):
+        from . import notices
+
+        # What followers are told (`governance.notifications`).
+        notices.register()
         from django.db.models.signals import post_save
 
         from governance.models import Organisation

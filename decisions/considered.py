@@ -117,7 +117,11 @@ def send_papers(meeting, *, user, at=None, published_now=False):
         )
         html = paper_html(_pack_title(meeting, supplement), meeting.organisation, parts)
         _keep(PACK, supplement, html, **keep)
-        return Sent(supplement, len(changed))
+        sent = Sent(supplement, len(changed))
+        from .notices import papers_sent
+
+        papers_sent(meeting, sent, user)
+        return sent
 
 
 def send_papers_of_report(report, *, user):

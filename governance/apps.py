@@ -11,6 +11,7 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from simple_history.signals import post_create_historical_record
 
+        from . import followed_changes  # noqa: F401  (registers its home panel)
         from .history import keep_diff_of_recorded_change
 
         # Word diffs of long texts are worked out once, as each change is

@@ -141,8 +141,11 @@ def record_event(
     comment="",
     link=None,
 ):
-    """Write one event row for `record`."""
-    return Event.objects.create(
+    """Write one event row for `record`, and tell the record's followers
+    (`notifications.event_recorded`, in the same transaction)."""
+    from .notifications import event_recorded
+
+    event = Event.objects.create(
         content_type=ContentType.objects.get_for_model(record),
         object_id=record.pk,
         transition=transition,
@@ -157,3 +160,5 @@ def record_event(
         ),
         link_object_id=link.pk if link is not None else None,
     )
+    event_recorded(event, record)
+    return event

@@ -19,6 +19,12 @@ from .diff_store import StoredDiff  # noqa: F401
 from .events import Event  # noqa: F401
 from .feed_keys import FeedKey  # noqa: F401
 from .lifecycle import ApprovedVersion, MinorAmendment  # noqa: F401
+from .notifications import (  # noqa: F401
+    Change,
+    Follow,
+    Notification,
+    ReminderOptOut,
+)
 from .paper_store import PaperJob, StoredPaper  # noqa: F401
 from .querysets import OrganisationScopedQuerySet
 from .routes import Route  # noqa: F401

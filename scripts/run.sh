@@ -27,7 +27,8 @@ DEMO_PASSWORD="$DEMO_PASSWORD" $PY manage.py load_demo
 # below (already-current ones are skipped).
 $PY manage.py prepare_papers
 
-# The background worker renders large papers (agenda packs); it stops with
+# The background worker renders large papers (agenda packs) and sends the
+# e-mails that are due (notifications, digests, reminders); it stops with
 # the server. `paper_worker` rides out database outages itself (back-off)
 # and queues again jobs a stopped worker left; should it exit all the same,
 # it is started again.
@@ -45,6 +46,8 @@ trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
 
 echo
 echo "Serving on http://127.0.0.1:$PORT/ with the paper worker (pid $WORKER)."
+echo "E-mail (invitations, notifications, reminders) is written to files, one per"
+echo "message, in ${MAIL_DIR:-$ROOT/.local/mail}/ (set MAIL_DIR to change it)."
 echo "Ctrl-C stops both; 'make db-stop' stops the database."
 echo
 if [ -n "${DEV:-}" ]; then

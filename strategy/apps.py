@@ -8,6 +8,10 @@ class StrategyConfig(AppConfig):
     verbose_name = "Strategies"
 
     def ready(self):
+        from . import notices
+
+        # What followers are told (`governance.notifications`).
+        notices.register()
         from decisions import decidable, report_subjects
 
         from . import (

@@ -8,6 +8,10 @@ class WorkplanConfig(AppConfig):
     verbose_name = "Workplans"
 
     def ready(self):
+        from . import notices
+
+        # What followers are told (`governance.notifications`).
+        notices.register()
         from decisions import decidable, report_subjects
 
         from . import (

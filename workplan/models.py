@@ -901,3 +901,6 @@ class WorkplanSettings(VersionedModel):
             .values_list("future_works_last", flat=True)
             .first()
         )
+
+
+from .reminders import ReminderSent  # noqa: E402, F401

@@ -29,6 +29,9 @@ def open_round(workplan, user, inputs):
         opened_on=inputs["happened_on"],
     )
     save_with_reason(review, user=user, reason=_("Review opened"))
+    from .notices import review_opened
+
+    review_opened(review, user)
 
 
 def close_round(workplan, user, inputs):

@@ -284,6 +284,9 @@ X_FRAME_OPTIONS = "DENY"
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ict-governance@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The service's own address, for links in e-mails the background worker
+# sends (it has no request to take the host from).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

@@ -31,6 +31,11 @@ if not SECURE_HSTS_PRELOAD:
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 
+# Links in e-mails: the address people reach the service at.
+SITE_URL = env_str("SITE_URL") or (
+    f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else ""
+)
+
 MAILERS = {
     "default": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",

@@ -666,6 +666,37 @@ MATRIX = [
         data=no_data,
         changes_for=frozenset(set(ROLES) - {"anonymous"}),
     ),
+    # Notifications: what the person follows in the council they work in.
+    Row("notifications", "GET", EVERYONE),
+    Row("notifications", "POST", {r: 302 for r in ROLES}, data=no_data),
+    # Following a record its reader may see: council A's people; another
+    # council's (and a member, for a draft) do not know it exists.
+    Row(
+        "follow",
+        "POST",
+        statuses(member=302, officer=302, clerk=302, administrator=302, other=404),
+        data=lambda cast, business: {
+            "record": f"strategy-{business.approved_strategy.pk}"
+        },
+        changes_for=frozenset({"member", "officer", "clerk", "administrator"}),
+    ),
+    Row(
+        "follow",
+        "POST",
+        statuses(member=404, officer=302, clerk=302, administrator=302, other=404),
+        data=lambda cast, business: {"record": f"item-{business.item.pk}"},
+        changes_for=frozenset({"officer", "clerk", "administrator"}),
+    ),
+    # An unsubscribe link works without signing in; an altered one is not
+    # found (real links: tests/notifications/).
+    Row("unsubscribe", "GET", {r: 404 for r in ROLES}, ("f-0123.0123456789abcdef",)),
+    Row(
+        "unsubscribe",
+        "POST",
+        {r: 404 for r in ROLES},
+        ("f-0123.0123456789abcdef",),
+        data=no_data,
+    ),
     # A key that matches nothing is not found, signed in or not (a real key
     # is tested in tests/decisions/test_personal_feeds.py).
     Row(

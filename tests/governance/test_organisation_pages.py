@@ -167,8 +167,8 @@ def test_council_page_query_count_is_flat_in_the_number_of_committees(cast, clie
     # factor's gate), the council, its committees, its call-in rules, its
     # closure days, the bank holidays it works, its departments, who may
     # agree variations, its routes, how it numbers lists and lays out
-    # workplans, its report template
-    assert few == many == 16
+    # workplans, its report template, whether the person follows the council
+    assert few == many == 17
 
 
 def test_a_form_sent_without_a_valid_token_changes_nothing(cast):

@@ -8,6 +8,10 @@ error and left the process standing idle); and it queues again, when it
 starts and every few seconds (`sweep_seconds`), the paper jobs whose worker
 stopped (`paper_store.recover_abandoned_jobs`), so a restarted worker picks
 up what a killed one left. Same options as `db_worker`.
+
+It is the product's one background worker: at each sweep it also sends
+what is due by e-mail (`notifications.deliver`: notifications as they
+happen, daily and weekly digests, reminders of review updates due).
 """
 
 import logging
@@ -16,12 +20,12 @@ import time
 
 from django.conf import settings
 from django.core.management.base import CommandError
-from django.db import close_old_connections, connections
+from django.db import DatabaseError, close_old_connections, connections
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
-from governance import paper_store
+from governance import notifications, paper_store
 
 logger = logging.getLogger("governance.paper_worker")
 
@@ -34,6 +38,20 @@ def sweep_seconds():
 
 #: The longest wait between tries while the database is unreachable.
 MAX_BACKOFF_SECONDS = 30
+
+
+def send_notifications():
+    """Send the e-mails that are due. A failure other than the database's
+    is logged and tried again at the next sweep, so it never holds up papers."""
+    try:
+        counts = notifications.deliver()
+    except DatabaseError:
+        raise
+    except Exception:  # noqa: BLE001 - papers must go on whatever mail does
+        logger.exception("Sending notifications failed; trying again later")
+        return
+    if any(counts.values()):
+        logger.info("Notifications: %s", counts)
 
 
 class PaperWorker(db_worker.Worker):
@@ -49,6 +67,7 @@ class PaperWorker(db_worker.Worker):
                 if last_sweep is None or since >= sweep_seconds():
                     for job in paper_store.recover_abandoned_jobs():
                         logger.warning("Queued again: %s", job)
+                    send_notifications()
                     last_sweep = time.monotonic()
                 ran = self.run_next()
             except Exception:  # noqa: BLE001 - keep working whatever happens between tasks
