@@ -135,6 +135,9 @@ NOT_EDITS = {
     "second_factor_set_up": "the person's own authenticator",
     "recovery_codes": "the person's own recovery codes",
     "feed_addresses": "the person's own feed addresses (new ones revoke the old)",
+    "follow": "the person's own follow (following twice is following)",
+    "notifications": "the person's own choice of e-mails",
+    "unsubscribe": "stops the person's own e-mails (once)",
     "password_reset": "sends an e-mail",
     "password_reset_confirm": "the person's own password",
 }
