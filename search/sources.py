@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from decisions.models import AgendaItem, DecisionRecord, Report
 from governance.text_search import CONFIG
 from strategy.models import Objective, Risk, Strategy, Theme
-from workplan.models import ProgressNote, WorkplanItem
+from workplan.models import ProgressNote, ProgressUpdate, Review, WorkplanItem
 
 #: Search words longer than this are refused with a message (a sentence of
 #: a paper is plenty; a pasted page would only slow the query down).
@@ -291,6 +291,33 @@ class NoteSource(Source):
         }
 
 
+class UpdateSource(Source):
+    """Progress updates given in review rounds: a member reads them once
+    the round has been reported (`Review.objects.visible_to`)."""
+
+    def visible(self, user, organisation):
+        return ProgressUpdate.objects.filter(
+            item__in=_items(user, organisation),
+            review__in=Review.objects.visible_to(user),
+        )
+
+    def between(self, queryset, start, end):
+        if start:
+            queryset = queryset.filter(as_at__gte=start)
+        if end:
+            queryset = queryset.filter(as_at__lte=end)
+        return queryset
+
+    def describe(self, row):
+        return {
+            "title": f"{row.item.reference} {row.item.title}",
+            "url": row.item.get_absolute_url() + "#progress",
+            "found_in": _("Progress update for review %(number)s")
+            % {"number": row.review.number},
+            "when": _long_date(row.as_at),
+        }
+
+
 def _on_agendas(committee=None, start=None, end=None):
     items = AgendaItem.objects.filter(report__isnull=False)
     if committee is not None:
@@ -381,6 +408,9 @@ SOURCES = [
         ("description", "status_as_reported", "rag_reason"),
     ),
     NoteSource(Kind.WORKPLAN, ProgressNote, ("text",), ("item",)),
+    UpdateSource(
+        Kind.WORKPLAN, ProgressUpdate, ("commentary", "rag_reason"), ("item", "review")
+    ),
     ReportSource(Kind.REPORT, Report, ("purpose", "summary", "reasons")),
     DecisionSource(Kind.DECISION, DecisionRecord, ("record", "reasons")),
     AgendaSource(Kind.MEETING, AgendaItem, ("title",), ("meeting__committee",)),

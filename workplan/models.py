@@ -613,11 +613,14 @@ class ProgressUpdate(VersionedModel):
         "auth.User", on_delete=models.PROTECT, related_name="+", null=True
     )
     at = models.DateTimeField(_("updated"), auto_now=True)
+    #: For full-text search (docs/search.md).
+    search_vector = search_vector(commentary="B", rag_reason="C")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["review", "item"]
+        indexes = [search_index("progress_update")]
         constraints = [
             models.UniqueConstraint(
                 fields=["review", "item"], name="progress_update_once_per_review"

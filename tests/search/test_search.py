@@ -283,3 +283,34 @@ def test_the_number_of_queries_does_not_grow_with_the_results(corpus, cast, clie
     many = queries()
     # Session, user and council; then one query per source (nine).
     assert few == many
+
+
+def test_a_progress_update_is_found_once_its_review_is_reported(
+    cast, corpus, client_for
+):
+    """An officer finds words from an update in an open review round; a
+    member finds them once the round has been reported (closed)."""
+    from django.utils import timezone
+
+    from workplan.models import ProgressUpdate, Review
+
+    item = corpus.workplan.items.get(reference="WP02")
+    review = corpus.review
+    ProgressUpdate.objects.create(
+        review=review,
+        item=item,
+        delivery_status="on-track",
+        rag="amber",
+        rag_reason="Supplier slipped",
+        percent_complete=40,
+        commentary="Porting the numbers to the hosted exchange began in June.",
+        as_at=timezone.localdate(),
+    )
+    officer = client_for(cast.officer)
+    assert "WP02 Replace the switchboard" in titles(officer, q="porting exchange")[1]
+    member = client_for(cast.member)
+    assert titles(member, q="porting exchange")[1] == []
+    Review.objects.filter(pk=review.pk).update(
+        status=Review.Status.CLOSED, reported_on=timezone.localdate()
+    )
+    assert "WP02 Replace the switchboard" in titles(member, q="porting exchange")[1]
