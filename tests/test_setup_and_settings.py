@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -32,8 +33,13 @@ def run_python(code, **env):
 
 
 def current_database_url():
+    """The test database's address (its socket directory is an option of
+    the connection, not its HOST, when the URL names it as `?host=`)."""
     params = connection.settings_dict
-    return f"postgres://{params['USER']}@/{params['NAME']}?host={params['HOST']}"
+    host = params["HOST"] or params["OPTIONS"].get("host", "")
+    password = quote(params["PASSWORD"] or "", safe="")
+    credentials = f"{params['USER']}:{password}" if password else params["USER"]
+    return f"postgres://{credentials}@/{params['NAME']}?host={quote(host, safe='/')}"
 
 
 def test_migrations_are_committed(db):

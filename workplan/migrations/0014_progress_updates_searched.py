@@ -7,20 +7,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workplan', '0013_review_reminders_sent'),
+        ("workplan", "0013_review_reminders_sent"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='progressupdate',
-            name='search_vector',
-            field=models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.SearchVector('commentary', config='english', weight='B'), '||', django.contrib.postgres.search.SearchVector('rag_reason', config='english', weight='C'), django.contrib.postgres.search.SearchConfig('english')), output_field=django.contrib.postgres.search.SearchVectorField()),
+            model_name="progressupdate",
+            name="search_vector",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.contrib.postgres.search.CombinedSearchVector(
+                    django.contrib.postgres.search.SearchVector(
+                        "commentary", config="english", weight="B"
+                    ),
+                    "||",
+                    django.contrib.postgres.search.SearchVector(
+                        "rag_reason", config="english", weight="C"
+                    ),
+                    django.contrib.postgres.search.SearchConfig("english"),
+                ),
+                output_field=django.contrib.postgres.search.SearchVectorField(),
+            ),
         ),
         migrations.AddIndex(
-            model_name='progressupdate',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='progress_update_search_gin'),
+            model_name="progressupdate",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search_vector"], name="progress_update_search_gin"
+            ),
         ),
     ]
