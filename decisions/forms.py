@@ -905,7 +905,13 @@ class CommitteeForm(CouncilRecordForm):
 
     class Meta:
         model = Committee
-        fields = ["name", "kind", "decisions_subject_to_call_in", "contact_officer"]
+        fields = [
+            "name",
+            "kind",
+            "purpose",
+            "decisions_subject_to_call_in",
+            "contact_officer",
+        ]
         widgets = {"kind": forms.RadioSelect}
         help_texts = {
             "kind": _(

@@ -67,12 +67,24 @@ class Committee(VersionedModel):
             "number or email address, for example Jo Smith, 01632 960000."
         ),
     )
+    purpose = models.TextField(
+        _("purpose"),
+        blank=True,
+        help_text=_(
+            "What the committee is for, as its terms of reference say: for "
+            "example, scrutinises the decisions of Cabinet on ICT and digital "
+            "services."
+        ),
+    )
+    #: For full-text search (docs/search.md).
+    search_vector = search_vector(name="A", purpose="B")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
     objects = OrganisationScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation", "name"]
+        indexes = [search_index("committee")]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "name"],
@@ -407,13 +419,18 @@ class Meeting(VersionedModel):
         default=False,
         help_text=_("Members can read the reports once the agenda is published."),
     )
+    #: For full-text search (docs/search.md): a meeting is found by its venue.
+    search_vector = search_vector(venue="B")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
     objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_at"]
-        indexes = [models.Index(fields=["committee", "starts_at"])]
+        indexes = [
+            models.Index(fields=["committee", "starts_at"]),
+            search_index("meeting"),
+        ]
 
     def __str__(self):
         local = timezone.localtime(self.starts_at)
@@ -781,11 +798,14 @@ class Recommendation(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("number"))
     text = models.TextField(_("recommendation"))
+    #: For full-text search (docs/search.md): found as its report.
+    search_vector = search_vector(text="B")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["report", "position"]
+        indexes = [search_index("recommendation")]
         constraints = [
             models.UniqueConstraint(
                 fields=["report", "position"],
@@ -1218,11 +1238,14 @@ class Resolution(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("number"))
     text = models.TextField(_("resolution"))
+    #: For full-text search (docs/search.md): found as its decision.
+    search_vector = search_vector(text="B")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["decision", "position"]
+        indexes = [search_index("resolution")]
         constraints = [
             models.UniqueConstraint(
                 fields=["decision", "position"],

@@ -16,11 +16,20 @@ from datetime import date
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db.models import Count, F, Q, TextField, Value, Window
 from django.db.models.functions import Concat, Replace
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from decisions.models import AgendaItem, DecisionRecord, Report
+from decisions.models import (
+    AgendaItem,
+    Committee,
+    DecisionRecord,
+    Meeting,
+    Recommendation,
+    Report,
+    Resolution,
+)
 from governance.text_search import CONFIG
 from strategy.models import Objective, Risk, Strategy, Theme
 from workplan.models import ProgressNote, ProgressUpdate, Review, WorkplanItem
@@ -50,6 +59,7 @@ class Kind:
     REPORT = "report"
     DECISION = "decision"
     MEETING = "meeting"
+    COMMITTEE = "committee"
 
     choices = [
         (STRATEGY, _("Strategies")),
@@ -57,6 +67,7 @@ class Kind:
         (REPORT, _("Reports")),
         (DECISION, _("Decisions")),
         (MEETING, _("Meetings")),
+        (COMMITTEE, _("Committees")),
     ]
     #: The tag on one result.
     tags = {
@@ -65,6 +76,7 @@ class Kind:
         REPORT: _("Report"),
         DECISION: _("Decision"),
         MEETING: _("Meeting"),
+        COMMITTEE: _("Committee"),
     }
 
 
@@ -331,7 +343,7 @@ def _on_agendas(committee=None, start=None, end=None):
 
 class ReportSource(Source):
     def visible(self, user, organisation):
-        return Report.objects.visible_to(user).for_organisation(organisation)
+        return _reports(user, organisation)
 
     def for_committee(self, queryset, committee):
         return queryset.filter(pk__in=_on_agendas(committee=committee))
@@ -348,9 +360,35 @@ class ReportSource(Source):
         }
 
 
+def _reports(user, organisation):
+    return Report.objects.visible_to(user).for_organisation(organisation)
+
+
+class RecommendationSource(Source):
+    """A report's recommendation: found in its own right, shown as its
+    report (read by whoever may read the report)."""
+
+    def visible(self, user, organisation):
+        return Recommendation.objects.filter(report__in=_reports(user, organisation))
+
+    def for_committee(self, queryset, committee):
+        return queryset.filter(report__in=_on_agendas(committee=committee))
+
+    def between(self, queryset, start, end):
+        return queryset.filter(report__in=_on_agendas(start=start, end=end))
+
+    def describe(self, row):
+        return {
+            "title": row.report.title,
+            "url": row.report.get_absolute_url(),
+            "found_in": _("Recommendation %(number)s") % {"number": row.position},
+            "when": "",
+        }
+
+
 class DecisionSource(Source):
     def visible(self, user, organisation):
-        return DecisionRecord.objects.visible_to(user).for_organisation(organisation)
+        return _decisions(user, organisation)
 
     def for_committee(self, queryset, committee):
         return queryset.filter(meeting__committee=committee)
@@ -368,6 +406,36 @@ class DecisionSource(Source):
             "url": row.get_absolute_url(),
             "found_in": "",
             "when": _long_date(row.decision_date),
+        }
+
+
+def _decisions(user, organisation):
+    return DecisionRecord.objects.visible_to(user).for_organisation(organisation)
+
+
+class ResolutionSource(Source):
+    """A decision's resolution: found in its own right, shown as its
+    decision (read by whoever may read the decision)."""
+
+    def visible(self, user, organisation):
+        return Resolution.objects.filter(decision__in=_decisions(user, organisation))
+
+    def for_committee(self, queryset, committee):
+        return queryset.filter(decision__meeting__committee=committee)
+
+    def between(self, queryset, start, end):
+        if start:
+            queryset = queryset.filter(decision__decision_date__gte=start)
+        if end:
+            queryset = queryset.filter(decision__decision_date__lte=end)
+        return queryset
+
+    def describe(self, row):
+        return {
+            "title": row.decision.title,
+            "url": row.decision.get_absolute_url(),
+            "found_in": _("Resolution %(number)s") % {"number": row.position},
+            "when": _long_date(row.decision.decision_date),
         }
 
 
@@ -397,6 +465,56 @@ class AgendaSource(Source):
         }
 
 
+class VenueSource(Source):
+    """A meeting, found by its venue (everyone in the council sees that a
+    meeting is held, and where, before its agenda is published)."""
+
+    def visible(self, user, organisation):
+        return Meeting.objects.visible_to(user).for_organisation(organisation)
+
+    def for_committee(self, queryset, committee):
+        return queryset.filter(committee=committee)
+
+    def between(self, queryset, start, end):
+        if start:
+            queryset = queryset.filter(starts_at__date__gte=start)
+        if end:
+            queryset = queryset.filter(starts_at__date__lte=end)
+        return queryset
+
+    def describe(self, row):
+        return {
+            "title": str(row),
+            "url": row.get_absolute_url(),
+            "found_in": _("Venue"),
+            "when": "",
+        }
+
+
+class CommitteeSource(Source):
+    """A committee, by its name and purpose (everyone in the council reads
+    its page). A committee has no date: a date filter leaves it out."""
+
+    def visible(self, user, organisation):
+        return Committee.objects.visible_to(user).for_organisation(organisation)
+
+    def for_committee(self, queryset, committee):
+        return queryset.filter(pk=committee.pk)
+
+    def between(self, queryset, start, end):
+        return queryset.none()
+
+    def describe(self, row):
+        return {
+            "title": row.name,
+            "url": reverse(
+                "decisions:committee_detail", args=[row.organisation.slug, row.pk]
+            ),
+            "found_in": "",
+            "when": "",
+        }
+
+
 SOURCES = [
     StrategySource(Kind.STRATEGY, Strategy, ("summary", "vision", "body")),
     ThemeSource(Kind.STRATEGY, Theme, ("title", "description"), ("strategy",)),
@@ -412,8 +530,12 @@ SOURCES = [
         Kind.WORKPLAN, ProgressUpdate, ("commentary", "rag_reason"), ("item", "review")
     ),
     ReportSource(Kind.REPORT, Report, ("purpose", "summary", "reasons")),
+    RecommendationSource(Kind.REPORT, Recommendation, ("text",), ("report",)),
     DecisionSource(Kind.DECISION, DecisionRecord, ("record", "reasons")),
+    ResolutionSource(Kind.DECISION, Resolution, ("text",), ("decision",)),
     AgendaSource(Kind.MEETING, AgendaItem, ("title",), ("meeting__committee",)),
+    VenueSource(Kind.MEETING, Meeting, ("venue",), ("committee",)),
+    CommitteeSource(Kind.COMMITTEE, Committee, ("purpose",), ("organisation",)),
 ]
 
 

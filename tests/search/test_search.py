@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from decisions.models import Committee
+from decisions.models import Committee, Recommendation, Resolution
 from governance.history import save_with_reason
 from governance.models import Membership
 from governance.people import end_membership
@@ -17,7 +17,13 @@ from search.sources import Kind, search
 from strategy.models import Objective, Risk, Strategy, Theme
 from workplan.models import ProgressNote
 
-from ..base import approve_workplan, make_item, make_report, put_on_agenda
+from ..base import (
+    approve_workplan,
+    make_item,
+    make_meeting,
+    make_report,
+    put_on_agenda,
+)
 
 URL = reverse("search:search")
 pytestmark = pytest.mark.django_db
@@ -276,12 +282,24 @@ def test_the_number_of_queries_does_not_grow_with_the_results(corpus, cast, clie
                 likelihood="low",
                 impact="low",
             )
+            Recommendation.objects.create(
+                report=corpus.report, position=10 + number, text="Lantern"
+            )
+            Resolution.objects.create(
+                decision=corpus.published_decision, position=10 + number, text="Lantern"
+            )
+            make_meeting(
+                corpus.cabinet, corpus.meeting.starts_at, venue=f"Lantern {number}"
+            )
+            Committee.objects.create(
+                organisation=cast.council_a, name=f"Lantern {number}", kind="scrutiny"
+            )
 
     add(3, 0)
     few = queries()
     add(6, 3)
     many = queries()
-    # Session, user and council; then one query per source (nine).
+    # Session, user and council; then one query per source (thirteen).
     assert few == many
 
 
@@ -314,3 +332,103 @@ def test_a_progress_update_is_found_once_its_review_is_reported(
         status=Review.Status.CLOSED, reported_on=timezone.localdate()
     )
     assert "WP02 Replace the switchboard" in titles(member, q="porting exchange")[1]
+
+
+def _child_texts(corpus, cast):
+    """Recommendations, resolutions, a committee's purpose and a meeting's
+    venue with words to find: the published records' and the hidden ones'
+    apart, and council B's committee with the same words."""
+    _save(
+        Recommendation.objects.get(report=corpus.report),
+        text="That Cabinet agrees to decommission the mainframe.",
+    )
+    _save(
+        Recommendation.objects.get(report=corpus.unpublished_report),
+        text="That the telex machines are sold.",
+    )
+    _save(
+        Resolution.objects.get(decision=corpus.published_decision),
+        text="The hosting contract is awarded to Fenland Data Ltd.",
+    )
+    _save(
+        Resolution.objects.get(decision=corpus.draft_decision),
+        text="The clandestine outsourcing is approved.",
+    )
+    _save(corpus.cabinet, purpose="Takes the executive decisions on broadband.")
+    _save(corpus.meeting, venue="Marlowe Room, Guildhall")
+    _save(
+        Committee.objects.get(organisation=cast.council_b, name="Cabinet"),
+        purpose="Oversees the telex machines and the clandestine outsourcing.",
+    )
+
+
+def test_recommendations_resolutions_committees_and_venues_are_found_as_their_parent(
+    corpus, cast, client_for
+):
+    _child_texts(corpus, cast)
+    member = client_for(cast.member)
+    # A recommendation: its report, "Recommendation 1", the words marked.
+    response, found = titles(member, q="decommissioning mainframes")
+    assert found == [corpus.report.title]
+    page = response.content.decode()
+    assert f'href="{corpus.report.get_absolute_url()}"' in page
+    assert "Recommendation 1" in page
+    assert "<mark>decommission</mark> the <mark>mainframe</mark>" in page
+    # A resolution: its decision, "Resolution 1".
+    response, found = titles(member, q="Fenland hosting")
+    assert found == ["Published decision"]
+    assert "Resolution 1" in response.content.decode()
+    assert titles(member, q="Fenland", kind=Kind.DECISION)[1] == ["Published decision"]
+    assert titles(member, q="Fenland", kind=Kind.REPORT)[1] == []
+    # A committee by its purpose (and name), a meeting by its venue.
+    cabinet, scrutiny = corpus.cabinet, corpus.scrutiny_meeting.committee
+    response, found = titles(member, q="executive decisions broadband")
+    assert "Cabinet" in found
+    assert "Takes the <mark>executive</mark>" in response.content.decode()
+    assert titles(member, q="Cabinet", kind=Kind.COMMITTEE)[1] == ["Cabinet"]
+    committee_page = member.get(
+        reverse("decisions:committee_detail", args=[cast.council_a.slug, cabinet.pk])
+    )
+    assert "Takes the executive decisions on broadband." in committee_page.text
+    response, found = titles(member, q="Marlowe Guildhall")
+    assert found == [str(corpus.meeting)]
+    assert "Venue" in response.content.decode()
+    # Filters: the committee, and dates (a committee has none: left out).
+    assert titles(member, q="Fenland", committee=cabinet.pk)[1] == [
+        "Published decision"
+    ]
+    assert titles(member, q="Fenland", committee=scrutiny.pk)[1] == []
+    assert titles(member, q="broadband", kind=Kind.COMMITTEE, to="1/1/2100")[1] == []
+    # Hidden parents hide their children, from results and counts: the
+    # unpublished agenda's report, the draft decision, council B's committee.
+    for words in ["telex machines", "clandestine outsourcing"]:
+        response, found = titles(member, q=words)
+        assert found == [], words
+        assert "0 results" in response.content.decode()
+        assert search(cast.member, cast.council_a, words).total == 0
+    officer = client_for(cast.officer)
+    assert titles(officer, q="telex")[1] == [corpus.unpublished_report.title]
+    assert titles(officer, q="clandestine")[1] == []
+    assert titles(client_for(cast.clerk), q="clandestine")[1] == ["Draft decision"]
+    assert search(cast.clerk, cast.council_a, "clandestine").total == 1
+    assert search(cast.other_council, cast.council_a, "mainframe").total == 0
+    # Hostile or foreign words: a normal page, nothing hidden shown.
+    for words in [
+        "' OR 1=1 --",
+        "<script>alert(1)</script>",
+        "Strategaeth ddigidol y cyngor",
+        "استراتيجية رقمية",
+        "mainframe " * 1250,
+    ]:
+        response = member.get(URL, {"q": words})
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "<script>alert" not in page
+        assert "telex" not in page and "clandestine" not in page
+    # Welsh and Arabic text in a recommendation is found as written.
+    _save(
+        Recommendation.objects.get(report=corpus.report),
+        text="Bod y Cabinet yn cymeradwyo’r strategaeth ddigidol. استراتيجية رقمية",
+    )
+    assert titles(member, q="cymeradwyo’r")[1] == [corpus.report.title]
+    assert titles(member, q="رقمية")[1] == [corpus.report.title]
