@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import history_views, views
 
 app_name = "workplan"
 
@@ -33,6 +33,16 @@ urlpatterns = [
         "workplans/reviews/<int:pk>/progress-report.pdf",
         views.ReviewPaperView.as_view(),
         name="review_paper",
+    ),
+    path(
+        "workplans/<int:pk>/history/",
+        history_views.WorkplanHistoryView.as_view(),
+        name="workplan_history",
+    ),
+    path(
+        "workplans/items/<int:pk>/history/",
+        history_views.ItemHistoryView.as_view(),
+        name="item_history",
     ),
     path(
         "workplans/<int:pk>/edit/",

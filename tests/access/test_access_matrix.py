@@ -1116,6 +1116,7 @@ MATRIX = [
         changes_for=OFFICER,
     ),
     Row("workplan:workplan_detail", "GET", DRAFT_STRATEGY_READ, ("workplan",)),
+    Row("workplan:workplan_history", "GET", DRAFT_STRATEGY_READ, ("workplan",)),
     Row("workplan:workplan_export_csv", "GET", DRAFT_STRATEGY_READ, ("workplan",)),
     Row("workplan:workplan_export_xlsx", "GET", DRAFT_STRATEGY_READ, ("workplan",)),
     Row(
@@ -1260,6 +1261,7 @@ MATRIX = [
         OFFICER,
     ),
     Row("workplan:item_detail", "GET", DRAFT_STRATEGY_READ, ("item",)),
+    Row("workplan:item_history", "GET", DRAFT_STRATEGY_READ, ("item",)),
     Row("workplan:item_update", "GET", EDIT_ITEM, ("item",)),
     Row(
         "workplan:item_update",
@@ -1333,6 +1335,17 @@ MATRIX = [
     # export; the officer holds the power to agree variations.
     Row("workplan:item_detail", "GET", DRAFT_STRATEGY_READ, ("variation_item",)),
     Row("workplan:item_detail", "GET", COUNCIL_A, ("approved_item",)),
+    Row("workplan:item_history", "GET", DRAFT_STRATEGY_READ, ("variation_item",)),
+    Row("workplan:item_history", "GET", COUNCIL_A, ("approved_item",)),
+    # The approved plan's history: a member is not shown the item awaiting
+    # agreement (nor its title), as on its page.
+    Row(
+        "workplan:workplan_history",
+        "GET",
+        COUNCIL_A,
+        ("varied_workplan",),
+        withheld=lambda cast, business: business.variation_item.title,
+    ),
     # Changing an approved plan's item is a variation: its officers.
     Row(
         "workplan:item_update",

@@ -247,3 +247,42 @@ def test_variation_pages_are_accessible(visit, cast):
     visit.submit("Remove from the plan")
     assert "Item removed" in page.locator("main").inner_text()
     assert "No longer needed." in page.locator("main").inner_text()
+
+
+def test_history_pages_of_a_workplan_and_an_item_are_reached_and_accessible(
+    visit, cast
+):
+    """The links from the workplan's and the item's pages lead to their
+    histories: short values "from … to", a long text's word diff, a
+    milestone; axe on each."""
+    import datetime
+
+    from governance.history import save_with_reason
+    from workplan.models import Milestone
+
+    business = build_business(cast)
+    workplan, item = business.workplan, business.item
+    item.description = "Move every office to hosted telephony, " * 5
+    item.target_date = datetime.date(2027, 3, 31)
+    save_with_reason(item, user=cast.officer, reason="Fuller description")
+    item.description = item.description.replace("every office", "the depots", 1)
+    item.target_date = datetime.date(2027, 6, 30)
+    save_with_reason(item, user=cast.officer, reason="Supplier delay")
+    save_with_reason(
+        Milestone(item=item, title="Contract signed"), user=cast.officer, reason=""
+    )
+    page = visit.page
+    visit.sign_in("officer")
+    visit.goto(f"/workplans/{workplan.pk}/")
+    with page.expect_navigation():
+        page.get_by_role(
+            "link", name="History of changes to the workplan and its items"
+        ).click()
+    visit.check()
+    assert "Supplier delay" in page.locator("main").inner_text()
+    visit.goto(f"/workplans/items/{item.pk}/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="History of changes to the item").click()
+    visit.check()
+    main = page.locator("main").inner_text()
+    assert "30 June 2027" in main and "Contract signed" in main
