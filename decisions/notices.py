@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from governance import notifications
 
+from .choices import CallInOutcome
 from .models import DecisionRecord, Meeting
 
 
@@ -18,6 +19,18 @@ def _decision_step(event, decision):
         else:
             summary = _("Decision published (not subject to call-in)")
         return (notifications.ChangeKind.DECISION, summary, "", "")
+    if event.transition == "record_outcome":
+        if decision.call_in_outcome == CallInOutcome.NO_FURTHER_ACTION:
+            summary = _(
+                "Call-in outcome: no further action. The decision is confirmed "
+                "and takes effect on %(when)s"
+            ) % {"when": decision.takes_effect_text}
+        else:
+            summary = _(
+                "Call-in outcome: referred back to the decision maker. The "
+                "decision does not take effect"
+            )
+        return (notifications.ChangeKind.OUTCOME, summary, event.comment, "")
     return None
 
 

@@ -23,8 +23,14 @@ _SENTENCES = {
     ChangeKind.TARGET: lambda n: ngettext(
         "%(n)s item's target date moved", "%(n)s items' target dates moved", n
     ),
+    ChangeKind.MILESTONE: lambda n: ngettext(
+        "%(n)s item's milestones moved", "%(n)s items' milestones moved", n
+    ),
     ChangeKind.DECISION: lambda n: ngettext(
         "%(n)s decision published", "%(n)s decisions published", n
+    ),
+    ChangeKind.OUTCOME: lambda n: ngettext(
+        "%(n)s call-in outcome recorded", "%(n)s call-in outcomes recorded", n
     ),
     ChangeKind.PAPERS: lambda n: ngettext(
         "papers published for %(n)s meeting", "papers published for %(n)s meetings", n

@@ -183,6 +183,8 @@ class ChangeKind(models.TextChoices):
     DECISION = "decision", _("Decision published")
     PAPERS = "papers", _("Papers published")
     REVIEW = "review", _("Review opened")
+    MILESTONE = "milestone", _("Milestone moved")
+    OUTCOME = "outcome", _("Call-in outcome recorded")
 
 
 class Change(models.Model):

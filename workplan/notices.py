@@ -5,14 +5,16 @@ council) are told, and the reminders of updates due in an open review (see
 from datetime import timedelta
 
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from decisions.call_in import format_date
 from governance import notifications
 from governance.notifications import ChangeKind
 
 from .choices import Rag
-from .models import ProgressUpdate, Review, Workplan, WorkplanItem
+from .models import Milestone, ProgressUpdate, Review, Workplan, WorkplanItem
 from .reminders import ReminderSent
 
 
@@ -48,13 +50,53 @@ def item_history_recorded(sender, instance, history_instance, **kwargs):
         notifications.record_change(
             instance,
             ChangeKind.TARGET,
-            _("Target date %(old)s → %(new)s")
-            % {
-                "old": _date_label(previous.target_date),
-                "new": _date_label(instance.target_date),
-            },
+            _date_moved(_("Target date"), previous.target_date, instance.target_date),
             user=user,
+            diff_url=reverse("workplan:item_history", args=[instance.pk]),
         )
+
+
+def _date_moved(what, old, new):
+    """How a date moved, e.g. Target date moved from 31 March 2027 to 30
+    June 2027 (91 days later); set: 30 June 2027; removed (was …)."""
+    if old is None:
+        return _("%(what)s set: %(new)s") % {"what": what, "new": _date_label(new)}
+    if new is None:
+        return _("%(what)s removed (was %(old)s)") % {
+            "what": what,
+            "old": _date_label(old),
+        }
+    days = (new - old).days
+    if days > 0:
+        difference = ngettext("%(n)s day later", "%(n)s days later", days)
+    else:
+        difference = ngettext("%(n)s day earlier", "%(n)s days earlier", -days)
+    return _("%(what)s moved from %(old)s to %(new)s (%(difference)s)") % {
+        "what": what,
+        "old": _date_label(old),
+        "new": _date_label(new),
+        "difference": difference % {"n": abs(days)},
+    }
+
+
+def milestone_history_recorded(sender, instance, history_instance, **kwargs):
+    """A milestone's due date moved: tell its item's followers (the
+    milestone is part of the item: whoever may read the item reads it)."""
+    if history_instance.history_type != "~":
+        return
+    previous = history_instance.prev_record
+    if previous is None or previous.due == instance.due:
+        return
+    title = Truncator(instance.title).chars(120)
+    notifications.record_change(
+        instance.item,
+        ChangeKind.MILESTONE,
+        _date_moved(
+            _("Milestone “%(title)s”") % {"title": title}, previous.due, instance.due
+        ),
+        user=history_instance.history_user,
+        diff_url=reverse("workplan:item_history", args=[instance.item_id]),
+    )
 
 
 def review_opened(review, user):
@@ -184,4 +226,9 @@ def register():
         item_history_recorded,
         sender=WorkplanItem.history.model,
         dispatch_uid="workplan.notices.item_history_recorded",
+    )
+    post_create_historical_record.connect(
+        milestone_history_recorded,
+        sender=Milestone.history.model,
+        dispatch_uid="workplan.notices.milestone_history_recorded",
     )

@@ -188,7 +188,7 @@ def test_daily_digests_group_the_days_changes_into_one_message(cast, business, p
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
     assert "Daily digest" in mail.outbox[0].subject
-    assert "Amber → Red" in body and "Target date none → " in body
+    assert "Amber → Red" in body and "Target date set: " in body
     assert "Reason: Late" in body
     notifications.deliver(timezone.now() + timedelta(days=2))
     assert len(mail.outbox) == 1
@@ -404,3 +404,104 @@ def test_the_background_worker_sends_them(cast, business, plan, monkeypatch):
     )
     worker.run()
     assert [m.to for m in mail.outbox] == [["member@example.gov.uk"]]
+
+
+def test_dates_moved_and_call_in_outcomes_are_told_with_context(cast, business, plan):
+    """An item's target date and a milestone's due date moved (from, to, by
+    how much, with the link to the item's history); a call-in's outcome
+    (confirmed, or referred back); a draft item's milestone told to no
+    member."""
+    import datetime
+
+    from decisions.choices import CallInOutcome
+    from decisions.decision_path import DECISION_PATH
+    from workplan.models import Milestone
+
+    from ..base import hearing, make_decision, publish
+
+    workplan, item, review = plan
+    notifications.follow(cast.member, cast.council_a, workplan)
+    notifications.follow(cast.member, cast.council_a, business.cabinet)
+    notifications.follow(cast.clerk, cast.council_a)
+    milestone = save_with_reason(
+        Milestone(item=item, title="Contract signed", due=datetime.date(2026, 9, 1)),
+        user=cast.officer,
+        reason="Plan",
+    )
+    draft_milestone = save_with_reason(
+        Milestone(
+            item=business.item, title="Secret pilot", due=datetime.date(2026, 1, 5)
+        ),
+        user=cast.officer,
+        reason="Plan",
+    )
+    item.target_date = datetime.date(2027, 3, 31)
+    save_with_reason(item, user=cast.officer, reason="Test")
+    Change.objects.update(fanned_out_at=timezone.now())
+    item.target_date = datetime.date(2027, 6, 30)
+    save_with_reason(item, user=cast.officer, reason="Supplier delay")
+    milestone.due = datetime.date(2026, 8, 25)
+    save_with_reason(milestone, user=cast.officer, reason="Earlier")
+    draft_milestone.due = datetime.date(2026, 2, 5)
+    save_with_reason(draft_milestone, user=cast.officer, reason="Later")
+    decisions = []
+    for outcome in (CallInOutcome.NO_FURTHER_ACTION, CallInOutcome.REFERRED_BACK):
+        decision = publish(
+            make_decision(business.meeting, f"Kiosks {outcome}"), cast.clerk
+        )
+        decision = DECISION_PATH.perform(
+            decision,
+            "call_in",
+            cast.clerk,
+            inputs={
+                "called_in_by": "Councillors Clarke and Davies",
+                "called_in_at": timezone.now() - timedelta(minutes=30),
+            },
+        )
+        decisions.append(
+            DECISION_PATH.perform(
+                decision,
+                "record_outcome",
+                cast.clerk,
+                inputs={"meeting": hearing(cast.council_a), "outcome": outcome},
+            )
+        )
+
+    notifications.deliver()
+
+    to_member = {
+        m.subject: m.body for m in mail.outbox if m.to == ["member@example.gov.uk"]
+    }
+    history = f"http://127.0.0.1:8000/workplans/items/{item.pk}/history/"
+    target = [b for s, b in to_member.items() if "Target date moved" in s]
+    assert len(target) == 1, list(to_member)
+    assert (
+        "Target date moved from Wednesday 31 March 2027 to Wednesday 30 June 2027 "
+        "(91 days later)" in target[0]
+    )
+    assert f"See it: http://127.0.0.1:8000{item.get_absolute_url()}\n" in target[0]
+    assert f"What changed: {history}" in target[0]
+    moved = [b for s, b in to_member.items() if "Milestone “Contract signed”" in s]
+    assert len(moved) == 1, list(to_member)
+    assert "moved from Tuesday 1 September 2026 to Tuesday 25 August 2026" in moved[0]
+    assert "(7 days earlier)" in moved[0]
+    assert f"What changed: {history}" in moved[0]
+    confirmed, referred = (
+        [
+            body
+            for subject, body in to_member.items()
+            if d.title in subject and "Call-in outcome" in subject
+        ]
+        for d in decisions
+    )
+    assert len(confirmed) == 1 and len(referred) == 1, list(to_member)
+    takes_effect = decisions[0].takes_effect_text
+    assert (
+        "Call-in outcome: no further action. The decision is confirmed and takes "
+        f"effect on {takes_effect}" in confirmed[0]
+    )
+    assert "Call-in outcome: referred back to the decision maker" in referred[0]
+    # Nobody may be told of the draft item's milestone but the council's staff.
+    assert not any("Secret pilot" in body for body in to_member.values())
+    to_clerk = [m.body for m in mail.outbox if m.to == ["clerk@example.gov.uk"]]
+    assert any("Milestone “Secret pilot” moved" in body for body in to_clerk)
