@@ -115,6 +115,25 @@ FENMOOR_COMMITTEES = {
 }
 COMMITTEE_KINDS = {"fenmoor": {FINANCE: CommitteeKind.DECISION_MAKING}}
 
+#: What each committee is for, as its terms of reference put it (shown on the
+#: committee's page and searched).
+COMMITTEE_PURPOSES = {
+    CABINET: (
+        "Takes the council's key executive decisions, including approving the "
+        "ICT strategy and its annual workplan, within the budget and policy "
+        "framework set by full Council."
+    ),
+    SCRUTINY: (
+        "Holds the Cabinet to account: examines proposals before decisions are "
+        "taken, reviews delivery of the ICT strategy every six months and hears "
+        "call-ins of executive decisions."
+    ),
+    FINANCE: (
+        "Oversees the council's budget, performance and value for money, "
+        "including spending on ICT contracts and digital programmes."
+    ),
+}
+
 #: Each council's call-in rule, in force since 2000.
 CALL_IN_RULES = {
     "ashcombe": {
@@ -405,7 +424,11 @@ def _build_committees_and_rule(slug, council):
         committees[name] = _upsert(
             Committee,
             {"organisation": council, "name": name},
-            {"kind": kind, "contact_officer": contact},
+            {
+                "kind": kind,
+                "contact_officer": contact,
+                "purpose": COMMITTEE_PURPOSES[name],
+            },
         )
         for member, role in members:
             _upsert(
