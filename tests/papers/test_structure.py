@@ -2,6 +2,8 @@
 letters given once (`decisions/annexes.py`) and the headings of typed
 prose (`governance.papers.prose_blocks`)."""
 
+import re
+
 from decisions.annexes import Annex, author_annexes, letter_annexes
 from governance.papers import Block, prose_blocks
 
@@ -79,3 +81,20 @@ def test_typed_headings_become_headings_and_the_rest_paragraphs():
     # A sentence, a long line or several lines is never a heading.
     assert [b.level for b in prose_blocks("It works.\n\n" + "x " * 60)] == [0, 0]
     assert prose_blocks("Line one\nline two") == [Block("Line one\nline two", 0)]
+
+
+def test_every_image_or_chart_a_paper_template_draws_has_alternative_text():
+    # Papers draw no charts today; one added later must say what it shows.
+    from pathlib import Path
+
+    from django.conf import settings
+
+    folder = Path(settings.BASE_DIR) / "templates" / "papers"
+    templates = list(folder.rglob("*.html"))
+    assert len(templates) > 5
+    for template in templates:
+        html = template.read_text()
+        for tag in re.findall(r"<img\b[^>]*>", html):
+            assert re.search(r'\balt="[^"]+"', tag), (template.name, tag)
+        for tag in re.findall(r"<svg\b[^>]*>", html):
+            assert 'role="img"' in tag and "aria-label=" in tag, (template.name, tag)
