@@ -1,6 +1,6 @@
 # The two commands: `make run` (set up and serve with demo data) and
 # `make test` (lint and the whole test suite). See README.md.
-.PHONY: run dev test test-faults bench db-start db-stop lint format
+.PHONY: run dev test test-faults bench db-start db-stop lint format update-reference-images
 
 run:
 	@scripts/run.sh
@@ -25,6 +25,13 @@ test-faults:
 # BENCH_ARGS=search: the search page at 1,000 and 100,000 items only.
 bench:
 	@scripts/bench.sh $(BENCH_ARGS)
+
+# The page images the paper layout tests compare with (tests/papers/
+# reference/): after a deliberate change of layout, write them again, look at
+# them, and commit them with the change.
+update-reference-images:
+	@scripts/setup.sh system test && scripts/setup.sh venv test && scripts/db.sh start \
+	  && UPDATE_REFERENCE_IMAGES=1 .venv/bin/python -m pytest -p no:xdist -q tests/papers
 
 db-start:
 	@scripts/db.sh start

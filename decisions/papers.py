@@ -19,6 +19,7 @@ from governance.paper_store import PaperKind, all_kinds, history_marks, register
 from governance.papers import Part
 
 from . import report_subjects
+from .annexes import letter_annexes
 from .choices import DecisionStatus
 from .models import (
     AgendaItem,
@@ -36,8 +37,6 @@ from .models import (
     Resolution,
     numbering_for,
 )
-
-ANNEX_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
 def numbering_history(organisation_id):
@@ -111,10 +110,15 @@ def report_meeting(report):
 
 def report_parts(report, meeting=None, *, item_number=None):
     """The report and its annexes: the record it presents (each annex its own
-    part), then nothing else — typed annexes are listed in the report."""
+    part), then nothing else — typed annexes are listed in the report. Every
+    annex, attached or the author's, has its own letter (`annexes.py`)."""
+    attached = report_subjects.annexes_of(report)
+    letters, listed = letter_annexes(
+        [title for title, _part in attached], report.annexes
+    )
     annexes = [
-        (ANNEX_LETTERS[index], title, part)
-        for index, (title, part) in enumerate(report_subjects.annexes_of(report))
+        (letter, title, part)
+        for letter, (title, part) in zip(letters, attached, strict=True)
     ]
     data = {
         "report": report,
@@ -124,7 +128,7 @@ def report_parts(report, meeting=None, *, item_number=None):
         "numbering": numbering_for(report.organisation_id),
         "implications": report.implications(),
         "sections": report.sections(),
-        "annexes": [(letter, title) for letter, title, _part in annexes],
+        "annexes": listed,
     }
     parts = [Part("papers/parts/committee_report.html", data, title=report.title)]
     for letter, title, part in annexes:

@@ -155,6 +155,49 @@ def breakable(html):
     return _TEXT_BETWEEN_TAGS.sub(text, html)
 
 
+#: A paragraph that is a heading: "1. Where we are", "2.3 Costs", "# Risks"
+#: (the number, or the hashes, give its depth); or a short line of its own
+#: with no closing punctuation, between paragraphs.
+_NUMBERED = re.compile(r"^(\d+(?:\.\d+)*)[.)]?\s+\S")
+_HASHES = re.compile(r"^(#{1,3})\s+(\S.*)$")
+HEADING_CHARS = 100
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block of prose a user typed: a paragraph (`level` 0) or a heading,
+    1 for the prose's top level, 2 below it."""
+
+    text: str
+    level: int = 0
+
+
+def prose_blocks(text):
+    """[`Block`] of `text` (paragraphs separated by blank lines): so that a
+    paper prints the headings a user typed as headings (bookmarked and
+    tagged), not as paragraphs."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    blocks = []
+    for index, paragraph in enumerate(paragraphs):
+        level = _heading_level(paragraph, last=index == len(paragraphs) - 1)
+        if level and (hashes := _HASHES.match(paragraph)):
+            paragraph = hashes.group(2)
+        blocks.append(Block(paragraph, level))
+    return blocks
+
+
+def _heading_level(paragraph, *, last):
+    if "\n" in paragraph or len(paragraph) > HEADING_CHARS:
+        return 0
+    if hashes := _HASHES.match(paragraph):
+        return min(len(hashes.group(1)), 2)
+    if paragraph[-1] in ".!?:;,":
+        return 0
+    if numbered := _NUMBERED.match(paragraph):
+        return 1 if numbered.group(1).count(".") == 0 else 2
+    return 0 if last else 1
+
+
 def render_parts(title, organisation, parts, *, draft=False):
     """PDF bytes of a paper made of `parts`."""
     return render_pdf_from_html(paper_html(title, organisation, parts, draft=draft))

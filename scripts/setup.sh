@@ -92,6 +92,10 @@ system() {
   if [ "$purpose" = test ] && [ ! -x "$CHROMIUM" ]; then
     wanted+=(chromium)
   fi
+  # pdftoppm turns papers into page images for the layout tests (tests/papers/).
+  if [ "$purpose" = test ]; then
+    wanted+=(poppler-utils)
+  fi
   local missing
   missing="$(missing_debs "${wanted[@]}" | tr '\n' ' ')"
   missing="${missing% }"

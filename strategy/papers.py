@@ -23,7 +23,7 @@ from governance.paper_store import (
     names_mark,
     register,
 )
-from governance.papers import Part
+from governance.papers import Part, prose_blocks
 
 from .choices import RiskLevel
 from .models import READABLE_BY_MEMBERS, Objective, Risk, Strategy, Theme
@@ -126,7 +126,8 @@ def strategy_full_part(strategy):
             ],
             "vision": strategy.vision,
             "summary": strategy.summary,
-            "body": strategy.body,
+            # Its sections as headings and paragraphs (bookmarked, tagged).
+            "body": prose_blocks(strategy.body),
             "budget_implications": strategy.budget_implications,
             "consultation": strategy.consultation,
             "themes": [

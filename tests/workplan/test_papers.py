@@ -233,7 +233,9 @@ def test_the_progress_report_gives_counts_rag_by_theme_updates_trends_and_variat
     assert "Amber → Amber (unchanged)" in text
     assert "Green (new)" in text
     assert "WP05 Unthemed job" in text
-    assert "RAG now: No update · Trend: Amber → no update" in text
+    # Progress by item is a table: item, RAG now, complete, update, trend.
+    assert "Item RAG now Complete Update Trend" in text
+    assert "No update – No update was given in this review. Amber → no update" in text
     assert text.index("Supplier chosen") < text.index("Still scoping")
     # Only the variation agreed since review 1.
     # (Table cells wrap their text anywhere.)
