@@ -8,9 +8,10 @@ Only when the most compact layout still overflows does it keep less: the
 content is a number of *units* in order of importance (the part's own
 `content(keep)` keeps the first `keep`), and a search finds the most units
 that still make one page. Nothing is estimated: every candidate is
-rendered and its pages counted (`pages_of`): two to five renders for a page
-that fits, about twice the logarithm of the units kept for one that does
-not (some twenty renders of one or two pages for the largest).
+rendered and its pages counted (`pages_of`): one render for a page that
+fits at the first layout, up to five for one that fits at another, and
+about twice the logarithm of the units kept for one that does not (some
+twenty renders of one or two pages for the largest).
 
 The chosen layout and content are in the part's data (`layout`, and
 `balanced`, see `_balanced`), so the HTML of the
@@ -42,27 +43,32 @@ class Layout:
     columns: int
 
 
-def fit_one_page(part, organisation, *, layouts, units, content):
+def fit_one_page(part, organisation, *, layouts, units, content, reach):
     """`part` set at the first of `layouts` that makes one page, with all
     its content; else at the last (the most compact), keeping the most of
     its `units` that fit (`content(keep)`: the template's data with the
     first `keep` units; `content(units)` is all of it). The template reads
     the layout as `part.layout`.
 
-    The last layout is measured first: when even it overflows, no other
-    is tried (each holds less than the next). Keeping less is searched
-    from the bottom up, doubling, then by halves between the most that fit
-    and the least that overflowed: every layout measured is at most twice
-    the page, where halving from the whole of a very long strategy would
-    lay out dozens of pages several times.
+    The layouts are measured in order, but when the first takes more than
+    `reach` pages no other is tried (the caller's bound on how much more the
+    most compact holds). Keeping less is searched from the bottom up,
+    doubling, then by halves between the most that fit and the least that
+    overflowed: every layout measured is at most twice the page, where
+    halving from the whole of a very long strategy would lay out dozens of
+    pages several times.
     """
     whole = content(units)
+    first, *others = layouts
+    candidate = _set(part, whole, first)
+    pages = pages_of(candidate, organisation)
+    if pages == 1:
+        return _balanced(candidate, organisation)
+    for layout in others if pages <= reach else []:
+        candidate = _set(part, whole, layout)
+        if pages_of(candidate, organisation) == 1:
+            return _balanced(candidate, organisation)
     compact = layouts[-1]
-    if pages_of(_set(part, whole, compact), organisation) == 1:
-        for layout in layouts:
-            candidate = _set(part, whole, layout)
-            if layout == compact or pages_of(candidate, organisation) == 1:
-                return _balanced(candidate, organisation)
 
     def fits(keep):
         return pages_of(_set(part, content(keep), compact), organisation) == 1

@@ -39,6 +39,10 @@ PAGE_LAYOUTS = (
     Layout("9-2", 9, 2),
     Layout("9-3", 9, 3),
 )
+#: Content taking more than this many pages at 11pt in one column cannot
+#: fit 9pt in three: a line there is no wider in ems and 9/11 as tall, so
+#: the page holds at most 3 × 11/9 (3.7) times as many lines.
+PAGE_LAYOUT_REACH = 4
 #: At most this many characters of the summary, and of the vision, and
 #: this many themes and objectives, are offered to the page: more than a
 #: page at 9pt in three columns can hold (183 lines; every objective takes
@@ -203,6 +207,7 @@ def fit_on_a_page(part, organisation):
         layouts=PAGE_LAYOUTS,
         units=page.units,
         content=page.content,
+        reach=PAGE_LAYOUT_REACH,
     )
 
 

@@ -29,12 +29,16 @@ def lay_out(strategy):
     once (the fit's own measuring renders aside)."""
     kind = papers.STRATEGY_ON_A_PAGE
     html = paper_html(kind.title(strategy), strategy.organisation, kind.parts(strategy))
-    document = HTML(
-        string=html, base_url=PAPER_ORIGIN + "/", url_fetcher=StaticOnlyFetcher()
-    ).render(**PDF_OPTIONS)
+    document = render(html)
     text = flat(read(document.write_pdf(**PDF_OPTIONS))[1])
     layout = re.search(r'class="on-a-page on-a-page-([\w-]+?)[ "]', html).group(1)
     return document, text, layout
+
+
+def render(html):
+    return HTML(
+        string=html, base_url=PAPER_ORIGIN + "/", url_fetcher=StaticOnlyFetcher()
+    ).render(**PDF_OPTIONS)
 
 
 def assert_one_readable_page(document):
@@ -139,6 +143,13 @@ def test_a_fuller_strategy_takes_smaller_type_and_columns_before_leaving_anythin
     assert_one_readable_page(document)
     assert "6.6 Objective 6.6: one short line." in text
     assert "Continued in the full strategy" not in text
+
+    # As a report's annex it is measured under its label, and still one page.
+    part = papers.STRATEGY_ON_A_PAGE.parts(strategy)[0]
+    part.data = {**part.data, "annex": "B", "annex_to": "A long report title " * 15}
+    html = paper_html("Report", strategy.organisation, [part])
+    assert "Annex B to the report" in html
+    assert len(render(html).pages) == 1
 
 
 def test_a_50000_character_summary_fills_the_page_and_says_it_continues(cast):
