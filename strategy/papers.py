@@ -345,8 +345,10 @@ class _Words:
 
 
 def _first_sentence(text):
-    """`text` up to the end of its first sentence (all of it if it has one)."""
-    match = re.match(r"(.+?[.!?])\s+\S", text)
+    """`text` up to the end of its first sentence (all of it if it has one):
+    a full stop, question or exclamation mark followed by a capital, a digit
+    or an opening quote or bracket ("e.g. the" does not end one)."""
+    match = re.match(r"(.+?[.!?])\s+(?=[A-Z0-9\"'“‘(])", text)
     return match.group(1) if match else text
 
 
