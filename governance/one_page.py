@@ -20,6 +20,7 @@ that HTML again makes the same single page.
 """
 
 import hashlib
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 
@@ -31,6 +32,7 @@ from .papers import PAPER_ORIGIN, PDF_OPTIONS, StaticOnlyFetcher, paper_html
 #: that repeats it, or an agenda pack built again, measure once a process).
 _MEASURED = OrderedDict()
 _MEASURED_SIZE = 256
+_MEASURED_LOCK = threading.Lock()  # the server's threads share it
 
 
 @dataclass(frozen=True)
@@ -114,13 +116,16 @@ def pages_of(part, organisation):
     it is drawn over the page and takes no room)."""
     html = paper_html("", organisation, [part])
     key = hashlib.sha256(html.encode()).digest()
-    if key in _MEASURED:
-        _MEASURED.move_to_end(key)
-        return _MEASURED[key]
+    with _MEASURED_LOCK:
+        if key in _MEASURED:
+            _MEASURED.move_to_end(key)
+            return _MEASURED[key]
     document = HTML(
         string=html, base_url=PAPER_ORIGIN + "/", url_fetcher=StaticOnlyFetcher()
     ).render(**PDF_OPTIONS)
-    _MEASURED[key] = pages = len(document.pages)
-    if len(_MEASURED) > _MEASURED_SIZE:
-        _MEASURED.popitem(last=False)
+    pages = len(document.pages)
+    with _MEASURED_LOCK:
+        _MEASURED[key] = pages
+        if len(_MEASURED) > _MEASURED_SIZE:
+            _MEASURED.popitem(last=False)
     return pages
