@@ -111,10 +111,15 @@ class Part:
     page: str = ""
     #: How the part is listed on a contents page (e.g. "Annex A: ...").
     title: str = ""
+    #: A part laid out to fit (the strategy on a page, `one_page.py`):
+    #: `fit(part, organisation)` returns the part as it will print, measured
+    #: where it prints (as an annex, under its annex label).
+    fit: object = None
 
 
 def paper_html(title, organisation, parts, *, draft=False, extra=None):
     """The HTML of a paper made of `parts` (see `papers/document.html`)."""
+    parts = [part.fit(part, organisation) if part.fit else part for part in parts]
     context = {
         # The stylesheet by its own name, not the static storage's: the
         # fetcher reads the source file, which has no hashed name.

@@ -7,15 +7,17 @@ The caller has already decided the reader may see the strategy, and whether
 the paper is a draft.
 """
 
-import math
+import re
 
 from django.db.models import Prefetch
 from django.urls import reverse
-from django.utils.text import slugify
+from django.utils.text import get_text_list, slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from governance.lifecycle import ADOPTED, MinorAmendment
 from governance.models import Membership, Post
+from governance.one_page import Layout, fit_one_page
 from governance.paper_store import (
     PaperKind,
     approval_mark,
@@ -28,44 +30,30 @@ from governance.papers import Part, prose_blocks
 from .choices import RiskLevel
 from .models import READABLE_BY_MEMBERS, Objective, Risk, Strategy, Theme
 
-#: Strategy on a page: text is shortened (at a word) to a width in ems, so
-#: that each theme title and objective takes one line of its themes table.
-PAGE_VISION_EMS = 220
-PAGE_DECISION_EMS = 30
-PAGE_THEME_EMS = 44
-PAGE_OBJECTIVE_EMS = 49
-
-
-class PageBudget:
-    """How much of the themes table fits on one A4 page, in its lines (9pt),
-    as measured against `static/css/paper.css` (measure again if it changes).
-
-    With a one-line title, a one-line approval and no vision, the table has
-    43 lines; each further line of the title (about 20 ems) takes 2.25 of
-    them, each line of 11pt text (about 42 ems) 1.25, the vision's
-    paragraph 1.5 more, and the padding of each row half a line. A line and
-    a half is kept spare.
-    """
-
-    lines = 41.5
-    title_ems, title_line = 20, 2.25
-    text_ems, text_line = 42, 1.25
-    vision_gap = 1.5
-    row_gap = 0.5
-
-    @classmethod
-    def for_page(cls, title, approval, vision):
-        budget = cls.lines - cls.title_line * (_lines(title, cls.title_ems) - 1)
-        if approval:
-            line = "Approved by {committee} on 30 September 2020 ({decision})"
-            budget -= cls.text_line * (
-                _lines(line.format(**approval), cls.text_ems) - 1
-            )
-        if vision:
-            budget -= cls.vision_gap + cls.text_line * _lines(
-                "Vision: " + vision, cls.text_ems
-            )
-        return budget
+#: The strategy on a page is set at the first of these layouts that makes
+#: one A4 page (`governance.one_page`; their CSS is the "strategy on a page"
+#: block of `static/css/paper.css`): never below 9pt.
+PAGE_LAYOUTS = (
+    Layout("11-1", 11, 1),
+    Layout("10-2", 10, 2),
+    Layout("9-2", 9, 2),
+    Layout("9-3", 9, 3),
+)
+#: Content taking more than this many pages at 11pt in one column cannot
+#: fit 9pt in three: a line there is no wider in ems and 9/11 as tall, so
+#: the page holds at most 3 × 11/9 (3.7) times as many lines.
+PAGE_LAYOUT_REACH = 4
+#: At most this many characters of the summary, and of the vision, and
+#: this many themes and objectives, are offered to the page: more than a
+#: page at 9pt in three columns can hold (183 lines; every objective takes
+#: a line, every theme two), so a strategy of any size is measured in a few
+#: pages' layout, and what is beyond them is left to the full strategy.
+PAGE_TEXT_LIMIT = 15_000
+PAGE_THEME_LIMIT = 100
+PAGE_OBJECTIVE_LIMIT = 200
+#: A summary or vision cut short ends at a sentence if one ends within
+#: this many words of where the page is full.
+SENTENCE_WORDS = 30
 
 
 RAG_CLASS = {RiskLevel.HIGH: "rag-red", RiskLevel.MEDIUM: "rag-amber"}
@@ -171,12 +159,14 @@ def strategy_full_part(strategy):
 
 
 def strategy_on_a_page_part(strategy):
-    """The strategy on one A4 page: period, budget, approval, vision, and
-    each theme with its objectives shortened to a line.
+    """The strategy on one A4 page: the officer's summary first, then the
+    vision, each theme with its objectives, and the key facts (period,
+    budget, approval, next review).
 
-    What would not fit is summed up ("and 3 more objectives", "and 2 more
-    themes"), never left to overflow (see `PageBudget`). Queries: the
-    strategy with its approving decision; its themes; their objectives.
+    The part carries everything; `fit_on_a_page` lays it out when the paper
+    is made, at the layout that fits, keeping less only when even the most
+    compact overflows (`PageContent`). Queries: the strategy with its
+    approving decision; its themes; their objectives.
     """
     strategy = (
         _with_approval(Strategy.objects)
@@ -185,71 +175,182 @@ def strategy_on_a_page_part(strategy):
         )
         .get(pk=strategy.pk)
     )
-    approval = _approval(strategy)
-    if approval:
-        approval["decision"] = _short(approval["decision"], PAGE_DECISION_EMS)
-    vision = _short(strategy.vision, PAGE_VISION_EMS)
-    themes = [
-        {
-            "number": number,
-            "title": _short(theme.title, PAGE_THEME_EMS),
-            "objectives": [
-                {
-                    "number": f"{number}.{index}",
-                    "text": _short(objective.text, PAGE_OBJECTIVE_EMS),
-                }
-                for index, objective in enumerate(theme.objectives.all(), 1)
-            ],
-        }
-        for number, theme in enumerate(strategy.themes.all(), 1)
-    ]
-    budget = PageBudget.for_page(strategy.title, approval, vision)
-    shown, more_themes = fit_themes(themes, budget)
-    return Part(
-        "papers/parts/strategy_on_a_page.html",
-        {
-            **_heading(strategy),
-            "vision": vision,
-            "approval": approval,
-            "themes": shown,
-            "more_themes": more_themes,
-        },
+    data = {
+        **_heading(strategy),
+        "approval": _approval(strategy),
+        "next_review_due": strategy.next_review_due,
+        "summary": strategy.summary,
+        "vision": strategy.vision,
+        "themes": [
+            {
+                "number": number,
+                "title": " ".join(theme.title.split()),
+                "objectives": [
+                    {
+                        "number": f"{number}.{index}",
+                        "text": " ".join(objective.text.split()),
+                    }
+                    for index, objective in enumerate(theme.objectives.all(), 1)
+                ],
+            }
+            for number, theme in enumerate(strategy.themes.all(), 1)
+        ],
+    }
+    return Part("papers/parts/strategy_on_a_page.html", data, fit=fit_on_a_page)
+
+
+def fit_on_a_page(part, organisation):
+    """The strategy on a page as it prints: one page, measured."""
+    page = PageContent(part.data)
+    return fit_one_page(
+        part,
+        organisation,
+        layouts=PAGE_LAYOUTS,
+        units=page.units,
+        content=page.content,
+        reach=PAGE_LAYOUT_REACH,
     )
 
 
-def fit_themes(themes, budget):
-    """The themes that fit in `budget` lines of the themes table, each with
-    the objectives that fit, and how many themes were left out.
-
-    Each theme shown takes its title line and at least one more (an
-    objective, or "3 objectives"); the lines left are shared out one at a
-    time, theme by theme, so every theme keeps its first objectives. A theme
-    that cannot show them all ends with "and N more objectives" (`more`).
+class PageContent:
+    """What the strategy on a page prints, as units in order of importance:
+    the words of the summary, the words of the vision, the themes, the
+    objectives, and the detail of each objective (its wording after its
+    first sentence). `content(keep)` keeps the first `keep`, so what goes
+    first when the page is full is the detail of the objectives (the last
+    first), then the objectives (the last theme's first), then the themes
+    (the last first), then the vision and last of all the summary (each
+    from its end, at a word, preferring a sentence's end). The title, the
+    key facts and what was left to the full strategy always print.
     """
-    gap = PageBudget.row_gap
 
-    def cost(count, left_out):
-        rows = count + (1 if left_out else 0)
-        return count + gap * max(rows - 1, 0) + (1 if left_out else 0)
+    def __init__(self, data):
+        self.data = data
+        self.summary = _Words(data["summary"])
+        self.vision = _Words(data["vision"])
+        self.themes = data["themes"]
+        self.objectives = [o for theme in self.themes for o in theme["objectives"]]
+        offered = self.objectives[:PAGE_OBJECTIVE_LIMIT]
+        self.briefs = [_first_sentence(o["text"]) for o in offered]
+        self.detailed = [
+            index
+            for index, (objective, brief) in enumerate(
+                zip(offered, self.briefs, strict=True)
+            )
+            if brief != objective["text"]
+        ]
+        self.sizes = [
+            self.summary.count,
+            self.vision.count,
+            min(len(self.themes), PAGE_THEME_LIMIT),
+            len(offered),
+            len(self.detailed),
+        ]
+        self.units = sum(self.sizes)
 
-    count = len(themes)
-    while count > 1 and cost(count, count < len(themes)) + count > budget:
-        count -= 1
-    spare = budget - cost(count, count < len(themes))
-    wanted = [len(theme["objectives"]) for theme in themes[:count]]
-    quota = [0] * count
-    while spare >= 1 and any(q < w for q, w in zip(quota, wanted, strict=True)):
-        for index in range(count):
-            if quota[index] < wanted[index] and spare >= 1:
-                quota[index] += 1
-                spare -= 1
-    shown = []
-    for theme, lines, total in zip(themes[:count], quota, wanted, strict=True):
-        keep = total if lines >= total else max(lines - 1, 0)
-        shown.append(
-            {**theme, "objectives": theme["objectives"][:keep], "more": total - keep}
+    def content(self, keep):
+        """The template's data keeping the first `keep` units."""
+        kept = []
+        for size in self.sizes:
+            kept.append(min(keep, size))
+            keep -= kept[-1]
+        summary, vision, themes, objectives, details = kept
+        in_full = set(self.detailed[:details]) | (
+            set(range(len(self.briefs))) - set(self.detailed)
         )
-    return shown, len(themes) - count
+        shown, index, objectives_left = [], 0, 0
+        for theme in self.themes[:themes]:
+            printed = []
+            for objective in theme["objectives"]:
+                if index < objectives:
+                    text = objective["text"] if index in in_full else self.briefs[index]
+                    printed.append({**objective, "text": text})
+                index += 1
+            more = len(theme["objectives"]) - len(printed)
+            objectives_left += more
+            shown.append({**theme, "objectives": printed, "more": more})
+        more_themes = len(self.themes) - themes
+        continued = [
+            *self.summary.left_out(summary, _("the summary")),
+            *self.vision.left_out(vision, _("the vision")),
+        ]
+        if more_themes:
+            first = themes + 1
+            if more_themes == 1:
+                left = _("theme %(first)s with its objectives")
+            elif more_themes == 2:
+                left = _("themes %(first)s and %(last)s with their objectives")
+            else:
+                left = _("themes %(first)s to %(last)s with their objectives")
+            continued.append(left % {"first": first, "last": len(self.themes)})
+        if objectives_left:
+            continued.append(
+                ngettext("%(count)s objective", "%(count)s objectives", objectives_left)
+                % {"count": objectives_left}
+            )
+        briefed = len([i for i in self.detailed[details:] if i < objectives])
+        if briefed:
+            continued.append(
+                ngettext(
+                    "the full wording of %(count)s objective",
+                    "the full wording of %(count)s objectives",
+                    briefed,
+                )
+                % {"count": briefed}
+            )
+        return {
+            **self.data,
+            "summary": self.summary.paragraphs(summary),
+            "vision": self.vision.paragraphs(vision),
+            "themes": shown,
+            "more_themes": more_themes,
+            "continued": get_text_list(continued, _("and")),
+        }
+
+
+class _Words:
+    """A text as words, to keep its first few: cut at a word (never inside
+    one) and, if a sentence ends close before the cut, there."""
+
+    def __init__(self, text):
+        self.text = text.strip()
+        ends = [match.end() for match in re.finditer(r"\S+", self.text)]
+        self.total = len(ends)
+        self.ends = [end for end in ends if end <= PAGE_TEXT_LIMIT]
+        self.count = len(self.ends)
+
+    def cut(self, keep):
+        """The text up to where it is cut keeping `keep` words."""
+        if keep >= self.total:
+            return self.text
+        if keep == 0:
+            return ""
+        text = self.text[: self.ends[keep - 1]]
+        sentence = max(keep - SENTENCE_WORDS, 0)
+        for index in range(keep - 1, sentence - 1, -1):
+            if self.text[self.ends[index] - 1] in ".!?":
+                return self.text[: self.ends[index]]
+        return text
+
+    def paragraphs(self, keep):
+        text = self.cut(keep)
+        return [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+    def left_out(self, keep, name):
+        """What the page leaves to the full strategy, if anything."""
+        if len(self.cut(keep)) >= len(self.text):
+            return []
+        if keep == 0:
+            return [name]
+        return [_("the rest of %(name)s") % {"name": name}]
+
+
+def _first_sentence(text):
+    """`text` up to the end of its first sentence (all of it if it has one):
+    a full stop, question or exclamation mark followed by a capital, a digit
+    or an opening quote or bracket ("e.g. the" does not end one)."""
+    match = re.match(r"(.+?[.!?])\s+(?=[A-Z0-9\"'“‘(])", text)
+    return match.group(1) if match else text
 
 
 # --- helpers: plain data for the templates ----------------------------------------
@@ -292,47 +393,6 @@ def _scrutiny(strategy):
         "outcome": strategy.get_scrutiny_outcome_display(),
         "comments": strategy.scrutiny_comments,
     }
-
-
-def _short(text, ems):
-    """`text` on one line, cut at a word to at most `ems` wide."""
-    text = " ".join(text.split())
-    if _ems(text) <= ems:
-        return text
-    width, end = _em("…"), 0
-    while width + _em(text[end]) <= ems:
-        width += _em(text[end])
-        end += 1
-    cut = text[:end]
-    if " " in cut[len(cut) // 2 :]:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:.–-") + "…"
-
-
-def _lines(text, ems_per_line):
-    """About how many lines `text` takes, `ems_per_line` to a line."""
-    return max(1, math.ceil(_ems(text) / ems_per_line))
-
-
-#: Roughly how wide characters are in Liberation Sans (Arial's widths), in
-#: ems: enough to keep text to a line, not to typeset it.
-NARROW, WIDE = frozenset(" .,:;'!|()[]/-ijlftrI"), frozenset("mwMW@%")
-
-
-def _em(char):
-    if char in NARROW:
-        return 0.3
-    if char in WIDE:
-        return 0.95
-    if "A" <= char <= "Z":
-        return 0.72
-    if char < "\u0250":
-        return 0.56
-    return 1.0
-
-
-def _ems(text):
-    return sum(map(_em, text))
 
 
 def _money(amount):

@@ -14,11 +14,7 @@ from governance.lifecycle import MinorAmendment
 from governance.papers import paper_html
 from strategy import papers
 from strategy.models import Objective, Risk, Strategy, Theme
-from strategy.papers import (
-    fit_themes,
-    strategy_full_part,
-    strategy_on_a_page_part,
-)
+from strategy.papers import strategy_full_part, strategy_on_a_page_part
 from tests.base import approve_strategy, make_strategy
 from tests.paper_helpers import assert_tagged, flat, paper_pdf, read
 from tests.strategy.test_demo import load_demo
@@ -154,15 +150,18 @@ def test_the_strategy_on_a_page_has_vision_period_budget_themes_and_approval(
     for expected in (
         "Ashdown Borough Council – strategy on a page",
         "Digital Ashdown 2024–2027",
-        "Version 1 · Period: 2024–2027 · Budget: £1,234,567",
-        "Approved by Cabinet on",
-        "(Approval of Digital Ashdown 2024–2027)",
-        "Vision: Services designed around residents.",
-        "1. Digital by default 1.1 Move forms online.",
+        "Summary Five themes for modern, secure services.",
+        "Vision Services designed around residents.",
+        "Themes and objectives 1. Digital by default 1.1 Move forms online.",
         "2. Theme number 2 2.1 Second theme objective 2.1.",
         "2.2 Second theme objective 2.2.",
+        "Key facts Version 1 · Period: 2024–2027 · Budget: £1,234,567",
+        "Approved by Cabinet on",
+        "(Approval of Digital Ashdown 2024–2027)",
+        "Next review due",
     ):
         assert expected in text, expected
+    assert "Continued in the full strategy" not in text
 
 
 def test_a_draft_says_it_is_not_yet_approved(business):
@@ -191,7 +190,9 @@ def test_the_draft_mark_appears_only_when_asked_for(business):
         assert "DRAFT" not in read(paper(strategy))[1]
 
 
-def test_seven_themes_of_long_objectives_fit_on_one_page(cast, business):
+def test_a_long_vision_and_seven_themes_of_long_objectives_fit_on_one_page(
+    cast, business
+):
     strategy = make_strategy(
         cast,
         "A strategy with a long title that wraps onto a second line of the page",
@@ -205,48 +206,14 @@ def test_seven_themes_of_long_objectives_fit_on_one_page(cast, business):
 
     assert len(reader.pages) == 1
     text = flat(text)
+    # The vision comes before the themes; the later themes' objectives are
+    # the first to be left to the full strategy.
+    assert text.count("A vision of many words.") == 80
     assert "1. Digital by default 1.1 Move forms online." in text
-    for number in range(2, 8):
-        assert (
-            f"{number}. Theme number {number} {number}.1 Objective {number}.1 with"
-            in text
-        )
-    assert "more objectives" in text
-    assert "6.6" not in text
-
-
-def test_twenty_themes_are_summed_up_on_one_page(cast, business):
-    strategy = make_strategy(cast, "A strategy of many themes")
-    add_themes(strategy, cast, 19, 4)
-
-    reader, text = read(page_paper(strategy))
-
-    assert len(reader.pages) == 1
-    text = flat(text)
-    shown = len(strategy_on_a_page_part(strategy).data["themes"])
-    assert 10 <= shown < 20
-    assert f"{shown}. Theme number {shown}" in text
-    assert f"{shown + 1}. Theme number" not in text
-    assert f"and {20 - shown} more themes" in text
-
-
-def test_lines_left_are_shared_theme_by_theme():
-    def theme(number, count):
-        objectives = [{"number": f"{number}.{i}", "text": "x"} for i in range(count)]
-        return {"number": number, "title": "t", "objectives": objectives}
-
-    # Two title lines and half a line between the rows leave 5.5 lines.
-    shown, more_themes = fit_themes([theme(1, 5), theme(2, 1)], 8)
-
-    assert more_themes == 0
-    assert [len(t["objectives"]) for t in shown] == [3, 1]
-    assert [t["more"] for t in shown] == [2, 0]
-    shown, more_themes = fit_themes([theme(n, 2) for n in range(1, 11)], 12)
-    # Four title lines, "and 6 more themes" and the padding leave 5 lines:
-    # each theme gets one, the first a second.
-    assert (len(shown), more_themes) == (4, 6)
-    assert [len(t["objectives"]) for t in shown] == [2, 0, 0, 0]
-    assert [t["more"] for t in shown] == [0, 2, 2, 2]
+    assert "2. Theme number 2 2.1 Objective 2.1 with" in text
+    assert "7.6 Objective 7.6" not in text
+    assert "Continued in the full strategy: " in text
+    assert "…" not in text
 
 
 def test_hostile_and_unusual_text_appears_literally(cast, business):
@@ -320,6 +287,7 @@ def test_both_papers_render_for_every_demo_strategy(db):
         assert len(reader.pages) == 1, strategy.title
         assert strategy.title in flat(text)
         assert f"Version {strategy.version_number} · Period" in flat(text)
+        assert flat(strategy.summary)[:80] in flat(text), strategy.title
 
 
 def test_the_demo_strategy_on_a_page_shows_all_seven_themes(db):
@@ -328,9 +296,12 @@ def test_the_demo_strategy_on_a_page_shows_all_seven_themes(db):
     reader, text = read(page_paper(strategy))
     text = flat(text)
     assert len(reader.pages) == 1
+    # The officer's own summary first, whole.
+    assert text.index(f"Summary {flat(strategy.summary)}") < text.index("Vision")
     for number, theme in enumerate(strategy.themes.all(), 1):
         assert f"{number}. {theme.title}" in text
     assert "more objective" not in text
+    assert "Continued in the full strategy" not in text
     assert "£1,200,000" in text
     day = strategy.approving_decision.decision_date  # the story's, moved by years
     assert f"Approved by Cabinet on {day.day} {day:%B %Y}" in text
