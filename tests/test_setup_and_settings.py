@@ -205,6 +205,7 @@ def test_load_demo_refuses_with_debug_off_unless_forced(db):
         call_command("load_demo", password="x")
 
 
+@pytest.mark.long
 def test_load_demo_twice_leaves_one_copy(db):
     from django.contrib.auth import get_user_model
 

@@ -148,6 +148,7 @@ RECORD_ROWS = [
 ]
 
 
+@pytest.mark.crawl
 def test_a_url_naming_another_councils_record_is_a_404(
     cast, business, other_council, client_for
 ):
@@ -242,6 +243,7 @@ def formset_as_sent(formset):
     return data
 
 
+@pytest.mark.crawl
 def test_no_form_accepts_another_councils_ids(
     cast, business, other_council, client_for
 ):

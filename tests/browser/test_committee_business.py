@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from decisions.decision_path import DECISION_PATH
@@ -11,6 +12,7 @@ from ..base import build_business, make_decision, publish
 from .dates import fill_date
 
 
+@pytest.mark.journeys
 def test_clerk_records_and_publishes_a_cabinet_decision(visit, cast):
     business = build_business(cast)
     visit.sign_in("clerk")
@@ -95,6 +97,7 @@ def test_meetings_reports_and_forward_plan_pages_are_accessible(visit, cast):
         assert response.status == 200, path
 
 
+@pytest.mark.journeys
 def test_administrator_adds_a_call_in_rule_and_a_closure_day(visit, cast):
     business = build_business(cast)
     visit.sign_in("administrator")
@@ -134,6 +137,7 @@ def test_administrator_adds_a_call_in_rule_and_a_closure_day(visit, cast):
     assert business.closure_day.description in page.locator("main").inner_text()
 
 
+@pytest.mark.journeys
 def test_an_officer_writes_a_report_from_a_strategy_and_the_clerk_records_its_decision(
     visit, cast
 ):
@@ -216,6 +220,7 @@ def test_an_officer_writes_a_report_from_a_strategy_and_the_clerk_records_its_de
     assert response.status == 409
 
 
+@pytest.mark.journeys
 def test_clerk_runs_committees_rules_closures_and_a_deadline_in_the_app(visit, cast):
     business = build_business(cast)
     visit.sign_in("clerk")

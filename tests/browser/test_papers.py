@@ -1,6 +1,7 @@
 """A clerk asks for an agenda pack, watches it being prepared by the worker
 and downloads it; papers download from their records' pages."""
 
+import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -9,6 +10,7 @@ from ..base import build_business
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
+@pytest.mark.journeys
 def test_a_clerk_waits_for_the_agenda_pack_and_downloads_it(visit, cast):
     business = build_business(cast)
     page = visit.page
@@ -49,6 +51,7 @@ def test_papers_download_from_their_records_pages(visit, cast):
         assert download.value.path().read_bytes().startswith(b"%PDF-"), path
 
 
+@pytest.mark.journeys
 def test_a_clerk_publishes_an_agenda_and_its_papers_are_listed_as_sent(visit, cast):
     """Publishing keeps the papers; a change to a report makes a supplement;
     the meeting, report, workplan, strategy and review pages list them."""

@@ -4,12 +4,14 @@ departments in the app, and the person invited joins by the e-mailed link."""
 import re
 from urllib.parse import urlsplit
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 
 from governance.models import Membership
 
 
+@pytest.mark.journeys
 def test_an_administrator_invites_someone_who_joins_by_the_link(visit, cast):
     cast.officer.email = "officer@ashdown.example.gov.uk"
     cast.officer.save()

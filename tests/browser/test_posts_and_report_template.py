@@ -1,9 +1,12 @@
+import pytest
+
 from decisions.models import ReportHeading
 from governance.models import Post
 
 from ..base import make_report
 
 
+@pytest.mark.journeys
 def test_a_clerk_sets_up_posts_and_the_report_template_without_the_admin(visit, cast):
     report = make_report(cast.council_a)
     page = visit.page

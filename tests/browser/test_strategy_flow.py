@@ -1,5 +1,6 @@
 """A strategy from draft to approval, read by a member; every page passes axe."""
 
+import pytest
 from django.utils import timezone
 
 from governance.history import save_with_reason
@@ -9,6 +10,7 @@ from ..base import approve_strategy, build_business, make_strategy
 from .dates import fill_date
 
 
+@pytest.mark.journeys
 def test_officer_drafts_clerk_records_approval_member_reads_it(visit, cast):
     business = build_business(cast)
     page = visit.page

@@ -5,6 +5,7 @@ the same parts; the PDF step is the same for all)."""
 
 import time
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.urls import get_resolver
 from django.utils import timezone
@@ -51,6 +52,7 @@ def records_of(model, slug):
     return [papers.filter(kind=kind).first() for kind in ("agenda-pack", "report")]
 
 
+@pytest.mark.long
 def test_every_demo_record_has_its_papers(demo, client):
     get_resolver().url_patterns  # noqa: B018 - load every app's views
     assert set(PAPER_VIEWS) == KINDS

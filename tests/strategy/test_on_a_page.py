@@ -152,6 +152,7 @@ def test_a_fuller_strategy_takes_smaller_type_and_columns_before_leaving_anythin
     assert len(render(html).pages) == 1
 
 
+@pytest.mark.long
 def test_a_50000_character_summary_fills_the_page_and_says_it_continues(cast):
     sentence = "The council will modernise its services step by step. "
     summary = sentence * (50_000 // len(sentence) + 1)
@@ -173,6 +174,7 @@ def test_a_50000_character_summary_fills_the_page_and_says_it_continues(cast):
     assert "Not yet approved (Draft)" in text
 
 
+@pytest.mark.long
 def test_twenty_themes_of_thirty_objectives_keep_the_first_themes_and_say_the_rest(
     cast,
 ):

@@ -275,6 +275,7 @@ def test_each_builder_makes_the_same_queries_for_2_or_20_themes(cast, approved):
     assert queries(strategy_on_a_page_part, large) == 3
 
 
+@pytest.mark.long
 def test_both_papers_render_for_every_demo_strategy(db):
     load_demo()
     strategies = list(Strategy.objects.select_related("organisation"))
@@ -290,6 +291,7 @@ def test_both_papers_render_for_every_demo_strategy(db):
         assert flat(strategy.summary)[:80] in flat(text), strategy.title
 
 
+@pytest.mark.long
 def test_the_demo_strategy_on_a_page_shows_all_seven_themes(db):
     load_demo()
     strategy = Strategy.objects.get(title__startswith="Digital Ashcombe")

@@ -186,6 +186,7 @@ def test_the_appendix_lists_the_items_by_theme_with_their_category_and_rag(
     }
 
 
+@pytest.mark.long
 def test_the_appendix_is_landscape_and_repeats_its_header_row_on_every_page(cast):
     data = build_reviewed_workplan(cast.council_a, 120, user=cast.officer)
     reader, _text = read(appendix_pdf(data.workplan))
@@ -353,6 +354,7 @@ def test_the_reviewed_workplan_of_the_benchmark_has_every_trend(cast):
     assert data.review.status == Review.Status.CLOSED
 
 
+@pytest.mark.long
 def test_the_demo_workplan_and_each_of_its_reviews_make_papers(db):
     from governance.demo import financial_year_start, story_years
     from strategy.demo import STRATEGY_2020
