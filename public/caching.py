@@ -16,10 +16,12 @@ signed-in person (`public/base.html` draws no account links and no messages).
 """
 
 import hashlib
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import F, Func, OuterRef, Subquery, Value
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -88,14 +90,10 @@ def _count(queryset):
     )
 
 
-def public_data_mark(organisation):
-    """A string that changes whenever anything the council's public site
-    prints may have changed (see the module's docstring). One query: the
-    newest history row of each table is its primary key's last entry."""
+def _mark_queryset(organisation_id, now):
     from decisions.models import DecisionRecord, Meeting
     from governance.models import Organisation
 
-    now = timezone.now()
     marks = {
         f"h{index}": Subquery(
             model.objects.order_by("-history_id").values("history_id")[:1]
@@ -112,12 +110,45 @@ def public_data_mark(organisation):
             committee__organisation=OuterRef("pk"), starts_at__lte=now
         )
     )
-    row = (
-        Organisation.objects.filter(pk=organisation.pk)
+    return (
+        Organisation.objects.filter(pk=organisation_id)
         .annotate(**marks)
         .values_list("version", *marks)
-        .first()
     )
+
+
+#: Stand-ins for the council and the moment, to compile the query once.
+_SOME_COUNCIL = -7_654_321
+_SOME_MOMENT = datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC)
+
+
+@cache
+def _mark_sql():
+    """The mark's SQL, compiled once per process (compiling its twenty-odd
+    subqueries takes far longer than running them), and which parameter
+    is the council and which the moment."""
+    sql, params = _mark_queryset(_SOME_COUNCIL, _SOME_MOMENT).query.sql_with_params()
+    roles = []
+    for param in params:
+        if param == _SOME_COUNCIL:
+            roles.append("council")
+        elif param == _SOME_MOMENT:
+            roles.append("now")
+        else:  # pragma: no cover - the query changed shape
+            raise ValueError(f"unexpected parameter {param!r} in the mark's query")
+    return sql, roles
+
+
+def public_data_mark(organisation):
+    """A string that changes whenever anything the council's public site
+    prints may have changed (see the module's docstring). One query: the
+    newest history row of each table is its primary key's last entry."""
+    now = timezone.now()
+    sql, roles = _mark_sql()
+    values = {"council": organisation.pk, "now": now}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [values[role] for role in roles])
+        row = cursor.fetchone()
     return ".".join(str(value or 0) for value in row or ()) + f".{timezone.localdate()}"
 
 
