@@ -34,7 +34,7 @@ def publish_strategies(cast, business):
     council = cast.council_a
     council.publishes_strategies = True
     save_with_reason(council, user=None, reason="Test set-up")
-    workplan = make_workplan(cast, business.approved_strategy, 2024)
+    workplan = make_workplan(cast, business.approved_strategy, 2025)
     make_item(cast, workplan, "WP01", title="Replace the telephony")
     workplan = approve_workplan(cast, business, workplan)
     review = make_review(cast, workplan)
