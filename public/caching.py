@@ -179,6 +179,8 @@ def public_etag(request, organisation):
 def mark_public(response, etag=None):
     """`response` as one any cache may keep (with its ETag, if given)."""
     response["Cache-Control"] = PUBLIC
+    # For `SameForEveryoneMiddleware`: no `Vary: Cookie`, and no cookie.
+    response.same_for_everyone = True
     if etag is not None:
         response["ETag"] = f'"{etag}"'
     return response

@@ -92,6 +92,7 @@ def served_publicly(response):
     may keep: the same bytes for everyone."""
     if response.status_code in (200, 304):
         response["Cache-Control"] = PUBLIC
+        response.same_for_everyone = True
     return response
 
 

@@ -164,6 +164,11 @@ def test_a_signed_in_person_gets_the_same_page_as_everyone(
     assert signed_in.status_code == 200
     assert signed_in["ETag"] == anonymous["ETag"]
     assert "Sign out" not in signed_in.content.decode()
+    # A shared cache may serve either to anyone: no Vary: Cookie, no cookie.
+    for response in (anonymous, signed_in):
+        assert "cookie" not in response.get("Vary", "").lower()
+        assert not response.cookies
+        assert response["Cache-Control"].startswith("public")
 
 
 def add_business(cast, business, count):
