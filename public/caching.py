@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.db.models import F, Func, OuterRef, Subquery, Value
@@ -31,52 +32,34 @@ PUBLIC_MAX_AGE = 300
 PUBLIC = f"public, max-age={PUBLIC_MAX_AGE}"
 
 
-def _public_history_models():
-    from decisions.models import (
-        AgendaItem,
-        Committee,
-        CommitteeMember,
-        DecisionRecord,
-        Meeting,
-        Recommendation,
-        Report,
-        ReportHeading,
-        ReportText,
-        Resolution,
-    )
-    from governance.models import Post
-    from strategy.models import Objective, Risk, Strategy, Theme
-    from workplan.models import (
-        ProgressUpdate,
-        Review,
-        Variation,
-        Workplan,
-        WorkplanItem,
-    )
+#: Every model whose rows a public page prints (and whose history row a
+#: save or deletion writes).
+PRINTED = [
+    "decisions.AgendaItem",
+    "decisions.Committee",
+    "decisions.CommitteeMember",
+    "decisions.DecisionRecord",
+    "decisions.Meeting",
+    "decisions.Recommendation",
+    "decisions.Report",
+    "decisions.ReportHeading",
+    "decisions.ReportText",
+    "decisions.Resolution",
+    "governance.Post",
+    "strategy.Strategy",
+    "strategy.Theme",
+    "strategy.Objective",
+    "strategy.Risk",
+    "workplan.Workplan",
+    "workplan.WorkplanItem",
+    "workplan.Review",
+    "workplan.ProgressUpdate",
+    "workplan.Variation",
+]
 
-    models = [
-        AgendaItem,
-        Committee,
-        CommitteeMember,
-        DecisionRecord,
-        Meeting,
-        Recommendation,
-        Report,
-        ReportHeading,
-        ReportText,
-        Resolution,
-        Post,
-        Strategy,
-        Theme,
-        Objective,
-        Risk,
-        Workplan,
-        WorkplanItem,
-        Review,
-        ProgressUpdate,
-        Variation,
-    ]
-    return [model.history.model for model in models]
+
+def _public_history_models():
+    return [apps.get_model(label).history.model for label in PRINTED]
 
 
 def _count(queryset):

@@ -31,6 +31,8 @@ from .run_bench import (
     RESULTS,
     BenchError,
     Server,
+    add_load_options,
+    check_load_options,
     cores,
     environment,
     pinned,
@@ -48,18 +50,9 @@ STATIC_NAME = "bench/public-decision.html"
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="scripts/bench.sh public")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds (2)")
-    parser.add_argument("--duration", type=int, default=5, help="seconds/run (5)")
-    parser.add_argument("--runs", type=int, default=3, help="measured runs (3)")
-    parser.add_argument("--connections", type=int, default=2, help="wrk -c (2)")
-    parser.add_argument("--threads", type=int, default=2, help="wrk -t (2)")
+    add_load_options(parser)
     args = parser.parse_args(argv)
-    if not 1 <= args.runs <= 10 or not 1 <= args.duration <= 60:
-        parser.error("--runs 1..10 and --duration 1..60 keep a run bounded")
-    if not 0 <= args.warmup <= 60:
-        parser.error("--warmup 0..60")
-    if not 1 <= args.connections <= 64 or not 1 <= args.threads <= args.connections:
-        parser.error("--connections 1..64, --threads 1..connections")
+    check_load_options(parser, args)
     return args
 
 

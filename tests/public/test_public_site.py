@@ -202,3 +202,24 @@ def test_public_lists_make_the_same_queries_however_many_rows(
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_a_meeting_page_makes_the_same_queries_however_long_its_agenda(
+    client, cast, business
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = public("meeting_detail", cast.council_a, business.meeting.pk)
+    counts = []
+    position = 1
+    for _round in range(2):
+        for _ in range(3):
+            position += 1
+            report = make_report(cast.council_a, f"Report {position}")
+            put_on_agenda(business.meeting, report, position=position)
+            publish(make_decision(business.meeting, f"Decision {position}"), cast.clerk)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
