@@ -59,8 +59,12 @@ ADMINISTRATORS = statuses(
     member=403, officer=403, clerk=403, administrator=200, other=404
 )
 ADMINISTRATORS_POST = {**ADMINISTRATORS, "administrator": 302}
-#: Pages anyone may open, signed in or not (sign-in help, invitation links).
+#: Pages anyone may open, signed in or not (sign-in help, invitation links,
+#: the public site).
 PUBLIC = {role: 200 for role in ROLES}
+#: What nobody may open: on the public site, a record that is not public
+#: (a draft, an unpublished agenda, exempt, another council's).
+NOBODY = {role: 404 for role in ROLES}
 #: The council's lists that officers keep too (departments).
 STAFF = statuses(member=403, officer=200, clerk=200, administrator=200, other=404)
 STAFF_POST = {**STAFF, "officer": 302, "clerk": 302, "administrator": 302}
@@ -1546,6 +1550,39 @@ MATRIX = [
         no_data,
         CHANGERS,
     ),
+    # --- the public site: the same for everyone, signed in or not ---------------
+    Row("public:home", "GET", PUBLIC, ("slug",)),
+    Row("public:meeting_list", "GET", PUBLIC, ("slug",)),
+    Row("public:meeting_detail", "GET", PUBLIC, ("slug", "meeting")),
+    Row("public:meeting_detail", "GET", NOBODY, ("slug", "later_meeting")),
+    Row("public:meeting_detail", "GET", NOBODY, ("slug", "other_meeting")),
+    Row("public:agenda_pack", "GET", PUBLIC, ("slug", "pack_rendered")),
+    Row("public:agenda_pack", "GET", NOBODY, ("slug", "later_meeting")),
+    Row("public:meeting_calendar", "GET", PUBLIC, ("slug",)),
+    Row("public:report_detail", "GET", PUBLIC, ("slug", "report")),
+    Row("public:report_detail", "GET", NOBODY, ("slug", "unpublished_report")),
+    Row("public:report_detail", "GET", NOBODY, ("slug", "exempt_report")),
+    Row("public:report_paper", "GET", PUBLIC, ("slug", "report_rendered")),
+    Row("public:report_paper", "GET", NOBODY, ("slug", "exempt_report")),
+    Row("public:decision_list", "GET", PUBLIC, ("slug",)),
+    Row("public:decision_detail", "GET", PUBLIC, ("slug", "published_decision")),
+    Row("public:decision_detail", "GET", NOBODY, ("slug", "draft_decision")),
+    Row("public:decision_paper", "GET", PUBLIC, ("slug", "decision_rendered")),
+    Row("public:decision_paper", "GET", NOBODY, ("slug", "draft_decision")),
+    Row("public:decision_feed", "GET", PUBLIC, ("slug",)),
+    Row("public:forward_plan", "GET", PUBLIC, ("slug",)),
+    Row("public:committee_list", "GET", PUBLIC, ("slug",)),
+    # Council A does not publish its strategies, until `public_strategy`.
+    Row("public:strategy_list", "GET", NOBODY, ("slug",)),
+    Row("public:strategy_detail", "GET", NOBODY, ("slug", "approved_strategy")),
+    Row("public:strategy_detail", "GET", PUBLIC, ("slug", "public_strategy")),
+    Row("public:strategy_detail", "GET", NOBODY, ("slug", "draft_strategy")),
+    Row("public:workplan_detail", "GET", PUBLIC, ("slug", "public_workplan")),
+    Row("public:workplan_detail", "GET", NOBODY, ("slug", "workplan")),
+    Row("public:review_detail", "GET", PUBLIC, ("slug", "public_review")),
+    Row("public:review_detail", "GET", NOBODY, ("slug", "open_review")),
+    Row("public:accessibility", "GET", PUBLIC, ("slug",)),
+    Row("public:sitemap", "GET", PUBLIC, ("slug",)),
 ]
 
 # The admin's own URLs are many and generated; they are covered by
@@ -1676,6 +1713,45 @@ def with_import_upload(cast, business):
     )
 
 
+def with_public_records(cast, business):
+    """Council A publishes its strategies: its approved strategy, a workplan
+    of it and a progress report made to committee are public; and another
+    council's meeting, and an exempt report on council A's published agenda."""
+    from tests.public.test_public_site import exempt_report, publish_strategies
+
+    from ..base import make_committee, make_meeting
+
+    if hasattr(business, "public_strategy"):
+        return
+    business.public_workplan, business.public_review = publish_strategies(
+        cast, business
+    )
+    business.public_strategy = business.approved_strategy
+    business.exempt_report = exempt_report(cast, business)
+    board = make_committee(cast.council_b, "Policy Board", "executive")
+    business.other_meeting = make_meeting(
+        board, timezone.now() - timedelta(days=1), agenda_published=True
+    )
+
+
+def with_public_paper_rendered(cast, business, name):
+    """`name`: the public agenda pack of the published meeting, its report's
+    paper or the published decision's record, rendered once (each role is
+    then served the stored file)."""
+    from decisions import papers
+    from governance.paper_store import render_and_store, version_key
+    from public.public_papers import PUBLIC_AGENDA_PACK
+
+    kind, record = {
+        "pack_rendered": (PUBLIC_AGENDA_PACK, business.meeting),
+        "report_rendered": (papers.COMMITTEE_REPORT, business.report),
+        "decision_rendered": (papers.DECISION_RECORD, business.published_decision),
+    }[name]
+    record = type(record).objects.get(pk=record.pk)
+    render_and_store(kind, record, version_key(kind, record))
+    setattr(business, name, record)
+
+
 EXTRAS = {
     "import_upload": with_import_upload,
     "applied_rule": with_rules_and_holidays,
@@ -1690,6 +1766,14 @@ EXTRAS = {
     "approved_item": with_variation,
     "variation_item": with_variation,
     "open_review": with_variation,
+    "pack_rendered": partial(with_public_paper_rendered, name="pack_rendered"),
+    "report_rendered": partial(with_public_paper_rendered, name="report_rendered"),
+    "decision_rendered": partial(with_public_paper_rendered, name="decision_rendered"),
+    "public_strategy": with_public_records,
+    "public_workplan": with_public_records,
+    "public_review": with_public_records,
+    "exempt_report": with_public_records,
+    "other_meeting": with_public_records,
 }
 
 
