@@ -33,9 +33,11 @@ from .choices import (
     CallInOutcome,
     CommitteeKind,
     DecisionStatus,
+    ExemptScope,
     MeetingStatus,
     UrgencyRoute,
 )
+from .exempt import ExemptInformation
 
 
 class Committee(VersionedModel):
@@ -488,7 +490,7 @@ class ReportQuerySet(MemberReadableQuerySet):
         )
 
 
-class Report(models.Model):
+class Report(ExemptInformation):
     """A committee paper: what the committee is asked to decide, and why."""
 
     organisation = models.ForeignKey(
@@ -531,12 +533,20 @@ class Report(models.Model):
     urgent_decision = models.BooleanField(_("urgent decision"), default=False)
     background_papers = models.TextField(_("background papers"), blank=True)
     annexes = models.TextField(_("annexes"), blank=True)
-    exempt = models.BooleanField(_("exempt from publication"), default=False)
-    exempt_reason = models.CharField(
-        _("reason it is exempt"),
-        max_length=300,
-        blank=True,
-        help_text=_("The paragraph of Schedule 12A, Local Government Act 1972."),
+    #: Exempt information (`exempt.py`): the whole report, or only the
+    #: annexes it carries (the report itself is then public).
+    exempt_scope = models.CharField(
+        _("what is exempt"),
+        max_length=8,
+        choices=ExemptScope,
+        default=ExemptScope.REPORT,
+    )
+    exempt_title_publishable = models.BooleanField(
+        _("the title may be published"),
+        default=False,
+        help_text=_(
+            "Otherwise the public agenda shows a neutral title in its place."
+        ),
     )
     forward_plan_notice_on = models.DateField(
         _("first published on the forward plan"),
@@ -893,7 +903,7 @@ class DecisionRecordQuerySet(OrganisationScopedQuerySet):
         return self.filter(status=status)
 
 
-class DecisionRecord(models.Model):
+class DecisionRecord(ExemptInformation):
     """The formal record of a decision taken at a meeting.
 
     Once published its content is frozen: a correction needs a reason and
@@ -933,6 +943,16 @@ class DecisionRecord(models.Model):
     )
     dispensations = models.TextField(
         _("dispensations granted"), blank=True, default="None"
+    )
+    #: The exempt part of the record (`exempt.py`): shown to the council's
+    #: members and staff, never to the public until released.
+    exempt_part = models.TextField(
+        _("exempt part of the record"),
+        blank=True,
+        help_text=_(
+            "The part of the decision that is exempt information: it is left "
+            "out of everything the public sees."
+        ),
     )
     key_decision = models.BooleanField(_("key decision"), default=False)
     urgent = models.BooleanField(
