@@ -40,6 +40,12 @@ from .choices import (
 from .exempt import ExemptInformation
 
 
+class CommitteeQuerySet(OrganisationScopedQuerySet):
+    def public_filter(self):
+        """Every committee of the council is public, with its members."""
+        return models.Q()
+
+
 class Committee(VersionedModel):
     """A council body that meets: Cabinet, a scrutiny committee, a finance committee."""
 
@@ -71,7 +77,7 @@ class Committee(VersionedModel):
     )
 
     history = HistoricalRecords()
-    objects = OrganisationScopedQuerySet.as_manager()
+    objects = CommitteeQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation", "name"]
@@ -110,6 +116,14 @@ class Committee(VersionedModel):
         return None
 
 
+class CommitteeMemberQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "committee__organisation"
+
+    def public_filter(self):
+        """Who sits on a committee is public."""
+        return models.Q()
+
+
 class CommitteeMember(models.Model):
     """A councillor on a committee, with their role on it (Chair, Vice-chair,
     Member). Councillors are named people, who need not have an account;
@@ -137,6 +151,7 @@ class CommitteeMember(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = CommitteeMemberQuerySet.as_manager()
 
     class Meta:
         ordering = ["committee", "pk"]
@@ -386,6 +401,10 @@ class MeetingQuerySet(OrganisationScopedQuerySet):
             "pk",
         )
 
+    def public_filter(self):
+        """The public see a meeting once its agenda is published."""
+        return models.Q(agenda_published=True)
+
 
 class Meeting(VersionedModel):
     """A meeting of a committee, with its ordered agenda."""
@@ -488,6 +507,29 @@ class ReportQuerySet(MemberReadableQuerySet):
                 "report_id"
             )
         )
+
+    def not_exempt_filter(self):
+        """A Q object: reports whose content may be published (not exempt
+        information under Schedule 12A)."""
+        return models.Q(exempt=False)
+
+    def public_filter(self):
+        """The public read the reports on published agendas that are not
+        exempt."""
+        return self.member_filter() & self.not_exempt_filter()
+
+    def forward_plan_filter(self):
+        """A Q object: key decisions the council has given notice of on its
+        forward plan (public before the agenda is, by title and date)."""
+        return (
+            models.Q(key_decision=True, forward_plan_notice_on__isnull=False)
+            & self.not_exempt_filter()
+        )
+
+    def public_forward_plan(self, organisation):
+        """The key-decision reports on `organisation`'s public forward plan
+        (`forward_plan.forward_plan` leaves out those already decided)."""
+        return self.for_organisation(organisation).filter(self.forward_plan_filter())
 
 
 class Report(ExemptInformation):
@@ -818,6 +860,14 @@ class AgendaItemQuerySet(MemberReadableQuerySet):
         a member sees that there is a meeting, not what is on it)."""
         return models.Q(meeting__agenda_published=True)
 
+    def public_filter(self):
+        """The public read the items of published agendas, except those
+        whose report is not public (exempt)."""
+        return models.Q(meeting__agenda_published=True) & (
+            models.Q(report__isnull=True)
+            | models.Q(report__in=Report.objects.filter(Report.objects.public_filter()))
+        )
+
 
 class AgendaItem(models.Model):
     """One numbered item on a meeting's agenda, usually a report."""
@@ -880,6 +930,12 @@ class DecisionRecordQuerySet(OrganisationScopedQuerySet):
                 models.Q(organisation__in=others)
                 & ~models.Q(status=DecisionStatus.DRAFT)
             )
+        )
+
+    def public_filter(self):
+        """The public read published decision records (never drafts)."""
+        return ~models.Q(status=DecisionStatus.DRAFT) & models.Q(
+            published_at__isnull=False
         )
 
     def effective_now(self, now=None):
@@ -1230,6 +1286,18 @@ class DecisionRecord(ExemptInformation):
         return call_in.format_moment(self.takes_effect_at)
 
 
+class ResolutionQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "decision__organisation"
+
+    def public_filter(self):
+        """The resolutions of public decision records."""
+        return models.Q(
+            decision__in=DecisionRecord.objects.filter(
+                DecisionRecord.objects.public_filter()
+            )
+        )
+
+
 class Resolution(models.Model):
     """One numbered resolution of a decision (tracked individually later)."""
 
@@ -1240,6 +1308,7 @@ class Resolution(models.Model):
     text = models.TextField(_("resolution"))
 
     history = HistoricalRecords()
+    objects = ResolutionQuerySet.as_manager()
 
     class Meta:
         ordering = ["decision", "position"]
@@ -1292,6 +1361,16 @@ class ConsideredPaperQuerySet(MemberReadableQuerySet):
         """Members read what was sent once the meeting's agenda is published
         (as they read the agenda itself): not while it is withdrawn."""
         return models.Q(meeting__agenda_published=True)
+
+    def public_filter(self):
+        """The public read the reports as sent of published agendas that are
+        public themselves. Agenda packs as sent may hold exempt items: the
+        public's pack is built from public records (`public/papers.py`)."""
+        return models.Q(
+            meeting__agenda_published=True,
+            kind=ConsideredPaper.Kind.REPORT,
+            report__in=Report.objects.filter(Report.objects.public_filter()),
+        )
 
     def listed(self):
         """For lists: with the meeting and committee, without the paper."""

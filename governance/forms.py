@@ -73,6 +73,7 @@ class OrganisationSettingsForm(ChangeReasonMixin, GovukModelForm):
             "default_publication_time",
             "democratic_settings_managed_by",
             "second_factor_required_for_all",
+            "publishes_strategies",
         ]
         field_classes = {"default_publication_time": TimeOfDayField}
         widgets = {
@@ -84,7 +85,11 @@ class OrganisationSettingsForm(ChangeReasonMixin, GovukModelForm):
         labels = {
             "second_factor_required_for_all": _(
                 "Everyone must use an authenticator app to sign in"
-            )
+            ),
+            "publishes_strategies": _(
+                "Show the public our approved strategies, workplans and "
+                "progress reports"
+            ),
         }
 
 
