@@ -32,7 +32,7 @@ def paragraphs_from_reasons(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("decisions", "0014_full_text_search"),
-        ("governance", "0020_organisation_nation"),
+        ("governance", "0021_organisation_nation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -14,7 +14,7 @@ def nation_from_bank_holidays(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("governance", "0019_notifications"),
+        ("governance", "0020_organisation_publishes_strategies"),
     ]
 
     operations = [
