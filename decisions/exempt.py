@@ -240,3 +240,69 @@ class ExemptInformation(models.Model):
     @property
     def exempt_paragraph_text(self):
         return paragraph_label(self.organisation, self.exempt_paragraph)
+
+
+# --- reminders of review dates ------------------------------------------------
+
+
+def reminders_due(today):
+    """The reminders to send today (`governance.notifications`): to each
+    clerk of a council (its administrators, if it has no clerk), the
+    withheld reports and decision records' exempt parts whose review date
+    has come and of which no clerk was yet reminded for that date."""
+    from django.urls import reverse
+
+    from governance.choices import Role
+    from governance.models import Membership
+
+    from .models import DecisionRecord, Report
+
+    due = {}
+    for model, route in (
+        (Report, "decisions:report_exempt_review"),
+        (DecisionRecord, "decisions:decision_exempt_review"),
+    ):
+        rows = (
+            model.objects.filter(model.withheld_q(), exempt_review_on__lte=today)
+            .exclude(exempt_reminded_for=models.F("exempt_review_on"))
+            .select_related("organisation")
+            .order_by("exempt_review_on", "pk")
+        )
+        for record in rows:
+            due.setdefault(record.organisation, []).append(
+                {
+                    "record": record,
+                    "review_on": record.exempt_review_on,
+                    "url": reverse(route, args=[record.pk]),
+                }
+            )
+    reminders = []
+    for organisation, lines in due.items():
+        people = Membership.objects.current().filter(organisation=organisation)
+        recipients = [m.user for m in people.filter(role=Role.CLERK)] or [
+            m.user for m in people.filter(role=Role.ADMINISTRATOR)
+        ]
+        for recipient in recipients:
+            reminders.append(
+                {
+                    "recipient": recipient,
+                    "organisation": organisation,
+                    "subject": _("Exempt information due for review: %(council)s")
+                    % {"council": organisation.name},
+                    "lines": lines,
+                    "template": "decisions/email/exempt_review_reminder.txt",
+                    "note_sent": _noter(lines),
+                }
+            )
+    return reminders
+
+
+def _noter(lines):
+    def note_sent(now):
+        # Not a change of the record: no new version, no history row.
+        for line in lines:
+            type(line["record"]).objects.filter(pk=line["record"].pk).update(
+                exempt_reminded_for=line["review_on"]
+            )
+
+    return note_sent

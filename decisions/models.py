@@ -509,9 +509,16 @@ class ReportQuerySet(MemberReadableQuerySet):
         )
 
     def not_exempt_filter(self):
-        """A Q object: reports whose content may be published (not exempt
-        information under Schedule 12A)."""
-        return models.Q(exempt=False)
+        """A Q object: reports whose content may be published: not exempt
+        information, or released by a clerk (`exempt.py`). A report whose
+        annexes only are exempt is public; its annexes are not (the public's
+        papers and pages leave them out while `annexes_withheld`)."""
+        return ~(Report.withheld_q() & models.Q(exempt_scope=ExemptScope.REPORT))
+
+    def withheld(self):
+        """Reports with exempt information withheld now (the whole report or
+        its annexes)."""
+        return self.filter(Report.withheld_q())
 
     def public_filter(self):
         """The public read the reports on published agendas that are not
@@ -586,9 +593,7 @@ class Report(ExemptInformation):
     exempt_title_publishable = models.BooleanField(
         _("the title may be published"),
         default=False,
-        help_text=_(
-            "Otherwise the public agenda shows a neutral title in its place."
-        ),
+        help_text=_("Otherwise the public agenda shows a neutral title in its place."),
     )
     forward_plan_notice_on = models.DateField(
         _("first published on the forward plan"),
@@ -653,6 +658,25 @@ class Report(ExemptInformation):
 
     def get_absolute_url(self):
         return reverse("decisions:report_detail", args=[self.pk])
+
+    @property
+    def content_withheld(self):
+        """Whether the report's own content is withheld from the public."""
+        return self.withheld and self.exempt_scope == ExemptScope.REPORT
+
+    @property
+    def annexes_withheld(self):
+        """Whether its annexes are withheld from the public (so they are
+        whenever the whole report is)."""
+        return self.withheld
+
+    @property
+    def public_title(self):
+        """The title the public sees while the content is withheld: its own
+        only if the clerk marked it publishable."""
+        if self.content_withheld and not self.exempt_title_publishable:
+            return str(_("Exempt item"))
+        return self.title
 
     def published_agenda_item(self):
         """Its item on the first published agenda it is on (or None)."""
@@ -860,6 +884,16 @@ class AgendaItemQuerySet(MemberReadableQuerySet):
         a member sees that there is a meeting, not what is on it)."""
         return models.Q(meeting__agenda_published=True)
 
+    def public_agenda(self, organisation):
+        """The items of `organisation`'s published agendas as the public's
+        agenda lists them: every item, those whose report is withheld too,
+        each to be printed with `public_title` and `public_notice` (never
+        `title`). Only for an agenda's list: search, feeds and the API start
+        from `public()`, which leaves withheld items out."""
+        return self.for_organisation(organisation).filter(
+            meeting__agenda_published=True
+        )
+
     def public_filter(self):
         """The public read the items of published agendas, except those
         whose report is not public (exempt)."""
@@ -904,6 +938,24 @@ class AgendaItem(models.Model):
 
     def __str__(self):
         return f"{self.position}. {self.title}"
+
+    @property
+    def withheld(self):
+        """Whether its report's content is withheld from the public."""
+        return self.report is not None and self.report.content_withheld
+
+    @property
+    def public_title(self):
+        """Its title as the public agenda prints it: a neutral one while its
+        report is withheld, unless the clerk marked the title publishable."""
+        if self.withheld and not self.report.exempt_title_publishable:
+            return str(_("Exempt item"))
+        return self.title
+
+    @property
+    def public_notice(self):
+        """ "Not for publication: exempt under paragraph N", or ""."""
+        return str(self.report.exempt_notice) if self.withheld else ""
 
 
 def clear_days_notice(notice_on, meeting_day):
@@ -1152,6 +1204,11 @@ class DecisionRecord(ExemptInformation):
                 "The date of the decision must be the date of its meeting, %(date)s."
             ) % {"date": call_in.format_date(self.meeting_day)}
         return None
+
+    @property
+    def public_exempt_part(self):
+        """The exempt part as the public may read it: only once released."""
+        return self.exempt_part if self.exempt and not self.withheld else ""
 
     @property
     def exempt_from_call_in(self):
