@@ -27,7 +27,13 @@ from governance.time_of_day import TimeOfDayField
 
 from . import decidable, exempt, report_subjects, report_template
 from .call_in import LONDON, CallInRuleError, format_date
-from .choices import CallInOutcome, CommitteeKind, MeetingStatus, UrgencyRoute
+from .choices import (
+    CallInOutcome,
+    CommitteeKind,
+    ExemptScope,
+    MeetingStatus,
+    UrgencyRoute,
+)
 from .models import (
     KEY_DECISION_NOTICE_DAYS,
     AgendaItem,
@@ -214,6 +220,9 @@ class ExemptFieldsMixin:
         )
         if current and current not in dict(choices):
             self.initial["exempt_paragraph"] = ""
+        if "exempt_scope" in self.fields:
+            # Asked only of exempt reports: the whole report unless said.
+            self.fields["exempt_scope"].required = False
         self.fields["exempt_reason"].label = (
             _("Why the public interest in keeping it exempt outweighs disclosing it")
             if schedule.public_interest_test
@@ -245,7 +254,12 @@ class ExemptFieldsMixin:
             cleaned["exempt_paragraph"] = ""
             cleaned["exempt_reason"] = ""
             cleaned["exempt_review_on"] = None
+            if "exempt_scope" in self.fields:
+                cleaned["exempt_scope"] = ExemptScope.REPORT
+                cleaned["exempt_title_publishable"] = False
             return
+        if "exempt_scope" in self.fields and not cleaned.get("exempt_scope"):
+            cleaned["exempt_scope"] = ExemptScope.REPORT
         if not cleaned.get("exempt_paragraph") and "exempt_paragraph" not in (
             self.errors
         ):
