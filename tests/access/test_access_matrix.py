@@ -856,11 +856,17 @@ MATRIX = [
     ),
     # Exempt information: its review (release, or keep with a new review
     # date) and the council's register are for clerks and administrators.
-    Row("decisions:report_exempt_review", "GET", MANAGERS, ("exempt_report",)),
+    # (The exempt report is on no published agenda: members cannot see it.)
+    Row(
+        "decisions:report_exempt_review",
+        "GET",
+        {**MANAGERS, "member": 404},
+        ("exempt_report",),
+    ),
     Row(
         "decisions:report_exempt_review",
         "POST",
-        MANAGERS_POST,
+        {**MANAGERS_POST, "member": 404},
         ("exempt_report",),
         lambda cast, business: {"outcome": "release"},
         CHANGERS,
@@ -1708,11 +1714,12 @@ def with_import_upload(cast, business):
 
 
 def with_exempt_records(cast, business):
-    """An exempt report on the published agenda, and the published
-    decision with an exempt part, both withheld."""
+    """An exempt report (on no agenda, so that the meeting's papers stay as
+    other rows expect), and the published decision with an exempt part,
+    both withheld."""
     from governance.history import save_with_reason
 
-    from ..base import make_report, put_on_agenda
+    from ..base import make_report
 
     review_on = timezone.localdate() + timedelta(days=90)
     business.exempt_report = make_report(
@@ -1723,7 +1730,6 @@ def with_exempt_records(cast, business):
         exempt_reason="Commercial terms under negotiation",
         exempt_review_on=review_on,
     )
-    put_on_agenda(business.meeting, business.exempt_report, position=2)
     decision = business.published_decision
     decision.exempt = True
     decision.exempt_part = "The lease is agreed at the rent in the exempt report."

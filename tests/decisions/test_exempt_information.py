@@ -293,8 +293,13 @@ def test_a_decision_records_exempt_part_is_withheld_until_released(
         "Record", cast.council_a, decision_record_parts(decision, public=True)
     )
     assert SECRET not in public and "exempt under paragraph 3" in public
-    page = client_for(cast.member).get(decision.get_absolute_url()).content.decode()
+    member = client_for(cast.member)
+    page = member.get(decision.get_absolute_url()).content.decode()
     assert SECRET in page and "Not for publication: exempt under paragraph 3" in page
+    # Feeds (read by feed readers, often through a personal address) carry
+    # no exempt part, nor the exempt report's agenda item's text.
+    for feed in ("decisions:decision_feed", "decisions:meeting_calendar"):
+        assert SECRET not in member.get(reverse(feed)).content.decode()
     # Not in the search index at all.
     assert search(cast.clerk, cast.council_a, "412,000").total == 0
 
