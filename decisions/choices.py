@@ -54,3 +54,10 @@ class UrgencyRoute(models.TextChoices):
     NONE = "", _("Not needed (28 clear days' notice given)")
     GENERAL_EXCEPTION = "general-exception", _("General exception")
     SPECIAL_URGENCY = "special-urgency", _("Special urgency")
+
+
+class ExemptScope(models.TextChoices):
+    """What of a report is exempt information (`decisions/exempt.py`)."""
+
+    REPORT = "report", _("The whole report")
+    ANNEXES = "annexes", _("Only its annexes (the report itself is public)")

@@ -25,9 +25,15 @@ from governance.models import Membership, Post
 from governance.ordered_lists import AddAnotherFormSet
 from governance.time_of_day import TimeOfDayField
 
-from . import decidable, report_subjects, report_template
+from . import decidable, exempt, report_subjects, report_template
 from .call_in import LONDON, CallInRuleError, format_date
-from .choices import CallInOutcome, CommitteeKind, MeetingStatus, UrgencyRoute
+from .choices import (
+    CallInOutcome,
+    CommitteeKind,
+    ExemptScope,
+    MeetingStatus,
+    UrgencyRoute,
+)
 from .models import (
     KEY_DECISION_NOTICE_DAYS,
     AgendaItem,
@@ -184,15 +190,112 @@ AgendaFormSet = inlineformset_factory(
 )
 
 
-class ReportForm(VersionedFormMixin, GovukModelForm):
+#: The exempt-information fields of a report or decision record
+#: (`exempt.py`), after `exempt` (or the decision's `exempt_part`).
+EXEMPT_FIELDS = ["exempt_paragraph", "exempt_reason", "exempt_review_on"]
+
+
+class ExemptFieldsMixin:
+    """The paragraph (from the council's schedule), the reason and the
+    review date of exempt information, required when it is exempt. Once
+    released, the fields are gone from the form: a release is for good, and
+    a review date posted afterwards is ignored."""
+
+    exempt_trigger = "exempt"
+
+    def setup_exempt_fields(self, organisation):
+        schedule = exempt.schedule_for(organisation)
+        if self.instance.released:
+            for name in [self.exempt_trigger, *self.exempt_only_fields()]:
+                self.fields.pop(name, None)
+            return
+        current = self.instance.exempt_paragraph
+        choices = exempt.paragraph_choices(organisation)
+        self.fields["exempt_paragraph"] = forms.ChoiceField(
+            label=_("Exempt under paragraph"),
+            required=False,
+            choices=choices,
+            widget=forms.RadioSelect,
+            help_text=_("Of %(schedule)s.") % {"schedule": schedule.name},
+        )
+        if current and current not in dict(choices):
+            self.initial["exempt_paragraph"] = ""
+        if "exempt_scope" in self.fields:
+            # Asked only of exempt reports: the whole report unless said.
+            self.fields["exempt_scope"].required = False
+        self.fields["exempt_reason"].label = (
+            _("Why the public interest in keeping it exempt outweighs disclosing it")
+            if schedule.public_interest_test
+            else _("Why it is exempt")
+        )
+        self.fields["exempt_reason"].widget = forms.Textarea(attrs={"rows": 3})
+        self.fields["exempt_review_on"].help_text = format_lazy(
+            "{} {}",
+            _("When a clerk should next consider releasing it."),
+            DATE_EXAMPLE,
+        )
+        self.fields["exempt_review_on"].error_name = _("the review date")
+
+    def exempt_only_fields(self):
+        return [
+            name
+            for name in (*EXEMPT_FIELDS, "exempt_scope", "exempt_title_publishable")
+            if name in self.fields
+        ]
+
+    def exempt_claimed(self, cleaned):
+        return bool(cleaned.get(self.exempt_trigger))
+
+    def clean_exempt_fields(self, cleaned):
+        if self.instance.released:
+            return
+        if not self.exempt_claimed(cleaned):
+            # Not exempt: nothing of a paragraph or review is kept.
+            cleaned["exempt_paragraph"] = ""
+            cleaned["exempt_reason"] = ""
+            cleaned["exempt_review_on"] = None
+            if "exempt_scope" in self.fields:
+                cleaned["exempt_scope"] = ExemptScope.REPORT
+                cleaned["exempt_title_publishable"] = False
+            return
+        if "exempt_scope" in self.fields and not cleaned.get("exempt_scope"):
+            cleaned["exempt_scope"] = ExemptScope.REPORT
+        if not cleaned.get("exempt_paragraph") and "exempt_paragraph" not in (
+            self.errors
+        ):
+            self.add_error(
+                "exempt_paragraph", _("Select the paragraph under which it is exempt")
+            )
+        if not cleaned.get("exempt_reason", "").strip():
+            self.add_error(
+                "exempt_reason",
+                _(
+                    "Enter why the public interest in keeping it exempt "
+                    "outweighs disclosing it"
+                )
+                if exempt.schedule_for(self.organisation).public_interest_test
+                else _("Enter why it is exempt"),
+            )
+        if not cleaned.get("exempt_review_on") and "exempt_review_on" not in (
+            self.errors
+        ):
+            self.add_error("exempt_review_on", _("Enter the review date"))
+
+
+class ReportForm(ExemptFieldsMixin, VersionedFormMixin, GovukModelForm):
     error_nouns = {
         "report_of": _("whose report it is"),
         "subject": _("what the report presents"),
+        "exempt_paragraph": _("the paragraph under which it is exempt"),
+        "exempt_scope": _("what is exempt"),
     }
 
     class Meta:
         model = Report
-        field_classes = {"forward_plan_notice_on": GovukDateField}
+        field_classes = {
+            "forward_plan_notice_on": GovukDateField,
+            "exempt_review_on": GovukDateField,
+        }
         fields = [
             "title",
             "report_of",
@@ -212,10 +315,15 @@ class ReportForm(VersionedFormMixin, GovukModelForm):
             "background_papers",
             "annexes",
             "exempt",
+            "exempt_scope",
+            "exempt_paragraph",
             "exempt_reason",
+            "exempt_review_on",
+            "exempt_title_publishable",
         ]
         widgets = {
             "urgency_route": forms.RadioSelect,
+            "exempt_scope": forms.RadioSelect,
             "purpose": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -243,8 +351,10 @@ class ReportForm(VersionedFormMixin, GovukModelForm):
             ("", _("Nothing: the report stands alone")),
             *report_subjects.choices_for(organisation, current),
         ]
+        self.organisation = organisation
         self.choose_posts(organisation)
         self.add_heading_fields(organisation)
+        self.setup_exempt_fields(organisation)
 
     #: Who a report may be "of", and who may be its contact (`Post` kinds).
     REPORT_OF_KINDS = [PostKind.DIRECTOR, PostKind.HEAD_OF_SERVICE]
@@ -312,10 +422,7 @@ class ReportForm(VersionedFormMixin, GovukModelForm):
             heading: cleaned.get(f"heading_{heading.pk}", "")
             for heading in self.headings
         }
-        if cleaned.get("exempt") and not cleaned.get("exempt_reason", "").strip():
-            self.add_error(
-                "exempt_reason", _("Give the paragraph of Schedule 12A that applies.")
-            )
+        self.clean_exempt_fields(cleaned)
         if (
             cleaned.get("urgency_route")
             and not cleaned.get("urgency_reason", "").strip()
@@ -371,10 +478,13 @@ ResolutionFormSet = inlineformset_factory(
 )
 
 
-class DecisionForm(VersionedFormMixin, GovukModelForm):
+class DecisionForm(ExemptFieldsMixin, VersionedFormMixin, GovukModelForm):
     error_nouns = {
         "meeting": _("the meeting that made the decision"),
+        "exempt_paragraph": _("the paragraph under which it is exempt"),
     }
+    #: A decision has an exempt part when its text is given.
+    exempt_trigger = "exempt_part"
 
     decides = forms.MultipleChoiceField(
         label=_("Records this decision decides"),
@@ -385,7 +495,10 @@ class DecisionForm(VersionedFormMixin, GovukModelForm):
 
     class Meta:
         model = DecisionRecord
-        field_classes = {"decision_date": GovukDateField}
+        field_classes = {
+            "decision_date": GovukDateField,
+            "exempt_review_on": GovukDateField,
+        }
         fields = [
             "meeting",
             "report",
@@ -399,11 +512,16 @@ class DecisionForm(VersionedFormMixin, GovukModelForm):
             "key_decision",
             "urgent",
             "urgency_reason",
+            "exempt_part",
+            *EXEMPT_FIELDS,
         ]
+        widgets = {"exempt_part": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
+        self.organisation = organisation
+        self.setup_exempt_fields(organisation)
         self.fields["meeting"].queryset = Meeting.objects.for_organisation(
             organisation
         ).select_related("committee")
@@ -460,6 +578,9 @@ class DecisionForm(VersionedFormMixin, GovukModelForm):
                     "decision_date",
                     _("The date of decision cannot be after its publication."),
                 )
+        self.clean_exempt_fields(cleaned)
+        if not self.instance.released:
+            self.instance.exempt = self.exempt_claimed(cleaned)
         if self.instance.is_published and (
             cleaned.get("urgent") != self.instance.urgent
         ):
@@ -1057,3 +1178,51 @@ class ReportTemplateForm(GovukModelForm):
         model = ReportTemplate
         fields = ["unfilled_implications"]
         widgets = {"unfilled_implications": forms.RadioSelect}
+
+
+class ExemptReviewForm(GovukForm):
+    """A clerk's review of exempt information on (or after) its review date:
+    release it, or keep it exempt with a new review date and reason."""
+
+    RELEASE = "release"
+    KEEP = "keep"
+
+    error_nouns = {"outcome": _("whether to release it or keep it exempt")}
+
+    outcome = forms.ChoiceField(
+        label=_("What do you want to do?"),
+        choices=[
+            (RELEASE, _("Release it: the public can read it from today")),
+            (KEEP, _("Keep it exempt until a new review date")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    review_on = GovukDateField(
+        label=_("New review date"),
+        required=False,
+        error_name=_("the new review date"),
+        help_text=format_lazy("{} {}", _("If you keep it exempt."), DATE_EXAMPLE),
+    )
+    reason = forms.CharField(
+        label=_("Why it stays exempt"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "If you keep it exempt: why the public interest in keeping it "
+            "exempt still outweighs disclosing it."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") != self.KEEP:
+            return cleaned
+        review_on = cleaned.get("review_on")
+        if review_on is None and "review_on" not in self.errors:
+            self.add_error("review_on", _("Enter the new review date"))
+        elif review_on is not None and review_on <= timezone.localdate():
+            self.add_error("review_on", _("The new review date must be in the future"))
+        if not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Enter why it stays exempt"))
+        return cleaned

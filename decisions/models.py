@@ -33,9 +33,11 @@ from .choices import (
     CallInOutcome,
     CommitteeKind,
     DecisionStatus,
+    ExemptScope,
     MeetingStatus,
     UrgencyRoute,
 )
+from .exempt import ExemptInformation
 
 
 class CommitteeQuerySet(OrganisationScopedQuerySet):
@@ -524,9 +526,16 @@ class ReportQuerySet(MemberReadableQuerySet):
         )
 
     def not_exempt_filter(self):
-        """A Q object: reports whose content may be published (not exempt
-        information under Schedule 12A)."""
-        return models.Q(exempt=False)
+        """A Q object: reports whose content may be published: not exempt
+        information, or released by a clerk (`exempt.py`). A report whose
+        annexes only are exempt is public; its annexes are not (the public's
+        papers and pages leave them out while `annexes_withheld`)."""
+        return ~(Report.withheld_q() & models.Q(exempt_scope=ExemptScope.REPORT))
+
+    def withheld(self):
+        """Reports with exempt information withheld now (the whole report or
+        its annexes)."""
+        return self.filter(Report.withheld_q())
 
     def public_filter(self):
         """The public read the reports on published agendas that are not
@@ -547,7 +556,7 @@ class ReportQuerySet(MemberReadableQuerySet):
         return self.for_organisation(organisation).filter(self.forward_plan_filter())
 
 
-class Report(models.Model):
+class Report(ExemptInformation):
     """A committee paper: what the committee is asked to decide, and why."""
 
     organisation = models.ForeignKey(
@@ -590,12 +599,18 @@ class Report(models.Model):
     urgent_decision = models.BooleanField(_("urgent decision"), default=False)
     background_papers = models.TextField(_("background papers"), blank=True)
     annexes = models.TextField(_("annexes"), blank=True)
-    exempt = models.BooleanField(_("exempt from publication"), default=False)
-    exempt_reason = models.CharField(
-        _("reason it is exempt"),
-        max_length=300,
-        blank=True,
-        help_text=_("The paragraph of Schedule 12A, Local Government Act 1972."),
+    #: Exempt information (`exempt.py`): the whole report, or only the
+    #: annexes it carries (the report itself is then public).
+    exempt_scope = models.CharField(
+        _("what is exempt"),
+        max_length=8,
+        choices=ExemptScope,
+        default=ExemptScope.REPORT,
+    )
+    exempt_title_publishable = models.BooleanField(
+        _("the title may be published"),
+        default=False,
+        help_text=_("Otherwise the public agenda shows a neutral title in its place."),
     )
     forward_plan_notice_on = models.DateField(
         _("first published on the forward plan"),
@@ -660,6 +675,25 @@ class Report(models.Model):
 
     def get_absolute_url(self):
         return reverse("decisions:report_detail", args=[self.pk])
+
+    @property
+    def content_withheld(self):
+        """Whether the report's own content is withheld from the public."""
+        return self.withheld and self.exempt_scope == ExemptScope.REPORT
+
+    @property
+    def annexes_withheld(self):
+        """Whether its annexes are withheld from the public (so they are
+        whenever the whole report is)."""
+        return self.withheld
+
+    @property
+    def public_title(self):
+        """The title the public sees while the content is withheld: its own
+        only if the clerk marked it publishable."""
+        if self.content_withheld and not self.exempt_title_publishable:
+            return str(_("Exempt item"))
+        return self.title
 
     def published_agenda_item(self):
         """Its item on the first published agenda it is on (or None)."""
@@ -870,6 +904,16 @@ class AgendaItemQuerySet(MemberReadableQuerySet):
         a member sees that there is a meeting, not what is on it)."""
         return models.Q(meeting__agenda_published=True)
 
+    def public_agenda(self, organisation):
+        """The items of `organisation`'s published agendas as the public's
+        agenda lists them: every item, those whose report is withheld too,
+        each to be printed with `public_title` and `public_notice` (never
+        `title`). Only for an agenda's list: search, feeds and the API start
+        from `public()`, which leaves withheld items out."""
+        return self.for_organisation(organisation).filter(
+            meeting__agenda_published=True
+        )
+
     def public_filter(self):
         """The public read the items of published agendas, except those
         whose report is not public (exempt)."""
@@ -914,6 +958,24 @@ class AgendaItem(models.Model):
 
     def __str__(self):
         return f"{self.position}. {self.title}"
+
+    @property
+    def withheld(self):
+        """Whether its report's content is withheld from the public."""
+        return self.report is not None and self.report.content_withheld
+
+    @property
+    def public_title(self):
+        """Its title as the public agenda prints it: a neutral one while its
+        report is withheld, unless the clerk marked the title publishable."""
+        if self.withheld and not self.report.exempt_title_publishable:
+            return str(_("Exempt item"))
+        return self.title
+
+    @property
+    def public_notice(self):
+        """ "Not for publication: exempt under paragraph N", or ""."""
+        return str(self.report.exempt_notice) if self.withheld else ""
 
 
 def clear_days_notice(notice_on, meeting_day):
@@ -969,7 +1031,7 @@ class DecisionRecordQuerySet(OrganisationScopedQuerySet):
         return self.filter(status=status)
 
 
-class DecisionRecord(models.Model):
+class DecisionRecord(ExemptInformation):
     """The formal record of a decision taken at a meeting.
 
     Once published its content is frozen: a correction needs a reason and
@@ -1009,6 +1071,16 @@ class DecisionRecord(models.Model):
     )
     dispensations = models.TextField(
         _("dispensations granted"), blank=True, default="None"
+    )
+    #: The exempt part of the record (`exempt.py`): shown to the council's
+    #: members and staff, never to the public until released.
+    exempt_part = models.TextField(
+        _("exempt part of the record"),
+        blank=True,
+        help_text=_(
+            "The part of the decision that is exempt information: it is left "
+            "out of everything the public sees."
+        ),
     )
     key_decision = models.BooleanField(_("key decision"), default=False)
     urgent = models.BooleanField(
@@ -1152,6 +1224,11 @@ class DecisionRecord(models.Model):
                 "The date of the decision must be the date of its meeting, %(date)s."
             ) % {"date": call_in.format_date(self.meeting_day)}
         return None
+
+    @property
+    def public_exempt_part(self):
+        """The exempt part as the public may read it: only once released."""
+        return self.exempt_part if self.exempt and not self.withheld else ""
 
     @property
     def exempt_from_call_in(self):

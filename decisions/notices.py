@@ -49,6 +49,9 @@ def papers_sent(meeting, sent, user):
 
 
 def register():
+    from .exempt import reminders_due
+
+    notifications.register_reminder_source(reminders_due)
     notifications.register_followable_parents(
         DecisionRecord, lambda decision: [decision.meeting.committee]
     )

@@ -18,7 +18,7 @@ from governance.models import Post
 from governance.paper_store import PaperKind, all_kinds, history_marks, register
 from governance.papers import Part
 
-from . import report_subjects
+from . import exempt, report_subjects
 from .annexes import letter_annexes
 from .choices import DecisionStatus
 from .models import (
@@ -47,8 +47,11 @@ def numbering_history(organisation_id):
 # --- the decision record ----------------------------------------------------
 
 
-def decision_record_parts(decision):
+def decision_record_parts(decision, *, public=False):
+    """The decision record; `public`: without its exempt part while it is
+    withheld (the notice in its place)."""
     data = {
+        "public": public,
         "decision": decision,
         "resolutions": list(decision.resolutions.all()),
         "numbering": numbering_for(decision.organisation_id),
@@ -108,19 +111,31 @@ def report_meeting(report):
     return chosen.meeting if chosen else None
 
 
-def report_parts(report, meeting=None, *, item_number=None):
+def report_parts(report, meeting=None, *, item_number=None, public=False):
     """The report and its annexes: the record it presents (each annex its own
     part), then nothing else — typed annexes are listed in the report. Every
-    annex, attached or the author's, has its own letter (`annexes.py`)."""
+    annex, attached or the author's, has its own letter (`annexes.py`).
+
+    `public`: the version for the public pack, without withheld annexes
+    (their place says why). A report withheld whole is not printed there at
+    all (`agenda_pack_parts`)."""
+    annexes_withheld = public and report.annexes_withheld
     attached = report_subjects.annexes_of(report)
     letters, listed = letter_annexes(
         [title for title, _part in attached], report.annexes
     )
-    annexes = [
-        (letter, title, part)
-        for letter, (title, part) in zip(letters, attached, strict=True)
-    ]
+    annexes = (
+        []
+        if annexes_withheld
+        else [
+            (letter, title, part)
+            for letter, (title, part) in zip(letters, attached, strict=True)
+        ]
+    )
     data = {
+        "public": public,
+        "annexes_withheld": annexes_withheld,
+        "schedule": exempt.schedule_for(report.organisation).name,
         "report": report,
         "meeting": meeting if meeting is not None else report_meeting(report),
         "item_number": item_number,
@@ -214,11 +229,19 @@ COMMITTEE_REPORT = register(
 # --- the agenda pack --------------------------------------------------------
 
 
-def agenda_pack_parts(meeting, items=None, *, supplement=0, reports=None):
+def agenda_pack_parts(meeting, items=None, *, supplement=0, reports=None, public=False):
     """The pack of `meeting`'s agenda, or of a supplementary pack (number
     `supplement`) carrying `items`, the agenda items whose reports were
     added or changed after the agenda was published. `reports` may hold
-    each report's parts already built ({report id: parts})."""
+    each report's parts already built ({report id: parts}).
+
+    `public`: the public's pack. An item whose report is withheld keeps its
+    place on the agenda, with a neutral title (unless its title may be
+    published) and "Not for publication: exempt under paragraph N", and its
+    report is left out; withheld annexes are left out of their reports. The
+    members' and officers' pack (not `public`) carries everything, marked."""
+    if public:
+        reports = None
     if items is None:
         items = list(
             meeting.agenda_items.select_related("report").prefetch_related(
@@ -232,10 +255,24 @@ def agenda_pack_parts(meeting, items=None, *, supplement=0, reports=None):
     body = []
     agenda = []
     for item in items:
+        if public and item.withheld:
+            agenda.append(
+                {
+                    "position": item.position,
+                    "title": item.public_title,
+                    "report": None,
+                    "report_title": "",
+                    "anchor": "",
+                    "notice": item.public_notice,
+                    "exempt": True,
+                }
+            )
+            continue
         row = {
             "position": item.position,
             "title": item.title,
             "report": item.report,
+            "exempt": item.report is not None and item.report.withheld,
             # The report's own title only where the item is called otherwise.
             "report_title": (
                 item.report.title
@@ -253,7 +290,9 @@ def agenda_pack_parts(meeting, items=None, *, supplement=0, reports=None):
         if reports and item.report_id in reports:
             body += reports[item.report_id]
         else:
-            body += report_parts(item.report, meeting, item_number=item.position)
+            body += report_parts(
+                item.report, meeting, item_number=item.position, public=public
+            )
     entries = [
         {"anchor": f"part-{index}", "title": part.title, "annex": "annex" in part.data}
         for index, part in enumerate(body, start=3)
@@ -267,9 +306,9 @@ def agenda_pack_parts(meeting, items=None, *, supplement=0, reports=None):
             "supplement": supplement,
             "members": committee_members(committee),
             "despatched_on": despatch_date(meeting),
-            "exempt_items": [
-                row for row in agenda if row["report"] and row["report"].exempt
-            ],
+            "exempt_items": [row for row in agenda if row["exempt"]],
+            "schedule": exempt.schedule_for(committee.organisation).name,
+            "public": public,
         },
         title=_("Supplementary agenda") if supplement else _("Agenda"),
     )
@@ -352,6 +391,26 @@ AGENDA_PACK = register(
             f"{timezone.localtime(meeting.starts_at):%Y-%m-%d}.pdf"
         ),
         url=lambda meeting: reverse("decisions:meeting_pack", args=[meeting.pk]),
+        background=True,
+    )
+)
+
+
+#: The public's agenda pack: the same agenda without exempt information
+#: (`agenda_pack_parts(public=True)`), stored under its own key.
+PUBLIC_AGENDA_PACK = register(
+    PaperKind(
+        slug="agenda-pack-public",
+        model=Meeting,
+        title=lambda meeting: f"Agenda pack (public): {meeting}",
+        parts=lambda meeting: agenda_pack_parts(meeting, public=True),
+        is_final=lambda meeting: meeting.agenda_published,
+        version=agenda_pack_version,
+        filename=lambda meeting: (
+            f"agenda-pack-{slugify(meeting.committee.name)}-"
+            f"{timezone.localtime(meeting.starts_at):%Y-%m-%d}-public.pdf"
+        ),
+        url=lambda meeting: reverse("decisions:meeting_public_pack", args=[meeting.pk]),
         background=True,
     )
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import exempt_views, feeds, views
 
 app_name = "decisions"
 
@@ -28,6 +28,11 @@ urlpatterns = [
     path("reports/<int:pk>/", views.ReportDetailView.as_view(), name="report_detail"),
     path(
         "reports/<int:pk>/edit/", views.ReportUpdateView.as_view(), name="report_update"
+    ),
+    path(
+        "reports/<int:pk>/exempt-review/",
+        exempt_views.ReportExemptReviewView.as_view(),
+        name="report_exempt_review",
     ),
     path(
         "reports/<int:pk>/record-decision/",
@@ -69,6 +74,11 @@ urlpatterns = [
         name="meeting_pack",
     ),
     path(
+        "meetings/<int:pk>/agenda-pack-public.pdf",
+        views.MeetingPublicPackView.as_view(),
+        name="meeting_public_pack",
+    ),
+    path(
         "meetings/papers/<int:pk>.pdf",
         views.ConsideredPaperView.as_view(),
         name="considered_paper",
@@ -77,6 +87,11 @@ urlpatterns = [
         "decisions/<int:pk>/paper.pdf",
         views.DecisionPaperView.as_view(),
         name="decision_paper",
+    ),
+    path(
+        "decisions/<int:pk>/exempt-review/",
+        exempt_views.DecisionExemptReviewView.as_view(),
+        name="decision_exempt_review",
     ),
     path(
         "decisions/<int:pk>/edit/",
@@ -128,6 +143,11 @@ urlpatterns = [
         "council/<slug:slug>/committees/<int:pk>/",
         views.CommitteeDetailView.as_view(),
         name="committee_detail",
+    ),
+    path(
+        "council/<slug:slug>/exempt-register/",
+        exempt_views.ExemptRegisterView.as_view(),
+        name="exempt_register",
     ),
     path(
         "council/<slug:slug>/numbering/",

@@ -153,6 +153,7 @@ class MeetingDetailView(OrganisationScopedMixin, DetailView):
             .order_by("title")
         )
         context["can_manage"] = can(user, MANAGE, self.object)
+        context["can_review"] = context["can_manage"]
         context["can_write_report"] = can(user, WRITE_REPORT, self.object)
         context["can_read_pack"] = self.object.agenda_pack_readable_by(user)
         context["packs"] = considered.packs_of(self.object, user)
@@ -511,6 +512,7 @@ class DecisionDetailView(OrganisationScopedMixin, DetailView):
         ]
         context["transitions"], context["blocked"] = DECISION_PATH.offer(decision, user)
         context["can_edit"] = can(user, MANAGE, decision)
+        context["can_review"] = context["can_edit"]
         context["numbering"] = numbering_for(decision.organisation_id)
         context["decided"] = decidable.mark_readable(
             list(decision.decided_records.all()), user
@@ -974,6 +976,26 @@ class MeetingPackView(PaperView):
             if sent is not None:
                 return serve_paper(self.request, papers.CONSIDERED_PAPER, sent)
         return super().render_to_response(context, **response_kwargs)
+
+
+@paper_view
+class MeetingPublicPackView(PaperView):
+    """The public's version of a meeting's agenda pack: exempt items keep
+    their place with a notice and no content (`agenda_pack_parts(public=
+    True)`). Readable here by whoever reads the agenda pack; the public site
+    serves the same stored paper."""
+
+    model = Meeting
+    paper = papers.PUBLIC_AGENDA_PACK
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("committee__organisation")
+
+    def get_object(self, queryset=None):
+        meeting = super().get_object(queryset)
+        if not meeting.agenda_pack_readable_by(self.request.user):
+            raise Http404
+        return meeting
 
 
 @paper_view

@@ -21,6 +21,16 @@ class BankHolidayRegion(models.TextChoices):
     NORTHERN_IRELAND = "northern-ireland", _("Northern Ireland")
 
 
+class Nation(models.TextChoices):
+    """The UK nation whose access-to-information law the council follows
+    (which schedule of exempt information applies: `decisions/exempt.py`)."""
+
+    ENGLAND = "england", _("England")
+    WALES = "wales", _("Wales")
+    SCOTLAND = "scotland", _("Scotland")
+    NORTHERN_IRELAND = "northern-ireland", _("Northern Ireland")
+
+
 class DayKind(models.TextChoices):
     """How the days of a period are counted."""
 

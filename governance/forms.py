@@ -67,6 +67,7 @@ class OrganisationSettingsForm(ChangeReasonMixin, GovukModelForm):
         model = Organisation
         fields = [
             "bank_holiday_region",
+            "nation",
             "decisions_subject_to_call_in",
             "takes_effect_without_call_in",
             "default_publication_time",
@@ -77,6 +78,7 @@ class OrganisationSettingsForm(ChangeReasonMixin, GovukModelForm):
         field_classes = {"default_publication_time": TimeOfDayField}
         widgets = {
             "bank_holiday_region": forms.RadioSelect,
+            "nation": forms.RadioSelect,
             "takes_effect_without_call_in": forms.RadioSelect,
             "democratic_settings_managed_by": forms.RadioSelect,
         }

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from .choices import (
     BankHolidayRegion,
     DemocraticSettingsManagers,
+    Nation,
     PostKind,
     Role,
     TakesEffectWithoutCallIn,
@@ -57,6 +58,19 @@ class Organisation(VersionedModel):
         max_length=20,
         choices=BankHolidayRegion,
         default=BankHolidayRegion.ENGLAND_AND_WALES,
+    )
+    #: Which access-to-information law applies (the paragraphs a report may
+    #: be exempt under: `decisions/exempt.py`). Not the bank-holiday region:
+    #: Wales numbers its Schedule 12A paragraphs differently from England.
+    nation = models.CharField(
+        _("nation"),
+        max_length=20,
+        choices=Nation,
+        default=Nation.ENGLAND,
+        help_text=_(
+            "Decides which schedule of exempt information the council's "
+            "reports and decisions may be withheld under."
+        ),
     )
     #: Everyone in the council must have a second factor, not only its
     #: administrators and clerks (see `governance/second_factor.py`).

@@ -27,7 +27,9 @@ Three steps, each on its own table:
 
 Reminders (`send_reminders()`): a week before and on the day an open review's
 updates are due, each lead officer is sent the items of theirs with no update
-yet (once per review, item and kind: `workplan.reminders.ReminderSent`).
+yet (once per review, item and kind: `workplan.reminders.ReminderSent`);
+on its review date, each clerk is sent the exempt information due for review
+(`decisions.exempt.reminders_due`, once per review date).
 
 E-mails never carry record text the recipient may not read: only a record
 they can see now is named, and only its own fields.
@@ -687,7 +689,8 @@ def register_reminder_source(function):
     """`function(today)` returns the reminders due today, each a dict:
     recipient, organisation, subject, lines (each with a `url`) and
     `note_sent(now)`, which records that it went, so it goes once (see
-    `workplan.notices`)."""
+    `workplan.notices`); optionally `template`, the e-mail's (default: the
+    review-updates one)."""
     _REMINDER_SOURCES.append(function)
     return function
 
@@ -715,7 +718,7 @@ def send_reminders(now=None):
                 if _send(
                     user,
                     reminder["subject"],
-                    "governance/email/reminder.txt",
+                    reminder.get("template", "governance/email/reminder.txt"),
                     {
                         **reminder,
                         "lines": [

@@ -40,6 +40,10 @@ ACTIONS = {
     # Reading committee business before its agenda is published (members
     # read the agenda pack once it is).
     "read_unpublished_business": EDITING_ROLES,
+    # Reading exempt information (reports, annexes, decisions' exempt
+    # parts withheld from the public: `decisions/exempt.py`): the council's
+    # members and staff. Nobody else, the public included, ever reads it.
+    "read_exempt_information": ALL_ROLES,
     # The lifecycle's steps of strategies, workplans and items: officers
     # send drafts on, clerks record what committees decided (`lifecycle.py`).
     # Who may change their content, in which state, is `policy.py`.

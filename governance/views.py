@@ -26,6 +26,8 @@ from django.views.generic import (
 )
 from django.views.generic.detail import SingleObjectMixin
 
+from decisions.exempt import schedule_for as exempt_schedule_of
+
 from . import people
 from .choices import PostKind, Role
 from .errors import RETRY_AFTER_SECONDS
@@ -103,6 +105,11 @@ class OrganisationDetailView(OrganisationScopedMixin, DetailView):
             {
                 "key": _("Bank holidays"),
                 "value": self.object.get_bank_holiday_region_display(),
+            },
+            {
+                "key": _("Exempt information"),
+                "value": _("Under %(schedule)s")
+                % {"schedule": exempt_schedule_of(self.object).name},
             },
             {
                 "key": _("A past publication recorded without its time"),

@@ -193,8 +193,10 @@ class MeetingDetailView(PublicMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         meeting = self.object
+        # Every item of the agenda, a withheld one by its public title and
+        # its "Not for publication" notice only (docs/exempt-information.md).
         context["agenda"] = list(
-            self.public(AgendaItem)
+            AgendaItem.objects.public_agenda(self.organisation)
             .filter(meeting=meeting)
             .select_related("report")
             .order_by("position")
@@ -525,7 +527,7 @@ def report_paper(request, slug, pk):
 @login_not_required
 def agenda_pack(request, slug, pk):
     """The public agenda pack of a published agenda: built from its public
-    items only (`public_papers.PUBLIC_AGENDA_PACK`)."""
+    items (`decisions.papers.PUBLIC_AGENDA_PACK`)."""
     organisation = get_object_or_404(Organisation, slug=slug)
     meeting = get_object_or_404(
         Meeting.objects.public(organisation).select_related("committee__organisation"),

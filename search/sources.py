@@ -30,6 +30,7 @@ from decisions.models import (
     Report,
     Resolution,
 )
+from governance.permissions import can
 from governance.text_search import CONFIG
 from strategy.models import Objective, Risk, Strategy, Theme
 from workplan.models import ProgressNote, ProgressUpdate, Review, WorkplanItem
@@ -341,6 +342,14 @@ def _on_agendas(committee=None, start=None, end=None):
     return items.values("report_id")
 
 
+def reads_exempt(user, organisation):
+    """Whether `user` may read `organisation`'s exempt information: if not,
+    withheld reports and the agenda items carrying them are never found
+    (their text, and a title not marked publishable, stay hidden). Decision
+    records' exempt parts are not in the search index at all."""
+    return can(user, "read_exempt_information", organisation)
+
+
 class ReportSource(Source):
     def visible(self, user, organisation):
         return _reports(user, organisation)
@@ -361,7 +370,12 @@ class ReportSource(Source):
 
 
 def _reports(user, organisation):
-    return Report.objects.visible_to(user).for_organisation(organisation)
+    """The reports `user` may find: withheld ones only for those who may
+    read exempt information (docs/exempt-information.md)."""
+    reports = Report.objects.visible_to(user).for_organisation(organisation)
+    if not reads_exempt(user, organisation):
+        reports = reports.filter(Report.objects.not_exempt_filter())
+    return reports
 
 
 class RecommendationSource(Source):
@@ -444,7 +458,12 @@ class AgendaSource(Source):
     agenda is published)."""
 
     def visible(self, user, organisation):
-        return AgendaItem.objects.visible_to(user).for_organisation(organisation)
+        items = AgendaItem.objects.visible_to(user).for_organisation(organisation)
+        if not reads_exempt(user, organisation):
+            items = items.exclude(
+                Report.withheld_q("report__"), report__exempt_scope="report"
+            )
+        return items
 
     def for_committee(self, queryset, committee):
         return queryset.filter(meeting__committee=committee)

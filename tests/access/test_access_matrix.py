@@ -430,6 +430,7 @@ MATRIX = [
         ("slug",),
         lambda cast, business: {
             "bank_holiday_region": "scotland",
+            "nation": "scotland",
             "decisions_subject_to_call_in": "on",
             "takes_effect_without_call_in": "publication",
             "default_publication_time": "9am",
@@ -848,6 +849,55 @@ MATRIX = [
         {**READERS_REDIRECTED, "member": 404},
         ("later_meeting",),
     ),
+    # The public's version of the pack (without exempt information): the
+    # same readers, its own stored paper.
+    Row("decisions:meeting_public_pack", "GET", READERS_REDIRECTED, ("meeting",)),
+    Row(
+        "decisions:meeting_public_pack",
+        "GET",
+        {**READERS_REDIRECTED, "member": 404},
+        ("later_meeting",),
+    ),
+    # Exempt information: its review (release, or keep with a new review
+    # date) and the council's register are for clerks and administrators.
+    # (The exempt report is on no published agenda: members cannot see it.)
+    Row(
+        "decisions:report_exempt_review",
+        "GET",
+        {**MANAGERS, "member": 404},
+        ("withheld_report",),
+    ),
+    Row(
+        "decisions:report_exempt_review",
+        "POST",
+        {**MANAGERS_POST, "member": 404},
+        ("withheld_report",),
+        lambda cast, business: {"outcome": "release"},
+        CHANGERS,
+    ),
+    Row("decisions:decision_exempt_review", "GET", MANAGERS, ("exempt_decision",)),
+    Row(
+        "decisions:decision_exempt_review",
+        "POST",
+        MANAGERS_POST,
+        ("exempt_decision",),
+        lambda cast, business: {
+            "outcome": "keep",
+            "review_on-day": "1",
+            "review_on-month": "1",
+            "review_on-year": "2040",
+            "reason": "Negotiations continue",
+        },
+        CHANGERS,
+    ),
+    # Not exempt: nothing to review (404 for everyone who may see it).
+    Row(
+        "decisions:report_exempt_review",
+        "GET",
+        statuses(member=404, officer=404, clerk=404, administrator=404, other=404),
+        ("report",),
+    ),
+    Row("decisions:exempt_register", "GET", MANAGERS, ("slug",)),
     # Papers as sent for a meeting: whoever may read its agenda pack (members
     # once it is published, not while it is withdrawn); rendered beforehand.
     Row("decisions:considered_paper", "GET", COUNCIL_A, ("sent_pack",)),
@@ -1740,10 +1790,9 @@ def with_public_paper_rendered(cast, business, name):
     then served the stored file)."""
     from decisions import papers
     from governance.paper_store import render_and_store, version_key
-    from public.public_papers import PUBLIC_AGENDA_PACK
 
     kind, record = {
-        "pack_rendered": (PUBLIC_AGENDA_PACK, business.meeting),
+        "pack_rendered": (papers.PUBLIC_AGENDA_PACK, business.meeting),
         "report_rendered": (papers.COMMITTEE_REPORT, business.report),
         "decision_rendered": (papers.DECISION_RECORD, business.published_decision),
     }[name]
@@ -1752,7 +1801,37 @@ def with_public_paper_rendered(cast, business, name):
     setattr(business, name, record)
 
 
+def with_exempt_records(cast, business):
+    """An exempt report (on no agenda, so that the meeting's papers stay as
+    other rows expect), and the published decision with an exempt part,
+    both withheld."""
+    from governance.history import save_with_reason
+
+    from ..base import make_report
+
+    review_on = timezone.localdate() + timedelta(days=90)
+    business.withheld_report = make_report(
+        cast.council_a,
+        "Data centre lease",
+        exempt=True,
+        exempt_paragraph="3",
+        exempt_reason="Commercial terms under negotiation",
+        exempt_review_on=review_on,
+    )
+    decision = business.published_decision
+    decision.exempt = True
+    decision.exempt_part = "The lease is agreed at the rent in the exempt report."
+    decision.exempt_paragraph = "3"
+    decision.exempt_reason = "Commercial terms under negotiation"
+    decision.exempt_review_on = review_on
+    business.exempt_decision = save_with_reason(
+        decision, user=None, reason="Test set-up"
+    )
+
+
 EXTRAS = {
+    "withheld_report": with_exempt_records,
+    "exempt_decision": with_exempt_records,
     "import_upload": with_import_upload,
     "applied_rule": with_rules_and_holidays,
     "unapplied_rule": with_rules_and_holidays,

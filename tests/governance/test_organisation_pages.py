@@ -15,6 +15,7 @@ def settings_url(cast):
 def valid_settings(**changes):
     data = {
         "bank_holiday_region": "scotland",
+        "nation": "scotland",
         "decisions_subject_to_call_in": "on",
         "takes_effect_without_call_in": "publication",
         "default_publication_time": "9am",
