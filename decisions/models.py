@@ -38,6 +38,12 @@ from .choices import (
 )
 
 
+class CommitteeQuerySet(OrganisationScopedQuerySet):
+    def public_filter(self):
+        """Every committee of the council is public, with its members."""
+        return models.Q()
+
+
 class Committee(VersionedModel):
     """A council body that meets: Cabinet, a scrutiny committee, a finance committee."""
 
@@ -69,7 +75,7 @@ class Committee(VersionedModel):
     )
 
     history = HistoricalRecords()
-    objects = OrganisationScopedQuerySet.as_manager()
+    objects = CommitteeQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation", "name"]
@@ -108,6 +114,14 @@ class Committee(VersionedModel):
         return None
 
 
+class CommitteeMemberQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "committee__organisation"
+
+    def public_filter(self):
+        """Who sits on a committee is public."""
+        return models.Q()
+
+
 class CommitteeMember(models.Model):
     """A councillor on a committee, with their role on it (Chair, Vice-chair,
     Member). Councillors are named people, who need not have an account;
@@ -135,6 +149,7 @@ class CommitteeMember(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = CommitteeMemberQuerySet.as_manager()
 
     class Meta:
         ordering = ["committee", "pk"]
@@ -384,6 +399,10 @@ class MeetingQuerySet(OrganisationScopedQuerySet):
             "pk",
         )
 
+    def public_filter(self):
+        """The public see a meeting once its agenda is published."""
+        return models.Q(agenda_published=True)
+
 
 class Meeting(VersionedModel):
     """A meeting of a committee, with its ordered agenda."""
@@ -486,6 +505,29 @@ class ReportQuerySet(MemberReadableQuerySet):
                 "report_id"
             )
         )
+
+    def not_exempt_filter(self):
+        """A Q object: reports whose content may be published (not exempt
+        information under Schedule 12A)."""
+        return models.Q(exempt=False)
+
+    def public_filter(self):
+        """The public read the reports on published agendas that are not
+        exempt."""
+        return self.member_filter() & self.not_exempt_filter()
+
+    def forward_plan_filter(self):
+        """A Q object: key decisions the council has given notice of on its
+        forward plan (public before the agenda is, by title and date)."""
+        return (
+            models.Q(key_decision=True, forward_plan_notice_on__isnull=False)
+            & self.not_exempt_filter()
+        )
+
+    def public_forward_plan(self, organisation):
+        """The key-decision reports on `organisation`'s public forward plan
+        (`forward_plan.forward_plan` leaves out those already decided)."""
+        return self.for_organisation(organisation).filter(self.forward_plan_filter())
 
 
 class Report(models.Model):
@@ -808,6 +850,14 @@ class AgendaItemQuerySet(MemberReadableQuerySet):
         a member sees that there is a meeting, not what is on it)."""
         return models.Q(meeting__agenda_published=True)
 
+    def public_filter(self):
+        """The public read the items of published agendas, except those
+        whose report is not public (exempt)."""
+        return models.Q(meeting__agenda_published=True) & (
+            models.Q(report__isnull=True)
+            | models.Q(report__in=Report.objects.filter(Report.objects.public_filter()))
+        )
+
 
 class AgendaItem(models.Model):
     """One numbered item on a meeting's agenda, usually a report."""
@@ -870,6 +920,12 @@ class DecisionRecordQuerySet(OrganisationScopedQuerySet):
                 models.Q(organisation__in=others)
                 & ~models.Q(status=DecisionStatus.DRAFT)
             )
+        )
+
+    def public_filter(self):
+        """The public read published decision records (never drafts)."""
+        return ~models.Q(status=DecisionStatus.DRAFT) & models.Q(
+            published_at__isnull=False
         )
 
     def effective_now(self, now=None):
@@ -1210,6 +1266,18 @@ class DecisionRecord(models.Model):
         return call_in.format_moment(self.takes_effect_at)
 
 
+class ResolutionQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "decision__organisation"
+
+    def public_filter(self):
+        """The resolutions of public decision records."""
+        return models.Q(
+            decision__in=DecisionRecord.objects.filter(
+                DecisionRecord.objects.public_filter()
+            )
+        )
+
+
 class Resolution(models.Model):
     """One numbered resolution of a decision (tracked individually later)."""
 
@@ -1220,6 +1288,7 @@ class Resolution(models.Model):
     text = models.TextField(_("resolution"))
 
     history = HistoricalRecords()
+    objects = ResolutionQuerySet.as_manager()
 
     class Meta:
         ordering = ["decision", "position"]
@@ -1272,6 +1341,16 @@ class ConsideredPaperQuerySet(MemberReadableQuerySet):
         """Members read what was sent once the meeting's agenda is published
         (as they read the agenda itself): not while it is withdrawn."""
         return models.Q(meeting__agenda_published=True)
+
+    def public_filter(self):
+        """The public read the reports as sent of published agendas that are
+        public themselves. Agenda packs as sent may hold exempt items: the
+        public's pack is built from public records (`public/papers.py`)."""
+        return models.Q(
+            meeting__agenda_published=True,
+            kind=ConsideredPaper.Kind.REPORT,
+            report__in=Report.objects.filter(Report.objects.public_filter()),
+        )
 
     def listed(self):
         """For lists: with the meeting and committee, without the paper."""

@@ -29,6 +29,8 @@ COUNCILS = [
         "slug": "ashcombe",
         "name": "Ashcombe Borough Council",
         "bank_holiday_region": BankHolidayRegion.ENGLAND_AND_WALES,
+        # Its public site shows its strategies and workplans too.
+        "publishes_strategies": True,
     },
     {
         "slug": "fenmoor",

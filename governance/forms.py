@@ -72,6 +72,7 @@ class OrganisationSettingsForm(ChangeReasonMixin, GovukModelForm):
             "default_publication_time",
             "democratic_settings_managed_by",
             "second_factor_required_for_all",
+            "publishes_strategies",
         ]
         field_classes = {"default_publication_time": TimeOfDayField}
         widgets = {
@@ -82,7 +83,11 @@ class OrganisationSettingsForm(ChangeReasonMixin, GovukModelForm):
         labels = {
             "second_factor_required_for_all": _(
                 "Everyone must use an authenticator app to sign in"
-            )
+            ),
+            "publishes_strategies": _(
+                "Show the public our approved strategies, workplans and "
+                "progress reports"
+            ),
         }
 
 

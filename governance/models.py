@@ -103,6 +103,17 @@ class Organisation(VersionedModel):
         choices=DemocraticSettingsManagers,
         default=DemocraticSettingsManagers.CLERKS_AND_ADMINISTRATORS,
     )
+    #: Whether the public site shows its approved strategies, workplans and
+    #: closed progress reports (its committee business is always public).
+    publishes_strategies = models.BooleanField(
+        _("publish strategies and workplans"),
+        default=False,
+        help_text=_(
+            "Select this to show the public your approved strategies, their "
+            "workplans and the progress reports made to committee. Meetings, "
+            "reports and decisions are published whatever you choose."
+        ),
+    )
     history = HistoricalRecords()
     objects = OrganisationQuerySet.as_manager()
 

@@ -4,6 +4,12 @@ Every model that belongs to an organisation uses `OrganisationScopedQuerySet`
 (or a subclass), and every list, detail page, export, paper and feed starts
 from `visible_to(user)` or `editable_by(user)`. A record outside the result
 does not exist as far as the user is concerned: views answer 404.
+
+What the public may read (the public site, its feeds and sitemap, the open
+data API) is decided here too, and only here: every public page starts from
+`public(organisation)`, which admits the rows `public_filter()` names. By
+default nothing is public; each public model's queryset says what of it is
+(docs/public-site.md).
 """
 
 from django.db import models
@@ -16,6 +22,21 @@ class OrganisationScopedQuerySet(models.QuerySet):
     def for_organisation(self, organisation):
         """Only the rows of one organisation (the council being worked in)."""
         return self.filter(**{self.organisation_lookup: organisation})
+
+    def public_filter(self):
+        """A Q object: the rows anyone, signed in or not, may read. Nothing,
+        unless the model's queryset says otherwise."""
+        return models.Q(pk__in=[])
+
+    def public(self, organisation):
+        """The rows of `organisation` the public may read: where every
+        public page, feed, sitemap and API response starts."""
+        return self.for_organisation(organisation).filter(self.public_filter())
+
+    def publishes_strategies_filter(self):
+        """A Q object: rows of councils that publish their strategies,
+        workplans and progress reports (`Organisation.publishes_strategies`)."""
+        return models.Q(**{f"{self.organisation_lookup}__publishes_strategies": True})
 
     def visible_to(self, user):
         """Rows of the organisations in which `user` holds any role.

@@ -119,6 +119,15 @@ class OrganisationDetailView(OrganisationScopedMixin, DetailView):
                 if self.object.second_factor_required_for_all
                 else _("Administrators and clerks must use one to sign in"),
             },
+            {
+                "key": _("Public site"),
+                "value": _(
+                    "Shows committee business, approved strategies, workplans "
+                    "and progress reports"
+                )
+                if self.object.publishes_strategies
+                else _("Shows committee business only"),
+            },
         ]
         user = self.request.user
         context["can_change_settings"] = can(

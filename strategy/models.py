@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from governance.lifecycle import ADOPTED, LifecycleRecord, LifecycleStatus
 from governance.models import Membership, Organisation, Post
-from governance.querysets import MemberReadableQuerySet
+from governance.querysets import MemberReadableQuerySet, OrganisationScopedQuerySet
 from governance.text_search import search_index, search_vector
 from governance.versioned import VersionedModel
 
@@ -30,6 +30,11 @@ class StrategyQuerySet(MemberReadableQuerySet):
     def member_filter(self):
         """Members read approved, reviewed, superseded and closed strategies."""
         return models.Q(status__in=READABLE_BY_MEMBERS)
+
+    def public_filter(self):
+        """The public read what members read, where the council publishes
+        its strategies (`Organisation.publishes_strategies`)."""
+        return self.member_filter() & self.publishes_strategies_filter()
 
     def in_line_of(self, strategy):
         """The versions of `strategy`'s line (itself included), first first."""
@@ -238,6 +243,16 @@ class Strategy(LifecycleRecord):
         }
 
 
+class ThemeQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "strategy__organisation"
+
+    def public_filter(self):
+        """The themes of public strategies."""
+        return models.Q(
+            strategy__in=Strategy.objects.filter(Strategy.objects.public_filter())
+        )
+
+
 class Theme(VersionedModel):
     """An ordered part of a strategy; workplan items align to themes."""
 
@@ -253,6 +268,7 @@ class Theme(VersionedModel):
     search_vector = search_vector(title="A", description="B", corporate_priority="C")
 
     history = HistoricalRecords(excluded_fields=["search_vector"])
+    objects = ThemeQuerySet.as_manager()
 
     class Meta:
         ordering = ["strategy", "position"]

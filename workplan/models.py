@@ -55,6 +55,11 @@ class WorkplanQuerySet(MemberReadableQuerySet):
         """Members read approved (reviewed, superseded, closed) workplans."""
         return models.Q(status__in=READABLE_BY_MEMBERS)
 
+    def public_filter(self):
+        """The public read what members read, where the council publishes
+        its strategies and workplans."""
+        return self.member_filter() & self.publishes_strategies_filter()
+
 
 class ItemQuerySet(MemberReadableQuerySet):
     def member_filter(self):
@@ -64,6 +69,11 @@ class ItemQuerySet(MemberReadableQuerySet):
         return models.Q(workplan__status__in=READABLE_BY_MEMBERS) & models.Q(
             status__in=READABLE_BY_MEMBERS
         )
+
+    def public_filter(self):
+        """The public read what members read, where the council publishes
+        its workplans."""
+        return self.member_filter() & self.publishes_strategies_filter()
 
     def in_the_plan(self):
         """The items that stand with their workplan as it is: every item of
@@ -504,6 +514,22 @@ class ReviewQuerySet(MemberReadableQuerySet):
             status=Review.Status.CLOSED
         )
 
+    def public_filter(self):
+        """The public read the closed reviews (progress reports made to
+        committee) members read, where the council publishes its workplans."""
+        return self.member_filter() & self.publishes_strategies_filter()
+
+
+class ProgressUpdateQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "review__workplan__organisation"
+
+    def public_filter(self):
+        """The updates of public reviews, on items the public may read."""
+        return models.Q(
+            review__in=Review.objects.filter(Review.objects.public_filter()),
+            item__status__in=READABLE_BY_MEMBERS,
+        )
+
 
 class Review(models.Model):
     """A six-monthly review round of a workplan: one progress update per item.
@@ -617,6 +643,7 @@ class ProgressUpdate(VersionedModel):
     search_vector = search_vector(commentary="B", rag_reason="C")
 
     history = HistoricalRecords(excluded_fields=["search_vector"])
+    objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["review", "item"]
