@@ -7,3 +7,6 @@ class ApiConfig(AppConfig):
 
     name = "api"
     verbose_name = "Open data API"
+
+    def ready(self):
+        from . import schema  # noqa: F401  (describes the tokens in the schema)

@@ -39,7 +39,9 @@ class Pagination(pagination.LimitOffsetPagination):
     max_limit = MAX_LIMIT
 
     def get_limit(self, request):
-        return _whole_number(request, self.limit_query_param, DEFAULT_LIMIT, 1, MAX_LIMIT)
+        return _whole_number(
+            request, self.limit_query_param, DEFAULT_LIMIT, 1, MAX_LIMIT
+        )
 
     def get_offset(self, request):
         return _whole_number(request, self.offset_query_param, 0, 0)

@@ -9,10 +9,10 @@ no text becomes a formula in the reader's spreadsheet.
 import io
 import json
 
-from rest_framework import renderers
-from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from rest_framework import renderers
+from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 
 from governance.spreadsheets import csv_writer
 

@@ -138,7 +138,9 @@ class CouncilSerializer(serializers.ModelSerializer):
 
         request = self.context.get("request")
         links = {
-            "self": absolute(request, reverse("api:council-detail", args=[council.slug]))
+            "self": absolute(
+                request, reverse("api:council-detail", args=[council.slug])
+            )
         }
         for key, name in COLLECTIONS:
             links[key] = absolute(request, reverse(f"api:{name}", args=[council.slug]))
@@ -301,7 +303,10 @@ class ReportSerializer(Linked):
 
 class ForwardPlanMeetingSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text=_("The meeting's identifier."))
-    url = serializers.URLField(help_text=_("Its address in the API (null until its agenda is published)."), allow_null=True)
+    url = serializers.URLField(
+        help_text=_("Its address in the API (null until its agenda is published)."),
+        allow_null=True,
+    )
     committee = serializers.CharField(help_text=_("The body that takes the decision."))
     starts_at = serializers.DateTimeField(help_text=_("When it meets."))
 
@@ -418,7 +423,9 @@ class ObjectiveSerializer(serializers.ModelSerializer):
 class ThemeSerializer(Linked):
     name = "theme"
     strategy = serializers.SerializerMethodField(help_text=_("Its strategy."))
-    objectives = ObjectiveSerializer(many=True, help_text=_("Its objectives, in order."))
+    objectives = ObjectiveSerializer(
+        many=True, help_text=_("Its objectives, in order.")
+    )
 
     class Meta:
         model = Theme
@@ -437,6 +444,7 @@ class ThemeSerializer(Linked):
     def get_strategy(self, theme):
         return reference(self.context, "strategy", theme.strategy_id)
 
+    @extend_schema_field(LinksSerializer)
     def get_links(self, theme):
         links = super().get_links(theme)
         if self.context.get("staff"):
@@ -457,7 +465,9 @@ class WorkplanSerializer(LifecycleFields):
     year = serializers.CharField(
         source="year_label", help_text=_("The financial year, e.g. 2026–27.")
     )
-    strategy = serializers.SerializerMethodField(help_text=_("The strategy it delivers."))
+    strategy = serializers.SerializerMethodField(
+        help_text=_("The strategy it delivers.")
+    )
     items = serializers.SerializerMethodField(help_text=_("Its items in the API."))
 
     class Meta:

@@ -16,9 +16,7 @@ COUNCIL = "v1/councils/<slug:council>/"
 def collection(plural, singular, viewset):
     """The list and detail routes of one record type."""
     return [
-        path(
-            f"{COUNCIL}{plural}/", viewset.as_view(LIST), name=f"{singular}-list"
-        ),
+        path(f"{COUNCIL}{plural}/", viewset.as_view(LIST), name=f"{singular}-list"),
         path(
             f"{COUNCIL}{plural}/<int:pk>/",
             viewset.as_view(DETAIL),

@@ -12,16 +12,19 @@ unchanged one is answered 304.
 
 import hashlib
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpResponseNotModified
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.utils.http import quote_etag
-from django.views.generic import TemplateView
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView, View
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, viewsets
 from rest_framework.renderers import JSONRenderer
@@ -37,6 +40,7 @@ from workplan.models import ProgressUpdate, Review, Workplan, WorkplanItem
 
 from . import dictionary, serializers
 from .licence import LICENCE, LINK_HEADER
+from .models import ApiToken
 from .pagination import DEFAULT_LIMIT, MAX_LIMIT
 from .renderers import CsvRenderer
 
@@ -90,6 +94,10 @@ def _etags(header):
 
 class CouncilView(ApiView):
     """A view of one council's records (`<council>` in the URL: its slug)."""
+
+    #: Set for each request by `initial()` (as here while the schema is made).
+    council = None
+    staff = False
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -261,7 +269,11 @@ class ItemQuerysetMixin:
             updates = ProgressUpdate.objects.filter(review__in=self.readable(Review))
         else:
             updates = ProgressUpdate.objects.public(self.council)
-        return updates.filter(item__in=self.readable(WorkplanItem)).select_related("review").order_by("-review__number")
+        return (
+            updates.filter(item__in=self.readable(WorkplanItem))
+            .select_related("review")
+            .order_by("-review__number")
+        )
 
     def items(self):
         return (
@@ -305,7 +317,7 @@ class WorkplanItemsView(ItemQuerysetMixin, CouncilView, generics.ListAPIView):
     def get_queryset(self):
         return (
             self.items()
-            .filter(workplan=self.request.workplan)
+            .filter(workplan=getattr(self.request, "workplan", None))
             .order_by("theme_id", "position", "pk")
         )
 
@@ -367,6 +379,28 @@ class CouncilDetailView(ApiView, generics.RetrieveAPIView):
     filter_backends = []
 
 
+class ApiTokenView(View):
+    """Make (or make anew) the person's API token for the council they work
+    in, or stop it. Only by POST; answers with the account page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        organisation = getattr(request, "organisation", None)
+        if organisation is None:
+            raise PermissionDenied(_("Choose the council you work in first."))
+        if request.POST.get("action") == "stop":
+            ApiToken.revoke(request.user, organisation)
+            messages.success(request, _("Your API token no longer works."))
+        else:
+            ApiToken.issue(request.user, organisation)
+            messages.success(
+                request,
+                _("Your API token is ready. Any token you had before no longer works."),
+            )
+        return redirect(reverse("account_security") + "#api-token")
+
+
 @method_decorator(login_not_required, name="dispatch")
 class DataDictionaryView(TemplateView):
     """Every field of every record the API publishes, with its values."""
@@ -388,4 +422,3 @@ class DataDictionaryView(TemplateView):
         response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
         response["Link"] = LINK_HEADER
         return response
-

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.views import ApiTokenView
 from governance.auth_views import (
     AccountSecurityView,
     ChooseNewPasswordView,
@@ -37,6 +38,7 @@ urlpatterns = [
         FeedAddressesView.as_view(),
         name="feed_addresses",
     ),
+    path("account/api-token/", ApiTokenView.as_view(), name="api_token"),
     path(
         "account/notifications/",
         NotificationsView.as_view(),
