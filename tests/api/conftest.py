@@ -15,8 +15,14 @@ from governance.choices import Role
 from governance.history import save_with_reason
 from workplan.models import ProgressUpdate
 
-from ..base import make_decision, make_meeting, make_person, make_report, publish
-from ..base import put_on_agenda
+from ..base import (
+    make_decision,
+    make_meeting,
+    make_person,
+    make_report,
+    publish,
+    put_on_agenda,
+)
 
 
 @dataclass

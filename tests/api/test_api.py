@@ -143,9 +143,7 @@ def test_every_response_names_its_licence(world, api):
 
 def test_a_staff_token_reads_what_its_owner_may_see(world, cast, business, api):
     clerk = {"HTTP_AUTHORIZATION": f"Token {token_for(cast.clerk, cast.council_a)}"}
-    officer = {
-        "HTTP_AUTHORIZATION": f"Token {token_for(cast.officer, cast.council_a)}"
-    }
+    officer = {"HTTP_AUTHORIZATION": f"Token {token_for(cast.officer, cast.council_a)}"}
     member = {"HTTP_AUTHORIZATION": f"Token {token_for(cast.member, cast.council_a)}"}
 
     draft = url("decision-detail", business.draft_decision.pk)
@@ -305,7 +303,7 @@ def test_unknown_councils_and_ids_are_not_found(world, api):
 
 def test_csv_holds_the_lists_rows_and_no_formula(world, cast, business, api):
     decision = business.published_decision
-    decision.title = "=HYPERLINK(\"http://evil.example\")"
+    decision.title = '=HYPERLINK("http://evil.example")'
     decision.save()
     response = api.get(url("decision-list") + "?format=csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
@@ -319,7 +317,7 @@ def test_csv_holds_the_lists_rows_and_no_formula(world, cast, business, api):
     assert row["resolutions"].startswith('[{"position": 1')
 
 
-# --- caching ---------------------------------------------------------------------------
+# --- caching ------------------------------------------------------------------------
 
 
 def test_public_responses_carry_an_etag_and_answer_304_until_they_change(
@@ -340,4 +338,5 @@ def test_public_responses_carry_an_etag_and_answer_304_until_they_change(
     assert changed.status_code == 200
     assert changed["ETag"] != etag
     list_etag = api.get(url("decision-list"))["ETag"]
-    assert api.get(url("decision-list"), HTTP_IF_NONE_MATCH=list_etag).status_code == 304
+    unchanged = api.get(url("decision-list"), HTTP_IF_NONE_MATCH=list_etag)
+    assert unchanged.status_code == 304
