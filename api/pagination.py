@@ -65,10 +65,18 @@ class Pagination(pagination.LimitOffsetPagination):
         )
 
     def get_paginated_response_schema(self, schema):
-        wrapped = super().get_paginated_response_schema(schema)
-        wrapped["properties"]["licence"] = LICENCE_SCHEMA
-        wrapped["required"] = ["count", "results", "licence"]
-        return wrapped
+        page = {"type": ["string", "null"], "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["count", "next", "previous", "licence", "results"],
+            "properties": {
+                "count": {"type": "integer", "description": "Records in all pages."},
+                "next": {**page, "description": "The next page (null on the last)."},
+                "previous": {**page, "description": "The page before (or null)."},
+                "licence": LICENCE_SCHEMA,
+                "results": schema,
+            },
+        }
 
 
 LICENCE_SCHEMA = {

@@ -78,6 +78,8 @@ class Linked(serializers.ModelSerializer):
     """A record with `links`; `name` is its API name (`api:<name>-detail`)."""
 
     name = None
+    #: The kind of page that shows it, where not its own (`PUBLIC_PAGES`).
+    page_name = None
     links = serializers.SerializerMethodField(help_text=_("Where to find it."))
 
     @extend_schema_field(LinksSerializer)
@@ -89,8 +91,14 @@ class Linked(serializers.ModelSerializer):
                 self.context["council"],
                 record.pk,
             ),
-            "page": page_url(self.context, self.name, record),
+            "page": page_url(
+                self.context, self.page_name or self.name, self.page_of(record)
+            ),
         }
+
+    def page_of(self, record):
+        """The record whose page shows `record` (itself, but for a theme)."""
+        return record
 
 
 class CouncilLinksSerializer(serializers.Serializer):
@@ -422,6 +430,7 @@ class ObjectiveSerializer(serializers.ModelSerializer):
 
 class ThemeSerializer(Linked):
     name = "theme"
+    page_name = "strategy"
     strategy = serializers.SerializerMethodField(help_text=_("Its strategy."))
     objectives = ObjectiveSerializer(
         many=True, help_text=_("Its objectives, in order.")
@@ -444,14 +453,8 @@ class ThemeSerializer(Linked):
     def get_strategy(self, theme):
         return reference(self.context, "strategy", theme.strategy_id)
 
-    @extend_schema_field(LinksSerializer)
-    def get_links(self, theme):
-        links = super().get_links(theme)
-        if self.context.get("staff"):
-            links["page"] = absolute(
-                self.context.get("request"), theme.strategy.get_absolute_url()
-            )
-        return links
+    def page_of(self, theme):
+        return theme.strategy
 
 
 # --- workplans -------------------------------------------------------------------
