@@ -6,22 +6,23 @@ texts and choices), so the page cannot drift from what the API sends."""
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.drainage import get_override
 from rest_framework import serializers as drf
 
-from . import serializers
+from . import views
 
-#: (heading, list address under /api/v1/councils/<council>/, serializer).
+#: (heading, list address under /api/v1/councils/<council>/, the list's view).
 RECORDS = [
-    (_("Council"), "", serializers.CouncilSerializer),
-    (_("Decision record"), "decisions/", serializers.DecisionSerializer),
-    (_("Meeting"), "meetings/", serializers.MeetingSerializer),
-    (_("Report"), "reports/", serializers.ReportSerializer),
-    (_("Forward plan entry"), "forward-plan/", serializers.ForwardPlanEntrySerializer),
-    (_("Strategy"), "strategies/", serializers.StrategySerializer),
-    (_("Theme"), "themes/", serializers.ThemeSerializer),
-    (_("Workplan"), "workplans/", serializers.WorkplanSerializer),
-    (_("Workplan item"), "workplans/<id>/items/", serializers.ItemSerializer),
-    (_("Review"), "reviews/", serializers.ReviewSerializer),
+    (_("Council"), "", views.CouncilDetailView),
+    (_("Decision record"), "decisions/", views.DecisionViewSet),
+    (_("Meeting"), "meetings/", views.MeetingViewSet),
+    (_("Report"), "reports/", views.ReportViewSet),
+    (_("Forward plan entry"), "forward-plan/", views.ForwardPlanView),
+    (_("Strategy"), "strategies/", views.StrategyViewSet),
+    (_("Theme"), "themes/", views.ThemeViewSet),
+    (_("Workplan"), "workplans/", views.WorkplanViewSet),
+    (_("Workplan item"), "workplans/<id>/items/", views.WorkplanItemsView),
+    (_("Review"), "reviews/", views.ReviewViewSet),
 ]
 
 #: How each kind of value is written, most specific first.
@@ -56,11 +57,17 @@ class Record:
     fields: list
 
 
-def describe(serializer_field):
+def describe(name, serializer_field):
     """The sentence describing a field: its help text, else its label."""
-    text = serializer_field.help_text or serializer_field.label or ""
-    text = str(text)
-    return text[:1].upper() + text[1:]
+    if name == "id" and not serializer_field.help_text:
+        return str(_("Its identifier: stable, and never used for another record."))
+    text = str(serializer_field.help_text or serializer_field.label or "")
+    text = text[:1].upper() + text[1:]
+    if getattr(serializer_field, "allow_blank", False) and isinstance(
+        serializer_field, drf.ChoiceField
+    ):
+        text += str(_(" (empty where not stated)"))
+    return text
 
 
 def type_of(serializer_field):
@@ -74,7 +81,7 @@ def declared(serializer_field):
     """What a method field holds, as `extend_schema_field` declares it."""
     if isinstance(serializer_field, drf.SerializerMethodField):
         method = getattr(serializer_field.parent, serializer_field.method_name)
-        return getattr(method, "_spectacular_annotation", serializer_field)
+        return get_override(method, "field", serializer_field)
     return serializer_field
 
 
@@ -83,7 +90,7 @@ def fields_of(serializer, prefix=""):
     rows = []
     for name, serializer_field in serializer.fields.items():
         full = f"{prefix}{name}"
-        description = describe(serializer_field)
+        description = describe(name, serializer_field)
         held = declared(serializer_field)
         if isinstance(held, type):
             held = held()
@@ -110,15 +117,15 @@ def fields_of(serializer, prefix=""):
 def records():
     """Every record type the API publishes, with its fields."""
     result = []
-    for title, path, serializer_class in RECORDS:
-        serializer = serializer_class(context={})
+    for title, path, view in RECORDS:
+        serializer_class = view.serializer_class
         result.append(
             Record(
                 title=str(title),
                 slug=serializer_class.__name__.removesuffix("Serializer").lower(),
                 path=path,
-                description=" ".join((serializer_class.__doc__ or "").split()),
-                fields=fields_of(serializer),
+                description=" ".join((view.__doc__ or "").split()),
+                fields=fields_of(serializer_class(context={})),
             )
         )
     return result
