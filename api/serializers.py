@@ -7,7 +7,7 @@ stable identifier, never reused) and `links`: its own API address and the
 page a person reads it on.
 """
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -28,14 +28,14 @@ from strategy.models import Objective, Strategy, Theme
 from workplan.models import ProgressUpdate, Review, Workplan, WorkplanItem
 
 #: The public site's page of each record type (`public/urls.py`), by the
-#: API's own name for it.
+#: API's own name for it: a theme is read on its strategy's page, an item
+#: on its workplan's.
 PUBLIC_PAGES = {
     "decision": "public:decision_detail",
     "meeting": "public:meeting_detail",
     "report": "public:report_detail",
     "strategy": "public:strategy_detail",
     "workplan": "public:workplan_detail",
-    "item": "public:item_detail",
     "review": "public:review_detail",
 }
 
@@ -60,17 +60,14 @@ def api_url(request, name, council, pk):
     return absolute(request, reverse(f"api:{name}", args=[council.slug, pk]))
 
 
-def page_url(context, name, record):
-    """The page of `record` for whoever is asking (see `LinksSerializer`)."""
+def page_url(context, name, pk, staff_page):
+    """The page for whoever is asking (see `LinksSerializer`): the public
+    site's page `name` of record `pk`, or with a staff token `staff_page`
+    (the service's)."""
     request = context.get("request")
     if context.get("staff"):
-        return absolute(request, record.get_absolute_url())
-    if name not in PUBLIC_PAGES:
-        return None
-    try:
-        path = reverse(PUBLIC_PAGES[name], args=[context["council"].slug, record.pk])
-    except NoReverseMatch:
-        return None
+        return absolute(request, staff_page())
+    path = reverse(PUBLIC_PAGES[name], args=[context["council"].slug, pk])
     return absolute(request, path)
 
 
@@ -92,12 +89,19 @@ class Linked(serializers.ModelSerializer):
                 record.pk,
             ),
             "page": page_url(
-                self.context, self.page_name or self.name, self.page_of(record)
+                self.context,
+                self.page_name or self.name,
+                self.page_pk(record),
+                lambda: self.page_of(record).get_absolute_url(),
             ),
         }
 
+    def page_pk(self, record):
+        """The id of the record whose public page shows `record`."""
+        return record.pk
+
     def page_of(self, record):
-        """The record whose page shows `record` (itself, but for a theme)."""
+        """The record whose page in the service shows `record`."""
         return record
 
 
@@ -453,6 +457,9 @@ class ThemeSerializer(Linked):
     def get_strategy(self, theme):
         return reference(self.context, "strategy", theme.strategy_id)
 
+    def page_pk(self, theme):
+        return theme.strategy_id
+
     def page_of(self, theme):
         return theme.strategy
 
@@ -524,6 +531,7 @@ class LatestUpdateSerializer(serializers.ModelSerializer):
 
 class ItemSerializer(LifecycleFields):
     name = "item"
+    page_name = "workplan"
     workplan = serializers.SerializerMethodField(help_text=_("Its workplan."))
     theme = serializers.SerializerMethodField(help_text=_("The theme it serves."))
     departments = serializers.SlugRelatedField(
@@ -564,6 +572,9 @@ class ItemSerializer(LifecycleFields):
             "latest_update",
             "links",
         ]
+
+    def page_pk(self, item):
+        return item.workplan_id
 
     @extend_schema_field(Reference)
     def get_workplan(self, item):

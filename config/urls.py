@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("workplan.urls")),
     path("", include("search.urls")),
     path("api/", include("api.urls")),
+    path("public/", include("public.urls")),
     path("sign-in/", SignInView.as_view(), name="login"),
     path("sign-out/", SignOutView.as_view(), name="logout"),
     path("sign-in/code/", SecondFactorView.as_view(), name="sign_in_code"),

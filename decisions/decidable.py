@@ -51,16 +51,16 @@ def choices_for(organisation, include=()):
 
 def mark_readable(decided_records, user):
     """Set `readable` on each of a decision's `DecidedRecord`s: whether
-    `user` may open the record's own page (a published decision names a
-    record still awaiting approval, which members do not read yet). One
-    query per kind of record."""
+    `user` (a person, or a `PublicReader`) may open the record's own page
+    (a published decision names a record still awaiting approval, which
+    members do not read yet). One query per kind of record."""
     by_type = defaultdict(set)
     for decided in decided_records:
         by_type[decided.content_type_id].add(decided.object_id)
     readable = set()
     for content_type_id, ids in by_type.items():
         model = ContentType.objects.get_for_id(content_type_id).model_class()
-        pks = model._default_manager.visible_to(user).filter(pk__in=ids)
+        pks = model._default_manager.readable_by(user).filter(pk__in=ids)
         readable |= {(content_type_id, pk) for pk in pks.values_list("pk", flat=True)}
     for decided in decided_records:
         decided.readable = (decided.content_type_id, decided.object_id) in readable

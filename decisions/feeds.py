@@ -9,7 +9,9 @@ feed. Each person also has private addresses for them
 (`/feeds/<key>/calendar.ics`, `/feeds/<key>/decisions.atom`, keys in
 `governance/feed_keys.py`) that a calendar or feed reader fetches with no
 session: the same feeds, as the key's owner may see them now, the calendar
-narrowed to the committees the owner sits on (if any).
+narrowed to the committees the owner sits on (if any). The public site
+(`public/`) serves the same feeds for a `PublicReader`: what anyone may read
+(`public(organisation)`), with links to the public pages.
 
 * `DecisionFeed` -- Atom (RFC 4287): the council's published decisions,
   newest publication first, each with its committee, its status now and its
@@ -80,11 +82,12 @@ def call_in_text(decision):
 
 
 def published_decisions(user, organisation):
-    """The published decisions of `organisation` that `user` may read."""
+    """The published decisions of `organisation` that `user` (a person, or a
+    `PublicReader`) may read."""
     if organisation is None:
         return DecisionRecord.objects.none()
     return (
-        DecisionRecord.objects.visible_to(user)
+        DecisionRecord.objects.readable_by(user)
         .for_organisation(organisation)
         .exclude(status=DecisionStatus.DRAFT)
         .select_related("organisation", "meeting__committee")
@@ -247,14 +250,20 @@ def _calendar_name(organisation):
 @require_safe
 def meeting_calendar(request):
     """The council's meetings and call-in deadlines as an iCalendar file."""
-    return calendar_response(request, request.user, request.organisation)
+    return keep_private(calendar_response(request, request.user, request.organisation))
 
 
-def calendar_response(request, user, organisation, *, own_committees=False):
+def calendar_response(
+    request, user, organisation, *, own_committees=False, url_of=None
+):
     """The iCalendar file of `organisation`'s meetings (with `own_committees`,
     only those of the committees `user` sits on, if any), the call-in
     deadlines of its published decisions and the due dates of its open
-    reviews' progress updates: each only if `user` may open it."""
+    reviews' progress updates: each only if `user` (a person, or a
+    `PublicReader`) may open it, linked to `url_of(record)` (by default the
+    record's page behind sign-in). Returns the response with no
+    Cache-Control: the caller says who may keep it."""
+    url_of = url_of or (lambda record: record.get_absolute_url())
     now = timezone.now()
     host = request.get_host()
     stamp = ics_datetime(now)
@@ -265,7 +274,7 @@ def calendar_response(request, user, organisation, *, own_committees=False):
         reviews = []
     else:
         meetings = (
-            Meeting.objects.visible_to(user)
+            Meeting.objects.readable_by(user)
             .for_organisation(organisation)
             .filter(starts_at__gte=now - CALENDAR_PAST_MEETINGS)
         )
@@ -306,7 +315,7 @@ def calendar_response(request, user, organisation, *, own_committees=False):
         calendar.add("DTEND", ics_datetime(meeting.starts_at + MEETING_LENGTH))
         calendar.text("SUMMARY", meeting.committee.name)
         calendar.text("LOCATION", meeting.venue)
-        calendar.add("URL", request.build_absolute_uri(meeting.get_absolute_url()))
+        calendar.add("URL", request.build_absolute_uri(url_of(meeting)))
         if meeting.status == MeetingStatus.CANCELLED:
             calendar.add("STATUS", "CANCELLED")
         else:
@@ -326,7 +335,7 @@ def calendar_response(request, user, organisation, *, own_committees=False):
             f"{call_in_text(decision)}\n{decision.meeting.committee.name}, "
             f"{format_date(decision.decision_date)}",
         )
-        calendar.add("URL", request.build_absolute_uri(decision.get_absolute_url()))
+        calendar.add("URL", request.build_absolute_uri(url_of(decision)))
         calendar.add("TRANSP", "TRANSPARENT")
         calendar.add("END", "VEVENT")
 
@@ -340,7 +349,7 @@ def calendar_response(request, user, organisation, *, own_committees=False):
         calendar.text(
             "DESCRIPTION", f"Review {review.number} of {review.workplan} is open."
         )
-        calendar.add("URL", request.build_absolute_uri(review.get_absolute_url()))
+        calendar.add("URL", request.build_absolute_uri(url_of(review)))
         calendar.add("TRANSP", "TRANSPARENT")
         calendar.add("END", "VEVENT")
 
@@ -351,18 +360,18 @@ def calendar_response(request, user, organisation, *, own_committees=False):
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = 'inline; filename="meetings.ics"'
-    return keep_private(response)
+    return response
 
 
 def open_reviews(user, organisation):
     """The open review rounds of `organisation`'s workplans that `user` may
     open (officers, clerks and administrators: a round in progress is not
-    yet published to members)."""
+    yet published to members, nor to the public)."""
     # Imported here: the workplan app builds on this one.
     from workplan.models import Review
 
     return list(
-        Review.objects.visible_to(user)
+        Review.objects.readable_by(user)
         .for_organisation(organisation)
         .filter(status=Review.Status.OPEN)
         .select_related("workplan__strategy")
@@ -386,7 +395,9 @@ def personal_calendar(request, key):
     """The person's calendar at their private address (no session needed):
     their committees' meetings, call-in deadlines, review due dates."""
     user, organisation = _owner_or_404(key)
-    return calendar_response(request, user, organisation, own_committees=True)
+    return keep_private(
+        calendar_response(request, user, organisation, own_committees=True)
+    )
 
 
 class PersonalDecisionFeed(DecisionFeed):

@@ -12,7 +12,18 @@ default nothing is public; each public model's queryset says what of it is
 (docs/public-site.md).
 """
 
+from dataclasses import dataclass
+
 from django.db import models
+
+
+@dataclass(frozen=True)
+class PublicReader:
+    """Anyone, signed in or not, reading `organisation`'s public site: code
+    that serves both a person and the public (feeds, a strategy's delivery)
+    takes a reader and asks `readable_by(reader)`."""
+
+    organisation: object
 
 
 class OrganisationScopedQuerySet(models.QuerySet):
@@ -32,6 +43,13 @@ class OrganisationScopedQuerySet(models.QuerySet):
         """The rows of `organisation` the public may read: where every
         public page, feed, sitemap and API response starts."""
         return self.for_organisation(organisation).filter(self.public_filter())
+
+    def readable_by(self, reader):
+        """`visible_to(reader)` for a person, `public(organisation)` for a
+        `PublicReader`."""
+        if isinstance(reader, PublicReader):
+            return self.public(reader.organisation)
+        return self.visible_to(reader)
 
     def publishes_strategies_filter(self):
         """A Q object: rows of councils that publish their strategies,

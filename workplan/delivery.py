@@ -62,7 +62,8 @@ class WorkplanDelivery:
 
 
 def delivery_of(strategy, user, today=None):
-    """[WorkplanDelivery] for `strategy`'s workplans that `user` may open,
+    """[WorkplanDelivery] for `strategy`'s workplans that `user` (a person,
+    or a `PublicReader`) may open,
     newest financial year first."""
     return _deliveries(
         Workplan.objects.filter(strategy=strategy), user, today or timezone.localdate()
@@ -91,14 +92,14 @@ def _deliveries(workplans, user, today):
     # by this subquery, not by a list of ids, which Django would skip when
     # empty).
     workplans = (
-        workplans.filter(pk__in=Workplan.objects.visible_to(user).values("pk"))
+        workplans.filter(pk__in=Workplan.objects.readable_by(user).values("pk"))
         .select_related("approving_decision__meeting__committee")
         .order_by("-financial_year", "pk")
     )
     by_id = {plan.pk: WorkplanDelivery(plan) for plan in workplans}
     workplans = workplans.values("pk")
     items = (
-        WorkplanItem.objects.visible_to(user)
+        WorkplanItem.objects.readable_by(user)
         .in_the_plan()
         .filter(workplan__in=workplans)
     )
@@ -108,7 +109,7 @@ def _deliveries(workplans, user, today):
     ):
         by_id[row["workplan_id"]].overdue = row["n"]
     for review in (
-        Review.objects.visible_to(user)
+        Review.objects.readable_by(user)
         .filter(workplan__in=workplans, status=Review.Status.CLOSED)
         .select_related("meeting__committee", "decision")
         .order_by("workplan_id", "-number")
@@ -158,7 +159,7 @@ def _count_rag(by_id, items):
 
 def _count_variations(by_id, user, workplans):
     agreed = (
-        Variation.objects.visible_to(user)
+        Variation.objects.readable_by(user)
         .filter(workplan__in=workplans, agreed_on__isnull=False)
         .order_by()
     )
@@ -172,7 +173,7 @@ def _count_variations(by_id, user, workplans):
         if decision_id is not None:
             decision_ids.setdefault(decision_id, set()).add(workplan_id)
     for decision in (
-        DecisionRecord.objects.visible_to(user)
+        DecisionRecord.objects.readable_by(user)
         .filter(pk__in=agreed.exclude(decision=None).values("decision_id"))
         .order_by("decision_date", "pk")
     ):

@@ -110,6 +110,12 @@ class VariationQuerySet(OrganisationScopedQuerySet):
         hear of an item added by variation until it is approved)."""
         return self.filter(item__in=WorkplanItem.objects.visible_to(user))
 
+    def public_filter(self):
+        """The variations of items the public may read."""
+        return models.Q(
+            item__in=WorkplanItem.objects.filter(WorkplanItem.objects.public_filter())
+        )
+
     def awaiting_agreement(self):
         """Variations adding an item to an approved plan, not yet agreed:
         the item enters the plan when its variation is agreed."""

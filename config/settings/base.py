@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "strategy.apps.StrategyConfig",
     "workplan.apps.WorkplanConfig",
     "search.apps.SearchConfig",
+    "public.apps.PublicConfig",
     "governance.apps.GovernanceAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

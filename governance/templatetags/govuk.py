@@ -79,3 +79,15 @@ def diff_pieces(diff):
     the pieces of fifty long diffs took most of a history page's time)."""
     pieces = (format_html(_DIFF_PIECES[kind], text) for kind, text in diff or [])
     return mark_safe("".join(pieces))  # noqa: S308 - each piece is format_html
+
+
+@register.simple_tag(takes_context=True)
+def url_of(context, record):
+    """The address of `record`'s page on the site being drawn: the public
+    site's (the page puts its `url_of` function in the context) or, by
+    default, the record's own page behind sign-in. Lets one include draw a
+    record's body on both."""
+    public = context.get("url_of")
+    if public is not None:
+        return public(record)
+    return record.get_absolute_url()

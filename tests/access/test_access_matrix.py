@@ -59,8 +59,12 @@ ADMINISTRATORS = statuses(
     member=403, officer=403, clerk=403, administrator=200, other=404
 )
 ADMINISTRATORS_POST = {**ADMINISTRATORS, "administrator": 302}
-#: Pages anyone may open, signed in or not (sign-in help, invitation links).
+#: Pages anyone may open, signed in or not (sign-in help, invitation links,
+#: the public site).
 PUBLIC = {role: 200 for role in ROLES}
+#: What nobody may open: on the public site, a record that is not public
+#: (a draft, an unpublished agenda, exempt, another council's).
+NOBODY = {role: 404 for role in ROLES}
 #: The council's lists that officers keep too (departments).
 STAFF = statuses(member=403, officer=200, clerk=200, administrator=200, other=404)
 STAFF_POST = {**STAFF, "officer": 302, "clerk": 302, "administrator": 302}
@@ -403,7 +407,6 @@ CHANGERS = frozenset({"clerk", "administrator"})
 #: API reads tokens, not the site's session: tests/api/ covers tokens);
 #: anything not public is not found, whoever asks. Council A does not
 #: publish its strategies here, so even its approved one is not found.
-NOT_FOUND = {role: 404 for role in ROLES}
 API_ROWS = [
     Row("api:schema", "GET", PUBLIC),
     Row("api:data_dictionary", "GET", PUBLIC),
@@ -423,17 +426,23 @@ API_ROWS = [
         )
     ),
     Row("api:decision-detail", "GET", PUBLIC, ("slug", "published_decision")),
-    Row("api:decision-detail", "GET", NOT_FOUND, ("slug", "draft_decision")),
+    Row("api:decision-detail", "GET", NOBODY, ("slug", "draft_decision")),
     Row("api:meeting-detail", "GET", PUBLIC, ("slug", "meeting")),
-    Row("api:meeting-detail", "GET", NOT_FOUND, ("slug", "later_meeting")),
+    Row("api:meeting-detail", "GET", NOBODY, ("slug", "later_meeting")),
     Row("api:report-detail", "GET", PUBLIC, ("slug", "report")),
-    Row("api:report-detail", "GET", NOT_FOUND, ("slug", "unpublished_report")),
-    Row("api:strategy-detail", "GET", NOT_FOUND, ("slug", "approved_strategy")),
-    Row("api:theme-detail", "GET", NOT_FOUND, ("slug", "theme")),
-    Row("api:workplan-detail", "GET", NOT_FOUND, ("slug", "workplan")),
-    Row("api:workplan-items", "GET", NOT_FOUND, ("slug", "workplan")),
-    Row("api:item-detail", "GET", NOT_FOUND, ("slug", "item")),
-    Row("api:review-detail", "GET", NOT_FOUND, ("slug", "review")),
+    Row("api:report-detail", "GET", NOBODY, ("slug", "unpublished_report")),
+    Row("api:strategy-detail", "GET", NOBODY, ("slug", "approved_strategy")),
+    Row("api:theme-detail", "GET", NOBODY, ("slug", "theme")),
+    Row("api:workplan-detail", "GET", NOBODY, ("slug", "workplan")),
+    Row("api:workplan-items", "GET", NOBODY, ("slug", "workplan")),
+    Row("api:item-detail", "GET", NOBODY, ("slug", "item")),
+    Row("api:review-detail", "GET", NOBODY, ("slug", "review")),
+    Row("api:report-detail", "GET", NOBODY, ("slug", "exempt_report")),
+    # Once the council publishes its strategies (public18's `public_strategy`).
+    Row("api:strategy-detail", "GET", PUBLIC, ("slug", "public_strategy")),
+    Row("api:workplan-detail", "GET", PUBLIC, ("slug", "public_workplan")),
+    Row("api:workplan-items", "GET", PUBLIC, ("slug", "public_workplan")),
+    Row("api:review-detail", "GET", PUBLIC, ("slug", "public_review")),
     # A personal API token: made (or made anew) by whoever is signed in.
     Row(
         "api_token",
@@ -1578,6 +1587,39 @@ MATRIX = [
         no_data,
         CHANGERS,
     ),
+    # --- the public site: the same for everyone, signed in or not ---------------
+    Row("public:home", "GET", PUBLIC, ("slug",)),
+    Row("public:meeting_list", "GET", PUBLIC, ("slug",)),
+    Row("public:meeting_detail", "GET", PUBLIC, ("slug", "meeting")),
+    Row("public:meeting_detail", "GET", NOBODY, ("slug", "later_meeting")),
+    Row("public:meeting_detail", "GET", NOBODY, ("slug", "other_meeting")),
+    Row("public:agenda_pack", "GET", PUBLIC, ("slug", "pack_rendered")),
+    Row("public:agenda_pack", "GET", NOBODY, ("slug", "later_meeting")),
+    Row("public:meeting_calendar", "GET", PUBLIC, ("slug",)),
+    Row("public:report_detail", "GET", PUBLIC, ("slug", "report")),
+    Row("public:report_detail", "GET", NOBODY, ("slug", "unpublished_report")),
+    Row("public:report_detail", "GET", NOBODY, ("slug", "exempt_report")),
+    Row("public:report_paper", "GET", PUBLIC, ("slug", "report_rendered")),
+    Row("public:report_paper", "GET", NOBODY, ("slug", "exempt_report")),
+    Row("public:decision_list", "GET", PUBLIC, ("slug",)),
+    Row("public:decision_detail", "GET", PUBLIC, ("slug", "published_decision")),
+    Row("public:decision_detail", "GET", NOBODY, ("slug", "draft_decision")),
+    Row("public:decision_paper", "GET", PUBLIC, ("slug", "decision_rendered")),
+    Row("public:decision_paper", "GET", NOBODY, ("slug", "draft_decision")),
+    Row("public:decision_feed", "GET", PUBLIC, ("slug",)),
+    Row("public:forward_plan", "GET", PUBLIC, ("slug",)),
+    Row("public:committee_list", "GET", PUBLIC, ("slug",)),
+    # Council A does not publish its strategies, until `public_strategy`.
+    Row("public:strategy_list", "GET", NOBODY, ("slug",)),
+    Row("public:strategy_detail", "GET", NOBODY, ("slug", "approved_strategy")),
+    Row("public:strategy_detail", "GET", PUBLIC, ("slug", "public_strategy")),
+    Row("public:strategy_detail", "GET", NOBODY, ("slug", "draft_strategy")),
+    Row("public:workplan_detail", "GET", PUBLIC, ("slug", "public_workplan")),
+    Row("public:workplan_detail", "GET", NOBODY, ("slug", "workplan")),
+    Row("public:review_detail", "GET", PUBLIC, ("slug", "public_review")),
+    Row("public:review_detail", "GET", NOBODY, ("slug", "open_review")),
+    Row("public:accessibility", "GET", PUBLIC, ("slug",)),
+    Row("public:sitemap", "GET", PUBLIC, ("slug",)),
     *API_ROWS,
 ]
 
@@ -1709,6 +1751,45 @@ def with_import_upload(cast, business):
     )
 
 
+def with_public_records(cast, business):
+    """Council A publishes its strategies: its approved strategy, a workplan
+    of it and a progress report made to committee are public; and another
+    council's meeting, and an exempt report on council A's published agenda."""
+    from tests.public.test_public_site import exempt_report, publish_strategies
+
+    from ..base import make_committee, make_meeting
+
+    if hasattr(business, "public_strategy"):
+        return
+    business.public_workplan, business.public_review = publish_strategies(
+        cast, business
+    )
+    business.public_strategy = business.approved_strategy
+    business.exempt_report = exempt_report(cast, business)
+    board = make_committee(cast.council_b, "Policy Board", "executive")
+    business.other_meeting = make_meeting(
+        board, timezone.now() - timedelta(days=1), agenda_published=True
+    )
+
+
+def with_public_paper_rendered(cast, business, name):
+    """`name`: the public agenda pack of the published meeting, its report's
+    paper or the published decision's record, rendered once (each role is
+    then served the stored file)."""
+    from decisions import papers
+    from governance.paper_store import render_and_store, version_key
+    from public.public_papers import PUBLIC_AGENDA_PACK
+
+    kind, record = {
+        "pack_rendered": (PUBLIC_AGENDA_PACK, business.meeting),
+        "report_rendered": (papers.COMMITTEE_REPORT, business.report),
+        "decision_rendered": (papers.DECISION_RECORD, business.published_decision),
+    }[name]
+    record = type(record).objects.get(pk=record.pk)
+    render_and_store(kind, record, version_key(kind, record))
+    setattr(business, name, record)
+
+
 EXTRAS = {
     "import_upload": with_import_upload,
     "applied_rule": with_rules_and_holidays,
@@ -1723,6 +1804,14 @@ EXTRAS = {
     "approved_item": with_variation,
     "variation_item": with_variation,
     "open_review": with_variation,
+    "pack_rendered": partial(with_public_paper_rendered, name="pack_rendered"),
+    "report_rendered": partial(with_public_paper_rendered, name="report_rendered"),
+    "decision_rendered": partial(with_public_paper_rendered, name="decision_rendered"),
+    "public_strategy": with_public_records,
+    "public_workplan": with_public_records,
+    "public_review": with_public_records,
+    "exempt_report": with_public_records,
+    "other_meeting": with_public_records,
 }
 
 

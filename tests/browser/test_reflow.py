@@ -45,11 +45,24 @@ NOT_PAGES = {
     "logout",
     "login",
     "sign_in_code",
+    "public:agenda_pack",
+    "public:report_paper",
+    "public:decision_paper",
+    "public:decision_feed",
+    "public:meeting_calendar",
+    "public:sitemap",
 }
 
 #: The papers sent with an agenda: each row builds them afresh, so they are
 #: left out here (they are downloads).
-PAPER_EXTRAS = {"sent_pack", "sent_report", "withdrawn_report"}
+PAPER_EXTRAS = {
+    "sent_pack",
+    "sent_report",
+    "withdrawn_report",
+    "pack_rendered",
+    "report_rendered",
+    "decision_rendered",
+}
 
 #: Which elements stick out past the viewport's right edge: for each, the
 #: outermost one (its parent fits), leaving out what an ancestor clips or

@@ -28,6 +28,7 @@ from governance.lifecycle import MinorAmendment
 from governance.models import Membership, PostKind
 from governance.numbering import ListNumbering
 from governance.paper_store import StoredPaper, render_and_store, version_key
+from public.public_papers import PUBLIC_AGENDA_PACK
 from strategy import papers as strategy_papers
 from tests.base import (
     approve_strategy,
@@ -399,7 +400,11 @@ PAPERS = [
         DECISION_RECORD_PRINTS,
     ),
     ([decision_papers.COMMITTEE_REPORT], lambda b: b.business.report, REPORT_PRINTS),
-    ([decision_papers.AGENDA_PACK], lambda b: b.business.meeting, AGENDA_PACK_PRINTS),
+    (
+        [decision_papers.AGENDA_PACK, PUBLIC_AGENDA_PACK],
+        lambda b: b.business.meeting,
+        AGENDA_PACK_PRINTS,
+    ),
 ]
 
 

@@ -1,0 +1,47 @@
+"""The public site in a browser: a resident with no account opens every kind
+of public page; each is checked with axe (zero violations) and none scrolls
+sideways at 320 CSS px."""
+
+from django.urls import reverse
+
+from ..base import build_business
+from ..public.test_public_site import exempt_report, publish_strategies
+
+WIDTH = 320
+
+
+def test_every_kind_of_public_page_is_accessible_and_reflows(visit, cast):
+    business = build_business(cast)
+    workplan, review = publish_strategies(cast, business)
+    exempt_report(cast, business)
+    slug = cast.council_a.slug
+    pages = [
+        reverse("public:home", args=[slug]),
+        reverse("public:meeting_list", args=[slug]),
+        reverse("public:meeting_detail", args=[slug, business.meeting.pk]),
+        reverse("public:report_detail", args=[slug, business.report.pk]),
+        reverse("public:decision_list", args=[slug]),
+        reverse("public:decision_detail", args=[slug, business.published_decision.pk]),
+        reverse("public:forward_plan", args=[slug]),
+        reverse("public:committee_list", args=[slug]),
+        reverse("public:strategy_list", args=[slug]),
+        reverse("public:strategy_detail", args=[slug, business.approved_strategy.pk]),
+        reverse("public:workplan_detail", args=[slug, workplan.pk]),
+        reverse("public:review_detail", args=[slug, review.pk]),
+        reverse("public:accessibility", args=[slug]),
+    ]
+    page = visit.page
+    page.set_viewport_size({"width": WIDTH, "height": 900})
+    too_wide = {}
+    for path in pages:
+        response = visit.goto(path)
+        assert response.status == 200, path
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        if scroll > WIDTH:
+            too_wide[path] = scroll
+    assert not too_wide, f"pages wider than the viewport: {too_wide}"
+    # The menu names the council's sections and offers to sign in.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    visit.goto(pages[0])
+    assert page.get_by_role("link", name="Sign in").is_visible()
+    assert page.get_by_role("link", name="Decisions", exact=True).count() >= 1
