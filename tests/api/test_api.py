@@ -110,6 +110,12 @@ def test_a_detail_holds_the_record_its_links_and_its_children(world, business, a
         "decision-detail", business.published_decision.pk
     )
     assert decision["committee"]["name"] == "Cabinet"
+    # Its page on the public site, which anyone can open.
+    page = decision["links"]["page"]
+    assert page == "http://testserver" + reverse(
+        "public:decision_detail", args=[A, business.published_decision.pk]
+    )
+    assert api.get(page).status_code == 200
 
     meeting = api.get(url("meeting-detail", business.meeting.pk)).json()
     agenda = {item["title"]: item["report"] for item in meeting["agenda"]}
@@ -123,6 +129,7 @@ def test_a_detail_holds_the_record_its_links_and_its_children(world, business, a
     item = api.get(url("item-detail", world.approved_item.pk)).json()
     assert item["latest_update"]["commentary"] == "Procurement under way."
     assert item["latest_update"]["review"] == 1
+    assert api.get(item["links"]["page"]).status_code == 200  # its workplan's
 
     review = api.get(url("review-detail", world.closed_review.pk)).json()
     assert review["meeting"]["id"] == business.meeting.pk
