@@ -9,12 +9,15 @@
 # for the workplan papers rendered inline at sizes around INLINE_ITEMS
 # (tests/bench/threshold.py, about five minutes, bench-results/threshold.json),
 # then for the search page at 1,000 and 100,000 items (tests/bench/search.py,
-# about two minutes, bench-results/search.json).
+# about two minutes, bench-results/search.json), then for an open data API
+# list against a static file of the same bytes (tests/bench/api.py, about a
+# minute, bench-results/api.json).
 # Loopback only; every load run is bounded. `scripts/bench.sh papers` runs
 # only the papers, `scripts/bench.sh history` only the history page,
 # `scripts/bench.sh reader` only the reader,
 # `scripts/bench.sh threshold` only the inline threshold,
 # `scripts/bench.sh search` only the search page,
+# `scripts/bench.sh api` only the open data API,
 # `scripts/bench.sh pages ...` only the pages. Other options go to
 # run_bench.py: scripts/bench.sh --help
 set -euo pipefail
@@ -69,6 +72,7 @@ case "${1:-}" in
   reader) PARTS=reader; shift ;;
   threshold) PARTS=threshold; shift ;;
   search) PARTS=search; shift ;;
+  api) PARTS=api; shift ;;
 esac
 export BENCH_SERVER_URL="$(scripts/db.sh url)"
 if [ "$PARTS" = both ] || [ "$PARTS" = pages ]; then
@@ -88,4 +92,7 @@ if [ "$PARTS" = both ] || [ "$PARTS" = threshold ]; then
 fi
 if [ "$PARTS" = both ] || [ "$PARTS" = search ]; then
   .venv/bin/python -m tests.bench.search
+fi
+if [ "$PARTS" = both ] || [ "$PARTS" = api ]; then
+  .venv/bin/python -m tests.bench.api
 fi
