@@ -14,9 +14,10 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch
-from django.http import HttpResponseNotModified
+from django.db.models import Count, Exists, OuterRef, Prefetch, Sum
+from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -46,6 +47,11 @@ from .renderers import CsvRenderer
 
 #: How long a shared cache may keep a public response (seconds).
 PUBLIC_MAX_AGE = 300
+#: How long this server keeps a public response it rendered (seconds): a
+#: change to a record's version is seen at once (it is part of the key);
+#: what no version records (a decision becoming effective with time, a
+#: child row added) within this time.
+SERVER_CACHE_SECONDS = 60
 PRIVATE = "private, no-store"
 
 
@@ -77,7 +83,9 @@ class ApiView:
             f"public, max-age={PUBLIC_MAX_AGE}" if public else PRIVATE
         )
         if request.method in ("GET", "HEAD") and response.status_code == 200:
-            response.render()
+            if hasattr(response, "render"):
+                response.render()
+                self.keep(response)
             etag = etag_of(response.content)
             response["ETag"] = etag
             if etag in _etags(request.headers.get("If-None-Match", "")):
@@ -86,6 +94,9 @@ class ApiView:
                     unchanged[header] = response[header]
                 return unchanged
         return response
+
+    def keep(self, response):
+        """Keep a rendered public response (see `CouncilView.cached`)."""
 
 
 def _etags(header):
@@ -127,9 +138,65 @@ class CouncilView(ApiView):
             "staff": self.staff,
         }
 
+    # --- the server's cache of public responses, per version of the records
+
+    cache_key = None
+
+    def cached(self, request, records, render):
+        """The public response for `records` (the filtered queryset the
+        response prints), from this server's cache when none of them has
+        changed since it was rendered, else `render()`ed (and kept by
+        `finalize_response`). The key holds the request (address and
+        format) and the records' fingerprint: how many, which, and the sum
+        of their versions, which moves on at every save."""
+        if request.auth is not None:
+            return render()
+        fields = {"n": Count("pk"), "ids": Sum("pk")}
+        if any(field.name == "version" for field in records.model._meta.fields):
+            fields["versions"] = Sum("version")
+        fingerprint = records.order_by().aggregate(**fields)
+        self.cache_key = (
+            "api:"
+            + hashlib.sha256(
+                repr(
+                    (
+                        request.get_host(),
+                        request.get_full_path(),
+                        request.accepted_media_type,
+                        sorted(fingerprint.items()),
+                    )
+                ).encode()
+            ).hexdigest()
+        )
+        kept = cache.get(self.cache_key)
+        if kept is None:
+            return render()
+        content, content_type = kept
+        return HttpResponse(content, content_type=content_type)
+
+    def keep(self, response):
+        if self.cache_key is not None:
+            cache.set(
+                self.cache_key,
+                (response.content, response["Content-Type"]),
+                SERVER_CACHE_SECONDS,
+            )
+
 
 class CouncilViewSet(CouncilView, viewsets.ReadOnlyModelViewSet):
-    pass
+    def list(self, request, *args, **kwargs):
+        records = self.filter_queryset(self.get_queryset())
+        return self.cached(
+            request, records, lambda: super(CouncilViewSet, self).list(request)
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        records = self.get_queryset().filter(pk=kwargs["pk"])
+        return self.cached(
+            request,
+            records,
+            lambda: super(CouncilViewSet, self).retrieve(request, *args, **kwargs),
+        )
 
 
 # --- committee business ------------------------------------------------------------

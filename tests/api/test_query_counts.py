@@ -4,6 +4,7 @@ for 2N (each record's children come by prefetch, never a query per row)."""
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -94,6 +95,7 @@ def count_key_decisions():
 def counts(api, addresses, headers):
     result = {}
     for address in addresses:
+        cache.clear()  # what rendering costs (the server's cache: below)
         with CaptureQueriesContext(connection) as queries:
             response = api.get(address + "?limit=500", **headers)
         assert response.status_code == 200, address
@@ -128,3 +130,22 @@ def test_lists_cost_the_same_queries_for_n_and_2n_records(
     with_n = counts(api, addresses, headers)
     add_records(cast, business, world, 3, 3)
     assert counts(api, addresses, headers) == with_n
+
+
+def test_an_unchanged_public_list_comes_from_the_servers_cache_until_a_record_changes(
+    world, cast, business, api
+):
+    address = reverse("api:decision-list", args=["ashdown"])
+    cache.clear()
+    first = api.get(address)
+    with CaptureQueriesContext(connection) as queries:
+        again = api.get(address)
+    # The council, and the fingerprint of the records (count, ids, versions).
+    assert len(queries) == 2
+    assert again.content == first.content
+    decision = DecisionRecord.objects.get(pk=business.published_decision.pk)
+    decision.title = "Corrected title"
+    decision.save()
+    changed = api.get(address)
+    assert b"Corrected title" in changed.content
+    assert changed["ETag"] != first["ETag"]
