@@ -77,7 +77,7 @@ class ApiView:
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = JSONRenderer.media_type
         response["Link"] = LINK_HEADER
-        patch_vary_headers(response, ["Authorization"])
+        patch_vary_headers(response, ["Authorization", "Accept"])
         public = request.auth is None and response.status_code == 200
         response["Cache-Control"] = (
             f"public, max-age={PUBLIC_MAX_AGE}" if public else PRIVATE
