@@ -16,10 +16,13 @@ signed-in person (`public/base.html` draws no account links and no messages).
 """
 
 import hashlib
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
+from django.db import connection
 from django.db.models import F, Func, OuterRef, Subquery, Value
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -29,52 +32,34 @@ PUBLIC_MAX_AGE = 300
 PUBLIC = f"public, max-age={PUBLIC_MAX_AGE}"
 
 
-def _public_history_models():
-    from decisions.models import (
-        AgendaItem,
-        Committee,
-        CommitteeMember,
-        DecisionRecord,
-        Meeting,
-        Recommendation,
-        Report,
-        ReportHeading,
-        ReportText,
-        Resolution,
-    )
-    from governance.models import Post
-    from strategy.models import Objective, Risk, Strategy, Theme
-    from workplan.models import (
-        ProgressUpdate,
-        Review,
-        Variation,
-        Workplan,
-        WorkplanItem,
-    )
+#: Every model whose rows a public page prints (and whose history row a
+#: save or deletion writes).
+PRINTED = [
+    "decisions.AgendaItem",
+    "decisions.Committee",
+    "decisions.CommitteeMember",
+    "decisions.DecisionRecord",
+    "decisions.Meeting",
+    "decisions.Recommendation",
+    "decisions.Report",
+    "decisions.ReportHeading",
+    "decisions.ReportText",
+    "decisions.Resolution",
+    "governance.Post",
+    "strategy.Strategy",
+    "strategy.Theme",
+    "strategy.Objective",
+    "strategy.Risk",
+    "workplan.Workplan",
+    "workplan.WorkplanItem",
+    "workplan.Review",
+    "workplan.ProgressUpdate",
+    "workplan.Variation",
+]
 
-    models = [
-        AgendaItem,
-        Committee,
-        CommitteeMember,
-        DecisionRecord,
-        Meeting,
-        Recommendation,
-        Report,
-        ReportHeading,
-        ReportText,
-        Resolution,
-        Post,
-        Strategy,
-        Theme,
-        Objective,
-        Risk,
-        Workplan,
-        WorkplanItem,
-        Review,
-        ProgressUpdate,
-        Variation,
-    ]
-    return [model.history.model for model in models]
+
+def _public_history_models():
+    return [apps.get_model(label).history.model for label in PRINTED]
 
 
 def _count(queryset):
@@ -88,14 +73,10 @@ def _count(queryset):
     )
 
 
-def public_data_mark(organisation):
-    """A string that changes whenever anything the council's public site
-    prints may have changed (see the module's docstring). One query: the
-    newest history row of each table is its primary key's last entry."""
+def _mark_queryset(organisation_id, now):
     from decisions.models import DecisionRecord, Meeting
     from governance.models import Organisation
 
-    now = timezone.now()
     marks = {
         f"h{index}": Subquery(
             model.objects.order_by("-history_id").values("history_id")[:1]
@@ -112,12 +93,45 @@ def public_data_mark(organisation):
             committee__organisation=OuterRef("pk"), starts_at__lte=now
         )
     )
-    row = (
-        Organisation.objects.filter(pk=organisation.pk)
+    return (
+        Organisation.objects.filter(pk=organisation_id)
         .annotate(**marks)
         .values_list("version", *marks)
-        .first()
     )
+
+
+#: Stand-ins for the council and the moment, to compile the query once.
+_SOME_COUNCIL = -7_654_321
+_SOME_MOMENT = datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC)
+
+
+@cache
+def _mark_sql():
+    """The mark's SQL, compiled once per process (compiling its twenty-odd
+    subqueries takes far longer than running them), and which parameter
+    is the council and which the moment."""
+    sql, params = _mark_queryset(_SOME_COUNCIL, _SOME_MOMENT).query.sql_with_params()
+    roles = []
+    for param in params:
+        if param == _SOME_COUNCIL:
+            roles.append("council")
+        elif param == _SOME_MOMENT:
+            roles.append("now")
+        else:  # pragma: no cover - the query changed shape
+            raise ValueError(f"unexpected parameter {param!r} in the mark's query")
+    return sql, roles
+
+
+def public_data_mark(organisation):
+    """A string that changes whenever anything the council's public site
+    prints may have changed (see the module's docstring). One query: the
+    newest history row of each table is its primary key's last entry."""
+    now = timezone.now()
+    sql, roles = _mark_sql()
+    values = {"council": organisation.pk, "now": now}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [values[role] for role in roles])
+        row = cursor.fetchone()
     return ".".join(str(value or 0) for value in row or ()) + f".{timezone.localdate()}"
 
 
@@ -148,6 +162,8 @@ def public_etag(request, organisation):
 def mark_public(response, etag=None):
     """`response` as one any cache may keep (with its ETag, if given)."""
     response["Cache-Control"] = PUBLIC
+    # For `SameForEveryoneMiddleware`: no `Vary: Cookie`, and no cookie.
+    response.same_for_everyone = True
     if etag is not None:
         response["ETag"] = f'"{etag}"'
     return response

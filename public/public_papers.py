@@ -12,8 +12,6 @@ with `Retry-After` (the public have no job page to watch).
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.text import slugify
 
 from decisions import considered, papers
 from decisions.models import AgendaItem, Meeting
@@ -70,14 +68,11 @@ PUBLIC_AGENDA_PACK = register(
     PaperKind(
         slug="public-agenda-pack",
         model=Meeting,
-        title=lambda meeting: f"Agenda pack: {meeting}",
+        title=papers.AGENDA_PACK.title,
         parts=public_pack_parts,
-        is_final=lambda meeting: meeting.agenda_published,
+        is_final=papers.AGENDA_PACK.is_final,
         version=public_pack_version,
-        filename=lambda meeting: (
-            f"agenda-pack-{slugify(meeting.committee.name)}-"
-            f"{timezone.localtime(meeting.starts_at):%Y-%m-%d}.pdf"
-        ),
+        filename=papers.AGENDA_PACK.filename,
         url=lambda meeting: reverse(
             "public:agenda_pack",
             args=[meeting.committee.organisation.slug, meeting.pk],
@@ -92,6 +87,7 @@ def served_publicly(response):
     may keep: the same bytes for everyone."""
     if response.status_code in (200, 304):
         response["Cache-Control"] = PUBLIC
+        response.same_for_everyone = True
     return response
 
 

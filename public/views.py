@@ -200,7 +200,10 @@ class MeetingDetailView(PublicMixin, DetailView):
             .order_by("position")
         )
         context["decisions"] = list(
-            self.public(DecisionRecord).filter(meeting=meeting).order_by("pk")
+            self.public(DecisionRecord)
+            .filter(meeting=meeting)
+            .select_related("meeting__committee")
+            .order_by("pk")
         )
         return context
 

@@ -78,11 +78,7 @@ def parse_args(argv):
         default=",".join(str(size) for size in SIZES),
         help="comma-separated workplan sizes in items (default: %(default)s)",
     )
-    parser.add_argument("--warmup", type=int, default=2, help="seconds (2)")
-    parser.add_argument("--duration", type=int, default=5, help="seconds/run (5)")
-    parser.add_argument("--runs", type=int, default=3, help="measured runs (3)")
-    parser.add_argument("--connections", type=int, default=2, help="wrk -c (2)")
-    parser.add_argument("--threads", type=int, default=2, help="wrk -t (2)")
+    add_load_options(parser)
     parser.add_argument(
         "--keep-db",
         action="store_true",
@@ -95,13 +91,26 @@ def parse_args(argv):
         parser.error("--sizes takes whole numbers separated by commas")
     if not args.sizes or min(args.sizes) < 1 or max(args.sizes) > 1_000_000:
         parser.error("--sizes: each between 1 and 1,000,000")
+    check_load_options(parser, args)
+    return args
+
+
+def add_load_options(parser):
+    """wrk's options, shared by the benchmarks that put a server under load."""
+    parser.add_argument("--warmup", type=int, default=2, help="seconds (2)")
+    parser.add_argument("--duration", type=int, default=5, help="seconds/run (5)")
+    parser.add_argument("--runs", type=int, default=3, help="measured runs (3)")
+    parser.add_argument("--connections", type=int, default=2, help="wrk -c (2)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk -t (2)")
+
+
+def check_load_options(parser, args):
     if not 1 <= args.runs <= 10 or not 1 <= args.duration <= 60:
         parser.error("--runs 1..10 and --duration 0.5..60 keep a run bounded")
     if not 0 <= args.warmup <= 60:
         parser.error("--warmup 0..60")
     if not 1 <= args.connections <= 64 or not 1 <= args.threads <= args.connections:
         parser.error("--connections 1..64, --threads 1..connections")
-    return args
 
 
 # --- the database -------------------------------------------------------------

@@ -34,7 +34,7 @@ def publish_strategies(cast, business):
     council = cast.council_a
     council.publishes_strategies = True
     save_with_reason(council, user=None, reason="Test set-up")
-    workplan = make_workplan(cast, business.approved_strategy, 2024)
+    workplan = make_workplan(cast, business.approved_strategy, 2025)
     make_item(cast, workplan, "WP01", title="Replace the telephony")
     workplan = approve_workplan(cast, business, workplan)
     review = make_review(cast, workplan)
@@ -164,6 +164,11 @@ def test_a_signed_in_person_gets_the_same_page_as_everyone(
     assert signed_in.status_code == 200
     assert signed_in["ETag"] == anonymous["ETag"]
     assert "Sign out" not in signed_in.content.decode()
+    # A shared cache may serve either to anyone: no Vary: Cookie, no cookie.
+    for response in (anonymous, signed_in):
+        assert "cookie" not in response.get("Vary", "").lower()
+        assert not response.cookies
+        assert response["Cache-Control"].startswith("public")
 
 
 def add_business(cast, business, count):
@@ -193,6 +198,27 @@ def test_public_lists_make_the_same_queries_however_many_rows(
     counts = []
     for _round in range(2):
         add_business(cast, business, 3)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_a_meeting_page_makes_the_same_queries_however_long_its_agenda(
+    client, cast, business
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = public("meeting_detail", cast.council_a, business.meeting.pk)
+    counts = []
+    position = 1
+    for _round in range(2):
+        for _ in range(3):
+            position += 1
+            report = make_report(cast.council_a, f"Report {position}")
+            put_on_agenda(business.meeting, report, position=position)
+            publish(make_decision(business.meeting, f"Decision {position}"), cast.clerk)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         counts.append(len(queries))
