@@ -82,6 +82,10 @@ class ApiView:
         response["Cache-Control"] = (
             f"public, max-age={PUBLIC_MAX_AGE}" if public else PRIVATE
         )
+        # The public's response prints nothing of who asked: the `Vary:
+        # Cookie` the session middleware adds is dropped, so a shared cache
+        # may serve it to everyone (`public.middleware.SameForEveryoneMiddleware`).
+        response.same_for_everyone = public
         if request.method in ("GET", "HEAD") and response.status_code == 200:
             if hasattr(response, "render"):
                 response.render()

@@ -216,6 +216,7 @@ def test_a_signed_in_session_reads_the_public_api(world, cast, business, client_
     assert response.status_code == 404
     response = client.get(url("decision-list"))
     assert response["Cache-Control"].startswith("public")
+    assert "Cookie" not in response.get("Vary", "")
 
 
 # --- bad input -----------------------------------------------------------------------
