@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.views import ApiTokenView
 from governance.auth_views import (
     AccountSecurityView,
     ChooseNewPasswordView,
@@ -27,6 +28,7 @@ urlpatterns = [
     path("", include("strategy.urls")),
     path("", include("workplan.urls")),
     path("", include("search.urls")),
+    path("api/", include("api.urls")),
     path("public/", include("public.urls")),
     path("sign-in/", SignInView.as_view(), name="login"),
     path("sign-out/", SignOutView.as_view(), name="logout"),
@@ -37,6 +39,7 @@ urlpatterns = [
         FeedAddressesView.as_view(),
         name="feed_addresses",
     ),
+    path("account/api-token/", ApiTokenView.as_view(), name="api_token"),
     path(
         "account/notifications/",
         NotificationsView.as_view(),

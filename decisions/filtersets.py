@@ -5,6 +5,8 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from governance.date_input import GovukDateFilter
 from governance.filtersets import GovukFilterSet
@@ -105,14 +107,18 @@ class ReportFilterSet(GovukFilterSet):
         value = value.strip()
         return queryset.filter(title__icontains=value) if value else queryset
 
+    # What the open data API's schema says each takes (`api/`): an id, a word.
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_committee(self, queryset, name, value):
         items = AgendaItem.objects.filter(meeting__committee=value)
         return queryset.filter(pk__in=items.values("report_id"))
 
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_meeting(self, queryset, name, value):
         items = AgendaItem.objects.filter(meeting=value)
         return queryset.filter(pk__in=items.values("report_id"))
 
+    @extend_schema_field(OpenApiTypes.STR)
     def filter_presents(self, queryset, name, value):
         if value == "none":
             return queryset.filter(subject_content_type__isnull=True)

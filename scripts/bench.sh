@@ -11,13 +11,16 @@
 # then for the search page at 1,000 and 100,000 items (tests/bench/search.py,
 # about two minutes, bench-results/search.json), then for the public
 # decision page against a static file of the same size (tests/bench/public.py,
-# about a minute, bench-results/public.json).
+# about a minute, bench-results/public.json), then for an open data API
+# list against a static file of the same bytes (tests/bench/api.py, about
+# five minutes, bench-results/api.json).
 # Loopback only; every load run is bounded. `scripts/bench.sh papers` runs
 # only the papers, `scripts/bench.sh history` only the history page,
 # `scripts/bench.sh reader` only the reader,
 # `scripts/bench.sh threshold` only the inline threshold,
 # `scripts/bench.sh search` only the search page,
 # `scripts/bench.sh public ...` only the public decision page,
+# `scripts/bench.sh api` only the open data API,
 # `scripts/bench.sh pages ...` only the pages. Other options go to
 # run_bench.py: scripts/bench.sh --help
 set -euo pipefail
@@ -73,6 +76,7 @@ case "${1:-}" in
   threshold) PARTS=threshold; shift ;;
   search) PARTS=search; shift ;;
   public) PARTS=public; shift ;;
+  api) PARTS=api; shift ;;
 esac
 export BENCH_SERVER_URL="$(scripts/db.sh url)"
 if [ "$PARTS" = both ] || [ "$PARTS" = pages ]; then
@@ -99,4 +103,7 @@ if [ "$PARTS" = both ] || [ "$PARTS" = public ]; then
   else
     .venv/bin/python -m tests.bench.public
   fi
+fi
+if [ "$PARTS" = both ] || [ "$PARTS" = api ]; then
+  .venv/bin/python -m tests.bench.api
 fi

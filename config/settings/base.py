@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "api.apps.ApiConfig",
 ]
 
 # Papers too large to render during a request (agenda packs) are rendered by
@@ -306,3 +309,50 @@ CSRF_FAILURE_VIEW = "governance.errors.csrf_failure"
 INVITATION_VALID_DAYS = 7
 # Password-reset links (sent on request or by an administrator) last a day.
 PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
+
+# The open data API (`api/`, docs/open-data-api.md): read-only, JSON and CSV,
+# public by default; staff send a personal token. Sessions are not read, so
+# a response never depends on who is signed in to the site.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "api.renderers.CsvRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.renderers.ContentNegotiation",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "UNAUTHENTICATED_TOKEN": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ICT strategy governance: open data API",
+    "DESCRIPTION": (
+        "Each council's published business: decisions and their resolutions, "
+        "meetings and agenda items, reports, the forward plan, and (where the "
+        "council publishes them) strategies, themes, workplans, items and "
+        "reviews. Published under the Open Government Licence v3.0."
+    ),
+    "VERSION": "1.0.0",
+    # 3.1: its schemas are JSON Schema, so any JSON Schema validator checks
+    # a response against them (null is a type, not a keyword of OpenAPI's).
+    "OAS_VERSION": "3.1.0",
+    "LICENSE": {
+        "name": "Open Government Licence v3.0",
+        "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+    },
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Several records have a `status`: each set of values keeps its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "DecisionStatusEnum": "decisions.choices.DecisionStatus",
+        "MeetingStatusEnum": "decisions.choices.MeetingStatus",
+        "LifecycleStatusEnum": "governance.lifecycle.LifecycleStatus",
+        "ReviewStatusEnum": ["open", "closed"],
+    },
+}

@@ -403,6 +403,56 @@ class Row:
 
 CHANGERS = frozenset({"clerk", "administrator"})
 
+#: The open data API: the public's records, the same for every role (the
+#: API reads tokens, not the site's session: tests/api/ covers tokens);
+#: anything not public is not found, whoever asks. Council A does not
+#: publish its strategies here, so even its approved one is not found.
+API_ROWS = [
+    Row("api:schema", "GET", PUBLIC),
+    Row("api:data_dictionary", "GET", PUBLIC),
+    Row("api:council-list", "GET", PUBLIC),
+    Row("api:council-detail", "GET", PUBLIC, ("slug",)),
+    *(
+        Row(f"api:{name}", "GET", PUBLIC, ("slug",))
+        for name in (
+            "decision-list",
+            "meeting-list",
+            "report-list",
+            "forward-plan",
+            "strategy-list",
+            "theme-list",
+            "workplan-list",
+            "review-list",
+        )
+    ),
+    Row("api:decision-detail", "GET", PUBLIC, ("slug", "published_decision")),
+    Row("api:decision-detail", "GET", NOBODY, ("slug", "draft_decision")),
+    Row("api:meeting-detail", "GET", PUBLIC, ("slug", "meeting")),
+    Row("api:meeting-detail", "GET", NOBODY, ("slug", "later_meeting")),
+    Row("api:report-detail", "GET", PUBLIC, ("slug", "report")),
+    Row("api:report-detail", "GET", NOBODY, ("slug", "unpublished_report")),
+    Row("api:strategy-detail", "GET", NOBODY, ("slug", "approved_strategy")),
+    Row("api:theme-detail", "GET", NOBODY, ("slug", "theme")),
+    Row("api:workplan-detail", "GET", NOBODY, ("slug", "workplan")),
+    Row("api:workplan-items", "GET", NOBODY, ("slug", "workplan")),
+    Row("api:item-detail", "GET", NOBODY, ("slug", "item")),
+    Row("api:review-detail", "GET", NOBODY, ("slug", "review")),
+    Row("api:report-detail", "GET", NOBODY, ("slug", "exempt_report")),
+    # Once the council publishes its strategies (public18's `public_strategy`).
+    Row("api:strategy-detail", "GET", PUBLIC, ("slug", "public_strategy")),
+    Row("api:workplan-detail", "GET", PUBLIC, ("slug", "public_workplan")),
+    Row("api:workplan-items", "GET", PUBLIC, ("slug", "public_workplan")),
+    Row("api:review-detail", "GET", PUBLIC, ("slug", "public_review")),
+    # A personal API token: made (or made anew) by whoever is signed in.
+    Row(
+        "api_token",
+        "POST",
+        {r: 302 for r in ROLES},
+        data=lambda cast, business: {"action": "new"},
+        changes_for=frozenset(set(ROLES) - {"anonymous"}),
+    ),
+]
+
 MATRIX = [
     Row("governance:home", "GET", EVERYONE),
     Row("governance:choose_organisation", "GET", EVERYONE),
@@ -1633,6 +1683,7 @@ MATRIX = [
     Row("public:review_detail", "GET", NOBODY, ("slug", "open_review")),
     Row("public:accessibility", "GET", PUBLIC, ("slug",)),
     Row("public:sitemap", "GET", PUBLIC, ("slug",)),
+    *API_ROWS,
 ]
 
 # The admin's own URLs are many and generated; they are covered by
@@ -1883,7 +1934,13 @@ def snapshot():
     """Row counts of every model and history table: a refused request keeps them."""
     counts = {}
     for model in apps.get_models():
-        if model._meta.app_label in ("governance", "decisions", "strategy", "workplan"):
+        if model._meta.app_label in (
+            "governance",
+            "decisions",
+            "strategy",
+            "workplan",
+            "api",
+        ):
             counts[model._meta.label] = model._default_manager.count()
     return counts
 

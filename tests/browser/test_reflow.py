@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urldefrag, urlsplit
 import pytest
 from django.urls import Resolver404, resolve
 
+from api import urls as api_urls
 from governance.history import save_with_reason
 
 from ..access.test_access_matrix import EXTRAS, MATRIX, ByPolicy, url_for
@@ -51,6 +52,13 @@ NOT_PAGES = {
     "public:decision_feed",
     "public:meeting_calendar",
     "public:sitemap",
+}
+#: The open data API answers JSON (and its schema YAML); its one page is the
+#: data dictionary.
+NOT_PAGES |= {
+    f"api:{pattern.name}"
+    for pattern in api_urls.urlpatterns
+    if pattern.name != "data_dictionary"
 }
 
 #: The papers sent with an agenda: each row builds them afresh, so they are
