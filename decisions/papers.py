@@ -98,6 +98,25 @@ DECISION_RECORD = register(
     )
 )
 
+#: The public's decision record while its exempt part is withheld: the
+#: notice in its place (`decision_record_parts(public=True)`), stored under
+#: its own key; the public site serves it (docs/exempt-information.md).
+PUBLIC_DECISION_RECORD = register(
+    PaperKind(
+        slug="decision-record-public",
+        model=DecisionRecord,
+        title=DECISION_RECORD.title,
+        parts=lambda decision: decision_record_parts(decision, public=True),
+        is_final=DECISION_RECORD.is_final,
+        version=decision_version,
+        filename=lambda decision: f"decision-{decision.pk}-public.pdf",
+        url=lambda decision: reverse(
+            "public:decision_paper",
+            args=[decision.organisation.slug, decision.pk],
+        ),
+    )
+)
+
 
 # --- the committee report ---------------------------------------------------
 
@@ -221,6 +240,27 @@ COMMITTEE_REPORT = register(
         version=report_version,
         filename=lambda report: f"report-{report.pk}-{slugify(report.title)[:60]}.pdf",
         url=lambda report: reverse("decisions:report_paper", args=[report.pk]),
+        background=report_in_background,
+    )
+)
+
+#: The public's report paper while exempt information in it is withheld:
+#: without the withheld annexes, the notice in their place
+#: (`report_parts(public=True)`); the public site serves it.
+PUBLIC_COMMITTEE_REPORT = register(
+    PaperKind(
+        slug="committee-report-public",
+        model=Report,
+        title=COMMITTEE_REPORT.title,
+        parts=lambda report: report_parts(report, public=True),
+        is_final=report_is_final,
+        version=report_version,
+        filename=lambda report: (
+            f"report-{report.pk}-{slugify(report.title)[:60]}-public.pdf"
+        ),
+        url=lambda report: reverse(
+            "public:report_paper", args=[report.organisation.slug, report.pk]
+        ),
         background=report_in_background,
     )
 )

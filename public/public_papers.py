@@ -42,12 +42,20 @@ def served_publicly(response):
 def report_paper(request, report):
     """A public report's paper: the last one sent to the meeting it is headed
     for, else its paper of record."""
+    if report.withheld:
+        # The paper as sent carries its exempt annexes: the public get the
+        # report without them (docs/exempt-information.md).
+        return _report_paper_of_record(request, report, papers.PUBLIC_COMMITTEE_REPORT)
     meeting = papers.report_meeting(report)
     if meeting is not None and meeting.agenda_published:
         sent = considered.latest_report_paper(report, meeting)
         if sent is not None:
             return served_publicly(serve_paper(request, papers.CONSIDERED_PAPER, sent))
-    response = serve_paper(request, papers.COMMITTEE_REPORT, report)
+    return _report_paper_of_record(request, report, papers.COMMITTEE_REPORT)
+
+
+def _report_paper_of_record(request, report, kind):
+    response = serve_paper(request, kind, report)
     if response.status_code == 302:
         # A large report goes to the worker; the public have no job page.
         return being_prepared(request, report.organisation)

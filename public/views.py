@@ -504,9 +504,11 @@ def decision_paper(request, slug, pk):
         ),
         pk=pk,
     )
-    return public_papers.served_publicly(
-        serve_paper(request, papers.DECISION_RECORD, decision)
+    # While its exempt part is withheld the public get their own version.
+    kind = (
+        papers.PUBLIC_DECISION_RECORD if decision.withheld else papers.DECISION_RECORD
     )
+    return public_papers.served_publicly(serve_paper(request, kind, decision))
 
 
 @login_not_required
