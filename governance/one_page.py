@@ -120,9 +120,10 @@ def pages_of(part, organisation):
         if key in _MEASURED:
             _MEASURED.move_to_end(key)
             return _MEASURED[key]
-    document = HTML(
-        string=html, base_url=PAPER_ORIGIN + "/", url_fetcher=StaticOnlyFetcher()
-    ).render(**PDF_OPTIONS)
+    fetcher, base = StaticOnlyFetcher(), PAPER_ORIGIN + "/"
+    document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(
+        **PDF_OPTIONS
+    )
     pages = len(document.pages)
     with _MEASURED_LOCK:
         _MEASURED[key] = pages

@@ -138,6 +138,15 @@ NOT_EDITS = {
     "follow": "the person's own follow (following twice is following)",
     "notifications": "the person's own choice of e-mails",
     "unsubscribe": "stops the person's own e-mails (once)",
+    "api_token": "the person's own API token (a new one stops the old)",
+    "decisions:report_exempt_review": (
+        "one review recorded under a row lock; a record released meanwhile "
+        "answers 409 (released stays released)"
+    ),
+    "decisions:decision_exempt_review": (
+        "one review recorded under a row lock; a record released meanwhile "
+        "answers 409 (released stays released)"
+    ),
     "password_reset": "sends an e-mail",
     "password_reset_confirm": "the person's own password",
 }

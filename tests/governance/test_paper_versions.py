@@ -394,11 +394,15 @@ PAPERS = [
         PROGRESS_REPORT_PRINTS,
     ),
     (
-        [decision_papers.DECISION_RECORD],
+        [decision_papers.DECISION_RECORD, decision_papers.PUBLIC_DECISION_RECORD],
         lambda b: b.business.published_decision,
         DECISION_RECORD_PRINTS,
     ),
-    ([decision_papers.COMMITTEE_REPORT], lambda b: b.business.report, REPORT_PRINTS),
+    (
+        [decision_papers.COMMITTEE_REPORT, decision_papers.PUBLIC_COMMITTEE_REPORT],
+        lambda b: b.business.report,
+        REPORT_PRINTS,
+    ),
     (
         [decision_papers.AGENDA_PACK, decision_papers.PUBLIC_AGENDA_PACK],
         lambda b: b.business.meeting,

@@ -349,6 +349,7 @@ def test_a_council_can_require_it_of_everyone(cast, client_for):
             reverse("governance:organisation_settings", args=[cast.council_a.slug]),
             {
                 "bank_holiday_region": "england-and-wales",
+                "nation": "england",
                 "decisions_subject_to_call_in": "on",
                 "takes_effect_without_call_in": "publication",
                 "default_publication_time": "9am",
