@@ -30,12 +30,25 @@ DOWNLOADS = {
     "workplan:workplan_export_xlsx",
     "workplan:workplan_paper",
 }
+#: Files anyone may fetch: the public site's papers, feeds and sitemap, and
+#: the API's schema. The same for everyone, so shared caches may keep them
+#: (`Cache-Control: public`); what they may hold is tested in tests/public/.
+PUBLIC_DOWNLOADS = {
+    "public:agenda_pack",
+    "public:decision_feed",
+    "public:decision_paper",
+    "public:meeting_calendar",
+    "public:report_paper",
+    "public:sitemap",
+    "api:schema",
+}
 #: Who fetches a row: the first of these the matrix lets read it.
 READERS = ["officer", "clerk", "administrator", "member", "other_council", "anonymous"]
 
 GET_ROWS = [row for row in MATRIX if row.method == "GET"]
 DOWNLOAD_ROWS = [row for row in GET_ROWS if row.name in DOWNLOADS]
-PAGE_ROWS = [row for row in GET_ROWS if row.name not in DOWNLOADS]
+PUBLIC_DOWNLOAD_ROWS = [row for row in GET_ROWS if row.name in PUBLIC_DOWNLOADS]
+PAGE_ROWS = [row for row in GET_ROWS if row.name not in DOWNLOADS | PUBLIC_DOWNLOADS]
 
 
 def reader(row):
@@ -111,3 +124,16 @@ def test_a_stored_paper_keeps_its_etag_and_its_304_is_private_too(
     assert not_modified.status_code == 304
     assert not_modified["ETag"] == etag
     assert not_modified["Cache-Control"] == PRIVATE
+
+
+def test_every_public_download_may_be_kept_by_shared_caches(cast, business, client_for):
+    """The public's files are public records: never `private` (so a CDN may
+    serve them), never marked as anyone's."""
+    assert {row.name for row in PUBLIC_DOWNLOAD_ROWS} == PUBLIC_DOWNLOADS
+    for row in PUBLIC_DOWNLOAD_ROWS:
+        if row.expected["anonymous"] != 200:
+            continue
+        response = client_for(None).get(url_for(row, cast, business))
+        assert response.status_code == 200, row.name
+        assert is_download(response), row.name
+        assert "private" not in response.get("Cache-Control", ""), row.name

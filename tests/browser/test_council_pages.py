@@ -11,7 +11,7 @@ def test_administrator_corrects_a_mistake_in_the_settings_form(visit, cast):
     visit.check()
 
     page = visit.page
-    page.get_by_label("Scotland").check()
+    page.locator("input[name='bank_holiday_region'][value='scotland']").check()
     visit.submit("Save settings")
     summary = page.locator(".govuk-error-summary")
     assert "Enter the reason for the change" in summary.inner_text()
@@ -21,7 +21,9 @@ def test_administrator_corrects_a_mistake_in_the_settings_form(visit, cast):
         "document.activeElement.classList.contains('govuk-error-summary')"
     )
     # The choice made is kept.
-    assert page.get_by_label("Scotland").is_checked()
+    assert page.locator(
+        "input[name='bank_holiday_region'][value='scotland']"
+    ).is_checked()
 
     page.get_by_label("Reason for the change").fill("Constitution review 2026")
     visit.submit("Save settings")

@@ -37,7 +37,7 @@ def test_the_error_summary_and_success_banner_take_focus_after_the_skip_link(
     skip_link.press("Enter")
     page.wait_for_url("**/council/ashdown/settings/#main-content", timeout=5000)
 
-    page.get_by_label("Scotland").check()
+    page.locator("input[name='bank_holiday_region'][value='scotland']").check()
     visit.submit("Save settings")
     assert page.url.endswith("#main-content")
     assert focus_is_on(page, "govuk-error-summary"), page.evaluate(FOCUSED_CLASSES)
@@ -58,7 +58,7 @@ def test_a_fragment_naming_a_field_does_not_take_focus_from_the_error_summary(
     visit.sign_in("administrator")
     page = visit.page
     visit.goto("/council/ashdown/settings/#main-content")
-    page.get_by_label("Scotland").check()
+    page.locator("input[name='bank_holiday_region'][value='scotland']").check()
     with page.expect_navigation():
         page.evaluate(
             "document.querySelector('main form').action = "
