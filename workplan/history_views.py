@@ -124,6 +124,13 @@ class ItemHistoryView(_RecordHistoryView):
 
     model = WorkplanItem
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Items of different workplans share references: the title names its
+        # workplan, as the item's own page does.
+        context["title_within"] = self.object.workplan
+        return context
+
     def sources(self):
         item = self.object
         return [

@@ -25,6 +25,7 @@ KINDS = {
     "decision-record",
     "committee-report",
     "agenda-pack",
+    "agenda-pack-public",
     "strategy",
     "strategy-on-a-page",
     "workplan-appendix",
