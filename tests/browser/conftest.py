@@ -14,6 +14,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django_otp.oath import TOTP
+from playwright.sync_api import Error as PlaywrightError
 
 from ..base import PASSWORD, authenticator_code
 
@@ -137,8 +138,16 @@ class Visitor:
 
     def check(self):
         """Run axe-core on the current page; fail on any violation."""
-        self.page.wait_for_load_state("load")
-        results = _axe.run(self.page)
+        for attempt in range(3):
+            self.page.wait_for_load_state("load")
+            try:
+                results = _axe.run(self.page)
+                break
+            except PlaywrightError as error:
+                # A page that reloads itself (the paper-job page) may navigate
+                # while axe starts: check the page it arrived at instead.
+                if "Execution context was destroyed" not in str(error) or attempt == 2:
+                    raise
         assert results.violations_count == 0, (
             f"axe-core found violations on {self.page.url}:\n"
             + results.generate_report()

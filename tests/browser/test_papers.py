@@ -23,7 +23,8 @@ def test_a_clerk_waits_for_the_agenda_pack_and_downloads_it(visit, cast):
         assert "Waiting for the worker" in page.locator("main").inner_text()
 
         # The worker takes the job; the page notices by itself and reloads.
-        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        with page.expect_navigation(timeout=30_000):
+            call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
         page.get_by_text("The paper is ready").wait_for(timeout=20_000)
         visit.check()
         with page.expect_download() as download:
