@@ -47,6 +47,22 @@ class FetchRaisePeers(FetchMode):
 
 FETCH_RAISE_PEERS = FetchRaisePeers()
 
+
+class FetchRecorded(FetchMode):
+    """Fetch one, as Django's default does, noting each lazily fetched
+    "Model.field" in `seen`: every place `FETCH_RAISE` would stop, in one run
+    (`CRAWL_FETCH_MODE=record`, tests/access/test_flat_queries.py)."""
+
+    __slots__ = ("seen",)
+
+    def __init__(self):
+        self.seen = set()
+
+    def fetch(self, fetcher, instance):
+        self.seen.add(f"{type(instance).__qualname__}.{fetcher.field.name}")
+        FETCH_ONE.fetch(fetcher, instance)
+
+
 MODES = {"raise": FETCH_RAISE, "peers": FETCH_RAISE_PEERS, "one": FETCH_ONE}
 
 
