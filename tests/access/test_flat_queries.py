@@ -236,7 +236,8 @@ def readable_pages(cast, business):
         if role is not None:
             pages[(row.name, row.args)] = (role, url)
     assert len(pages) > 100
-    return pages
+    only = os.environ.get("CRAWL_ONLY")  # e.g. "workplan:", while fixing
+    return {key: page for key, page in pages.items() if not only or only in key[0]}
 
 
 def grown_pages(cast, business, client_for, mode):
@@ -256,8 +257,10 @@ def grown_pages(cast, business, client_for, mode):
 @pytest.mark.crawl
 def test_query_counts_do_not_grow_with_the_rows(cast, business, client_for):
     """Every page readable by someone: as many queries with 2N rows as with
-    N, and no lazy fetch from a list's rows (`FETCH_RAISE_PEERS`)."""
-    mode = os.environ.get("CRAWL_FETCH_MODE", "peers")
+    N, and no related object or deferred field fetched lazily (`FETCH_RAISE`;
+    `CRAWL_FETCH_MODE=peers` allows the page's own record to fetch its
+    parents, `record` lists every lazy fetch of every page instead)."""
+    mode = os.environ.get("CRAWL_FETCH_MODE", "raise")
     if mode == "record":
         # Every lazy fetch of every page, for working through `FETCH_RAISE`.
         seen = {}
