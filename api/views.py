@@ -382,7 +382,8 @@ class WorkplanItemsView(ItemQuerysetMixin, CouncilView, generics.ListAPIView):
         super().initial(request, *args, **kwargs)
         # The item filters' choices are the workplan's (its themes).
         request.workplan = get_object_or_404(
-            self.readable(Workplan).select_related("strategy"), pk=kwargs["pk"]
+            self.readable(Workplan).select_related("strategy", "organisation"),
+            pk=kwargs["pk"],
         )
 
     def get_queryset(self):

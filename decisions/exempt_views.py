@@ -34,7 +34,7 @@ class ExemptReviewView(OrganisationScopedMixin, DetailView):
     context_object_name = "record"
 
     def get_queryset(self):
-        return super().get_queryset().filter(exempt=True)
+        return super().get_queryset().filter(exempt=True).select_related("organisation")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

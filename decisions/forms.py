@@ -1075,13 +1075,21 @@ class BaseCommitteeMemberFormSet(AddAnotherFormSet):
         )
         super().__init__(*args, **kwargs)
 
+    @cached_property
+    def councillor_choices(self):
+        """The councillors to link, read once for every row (each row's
+        select would otherwise run the query again: one per councillor)."""
+        return [("", _("No account"))] + [
+            (m.pk, m.user.get_full_name() or str(m.user)) for m in self.councillors
+        ]
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         field = form.fields["membership"]
         field.queryset = self.councillors
         field.required = False
         field.empty_label = _("No account")
-        field.label_from_instance = lambda m: m.user.get_full_name() or str(m.user)
+        field.choices = self.councillor_choices
 
     def clean(self):
         super().clean()

@@ -57,6 +57,8 @@ def forward_plan(reports, now):
     ).select_related("meeting__committee")
     reports = (
         reports.filter(decisions__isnull=True)
+        # Each entry names who the report is of (every forward plan prints it).
+        .select_related("report_of")
         .prefetch_related(
             Prefetch("agenda_items", queryset=upcoming, to_attr="upcoming_items")
         )

@@ -182,11 +182,14 @@ class CommitteeMember(models.Model):
 class CallInRuleQuerySet(OrganisationScopedQuerySet):
     def in_force_on(self, organisation, day):
         """The organisation's rule that applied on `day` (None if none did)."""
-        return (
+        rule = (
             self.filter(organisation=organisation, applies_from__lte=day)
             .order_by("-applies_from")
             .first()
         )
+        if rule is not None and isinstance(organisation, models.Model):
+            rule.organisation = organisation  # known: not read again
+        return rule
 
 
 class CallInRule(VersionedModel):

@@ -206,6 +206,9 @@ class MeetingUpdateView(
     permission_action = MANAGE
     reason = gettext_lazy("Meeting changed")
 
+    def get_queryset(self):
+        return super().get_queryset().select_related("committee__organisation")
+
 
 class AgendaUpdateView(
     AddAnotherViewMixin, OrganisationScopedMixin, VersionedUpdateMixin, UpdateView
@@ -217,6 +220,9 @@ class AgendaUpdateView(
     permission_action = MANAGE
     template_name = "decisions/agenda_form.html"
     form_class = VersionOnlyForm
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("committee__organisation")
 
     def get_formset(self):
         return AgendaFormSet(
@@ -286,6 +292,9 @@ class ReportListView(CurrentOrganisationListMixin, FilterView):
 class ReportDetailView(OrganisationScopedMixin, DetailView):
     model = Report
     template_name = "decisions/report_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("report_of", "contact")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -416,6 +425,9 @@ class ReportUpdateView(
 
     permission_action = WRITE_REPORT
 
+    def get_queryset(self):
+        return super().get_queryset().select_related("organisation")
+
     def get_object(self, queryset=None):
         report = super().get_object(queryset)
         refusal = report.change_refusal(self.request.user)
@@ -485,9 +497,9 @@ class DecisionDetailView(OrganisationScopedMixin, DetailView):
             super()
             .get_queryset()
             .select_related(
-                "meeting__committee",
+                "meeting__committee__organisation",
                 "report",
-                "call_in_rule",
+                "call_in_rule__organisation",
                 "organisation",
                 "call_in_heard_at__committee",
             )
@@ -609,7 +621,9 @@ class DecisionFromReportView(DecisionCreateView):
     def dispatch(self, request, *args, **kwargs):
         # Another council's report is not found, whoever asks.
         self.report = get_object_or_404(
-            Report.objects.visible_to(request.user).select_related("organisation"),
+            Report.objects.visible_to(request.user).select_related(
+                "organisation", "report_of"
+            ),
             pk=kwargs["pk"],
         )
         if not can(request.user, MANAGE, self.report):
@@ -667,6 +681,9 @@ class DecisionUpdateView(
 
     permission_action = MANAGE
 
+    def get_queryset(self):
+        return super().get_queryset().select_related("organisation")
+
     def get_form_class(self):
         return DecisionCorrectionForm if self.object.is_published else DecisionForm
 
@@ -723,6 +740,7 @@ class DecisionTransitionView(TransitionView):
 
     model = DecisionRecord
     workflow = DECISION_PATH
+    related = ("organisation", "meeting__committee__organisation")
 
     def get_context_data(self, **kwargs):
         if self.transition.name == "publish":
@@ -1052,7 +1070,8 @@ class CommitteeDetailView(CouncilPageMixin, DetailView):
     context_object_name = "committee"
 
     def get_queryset(self):
-        return Committee.objects.for_organisation(self.organisation).prefetch_related(
+        committees = Committee.objects.for_organisation(self.organisation)
+        return committees.select_related("organisation").prefetch_related(
             Prefetch(
                 "members",
                 queryset=CommitteeMember.objects.annotate(

@@ -88,6 +88,14 @@ class OrganisationDetailView(OrganisationScopedMixin, DetailView):
     model = Organisation
     template_name = "governance/organisation_detail.html"
 
+    def get_queryset(self):
+        # Its numbering and workplan layout settings, printed on the page.
+        return (
+            super()
+            .get_queryset()
+            .select_related("numbering_settings", "workplan_settings")
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["committees"] = self.object.committees.all()
@@ -278,6 +286,12 @@ class TransitionView(OrganisationScopedMixin, SingleObjectMixin, FormView):
 
     workflow = None
     template_name = "governance/transition_confirm.html"
+    #: The records the workflow's checks read beside the object, joined in
+    #: (`select_related`) rather than fetched one by one.
+    related = ()
+
+    def get_queryset(self):
+        return super().get_queryset().select_related(*self.related)
 
     def dispatch(self, request, *args, **kwargs):
         if kwargs["transition"] not in self.workflow:

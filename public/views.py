@@ -348,7 +348,7 @@ class WorkplanDetailView(StrategiesPublishedMixin, DetailView):
     context_object_name = "workplan"
 
     def get_queryset(self):
-        return self.public(Workplan).select_related("strategy")
+        return self.public(Workplan).select_related("strategy", "approving_decision")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -180,6 +180,7 @@ class StrategyActionMixin(PolicyMixin):
     policy = STRATEGY
     policy_action = "edit"
     policy_model = Strategy
+    policy_related = ("organisation", "approving_decision__meeting")
 
     def get_policy_record(self):
         self.policy_lookup = "strategy_pk" if "strategy_pk" in self.kwargs else "pk"
@@ -193,6 +194,9 @@ class StrategyUpdateView(
     model = Strategy
     form_class = StrategyForm
     template_name = "strategy/strategy_form.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("organisation")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "organisation": self.object.organisation}
@@ -213,6 +217,13 @@ class StrategyAmendView(
     form_class = AmendmentForm
     policy_action = "amend"
     template_name = "strategy/strategy_amend.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("organisation", "approving_decision__meeting")
+        )
 
     def get_form_kwargs(self):
         return {
@@ -245,6 +256,7 @@ class StrategyAmendView(
 class StrategyTransitionView(TransitionView):
     model = Strategy
     workflow = STRATEGY_LIFECYCLE
+    related = ("organisation",)
 
 
 # --- themes, objectives and risks, from the strategy's own page -------------------
@@ -706,7 +718,11 @@ class StrategyPaperMixin:
     model = Strategy
 
     def get_queryset(self):
-        return super().get_queryset().select_related("organisation")
+        return (
+            super()
+            .get_queryset()
+            .select_related("organisation", "approving_decision__meeting")
+        )
 
 
 @paper_view

@@ -143,6 +143,18 @@ def canary():
     server.server_close()
 
 
+def pytest_configure(config):
+    """`TEST_FETCH_MODE=raise` (or `peers`): every lazy fetch of a related
+    object or deferred field in the run raises (see tests/fetch_modes.py).
+    Off by default: the page crawl (tests/access/test_flat_queries.py)
+    turns it on around its requests."""
+    mode = os.environ.get("TEST_FETCH_MODE")
+    if mode:
+        from .fetch_modes import MODES, set_default
+
+        set_default(MODES[mode])
+
+
 def pytest_collection_modifyitems(items):
     """Start the slow tests (real servers under load) first, beside the many
     quick ones, rather than last, when one worker would run them alone."""

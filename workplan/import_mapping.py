@@ -126,6 +126,7 @@ def take(workplan, user, token):
     ).first()
     if upload is None:
         raise UploadNotFound
+    upload.workplan = workplan  # known: not read again
     return upload
 
 

@@ -157,7 +157,11 @@ class WorkplanUpdateView(
     policy = WORKPLAN
     policy_action = "edit"
     policy_model = Workplan
+    policy_related = ("organisation", "strategy")
     template_name = "workplan/workplan_form.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("organisation", "strategy")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "organisation": self.object.organisation}
@@ -306,6 +310,7 @@ class WorkplanTransitionView(TransitionView):
 
     model = Workplan
     workflow = WORKPLAN_LIFECYCLE
+    related = ("organisation",)
 
     def get_context_data(self, **kwargs):
         if self.transition.name == "close_review":
@@ -319,6 +324,7 @@ class WorkplanActionMixin(PolicyMixin):
 
     policy = WORKPLAN
     policy_model = Workplan
+    policy_related = ("organisation", "strategy")
 
     def get_policy_action(self):
         if self.record.status in VARIATION_STATES:
@@ -392,7 +398,13 @@ class ItemDetailView(OrganisationScopedMixin, DetailView):
             super()
             .get_queryset()
             .with_added_on()
-            .select_related("workplan__strategy", "theme", "lead_officer__user")
+            .select_related(
+                "organisation",
+                "workplan__strategy",
+                "workplan__approving_decision",
+                "theme",
+                "lead_officer__user",
+            )
             .prefetch_related("departments", "milestones", "notes__by")
         )
 
@@ -404,6 +416,8 @@ class ItemDetailView(OrganisationScopedMixin, DetailView):
         # One way to update progress: while a review is open, its update for
         # the item (the one that counts); otherwise a progress note.
         context["open_review"] = open_review = reviews.open_review(item.workplan_id)
+        if open_review is not None:
+            open_review.workplan = item.workplan  # known: not read again
         context["can_give_review_update"] = open_review is not None and REVIEW.allows(
             user, "update", open_review
         )
@@ -426,7 +440,7 @@ class ItemActionMixin(WorkplanActionMixin):
 
     policy = ITEM
     policy_model = WorkplanItem
-    policy_related = ("workplan",)
+    policy_related = ("workplan__organisation", "workplan__strategy")
 
     def get_policy_record(self):
         item = super().get_policy_record()
@@ -603,6 +617,7 @@ class ItemMoveView(ItemActionMixin, View):
 class ItemTransitionView(TransitionView):
     model = WorkplanItem
     workflow = ITEM_LIFECYCLE
+    related = ("organisation", "workplan__organisation")
 
 
 # --- import ---------------------------------------------------------------------
@@ -1097,7 +1112,11 @@ class WorkplanPaperView(PaperView):
     paper = papers.WORKPLAN_APPENDIX
 
     def get_queryset(self):
-        return super().get_queryset().select_related("organisation", "strategy")
+        return (
+            super()
+            .get_queryset()
+            .select_related("organisation", "strategy", "approving_decision__meeting")
+        )
 
 
 @paper_view
