@@ -64,12 +64,6 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddIndex(
-            model_name="committee",
-            index=django.contrib.postgres.indexes.GinIndex(
-                fields=["search_vector"], name="committee_search_gin"
-            ),
-        ),
-        migrations.AddIndex(
             model_name="meeting",
             index=django.contrib.postgres.indexes.GinIndex(
                 fields=["search_vector"], name="meeting_search_gin"
@@ -103,6 +97,12 @@ class Migration(migrations.Migration):
                     django.contrib.postgres.search.SearchConfig("english"),
                 ),
                 output_field=django.contrib.postgres.search.SearchVectorField(),
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="committee",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search_vector"], name="committee_search_gin"
             ),
         ),
     ]

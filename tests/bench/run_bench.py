@@ -48,7 +48,8 @@ RESULTS = ROOT / "bench-results"
 LUA = Path(__file__).with_name("report.lua")
 SIZES = (100, 1_000, 10_000, 100_000)
 PER_PAGE = 50
-DATABASE = "bench"
+#: BENCH_DATABASE names another database (two checkouts benchmarking at once).
+DATABASE = os.environ.get("BENCH_DATABASE", "bench")
 USERNAME = "admin"
 HOST = "127.0.0.1"
 #: (which, position): our workplan page and the admin changelist, first and last.
