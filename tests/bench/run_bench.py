@@ -43,6 +43,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from . import summary
+
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results"
 LUA = Path(__file__).with_name("report.lua")
@@ -629,6 +631,53 @@ def add_ratios(results):
         )
 
 
+#: Issue 19's targets for a list page against the admin changelist.
+TARGET_VS_ADMIN = 0.8
+TARGET_DEEP_VS_SMALL = 1.5
+
+
+def summary_rows(results):
+    """The figures with targets, for the table `make bench` ends with."""
+    rows = []
+    by_key = {(r["size"], r["which"], r["position"]): r for r in results}
+    for r in results:
+        if r["which"] != "ours":
+            continue
+        admin = by_key.get((r["size"], "admin", r["position"]))
+        where = f"workplan {r['position']} page, {r['size']:,} items"
+        rows.append(
+            summary.row(
+                f"{where}: p50 {r['p50_ms']:.1f} ms / admin's",
+                r["ratio_to_admin"],
+                "x",
+                limit=TARGET_VS_ADMIN,
+            )
+        )
+        if admin is not None and r["queries"] is not None:
+            rows.append(
+                summary.row(
+                    f"{where}: queries",
+                    r["queries"],
+                    "",
+                    limit=admin["queries"],
+                    target=f"<= admin's {admin['queries']}",
+                )
+            )
+    sizes = sorted({r["size"] for r in results})
+    deep = by_key.get((sizes[-1], "ours", "last"))
+    small = by_key.get((sizes[0], "ours", "first"))
+    if deep and small and len(sizes) > 1:
+        rows.append(
+            summary.row(
+                f"workplan last page at {sizes[-1]:,} / first page at {sizes[0]:,}",
+                round(deep["p50_ms"] / small["p50_ms"], 2),
+                "x",
+                limit=TARGET_DEEP_VS_SMALL,
+            )
+        )
+    return rows
+
+
 def print_table(results, smallest):
     headers = [
         "items",
@@ -902,6 +951,7 @@ def run(args, state):
 
     # 5. Report.
     add_ratios(results)
+    summary.record("pages", summary_rows(results))
     smallest = min(sizes)
     say(
         f"\nMedians of {args.runs} runs of {args.duration:g} s each (n: requests "
