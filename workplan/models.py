@@ -345,6 +345,22 @@ class WorkplanItem(LifecycleRecord):
                 include=["organisation", "status"],
                 name="workplan_item_list_idx",
             ),
+            # The same where the council lists future works last (the view's
+            # `in_future_works`, the same expression, comes first).
+            models.Index(
+                models.F("workplan"),
+                models.ExpressionWrapper(
+                    models.Q(category=Confidence.FUTURE_WORKS),
+                    output_field=models.BooleanField(),
+                ),
+                models.F("theme"),
+                models.F("position"),
+                models.F("id"),
+                # `category` too: PostgreSQL reads an expression's columns
+                # from the index only if the index holds them.
+                include=["organisation", "status", "category"],
+                name="workplan_item_fw_list_idx",
+            ),
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["workplan", "target_date"]),
             models.Index(fields=["workplan", "rag"]),

@@ -2,10 +2,13 @@
 item editing, progress updates and the lifecycle.
 """
 
+from urllib.parse import quote
+
 from django.contrib import messages
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -179,8 +182,17 @@ class WorkplanItemsMixin:
 
     def get_workplan(self):
         workplan = get_object_or_404(
-            Workplan.objects.visible_to(self.request.user).select_related(
-                "strategy", "organisation", "approving_decision"
+            Workplan.objects.visible_to(self.request.user)
+            .select_related("strategy", "organisation", "approving_decision")
+            # The council's layout setting, in the same query.
+            .annotate(
+                future_works_last=Subquery(
+                    WorkplanSettings.objects.filter(
+                        organisation_id=OuterRef("organisation_id")
+                    )
+                    .order_by("pk")
+                    .values("future_works_last")[:1]
+                )
             ),
             pk=self.kwargs["pk"],
         )
@@ -201,7 +213,7 @@ class WorkplanItemsMixin:
             # sorting every item: fast at 100,000 items, deep pages included.
             .order_by("theme_id", "position", "pk")
         )
-        if WorkplanSettings.future_works_last_for(self.workplan.organisation_id):
+        if self.workplan.future_works_last:
             # The council lists future works in their own section at the end
             # (the page then sorts the plan's items: no index serves this).
             items = items.annotate(
@@ -257,7 +269,20 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return self.filtered_items()
+        # Each row's departments by name, in the row's query (a subquery run
+        # for the page's rows only) rather than a second query.
+        names = (
+            Department.objects.filter(items=OuterRef("pk"))
+            .order_by()
+            .values("items")
+            .annotate(names=ArrayAgg("name", order_by="name"))
+            .values("names")
+        )
+        return (
+            self.filtered_items()
+            .prefetch_related(None)
+            .annotate(department_names=Subquery(names))
+        )
 
     def get_paginator(self, queryset, per_page, **kwargs):
         unfiltered = not (self.request.GET.keys() - {"page"})
@@ -273,6 +298,9 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
+        # Each row's "Update" link and Up/Down form come back here.
+        context["here"] = self.request.get_full_path()
+        context["here_quoted"] = quote(context["here"])
         context["transitions"], context["blocked"] = WORKPLAN_LIFECYCLE.offer(
             workplan, user
         )
@@ -303,20 +331,19 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
 def variations_since_last_review(workplan, user):
     """Variations recorded since the last closed review (or all of them), of
     the items `user` may read."""
-    last_closed = (
-        workplan.reviews.filter(status=Review.Status.CLOSED)
+    # The last closing as a subquery: one query in all.
+    last_closed = Subquery(
+        Review.objects.filter(workplan=workplan, status=Review.Status.CLOSED)
         .order_by("-closed_at")
-        .values_list("closed_at", flat=True)
-        .first()
+        .values("closed_at")[:1]
     )
-    variations = (
+    return (
         Variation.objects.visible_to(user)
         .filter(workplan=workplan)
+        .alias(last_closed=last_closed)
+        .filter(Q(last_closed__isnull=True) | Q(at__gt=F("last_closed")))
         .select_related("item", "by", "agreed_by", "decision")
     )
-    if last_closed is not None:
-        variations = variations.filter(at__gt=last_closed)
-    return variations
 
 
 class WorkplanExportView(WorkplanItemsMixin, View):
