@@ -5,7 +5,7 @@ What it does, in order (see also the README, "make bench"):
 1. Drops and creates the database `bench` on the project-local PostgreSQL
    server, migrates it, runs `load_demo` (councils, people, strategies) and
    adds one workplan each of 100, 1,000, 10,000 and 100,000 items made with
-   SQL (`tests/bench/data.py`), then `ANALYZE`.
+   SQL (`tests/bench/data.py`), then `VACUUM ANALYZE`.
 2. Counts the queries each page makes, in this process, through Django's
    test client with the same settings as the server.
 3. Starts gunicorn (gthread, 1 worker x 4 threads) with the production
@@ -220,7 +220,7 @@ def load_everything(sizes, password):
         f"  data          {time.monotonic() - started:5.1f} s  "
         f"({sum(sizes):,} items by INSERT ... SELECT FROM generate_series, "
         "plain rows without history rows: list pages do not read history; "
-        "then ANALYZE)"
+        "then VACUUM ANALYZE)"
     )
     return workplans
 
