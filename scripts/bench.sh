@@ -47,6 +47,9 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 mkdir -p bench-results
+# This run's figures with their targets (tests/bench/summary.py), printed
+# as one table at the end.
+rm -rf bench-results/summary
 PIDFILE="$ROOT/bench-results/gunicorn.pid"
 rm -f "$PIDFILE"
 
@@ -107,3 +110,5 @@ fi
 if [ "$PARTS" = both ] || [ "$PARTS" = api ]; then
   .venv/bin/python -m tests.bench.api
 fi
+# One table of every figure of this run beside its target.
+.venv/bin/python -m tests.bench.summary

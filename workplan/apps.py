@@ -1,6 +1,12 @@
 from django.apps import AppConfig
 
 
+def install_tally(using="default", **kwargs):
+    from . import tally
+
+    tally.install(using=using)
+
+
 class WorkplanConfig(AppConfig):
     """Annual workplans, items, milestones, departments."""
 
@@ -8,7 +14,13 @@ class WorkplanConfig(AppConfig):
     verbose_name = "Workplans"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import notices
+
+        # The dashboard's counts are kept by triggers (`workplan.tally`),
+        # installed and counted afresh after every migrate.
+        post_migrate.connect(install_tally, sender=self)
 
         # What followers are told (`governance.notifications`).
         notices.register()

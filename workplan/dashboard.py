@@ -3,10 +3,10 @@ items. Each is one query; the chart and its table show the same figures."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 
 from .choices import NOT_STATED, Confidence
-from .models import WorkplanItem
+from .models import AWAITING_APPROVAL, ItemTally, WorkplanItem
 
 RAG_ORDER = [("red", "Red"), ("amber", "Amber"), ("green", "Green"), ("", "Not rated")]
 #: Fill colours (GOV.UK palette) with a text colour of enough contrast.
@@ -75,6 +75,76 @@ def _bars(items, group_fields, label_for):
     for bar in bars:
         bar.scale = largest
     return bars
+
+
+def _bars_from(counts, order, label_for):
+    """Bars from {group: {rag: count}}, in `order` of the group."""
+    bars = [
+        Bar(
+            label=label_for(group),
+            counts={rag: by_rag.get(rag, 0) for rag, _label in RAG_ORDER},
+            total=sum(by_rag.values()),
+        )
+        for group, by_rag in sorted(counts.items(), key=lambda pair: order(pair[0]))
+    ]
+    largest = max((bar.total for bar in bars), default=0)
+    for bar in bars:
+        bar.scale = largest
+    return bars
+
+
+@dataclass
+class Figures:
+    """A workplan's dashboard as `user` may read it, from the tally
+    (`ItemTally`) in one query: `by_theme` and `by_category` (the items in
+    the plan), `in_the_plan` (their number) and `listed` (the items the
+    list shows unfiltered: those awaiting approval too)."""
+
+    by_theme: list
+    by_category: list
+    in_the_plan: int
+    listed: int
+
+
+def figures(workplan, user):
+    rows = (
+        ItemTally.objects.visible_to(user)
+        .filter(workplan=workplan)
+        .annotate(
+            awaiting=ExpressionWrapper(AWAITING_APPROVAL, output_field=BooleanField())
+        )
+        .values("theme__position", "theme__title", "category", "rag", "awaiting")
+        .annotate(n=Sum("items"))
+        .order_by()
+    )
+    themes, categories = {}, {}
+    in_the_plan = listed = 0
+    for row in rows:
+        listed += row["n"]
+        if row["awaiting"]:
+            continue
+        in_the_plan += row["n"]
+        theme = (row["theme__position"], row["theme__title"])
+        for groups, group in ((themes, theme), (categories, row["category"])):
+            by_rag = groups.setdefault(group, {})
+            by_rag[row["rag"]] = by_rag.get(row["rag"], 0) + row["n"]
+    return Figures(
+        # As `rag_by_theme` and `rag_by_category` order them: "No theme" last.
+        by_theme=_bars_from(
+            themes,
+            lambda theme: (theme[0] is None, theme[0] or 0, theme[1] or ""),
+            lambda theme: theme[1] or "No theme",
+        ),
+        by_category=_bars_from(
+            categories,
+            lambda category: category,
+            lambda category: (
+                Confidence(category).short if category else str(NOT_STATED)
+            ),
+        ),
+        in_the_plan=in_the_plan,
+        listed=listed,
+    )
 
 
 def rag_by_theme(items):

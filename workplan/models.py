@@ -338,7 +338,29 @@ class WorkplanItem(LifecycleRecord):
         indexes = [
             models.Index(fields=["workplan", "position", "id"]),
             # The item list: grouped by theme, in plan order (see views.py).
-            models.Index(fields=["workplan", "theme", "position", "id"]),
+            # It carries what `visible_to` reads of an item, so that a page's
+            # rows, deep pages included, are found from the index alone.
+            models.Index(
+                fields=["workplan", "theme", "position", "id"],
+                include=["organisation", "status"],
+                name="workplan_item_list_idx",
+            ),
+            # The same where the council lists future works last (the view's
+            # `in_future_works`, the same expression, comes first).
+            models.Index(
+                models.F("workplan"),
+                models.ExpressionWrapper(
+                    models.Q(category=Confidence.FUTURE_WORKS),
+                    output_field=models.BooleanField(),
+                ),
+                models.F("theme"),
+                models.F("position"),
+                models.F("id"),
+                # `category` too: PostgreSQL reads an expression's columns
+                # from the index only if the index holds them.
+                include=["organisation", "status", "category"],
+                name="workplan_item_fw_list_idx",
+            ),
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["workplan", "target_date"]),
             models.Index(fields=["workplan", "rag"]),
@@ -524,6 +546,59 @@ class ReviewQuerySet(MemberReadableQuerySet):
         """The public read the closed reviews (progress reports made to
         committee) members read, where the council publishes its workplans."""
         return self.member_filter() & self.publishes_strategies_filter()
+
+
+class ItemTally(models.Model):
+    """How many items of a workplan share a theme, category, RAG status and
+    status: the workplan dashboard's figures without counting every item.
+
+    Kept by PostgreSQL triggers on the items table, in the transaction that
+    changes the items (`workplan.tally`), so every way of writing an item
+    (the ORM, `QuerySet.update()`, bulk inserts, raw SQL) keeps it right.
+    No foreign key constraints: an item's deletion updates its row here
+    after Django may have deleted the workplan or theme in the same
+    transaction. The fields are named as the item's, so `ItemQuerySet`'s
+    `visible_to()` and `in_the_plan()` filter it as they filter items.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    workplan = models.ForeignKey(
+        Workplan, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    theme = models.ForeignKey(
+        Theme,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    category = models.CharField(max_length=2)
+    rag = models.CharField(max_length=5)
+    status = models.CharField(max_length=20)
+    items = models.IntegerField()
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "workplan",
+                    "theme",
+                    "category",
+                    "rag",
+                    "status",
+                    "organisation",
+                ],
+                name="workplan_item_tally_unique",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.workplan_id}/{self.theme_id}/{self.category}/{self.rag}"
 
 
 class ProgressUpdateQuerySet(OrganisationScopedQuerySet):

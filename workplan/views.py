@@ -2,9 +2,13 @@
 item editing, progress updates and the lifecycle.
 """
 
+from urllib.parse import quote
+
 from django.contrib import messages
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -182,8 +186,17 @@ class WorkplanItemsMixin:
 
     def get_workplan(self):
         workplan = get_object_or_404(
-            Workplan.objects.visible_to(self.request.user).select_related(
-                "strategy", "organisation", "approving_decision"
+            Workplan.objects.visible_to(self.request.user)
+            .select_related("strategy", "organisation", "approving_decision")
+            # The council's layout setting, in the same query.
+            .annotate(
+                future_works_last=Subquery(
+                    WorkplanSettings.objects.filter(
+                        organisation_id=OuterRef("organisation_id")
+                    )
+                    .order_by("pk")
+                    .values("future_works_last")[:1]
+                )
             ),
             pk=self.kwargs["pk"],
         )
@@ -204,7 +217,7 @@ class WorkplanItemsMixin:
             # sorting every item: fast at 100,000 items, deep pages included.
             .order_by("theme_id", "position", "pk")
         )
-        if WorkplanSettings.future_works_last_for(self.workplan.organisation_id):
+        if self.workplan.future_works_last:
             # The council lists future works in their own section at the end
             # (the page then sorts the plan's items: no index serves this).
             items = items.annotate(
@@ -218,19 +231,67 @@ class WorkplanItemsMixin:
         return self.filterset.qs
 
 
+class ItemPaginator(Paginator):
+    """Django's paginator, two ways faster on a long plan:
+
+    - the count can be given (the dashboard's tally has it when no filter
+      is applied), so no query counts the items;
+    - a page's rows are fetched by "deferred join": the page's keys are
+      found first, in the same query, by a subquery that reads only the
+      list's index (`workplan_item_list_idx`, which carries what
+      `visible_to` reads), and only those 50 rows are joined to their theme
+      and lead officer and given their `added_on`. A page deep in 100,000
+      items skips index entries, not joined rows.
+    """
+
+    def __init__(self, *args, count=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if count is not None:
+            self.__dict__["count"] = count  # the cached_property, filled
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = self.object_list.values("pk")[bottom:top]
+        return self._get_page(self.object_list.filter(pk__in=keys), number, self)
+
+
 class WorkplanDetailView(WorkplanItemsMixin, ListView):
     """The workplan: its items grouped by theme, filtered, sorted, paginated."""
 
     template_name = "workplan/workplan_detail.html"
     paginate_by = ITEMS_PER_PAGE
+    paginator_class = ItemPaginator
     context_object_name = "items"
 
     def get(self, request, *args, **kwargs):
         self.workplan = self.get_workplan()
+        self.figures = dashboard.figures(self.workplan, request.user)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return self.filtered_items()
+        # Each row's departments by name, in the row's query (a subquery run
+        # for the page's rows only) rather than a second query.
+        names = (
+            Department.objects.filter(items=OuterRef("pk"))
+            .order_by()
+            .values("items")
+            .annotate(names=ArrayAgg("name", order_by="name"))
+            .values("names")
+        )
+        return (
+            self.filtered_items()
+            .prefetch_related(None)
+            .annotate(department_names=Subquery(names))
+        )
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        unfiltered = not (self.request.GET.keys() - {"page"})
+        count = self.figures.listed if unfiltered else None
+        return ItemPaginator(queryset, per_page, count=count, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -241,6 +302,9 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
+        # Each row's "Update" link and Up/Down form come back here.
+        context["here"] = self.request.get_full_path()
+        context["here_quoted"] = quote(context["here"])
         context["transitions"], context["blocked"] = WORKPLAN_LIFECYCLE.offer(
             workplan, user
         )
@@ -249,12 +313,8 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
             user, "update_progress", workplan
         )
         everything = dashboard.all_items(workplan, user)
-        context["theme_chart"] = dashboard.chart_rows(
-            dashboard.rag_by_theme(everything)
-        )
-        context["category_chart"] = dashboard.chart_rows(
-            dashboard.rag_by_category(everything)
-        )
+        context["theme_chart"] = dashboard.chart_rows(self.figures.by_theme)
+        context["category_chart"] = dashboard.chart_rows(self.figures.by_category)
         context["overdue"] = list(dashboard.overdue(everything)[:20])
         context["variations"] = list(variations_since_last_review(workplan, user))
         context["considered"] = considered.papers_presenting(workplan, user)
@@ -267,29 +327,27 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
             .annotate(updated=Count("updates", filter=Q(updates__item__in=everything)))
             .order_by("number")
         )
-        total = everything.count()
         for review in context["reviews"]:
-            review.total = total
+            review.total = self.figures.in_the_plan
         return context
 
 
 def variations_since_last_review(workplan, user):
     """Variations recorded since the last closed review (or all of them), of
     the items `user` may read."""
-    last_closed = (
-        workplan.reviews.filter(status=Review.Status.CLOSED)
+    # The last closing as a subquery: one query in all.
+    last_closed = Subquery(
+        Review.objects.filter(workplan=workplan, status=Review.Status.CLOSED)
         .order_by("-closed_at")
-        .values_list("closed_at", flat=True)
-        .first()
+        .values("closed_at")[:1]
     )
-    variations = (
+    return (
         Variation.objects.visible_to(user)
         .filter(workplan=workplan)
+        .alias(last_closed=last_closed)
+        .filter(Q(last_closed__isnull=True) | Q(at__gt=F("last_closed")))
         .select_related("item", "by", "agreed_by", "decision")
     )
-    if last_closed is not None:
-        variations = variations.filter(at__gt=last_closed)
-    return variations
 
 
 class WorkplanExportView(WorkplanItemsMixin, View):

@@ -26,6 +26,7 @@ import time
 from datetime import timedelta
 from types import SimpleNamespace
 
+from . import summary
 from .run_bench import (
     HOST,
     LUA,
@@ -196,6 +197,20 @@ def run():
                 f"{found['req_per_s']:>9.0f}{found['x_static_p50'] or 0:>10.1f}"
                 + (f"  errors {found['errors']}" if found["errors"] else "")
             )
+        summary.record(
+            "api",
+            [
+                summary.row(
+                    f"{label}: req/s / static file's",
+                    round(found["req_per_s"] / figures["static file"]["req_per_s"], 2)
+                    if figures["static file"]["req_per_s"]
+                    else None,
+                    "x",
+                )
+                for label, found in figures.items()
+                if label != "static file"
+            ],
+        )
         (RESULTS / "api.json").write_text(
             json.dumps(
                 {

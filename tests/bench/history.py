@@ -28,6 +28,7 @@ import statistics
 import sys
 import time
 
+from . import summary
 from .run_bench import (
     HOST,
     RESULTS,
@@ -217,6 +218,17 @@ def run():
         )
         out = RESULTS / "history.json"
         out.write_text(json.dumps(figures, indent=2) + "\n")
+        summary.record(
+            "history",
+            [
+                summary.row(f"history page, {name}", took, " ms", limit=TARGET_MS)
+                for name, took in (
+                    ("as recorded", as_recorded[0]),
+                    ("cold", cold[0]),
+                    ("warm", warm_ms),
+                )
+            ],
+        )
         say(
             f"\nFigures written to bench-results/history.json. "
             f"Took {(time.monotonic() - started) / 60:.1f} min."

@@ -25,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import summary
 from .run_bench import (
     HOST,
     LUA,
@@ -45,6 +46,8 @@ from .run_bench import (
 )
 
 DATABASE = "bench_public"
+#: Issue 19: approved documents at >= 0.25x a static file's requests per second.
+STATIC_SHARE = 0.25
 STATIC_NAME = "bench/public-decision.html"
 
 
@@ -173,6 +176,21 @@ def run(args):
             f"{results['same page, 304']['errors']:,} of "
             f"{results['same page, 304']['requests']:,}, as expected.) "
             f"Page errors: {page['errors']}."
+        )
+        summary.record(
+            "public",
+            [
+                summary.row(
+                    f"{label}: req/s / static file's",
+                    round(results[label]["req_per_s"] / static["req_per_s"], 2)
+                    if static["req_per_s"]
+                    else None,
+                    "x",
+                    limit=STATIC_SHARE,
+                    better="higher",
+                )
+                for label in ("public decision page", "same page, 304")
+            ],
         )
         (RESULTS / "public.json").write_text(
             json.dumps({"bytes": len(body), "results": results}, indent=2) + "\n"

@@ -98,6 +98,20 @@ def main():
     say("Targets: a refusal well under 1 s; a 5,000-row file well inside 5 s.")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "reader.json").write_text(json.dumps(results, indent=2))
+    from tests.bench import summary
+
+    summary.record(
+        "reader",
+        [
+            summary.row(
+                f"reader: {r['file']}",
+                r["wall_seconds"],
+                " s",
+                limit=1.0 if r["outcome"].startswith("refused") else 5.0,
+            )
+            for r in results
+        ],
+    )
 
 
 if __name__ == "__main__":

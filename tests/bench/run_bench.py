@@ -5,7 +5,7 @@ What it does, in order (see also the README, "make bench"):
 1. Drops and creates the database `bench` on the project-local PostgreSQL
    server, migrates it, runs `load_demo` (councils, people, strategies) and
    adds one workplan each of 100, 1,000, 10,000 and 100,000 items made with
-   SQL (`tests/bench/data.py`), then `ANALYZE`.
+   SQL (`tests/bench/data.py`), then `VACUUM ANALYZE`.
 2. Counts the queries each page makes, in this process, through Django's
    test client with the same settings as the server.
 3. Starts gunicorn (gthread, 1 worker x 4 threads) with the production
@@ -43,12 +43,15 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from . import summary
+
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results"
 LUA = Path(__file__).with_name("report.lua")
 SIZES = (100, 1_000, 10_000, 100_000)
 PER_PAGE = 50
-DATABASE = "bench"
+#: BENCH_DATABASE names another database (two checkouts benchmarking at once).
+DATABASE = os.environ.get("BENCH_DATABASE", "bench")
 USERNAME = "admin"
 HOST = "127.0.0.1"
 #: (which, position): our workplan page and the admin changelist, first and last.
@@ -217,7 +220,7 @@ def load_everything(sizes, password):
         f"  data          {time.monotonic() - started:5.1f} s  "
         f"({sum(sizes):,} items by INSERT ... SELECT FROM generate_series, "
         "plain rows without history rows: list pages do not read history; "
-        "then ANALYZE)"
+        "then VACUUM ANALYZE)"
     )
     return workplans
 
@@ -628,6 +631,53 @@ def add_ratios(results):
         )
 
 
+#: Issue 19's targets for a list page against the admin changelist.
+TARGET_VS_ADMIN = 0.8
+TARGET_DEEP_VS_SMALL = 1.5
+
+
+def summary_rows(results):
+    """The figures with targets, for the table `make bench` ends with."""
+    rows = []
+    by_key = {(r["size"], r["which"], r["position"]): r for r in results}
+    for r in results:
+        if r["which"] != "ours":
+            continue
+        admin = by_key.get((r["size"], "admin", r["position"]))
+        where = f"workplan {r['position']} page, {r['size']:,} items"
+        rows.append(
+            summary.row(
+                f"{where}: p50 {r['p50_ms']:.1f} ms / admin's",
+                r["ratio_to_admin"],
+                "x",
+                limit=TARGET_VS_ADMIN,
+            )
+        )
+        if admin is not None and r["queries"] is not None:
+            rows.append(
+                summary.row(
+                    f"{where}: queries",
+                    r["queries"],
+                    "",
+                    limit=admin["queries"],
+                    target=f"<= admin's {admin['queries']}",
+                )
+            )
+    sizes = sorted({r["size"] for r in results})
+    deep = by_key.get((sizes[-1], "ours", "last"))
+    small = by_key.get((sizes[0], "ours", "first"))
+    if deep and small and len(sizes) > 1:
+        rows.append(
+            summary.row(
+                f"workplan last page at {sizes[-1]:,} / first page at {sizes[0]:,}",
+                round(deep["p50_ms"] / small["p50_ms"], 2),
+                "x",
+                limit=TARGET_DEEP_VS_SMALL,
+            )
+        )
+    return rows
+
+
 def print_table(results, smallest):
     headers = [
         "items",
@@ -901,6 +951,7 @@ def run(args, state):
 
     # 5. Report.
     add_ratios(results)
+    summary.record("pages", summary_rows(results))
     smallest = min(sizes)
     say(
         f"\nMedians of {args.runs} runs of {args.duration:g} s each (n: requests "

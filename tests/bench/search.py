@@ -24,6 +24,7 @@ import statistics
 import sys
 import time
 
+from . import summary
 from .history import _GLUE, _WORDS
 from .run_bench import (
     HOST,
@@ -221,6 +222,19 @@ def run():
         say(
             f"\nQueries per search: {', '.join(map(str, sorted(queries)))}. "
             f"Target: well under {TARGET_MS} ms at {SIZES[-1]:,} items."
+        )
+        summary.record(
+            "search",
+            [
+                summary.row(
+                    f"search {label!r} at {size:,} items (median)",
+                    results[size][label]["median_ms"],
+                    " ms",
+                    limit=TARGET_MS,
+                )
+                for size in SIZES
+                for label, _query in SEARCHES
+            ],
         )
         out = RESULTS / "search.json"
         out.write_text(
