@@ -3,7 +3,8 @@ anything a record's page could print may have changed.
 
 `data_mark(organisation)` reads, in one query compiled once per process,
 the newest history row of every record type a page prints (every save and
-deletion writes one), the council's own version, and what changes with time
+deletion writes one), the newest row of the records of what happened
+(events, amendments, papers as sent: written once), the council's own version, and what changes with time
 alone (decisions whose call-in period has ended, meetings that have begun,
 the day). It is per site, not per page, which keeps it one query: a change
 anywhere moves it. `template_digest()` moves with a new release.
@@ -51,6 +52,16 @@ PRINTED = [
 ]
 
 
+#: Records of what happened that pages print, written once and never
+#: changed (no history of their own): the newest row marks them.
+APPENDED = [
+    "decisions.ConsideredPaper",
+    "governance.ApprovedVersion",
+    "governance.Event",
+    "governance.MinorAmendment",
+]
+
+
 def _public_history_models():
     return [apps.get_model(label).history.model for label in PRINTED]
 
@@ -76,6 +87,10 @@ def _mark_queryset(organisation_id, now):
         )
         for index, model in enumerate(_public_history_models())
     }
+    for index, label in enumerate(APPENDED):
+        marks[f"a{index}"] = Subquery(
+            apps.get_model(label).objects.order_by("-pk").values("pk")[:1]
+        )
     marks["effective"] = _count(
         DecisionRecord.objects.filter(
             organisation=OuterRef("pk"), takes_effect_at__lte=now

@@ -12,8 +12,9 @@ and the actions the reader may take.
 The cache key holds what the reader may see and the version of everything
 the document prints:
 
-- the record (model and primary key) and its `version`, which moves on at
-  every save, also when a list it guards changes (`versioned.move_on`);
+- the record (model and primary key) and its `version` if it has one,
+  which moves on at every save, also when a list it guards changes
+  (`versioned.move_on`);
 - `data_mark()` (`governance/data_mark.py`): one query that moves when any
   record a page prints is saved or deleted anywhere, and with time (call-in
   periods ending, meetings beginning, the day) — so a related row (a
@@ -108,13 +109,13 @@ class CachedDocumentMixin:
         return ()
 
     def document_key(self, record, reader_context):
-        organisation_id = record.organisation_id
+        organisation = record.organisation
         return "document:" + digest(
             record._meta.label,
             record.pk,
-            record.version,
-            data_mark(record.organisation),
-            reader_class(self.request.user, organisation_id),
+            getattr(record, "version", None),
+            data_mark(organisation),
+            reader_class(self.request.user, organisation.pk),
             self.document_flags(reader_context),
             template_digest(),
         )
