@@ -4,10 +4,11 @@ anything a record's page could print may have changed.
 `data_mark(organisation)` reads, in one query compiled once per process,
 the newest history row of every record type a page prints (every save and
 deletion writes one), the newest row of the records of what happened
-(events, amendments, papers as sent: written once), the council's own version, and what changes with time
-alone (decisions whose call-in period has ended, meetings that have begun,
-the day). It is per site, not per page, which keeps it one query: a change
-anywhere moves it. `template_digest()` moves with a new release.
+(events, amendments, papers as sent: written once), the council's own
+version, and what changes with time alone (decisions whose call-in period
+has ended, meetings that have begun, the day). It is per site, not per
+page, which keeps it one query: a change anywhere moves it.
+`template_digest()` moves with a new release.
 
 The public site's ETags (`public/caching.py`) and the cached documents of
 the signed-in pages (`governance/documents.py`) are both built on it.
