@@ -63,6 +63,24 @@ class Migration(migrations.Migration):
                 output_field=django.contrib.postgres.search.SearchVectorField(),
             ),
         ),
+        migrations.AddField(
+            model_name="committee",
+            name="search_vector",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.contrib.postgres.search.CombinedSearchVector(
+                    django.contrib.postgres.search.SearchVector(
+                        "name", config="english", weight="A"
+                    ),
+                    "||",
+                    django.contrib.postgres.search.SearchVector(
+                        "purpose", config="english", weight="B"
+                    ),
+                    django.contrib.postgres.search.SearchConfig("english"),
+                ),
+                output_field=django.contrib.postgres.search.SearchVectorField(),
+            ),
+        ),
         migrations.AddIndex(
             model_name="committee",
             index=django.contrib.postgres.indexes.GinIndex(
@@ -85,24 +103,6 @@ class Migration(migrations.Migration):
             model_name="resolution",
             index=django.contrib.postgres.indexes.GinIndex(
                 fields=["search_vector"], name="resolution_search_gin"
-            ),
-        ),
-        migrations.AddField(
-            model_name="committee",
-            name="search_vector",
-            field=models.GeneratedField(
-                db_persist=True,
-                expression=django.contrib.postgres.search.CombinedSearchVector(
-                    django.contrib.postgres.search.SearchVector(
-                        "name", config="english", weight="A"
-                    ),
-                    "||",
-                    django.contrib.postgres.search.SearchVector(
-                        "purpose", config="english", weight="B"
-                    ),
-                    django.contrib.postgres.search.SearchConfig("english"),
-                ),
-                output_field=django.contrib.postgres.search.SearchVectorField(),
             ),
         ),
     ]
