@@ -7,7 +7,7 @@ same bytes served as a static file by the same server in the same run.
    strategy, a published decision record, a meeting whose agenda is
    published, and its review of the workplan, closed. Signs the member in
    (the officer for the review, whose workplan members do not read yet),
-   through the real sign-in with the second factor, on the server.
+   second factor passed, as the tests do; the session is in the database.
 2. Starts gunicorn with the production settings, as `run_bench.py` does,
    pinned to one core, and writes each page's bytes, as the server sent
    them, into the collected static files (`bench/document-<page>.html`)
@@ -37,7 +37,6 @@ from .run_bench import (
     HOST,
     RESULTS,
     BenchError,
-    Browser,
     Server,
     add_load_options,
     check_load_options,
@@ -65,12 +64,12 @@ def parse_args(argv):
 
 
 def build():
-    """The cast and business; each page's path and its reader's username."""
+    """The cast and business; each page's path and its reader."""
     from django.core.management import call_command
     from django.urls import reverse
 
     from governance.history import save_with_reason
-    from tests.base import PASSWORD, build_business, build_cast
+    from tests.base import build_business, build_cast
     from workplan.models import Review
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -80,9 +79,6 @@ def build():
     review = business.review
     review.status = Review.Status.CLOSED
     save_with_reason(review, user=cast.officer, reason="Closed for the benchmark")
-    for user in (cast.member, cast.officer):
-        user.set_password(PASSWORD)
-        user.save()
     pages = {
         "strategy": (
             reverse("strategy:strategy_detail", args=[business.approved_strategy.pk]),
@@ -101,7 +97,7 @@ def build():
             cast.officer,
         ),
     }
-    return pages, PASSWORD
+    return pages
 
 
 def fetch(server, path, cookie):
@@ -114,17 +110,20 @@ def fetch(server, path, cookie):
     return response.status, body, response.getheader("ETag")
 
 
-def signed_in_cookies(server, pages, password):
-    """A session cookie for each reader, signed in through the server."""
-    from tests.base import authenticator_code
+def signed_in_cookies(pages):
+    """A session cookie for each reader, signed in with the second factor
+    passed as the tests do (`tests.base.sign_in`): the session is in the
+    database, so the server takes it."""
+    from django.test import Client
+
+    from tests.base import sign_in
 
     cookies = {}
     for _path, user in pages.values():
-        if user.username in cookies:
-            continue
-        browser = Browser(server)
-        browser.sign_in(user.username, password, lambda u=user: authenticator_code(u))
-        cookies[user.username] = browser.cookie_header
+        if user.username not in cookies:
+            client = Client(HTTP_HOST=HOST)
+            sign_in(client, user)
+            cookies[user.username] = f"sessionid={client.cookies['sessionid'].value}"
     return cookies
 
 
@@ -138,7 +137,8 @@ def run(args):
     server = None
     try:
         say("Building the cast and its business ...")
-        pages, password = build()
+        pages = build()
+        cookies = signed_in_cookies(pages)
         from django.db import connections
 
         connections.close_all()
@@ -159,7 +159,6 @@ def run(args):
         # so the server is started again for the measured runs (the kept
         # documents are lost with the process: the warm-up renders them).
         server = start()
-        cookies = signed_in_cookies(server, pages, password)
         for name, (path, user) in pages.items():
             status, body, _etag = fetch(server, path, cookies[user.username])
             if status != 200:
