@@ -22,7 +22,8 @@ test-faults:
 # Figures, not pass/fail: our workplan page against the admin (about 5 min),
 # then the large papers (about 3 min), then a long history page (about 2 min).
 # BENCH_ARGS=papers: the papers only; BENCH_ARGS=history: the history only;
-# BENCH_ARGS=search: the search page at 1,000 and 100,000 items only.
+# BENCH_ARGS=search: the search page at 1,000 and 100,000 items only;
+# BENCH_ARGS=documents: the kept documents against static files only.
 bench:
 	@scripts/bench.sh $(BENCH_ARGS)
 

@@ -27,6 +27,7 @@ from django.views.generic import (
 )
 from django_filters.views import FilterView
 
+from governance.documents import CachedDocumentMixin
 from governance.events import Event, record_event
 from governance.forms import VersionOnlyForm
 from governance.history import (
@@ -127,15 +128,45 @@ class MeetingListView(CurrentOrganisationListMixin, FilterView):
         return context
 
 
-class MeetingDetailView(OrganisationScopedMixin, DetailView):
+class MeetingDetailView(CachedDocumentMixin, OrganisationScopedMixin, DetailView):
+    """A meeting: its agenda, papers and decisions. Once its agenda is
+    published the page's document is rendered once per version of what it
+    prints and reader class, and kept (`governance/documents.py`)."""
+
     model = Meeting
     template_name = "decisions/meeting_detail.html"
+    document_template_name = "decisions/_meeting_document.html"
+
+    def is_final(self, record):
+        return record.agenda_published
+
+    def get_plain_queryset(self):
+        return super().get_plain_queryset().select_related("committee__organisation")
 
     def get_queryset(self):
         return super().get_queryset().select_related("committee__organisation")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if "document" not in kwargs:
+            context.update(self.get_reader_context())
+            context.update(self.get_document_context())
+        return context
+
+    def get_reader_context(self):
+        user = self.request.user
+        return {
+            "can_manage": can(user, MANAGE, self.object),
+            "can_write_report": can(user, WRITE_REPORT, self.object),
+            "can_read_pack": self.object.agenda_pack_readable_by(user),
+        }
+
+    def document_flags(self, reader_context):
+        # Who sent each pack, and the pack's link, are the document's.
+        return (reader_context["can_manage"], reader_context["can_read_pack"])
+
+    def get_document_context(self):
+        context = {}
         user = self.request.user
         context["agenda"] = (
             AgendaItem.objects.visible_to(user)
@@ -154,7 +185,6 @@ class MeetingDetailView(OrganisationScopedMixin, DetailView):
         )
         context["can_manage"] = can(user, MANAGE, self.object)
         context["can_review"] = context["can_manage"]
-        context["can_write_report"] = can(user, WRITE_REPORT, self.object)
         context["can_read_pack"] = self.object.agenda_pack_readable_by(user)
         context["packs"] = considered.packs_of(self.object, user)
         return context
@@ -485,12 +515,23 @@ class DecisionListView(CurrentOrganisationListMixin, FilterView):
         return context
 
 
-class DecisionDetailView(OrganisationScopedMixin, DetailView):
-    """The decision record, laid out as a council publishes one."""
+class DecisionDetailView(CachedDocumentMixin, OrganisationScopedMixin, DetailView):
+    """The decision record, laid out as a council publishes one.
+
+    A published record's document is rendered once per version and reader
+    class and kept (`governance/documents.py`); a correction is a new
+    version, served at once."""
 
     model = DecisionRecord
     context_object_name = "decision"
     template_name = "decisions/decision_detail.html"
+    document_template_name = "decisions/_decision_document.html"
+
+    def is_final(self, record):
+        return record.is_published
+
+    def get_plain_queryset(self):
+        return super().get_plain_queryset().select_related("organisation")
 
     def get_queryset(self):
         return (
@@ -511,9 +552,28 @@ class DecisionDetailView(OrganisationScopedMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        decision = self.object
-        user = self.request.user
-        context["status"] = decision.current_status()
+        context["status"] = self.object.current_status()
+        if "document" not in kwargs:
+            context.update(self.get_reader_context())
+            context.update(self.get_document_context())
+        return context
+
+    def get_reader_context(self):
+        decision, user = self.object, self.request.user
+        transitions, blocked = DECISION_PATH.offer(decision, user)
+        return {
+            "transitions": transitions,
+            "blocked": blocked,
+            "can_edit": can(user, MANAGE, decision),
+        }
+
+    def document_flags(self, reader_context):
+        # "Review the exempt information" is the document's.
+        return (reader_context["can_edit"],)
+
+    def get_document_context(self):
+        decision, user = self.object, self.request.user
+        context = {}
         context["events"] = list(
             Event.objects.for_record(decision).prefetch_related(
                 GenericPrefetch("link", [Meeting.objects.select_related("committee")])
@@ -522,9 +582,7 @@ class DecisionDetailView(OrganisationScopedMixin, DetailView):
         context["corrections"] = [
             e for e in context["events"] if e.transition == "correct"
         ]
-        context["transitions"], context["blocked"] = DECISION_PATH.offer(decision, user)
-        context["can_edit"] = can(user, MANAGE, decision)
-        context["can_review"] = context["can_edit"]
+        context["can_review"] = can(user, MANAGE, decision)
         context["numbering"] = numbering_for(decision.organisation_id)
         context["decided"] = decidable.mark_readable(
             list(decision.decided_records.all()), user

@@ -13,7 +13,10 @@
 # decision page against a static file of the same size (tests/bench/public.py,
 # about a minute, bench-results/public.json), then for an open data API
 # list against a static file of the same bytes (tests/bench/api.py, about
-# five minutes, bench-results/api.json).
+# five minutes, bench-results/api.json), then for the pages of approved and
+# published records kept per version, signed in, against the same bytes as
+# static files (tests/bench/documents.py, about four minutes,
+# bench-results/documents.json).
 # Loopback only; every load run is bounded. `scripts/bench.sh papers` runs
 # only the papers, `scripts/bench.sh history` only the history page,
 # `scripts/bench.sh reader` only the reader,
@@ -21,6 +24,7 @@
 # `scripts/bench.sh search` only the search page,
 # `scripts/bench.sh public ...` only the public decision page,
 # `scripts/bench.sh api` only the open data API,
+# `scripts/bench.sh documents ...` only the kept documents,
 # `scripts/bench.sh pages ...` only the pages. Other options go to
 # run_bench.py: scripts/bench.sh --help
 set -euo pipefail
@@ -80,6 +84,7 @@ case "${1:-}" in
   search) PARTS=search; shift ;;
   public) PARTS=public; shift ;;
   api) PARTS=api; shift ;;
+  documents) PARTS=documents; shift ;;
 esac
 export BENCH_SERVER_URL="$(scripts/db.sh url)"
 if [ "$PARTS" = both ] || [ "$PARTS" = pages ]; then
@@ -109,6 +114,13 @@ if [ "$PARTS" = both ] || [ "$PARTS" = public ]; then
 fi
 if [ "$PARTS" = both ] || [ "$PARTS" = api ]; then
   .venv/bin/python -m tests.bench.api
+fi
+if [ "$PARTS" = both ] || [ "$PARTS" = documents ]; then
+  if [ "$PARTS" = documents ]; then
+    .venv/bin/python -m tests.bench.documents "$@"
+  else
+    .venv/bin/python -m tests.bench.documents
+  fi
 fi
 # One table of every figure of this run beside its target.
 .venv/bin/python -m tests.bench.summary

@@ -21,6 +21,7 @@ from django_filters.views import FilterView
 
 from decisions import considered
 from decisions.models import DecidedRecord, DecisionRecord, Meeting
+from governance.documents import CachedDocumentMixin
 from governance.events import Event
 from governance.forms import VersionOnlyForm
 from governance.history import (
@@ -81,11 +82,23 @@ class StrategyListView(CurrentOrganisationListMixin, FilterView):
         return context
 
 
-class StrategyDetailView(OrganisationScopedMixin, DetailView):
-    """The strategy as a document, with the actions open to the reader."""
+class StrategyDetailView(CachedDocumentMixin, OrganisationScopedMixin, DetailView):
+    """The strategy as a document, with the actions open to the reader.
+
+    An adopted strategy's document is rendered once per version and reader
+    class and kept (`governance/documents.py`); a draft's page is built in
+    full every time."""
 
     model = Strategy
     template_name = "strategy/strategy_detail.html"
+    document_template_name = "strategy/_strategy_document.html"
+    has_follow_button = True
+
+    def is_final(self, record):
+        return record.status in ADOPTED
+
+    def get_plain_queryset(self):
+        return super().get_plain_queryset().select_related("organisation")
 
     def get_queryset(self):
         return (
@@ -111,8 +124,31 @@ class StrategyDetailView(OrganisationScopedMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if "document" not in kwargs:
+            context.update(self.get_reader_context())
+            context.update(self.get_document_context())
+        return context
+
+    def get_reader_context(self):
+        strategy, user = self.object, self.request.user
+        transitions, blocked = STRATEGY_LIFECYCLE.offer(strategy, user)
+        return {
+            "transitions": transitions,
+            "blocked": blocked,
+            "can_edit": STRATEGY.allows(user, "edit", strategy),
+            "can_amend": STRATEGY.allows(user, "amend", strategy),
+            "can_replace": STRATEGY.allows(user, "prepare_replacement", strategy),
+        }
+
+    def document_flags(self, reader_context):
+        # The themes' editing links are the document's.
+        return (reader_context["can_edit"],)
+
+    def get_document_context(self):
+        context = {}
         context["papers_final"] = self.object.status in ADOPTED
         strategy, user = self.object, self.request.user
+        context["can_edit"] = STRATEGY.allows(user, "edit", strategy)
         context["events"] = list(
             Event.objects.for_record(strategy).prefetch_related(
                 GenericPrefetch(
@@ -137,12 +173,6 @@ class StrategyDetailView(OrganisationScopedMixin, DetailView):
                 decision__in=strategy.organisation.decisions.visible_to(user),
             ).select_related("decision")
         )
-        context["transitions"], context["blocked"] = STRATEGY_LIFECYCLE.offer(
-            strategy, user
-        )
-        context["can_edit"] = STRATEGY.allows(user, "edit", strategy)
-        context["can_amend"] = STRATEGY.allows(user, "amend", strategy)
-        context["can_replace"] = STRATEGY.allows(user, "prepare_replacement", strategy)
         context["deliveries"] = delivery_of(strategy, user)
         context["journey"] = journey_of(
             strategy,

@@ -116,6 +116,16 @@ def _creates_once(path):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (rendered documents, the API's
+    responses): keys name versions, but a test database's rows are not
+    unique across runs."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def create_forms_carry_their_token(request, monkeypatch):
     """A test posting a create form sends a one-time submission token, as
     the page it would be sent from carries one (a create page refuses a

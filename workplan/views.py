@@ -19,6 +19,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from decisions import considered
+from governance.documents import CachedDocumentMixin
 from governance.downloads import XLSX, attachment
 from governance.forms import VersionOnlyForm
 from governance.history import save_formset_with_reason, save_with_reason
@@ -1016,22 +1017,52 @@ class ImportCheckView(CreateOnceMixin, ImportMixin, View):
 # --- review rounds ---------------------------------------------------------------
 
 
-class ReviewDetailView(OrganisationScopedMixin, DetailView):
-    """A review round: who has updated their items and who has not."""
+class ReviewDetailView(CachedDocumentMixin, OrganisationScopedMixin, DetailView):
+    """A review round: who has updated their items and who has not.
+
+    A closed review's page (the progress report) is rendered once per
+    version of what it prints and reader class, and kept
+    (`governance/documents.py`)."""
 
     model = Review
     template_name = "workplan/review_detail.html"
     context_object_name = "review"
+    document_template_name = "workplan/_review_document.html"
+
+    def is_final(self, record):
+        return not record.is_open
+
+    def get_plain_queryset(self):
+        return super().get_plain_queryset().select_related("workplan__organisation")
 
     def get_queryset(self):
         return (
             super()
             .get_queryset()
-            .select_related("workplan__strategy", "meeting__committee", "decision")
+            .select_related(
+                "workplan__organisation",
+                "workplan__strategy",
+                "meeting__committee",
+                "decision",
+            )
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if "document" not in kwargs:
+            context.update(self.get_reader_context())
+            context.update(self.get_document_context())
+        return context
+
+    def get_reader_context(self):
+        return {"can_update": REVIEW.allows(self.request.user, "update", self.object)}
+
+    def document_flags(self, reader_context):
+        # The "Give the update" links are the document's.
+        return (reader_context["can_update"],)
+
+    def get_document_context(self):
+        context = {}
         review, user = self.object, self.request.user
         # The items in the plan: not one whose addition awaits agreement.
         items = (

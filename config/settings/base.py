@@ -187,6 +187,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Django's cache: the rendered documents of approved and published records
+# (governance/documents.py) and the API's rendered public responses. Every
+# key names the version of what it holds, so a stale entry is never read.
+# Local memory by default (each process renders each version once); set
+# CACHE_DIR in production to share one file-based cache between processes
+# (README, "Deploying to production").
+CACHE_DIR = env_str("CACHE_DIR")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR,
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
+        }
+        if CACHE_DIR
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
+        }
+    )
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "governance:home"
 

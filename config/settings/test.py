@@ -25,3 +25,6 @@ DATABASES["default"]["TEST"] = {  # noqa: F405
 
 # Tasks run as soon as they are enqueued; one test runs the real worker.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+# Tests keep their cache in memory whatever the environment says.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

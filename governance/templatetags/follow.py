@@ -11,7 +11,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("components/follow_button.html", takes_context=True)
-def follow_button(context, record):
+def follow_button(context, record, following=None):
+    """`following`: whether the reader follows `record`, if the view has
+    already asked (`CachedDocumentMixin`); else asked here."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if request is None or user is None or not user.is_authenticated:
@@ -22,7 +24,8 @@ def follow_button(context, record):
     else:
         organisation, target = record.organisation, record
         name = str(record)
-    following = notifications.follow_of(user, organisation, target) is not None
+    if following is None:
+        following = notifications.follow_of(user, organisation, target) is not None
     return {
         "show": True,
         "following": following,

@@ -18,7 +18,8 @@
    before this benchmark existed) for the ratio.
 
 Prints the figures and writes bench-results/history.json. Figures, not
-pass or fail (the target, "well under a second", is printed beside them).
+pass or fail (the target, each view within 300 ms, is printed beside them
+with whether it was met).
 """
 
 import difflib
@@ -45,7 +46,8 @@ DATABASE = "bench_history"
 EDITS = 50
 TEXT_LENGTH = 50_000
 WARM_VIEWS = 10
-TARGET_MS = 1000
+#: Issue 19: a history page of 50 edits of a long text within 300 ms.
+TARGET_MS = 300
 
 _WORDS = (
     "council residents services digital data cloud network secure support "
@@ -199,7 +201,10 @@ def run():
             f"\nHistory page, {EDITS} edits of a {TEXT_LENGTH:,}-character text, "
             "through Django's request handling (production settings):\n"
         )
-        header = f"{'view':<14}{'ms':>9}{'queries':>9}{'x warm':>8}"
+        header = (
+            f"{'view':<14}{'ms':>9}{'queries':>9}{'x warm':>8}"
+            f"{'target ms':>11}{'':>2}{'met':<4}"
+        )
         say(header)
         say("-" * len(header))
         for name, (took, queries) in {
@@ -207,13 +212,18 @@ def run():
             "cold": cold[:2],
             f"warm (of {WARM_VIEWS})": (warm_ms, figures["warm_queries"]),
         }.items():
-            say(f"{name:<14}{took:>9.1f}{queries:>9}{took / warm_ms:>7.2f}x")
+            met = "yes" if took <= TARGET_MS else "NO"
+            figures.setdefault("target_met", {})[name] = took <= TARGET_MS
+            say(
+                f"{name:<14}{took:>9.1f}{queries:>9}{took / warm_ms:>7.2f}x"
+                f"{TARGET_MS:>11}{'':>2}{met:<4}"
+            )
         say(
             f"\nPage {figures['page_bytes'] / 1024:,.0f} KB. {kept} diffs were "
             "kept as the edits were recorded. One word diff of two "
             f"{TEXT_LENGTH:,}-character texts: {ours_ms:.1f} ms ours, "
             f"{difflib_ms:,.0f} ms with difflib alone "
-            f"({figures['difflib_vs_ours']:,.0f}x). Target: each view well under "
+            f"({figures['difflib_vs_ours']:,.0f}x). Target: each view within "
             f"{TARGET_MS} ms."
         )
         out = RESULTS / "history.json"

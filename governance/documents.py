@@ -1,0 +1,172 @@
+"""Approved and published documents, rendered once per version and reader.
+
+The page of a record in a final state (an approved strategy, a published
+decision record, a closed review, a meeting whose agenda is published) is
+the same for every reader of one class until the record changes: the
+*document*. `CachedDocumentMixin` renders it once, keeps the HTML in
+Django's cache (`settings.CACHES`, see the README's "Deploying to
+production"), and on each request renders only the reader's own parts
+around it: the header and navigation, the flash messages, the follow button
+and the actions the reader may take.
+
+The cache key holds what the reader may see and the version of everything
+the document prints:
+
+- the record (model and primary key) and its `version` if it has one,
+  which moves on at every save, also when a list it guards changes
+  (`versioned.move_on`);
+- `data_mark()` (`governance/data_mark.py`): one query that moves when any
+  record a page prints is saved or deleted anywhere, and with time (call-in
+  periods ending, meetings beginning, the day) — so a related row (a
+  progress update, a correction of a decision) is seen at once too;
+- the reader's class: the record's council and the reader's role there
+  (the only things `visible_to()` reads), plus any per-reader flags the
+  document prints (`document_flags()`);
+- a digest of the templates (a new release renders everything afresh).
+
+The record itself is reached through `visible_to(user)` before anything is
+read from the cache, so another council's user gets 404 and never a kept
+body, and a member never reaches an officer-only draft (drafts are not
+final, so they are never kept at all).
+
+Conditional GET: the ETag is the document key plus the reader's own parts
+(who is signed in, in which council, what the actions are, whether they
+follow the record); a request holding it is answered `304 Not Modified`
+with nothing rendered, unless a flash message is waiting to be shown. The
+response is `Cache-Control: private, no-cache` (the browser keeps it, no
+shared cache does, and it asks again each time).
+"""
+
+import hashlib
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response
+
+from .data_mark import data_mark, template_digest
+from .notifications import follow_of
+from .permissions import roles_of
+
+#: How long a rendered document is kept (seconds). Its key changes with
+#: every version, so this only bounds how long an unused one takes room.
+DOCUMENT_CACHE_SECONDS = 24 * 60 * 60
+#: Signed-in pages: the browser may keep them, no shared cache may, and the
+#: browser asks again (with its ETag) each time.
+PRIVATE = "private, no-cache"
+
+
+def reader_class(user, organisation_id):
+    """What `user` may see of `organisation_id`'s records: the council and
+    their role in it (`visible_to()` reads nothing else)."""
+    return f"{organisation_id}:{roles_of(user).get(organisation_id)}"
+
+
+def digest(*parts):
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+
+
+class CachedDocumentMixin:
+    """For a `DetailView` whose page is a document plus the reader's parts.
+
+    The page template prints `document` (the rendered `SafeString`, which
+    the cache keeps as such) where the document goes;
+    the document template (`document_template_name`) is rendered with
+    `get_document_context()` and must print nothing of the reader beyond
+    their class (no CSRF token: a document holding one is served but never
+    kept). Records not `is_final()` are rendered in full every time, as a
+    plain `DetailView` would.
+    """
+
+    #: The template of the part kept in the cache.
+    document_template_name = None
+    #: Whether the page has a follow button (`{% follow_button record
+    #: following %}`): whether the reader follows the record is then asked
+    #: once, for the ETag and the button.
+    has_follow_button = False
+
+    def is_final(self, record):
+        """Whether `record` is in a state whose page may be kept."""
+        raise NotImplementedError
+
+    def get_plain_queryset(self):
+        """The readable records with what the page's own parts print of
+        the record itself (no prefetches: the document's data is read only
+        when it is rendered)."""
+        return self.model._default_manager.visible_to(self.request.user)
+
+    def get_reader_context(self):
+        """The reader's own parts around the document (actions and the
+        like); also part of the ETag, so keep the values plain."""
+        return {}
+
+    def get_document_context(self):
+        """What the document template prints (the record read in full)."""
+        return {}
+
+    def document_flags(self, reader_context):
+        """Per-reader values the document prints, for its key."""
+        return ()
+
+    def document_key(self, record, reader_context):
+        organisation = record.organisation
+        return "document:" + digest(
+            record._meta.label,
+            record.pk,
+            getattr(record, "version", None),
+            data_mark(organisation),
+            reader_class(self.request.user, organisation.pk),
+            self.document_flags(reader_context),
+            template_digest(),
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object(self.get_plain_queryset())
+        if not self.is_final(self.object):
+            # The full page, read through the view's own queryset.
+            return super().get(request, *args, **kwargs)
+        reader_context = self.get_reader_context()
+        if self.has_follow_button:
+            reader_context["following"] = (
+                follow_of(request.user, self.object.organisation, self.object)
+                is not None
+            )
+        key = self.document_key(self.object, reader_context)
+        etag = '"{}"'.format(
+            digest(
+                key,
+                request.user.pk,
+                request.session.session_key,
+                getattr(getattr(request, "organisation", None), "pk", None),
+                sorted(reader_context.items()),
+            )
+        )
+        if not len(get_messages(request)):
+            not_modified = get_conditional_response(request, etag=etag)
+            if not_modified is not None:
+                not_modified["ETag"] = etag
+                not_modified["Cache-Control"] = PRIVATE
+                return not_modified
+        document = cache.get(key)
+        if document is None:
+            plain = self.object
+            self.object = self.get_object()
+            document = render_to_string(
+                self.document_template_name,
+                {
+                    "object": self.object,
+                    self.get_context_object_name(self.object): self.object,
+                    **self.get_document_context(),
+                },
+                request,
+            )
+            if "csrfmiddlewaretoken" not in document:
+                cache.set(key, document, DOCUMENT_CACHE_SECONDS)
+            self.object = plain
+        context = self.get_context_data(
+            object=self.object, document=document, **reader_context
+        )
+        response = self.render_to_response(context)
+        response["ETag"] = etag
+        response["Cache-Control"] = PRIVATE
+        return response
