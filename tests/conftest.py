@@ -1,7 +1,9 @@
 import dataclasses
+import hashlib
 import io
 import os
 import uuid
+from collections import OrderedDict
 from urllib.parse import urlsplit
 
 import pytest
@@ -123,6 +125,38 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+#: PDFs already laid out in this test process, by their HTML (see below).
+_RENDERED = OrderedDict()
+
+
+@pytest.fixture(autouse=True)
+def papers_laid_out_once(request, monkeypatch):
+    """WeasyPrint lays out the same HTML into the same PDF, so a test process
+    lays out each paper's HTML once: the access matrix asks for one paper as
+    each role, and many tests build the same records. Every paper is still a
+    real WeasyPrint PDF of exactly the HTML asked for, through our fetcher
+    (hostile HTML is unique to its test, so its first layout is the one that
+    could fetch). Fault tests (a worker killed mid-render) lay out for real."""
+    if request.node.get_closest_marker("faults"):
+        return
+    from governance import paper_store, papers
+
+    real = papers.render_pdf_and_count_pages
+
+    def laid_out_once(html):
+        key = hashlib.sha256(html.encode()).digest()
+        if key in _RENDERED:
+            _RENDERED.move_to_end(key)
+            return _RENDERED[key]
+        _RENDERED[key] = result = real(html)
+        if len(_RENDERED) > 200:
+            _RENDERED.popitem(last=False)
+        return result
+
+    monkeypatch.setattr(papers, "render_pdf_and_count_pages", laid_out_once)
+    monkeypatch.setattr(paper_store, "render_pdf_and_count_pages", laid_out_once)
 
 
 @pytest.fixture(autouse=True)
