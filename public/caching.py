@@ -31,6 +31,7 @@ PUBLIC = f"public, max-age={PUBLIC_MAX_AGE}"
 def public_etag(request, organisation):
     raw = "|".join(
         [
+            request.get_host(),
             request.path,
             request.GET.urlencode(),
             public_data_mark(organisation),
