@@ -33,6 +33,7 @@ from rest_framework.renderers import JSONRenderer
 from decisions.filtersets import DecisionFilterSet, MeetingFilterSet, ReportFilterSet
 from decisions.forward_plan import forward_plan
 from decisions.models import AgendaItem, DecisionRecord, Meeting, Report
+from governance.data_mark import has_record_mark, record_mark
 from governance.models import Organisation
 from strategy.filtersets import StrategyFilterSet
 from strategy.models import Strategy, Theme
@@ -155,10 +156,7 @@ class CouncilView(ApiView):
         of their versions, which moves on at every save."""
         if request.auth is not None:
             return render()
-        fields = {"n": Count("pk"), "ids": Sum("pk")}
-        if any(field.name == "version" for field in records.model._meta.fields):
-            fields["versions"] = Sum("version")
-        fingerprint = records.order_by().aggregate(**fields)
+        fingerprint = self.fingerprint(records)
         self.cache_key = (
             "api:"
             + hashlib.sha256(
@@ -177,6 +175,13 @@ class CouncilView(ApiView):
             return render()
         content, content_type = kept
         return HttpResponse(content, content_type=content_type)
+
+    def fingerprint(self, records):
+        """How many records, which, and the sum of their versions."""
+        fields = {"n": Count("pk"), "ids": Sum("pk")}
+        if any(field.name == "version" for field in records.model._meta.fields):
+            fields["versions"] = Sum("version")
+        return records.order_by().aggregate(**fields)
 
     def keep(self, response):
         if self.cache_key is not None:
@@ -201,6 +206,18 @@ class CouncilViewSet(CouncilView, viewsets.ReadOnlyModelViewSet):
             records,
             lambda: super(CouncilViewSet, self).retrieve(request, *args, **kwargs),
         )
+
+    def fingerprint(self, records):
+        """A record with a page of its own is kept per its own version and
+        those of the rows it prints (`governance.data_mark.record_mark`),
+        seen at once; an edit to another record leaves it in the cache."""
+        model = records.model
+        if self.action == "retrieve" and has_record_mark(model):
+            pk = self.kwargs["pk"]
+            if not str(pk).isdigit():
+                return super().fingerprint(records)
+            return {"record": record_mark(self.council, model, pk)}
+        return super().fingerprint(records)
 
 
 # --- committee business ------------------------------------------------------------

@@ -117,13 +117,20 @@ class PublicMixin:
     """
 
     http_method_names = ["get", "head"]
+    #: The page of one record of this model (`<pk>` in the address): its
+    #: ETag follows that record's own mark, not the whole site's.
+    record_model = None
 
     def dispatch(self, request, *args, slug, **kwargs):
         self.organisation = site_organisation(request, slug)
+        record = (
+            (self.record_model, kwargs["pk"]) if self.record_model is not None else None
+        )
         return cached_publicly(
             request,
             self.organisation,
             lambda: super(PublicMixin, self).dispatch(request, *args, **kwargs),
+            record=record,
         )
 
     def public(self, model):
@@ -195,6 +202,7 @@ class MeetingListView(PublicMixin, ListView):
 
 
 class MeetingDetailView(PublicMixin, DetailView):
+    record_model = Meeting
     template_name = "public/meeting_detail.html"
     context_object_name = "meeting"
 
@@ -222,6 +230,7 @@ class MeetingDetailView(PublicMixin, DetailView):
 
 
 class ReportDetailView(PublicMixin, DetailView):
+    record_model = Report
     template_name = "public/report_detail.html"
     context_object_name = "report"
 
@@ -254,6 +263,7 @@ class DecisionDetailView(PublicMixin, DetailView):
     """A published decision record: its call-in status, deadline and the
     rule applied, and its body, as its page behind sign-in draws them."""
 
+    record_model = DecisionRecord
     template_name = "public/decision_detail.html"
     context_object_name = "decision"
 
@@ -338,6 +348,7 @@ class StrategyListView(StrategiesPublishedMixin, ListView):
 class StrategyDetailView(StrategiesPublishedMixin, DetailView):
     """An approved strategy with its delivery headline (`workplan.delivery`)."""
 
+    record_model = Strategy
     template_name = "public/strategy_detail.html"
     context_object_name = "strategy"
 
@@ -355,6 +366,7 @@ class StrategyDetailView(StrategiesPublishedMixin, DetailView):
 
 
 class WorkplanDetailView(StrategiesPublishedMixin, DetailView):
+    record_model = Workplan
     template_name = "public/workplan_detail.html"
     context_object_name = "workplan"
 
@@ -383,6 +395,7 @@ class WorkplanDetailView(StrategiesPublishedMixin, DetailView):
 class ReviewDetailView(StrategiesPublishedMixin, DetailView):
     """A progress report made to committee (a closed review round)."""
 
+    record_model = Review
     template_name = "public/review_detail.html"
     context_object_name = "review"
 
