@@ -32,7 +32,14 @@ from rest_framework.renderers import JSONRenderer
 
 from decisions.filtersets import DecisionFilterSet, MeetingFilterSet, ReportFilterSet
 from decisions.forward_plan import forward_plan
-from decisions.models import AgendaItem, DecisionRecord, Meeting, Report
+from decisions.models import (
+    AgendaItem,
+    Committee,
+    CommitteeMember,
+    DecisionRecord,
+    Meeting,
+    Report,
+)
 from governance.data_mark import has_record_mark, record_mark
 from governance.models import Organisation
 from strategy.filtersets import StrategyFilterSet
@@ -247,8 +254,16 @@ class MeetingViewSet(CouncilViewSet):
     filterset_class = MeetingFilterSet
 
     def get_queryset(self):
+        # The public get every item of a published agenda, a withheld one
+        # with its public title and notice only (no report), as the public
+        # meeting page lists them (docs/exempt-information.md).
         items = (
             self.readable(AgendaItem)
+            if self.staff
+            else AgendaItem.objects.public_agenda(self.council)
+        )
+        items = (
+            items.select_related("report__organisation")
             .annotate(report_readable=self.readable_pk(Report, "report_id"))
             .order_by("position")
         )
@@ -259,6 +274,22 @@ class MeetingViewSet(CouncilViewSet):
                 Prefetch("agenda_items", queryset=items, to_attr="readable_items")
             )
             .upcoming_first()
+        )
+
+
+@extend_schema(tags=["Committees"])
+class CommitteeViewSet(CouncilViewSet):
+    """The council's committees, with their members: by name."""
+
+    serializer_class = serializers.CommitteeRecordSerializer
+
+    def get_queryset(self):
+        return (
+            self.readable(Committee)
+            .prefetch_related(
+                Prefetch("members", queryset=self.readable(CommitteeMember))
+            )
+            .order_by("name", "pk")
         )
 
 
@@ -440,6 +471,7 @@ COLLECTIONS = [
     ("decisions", "decision-list"),
     ("meetings", "meeting-list"),
     ("reports", "report-list"),
+    ("committees", "committee-list"),
     ("forward_plan", "forward-plan"),
     ("strategies", "strategy-list"),
     ("themes", "theme-list"),
