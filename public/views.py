@@ -220,6 +220,7 @@ class MeetingDetailView(PublicMixin, DetailView):
             .select_related("report")
             .order_by("position")
         )
+        context["meeting_held"] = meeting.starts_at <= timezone.now()
         context["decisions"] = list(
             self.public(DecisionRecord)
             .filter(meeting=meeting)
@@ -371,7 +372,9 @@ class WorkplanDetailView(StrategiesPublishedMixin, DetailView):
     context_object_name = "workplan"
 
     def get_queryset(self):
-        return self.public(Workplan).select_related("strategy", "approving_decision")
+        return self.public(Workplan).select_related(
+            "strategy", "approving_decision__meeting__committee"
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

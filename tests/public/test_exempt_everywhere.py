@@ -131,6 +131,7 @@ def test_exempt_information_is_on_no_public_surface_until_released(
     assert notice in texts["annexes report's page"]
     assert "To agree the network refresh." in texts["annexes report's paper"]
     assert notice in texts["decision paper"]
+    assert notice in texts["decision page"]
     assert (
         reverse("public:report_detail", args=[cast.council_a.slug, whole.pk])
         not in (texts["sitemap"])
