@@ -17,6 +17,7 @@ RECORDS = [
     (_("Decision record"), "decisions/", views.DecisionViewSet),
     (_("Meeting"), "meetings/", views.MeetingViewSet),
     (_("Report"), "reports/", views.ReportViewSet),
+    (_("Committee"), "committees/", views.CommitteeViewSet),
     (_("Forward plan entry"), "forward-plan/", views.ForwardPlanView),
     (_("Strategy"), "strategies/", views.StrategyViewSet),
     (_("Theme"), "themes/", views.ThemeViewSet),

@@ -16,6 +16,7 @@ from decisions.choices import CommitteeKind, DecisionStatus
 from decisions.models import (
     AgendaItem,
     Committee,
+    CommitteeMember,
     DecisionRecord,
     Meeting,
     Recommendation,
@@ -110,6 +111,7 @@ class CouncilLinksSerializer(serializers.Serializer):
     decisions = serializers.URLField(help_text=_("Its decision records."))
     meetings = serializers.URLField(help_text=_("Its meetings and their agendas."))
     reports = serializers.URLField(help_text=_("Its committee reports."))
+    committees = serializers.URLField(help_text=_("Its committees and members."))
     forward_plan = serializers.URLField(help_text=_("Its forward plan."))
     strategies = serializers.URLField(help_text=_("Its strategies."))
     themes = serializers.URLField(help_text=_("Its strategies' themes."))
@@ -167,6 +169,60 @@ class CommitteeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Committee
         fields = ["id", "name", "kind"]
+
+
+class CommitteeMemberSerializer(serializers.ModelSerializer):
+    role = serializers.ChoiceField(
+        choices=CommitteeMember.Role.choices,
+        help_text=_("Their role on the committee."),
+    )
+
+    class Meta:
+        model = CommitteeMember
+        fields = ["name", "role"]
+
+
+class CommitteeRecordSerializer(Linked):
+    """A committee with its members (`committees/`)."""
+
+    name = "committee"
+    kind = serializers.ChoiceField(
+        choices=CommitteeKind.choices, help_text=_("What the committee is for.")
+    )
+    members = CommitteeMemberSerializer(
+        many=True, help_text=_("The councillors on it, with their roles.")
+    )
+
+    class Meta:
+        model = Committee
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "purpose",
+            "contact_officer",
+            "decisions_subject_to_call_in",
+            "members",
+            "links",
+        ]
+
+    @extend_schema_field(LinksSerializer)
+    def get_links(self, committee):
+        council = self.context["council"]
+        request = self.context.get("request")
+        if self.context.get("staff"):
+            page = reverse(
+                "decisions:committee_detail", args=[council.slug, committee.pk]
+            )
+        else:
+            page = (
+                reverse("public:committee_list", args=[council.slug])
+                + f"#committee-{committee.pk}"
+            )
+        return {
+            "self": api_url(request, "committee-detail", council, committee.pk),
+            "page": absolute(request, page),
+        }
 
 
 # --- decisions -------------------------------------------------------------------
@@ -243,13 +299,36 @@ class DecisionSerializer(Linked):
 
 
 class AgendaItemSerializer(serializers.ModelSerializer):
+    title = serializers.SerializerMethodField(
+        help_text=_(
+            "The item's title. While its report is exempt information "
+            "withheld from the public, the public get the title the council "
+            'publishes for it ("Exempt item" unless the title itself may '
+            "be published)."
+        )
+    )
+    notice = serializers.SerializerMethodField(
+        help_text=_(
+            "While its report is withheld as exempt information, why: "
+            '"Not for publication: exempt under paragraph N"; otherwise '
+            "empty. A withheld item has no report (null) for the public."
+        )
+    )
     report = serializers.SerializerMethodField(
         help_text=_("The report taken under the item (null if none, or not public).")
     )
 
     class Meta:
         model = AgendaItem
-        fields = ["position", "title", "report"]
+        fields = ["position", "title", "notice", "report"]
+
+    @extend_schema_field(serializers.CharField())
+    def get_title(self, item):
+        return item.title if self.context.get("staff") else item.public_title
+
+    @extend_schema_field(serializers.CharField())
+    def get_notice(self, item):
+        return item.public_notice
 
     @extend_schema_field(Reference(allow_null=True))
     def get_report(self, item):

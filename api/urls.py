@@ -41,6 +41,7 @@ urlpatterns = [
     *collection("decisions", "decision", views.DecisionViewSet),
     *collection("meetings", "meeting", views.MeetingViewSet),
     *collection("reports", "report", views.ReportViewSet),
+    *collection("committees", "committee", views.CommitteeViewSet),
     path(
         f"{COUNCIL}forward-plan/",
         views.ForwardPlanView.as_view(),

@@ -32,7 +32,15 @@ from rest_framework.renderers import JSONRenderer
 
 from decisions.filtersets import DecisionFilterSet, MeetingFilterSet, ReportFilterSet
 from decisions.forward_plan import forward_plan
-from decisions.models import AgendaItem, DecisionRecord, Meeting, Report
+from decisions.models import (
+    AgendaItem,
+    Committee,
+    CommitteeMember,
+    DecisionRecord,
+    Meeting,
+    Report,
+)
+from governance.data_mark import has_record_mark, record_mark
 from governance.models import Organisation
 from strategy.filtersets import StrategyFilterSet
 from strategy.models import Strategy, Theme
@@ -155,10 +163,7 @@ class CouncilView(ApiView):
         of their versions, which moves on at every save."""
         if request.auth is not None:
             return render()
-        fields = {"n": Count("pk"), "ids": Sum("pk")}
-        if any(field.name == "version" for field in records.model._meta.fields):
-            fields["versions"] = Sum("version")
-        fingerprint = records.order_by().aggregate(**fields)
+        fingerprint = self.fingerprint(records)
         self.cache_key = (
             "api:"
             + hashlib.sha256(
@@ -177,6 +182,13 @@ class CouncilView(ApiView):
             return render()
         content, content_type = kept
         return HttpResponse(content, content_type=content_type)
+
+    def fingerprint(self, records):
+        """How many records, which, and the sum of their versions."""
+        fields = {"n": Count("pk"), "ids": Sum("pk")}
+        if any(field.name == "version" for field in records.model._meta.fields):
+            fields["versions"] = Sum("version")
+        return records.order_by().aggregate(**fields)
 
     def keep(self, response):
         if self.cache_key is not None:
@@ -201,6 +213,18 @@ class CouncilViewSet(CouncilView, viewsets.ReadOnlyModelViewSet):
             records,
             lambda: super(CouncilViewSet, self).retrieve(request, *args, **kwargs),
         )
+
+    def fingerprint(self, records):
+        """A record with a page of its own is kept per its own version and
+        those of the rows it prints (`governance.data_mark.record_mark`),
+        seen at once; an edit to another record leaves it in the cache."""
+        model = records.model
+        if self.action == "retrieve" and has_record_mark(model):
+            pk = self.kwargs["pk"]
+            if not str(pk).isdigit():
+                return super().fingerprint(records)
+            return {"record": record_mark(self.council, model, pk)}
+        return super().fingerprint(records)
 
 
 # --- committee business ------------------------------------------------------------
@@ -230,8 +254,16 @@ class MeetingViewSet(CouncilViewSet):
     filterset_class = MeetingFilterSet
 
     def get_queryset(self):
+        # The public get every item of a published agenda, a withheld one
+        # with its public title and notice only (no report), as the public
+        # meeting page lists them (docs/exempt-information.md).
         items = (
             self.readable(AgendaItem)
+            if self.staff
+            else AgendaItem.objects.public_agenda(self.council)
+        )
+        items = (
+            items.select_related("report__organisation")
             .annotate(report_readable=self.readable_pk(Report, "report_id"))
             .order_by("position")
         )
@@ -242,6 +274,22 @@ class MeetingViewSet(CouncilViewSet):
                 Prefetch("agenda_items", queryset=items, to_attr="readable_items")
             )
             .upcoming_first()
+        )
+
+
+@extend_schema(tags=["Committees"])
+class CommitteeViewSet(CouncilViewSet):
+    """The council's committees, with their members: by name."""
+
+    serializer_class = serializers.CommitteeRecordSerializer
+
+    def get_queryset(self):
+        return (
+            self.readable(Committee)
+            .prefetch_related(
+                Prefetch("members", queryset=self.readable(CommitteeMember))
+            )
+            .order_by("name", "pk")
         )
 
 
@@ -423,6 +471,7 @@ COLLECTIONS = [
     ("decisions", "decision-list"),
     ("meetings", "meeting-list"),
     ("reports", "report-list"),
+    ("committees", "committee-list"),
     ("forward_plan", "forward-plan"),
     ("strategies", "strategy-list"),
     ("themes", "theme-list"),

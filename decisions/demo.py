@@ -724,6 +724,8 @@ def _build_ashcombe(council, committees, demo, today):
         "finance-13": relative(-13, 0),
         "finance+6": relative(6, 0),
         "finance+34": relative(34, 0),
+        # When the exempt demo report and decision part are next reviewed.
+        "exempt-review": calendar.on_or_after(today + timedelta(days=30)),
     }
 
     reports = _build_reports(
@@ -751,6 +753,7 @@ def _build_ashcombe(council, committees, demo, today):
         ]),
         ("cabinet+1", CABINET, _at(days["cabinet+1"], 18, 30), True, [
             (strategy, "strategy"),
+            ("Award of the data centre hosting contract", "hosting"),
         ]),
         ("cabinet+2", CABINET, _at(days["cabinet+2"], 18, 30), False, [
             (f"Budget proposals {next_fy}: ICT and digital services", None),
@@ -794,6 +797,7 @@ def _build_ashcombe(council, committees, demo, today):
         published_recent=_at(published_on, 10),
         published_after=first_working_day_after,
         called_in_at=_at(called_in_on, 14, 15),
+        exempt_review_on=days["exempt-review"],
     )
     _build_decisions(council, decisions, meetings, reports, demo.users["clerk"])
 
@@ -1295,10 +1299,55 @@ def _ashcombe_reports(days, fy, strategy, strategy_start):
                 "£180,000 into next year.",
             ],
         ),
+        # Exempt information (docs/exempt-information.md): the public sees
+        # the item on the next Cabinet's agenda with "Not for publication:
+        # exempt under paragraph 3" and none of its content.
+        "hosting": okafor(
+            title="Award of the data centre hosting contract",
+            key_decision=True,
+            forward_plan_notice_on=notice("cabinet+1"),
+            purpose=(
+                "To award a five-year contract for hosting the council's "
+                "remaining on-site servers in a commercial data centre."
+            ),
+            summary=(
+                "Three bids were received through the Crown Commercial Service "
+                "framework. The evaluation scored each bid on price, service "
+                "levels and the supplier's plan for moving the servers; the "
+                "scores and the prices tendered are at Annex A."
+            ),
+            reasons=(
+                "The council's own server room needs a new cooling plant and "
+                "power supply within two years; hosting avoids that cost."
+            ),
+            other_options=(
+                "Refurbishing the server room was costed and rejected; moving "
+                "straight to cloud hosting is not yet possible for three "
+                "line-of-business systems."
+            ),
+            recommendations=[
+                "That Cabinet awards the data centre hosting contract to the "
+                "highest-scoring bidder named at Annex A.",
+            ],
+            annexes="Annex A: Evaluation scores and prices tendered.",
+            exempt=True,
+            exempt_paragraph="3",
+            exempt_reason=(
+                "The report names the bidders and the prices they tendered. "
+                "Publishing them before the contract is signed could weaken "
+                "the council's position if the preferred bidder withdraws, so "
+                "the public interest in keeping them exempt outweighs the "
+                "public interest in disclosing them."
+            ),
+            exempt_review_on=days["exempt-review"],
+            exempt_title_publishable=True,
+        ),
     }
 
 
-def _ashcombe_decisions(published_recent, published_after, called_in_at):
+def _ashcombe_decisions(
+    published_recent, published_after, called_in_at, exempt_review_on
+):
     cabinet = "Cabinet considered the report of the Director of Resources"
     member = "Councillor Helen Marsh, Cabinet Member for Resources"
     return {
@@ -1391,6 +1440,21 @@ def _ashcombe_decisions(published_recent, published_after, called_in_at):
                 "That the Director of Resources be authorised to place orders "
                 "through the national technology products framework.",
             ],
+            # An exempt part (docs/exempt-information.md): printed for the
+            # council's members and staff; the public see the notice.
+            "exempt_part": (
+                "Cabinet noted the unit prices quoted by the three framework "
+                "suppliers and agreed a ceiling of £1,050 a laptop, including "
+                "three years' on-site support."
+            ),
+            "exempt": True,
+            "exempt_paragraph": "3",
+            "exempt_reason": (
+                "The prices quoted would prejudice the council's negotiating "
+                "position for the later tranches of the programme, which "
+                "outweighs the public interest in disclosing them now."
+            ),
+            "exempt_review_on": exempt_review_on,
             "published_at": published_recent,
         },
         "telephony": {

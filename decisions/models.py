@@ -911,8 +911,9 @@ class AgendaItemQuerySet(MemberReadableQuerySet):
         """The items of `organisation`'s published agendas as the public's
         agenda lists them: every item, those whose report is withheld too,
         each to be printed with `public_title` and `public_notice` (never
-        `title`). Only for an agenda's list: search, feeds and the API start
-        from `public()`, which leaves withheld items out."""
+        `title`). Only for an agenda's list (the public meeting page and the
+        API's meeting): search, feeds and the API's lists start from
+        `public()`, which leaves withheld items out."""
         return self.for_organisation(organisation).filter(
             meeting__agenda_published=True
         )

@@ -110,6 +110,7 @@ PUBLIC_DECISION_RECORD = register(
         is_final=DECISION_RECORD.is_final,
         version=decision_version,
         filename=lambda decision: f"decision-{decision.pk}-public.pdf",
+        prepared_for=lambda decision: decision.withheld,
         url=lambda decision: reverse(
             "public:decision_paper",
             args=[decision.organisation.slug, decision.pk],
@@ -258,6 +259,7 @@ PUBLIC_COMMITTEE_REPORT = register(
         filename=lambda report: (
             f"report-{report.pk}-{slugify(report.title)[:60]}-public.pdf"
         ),
+        prepared_for=lambda report: report.withheld,
         url=lambda report: reverse(
             "public:report_paper", args=[report.organisation.slug, report.pk]
         ),

@@ -144,6 +144,197 @@ def data_mark(organisation):
     return ".".join(str(value or 0) for value in row or ()) + f".{timezone.localdate()}"
 
 
+# --- one record's mark --------------------------------------------------------
+
+#: For each record type with a public page (and an API record) of its own,
+#: what the page prints, as (model, field of that model's rows, path from
+#: the record to the values of that field). The newest history row of each
+#: (every save and deletion writes one, and a deleted row's history keeps
+#: its field) marks the page: `("decisions.Resolution", "decision_id",
+#: "pk")` are the record's resolutions, `("decisions.Meeting", "id",
+#: "meeting")` its meeting. Err on the side of more: a row named here that
+#: the page does not print only costs a needless re-render.
+RECORD_SCOPE = {
+    "decisions.DecisionRecord": [
+        ("decisions.DecisionRecord", "id", "pk"),
+        ("decisions.Resolution", "decision_id", "pk"),
+        ("decisions.DecidedRecord", "decision_id", "pk"),
+        ("decisions.Meeting", "id", "meeting"),
+        ("decisions.Meeting", "id", "call_in_heard_at"),
+        ("decisions.Committee", "id", "meeting__committee"),
+        ("decisions.Report", "id", "report"),
+        ("decisions.CallInRule", "id", "call_in_rule"),
+    ],
+    "decisions.Meeting": [
+        ("decisions.Meeting", "id", "pk"),
+        ("decisions.Committee", "id", "committee"),
+        ("decisions.CommitteeMember", "committee_id", "committee"),
+        ("decisions.AgendaItem", "meeting_id", "pk"),
+        ("decisions.Report", "id", "agenda_items__report"),
+        ("decisions.DecisionRecord", "meeting_id", "pk"),
+        ("decisions.Resolution", "decision_id", "decisions"),
+    ],
+    "decisions.Report": [
+        ("decisions.Report", "id", "pk"),
+        ("decisions.Recommendation", "report_id", "pk"),
+        ("decisions.ReportText", "report_id", "pk"),
+        ("decisions.AgendaItem", "report_id", "pk"),
+        ("decisions.Meeting", "id", "agenda_items__meeting"),
+        ("decisions.Committee", "id", "agenda_items__meeting__committee"),
+        ("governance.Post", "id", "report_of"),
+        ("governance.Post", "id", "contact"),
+    ],
+    "strategy.Strategy": [
+        ("strategy.Strategy", "id", "pk"),
+        ("strategy.Theme", "strategy_id", "pk"),
+        ("strategy.Objective", "theme_id", "themes"),
+        ("strategy.Risk", "strategy_id", "pk"),
+        ("governance.Post", "id", "cabinet_member"),
+        ("governance.Post", "id", "director"),
+        ("decisions.DecisionRecord", "id", "approving_decision"),
+        ("decisions.Meeting", "id", "approving_decision__meeting"),
+        ("workplan.Workplan", "strategy_id", "pk"),
+        ("workplan.WorkplanItem", "workplan_id", "workplans"),
+        ("workplan.Milestone", "item_id", "workplans__items"),
+        ("workplan.Review", "workplan_id", "workplans"),
+        ("workplan.ProgressUpdate", "review_id", "workplans__reviews"),
+        ("workplan.Variation", "workplan_id", "workplans"),
+    ],
+    "workplan.Workplan": [
+        ("workplan.Workplan", "id", "pk"),
+        ("strategy.Strategy", "id", "strategy"),
+        ("strategy.Theme", "strategy_id", "strategy"),
+        ("decisions.DecisionRecord", "id", "approving_decision"),
+        ("workplan.WorkplanItem", "workplan_id", "pk"),
+        ("workplan.Milestone", "item_id", "items"),
+        ("workplan.Review", "workplan_id", "pk"),
+        ("decisions.Meeting", "id", "reviews__meeting"),
+        ("workplan.ProgressUpdate", "review_id", "reviews"),
+        ("workplan.Variation", "workplan_id", "pk"),
+    ],
+    "workplan.Review": [
+        ("workplan.Review", "id", "pk"),
+        ("workplan.Workplan", "id", "workplan"),
+        ("strategy.Strategy", "id", "workplan__strategy"),
+        ("strategy.Theme", "strategy_id", "workplan__strategy"),
+        ("workplan.WorkplanItem", "workplan_id", "workplan"),
+        ("workplan.ProgressUpdate", "review_id", "pk"),
+        ("decisions.Meeting", "id", "meeting"),
+        ("decisions.Committee", "id", "meeting__committee"),
+        ("decisions.DecisionRecord", "id", "decision"),
+    ],
+}
+
+#: The records of what happened (`APPENDED`) a record's page prints, by the
+#: field naming the record (any record type with that primary key: a
+#: needless re-render at worst), and the papers as sent of a meeting or
+#: report.
+RECORD_APPENDED = [
+    ("governance.Event", "object_id"),
+    ("governance.ApprovedVersion", "object_id"),
+    ("governance.MinorAmendment", "object_id"),
+    ("decisions.ConsideredPaper", "subject_object_id"),
+]
+RECORD_PAPERS = {
+    "decisions.Meeting": "meeting_id",
+    "decisions.Report": "report_id",
+}
+
+#: What changes with time alone on a record's page: paths from the record
+#: to moments; the mark counts those passed.
+RECORD_MOMENTS = {
+    "decisions.DecisionRecord": ["takes_effect_at"],
+    "decisions.Meeting": ["starts_at", "decisions__takes_effect_at"],
+    "decisions.Report": ["agenda_items__meeting__starts_at"],
+    "strategy.Strategy": ["approving_decision__takes_effect_at"],
+    "workplan.Workplan": ["approving_decision__takes_effect_at"],
+    "workplan.Review": ["decision__takes_effect_at"],
+}
+
+
+def has_record_mark(model):
+    return model._meta.label in RECORD_SCOPE
+
+
+def _record_mark_queryset(label, organisation_id, record_id, now):
+    from governance.models import Organisation
+
+    model = apps.get_model(label)
+    record = model._default_manager.filter(pk=record_id)
+    marks = {}
+    for index, (printed, field, path) in enumerate(RECORD_SCOPE[label]):
+        history = apps.get_model(printed).history.model
+        marks[f"h{index}"] = Subquery(
+            history.objects.filter(**{f"{field}__in": record.values(path)})
+            .order_by("-history_id")
+            .values("history_id")[:1]
+        )
+    for index, (appended, field) in enumerate(RECORD_APPENDED):
+        marks[f"a{index}"] = Subquery(
+            apps.get_model(appended)
+            .objects.filter(**{field: record_id})
+            .order_by("-pk")
+            .values("pk")[:1]
+        )
+    if label in RECORD_PAPERS:
+        marks["papers"] = Subquery(
+            apps.get_model("decisions.ConsideredPaper")
+            .objects.filter(**{RECORD_PAPERS[label]: record_id})
+            .order_by("-pk")
+            .values("pk")[:1]
+        )
+    for index, path in enumerate(RECORD_MOMENTS.get(label, [])):
+        marks[f"t{index}"] = _count(record.filter(**{f"{path}__lte": now}))
+    return (
+        Organisation.objects.filter(pk=organisation_id)
+        .annotate(**marks)
+        .values_list("version", *marks)
+    )
+
+
+#: Positive, and within a 32-bit key: Django answers a negative or
+#: too large value on a positive integer field with no query at all.
+_SOME_RECORD = 1_987_654_321
+
+
+@cache
+def _record_mark_sql(label):
+    """As `_mark_sql`, for one record type's mark."""
+    sql, params = _record_mark_queryset(
+        label, _SOME_COUNCIL, _SOME_RECORD, _SOME_MOMENT
+    ).query.sql_with_params()
+    roles = []
+    for param in params:
+        if param == _SOME_COUNCIL:
+            roles.append("council")
+        elif param == _SOME_RECORD:
+            roles.append("record")
+        elif param == _SOME_MOMENT:
+            roles.append("now")
+        else:  # pragma: no cover - the query changed shape
+            raise ValueError(f"unexpected parameter {param!r} in the mark's query")
+    return sql, roles
+
+
+def record_mark(organisation, model, pk):
+    """A string that changes whenever anything the page of one record
+    (`model`, `pk`) prints may have changed, and only then: its own rows
+    and the rows it prints (`RECORD_SCOPE`), what happened to it, what
+    moves with time on it, the council's version and the day. An edit to
+    another record leaves it where it was. One query, compiled once per
+    record type."""
+    sql, roles = _record_mark_sql(model._meta.label)
+    values = {"council": organisation.pk, "record": int(pk), "now": timezone.now()}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [values[role] for role in roles])
+        row = cursor.fetchone()
+    return (
+        f"{model._meta.label}.{pk}:"
+        + ".".join(str(value or 0) for value in row or ())
+        + f".{timezone.localdate()}"
+    )
+
+
 @cache
 def template_digest():
     """A digest of the templates: a new release moves every ETag."""

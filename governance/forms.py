@@ -22,6 +22,7 @@ from .date_input import (  # noqa: F401 (every app's forms take them from here)
     GovukDateInput,
 )
 from .error_messages import GovukMessagesMixin
+from .hosts import normalise_host
 from .models import Membership, Organisation, Post
 from .routes import Route
 from .time_of_day import TimeOfDayField
@@ -49,6 +50,7 @@ class ChangeReasonMixin(GovukForm):
 
 class OrganisationSettingsForm(ChangeReasonMixin, GovukModelForm):
     error_nouns = {
+        "public_host": _("your public site’s host name"),
         "takes_effect_without_call_in": _(
             "when a decision not subject to call-in takes effect"
         ),
@@ -74,6 +76,7 @@ class OrganisationSettingsForm(ChangeReasonMixin, GovukModelForm):
             "democratic_settings_managed_by",
             "second_factor_required_for_all",
             "publishes_strategies",
+            "public_host",
         ]
         field_classes = {"default_publication_time": TimeOfDayField}
         widgets = {
@@ -90,7 +93,16 @@ class OrganisationSettingsForm(ChangeReasonMixin, GovukModelForm):
                 "Show the public our approved strategies, workplans and "
                 "progress reports"
             ),
+            "public_host": _("Your public site’s own host name (optional)"),
         }
+        error_messages = {
+            "public_host": {
+                "unique": _("Another council already uses this host name"),
+            }
+        }
+
+    def clean_public_host(self):
+        return normalise_host(self.cleaned_data.get("public_host"))
 
 
 class ChooseOrganisationForm(GovukForm):

@@ -19,6 +19,7 @@ from .choices import (
 from .diff_store import StoredDiff  # noqa: F401
 from .events import Event  # noqa: F401
 from .feed_keys import FeedKey  # noqa: F401
+from .hosts import validate_public_host
 from .lifecycle import ApprovedVersion, MinorAmendment  # noqa: F401
 from .notifications import (  # noqa: F401
     Change,
@@ -126,6 +127,23 @@ class Organisation(VersionedModel):
             "Select this to show the public your approved strategies, their "
             "workplans and the progress reports made to committee. Meetings, "
             "reports and decisions are published whatever you choose."
+        ),
+    )
+    #: The council's own host name for its public site (`public/hosts.py`):
+    #: a request for this host is answered with the public site at the root.
+    public_host = models.CharField(
+        _("public site's own address"),
+        max_length=253,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_public_host],
+        help_text=_(
+            "Optional. A host name of your council's, such as "
+            "democracy.example-council.gov.uk, that shows this public site "
+            "at its root. Ask whoever runs this service to point the name "
+            "here and add it to the allowed hosts first. Leave empty to use "
+            "only the address under /public/."
         ),
     )
     history = HistoricalRecords()

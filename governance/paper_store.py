@@ -92,6 +92,11 @@ class PaperKind:
     #: its PDF (`record.pdf`, `etag`, `rendered_at`; `keep_rendering(pdf,
     #: pages)`): rendered once from that HTML, never again.
     kept: bool = False
+    #: record -> bool: whether `prepare_papers` renders this paper ahead for
+    #: a final record (None: for every one). The public's versions of a
+    #: decision record and a report are served only while something in
+    #: them is withheld, so they are prepared only then.
+    prepared_for: object = None
 
     def in_background(self, record):
         if callable(self.background):

@@ -143,6 +143,12 @@ class OrganisationDetailView(OrganisationScopedMixin, DetailView):
                 if self.object.publishes_strategies
                 else _("Shows committee business only"),
             },
+            {
+                "key": _("Public site's own host name"),
+                "value": self.object.public_host
+                or _("None: the public site is only under /public/%(slug)s/")
+                % {"slug": self.object.slug},
+            },
         ]
         user = self.request.user
         context["can_change_settings"] = can(

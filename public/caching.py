@@ -8,9 +8,13 @@ history row of every public record type (every save and deletion writes
 one), the council's own version, and what changes with time alone
 (decisions whose call-in period has ended, meetings that have begun, the
 day), plus the address asked for and a digest of the templates. It moves
-whenever anything the page could print changes, and only then (a change
-anywhere moves every page: the mark is per site, not per page, which keeps
-it one cheap query).
+whenever anything the page could print changes, and only then. For lists,
+the home page, feeds and the sitemap the mark is per site (a change
+anywhere moves them); the page of one record (a meeting, report, decision,
+strategy, workplan or progress report) is marked by that record alone
+(`record_mark`: its own rows and the rows it prints, what happened to it,
+what moves with time on it), so an edit to one decision leaves every other
+decision's ETag as it was. Each is one query.
 
 Nothing here depends on who is asking: the public pages print nothing of a
 signed-in person (`public/base.html` draws no account links and no messages).
@@ -21,19 +25,27 @@ import hashlib
 from django.utils.cache import get_conditional_response
 
 from governance.data_mark import data_mark as public_data_mark
-from governance.data_mark import template_digest
+from governance.data_mark import record_mark, template_digest
 
 #: How long a browser or proxy may keep a public page without asking again.
 PUBLIC_MAX_AGE = 300
 PUBLIC = f"public, max-age={PUBLIC_MAX_AGE}"
 
 
-def public_etag(request, organisation):
+def public_etag(request, organisation, record=None):
+    """The page's ETag; `record` (a model and a primary key) for the page
+    of one record, whose mark is that record's (`record_mark`)."""
+    mark = (
+        record_mark(organisation, *record)
+        if record is not None
+        else public_data_mark(organisation)
+    )
     raw = "|".join(
         [
+            request.get_host(),
             request.path,
             request.GET.urlencode(),
-            public_data_mark(organisation),
+            mark,
             template_digest(),
         ]
     )
@@ -50,10 +62,10 @@ def mark_public(response, etag=None):
     return response
 
 
-def cached_publicly(request, organisation, build):
+def cached_publicly(request, organisation, build, record=None):
     """The response `build()` makes, served as a public page: 304 when the
     request already holds the current version (nothing built)."""
-    etag = public_etag(request, organisation)
+    etag = public_etag(request, organisation, record)
     quoted = f'"{etag}"'
     if request.method in ("GET", "HEAD"):
         not_modified = get_conditional_response(request, etag=quoted)

@@ -11,6 +11,7 @@ their links made by `url_of` (`public_url`). Every response is served by
 
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
@@ -33,7 +34,6 @@ from decisions.models import (
     Report,
     numbering_for,
 )
-from governance.models import Organisation
 from governance.paper_store import serve_paper
 from governance.querysets import PublicReader
 from strategy.models import Strategy
@@ -42,6 +42,7 @@ from workplan.models import ProgressUpdate, Review, Workplan, WorkplanItem
 
 from . import public_papers
 from .caching import cached_publicly
+from .hosts import site_organisation
 
 #: How many rows a public list shows a page.
 PAGE_SIZE = 25
@@ -69,6 +70,15 @@ def public_url(organisation, record):
     if isinstance(record, WorkplanItem):
         return reverse("public:workplan_detail", args=[slug, record.workplan_id])
     return ""
+
+
+def sign_in_url(request):
+    """Where the "Sign in" link goes: the service's own host from a
+    council's host (`public/hosts.py`)."""
+    url = reverse("login")
+    if getattr(request, "public_site", None) is not None:
+        return settings.SITE_URL.rstrip("/") + url
+    return url
 
 
 def navigation(organisation, path):
@@ -107,13 +117,20 @@ class PublicMixin:
     """
 
     http_method_names = ["get", "head"]
+    #: The page of one record of this model (`<pk>` in the address): its
+    #: ETag follows that record's own mark, not the whole site's.
+    record_model = None
 
     def dispatch(self, request, *args, slug, **kwargs):
-        self.organisation = get_object_or_404(Organisation, slug=slug)
+        self.organisation = site_organisation(request, slug)
+        record = (
+            (self.record_model, kwargs["pk"]) if self.record_model is not None else None
+        )
         return cached_publicly(
             request,
             self.organisation,
             lambda: super(PublicMixin, self).dispatch(request, *args, **kwargs),
+            record=record,
         )
 
     def public(self, model):
@@ -131,6 +148,7 @@ class PublicMixin:
             public=True,
             public_nav=navigation(self.organisation, self.request.path),
             url_of=partial(public_url, self.organisation),
+            sign_in_url=sign_in_url(self.request),
         )
         return context
 
@@ -184,6 +202,7 @@ class MeetingListView(PublicMixin, ListView):
 
 
 class MeetingDetailView(PublicMixin, DetailView):
+    record_model = Meeting
     template_name = "public/meeting_detail.html"
     context_object_name = "meeting"
 
@@ -201,6 +220,7 @@ class MeetingDetailView(PublicMixin, DetailView):
             .select_related("report")
             .order_by("position")
         )
+        context["meeting_held"] = meeting.starts_at <= timezone.now()
         context["decisions"] = list(
             self.public(DecisionRecord)
             .filter(meeting=meeting)
@@ -211,6 +231,7 @@ class MeetingDetailView(PublicMixin, DetailView):
 
 
 class ReportDetailView(PublicMixin, DetailView):
+    record_model = Report
     template_name = "public/report_detail.html"
     context_object_name = "report"
 
@@ -243,6 +264,7 @@ class DecisionDetailView(PublicMixin, DetailView):
     """A published decision record: its call-in status, deadline and the
     rule applied, and its body, as its page behind sign-in draws them."""
 
+    record_model = DecisionRecord
     template_name = "public/decision_detail.html"
     context_object_name = "decision"
 
@@ -327,6 +349,7 @@ class StrategyListView(StrategiesPublishedMixin, ListView):
 class StrategyDetailView(StrategiesPublishedMixin, DetailView):
     """An approved strategy with its delivery headline (`workplan.delivery`)."""
 
+    record_model = Strategy
     template_name = "public/strategy_detail.html"
     context_object_name = "strategy"
 
@@ -344,11 +367,14 @@ class StrategyDetailView(StrategiesPublishedMixin, DetailView):
 
 
 class WorkplanDetailView(StrategiesPublishedMixin, DetailView):
+    record_model = Workplan
     template_name = "public/workplan_detail.html"
     context_object_name = "workplan"
 
     def get_queryset(self):
-        return self.public(Workplan).select_related("strategy", "approving_decision")
+        return self.public(Workplan).select_related(
+            "strategy", "approving_decision__meeting__committee"
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -372,6 +398,7 @@ class WorkplanDetailView(StrategiesPublishedMixin, DetailView):
 class ReviewDetailView(StrategiesPublishedMixin, DetailView):
     """A progress report made to committee (a closed review round)."""
 
+    record_model = Review
     template_name = "public/review_detail.html"
     context_object_name = "review"
 
@@ -446,7 +473,7 @@ class PublicDecisionFeed(DecisionFeed):
     def __call__(self, request, *args, slug, **kwargs):
         # Django's `Feed.__call__`, not `DecisionFeed`'s (which marks the
         # response private): this feed is the same for everyone.
-        organisation = get_object_or_404(Organisation, slug=slug)
+        organisation = site_organisation(request, slug)
         request.public_organisation = organisation
         return cached_publicly(
             request,
@@ -478,7 +505,7 @@ def meeting_calendar(request, slug):
     """The council's public meetings and call-in deadlines (iCalendar)."""
     if request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
-    organisation = get_object_or_404(Organisation, slug=slug)
+    organisation = site_organisation(request, slug)
     return cached_publicly(
         request,
         organisation,
@@ -497,7 +524,7 @@ def meeting_calendar(request, slug):
 @login_not_required
 def decision_paper(request, slug, pk):
     """The published decision record as a PDF (a paper of record)."""
-    organisation = get_object_or_404(Organisation, slug=slug)
+    organisation = site_organisation(request, slug)
     decision = get_object_or_404(
         DecisionRecord.objects.public(organisation).select_related(
             "organisation", "meeting__committee", "report"
@@ -516,7 +543,7 @@ def report_paper(request, slug, pk):
     """A public report's paper: the one sent to its meeting, as it was sent
     (or, for a meeting published before papers were kept, the paper of
     record)."""
-    organisation = get_object_or_404(Organisation, slug=slug)
+    organisation = site_organisation(request, slug)
     report = get_object_or_404(
         Report.objects.public(organisation)
         .select_related("organisation", "report_of", "contact")
@@ -530,7 +557,7 @@ def report_paper(request, slug, pk):
 def agenda_pack(request, slug, pk):
     """The public agenda pack of a published agenda: built from its public
     items (`decisions.papers.PUBLIC_AGENDA_PACK`)."""
-    organisation = get_object_or_404(Organisation, slug=slug)
+    organisation = site_organisation(request, slug)
     meeting = get_object_or_404(
         Meeting.objects.public(organisation).select_related("committee__organisation"),
         pk=pk,

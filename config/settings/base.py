@@ -65,6 +65,8 @@ PAPER_JOB_MAX_ATTEMPTS = env_int("PAPER_JOB_MAX_ATTEMPTS", 3)
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A council's own host name serves its public site (public/hosts.py).
+    "public.hosts.PublicHostMiddleware",
     # Public pages leave without `Vary: Cookie` (public/middleware.py).
     "public.middleware.SameForEveryoneMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

@@ -418,6 +418,7 @@ API_ROWS = [
             "decision-list",
             "meeting-list",
             "report-list",
+            "committee-list",
             "forward-plan",
             "strategy-list",
             "theme-list",
@@ -431,6 +432,8 @@ API_ROWS = [
     Row("api:meeting-detail", "GET", NOBODY, ("slug", "later_meeting")),
     Row("api:report-detail", "GET", PUBLIC, ("slug", "report")),
     Row("api:report-detail", "GET", NOBODY, ("slug", "unpublished_report")),
+    Row("api:committee-detail", "GET", PUBLIC, ("slug", "cabinet")),
+    Row("api:committee-detail", "GET", NOBODY, ("slug", "other_committee")),
     Row("api:strategy-detail", "GET", NOBODY, ("slug", "approved_strategy")),
     Row("api:theme-detail", "GET", NOBODY, ("slug", "theme")),
     Row("api:workplan-detail", "GET", NOBODY, ("slug", "workplan")),
@@ -1830,6 +1833,7 @@ def with_public_records(cast, business):
     business.public_strategy = business.approved_strategy
     business.exempt_report = exempt_report(cast, business)
     board = make_committee(cast.council_b, "Policy Board", "executive")
+    business.other_committee = board
     business.other_meeting = make_meeting(
         board, timezone.now() - timedelta(days=1), agenda_published=True
     )
@@ -1904,6 +1908,7 @@ EXTRAS = {
     "public_review": with_public_records,
     "exempt_report": with_public_records,
     "other_meeting": with_public_records,
+    "other_committee": with_public_records,
 }
 
 

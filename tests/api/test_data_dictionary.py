@@ -49,6 +49,7 @@ def test_every_field_the_api_sends_is_in_the_dictionary(world, business, api):
         "Decision record": ("decision-detail", business.published_decision.pk),
         "Meeting": ("meeting-detail", business.meeting.pk),
         "Report": ("report-detail", business.report.pk),
+        "Committee": ("committee-detail", business.cabinet.pk),
         "Strategy": ("strategy-detail", business.approved_strategy.pk),
         "Theme": ("theme-detail", business.approved_strategy.themes.first().pk),
         "Workplan": ("workplan-detail", world.approved_workplan.pk),

@@ -45,3 +45,33 @@ def test_every_kind_of_public_page_is_accessible_and_reflows(visit, cast):
     visit.goto(pages[0])
     assert page.get_by_role("link", name="Sign in").is_visible()
     assert page.get_by_role("link", name="Decisions", exact=True).count() >= 1
+
+
+def test_the_public_site_at_the_councils_own_host_is_accessible_and_stays_there(
+    visit, cast
+):
+    """At the council's own host name (`*.localhost` reaches this machine in
+    Chromium), the same pages at the root, links that stay on that host,
+    and "Sign in" on the service's own."""
+    from governance.history import save_with_reason
+
+    business = build_business(cast)
+    council = cast.council_a
+    council.public_host = "democracy.ashdown.localhost"
+    save_with_reason(council, user=None, reason="Test set-up")
+    port = visit.base_url.rsplit(":", 1)[1]
+    visit.base_url = f"http://{council.public_host}:{port}"
+    page = visit.page
+    page.set_viewport_size({"width": WIDTH, "height": 900})
+    for path in ("/", f"/meetings/{business.meeting.pk}/", "/decisions/"):
+        response = visit.goto(path)
+        assert response.status == 200, path
+        assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    page.set_viewport_size({"width": 1280, "height": 900})
+    visit.goto("/")
+    with page.expect_navigation():
+        page.get_by_role("link", name=business.published_decision.title).click()
+    visit.check()
+    assert page.url == visit.url(f"/decisions/{business.published_decision.pk}/")
+    sign_in = page.get_by_role("link", name="Sign in").get_attribute("href")
+    assert sign_in.endswith("/sign-in/") and "democracy" not in sign_in

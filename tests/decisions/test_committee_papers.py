@@ -1,12 +1,14 @@
 """The committee report and the agenda pack as papers; papers kept once
 rendered and served with an ETag; agenda packs rendered by the worker."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from decisions import report_subjects
 from decisions.models import Meeting, Report
@@ -414,11 +416,28 @@ def test_prepare_papers_stores_every_final_paper_once(cast, business):
     assert not StoredPaper.objects.filter(
         object_id=business.draft_decision.pk, kind="decision-record"
     )
+    # Nothing is withheld: no public versions (the public get the papers
+    # of record).
+    assert not kinds & {"decision-record-public", "committee-report-public"}
     again = io.StringIO()
     call_command("prepare_papers", stdout=again)
     assert f"{queued} already current, 0 queued" in again.getvalue()
     with pytest.raises(CommandError):
         call_command("prepare_papers", "--council", "nowhere", stdout=io.StringIO())
+
+    # A decision whose exempt part is withheld: its public version too.
+    decision = business.published_decision
+    decision.exempt = True
+    decision.exempt_part = "The rent agreed."
+    decision.exempt_paragraph = "3"
+    decision.exempt_reason = "Commercial terms under negotiation"
+    decision.exempt_review_on = timezone.localdate() + timedelta(days=30)
+    save_with_reason(decision, user=None, reason="Test")
+    withheld = io.StringIO()
+    call_command("prepare_papers", "--council", cast.council_a.slug, stdout=withheld)
+    assert StoredPaper.objects.filter(
+        object_id=decision.pk, kind="decision-record-public"
+    ).exists()
 
 
 def test_a_stored_report_follows_the_meeting_it_is_headed_for(

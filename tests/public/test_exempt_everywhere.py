@@ -2,6 +2,7 @@
 once a clerk releases it (issue 18: the public site, its papers, feeds and
 sitemap, and the open data API; docs/exempt-information.md)."""
 
+import json
 from datetime import timedelta
 
 from django.urls import reverse
@@ -89,6 +90,9 @@ def public_surfaces(client, cast, business, whole, annexes, decision):
         "API reports": api("report-list", council),
         "API report": api("report-detail", council, whole.pk),
         "API meeting": api("meeting-detail", council, meeting.pk),
+        "API meetings": api("meeting-list", council),
+        "API committees": api("committee-list", council),
+        "API committee": api("committee-detail", council, meeting.committee_id),
         "API decision": api("decision-detail", council, decision.pk),
     }
     texts = {}
@@ -127,10 +131,25 @@ def test_exempt_information_is_on_no_public_surface_until_released(
     assert notice in texts["annexes report's page"]
     assert "To agree the network refresh." in texts["annexes report's paper"]
     assert notice in texts["decision paper"]
+    assert notice in texts["decision page"]
     assert (
         reverse("public:report_detail", args=[cast.council_a.slug, whole.pk])
         not in (texts["sitemap"])
     )
+    # The API's meeting lists the withheld item in its place, with its
+    # public title and notice and no report.
+    agenda = json.loads(texts["API meeting"])["agenda"]
+    withheld = next(item for item in agenda if item["position"] == 2)
+    assert withheld == {
+        "position": 2,
+        "title": "Exempt item",  # the title is not marked publishable
+        "notice": notice,
+        "report": None,
+    }
+    # Annexes alone withheld: the report is public (without its annexes).
+    annexes_item = next(item for item in agenda if item["position"] == 3)
+    assert annexes_item["notice"] == "" and annexes_item["report"]["id"] == annexes.pk
+    assert all(item["notice"] == "" for item in agenda if item["position"] == 1)
 
     release(client_for, cast, "report_exempt_review", whole)
     release(client_for, cast, "report_exempt_review", annexes)
@@ -149,6 +168,9 @@ def test_exempt_information_is_on_no_public_surface_until_released(
     assert DECISION_SECRET in texts["decision paper"]
     assert whole.title in texts["meeting page"]
     assert notice not in texts["meeting page"]
+    agenda = json.loads(texts["API meeting"])["agenda"]
+    released = next(item for item in agenda if item["position"] == 2)
+    assert released["notice"] == "" and released["report"]["id"] == whole.pk
     assert (
         reverse("public:report_detail", args=[cast.council_a.slug, whole.pk])
         in texts["sitemap"]

@@ -1,5 +1,7 @@
 """Render and store the papers of every approved or published record whose
-stored copy is missing or out of date (after loading data, or after a
+stored copy is missing or out of date (the public's versions of a decision
+record or report only where something in it is withheld: `PaperKind.
+prepared_for`) (after loading data, or after a
 deployment that changed a paper template), so that the first person to ask
 for one gets it at once.
 
@@ -44,6 +46,10 @@ class Command(BaseCommand):
         ):
             for record in kind.model._default_manager.for_organisation(organisation):
                 if not kind.is_final(record):
+                    continue
+                if kind.prepared_for is not None and not kind.prepared_for(record):
+                    # A public version of a record withholding nothing:
+                    # never served (the public get the paper of record).
                     continue
                 key = paper_store.version_key(kind, record)
                 if paper_store.stored(kind, record, key) is not None:
