@@ -34,6 +34,7 @@ import argparse
 import csv
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -46,6 +47,7 @@ from .run_bench import (
     RESULTS,
     ROOT,
     BenchError,
+    Interrupted,
     Server,
     environment,
     free_port,
@@ -53,6 +55,7 @@ from .run_bench import (
     say,
     server_url,
     set_up_django,
+    stop_on_signal,
     with_database,
 )
 
@@ -709,12 +712,20 @@ def report(args, stats, failures, pack, memory, load_before, load_after):
 
 
 def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    # The server and the worker are stopped (`run`'s finally) on a signal too.
+    signal.signal(signal.SIGTERM, stop_on_signal)
+    signal.signal(signal.SIGHUP, stop_on_signal)
     RESULTS.mkdir(exist_ok=True)
     try:
-        run(parse_args(sys.argv[1:] if argv is None else argv))
+        run(args)
     except BenchError as exc:
         say(f"\nbench: {exc}")
         return 1
+    except (Interrupted, KeyboardInterrupt) as exc:
+        signum = exc.args[0] if isinstance(exc, Interrupted) else signal.SIGINT
+        say(f"\nbench: interrupted ({signal.Signals(signum).name}); cleaned up.")
+        return 128 + signum
     return 0
 
 
