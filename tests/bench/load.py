@@ -65,8 +65,11 @@ LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 #: Issue 19's targets.
 TARGET_PAGE_P95_MS = 150
 TARGET_ERRORS = 0
-#: Drafts made for each clerk: more than a clerk publishes in ten minutes.
-DRAFTS_PER_CLERK = 40
+#: Drafts made for each clerk for each minute of the run: more than a clerk
+#: publishes (at most one every 1 s of thinking, 2 tasks in 7).
+DRAFTS_PER_CLERK_MINUTE = 20
+#: Each page asked for this many times, one at a time, before the load.
+ALONE_REQUESTS = 5
 #: How long to wait for the pack after the run.
 PACK_WAIT_SECONDS = 600
 
@@ -114,7 +117,9 @@ class Cast:
         self.officer = officer
 
 
-def build_data(council, counts, drafts_per_clerk=DRAFTS_PER_CLERK, prefix="load"):
+def build_data(
+    council, counts, drafts_per_clerk=DRAFTS_PER_CLERK_MINUTE, prefix="load"
+):
     """The accounts and business of the load on `council` (which has an
     executive committee, people and approved records): returns the plan
     without sessions, each account with its `user`."""
@@ -302,7 +307,7 @@ def copy_database(url, template, name):
         )
 
 
-def build(counts, from_template=False):
+def build(counts, drafts_per_clerk, from_template=False):
     import io
 
     from django.core.management import call_command
@@ -329,7 +334,7 @@ def build(counts, from_template=False):
         step()
         say(f"  {name:<13} {time.monotonic() - started:5.1f} s")
     started = time.monotonic()
-    plan = build_data(Organisation.objects.get(slug=COUNCIL), counts)
+    plan = build_data(Organisation.objects.get(slug=COUNCIL), counts, drafts_per_clerk)
     plan = sign_everyone_in(plan)
     from django.db import connection
 
@@ -433,7 +438,7 @@ def run_locust(server, plan_path, args, csv_prefix):
         "--run-time",
         f"{args.duration}s",
         "--stop-timeout",
-        "10",
+        "60",
         "--csv",
         str(csv_prefix),
         "--only-summary",
@@ -556,7 +561,8 @@ def run(args):
     set_up_django(env)
     server = worker = None
     try:
-        plan = build(counts, from_template=bool(args.template))
+        drafts = DRAFTS_PER_CLERK_MINUTE * -(-args.duration // 60)
+        plan = build(counts, drafts, from_template=bool(args.template))
         plan_path = workdir / "plan.json"
         plan_path.write_text(json.dumps(plan))
         from django.db import connections
@@ -573,6 +579,7 @@ def run(args):
             f"{args.users} users, {args.spawn_rate}/s, think 1-4 s; nothing "
             "pinned (all share the two cores)."
         )
+        alone = pages_alone(server, plan)
         load_before = os.getloadavg()
         csv_prefix = RESULTS / "load"
         run_locust(server, plan_path, args, csv_prefix)
@@ -580,7 +587,7 @@ def run(args):
         stats, failures = read_stats(csv_prefix)
         pack = pack_outcome(plan["pack_meeting_id"], PACK_WAIT_SECONDS)
         memory = server.worker_memory()
-        report(args, stats, failures, pack, memory, load_before, load_after)
+        report(args, stats, failures, pack, memory, load_before, load_after, alone)
         (RESULTS / "load.json").write_text(
             json.dumps(
                 {
@@ -592,6 +599,7 @@ def run(args):
                         "errors": TARGET_ERRORS,
                     },
                     "stats": stats,
+                    "alone_p50_ms": alone,
                     "failures": failures,
                     "pack": pack,
                     "gunicorn_memory": memory,
@@ -621,13 +629,59 @@ def run(args):
             recreate_database(base_url, DATABASE, create=False)
 
 
-def report(args, stats, failures, pack, memory, load_before, load_after):
+def pages_alone(server, plan):
+    """Each page of the journeys asked for on its own, before the load: the
+    median of a few requests one at a time, in ms (the time a page takes
+    when nobody else is using the site: what queueing adds under load is
+    the difference)."""
+    import http.client
+    import statistics
+
+    reading = plan["reading"]
+    member = plan["members"][0]["session"]
+    officer = plan["officers"][0]
+    clerk = plan["clerks"][0]
+    pages = {
+        "member: home": ("/", member),
+        "member: strategies list": (reading["strategy_list"], member),
+        "member: strategy": (reading["strategies"][0], member),
+        "member: workplans list": (reading["workplan_list"], member),
+        "member: workplan": (reading["workplans"][0], member),
+        "member: decisions list": (reading["decision_list"], member),
+        "member: decision": (reading["decisions"][0], member),
+        "officer: workplan filtered": (plan["filters"][0], officer["session"]),
+        "officer: workplan CSV": (plan["exports"][0], officer["session"]),
+        "clerk: meeting": (clerk["meeting"], clerk["session"]),
+        "clerk: agenda (form)": (clerk["agenda"], clerk["session"]),
+    }
+    found = {}
+    for name, (path, session) in pages.items():
+        times = []
+        for _ in range(ALONE_REQUESTS):
+            conn = http.client.HTTPConnection(HOST, server.port, timeout=60)
+            started = time.perf_counter()
+            conn.request("GET", path, headers={"Cookie": f"sessionid={session}"})
+            response = conn.getresponse()
+            response.read()
+            times.append((time.perf_counter() - started) * 1000)
+            conn.close()
+            if response.status != 200:
+                raise BenchError(f"{path} answered {response.status} on its own")
+        found[name] = round(statistics.median(times[1:]), 1)
+    return found
+
+
+def report(args, stats, failures, pack, memory, load_before, load_after, alone):
     total = stats.get("Aggregated")
     header = (
         f"{'journey: step':<36}{'n':>6}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}"
-        f"{'p99 ms':>8}{'errors':>8}"
+        f"{'p99 ms':>8}{'errors':>8}{'alone':>8}"
     )
-    say(f"\nMixed load, {args.duration} s ({args.users} users):\n")
+    say(
+        f"\nMixed load, {args.duration} s ({args.users} users); 'alone': the "
+        f"median of {ALONE_REQUESTS - 1} requests of the page one at a time "
+        "before the load (ms):\n"
+    )
     say(header)
     say("-" * len(header))
     for name, f in stats.items():
@@ -636,6 +690,7 @@ def report(args, stats, failures, pack, memory, load_before, load_after):
         say(
             f"{name:<36}{f['requests']:>6}{f['req_per_s']:>8.1f}{f['p50_ms']:>8.0f}"
             f"{f['p95_ms']:>8.0f}{f['p99_ms']:>8.0f}{f['failures']:>8}"
+            + (f"{alone[name]:>8.0f}" if name in alone else "")
         )
     for failure in failures:
         say(f"  error x{failure['occurrences']}: {failure['name']}: {failure['error']}")
