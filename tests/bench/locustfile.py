@@ -27,6 +27,8 @@ import time
 from pathlib import Path
 
 from locust import HttpUser, between, constant, events, task
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 # Locust imports this file by its path: the checkout's root makes the
 # project's modules importable.
@@ -67,12 +69,17 @@ class Person(HttpUser):
         if self.account is None:
             raise RuntimeError(f"the plan has too few {self.kind} for the users")
         self.client.cookies.set("sessionid", self.account["session"])
+        # As a browser does, a GET sent on a kept-alive connection that the
+        # server closed meanwhile (gunicorn's keep-alive is 2 s; people
+        # think 1-4 s) is sent again once on a new connection.
+        retry = Retry(total=1, connect=1, read=1, status=0, allowed_methods={"GET"})
+        self.client.mount("http://", HTTPAdapter(max_retries=retry))
 
     def view(self, path, name, **kwargs):
         """GET a page; any answer but 200 is a failure."""
         with self.client.get(path, name=name, catch_response=True, **kwargs) as r:
             if r.status_code != 200:
-                r.failure(f"{r.status_code} from {path}")
+                r.failure(f"{r.status_code} from {path}: {r.error or ''}")
             return r
 
     def edit(self, path, name, updates):
