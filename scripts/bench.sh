@@ -20,7 +20,7 @@
 # a minute: members reading, officers filtering, updating progress and
 # exporting, clerks editing an agenda and publishing decisions, one agenda
 # pack made by the paper worker meanwhile (tests/bench/load.py with Locust,
-# about five minutes with set-up, bench-results/load.json).
+# six to eight minutes with set-up, bench-results/load.json).
 # Loopback only; every load run is bounded. `scripts/bench.sh papers` runs
 # only the papers, `scripts/bench.sh history` only the history page,
 # `scripts/bench.sh reader` only the reader,
