@@ -23,7 +23,9 @@ test-faults:
 # then the large papers (about 3 min), then a long history page (about 2 min).
 # BENCH_ARGS=papers: the papers only; BENCH_ARGS=history: the history only;
 # BENCH_ARGS=search: the search page at 1,000 and 100,000 items only;
-# BENCH_ARGS=documents: the kept documents against static files only.
+# BENCH_ARGS=documents: the kept documents against static files only;
+# BENCH_ARGS=load: 50 people using the site at once for a minute only
+# (BENCH_ARGS="load --duration 120 --users 50").
 bench:
 	@scripts/bench.sh $(BENCH_ARGS)
 

@@ -16,7 +16,11 @@
 # five minutes, bench-results/api.json), then for the pages of approved and
 # published records kept per version, signed in, against the same bytes as
 # static files (tests/bench/documents.py, about four minutes,
-# bench-results/documents.json).
+# bench-results/documents.json), then 50 people using the site at once for
+# a minute: members reading, officers filtering, updating progress and
+# exporting, clerks editing an agenda and publishing decisions, one agenda
+# pack made by the paper worker meanwhile (tests/bench/load.py with Locust,
+# six to eight minutes with set-up, bench-results/load.json).
 # Loopback only; every load run is bounded. `scripts/bench.sh papers` runs
 # only the papers, `scripts/bench.sh history` only the history page,
 # `scripts/bench.sh reader` only the reader,
@@ -25,6 +29,7 @@
 # `scripts/bench.sh public ...` only the public decision page,
 # `scripts/bench.sh api` only the open data API,
 # `scripts/bench.sh documents ...` only the kept documents,
+# `scripts/bench.sh load ...` only the mixed load (--duration, --users),
 # `scripts/bench.sh pages ...` only the pages. Other options go to
 # run_bench.py: scripts/bench.sh --help
 set -euo pipefail
@@ -85,6 +90,7 @@ case "${1:-}" in
   public) PARTS=public; shift ;;
   api) PARTS=api; shift ;;
   documents) PARTS=documents; shift ;;
+  load) PARTS=load; shift ;;
 esac
 export BENCH_SERVER_URL="$(scripts/db.sh url)"
 if [ "$PARTS" = both ] || [ "$PARTS" = pages ]; then
@@ -120,6 +126,13 @@ if [ "$PARTS" = both ] || [ "$PARTS" = documents ]; then
     .venv/bin/python -m tests.bench.documents "$@"
   else
     .venv/bin/python -m tests.bench.documents
+  fi
+fi
+if [ "$PARTS" = both ] || [ "$PARTS" = load ]; then
+  if [ "$PARTS" = load ]; then
+    .venv/bin/python -m tests.bench.load "$@"
+  else
+    .venv/bin/python -m tests.bench.load
   fi
 fi
 # One table of every figure of this run beside its target.
