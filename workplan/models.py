@@ -432,7 +432,7 @@ class WorkplanItem(LifecycleRecord):
         """As `get_delivery_status_display()`, for lists: Django's hashes
         every label of the choices (a translation each) on every call."""
         try:
-            return DeliveryStatus(self.delivery_status).label
+            return str(DeliveryStatus(self.delivery_status).label)
         except ValueError:
             return self.delivery_status
 
