@@ -30,16 +30,29 @@ _kept = OrderedDict()
 _lock = threading.Lock()
 
 
+def _model_choices(field):
+    """A model choice field's choices as its iterator yields them (django-
+    filter's "null" choice included), from one plain query: the iterator
+    reads through a server-side cursor (DECLARE, FETCH, CLOSE: three round
+    trips), and `list()` of it asks for a COUNT first."""
+    choices = []
+    if field.empty_label is not None:
+        choices.append(("", field.empty_label))
+    if getattr(field, "null_label", None) is not None:
+        choices.append((field.null_value, field.null_label))
+    iterator = field.iterator(field)
+    choices.extend(iterator.choice(obj) for obj in field.queryset)
+    return choices
+
+
 def _key(form):
     parts = [type(form).__module__, type(form).__qualname__, translation.get_language()]
     for name, field in form.fields.items():
         if isinstance(field, ModelChoiceField):
-            # One query, as rendering would make; the form is then drawn
-            # from this list rather than asking again. (Django's own setter:
-            # django-filter's would wrap the list in a queryset iterator.)
-            # A comprehension, not list(): list() asks the iterator's length first,
-            # which is a COUNT query.
-            ChoiceField.choices.fset(field, [choice for choice in field.choices])
+            # Read once here and drawn from this list, not asked again.
+            # (Django's own setter: django-filter's would wrap the list in a
+            # queryset iterator.)
+            ChoiceField.choices.fset(field, _model_choices(field))
         choices = getattr(field, "choices", ())
         parts.append(name)
         parts.append([(str(value), str(label)) for value, label in choices])
