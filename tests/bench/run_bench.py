@@ -5,7 +5,8 @@ What it does, in order (see also the README, "make bench"):
 1. Drops and creates the database `bench` on the project-local PostgreSQL
    server, migrates it, runs `load_demo` (councils, people, strategies) and
    adds one workplan each of 100, 1,000, 10,000 and 100,000 items made with
-   SQL (`tests/bench/data.py`), then `VACUUM ANALYZE`.
+   SQL (`tests/bench/data.py`) and 1,000 more of the council's meetings,
+   decision records and strategies (`--list-rows`), then `VACUUM ANALYZE`.
 2. Counts the queries each page makes, in this process, through Django's
    test client with the same settings as the server.
 3. Starts gunicorn (gthread, 1 worker x 4 threads) with the production
@@ -13,8 +14,10 @@ What it does, in order (see also the README, "make bench"):
    real POST to /sign-in/, then a code from admin's authenticator app (set
    up in step 1 through the real set-up path) to /sign-in/code/.
 4. For each size and page (our list's first and last page, the admin
-   changelist's first and last page on the same rows): warms up, then runs
-   `wrk` (on the other core) several times and keeps the medians.
+   changelist's first and last page on the same rows; then the decisions,
+   meetings and strategies lists and their admin changelists, the
+   council's rows, 25 a page): warms up, then runs `wrk` (on the other
+   core) several times and keeps the medians.
 5. Prints a table with ratios taken in this run only (the machine is shared
    and noisy: absolute figures move by 20-30 % from run to run) and writes
    every figure to bench-results/bench.json.
