@@ -164,6 +164,7 @@ class GovukFormRenderer(TemplatesSetting):
     bound_field_class = GovukBoundField
 
     widget_template_overrides = {
+        "django/forms/widgets/select.html": "forms/widgets/select.html",
         "django/forms/widgets/radio.html": "forms/widgets/radios.html",
         "django/forms/widgets/checkbox_select.html": "forms/widgets/checkboxes.html",
         "django/forms/widgets/clearable_file_input.html": (

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make bench`: figures for the workplan list page against the Django admin
-# (tests/bench/run_bench.py, about five minutes, bench-results/bench.json),
+# `make bench`: figures for the workplan list page against the Django admin,
+# and the decisions, meetings and strategies lists against theirs
+# (tests/bench/run_bench.py, about eight minutes, bench-results/bench.json),
 # then for the large papers (tests/bench/papers.py, about three minutes,
 # bench-results/papers.json), then for a history page of 50 edits of a long
 # text (tests/bench/history.py, under a minute, bench-results/history.json),

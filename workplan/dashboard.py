@@ -2,6 +2,7 @@
 items. Each is one query; the chart and its table show the same figures."""
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 
@@ -11,6 +12,11 @@ from .models import AWAITING_APPROVAL, ItemTally, WorkplanItem
 RAG_ORDER = [("red", "Red"), ("amber", "Amber"), ("green", "Green"), ("", "Not rated")]
 #: Fill colours (GOV.UK palette) with a text colour of enough contrast.
 RAG_COLOURS = {"red": "#d4351c", "amber": "#f47738", "green": "#00703c", "": "#b1b4b6"}
+
+
+def one_place(number):
+    """`number` to one decimal place, rounded half up: `|floatformat:1`."""
+    return str(Decimal(repr(number)).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
 @dataclass
@@ -33,6 +39,9 @@ class Bar:
                         "count": count,
                         "x": x,
                         "w": w,
+                        # As `|floatformat:1` would print them, once here.
+                        "x_text": one_place(x),
+                        "w_text": one_place(w),
                         "fill": RAG_COLOURS[rag],
                     }
                 )

@@ -40,7 +40,7 @@ COLUMNS = [
     ("Start date", lambda item: item.start_as_written or item.start_date),
     ("Target date", lambda item: item.target_as_written or item.target_date),
     ("Budget", lambda item: item.budget),
-    ("Delivery status", lambda item: item.get_delivery_status_display()),
+    ("Delivery status", lambda item: item.delivery_status_label),
     ("Status as reported", lambda item: item.status_as_reported),
     ("RAG", lambda item: item.get_rag_display()),
     ("RAG reason", lambda item: item.rag_reason),

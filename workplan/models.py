@@ -428,6 +428,15 @@ class WorkplanItem(LifecycleRecord):
         return self.get_work_type_display() if self.work_type else NOT_STATED
 
     @property
+    def delivery_status_label(self):
+        """As `get_delivery_status_display()`, for lists: Django's hashes
+        every label of the choices (a translation each) on every call."""
+        try:
+            return str(DeliveryStatus(self.delivery_status).label)
+        except ValueError:
+            return self.delivery_status
+
+    @property
     def percent_label(self):
         """ "40% complete", or "" when the percentage was not stated."""
         if self.percent_complete is None:

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from governance import numbering
+from governance.filter_panel import rendered_filter_form
 
 register = template.Library()
 
@@ -91,3 +92,9 @@ def url_of(context, record):
     if public is not None:
         return public(record)
     return record.get_absolute_url()
+
+
+@register.simple_tag
+def filter_form(form):
+    """A list's filter form, kept per state (`governance/filter_panel.py`)."""
+    return rendered_filter_form(form)

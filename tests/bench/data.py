@@ -190,3 +190,68 @@ def analyze():
 
 def item_count(workplan_id):
     return WorkplanItem.objects.filter(workplan_id=workplan_id).count()
+
+
+# --- the other lists: meetings, decision records, strategies -------------------------
+
+#: SQL for the columns that vary from copy to copy of each list's template
+#: row (`g` is 1..size); every other column is copied.
+LIST_COPIES = {
+    "meetings": {
+        "starts_at": "TIMESTAMPTZ '2090-01-05 18:00+00' + g * INTERVAL '1 day'",
+        "venue": "'Committee Room ' || (1 + g %% 4)",
+        "version": "1",
+    },
+    "decisions": {
+        "title": "t.title || ' (' || g || ')'",
+        "decision_date": "DATE '2090-01-05' + g",
+        "version": "1",
+    },
+    "strategies": {
+        "title": "t.title || ' (' || g || ')'",
+        "line": "gen_random_uuid()",
+        "version_number": "1",
+        "replaces": "NULL",
+        "version": "1",
+    },
+}
+
+
+def list_models():
+    from decisions.models import DecisionRecord, Meeting
+
+    return {"meetings": Meeting, "decisions": DecisionRecord, "strategies": Strategy}
+
+
+@transaction.atomic
+def build_lists(size):
+    """`size` more meetings, decision records and strategies for the
+    council, each a copy of one of its own (made by `load_demo`) by one
+    `INSERT ... SELECT ... FROM generate_series`: plain rows, no history."""
+    council = Organisation.objects.get(slug=COUNCIL)
+    for name, model in list_models().items():
+        rows = (
+            model.objects.filter(committee__organisation=council)
+            if name == "meetings"
+            else model.objects.filter(organisation=council)
+        )
+        template = rows.order_by("pk").first()
+        if template is None:
+            raise RuntimeError(f"load_demo made no {name} for {COUNCIL}")
+        columns, values = [], []
+        for field in model._meta.concrete_fields:
+            if field.primary_key or field.generated:
+                continue
+            columns.append(_quote(field.column))
+            values.append(
+                LIST_COPIES[name].get(field.name, f"t.{_quote(field.column)}")
+            )
+        table = _quote(model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+                f"SELECT {', '.join(values)} "
+                f"FROM generate_series(1, %(size)s) AS g, {table} AS t "
+                "WHERE t.id = %(template)s",
+                {"size": size, "template": template.pk},
+            )

@@ -5,7 +5,8 @@ What it does, in order (see also the README, "make bench"):
 1. Drops and creates the database `bench` on the project-local PostgreSQL
    server, migrates it, runs `load_demo` (councils, people, strategies) and
    adds one workplan each of 100, 1,000, 10,000 and 100,000 items made with
-   SQL (`tests/bench/data.py`), then `VACUUM ANALYZE`.
+   SQL (`tests/bench/data.py`) and 1,000 more of the council's meetings,
+   decision records and strategies (`--list-rows`), then `VACUUM ANALYZE`.
 2. Counts the queries each page makes, in this process, through Django's
    test client with the same settings as the server.
 3. Starts gunicorn (gthread, 1 worker x 4 threads) with the production
@@ -13,8 +14,10 @@ What it does, in order (see also the README, "make bench"):
    real POST to /sign-in/, then a code from admin's authenticator app (set
    up in step 1 through the real set-up path) to /sign-in/code/.
 4. For each size and page (our list's first and last page, the admin
-   changelist's first and last page on the same rows): warms up, then runs
-   `wrk` (on the other core) several times and keeps the medians.
+   changelist's first and last page on the same rows; then the decisions,
+   meetings and strategies lists and their admin changelists, the
+   council's rows, 25 a page): warms up, then runs `wrk` (on the other
+   core) several times and keeps the medians.
 5. Prints a table with ratios taken in this run only (the machine is shared
    and noisy: absolute figures move by 20-30 % from run to run) and writes
    every figure to bench-results/bench.json.
@@ -58,6 +61,30 @@ HOST = "127.0.0.1"
 PAGES = [("ours", "first"), ("ours", "last"), ("admin", "first"), ("admin", "last")]
 OUR_URL_NAME = "workplan:workplan_detail"
 ADMIN_URL_NAME = "admin:workplan_workplanitem_changelist"
+#: The other lists against their admin changelists, on the same rows (the
+#: council's, 25 a page on both): (name, our URL, the admin's, its filter).
+LISTS = [
+    (
+        "decisions",
+        "decisions:decision_list",
+        "admin:decisions_decisionrecord_changelist",
+        "organisation__id__exact",
+    ),
+    (
+        "meetings",
+        "decisions:meeting_list",
+        "admin:decisions_meeting_changelist",
+        "committee__organisation__id__exact",
+    ),
+    (
+        "strategies",
+        "strategy:strategy_list",
+        "admin:strategy_strategy_changelist",
+        "organisation__id__exact",
+    ),
+]
+LIST_PER_PAGE = 25
+LIST_ROWS = 1_000
 
 
 class BenchError(Exception):
@@ -81,6 +108,13 @@ def parse_args(argv):
         default=",".join(str(size) for size in SIZES),
         help="comma-separated workplan sizes in items (default: %(default)s)",
     )
+    parser.add_argument(
+        "--list-rows",
+        type=int,
+        default=LIST_ROWS,
+        help="meetings, decisions and strategies added for the other lists "
+        "(default: %(default)s; 0: measure the workplan page only)",
+    )
     add_load_options(parser)
     parser.add_argument(
         "--keep-db",
@@ -94,6 +128,8 @@ def parse_args(argv):
         parser.error("--sizes takes whole numbers separated by commas")
     if not args.sizes or min(args.sizes) < 1 or max(args.sizes) > 1_000_000:
         parser.error("--sizes: each between 1 and 1,000,000")
+    if not 0 <= args.list_rows <= 100_000:
+        parser.error("--list-rows: between 0 and 100,000")
     check_load_options(parser, args)
     return args
 
@@ -183,7 +219,7 @@ def set_up_django(env):
     logging.getLogger().setLevel(logging.WARNING)
 
 
-def load_everything(sizes, password):
+def load_everything(sizes, password, list_rows=0):
     from django.core.management import call_command
 
     from . import data
@@ -208,6 +244,8 @@ def load_everything(sizes, password):
         say(f"  {name:<13} {time.monotonic() - started:5.1f} s")
     started = time.monotonic()
     workplans = data.build_workplans(sizes)
+    if list_rows:
+        data.build_lists(list_rows)
     data.analyze()
     for row in workplans:
         count = data.item_count(row["workplan_id"])
@@ -218,7 +256,8 @@ def load_everything(sizes, password):
         row["last_page"] = max(1, math.ceil(row["size"] / PER_PAGE))
     say(
         f"  data          {time.monotonic() - started:5.1f} s  "
-        f"({sum(sizes):,} items by INSERT ... SELECT FROM generate_series, "
+        f"({sum(sizes):,} items and {list_rows:,} each of meetings, decisions "
+        "and strategies by INSERT ... SELECT FROM generate_series, "
         "plain rows without history rows: list pages do not read history; "
         "then VACUUM ANALYZE)"
     )
@@ -279,6 +318,42 @@ def page_paths(workplans):
             paths[row["size"], "admin", "first"] = admin
             paths[row["size"], "admin", "last"] = f"{admin}&p={last}"
     return paths, problems
+
+
+def list_paths():
+    """Each (list, which, position) → path, and (list → rows, last pages):
+    our list of the council's records as `admin` sees it, and the admin's
+    changelist filtered to the council."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from governance.models import Organisation
+
+    from . import data
+
+    council = Organisation.objects.get(slug=data.COUNCIL)
+    user = get_user_model().objects.get(username=USERNAME)
+    models = data.list_models()
+    paths, sizes = {}, {}
+    for name, ours_name, admin_name, by_council in LISTS:
+        model = models[name]
+        ours_rows = model.objects.visible_to(user).for_organisation(council).count()
+        admin_rows = model.objects.filter(**{by_council: council.pk}).count()
+        ours_last = max(1, math.ceil(ours_rows / LIST_PER_PAGE))
+        admin_last = max(1, math.ceil(admin_rows / LIST_PER_PAGE))
+        ours = reverse(ours_name)
+        admin = f"{reverse(admin_name)}?{by_council}={council.pk}"
+        paths[name, "ours", "first"] = ours
+        paths[name, "ours", "last"] = f"{ours}?page={ours_last}"
+        paths[name, "admin", "first"] = admin
+        paths[name, "admin", "last"] = f"{admin}&p={admin_last}"
+        sizes[name] = {
+            "ours_rows": ours_rows,
+            "admin_rows": admin_rows,
+            "ours_last": ours_last,
+            "admin_last": admin_last,
+        }
+    return paths, sizes
 
 
 def count_queries(paths, password, explain_size):
@@ -636,6 +711,130 @@ TARGET_VS_ADMIN = 0.8
 TARGET_DEEP_VS_SMALL = 1.5
 
 
+def measure_lists(paths, sizes, counts, server, cookie, args, load_core):
+    """The other lists' pages under load, taking turns within a list as the
+    workplan's pages do; each with its ratio to the admin's same page."""
+    results = []
+    for name, *_ in LISTS:
+        keys = [
+            (name, which, position)
+            for which, position in PAGES
+            if (name, which, position) in paths
+        ]
+        runs = {key: [] for key in keys}
+        if args.warmup:
+            for key in keys:
+                run_wrk(
+                    server.origin + paths[key], args.warmup, cookie, args, load_core
+                )
+        for _ in range(args.runs):
+            for key in keys:
+                runs[key].append(
+                    run_wrk(
+                        server.origin + paths[key],
+                        args.duration,
+                        cookie,
+                        args,
+                        load_core,
+                    )
+                )
+        for key in keys:
+            _, which, position = key
+            figures = summarise(runs[key])
+            last = sizes[name][f"{which}_last"]
+            results.append(
+                {
+                    "list": name,
+                    "rows": sizes[name][f"{which}_rows"],
+                    "which": which,
+                    "position": position,
+                    "page": 1 if position == "first" else last,
+                    "path": paths[key],
+                    **figures,
+                    "queries": counts[key]["queries"],
+                    "query_ms_in_process": counts[key]["query_ms"],
+                    "runs": runs[key],
+                }
+            )
+            say(
+                f"  {name:<10} {which:<5} {position:<5} "
+                f"p50 {figures['p50_ms']:7.1f} ms  "
+                f"{figures['req_per_s']:6.0f} req/s  errors {figures['errors']}"
+            )
+    by_key = {(r["list"], r["which"], r["position"]): r for r in results}
+    for row in results:
+        admin = by_key.get((row["list"], "admin", row["position"]))
+        row["ratio_to_admin"] = (
+            round(row["p50_ms"] / admin["p50_ms"], 2)
+            if admin and row["which"] == "ours"
+            else None
+        )
+    return results
+
+
+def list_summary_rows(results):
+    rows = []
+    by_key = {(r["list"], r["which"], r["position"]): r for r in results}
+    for r in results:
+        if r["which"] != "ours":
+            continue
+        admin = by_key.get((r["list"], "admin", r["position"]))
+        where = f"{r['list']} {r['position']} page, {r['rows']:,} rows"
+        rows.append(
+            summary.row(
+                f"{where}: p50 {r['p50_ms']:.1f} ms / admin's",
+                r["ratio_to_admin"],
+                "x",
+                limit=TARGET_VS_ADMIN,
+            )
+        )
+        if admin is not None:
+            rows.append(
+                summary.row(
+                    f"{where}: queries",
+                    r["queries"],
+                    "",
+                    limit=admin["queries"],
+                    target=f"<= admin's {admin['queries']}",
+                )
+            )
+    return rows
+
+
+def print_list_table(results):
+    headers = ["list", "page", "rows", "p50 ms", "p95 ms", "req/s", "n", "errors"]
+    headers += ["queries", "x admin"]
+    rows = [
+        [
+            r["list"],
+            f"{r['which']} {r['position']} (p.{r['page']:,})",
+            f"{r['rows']:,}",
+            f"{r['p50_ms']:.1f}",
+            f"{r['p95_ms']:.1f}",
+            f"{r['req_per_s']:.0f}",
+            str(r["requests"]),
+            str(r["errors"]),
+            str(r["queries"]),
+            "-" if r["ratio_to_admin"] is None else f"{r['ratio_to_admin']:.2f}",
+        ]
+        for r in results
+    ]
+    widths = [
+        max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)
+    ]
+
+    def line(cells):
+        return " | ".join(
+            cell.ljust(widths[i]) if i < 2 else cell.rjust(widths[i])
+            for i, cell in enumerate(cells)
+        )
+
+    say(line(headers))
+    say("-+-".join("-" * width for width in widths))
+    for row in rows:
+        say(line(row))
+
+
 def summary_rows(results):
     """The figures with targets, for the table `make bench` ends with."""
     rows = []
@@ -815,10 +1014,11 @@ def run(args, state):
     started = time.monotonic()
     sizes = args.sizes
     per_page_seconds = args.warmup + args.runs * args.duration
+    groups = len(sizes) + (len(LISTS) if args.list_rows else 0)
     say(
-        f"make bench: {len(sizes)} sizes x {len(PAGES)} pages x "
+        f"make bench: {groups} workplan sizes and lists x {len(PAGES)} pages x "
         f"({args.warmup:g} s warm-up + {args.runs} x {args.duration:g} s) "
-        f"= about {len(sizes) * len(PAGES) * per_page_seconds / 60:.1f} min "
+        f"= about {groups * len(PAGES) * per_page_seconds / 60:.1f} min "
         "of load, plus set-up."
     )
     server_core, load_core = cores()
@@ -832,7 +1032,7 @@ def run(args, state):
     password = secrets.token_urlsafe(16)
     env = environment(database_url, RESULTS / "static")
     set_up_django(env)
-    workplans = load_everything(sizes, password)
+    workplans = load_everything(sizes, password, args.list_rows)
 
     # 2. Which pages exist, and their queries.
     paths, problems = page_paths(workplans)
@@ -855,6 +1055,15 @@ def run(args, state):
             paths.pop(key)
         elif not found["lists_items"]:
             say(f"  warning: {paths[key]} lists no item reference (BN-...)")
+    list_paths_, list_sizes = list_paths() if args.list_rows else ({}, {})
+    list_counts = count_queries(list_paths_, password, None) if list_paths_ else {}
+    for key, found in list_counts.items():
+        if found["status"] != 200:
+            problems.append(
+                f"{key[0]} list ({key[1]}, {key[2]} page) answered "
+                f"{found['status']}, not 200: {list_paths_[key]}"
+            )
+            list_paths_.pop(key)
     for problem in problems:
         say(f"\nbench: {problem}")
     if not paths:
@@ -870,7 +1079,7 @@ def run(args, state):
     server.wait_ready()
     browser = Browser(server)
     browser.sign_in(USERNAME, password, admin_code)
-    for path in paths.values():
+    for path in [*paths.values(), *list_paths_.values()]:
         response, _ = browser.request("GET", path)
         if response.status != 200:
             raise BenchError(
@@ -944,6 +1153,9 @@ def run(args, state):
                 f"p50 {figures['p50_ms']:7.1f} ms  "
                 f"{figures['req_per_s']:6.0f} req/s  errors {figures['errors']}"
             )
+    list_results = measure_lists(
+        list_paths_, list_sizes, list_counts, server, cookie, args, load_core
+    )
     load_after = os.getloadavg()
     memory = server.worker_memory()
     server.stop()
@@ -951,7 +1163,7 @@ def run(args, state):
 
     # 5. Report.
     add_ratios(results)
-    summary.record("pages", summary_rows(results))
+    summary.record("pages", summary_rows(results) + list_summary_rows(list_results))
     smallest = min(sizes)
     say(
         f"\nMedians of {args.runs} runs of {args.duration:g} s each (n: requests "
@@ -962,6 +1174,12 @@ def run(args, state):
         "compare across runs: the machine is shared (+/-20-30 %).\n"
     )
     print_table(results, smallest)
+    if list_results:
+        say(
+            f"\nThe other lists ({LIST_PER_PAGE} a page) against their admin "
+            "changelists on the same rows, same figures:\n"
+        )
+        print_list_table(list_results)
     say()
     for process in memory:
         say(
@@ -1013,6 +1231,7 @@ def run(args, state):
         "workplans": workplans,
         "problems": problems,
         "results": results,
+        "lists": list_results,
         "gunicorn_memory": memory,
         "load_average": {"before": load_before, "after": load_after},
     }
