@@ -408,8 +408,20 @@ class ForwardPlanEntrySerializer(serializers.Serializer):
     report = serializers.SerializerMethodField(
         help_text=_("The report of the key decision to be taken.")
     )
-    title = serializers.CharField(
-        source="report.title", help_text=_("What is to be decided.")
+    title = serializers.SerializerMethodField(
+        help_text=_(
+            "What is to be decided. While the report is exempt information "
+            "withheld from the public, the public get the title the council "
+            'publishes for it ("Exempt item" unless the title itself may be '
+            "published)."
+        )
+    )
+    notice = serializers.SerializerMethodField(
+        help_text=_(
+            "While the report is withheld as exempt information, why: "
+            '"Not for publication: exempt under paragraph N" (the decision '
+            "may be taken in private); otherwise empty."
+        )
     )
     notice_given_on = serializers.DateField(
         source="report.forward_plan_notice_on",
@@ -427,6 +439,15 @@ class ForwardPlanEntrySerializer(serializers.Serializer):
     short_notice = serializers.BooleanField(
         help_text=_("Fewer than 28 clear days' notice (or none yet).")
     )
+
+    @extend_schema_field(serializers.CharField())
+    def get_title(self, entry):
+        report = entry.report
+        return report.title if self.context.get("staff") else report.public_title
+
+    @extend_schema_field(serializers.CharField())
+    def get_notice(self, entry):
+        return entry.report.public_notice
 
     @extend_schema_field(Reference(allow_null=True))
     def get_report(self, entry):

@@ -547,11 +547,11 @@ class ReportQuerySet(MemberReadableQuerySet):
 
     def forward_plan_filter(self):
         """A Q object: key decisions the council has given notice of on its
-        forward plan (public before the agenda is, by title and date)."""
-        return (
-            models.Q(key_decision=True, forward_plan_notice_on__isnull=False)
-            & self.not_exempt_filter()
-        )
+        forward plan (public before the agenda is, by title and date). A key
+        decision to be taken on exempt information is still listed, as the
+        2012 executive arrangements regulations require, under its public
+        title with the notice of why it is not for publication."""
+        return models.Q(key_decision=True, forward_plan_notice_on__isnull=False)
 
     def public_forward_plan(self, organisation):
         """The key-decision reports on `organisation`'s public forward plan
@@ -697,6 +697,12 @@ class Report(ExemptInformation):
         if self.content_withheld and not self.exempt_title_publishable:
             return str(_("Exempt item"))
         return self.title
+
+    @property
+    def public_notice(self):
+        """ "Not for publication: exempt under paragraph N" while its content
+        is withheld, or ""."""
+        return str(self.exempt_notice) if self.content_withheld else ""
 
     def published_agenda_item(self):
         """Its item on the first published agenda it is on (or None)."""

@@ -46,10 +46,13 @@ def withhold(cast, business):
         "exempt_reason": "Commercial terms under negotiation",
         "exempt_review_on": review_on,
     }
+    # A key decision: the forward plan lists it, under its public title.
     whole = make_report(
         council,
         "Data centre contract award",
         purpose=f"To award the contract. {REPORT_SECRET}.",
+        key_decision=True,
+        forward_plan_notice_on=timezone.localdate() - timedelta(days=40),
         **exempt,
     )
     put_on_agenda(business.meeting, whole, position=2)
@@ -87,6 +90,7 @@ def public_surfaces(client, cast, business, whole, annexes, decision):
         "decision feed": public("decision_feed", council),
         "calendar": public("meeting_calendar", council),
         "sitemap": public("sitemap", council),
+        "API forward plan": api("forward-plan", council),
         "API reports": api("report-list", council),
         "API report": api("report-detail", council, whole.pk),
         "API meeting": api("meeting-detail", council, meeting.pk),
@@ -136,6 +140,14 @@ def test_exempt_information_is_on_no_public_surface_until_released(
         reverse("public:report_detail", args=[cast.council_a.slug, whole.pk])
         not in (texts["sitemap"])
     )
+    # The forward plan lists the key decision under its public title, with
+    # the notice, never its own title.
+    assert notice in texts["forward plan"] and "Exempt item" in texts["forward plan"]
+    assert whole.title not in texts["forward plan"]
+    plan = json.loads(texts["API forward plan"])["results"]
+    entry = next(entry for entry in plan if entry["title"] == "Exempt item")
+    assert entry["notice"] == notice and entry["report"] is None
+    assert whole.title not in texts["API forward plan"]
     # The API's meeting lists the withheld item in its place, with its
     # public title and notice and no report.
     agenda = json.loads(texts["API meeting"])["agenda"]
@@ -168,6 +180,8 @@ def test_exempt_information_is_on_no_public_surface_until_released(
     assert DECISION_SECRET in texts["decision paper"]
     assert whole.title in texts["meeting page"]
     assert notice not in texts["meeting page"]
+    assert whole.title in texts["forward plan"]
+    assert notice not in texts["forward plan"]
     agenda = json.loads(texts["API meeting"])["agenda"]
     released = next(item for item in agenda if item["position"] == 2)
     assert released["notice"] == "" and released["report"]["id"] == whole.pk
