@@ -348,3 +348,52 @@ def test_a_meeting_whose_agenda_is_not_published_is_never_kept(
     member_page = client_for(cast.member).get(url)
     assert member_page.status_code == 200
     assert business.unpublished_report.title.encode() not in member_page.content
+
+
+# --- who the reader is, read afresh on every request -----------------------------
+
+
+def test_a_member_whose_role_ended_is_refused_at_once_never_the_kept_body(
+    cast, business, client_for, page
+):
+    """The person, their roles and their councils are read on every request
+    (`governance/principal.py`), never kept: the next request after a role
+    ends is refused, its ETag included, and the kept body never served."""
+    from django.utils import timezone
+
+    from governance.models import Membership
+
+    reader = getattr(cast, page.reader)
+    client = client_for(reader)
+    record = page.record(business)
+    url = page_url(page, record)
+    etag = client.get(url)["ETag"]
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    title = client.get(url).content.split(b"<title>")[1].split(b"</title>")[0]
+    membership = Membership.objects.get(user=reader, organisation=cast.council_a)
+    membership.ended_at = timezone.now()
+    membership.save()
+    for headers in ({"if-none-match": etag}, {}):
+        response = client.get(url, headers=headers)
+        assert response.status_code in (403, 404)
+        assert "ETag" not in response
+        assert title not in response.content
+
+
+def test_a_role_changed_takes_effect_at_once(cast, business, client_for):
+    """An officer made a member: the officer's actions and ETag go on the
+    very next request."""
+    from governance.choices import Role
+    from governance.models import Membership
+
+    client = client_for(cast.officer)
+    url = strategy_url(business.approved_strategy)
+    etag = client.get(url)["ETag"]
+    assert "Make a minor amendment" in client.get(url).content.decode()
+    membership = Membership.objects.get(user=cast.officer, organisation=cast.council_a)
+    membership.role = Role.MEMBER
+    membership.save()
+    response = client.get(url, headers={"if-none-match": etag})
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+    assert "Make a minor amendment" not in response.content.decode()
