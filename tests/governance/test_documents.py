@@ -397,3 +397,24 @@ def test_a_role_changed_takes_effect_at_once(cast, business, client_for):
     assert response.status_code == 200
     assert response["ETag"] != etag
     assert "Make a minor amendment" not in response.content.decode()
+
+
+def test_the_mark_read_with_the_record_is_the_data_mark(cast, business, page):
+    """`DataMark` (the record and its council's mark in one query) gives
+    what `data_mark()` gives, through each page's way to its council."""
+    from django.db.models import F
+
+    from governance.data_mark import DataMark, data_mark, mark_of
+
+    record = page.record(business)
+    queryset = type(record)._default_manager.visible_to(getattr(cast, page.reader))
+    marked = queryset.annotate(
+        _data_mark=DataMark(F(queryset.organisation_lookup))
+    ).get(pk=record.pk)
+    assert mark_of(marked._data_mark) == data_mark(record.organisation)
+    page.change(cast, record)
+    again = queryset.annotate(_data_mark=DataMark(F(queryset.organisation_lookup))).get(
+        pk=record.pk
+    )
+    assert again._data_mark != marked._data_mark
+    assert mark_of(again._data_mark) == data_mark(record.organisation)
