@@ -18,12 +18,21 @@ changed or given, a council's settings changed or a device removed take
 effect on the very next request, in every server process.
 """
 
-from functools import cache
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from functools import cache, partial
 
+from django.contrib import auth
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.middleware import (
+    AuthenticationMiddleware as BaseAuthenticationMiddleware,
+)
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSession
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 #: Where `roles_of()` finds the roles (organisation id -> role).
 ROLES_ATTRIBUTE = "_governance_roles"
@@ -43,8 +52,11 @@ def _device_models():
     return [TOTPDevice, StaticDevice]
 
 
-#: A stand-in for the user's id, to compile the query once.
+#: Stand-ins for the user's id, a session key and the moment, to compile
+#: the query once.
 _SOME_USER = -7_654_321
+_SOME_SESSION = "principal-stand-in-session-key"
+_SOME_MOMENT = datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC)
 
 
 @cache
@@ -53,7 +65,8 @@ def _principal_sql():
     (`data_mark.py`), and the widths of the user's and the council's
     columns in its rows."""
     from django.contrib.postgres.expressions import ArraySubquery
-    from django.db.models import FilteredRelation, OuterRef, Q
+    from django.contrib.sessions.models import Session
+    from django.db.models import FilteredRelation, OuterRef, Q, Subquery
 
     from .models import Organisation
 
@@ -78,32 +91,44 @@ def _principal_sql():
                 "memberships", condition=Q(memberships__ended_at__isnull=True)
             ),
             **devices,
+            session_data=Subquery(
+                Session.objects.filter(
+                    session_key=_SOME_SESSION, expire_date__gt=_SOME_MOMENT
+                ).values("session_data")
+            ),
         )
         .order_by("now__organisation__name")
-        .values_list(*user_fields, *organisation_fields, "now__role", *devices)
+        .values_list(
+            *user_fields, *organisation_fields, "now__role", *devices, "session_data"
+        )
     )
     sql, params = queryset.query.sql_with_params()
-    if list(params) != [_SOME_USER]:  # pragma: no cover - the query changed shape
+    roles = {_SOME_USER: "user", _SOME_SESSION: "session", _SOME_MOMENT: "now"}
+    if sorted(map(str, params)) != sorted(map(str, roles)):  # pragma: no cover
         raise ValueError(f"unexpected parameters {params!r} in the principal's query")
-    return sql, len(user_fields), len(organisation_fields)
+    return (
+        sql,
+        [roles[param] for param in params],
+        len(user_fields),
+        len(organisation_fields),
+    )
 
 
-def load_principal(user_id):
-    """The user `user_id` (None if there is none), with their roles, their
-    councils and their confirmed devices attached, from one query."""
+def _query(user_id, session_key=None):
+    """The principal's rows for `user_id`, each ending with the session
+    `session_key`'s data if it has not expired (None otherwise)."""
+    sql, roles, user_width, organisation_width = _principal_sql()
+    values = {"user": user_id, "session": session_key, "now": timezone.now()}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [values[role] for role in roles])
+        return cursor.fetchall(), user_width, organisation_width
+
+
+def _principal(rows, user_width, organisation_width):
+    """The user with their roles, councils and devices, from `_query`'s rows."""
     from .models import Organisation
 
     user_model = get_user_model()
-    try:
-        user_id = user_model._meta.pk.to_python(user_id)
-    except ValidationError:
-        return None
-    sql, user_width, organisation_width = _principal_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id])
-        rows = cursor.fetchall()
-    if not rows:
-        return None
     first = rows[0]
     user = user_model.from_db(connection.alias, None, first[:user_width])
     roles, organisations = {}, []
@@ -114,7 +139,7 @@ def load_principal(user_id):
         organisation = Organisation.from_db(connection.alias, None, values)
         organisations.append(organisation)
         roles[organisation.pk] = row[user_width + organisation_width]
-    device_ids = first[user_width + organisation_width + 1 :]
+    device_ids = first[user_width + organisation_width + 1 : -1]
     setattr(user, ROLES_ATTRIBUTE, roles)
     setattr(user, ORGANISATIONS_ATTRIBUTE, organisations)
     setattr(
@@ -129,12 +154,100 @@ def load_principal(user_id):
     return user
 
 
+def _user_id(user_id):
+    try:
+        return get_user_model()._meta.pk.to_python(user_id)
+    except ValidationError:
+        return None
+
+
+def load_principal(user_id):
+    """The user `user_id` (None if there is none), with their roles, their
+    councils and their confirmed devices attached, from one query."""
+    user_id = _user_id(user_id)
+    if user_id is None:
+        return None
+    rows, user_width, organisation_width = _query(user_id)
+    return _principal(rows, user_width, organisation_width) if rows else None
+
+
+# --- the session in the same query ---------------------------------------------
+
+#: Session key -> the id of the user it was last seen signed in as, in this
+#: process. Only a guess, to read the session and that user in one query:
+#: the session read then says whose it is, and a wrong guess is read again
+#: the ordinary way. Bounded; forgotten when full.
+_GUESSES = {}
+_GUESSES_KEPT = 10_000
+#: The user read with the session, for `PrincipalBackend.get_user` during
+#: `auth.get_user` (set and reset around that call only).
+_READ_WITH_SESSION = ContextVar("read_with_session", default=None)
+
+
+def _read_session_with_principal(request):
+    """Read `request`'s session (a database session not yet read) and the
+    user it was last seen signed in as in one query, priming the session as
+    `SessionStore.load` would. Returns (user id, user) or None."""
+    session = request.session
+    key = session.session_key
+    if (
+        not isinstance(session, DatabaseSession)
+        or hasattr(session, "_session_cache")
+        or not key
+        or key not in _GUESSES
+    ):
+        return None
+    guess = _GUESSES[key]
+    rows, user_width, organisation_width = _query(guess, key)
+    data = rows[0][-1] if rows else None
+    if data is None and not rows:
+        return None  # the user is gone: read the session the ordinary way
+    if data is None:  # no such session, or it has expired (as `load` does)
+        session._session_key = None
+        session._session_cache = {}
+        return None
+    session._session_cache = session.decode(data)
+    return guess, _principal(rows, user_width, organisation_width)
+
+
+def get_user(request):
+    """`django.contrib.auth.get_user(request)` (every check of the session
+    it makes), the session and the person read in one query when this
+    process has seen the session before."""
+    if not hasattr(request, "_cached_user"):
+        token = _READ_WITH_SESSION.set(_read_session_with_principal(request))
+        try:
+            user = auth.get_user(request)
+        finally:
+            _READ_WITH_SESSION.reset(token)
+        key = request.session.session_key
+        if user.is_authenticated and key:
+            if len(_GUESSES) >= _GUESSES_KEPT:
+                _GUESSES.clear()
+            _GUESSES[key] = user.pk
+        request._cached_user = user
+    return request._cached_user
+
+
+class AuthenticationMiddleware(BaseAuthenticationMiddleware):
+    """Django's, with `get_user` above: on a signed-in page the session and
+    the person with their roles, councils and devices are one query."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(partial(get_user, request))
+
+
 class PrincipalBackend(ModelBackend):
     """Django's `ModelBackend` (passwords, permissions), whose `get_user`
     reads the person with their roles and devices in one query."""
 
     def get_user(self, user_id):
-        user = load_principal(user_id)
+        read = _READ_WITH_SESSION.get()
+        if read is not None and read[0] == _user_id(user_id):
+            user = read[1]
+        else:
+            user = load_principal(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

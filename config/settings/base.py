@@ -71,7 +71,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, reading the session and the person in one query
+    # (governance/principal.py).
+    "governance.principal.AuthenticationMiddleware",
     # Which second-factor device (if any) this session was verified with.
     # (django-otp's, taking the devices read with the person: principal.py)
     "governance.middleware.OTPMiddleware",
