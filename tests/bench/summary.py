@@ -22,7 +22,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 FOLDER = ROOT / "bench-results" / "summary"
 #: The order the scenarios run in (`scripts/bench.sh`).
-ORDER = ["pages", "papers", "history", "reader", "threshold", "search", "public", "api"]
+ORDER = [
+    "pages",
+    "papers",
+    "history",
+    "reader",
+    "threshold",
+    "search",
+    "public",
+    "api",
+    "documents",
+]
 
 
 def row(figure, value, unit, *, limit=None, better="lower", target=None):
