@@ -28,9 +28,11 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.middleware import (
     AuthenticationMiddleware as BaseAuthenticationMiddleware,
 )
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSession
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
@@ -210,6 +212,20 @@ def _read_session_with_principal(request):
     return guess, _principal(rows, user_width, organisation_width)
 
 
+def _remember(session_key, user_id):
+    if len(_GUESSES) >= _GUESSES_KEPT:
+        _GUESSES.clear()
+    _GUESSES[session_key] = user_id
+
+
+@receiver(user_logged_in)
+def remember_sign_in(sender, request, user, **kwargs):
+    """A session signed in in this process is known from its first page."""
+    key = getattr(getattr(request, "session", None), "session_key", None)
+    if key:
+        _remember(key, user.pk)
+
+
 def get_user(request):
     """`django.contrib.auth.get_user(request)` (every check of the session
     it makes), the session and the person read in one query when this
@@ -222,9 +238,7 @@ def get_user(request):
             _READ_WITH_SESSION.reset(token)
         key = request.session.session_key
         if user.is_authenticated and key:
-            if len(_GUESSES) >= _GUESSES_KEPT:
-                _GUESSES.clear()
-            _GUESSES[key] = user.pk
+            _remember(key, user.pk)
         request._cached_user = user
     return request._cached_user
 

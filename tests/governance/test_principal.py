@@ -25,7 +25,7 @@ def test_the_session_and_the_person_are_one_query_once_the_session_is_known(
 ):
     client = client_for(cast.member)
     url = reverse(HOME)
-    principal._GUESSES.clear()
+    principal._GUESSES.clear()  # as in another process than the sign-in's
     first, first_queries = queries_of(client, url)
     assert first.status_code == 200
     reads = [sql for sql in first_queries if "django_session" in sql]
