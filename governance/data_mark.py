@@ -22,7 +22,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Func, OuterRef, Subquery, Value
+from django.db.models import CharField, Expression, F, Func, OuterRef, Subquery, Value
 from django.utils import timezone
 
 #: Every model whose rows a record's page prints (and whose history row a
@@ -129,6 +129,62 @@ def _mark_sql():
         else:  # pragma: no cover - the query changed shape
             raise ValueError(f"unexpected parameter {param!r} in the mark's query")
     return sql, roles
+
+
+@cache
+def _mark_pieces():
+    """The mark's SQL cut at its parameters (their roles between), and the
+    number of its columns: to print it inside another query (`DataMark`)."""
+    sql, roles = _mark_sql()
+    pieces = sql.split("%s")
+    if len(pieces) != len(roles) + 1:  # pragma: no cover - the query changed shape
+        raise ValueError("the mark's query holds a literal %s")
+    query = _mark_queryset(_SOME_COUNCIL, _SOME_MOMENT).query
+    columns = len(query.values_select) + len(query.annotation_select)
+    return pieces, roles, columns
+
+
+class DataMark(Expression):
+    """`data_mark()` of the council `council` (an expression of the outer
+    query, e.g. `F("committee__organisation")`) read as a column of another
+    query: a record and its mark in one round trip (`documents.py`). Give
+    the column to `mark_of()` for the same string `data_mark()` returns."""
+
+    output_field = CharField()
+
+    def __init__(self, council, now=None):
+        super().__init__()
+        self.council = council
+        self.now = now or timezone.now()
+
+    def get_source_expressions(self):
+        return [self.council]
+
+    def set_source_expressions(self, exprs):
+        (self.council,) = exprs
+
+    def as_sql(self, compiler, connection):
+        council_sql, council_params = compiler.compile(self.council)
+        pieces, roles, columns = _mark_pieces()
+        parts, params = [pieces[0]], []
+        for role, piece in zip(roles, pieces[1:], strict=True):
+            if role == "council":
+                parts.append(f"({council_sql})")
+                params.extend(council_params)
+            else:
+                parts.append("%s")
+                params.append(self.now)
+            parts.append(piece)
+        names = ", ".join(f"c{index}" for index in range(columns))
+        values = ", ".join(f"COALESCE(c{index}::text, '0')" for index in range(columns))
+        # Only the compiled queries and column numbers: no text of anyone's.
+        sql = f"(SELECT concat_ws('.', {values}) FROM ({''.join(parts)}) AS mark({names}))"  # noqa: S608, E501
+        return sql, params
+
+
+def mark_of(column):
+    """The mark from a `DataMark` column (None: no council)."""
+    return f"{column or ''}.{timezone.localdate()}"
 
 
 def data_mark(organisation):

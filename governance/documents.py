@@ -39,13 +39,15 @@ shared cache does, and it asks again each time).
 
 import hashlib
 
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.db.models import Exists, F, OuterRef
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
 
-from .data_mark import data_mark, template_digest
-from .notifications import follow_of
+from .data_mark import DataMark, data_mark, mark_of, template_digest
+from .notifications import Follow, follow_of
 from .permissions import roles_of
 
 #: How long a rendered document is kept (seconds). Its key changes with
@@ -108,29 +110,53 @@ class CachedDocumentMixin:
         """Per-reader values the document prints, for its key."""
         return ()
 
+    def get_marked_queryset(self):
+        """`get_plain_queryset()` with, in the same query, the data mark of
+        the record's council (`DataMark`) and, for a page with a follow
+        button, whether the reader follows the record: the record, its
+        mark and its follow state in one round trip."""
+        queryset = self.get_plain_queryset()
+        council = F(queryset.organisation_lookup)
+        extra = {"_data_mark": DataMark(council)}
+        user = self.request.user
+        if self.has_follow_button and user.is_authenticated:
+            extra["_following"] = Exists(
+                Follow.objects.filter(
+                    user=user,
+                    organisation=OuterRef(queryset.organisation_lookup),
+                    content_type=ContentType.objects.get_for_model(self.model),
+                    object_id=OuterRef("pk"),
+                )
+            )
+        return queryset.annotate(**extra)
+
     def document_key(self, record, reader_context):
         organisation = record.organisation
+        marked = getattr(record, "_data_mark", None)
         return "document:" + digest(
             record._meta.label,
             record.pk,
             getattr(record, "version", None),
-            data_mark(organisation),
+            mark_of(marked) if marked is not None else data_mark(organisation),
             reader_class(self.request.user, organisation.pk),
             self.document_flags(reader_context),
             template_digest(),
         )
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object(self.get_plain_queryset())
+        self.object = self.get_object(self.get_marked_queryset())
         if not self.is_final(self.object):
             # The full page, read through the view's own queryset.
             return super().get(request, *args, **kwargs)
         reader_context = self.get_reader_context()
         if self.has_follow_button:
-            reader_context["following"] = (
-                follow_of(request.user, self.object.organisation, self.object)
-                is not None
-            )
+            following = getattr(self.object, "_following", None)
+            if following is None:
+                following = (
+                    follow_of(request.user, self.object.organisation, self.object)
+                    is not None
+                )
+            reader_context["following"] = following
         key = self.document_key(self.object, reader_context)
         etag = '"{}"'.format(
             digest(

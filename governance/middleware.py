@@ -1,15 +1,21 @@
 """Which council a signed-in person is working in; the second factor's gate."""
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware as BaseOTPMiddleware
+from django_otp.models import Device
 
 from .choices import Role
 from .errors import remember_council
 from .models import Organisation
 from .permissions import roles_of
+from .principal import DEVICES_ATTRIBUTE, ORGANISATIONS_ATTRIBUTE, preloaded
 from .second_factor import Step, step_owed
 
 SESSION_KEY = "current_organisation_id"
@@ -35,14 +41,49 @@ class CurrentOrganisationMiddleware:
             chosen = request.session.get(SESSION_KEY)
             if chosen not in roles:
                 chosen = None
-            organisations = Organisation.objects.filter(pk__in=roles.keys())
-            if chosen is not None:
-                organisations = organisations.filter(pk=chosen)
-            request.organisation = organisations.order_by("name").first()
+            request.organisation = current_organisation(request.user, roles, chosen)
             if request.organisation is not None:
                 request.role = Role(roles[request.organisation.pk])
                 remember_council(request, request.organisation)
         return self.get_response(request)
+
+
+def current_organisation(user, roles, chosen):
+    """The council `chosen` (one of `roles`), else the first of `roles` by
+    name: from the councils read with the person (`principal.py`) when
+    they were, else from the database."""
+    known = preloaded(user, ORGANISATIONS_ATTRIBUTE)
+    if known is not None and {organisation.pk for organisation in known} == set(roles):
+        return next((o for o in known if chosen is None or o.pk == chosen), None)
+    organisations = Organisation.objects.filter(pk__in=roles.keys())
+    if chosen is not None:
+        organisations = organisations.filter(pk=chosen)
+    return organisations.order_by("name").first()
+
+
+class OTPMiddleware(BaseOTPMiddleware):
+    """django-otp's middleware (`user.otp_device`, `user.is_verified()`),
+    without its query when the person was read with their confirmed
+    devices (`principal.py`): the session's device is one of them, or it
+    is checked as django-otp checks it. The device itself is read only if
+    something uses it."""
+
+    def _verify_user_sync(self, request, user):
+        if user.is_authenticated:
+            confirmed = preloaded(user, DEVICES_ATTRIBUTE)
+            persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+            if confirmed is not None and not persistent_id:
+                self._init_user_fields(user)
+                return user
+            if confirmed is not None:
+                persistent_id = self._normalize_persistent_id(persistent_id)
+                if persistent_id in confirmed:
+                    self._init_user_fields(user)
+                    user.otp_device = SimpleLazyObject(
+                        partial(Device.from_persistent_id, persistent_id)
+                    )
+                    return user
+        return super()._verify_user_sync(request, user)
 
 
 def choose_organisation(request, organisation):

@@ -12,6 +12,7 @@ Views, exports, papers and feeds ask these and nothing else.
 """
 
 from .choices import Role
+from .principal import ROLES_ATTRIBUTE
 
 #: Roles that write content (officers draft; clerks manage committee business;
 #: administrators manage settings). Members only read.
@@ -69,7 +70,8 @@ COUNCIL_CHOOSES = {
     "manage_democratic_settings": lambda council: council.democratic_settings_roles(),
 }
 
-_CACHE_ATTRIBUTE = "_governance_roles"
+#: Set by `roles_of`, or by `principal.load_principal` with the user.
+_CACHE_ATTRIBUTE = ROLES_ATTRIBUTE
 
 
 class UnknownAction(LookupError):

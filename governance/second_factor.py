@@ -34,6 +34,7 @@ from django_otp.util import random_hex
 
 from .choices import Role
 from .permissions import roles_of
+from .principal import DEVICES_ATTRIBUTE, ORGANISATIONS_ATTRIBUTE, preloaded
 
 #: Roles whose holders must have a second factor, in whichever council.
 REQUIRED_FOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.CLERK})
@@ -64,6 +65,11 @@ def second_factor_required(user):
     roles = roles_of(user)
     if any(role in REQUIRED_FOR_ROLES for role in roles.values()):
         return True
+    known = preloaded(user, ORGANISATIONS_ATTRIBUTE)
+    if known is not None and {organisation.pk for organisation in known} == set(roles):
+        return any(
+            organisation.second_factor_required_for_all for organisation in known
+        )
     return Organisation.objects.filter(
         pk__in=roles.keys(), second_factor_required_for_all=True
     ).exists()
@@ -84,7 +90,16 @@ def step_owed(user):
     `OTPMiddleware`) must take before anything else, or None."""
     if not user.is_authenticated or user.is_verified():
         return None
-    if TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
+    devices = preloaded(user, DEVICES_ATTRIBUTE)
+    if devices is not None:
+        has_authenticator = any(
+            device.startswith(f"{TOTPDevice.model_label()}/") for device in devices
+        )
+    else:
+        has_authenticator = TOTPDevice.objects.devices_for_user(
+            user, confirmed=True
+        ).exists()
+    if has_authenticator:
         return Step.VERIFY
     if second_factor_required(user):
         return Step.SET_UP

@@ -28,7 +28,7 @@ from django.views.generic.detail import SingleObjectMixin
 
 from decisions.exempt import schedule_for as exempt_schedule_of
 
-from . import people
+from . import people, principal
 from .choices import PostKind, Role
 from .errors import RETRY_AFTER_SECONDS
 from .forms import (
@@ -753,7 +753,7 @@ class InvitationAcceptView(TemplateView):
             )
             return self.render_to_response(self.get_context_data(form=form), status=409)
         if not self.has_account:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=principal.BACKEND)
         choose_organisation(request, self.invitation.organisation)
         messages.success(
             request,

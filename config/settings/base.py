@@ -73,9 +73,12 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, reading the session and the person in one query
+    # (governance/principal.py).
+    "governance.principal.AuthenticationMiddleware",
     # Which second-factor device (if any) this session was verified with.
-    "django_otp.middleware.OTPMiddleware",
+    # (django-otp's, taking the devices read with the person: principal.py)
+    "governance.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "governance.middleware.CurrentOrganisationMiddleware",
     # Until the second factor is passed, only its own pages and sign-out.
@@ -178,7 +181,9 @@ AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out username and address before any
     # password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the person with their roles, councils
+    # and second-factor devices in one query (governance/principal.py).
+    "governance.principal.PrincipalBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {

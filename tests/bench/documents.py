@@ -32,6 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import summary
 from .public import run_wrk
 from .run_bench import (
     HOST,
@@ -234,6 +235,20 @@ def run(args):
             "\n(The 304 rows count their answers as non-2xx in wrk's tally, as "
             f"expected.) Page errors: {errors}. Figures taken on whatever else "
             "the machine is doing: compare the ratios of one run."
+        )
+        summary.record(
+            "documents",
+            [
+                summary.row(
+                    f"{name} ({shown}): req/s / static file's",
+                    figures[label]["ratio_req_per_s_to_static"],
+                    "x",
+                    limit=TARGET_RATIO,
+                    better="higher",
+                )
+                for name, figures in results.items()
+                for label, shown in (("page", "kept page"), ("304", "304"))
+            ],
         )
         (RESULTS / "documents.json").write_text(
             json.dumps(

@@ -152,7 +152,9 @@ def test_the_same_etag_is_answered_not_modified(cast, business, client_for, page
     assert response.content == b""
     assert response["ETag"] == etag
     assert response["Cache-Control"] == PRIVATE
-    assert queries <= 12
+    # The session with the person, then the record with its data mark and
+    # follow state (docs/kept-documents.md, "Cost").
+    assert queries <= 2
 
 
 def test_another_councils_user_gets_404_never_the_kept_body(
@@ -248,10 +250,11 @@ def test_a_kept_page_costs_the_same_queries_however_long_the_document(
             )
     view(client, url)
     _, many = view(client, url)
-    # The session, the user, the roles, the council, the record, the data
-    # mark, the follow and the reader's actions: nothing per theme.
+    # The session with the person, their roles and council; the record with
+    # its data mark and follow state; the approving decision the lifecycle
+    # buttons read: nothing per theme.
     assert many == few
-    assert few <= 14
+    assert few <= 3
 
 
 def test_a_draft_is_never_kept_and_a_member_never_reaches_it(
@@ -348,3 +351,73 @@ def test_a_meeting_whose_agenda_is_not_published_is_never_kept(
     member_page = client_for(cast.member).get(url)
     assert member_page.status_code == 200
     assert business.unpublished_report.title.encode() not in member_page.content
+
+
+# --- who the reader is, read afresh on every request -----------------------------
+
+
+def test_a_member_whose_role_ended_is_refused_at_once_never_the_kept_body(
+    cast, business, client_for, page
+):
+    """The person, their roles and their councils are read on every request
+    (`governance/principal.py`), never kept: the next request after a role
+    ends is refused, its ETag included, and the kept body never served."""
+    from django.utils import timezone
+
+    from governance.models import Membership
+
+    reader = getattr(cast, page.reader)
+    client = client_for(reader)
+    record = page.record(business)
+    url = page_url(page, record)
+    etag = client.get(url)["ETag"]
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    title = client.get(url).content.split(b"<title>")[1].split(b"</title>")[0]
+    membership = Membership.objects.get(user=reader, organisation=cast.council_a)
+    membership.ended_at = timezone.now()
+    membership.save()
+    for headers in ({"if-none-match": etag}, {}):
+        response = client.get(url, headers=headers)
+        assert response.status_code in (403, 404)
+        assert "ETag" not in response
+        assert title not in response.content
+
+
+def test_a_role_changed_takes_effect_at_once(cast, business, client_for):
+    """An officer made a member: the officer's actions and ETag go on the
+    very next request."""
+    from governance.choices import Role
+    from governance.models import Membership
+
+    client = client_for(cast.officer)
+    url = strategy_url(business.approved_strategy)
+    etag = client.get(url)["ETag"]
+    assert "Make a minor amendment" in client.get(url).content.decode()
+    membership = Membership.objects.get(user=cast.officer, organisation=cast.council_a)
+    membership.role = Role.MEMBER
+    membership.save()
+    response = client.get(url, headers={"if-none-match": etag})
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+    assert "Make a minor amendment" not in response.content.decode()
+
+
+def test_the_mark_read_with_the_record_is_the_data_mark(cast, business, page):
+    """`DataMark` (the record and its council's mark in one query) gives
+    what `data_mark()` gives, through each page's way to its council."""
+    from django.db.models import F
+
+    from governance.data_mark import DataMark, data_mark, mark_of
+
+    record = page.record(business)
+    queryset = type(record)._default_manager.visible_to(getattr(cast, page.reader))
+    marked = queryset.annotate(
+        _data_mark=DataMark(F(queryset.organisation_lookup))
+    ).get(pk=record.pk)
+    assert mark_of(marked._data_mark) == data_mark(record.organisation)
+    page.change(cast, record)
+    again = queryset.annotate(_data_mark=DataMark(F(queryset.organisation_lookup))).get(
+        pk=record.pk
+    )
+    assert again._data_mark != marked._data_mark
+    assert mark_of(again._data_mark) == data_mark(record.organisation)
