@@ -93,7 +93,7 @@ class OrganisationSettingsForm(ChangeReasonMixin, GovukModelForm):
                 "Show the public our approved strategies, workplans and "
                 "progress reports"
             ),
-            "public_host": _("Your public site’s own host name (optional)"),
+            "public_host": _("Your public site’s own host name"),
         }
         error_messages = {
             "public_host": {

@@ -139,7 +139,7 @@ class Organisation(VersionedModel):
         blank=True,
         validators=[validate_public_host],
         help_text=_(
-            "Optional. A host name of your council's, such as "
+            "A host name of your council's, such as "
             "democracy.example-council.gov.uk, that shows this public site "
             "at its root. Ask whoever runs this service to point the name "
             "here and add it to the allowed hosts first. Leave empty to use "

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 db_index=True,
-                help_text="Optional. A host name of your council's, such as democracy.example-council.gov.uk, that shows this public site at its root. Ask whoever runs this service to point the name here and add it to the allowed hosts first. Leave empty to use only the address under /public/.",
+                help_text="A host name of your council's, such as democracy.example-council.gov.uk, that shows this public site at its root. Ask whoever runs this service to point the name here and add it to the allowed hosts first. Leave empty to use only the address under /public/.",
                 max_length=253,
                 null=True,
                 validators=[governance.hosts.validate_public_host],
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
             name="public_host",
             field=models.CharField(
                 blank=True,
-                help_text="Optional. A host name of your council's, such as democracy.example-council.gov.uk, that shows this public site at its root. Ask whoever runs this service to point the name here and add it to the allowed hosts first. Leave empty to use only the address under /public/.",
+                help_text="A host name of your council's, such as democracy.example-council.gov.uk, that shows this public site at its root. Ask whoever runs this service to point the name here and add it to the allowed hosts first. Leave empty to use only the address under /public/.",
                 max_length=253,
                 null=True,
                 unique=True,

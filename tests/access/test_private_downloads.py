@@ -96,6 +96,7 @@ def test_a_download_is_private_and_never_stored(cast, business, client_for, row)
     assert response["Cache-Control"] == PRIVATE == "private, no-store"
 
 
+@pytest.mark.crawl
 def test_no_other_page_of_the_matrix_is_a_download(cast, business, client_for):
     downloads, fetched = [], 0
     for row in PAGE_ROWS:

@@ -1,5 +1,6 @@
 """An officer works in a workplan: filters, exports, updates progress; axe on all."""
 
+import pytest
 from django.utils import timezone
 
 from workplan.models import WorkplanItem
@@ -84,6 +85,7 @@ def test_workplan_pages_are_accessible(visit, cast):
         assert response.status == 200, path
 
 
+@pytest.mark.journeys
 def test_an_item_added_by_variation_waits_for_agreement_then_is_marked_added(
     visit, cast
 ):

@@ -86,6 +86,7 @@ def test_a_report_not_yet_on_a_published_agenda_is_a_draft(cast, business, clien
     assert "DRAFT" not in read(final.content)[1]
 
 
+@pytest.mark.long
 def test_user_text_in_a_report_its_annexes_and_the_pack_is_inert(
     cast, business, client_for, canary
 ):
@@ -376,6 +377,7 @@ def test_a_clerk_names_what_a_report_presents_and_its_paper_carries_it(
     assert f"{strategy.title}: strategy on a page" in flat(text)
 
 
+@pytest.mark.long
 def test_serving_a_stored_pack_takes_as_many_queries_for_eight_reports_as_for_one(
     cast, business, client_for
 ):
@@ -402,6 +404,7 @@ def test_serving_a_stored_pack_takes_as_many_queries_for_eight_reports_as_for_on
     assert queries_to_serve(business.meeting) == one
 
 
+@pytest.mark.long
 def test_prepare_papers_stores_every_final_paper_once(cast, business):
     import io
 

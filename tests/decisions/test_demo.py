@@ -3,6 +3,7 @@
 import io
 from datetime import date, datetime, timedelta
 
+import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
@@ -19,6 +20,9 @@ from decisions.models import (
     clear_days_notice,
 )
 from governance.events import Event
+
+# Loads the whole demo (about fifteen seconds): run by make test-faults.
+pytestmark = pytest.mark.long
 
 
 def load_demo():

@@ -4,6 +4,7 @@ changes make supplements or papers for later meetings, never a silent change
 
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -71,6 +72,7 @@ def download(client, url):
     return response.content
 
 
+@pytest.mark.long
 def test_a_meetings_papers_download_the_same_after_every_later_change(cast, business):
     workplan, report, meeting = presented_workplan(cast, business)
     clerk = signed_in(cast.clerk)

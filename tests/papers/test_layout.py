@@ -41,6 +41,9 @@ from .layout import (
     reading_order,
 )
 
+# Loads the whole demo (about fifteen seconds): run by make test-faults.
+pytestmark = pytest.mark.long
+
 #: The day the demo is built for and the clock stands at (a Monday).
 NOW = dt.datetime(2026, 11, 16, 10, 0, tzinfo=dt.UTC)
 

@@ -3,6 +3,7 @@
 import io
 from decimal import Decimal
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -22,6 +23,9 @@ from strategy.demo import STRATEGY_2018, STRATEGY_2020
 from strategy.models import Objective, Risk, Strategy, Theme
 
 from ..base import sign_in
+
+# Loads the whole demo (about fifteen seconds): run by make test-faults.
+pytestmark = pytest.mark.long
 
 #: The story's years for the demo loaded today (`tests/conftest.py`).
 YEARS = story_years(timezone.localdate())

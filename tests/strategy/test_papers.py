@@ -190,6 +190,7 @@ def test_the_draft_mark_appears_only_when_asked_for(business):
         assert "DRAFT" not in read(paper(strategy))[1]
 
 
+@pytest.mark.long
 def test_a_long_vision_and_seven_themes_of_long_objectives_fit_on_one_page(
     cast, business
 ):

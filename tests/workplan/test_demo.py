@@ -30,6 +30,9 @@ from workplan.choices import Confidence, Rag, WorkType
 from workplan.demo import ADDED_AGREED_ON
 from workplan.models import Department, Milestone, Workplan, WorkplanItem
 
+# Loads the whole demo (about fifteen seconds): run by make test-faults.
+pytestmark = pytest.mark.long
+
 #: The last day of the last financial year, and the story's years on it.
 DAY = date(financial_year_start(timezone.localdate()), 3, 31)
 YEARS = story_years(DAY)

@@ -4,6 +4,7 @@ it are the figures counted from the items; the paginator's deep pages."""
 
 from datetime import date
 
+import pytest
 from django.db import connection
 from django.urls import reverse
 
@@ -143,6 +144,7 @@ def test_the_page_figures_from_the_tally_are_the_counted_figures(
     assert "V01" not in page.content.decode()
 
 
+@pytest.mark.long
 def test_deep_pages_list_the_same_rows_in_the_same_order(cast, business, client_for):
     """The deferred join returns what OFFSET over the whole list returned,
     filtered or not, on every page; past the end is a 404 as before; the

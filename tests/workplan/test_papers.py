@@ -267,6 +267,7 @@ def test_the_first_review_reports_every_rating_as_new_and_earlier_variations(
     assert "could not start until the autumn" not in text
 
 
+@pytest.mark.long
 def test_user_text_appears_literally_and_fetches_nothing(cast, business, caplog):
     officer = cast.officer
     item = make_item(
