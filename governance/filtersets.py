@@ -14,6 +14,16 @@ class GovukFilterSet(django_filters.FilterSet):
     #: made from its label reads badly (as `GovukForm.error_nouns`).
     error_nouns = {}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A filter keeps the form field it first builds, with the choices of
+        # the request it was built for. The copies made for this filterset
+        # build their own from this request: never a field some code built
+        # from the class's filters (the API schema's generator does, for
+        # choice filters) with no request, or another council's choices.
+        for filter_ in self.filters.values():
+            filter_.__dict__.pop("_field", None)
+
     def get_form_class(self):
         # As django-filter's own, from this filterset's filters (which know
         # the request their choices depend on), on a `GovukForm`.

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import pytest
 from django.urls import resolve
 
 from decisions.models import Meeting
@@ -37,6 +38,7 @@ def post_back(client, path, updates):
     ), dict(fields)
 
 
+@pytest.mark.long
 def test_the_load_journeys_run_on_the_bench_data(cast, business, client_for, tmp_path):
     make_item(cast, business.workplan, "WP02")
     approve_workplan(cast, business, business.workplan)

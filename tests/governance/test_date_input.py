@@ -2,6 +2,7 @@
 error messages naming the field, the wrong boxes marked, and every date in
 every form of the project typed that way."""
 
+import copy
 import inspect
 from datetime import date
 
@@ -169,7 +170,15 @@ def _project_forms():
                 if issubclass(cls, forms.BaseForm):
                     yield cls, cls.base_fields
                 elif hasattr(cls, "base_filters"):
-                    yield cls, {n: f.field for n, f in cls.base_filters.items()}
+                    # Each filter's field from a copy: a filter keeps the
+                    # field it first builds, with its choices then.
+                    yield (
+                        cls,
+                        {
+                            n: copy.deepcopy(f).field
+                            for n, f in cls.base_filters.items()
+                        },
+                    )
 
 
 def test_every_date_in_every_form_is_a_govuk_date_input():

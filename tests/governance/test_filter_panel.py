@@ -93,3 +93,32 @@ def test_the_other_lists_filters_are_kept_too(cast, business, client_for):
     assert again == first
     assert len(filter_panel._kept) == len(pages)
     assert 'value="yes" selected' in first[0] and 'value="past" selected' in first[1]
+
+
+def test_a_field_built_from_the_class_filters_never_reaches_a_page(
+    cast, business, client_for
+):
+    """A filter keeps the field it first builds. Built from the class's
+    filters (no request: no choices), it must not reach a request's form."""
+    from decisions.filtersets import ReportFilterSet
+    from workplan.filtersets import ItemFilterSet
+
+    built_without_a_request = [
+        ItemFilterSet.base_filters["theme"],
+        ReportFilterSet.base_filters["committee"],
+    ]
+    try:
+        for filter_ in built_without_a_request:
+            assert not filter_.field.choices or filter_.field.queryset is not None
+        officer = client_for(cast.officer)
+        html = filter_html(officer.get(workplan_page(business)))
+        assert business.approved_strategy.themes.get().title in html
+        reports = officer.get(
+            reverse("decisions:report_list"), {"committee": business.cabinet.pk}
+        )
+        assert reports.status_code == 200
+        assert not reports.context["filter"].form.errors
+        assert business.report in reports.context["report_list"]
+    finally:
+        for filter_ in built_without_a_request:
+            filter_.__dict__.pop("_field", None)

@@ -50,6 +50,7 @@ def unreachable_connection():
     return type(connections[DEFAULT_DB_ALIAS])(settings, alias="unreachable")
 
 
+@pytest.mark.faults
 def test_a_page_asked_for_while_the_database_is_away_answers_503():
     # A fresh process whose DATABASE_URL names a closed port: every request
     # that needs the database fails to connect, really.

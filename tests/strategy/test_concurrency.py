@@ -122,6 +122,7 @@ def awaiting_approval(cast, business, title):
     return strategy, publish(decision, cast.clerk)
 
 
+@pytest.mark.faults
 @pytest.mark.django_db(transaction=True)
 def test_two_clerks_approving_one_strategy_at_once_approve_it_exactly_once():
     cast = build_cast()
@@ -171,6 +172,7 @@ def test_two_clerks_approving_one_strategy_at_once_approve_it_exactly_once():
         assert kept.get().version == stored.version
 
 
+@pytest.mark.faults
 @pytest.mark.django_db(transaction=True)
 def test_two_saves_of_one_draft_at_once_save_exactly_once():
     cast = build_cast()

@@ -217,6 +217,7 @@ def test_a_long_vision_and_seven_themes_of_long_objectives_fit_on_one_page(
     assert "…" not in text
 
 
+@pytest.mark.long
 def test_hostile_and_unusual_text_appears_literally(cast, business):
     strategy = business.draft_strategy
     strategy.title = f"Strategy {HOSTILE_IMG}"
