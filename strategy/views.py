@@ -98,7 +98,13 @@ class StrategyDetailView(CachedDocumentMixin, OrganisationScopedMixin, DetailVie
         return record.status in ADOPTED
 
     def get_plain_queryset(self):
-        return super().get_plain_queryset().select_related("organisation")
+        # The steps offered to the reader read the approving decision's
+        # meeting (an amendment's rule, `governance.policy.STRATEGY`).
+        return (
+            super()
+            .get_plain_queryset()
+            .select_related("organisation", "approving_decision__meeting")
+        )
 
     def get_queryset(self):
         return (

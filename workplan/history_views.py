@@ -124,6 +124,10 @@ class ItemHistoryView(_RecordHistoryView):
 
     model = WorkplanItem
 
+    def get_queryset(self):
+        # The title names the item's workplan: read with the item.
+        return super().get_queryset().select_related("workplan")
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # Items of different workplans share references: the title names its
