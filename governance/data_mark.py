@@ -5,7 +5,8 @@ anything a record's page could print may have changed.
 the newest history row of every record type a page prints (every save and
 deletion writes one), the newest row of the records of what happened
 (events, amendments, papers as sent: written once), the council's own
-version, and what changes with time alone (decisions whose call-in period
+version, a digest of its people's names (people have no history), and what
+changes with time alone (decisions whose call-in period
 has ended, meetings that have begun, the day). It is per site, not per
 page, which keeps it one query: a change anywhere moves it.
 `template_digest()` moves with a new release.
@@ -23,6 +24,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.db.models import CharField, Expression, F, Func, OuterRef, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 #: Every model whose rows a record's page prints (and whose history row a
@@ -39,12 +41,15 @@ PRINTED = [
     "decisions.ReportHeading",
     "decisions.ReportText",
     "decisions.Resolution",
+    "governance.Membership",
     "governance.Post",
     "strategy.Strategy",
     "strategy.Theme",
     "strategy.Objective",
     "strategy.Risk",
+    "workplan.Department",
     "workplan.Workplan",
+    "workplan.WorkplanSettings",
     "workplan.WorkplanItem",
     "workplan.Milestone",
     "workplan.Review",
@@ -78,6 +83,20 @@ def _count(queryset):
     )
 
 
+#: The md5 of the names of everyone with a role (current or ended) in the
+#: council, in a fixed order: a column of the mark's query, whose council
+#: is `governance_organisation` (no parameters, so the query still
+#: compiles once with only the council and the moment as parameters).
+NAMES_DIGEST = """(
+    SELECT md5(string_agg(
+        concat_ws(chr(31), u.id, u.first_name, u.last_name, u.username),
+        chr(30) ORDER BY u.id))
+    FROM auth_user u
+    WHERE u.id IN (
+        SELECT m.user_id FROM governance_membership m
+        WHERE m.organisation_id = governance_organisation.id))"""
+
+
 def _mark_queryset(organisation_id, now):
     from decisions.models import DecisionRecord, Meeting
     from governance.models import Organisation
@@ -92,6 +111,9 @@ def _mark_queryset(organisation_id, now):
         marks[f"a{index}"] = Subquery(
             apps.get_model(label).objects.order_by("-pk").values("pk")[:1]
         )
+    # People have no history: their names, as every page prints them, are
+    # watched themselves (a digest of the council's people's names).
+    marks["names"] = RawSQL(NAMES_DIGEST, (), output_field=CharField())  # noqa: S611 - fixed SQL, no parameters
     marks["effective"] = _count(
         DecisionRecord.objects.filter(
             organisation=OuterRef("pk"), takes_effect_at__lte=now

@@ -39,15 +39,14 @@ shared cache does, and it asks again each time).
 
 import hashlib
 
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
 
 from .data_mark import DataMark, data_mark, mark_of, template_digest
-from .notifications import Follow, follow_of
+from .notifications import follow_of, following_expression
 from .permissions import roles_of
 
 #: How long a rendered document is kept (seconds). Its key changes with
@@ -120,13 +119,8 @@ class CachedDocumentMixin:
         extra = {"_data_mark": DataMark(council)}
         user = self.request.user
         if self.has_follow_button and user.is_authenticated:
-            extra["_following"] = Exists(
-                Follow.objects.filter(
-                    user=user,
-                    organisation=OuterRef(queryset.organisation_lookup),
-                    content_type=ContentType.objects.get_for_model(self.model),
-                    object_id=OuterRef("pk"),
-                )
+            extra["_following"] = following_expression(
+                user, self.model, queryset.organisation_lookup
             )
         return queryset.annotate(**extra)
 

@@ -28,8 +28,11 @@ Django's default is never replaced. `tests/governance/test_error_messages.py`
 checks every form of the project.
 """
 
+import functools
+
 from django import forms
 from django.forms.utils import pretty_name
+from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,9 +47,14 @@ _CHOOSING_WIDGETS = (forms.Select, forms.RadioSelect, forms.CheckboxSelectMultip
 
 def _django_defaults(field):
     """The messages Django's own field classes give `field` by default."""
+    return _class_defaults(type(field), translation.get_language())
+
+
+@functools.cache
+def _class_defaults(field_class, language):
     return {
         str(message)
-        for cls in type(field).__mro__
+        for cls in field_class.__mro__
         if cls.__module__.startswith("django.")
         for message in vars(cls).get("default_error_messages", {}).values()
     }
@@ -80,7 +88,35 @@ def _is_choice(field):
 
 
 def govuk_messages(field, label, noun=None):
-    """GOV.UK messages for `field`, labelled `label`, by error code."""
+    """GOV.UK messages for `field`, labelled `label`, by error code.
+
+    They depend only on the field's and widget's classes, whether the
+    widget is hidden, the label, the noun and the language: worked out once
+    for each (every form builds them for every field on every request)."""
+    key = (
+        type(field),
+        type(field.widget),
+        field.widget.is_hidden,
+        str(label),
+        None if noun is None else str(noun),
+        translation.get_language(),
+    )
+    messages = _worked_out.get(key)
+    if messages is None:
+        messages = _govuk_messages(field, label, noun)
+        if len(_worked_out) >= _WORKED_OUT_LIMIT:
+            _worked_out.clear()
+        _worked_out[key] = messages
+    return dict(messages)
+
+
+#: `govuk_messages` worked out, by key (a few hundred fields in all; the
+#: limit only guards against labels made per request).
+_worked_out = {}
+_WORKED_OUT_LIMIT = 5000
+
+
+def _govuk_messages(field, label, noun=None):
     if field.widget.is_hidden:
         return dict.fromkeys(
             [

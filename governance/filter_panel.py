@@ -12,6 +12,12 @@ renders it once for each state and keeps the HTML in this process:
   from the query string (junk parameters the form does not read do not
   make new entries). Errors follow from those values and choices, so a
   change of theme, department or officer name simply makes a new key;
+- a page that knows a key for its form's choices can give it as
+  `form.choices_key` (the workplan page gives its council's data mark,
+  which moves whenever a theme, department or person does, and the
+  workplan; the other choices are the code's, which a release changes
+  with the process): the choices are then not read at all when the form
+  is kept;
 - at most `MAX_ENTRIES` forms are kept, the least recently used dropped;
 - with `DEBUG` on nothing is kept (templates change under `runserver`).
 """
@@ -47,15 +53,22 @@ def _model_choices(field):
 
 def _key(form):
     parts = [type(form).__module__, type(form).__qualname__, translation.get_language()]
+    choices_key = getattr(form, "choices_key", None)
+    if choices_key is not None:
+        parts.append(choices_key)
     for name, field in form.fields.items():
-        if isinstance(field, ModelChoiceField):
+        parts.append(name)
+        if choices_key is not None:
+            pass  # the choices are named by `choices_key`, not read
+        elif isinstance(field, ModelChoiceField):
             # Read once here and drawn from this list, not asked again.
             # (Django's own setter: django-filter's would wrap the list in a
             # queryset iterator.)
             ChoiceField.choices.fset(field, _model_choices(field))
-        choices = getattr(field, "choices", ())
-        parts.append(name)
-        parts.append([(str(value), str(label)) for value, label in choices])
+            parts.append([(str(v), str(label)) for v, label in field.choices])
+        else:
+            choices = getattr(field, "choices", ())
+            parts.append([(str(v), str(label)) for v, label in choices])
         if form.is_bound:
             parts.append(
                 field.widget.value_from_datadict(

@@ -46,6 +46,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
 from django.db import models, transaction
+from django.db.models import BooleanField, Exists, OuterRef, Value
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -140,6 +141,22 @@ def follow_of(user, organisation, record=None):
         return None
     follows = Follow.objects.filter(user=user, organisation=organisation)
     return follows.filter(**_target(record)).first()
+
+
+def following_expression(user, model, organisation_lookup="organisation"):
+    """An expression for a query of `model`'s records: whether `user`
+    follows each record (to read it with the record; `follow_of` asks for
+    one record apart). False for someone not signed in."""
+    if user is None or not user.is_authenticated:
+        return Value(False, output_field=BooleanField())
+    return Exists(
+        Follow.objects.filter(
+            user=user,
+            organisation=OuterRef(organisation_lookup),
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=OuterRef("pk"),
+        )
+    )
 
 
 def _target(record):

@@ -119,12 +119,15 @@ def _creates_once(path):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache (rendered documents, the API's
-    responses): keys name versions, but a test database's rows are not
-    unique across runs."""
+    """Each test starts with an empty cache (rendered documents, workplan
+    summaries, the API's responses, kept filter forms): keys name versions,
+    but a test database's rows are not unique across runs."""
     from django.core.cache import cache
 
+    from governance import filter_panel
+
     cache.clear()
+    filter_panel.forget()
 
 
 #: PDFs already laid out in this test process, by their HTML (see below).

@@ -2,13 +2,11 @@
 item editing, progress updates and the lifecycle.
 """
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +17,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from decisions import considered
+from governance.data_mark import DataMark, mark_of
 from governance.documents import CachedDocumentMixin
 from governance.downloads import XLSX, attachment
 from governance.forms import VersionOnlyForm
@@ -30,6 +29,7 @@ from governance.mixins import (
     OrganisationScopedMixin,
     VersionedUpdateMixin,
 )
+from governance.notifications import following_expression
 from governance.ordering import CannotMove, move
 from governance.policy import (
     ITEM,
@@ -54,13 +54,14 @@ from governance.views import (
 )
 
 from . import (
-    dashboard,
     exports,
     import_mapping,
     importers,
+    item_rows,
     papers,
     reviews,
     spreadsheet_reader,
+    summary,
     variations,
 )
 from .choices import Confidence
@@ -197,13 +198,18 @@ class WorkplanItemsMixin:
                     )
                     .order_by("pk")
                     .values("future_works_last")[:1]
-                )
+                ),
+                **self.workplan_annotations(),
             ),
             pk=self.kwargs["pk"],
         )
         # For the filter choices (themes, officers) of this workplan.
         self.request.workplan = workplan
         return workplan
+
+    def workplan_annotations(self):
+        """More to read with the workplan, in its query (see the page)."""
+        return {}
 
     def filtered_items(self):
         items = (
@@ -276,9 +282,17 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
     paginator_class = ItemPaginator
     context_object_name = "items"
 
+    def workplan_annotations(self):
+        # The council's data mark (the summary's key) and whether the reader
+        # follows the workplan, read with it.
+        return {
+            "data_mark": DataMark(F("organisation")),
+            "following": following_expression(self.request.user, Workplan),
+        }
+
     def get(self, request, *args, **kwargs):
         self.workplan = self.get_workplan()
-        self.figures = dashboard.figures(self.workplan, request.user)
+        self.summary = summary.summary(self.workplan, request.user, request)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -299,7 +313,7 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
 
     def get_paginator(self, queryset, per_page, **kwargs):
         unfiltered = not (self.request.GET.keys() - {"page"})
-        count = self.figures.listed if unfiltered else None
+        count = self.summary.listed if unfiltered else None
         return ItemPaginator(queryset, per_page, count=count, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -325,7 +339,6 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
         context["query_without_page"] = query.urlencode()
         # Each row's "Update" link and Up/Down form come back here.
         context["here"] = self.request.get_full_path()
-        context["here_quoted"] = quote(context["here"])
         context["transitions"], context["blocked"] = WORKPLAN_LIFECYCLE.offer(
             workplan, user
         )
@@ -333,42 +346,24 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
         context["can_update_progress"] = WORKPLAN.allows(
             user, "update_progress", workplan
         )
-        everything = dashboard.all_items(workplan, user)
-        context["theme_chart"] = dashboard.chart_rows(self.figures.by_theme)
-        context["category_chart"] = dashboard.chart_rows(self.figures.by_category)
-        context["overdue"] = list(dashboard.overdue(everything)[:20])
-        context["variations"] = list(variations_since_last_review(workplan, user))
-        context["considered"] = considered.papers_presenting(workplan, user)
-        context["can_vary"] = WORKPLAN.allows(user, "vary", workplan)
-        # Updates of the items in the plan the person may read (`everything`
-        # leaves out an item whose addition by variation awaits agreement).
-        context["reviews"] = list(
-            Review.objects.visible_to(user)
-            .filter(workplan=workplan)
-            .annotate(updated=Count("updates", filter=Q(updates__item__in=everything)))
-            .order_by("number")
+        context["item_tables"] = item_rows.item_tables(
+            items,
+            request=self.request,
+            workplan=workplan,
+            can_update_progress=context["can_update_progress"],
+            can_edit=context["can_edit"],
+            here=context["here"],
         )
-        for review in context["reviews"]:
-            review.total = self.figures.in_the_plan
+        context["can_vary"] = WORKPLAN.allows(user, "vary", workplan)
+        context["summary"] = self.summary.html
+        # The filter panel's choices (themes, departments, officers) change
+        # only with the data mark: the kept form is found by it, with no
+        # query for them (`governance.filter_panel`).
+        self.filterset.form.choices_key = (
+            mark_of(workplan.data_mark),
+            workplan.pk,
+        )
         return context
-
-
-def variations_since_last_review(workplan, user):
-    """Variations recorded since the last closed review (or all of them), of
-    the items `user` may read."""
-    # The last closing as a subquery: one query in all.
-    last_closed = Subquery(
-        Review.objects.filter(workplan=workplan, status=Review.Status.CLOSED)
-        .order_by("-closed_at")
-        .values("closed_at")[:1]
-    )
-    return (
-        Variation.objects.visible_to(user)
-        .filter(workplan=workplan)
-        .alias(last_closed=last_closed)
-        .filter(Q(last_closed__isnull=True) | Q(at__gt=F("last_closed")))
-        .select_related("item", "by", "agreed_by", "decision")
-    )
 
 
 class WorkplanExportView(WorkplanItemsMixin, View):

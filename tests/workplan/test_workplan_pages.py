@@ -7,11 +7,13 @@ from datetime import date
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from governance import filter_panel
 from governance.choices import Role
 from governance.history import save_with_reason
 from governance.lifecycle import LifecycleStatus
@@ -841,21 +843,38 @@ def test_the_workplan_page_and_exports_cost_the_same_for_10_or_60_items(
 
     add_items(cast, workplan, 0, 10, themes, departments, lead)
     ten = {name: count_queries(officer, path) for name, path in paths.items()}
+    ten_cold = count_cold(officer, paths["page 1"])
     add_items(cast, workplan, 10, 50, themes, departments, lead)
     sixty = {name: count_queries(officer, path) for name, path in paths.items()}
+    sixty_cold = count_cold(officer, paths["page 1"])
     last_page = count_queries(officer, f"{paths['page 1']}?page=2")
 
     assert sixty == ten
+    assert sixty_cold == ten_cold
     assert last_page == ten["page 1"]
     # The page, for an officer on a draft plan: the session with the person,
     # their roles, councils and second-factor devices (1, every signed-in
     # page once the process knows the session: governance/principal.py);
-    # the workplan (its layout setting joined in), the dashboard's tally,
-    # the page's rows (departments as names in the same query), the route
-    # (for the lifecycle's offer), overdue items, variations, reviews, the
-    # follow button, papers presenting it; the filter's themes, departments
-    # and officers (the filter form itself is kept: governance/filter_panel.py).
-    assert ten["page 1"] == 13
+    # the workplan with its layout setting, the council's data mark and the
+    # follow button's state; the route (for the lifecycle's offer); the
+    # page's rows (departments as names in the same query). The summary
+    # (workplan/summary.py) and the filter form (governance/filter_panel.py)
+    # are kept per data mark.
+    assert ten["page 1"] == 4
+    # With nothing kept: also the dashboard's tally, reviews, papers
+    # presenting it, variations, overdue items, and the filter's themes,
+    # departments and officers.
+    assert ten_cold == 4 + 8
+
+
+def count_cold(client, path):
+    """`count_queries` with nothing kept (the summary, the filter form)."""
+    client.get(path)
+    cache.clear()
+    filter_panel.forget()
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
 
 
 def test_an_item_page_costs_the_same_with_1_or_5_departments_and_milestones(

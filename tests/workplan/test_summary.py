@@ -1,0 +1,100 @@
+"""The workplan page's summary and filter form are kept per data mark
+(workplan/summary.py, governance/filter_panel.py): what they print is never
+stale, and one reader class's summary never reaches another."""
+
+import re
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+
+from governance.history import save_with_reason
+from governance.models import Membership
+from workplan.models import Department
+
+from ..base import add_item_by_variation, approve_workplan, make_item, make_workplan
+
+
+def page(client, workplan):
+    response = client.get(workplan.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def rag_by_theme(html):
+    """(red, amber, green, not rated, items) of the first theme's row of
+    the "RAG by theme" table."""
+    table = html.split('id="rag-theme-title"', 1)[1].split("</table>", 1)[0]
+    cells = re.findall(r'govuk-table__cell--numeric">(\d+)</td>', table)
+    return tuple(int(cell) for cell in cells[:5])
+
+
+def test_a_change_to_an_item_shows_on_the_next_view(cast, business, client_for):
+    member = client_for(cast.member)
+    workplan = make_workplan(cast, business.approved_strategy, 2031)
+    item = make_item(cast, workplan, "S1", rag="green")
+    approve_workplan(cast, business, workplan)
+    assert rag_by_theme(page(member, workplan)) == (0, 0, 1, 0, 1)
+    assert rag_by_theme(page(member, workplan)) == (0, 0, 1, 0, 1)  # kept
+    item.refresh_from_db()
+    item.rag, item.rag_reason = "red", "The supplier is late."
+    save_with_reason(item, user=cast.officer, reason="Supplier late")
+    assert rag_by_theme(page(member, workplan)) == (1, 0, 0, 0, 1)
+
+
+def test_an_overdue_item_names_its_lead_officer_as_now_named(
+    cast, business, client_for
+):
+    member = client_for(cast.member)
+    workplan = make_workplan(cast, business.approved_strategy, 2032)
+    lead = Membership.objects.get(user=cast.officer, organisation=cast.council_a)
+    make_item(
+        cast,
+        workplan,
+        "S2",
+        lead_officer=lead,
+        target_date=date.today() - timedelta(days=10),
+    )
+    approve_workplan(cast, business, workplan)
+    assert cast.officer.get_full_name() in overdue_items(page(member, workplan))
+    user = get_user_model().objects.get(pk=cast.officer.pk)
+    user.first_name, user.last_name = "Renamed", "Officerson"
+    user.save()
+    assert "Renamed Officerson" in overdue_items(page(member, workplan))
+
+
+def overdue_items(html):
+    """The summary's list of overdue items (the rows below print names too)."""
+    return html.split("Overdue items</h3>", 1)[1].split("app-filter", 1)[0]
+
+
+def test_a_new_department_is_offered_by_the_filter_at_once(cast, business, client_for):
+    officer = client_for(cast.officer)
+    workplan = business.workplan
+    assert "Parks and open spaces" not in page(officer, workplan)
+    save_with_reason(
+        Department(organisation=cast.council_a, name="Parks and open spaces"),
+        user=cast.administrator,
+        reason="Test",
+    )
+    assert "Parks and open spaces" in page(officer, workplan)
+
+
+def test_an_officers_summary_never_reaches_a_member(cast, business, client_for):
+    """The officer reads the page first (their summary is kept); the member
+    then gets theirs, without the item awaiting agreement in the counts."""
+    workplan = make_workplan(cast, business.approved_strategy, 2033)
+    make_item(cast, workplan, "S3", rag="green")
+    approve_workplan(cast, business, workplan)
+    # An item added by variation, awaiting agreement: officers see it.
+    add_item_by_variation(
+        cast, workplan, "S4", rag="amber", title="Awaiting agreement item"
+    )
+    officer_page = page(client_for(cast.officer), workplan)
+    member_page = page(client_for(cast.member), workplan)
+    assert "Awaiting agreement item" in officer_page
+    assert "2 items." in officer_page
+    assert rag_by_theme(officer_page) == (0, 0, 1, 0, 1)  # the plan's items
+    assert "Awaiting agreement item" not in member_page
+    assert "1 item." in member_page
+    assert "A new statutory duty" in officer_page  # the variation's reason
+    assert "A new statutory duty" not in member_page

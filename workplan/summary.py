@@ -1,0 +1,118 @@
+"""The workplan page's summary, kept per version of what it prints.
+
+Above the items, the workplan's page prints its reviews (with how many
+items each open review has had updated), the papers that presented it,
+the variations since the last review, RAG by theme and by confidence
+category, and the overdue items: five queries and a fifth of the page's
+rendering, the same for every reader of one class until something they
+print changes. `summary()` renders them once (`workplan/_summary.html`)
+and keeps the HTML in Django's cache, with the number of items the
+unfiltered list shows (the paginator's count), under a key of:
+
+- the workplan and its `version`;
+- the council's data mark (`governance.data_mark`), read in the workplan's
+  own query (`DataMark`): it moves when any record the summary prints is
+  saved or deleted, when anyone's name changes, and with the day (overdue
+  items are overdue from a date);
+- the reader's class (`governance.documents.reader_class`: the council and
+  their role there, all that `visible_to()` reads);
+- the templates' digest and the language.
+
+The workplan is reached through `visible_to(user)` before anything is
+read from the cache, as for kept documents.
+"""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, F, Q, Subquery
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from decisions import considered
+from governance.data_mark import mark_of, template_digest
+from governance.documents import digest, reader_class
+
+from . import dashboard
+from .models import Review, Variation
+
+#: Seconds a summary is kept; its key moves with every change, so this only
+#: bounds how long an unused one takes room.
+SUMMARY_CACHE_SECONDS = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class Summary:
+    html: str
+    #: The items the list shows unfiltered (those awaiting approval too).
+    listed: int
+
+
+def summary_key(workplan, user):
+    return "workplan-summary:" + digest(
+        workplan.pk,
+        workplan.version,
+        mark_of(workplan.data_mark),
+        reader_class(user, workplan.organisation_id),
+        template_digest(),
+        translation.get_language(),
+    )
+
+
+def summary(workplan, user, request):
+    """The summary of `workplan` as `user` may read it (see the module)."""
+    key = summary_key(workplan, user)
+    kept = cache.get(key)
+    if kept is not None:
+        return kept
+    figures = dashboard.figures(workplan, user)
+    kept = Summary(
+        html=render_to_string(
+            "workplan/_summary.html", _context(workplan, user, figures), request
+        ),
+        listed=figures.listed,
+    )
+    if "csrfmiddlewaretoken" not in kept.html:
+        cache.set(key, kept, SUMMARY_CACHE_SECONDS)
+    return kept
+
+
+def _context(workplan, user, figures):
+    everything = dashboard.all_items(workplan, user)
+    # Updates of the items in the plan the person may read (`everything`
+    # leaves out an item whose addition by variation awaits agreement).
+    reviews = list(
+        Review.objects.visible_to(user)
+        .filter(workplan=workplan)
+        .annotate(updated=Count("updates", filter=Q(updates__item__in=everything)))
+        .order_by("number")
+    )
+    for review in reviews:
+        review.total = figures.in_the_plan
+    return {
+        "workplan": workplan,
+        "reviews": reviews,
+        "considered": considered.papers_presenting(workplan, user),
+        "variations": list(variations_since_last_review(workplan, user)),
+        "theme_chart": dashboard.chart_rows(figures.by_theme),
+        "category_chart": dashboard.chart_rows(figures.by_category),
+        "overdue": list(dashboard.overdue(everything)[:20]),
+    }
+
+
+def variations_since_last_review(workplan, user):
+    """Variations recorded since the last closed review (or all of them), of
+    the items `user` may read."""
+    # The last closing as a subquery: one query in all.
+    last_closed = Subquery(
+        Review.objects.filter(workplan=workplan, status=Review.Status.CLOSED)
+        .order_by("-closed_at")
+        .values("closed_at")[:1]
+    )
+    return (
+        Variation.objects.visible_to(user)
+        .filter(workplan=workplan)
+        .alias(last_closed=last_closed)
+        .filter(Q(last_closed__isnull=True) | Q(at__gt=F("last_closed")))
+        .select_related("item", "by", "agreed_by", "decision")
+    )
