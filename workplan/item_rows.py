@@ -14,6 +14,7 @@ future works section), in the order the rows come: what the template's
 from urllib.parse import quote
 
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -74,9 +75,12 @@ MOVE = (
 
 
 def _target(item, words):
-    if item.overdue:
-        return format_html(words.overdue, item.target_label)
-    return item.target_label or "–"
+    """The target as `WorkplanItem.target_label` prints it, flagged when the
+    item is overdue (`is_overdue`, with today's date read once a page)."""
+    label = item.target_as_written or words.date(item.target_date)
+    if item.is_overdue(words.today):
+        return format_html(words.overdue, label)
+    return label or "–"
 
 
 def _braces(text):
@@ -108,6 +112,8 @@ class _Words:
             + _braces(escape(_("Target was %(target)s"))).replace("%(target)s", "{}")
             + "</span>"
         ).replace("{}", _braces(escape(_("Overdue"))), 1)
+        self.today = timezone.localdate()
+        self._dates = {None: ""}
         self.up = _("Up")
         self.down = _("Down")
         self.rag = {
@@ -123,13 +129,20 @@ class _Words:
             "": str(NOT_STATED)
         }
 
+    def date(self, day):
+        """`day` as "31 March 2027", each date formatted once a page."""
+        label = self._dates.get(day)
+        if label is None:
+            label = self._dates[day] = format_date(day, "j F Y")
+        return label
+
 
 def _row(item, words, *, plan_approved, update, move):
     added = ""
     if item.added_on:
         added = format_html(
             '<br><span class="govuk-body-s">{}</span>',
-            words.added % {"date": format_date(item.added_on, "j F Y")},
+            words.added % {"date": words.date(item.added_on)},
         )
     lead = ""
     if item.lead_officer_id:

@@ -423,9 +423,13 @@ def stop_worker(process):
 
 
 def run_locust(server, plan_path, args, csv_prefix):
-    locust = Path(sys.executable).with_name("locust")
+    # As a module of this interpreter, not the venv's `locust` script: a
+    # script's first line names the interpreter of the venv it was installed
+    # from, which a moved or shared venv no longer has.
     command = [
-        str(locust),
+        sys.executable,
+        "-m",
+        "locust",
         "-f",
         str(LOCUSTFILE),
         "--headless",

@@ -805,6 +805,27 @@ def test_hostile_text_is_escaped_on_the_workplan_and_item_pages(
         assert "alert(1)</script>" not in page, path
 
 
+def test_hostile_names_in_a_row_are_escaped(cast, business, officer):
+    """Every value a row prints (workplan/item_rows.py): the department,
+    the lead officer's name and the target in words."""
+    lead = Membership.objects.get(user=cast.officer, organisation=cast.council_a)
+    cast.officer.first_name = HOSTILE
+    cast.officer.save()
+    item = make_item(
+        cast,
+        business.workplan,
+        "WP67",
+        lead_officer=lead,
+        target_as_written=HOSTILE[:20],
+        target_date=date(2020, 1, 1),
+    )
+    item.departments.set([department(cast.council_a, HOSTILE)])
+    page = officer.get(url("workplan_detail", business.workplan.pk)).content.decode()
+    assert "<script>" not in page
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 2
+    assert "&lt;script&gt;alert(1)&lt;" in page  # the target, cut to 20
+
+
 # --- query counts stay flat --------------------------------------------------------
 
 
