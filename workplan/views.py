@@ -356,13 +356,16 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
         )
         context["can_vary"] = WORKPLAN.allows(user, "vary", workplan)
         context["summary"] = self.summary.html
-        # The filter panel's choices (themes, departments, officers) change
-        # only with the data mark: the kept form is found by it, with no
-        # query for them (`governance.filter_panel`).
-        self.filterset.form.choices_key = (
-            mark_of(workplan.data_mark),
-            workplan.pk,
-        )
+        # The filter panel's choices (the workplan's themes and officers, the
+        # departments of the council worked in) change only with the data
+        # mark of the workplan's council: the kept form is found by it, with
+        # no query for them (`governance.filter_panel`). Someone looking at
+        # another of their councils' plans gets the choices read.
+        if workplan.organisation_id == getattr(self.request.organisation, "pk", None):
+            self.filterset.form.choices_key = (
+                mark_of(workplan.data_mark),
+                workplan.pk,
+            )
         return context
 
 
