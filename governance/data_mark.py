@@ -1,7 +1,8 @@
 """A mark of the records' data: one cheap query whose answer moves whenever
 anything a record's page could print may have changed.
 
-`data_mark(organisation)` reads, in one query compiled once per process,
+`data_mark(organisation)` reads, in one query compiled once per process
+and prepared once per database connection (`prepared.py`),
 the newest history row of every record type a page prints (every save and
 deletion writes one), the newest row of the records of what happened
 (events, amendments, papers as sent: written once), the council's own
@@ -22,10 +23,11 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection
-from django.db.models import CharField, Expression, F, Func, OuterRef, Subquery, Value
+from django.db.models import CharField, F, Func, OuterRef, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+
+from .prepared import prepared_cursor
 
 #: Every model whose rows a record's page prints (and whose history row a
 #: save or deletion writes).
@@ -153,70 +155,15 @@ def _mark_sql():
     return sql, roles
 
 
-@cache
-def _mark_pieces():
-    """The mark's SQL cut at its parameters (their roles between), and the
-    number of its columns: to print it inside another query (`DataMark`)."""
-    sql, roles = _mark_sql()
-    pieces = sql.split("%s")
-    if len(pieces) != len(roles) + 1:  # pragma: no cover - the query changed shape
-        raise ValueError("the mark's query holds a literal %s")
-    query = _mark_queryset(_SOME_COUNCIL, _SOME_MOMENT).query
-    columns = len(query.values_select) + len(query.annotation_select)
-    return pieces, roles, columns
-
-
-class DataMark(Expression):
-    """`data_mark()` of the council `council` (an expression of the outer
-    query, e.g. `F("committee__organisation")`) read as a column of another
-    query: a record and its mark in one round trip (`documents.py`). Give
-    the column to `mark_of()` for the same string `data_mark()` returns."""
-
-    output_field = CharField()
-
-    def __init__(self, council, now=None):
-        super().__init__()
-        self.council = council
-        self.now = now or timezone.now()
-
-    def get_source_expressions(self):
-        return [self.council]
-
-    def set_source_expressions(self, exprs):
-        (self.council,) = exprs
-
-    def as_sql(self, compiler, connection):
-        council_sql, council_params = compiler.compile(self.council)
-        pieces, roles, columns = _mark_pieces()
-        parts, params = [pieces[0]], []
-        for role, piece in zip(roles, pieces[1:], strict=True):
-            if role == "council":
-                parts.append(f"({council_sql})")
-                params.extend(council_params)
-            else:
-                parts.append("%s")
-                params.append(self.now)
-            parts.append(piece)
-        names = ", ".join(f"c{index}" for index in range(columns))
-        values = ", ".join(f"COALESCE(c{index}::text, '0')" for index in range(columns))
-        # Only the compiled queries and column numbers: no text of anyone's.
-        sql = f"(SELECT concat_ws('.', {values}) FROM ({''.join(parts)}) AS mark({names}))"  # noqa: S608, E501
-        return sql, params
-
-
-def mark_of(column):
-    """The mark from a `DataMark` column (None: no council)."""
-    return f"{column or ''}.{timezone.localdate()}"
-
-
 def data_mark(organisation):
-    """A string that changes whenever anything the council's public site
-    prints may have changed (see the module's docstring). One query: the
-    newest history row of each table is its primary key's last entry."""
+    """A string that changes whenever anything the council's (`organisation`,
+    or its id) pages print may have changed (see the module's docstring).
+    One prepared query (`prepared.py`): the newest history row of each
+    table is its primary key's last entry."""
     now = timezone.now()
     sql, roles = _mark_sql()
-    values = {"council": organisation.pk, "now": now}
-    with connection.cursor() as cursor:
+    values = {"council": getattr(organisation, "pk", organisation), "now": now}
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [values[role] for role in roles])
         row = cursor.fetchone()
     return ".".join(str(value or 0) for value in row or ()) + f".{timezone.localdate()}"
@@ -403,7 +350,7 @@ def record_mark(organisation, model, pk):
     record type."""
     sql, roles = _record_mark_sql(model._meta.label)
     values = {"council": organisation.pk, "record": int(pk), "now": timezone.now()}
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [values[role] for role in roles])
         row = cursor.fetchone()
     return (

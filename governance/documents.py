@@ -15,10 +15,11 @@ the document prints:
 - the record (model and primary key) and its `version` if it has one,
   which moves on at every save, also when a list it guards changes
   (`versioned.move_on`);
-- `data_mark()` (`governance/data_mark.py`): one query that moves when any
-  record a page prints is saved or deleted anywhere, and with time (call-in
-  periods ending, meetings beginning, the day) — so a related row (a
-  progress update, a correction of a decision) is seen at once too;
+- `data_mark()` (`governance/data_mark.py`): one query, prepared once per
+  database connection, that moves when any record a page prints is saved
+  or deleted anywhere, and with time (call-in periods ending, meetings
+  beginning, the day) — so a related row (a progress update, a correction
+  of a decision) is seen at once too;
 - the reader's class: the record's council and the reader's role there
   (the only things `visible_to()` reads), plus any per-reader flags the
   document prints (`document_flags()`);
@@ -41,11 +42,10 @@ import hashlib
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
 
-from .data_mark import DataMark, data_mark, mark_of, template_digest
+from .data_mark import data_mark, template_digest
 from .notifications import follow_of, following_expression
 from .permissions import roles_of
 
@@ -110,28 +110,25 @@ class CachedDocumentMixin:
         return ()
 
     def get_marked_queryset(self):
-        """`get_plain_queryset()` with, in the same query, the data mark of
-        the record's council (`DataMark`) and, for a page with a follow
-        button, whether the reader follows the record: the record, its
-        mark and its follow state in one round trip."""
+        """`get_plain_queryset()` with, in the same query, whether the
+        reader follows the record (for a page with a follow button)."""
         queryset = self.get_plain_queryset()
-        council = F(queryset.organisation_lookup)
-        extra = {"_data_mark": DataMark(council)}
         user = self.request.user
         if self.has_follow_button and user.is_authenticated:
-            extra["_following"] = following_expression(
-                user, self.model, queryset.organisation_lookup
+            return queryset.annotate(
+                _following=following_expression(
+                    user, self.model, queryset.organisation_lookup
+                )
             )
-        return queryset.annotate(**extra)
+        return queryset
 
     def document_key(self, record, reader_context):
         organisation = record.organisation
-        marked = getattr(record, "_data_mark", None)
         return "document:" + digest(
             record._meta.label,
             record.pk,
             getattr(record, "version", None),
-            mark_of(marked) if marked is not None else data_mark(organisation),
+            data_mark(organisation),
             reader_class(self.request.user, organisation.pk),
             self.document_flags(reader_context),
             template_digest(),

@@ -36,6 +36,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from .prepared import prepared_cursor
+
 #: Where `roles_of()` finds the roles (organisation id -> role).
 ROLES_ATTRIBUTE = "_governance_roles"
 #: The councils of those roles, ordered by name (`Organisation` objects).
@@ -121,7 +123,7 @@ def _query(user_id, session_key=None):
     `session_key`'s data if it has not expired (None otherwise)."""
     sql, roles, user_width, organisation_width = _principal_sql()
     values = {"user": user_id, "session": session_key, "now": timezone.now()}
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [values[role] for role in roles])
         return cursor.fetchall(), user_width, organisation_width
 

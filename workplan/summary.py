@@ -10,8 +10,8 @@ and keeps the HTML in Django's cache, with the number of items the
 unfiltered list shows (the paginator's count), under a key of:
 
 - the workplan and its `version`;
-- the council's data mark (`governance.data_mark`), read in the workplan's
-  own query (`DataMark`): it moves when any record the summary prints is
+- the council's data mark (`governance.data_mark`, a prepared query): it
+  moves when any record the summary prints is
   saved or deleted, when anyone's name changes, and with the day (overdue
   items are overdue from a date);
 - the reader's class (`governance.documents.reader_class`: the council and
@@ -30,7 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from decisions import considered
-from governance.data_mark import mark_of, template_digest
+from governance.data_mark import template_digest
 from governance.documents import digest, reader_class
 
 from . import dashboard
@@ -48,20 +48,21 @@ class Summary:
     listed: int
 
 
-def summary_key(workplan, user):
+def summary_key(workplan, user, mark):
     return "workplan-summary:" + digest(
         workplan.pk,
         workplan.version,
-        mark_of(workplan.data_mark),
+        mark,
         reader_class(user, workplan.organisation_id),
         template_digest(),
         translation.get_language(),
     )
 
 
-def summary(workplan, user, request):
-    """The summary of `workplan` as `user` may read it (see the module)."""
-    key = summary_key(workplan, user)
+def summary(workplan, user, request, mark):
+    """The summary of `workplan` as `user` may read it (see the module),
+    `mark` being its council's `data_mark()`."""
+    key = summary_key(workplan, user, mark)
     kept = cache.get(key)
     if kept is not None:
         return kept

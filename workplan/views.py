@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from decisions import considered
-from governance.data_mark import DataMark, mark_of
+from governance.data_mark import data_mark
 from governance.documents import CachedDocumentMixin
 from governance.downloads import XLSX, attachment
 from governance.forms import VersionOnlyForm
@@ -283,16 +283,17 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
     context_object_name = "items"
 
     def workplan_annotations(self):
-        # The council's data mark (the summary's key) and whether the reader
-        # follows the workplan, read with it.
-        return {
-            "data_mark": DataMark(F("organisation")),
-            "following": following_expression(self.request.user, Workplan),
-        }
+        # Whether the reader follows the workplan, read with it.
+        return {"following": following_expression(self.request.user, Workplan)}
 
     def get(self, request, *args, **kwargs):
         self.workplan = self.get_workplan()
-        self.summary = summary.summary(self.workplan, request.user, request)
+        # The council's data mark: the key of the summary and of the filter
+        # panel's choices.
+        self.data_mark = data_mark(self.workplan.organisation_id)
+        self.summary = summary.summary(
+            self.workplan, request.user, request, self.data_mark
+        )
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -362,10 +363,7 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
         # no query for them (`governance.filter_panel`). Someone looking at
         # another of their councils' plans gets the choices read.
         if workplan.organisation_id == getattr(self.request.organisation, "pk", None):
-            self.filterset.form.choices_key = (
-                mark_of(workplan.data_mark),
-                workplan.pk,
-            )
+            self.filterset.form.choices_key = (self.data_mark, workplan.pk)
         return context
 
 

@@ -169,6 +169,11 @@ def database_config(url):
     options["pool"] = database_pool_options(
         DATABASE_POOL_MIN_SIZE, DATABASE_POOL_MAX_SIZE, DATABASE_POOL_TIMEOUT
     )
+    # Statements run through `governance.prepared.prepared_cursor()` (the
+    # principal and the data marks, run on every page) are prepared the
+    # first time a pooled connection runs them. Django's own cursors bind
+    # on the client and are never prepared, so nothing else changes.
+    options["prepare_threshold"] = 0
     return config
 
 

@@ -152,9 +152,10 @@ def test_the_same_etag_is_answered_not_modified(cast, business, client_for, page
     assert response.content == b""
     assert response["ETag"] == etag
     assert response["Cache-Control"] == PRIVATE
-    # The session with the person, then the record with its data mark and
-    # follow state (docs/kept-documents.md, "Cost").
-    assert queries <= 2
+    # The session with the person, the record with its follow state, its
+    # council's data mark (a prepared statement) (docs/kept-documents.md,
+    # "Cost").
+    assert queries <= 3
 
 
 def test_another_councils_user_gets_404_never_the_kept_body(
@@ -402,22 +403,23 @@ def test_a_role_changed_takes_effect_at_once(cast, business, client_for):
     assert "Make a minor amendment" not in response.content.decode()
 
 
-def test_the_mark_read_with_the_record_is_the_data_mark(cast, business, page):
-    """`DataMark` (the record and its council's mark in one query) gives
-    what `data_mark()` gives, through each page's way to its council."""
-    from django.db.models import F
-
-    from governance.data_mark import DataMark, data_mark, mark_of
+def test_the_data_mark_is_a_prepared_statement_that_moves(cast, business, page):
+    """The council's mark is run as a statement prepared on the connection
+    (parsed and planned once, `governance/prepared.py`), and still moves
+    with a change to what each page prints."""
+    from governance.data_mark import data_mark
 
     record = page.record(business)
-    queryset = type(record)._default_manager.visible_to(getattr(cast, page.reader))
-    marked = queryset.annotate(
-        _data_mark=DataMark(F(queryset.organisation_lookup))
-    ).get(pk=record.pk)
-    assert mark_of(marked._data_mark) == data_mark(record.organisation)
+    before = data_mark(record.organisation)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements "
+            "WHERE statement LIKE %s AND statement LIKE %s",
+            ["%history_id%", "%governance_organisation%"],
+        )
+        assert cursor.fetchone()[0] == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert data_mark(record.organisation.pk) == before
+    assert len(queries) == 1
     page.change(cast, record)
-    again = queryset.annotate(_data_mark=DataMark(F(queryset.organisation_lookup))).get(
-        pk=record.pk
-    )
-    assert again._data_mark != marked._data_mark
-    assert mark_of(again._data_mark) == data_mark(record.organisation)
+    assert data_mark(record.organisation) != before

@@ -876,16 +876,16 @@ def test_the_workplan_page_and_exports_cost_the_same_for_10_or_60_items(
     # The page, for an officer on a draft plan: the session with the person,
     # their roles, councils and second-factor devices (1, every signed-in
     # page once the process knows the session: governance/principal.py);
-    # the workplan with its layout setting, the council's data mark and the
-    # follow button's state; the route (for the lifecycle's offer); the
-    # page's rows (departments as names in the same query). The summary
-    # (workplan/summary.py) and the filter form (governance/filter_panel.py)
-    # are kept per data mark.
-    assert ten["page 1"] == 4
+    # the workplan with its layout setting and the follow button's state;
+    # the council's data mark (a prepared statement: governance/prepared.py);
+    # the route (for the lifecycle's offer); the page's rows (departments as
+    # names in the same query). The summary (workplan/summary.py) and the
+    # filter form (governance/filter_panel.py) are kept per data mark.
+    assert ten["page 1"] == 5
     # With nothing kept: also the dashboard's tally, reviews, papers
     # presenting it, variations, overdue items, and the filter's themes,
     # departments and officers.
-    assert ten_cold == 4 + 8
+    assert ten_cold == 5 + 8
 
 
 def count_cold(client, path):
