@@ -36,6 +36,10 @@ follow the record); a request holding it is answered `304 Not Modified`
 with nothing rendered, unless a flash message is waiting to be shown. The
 response is `Cache-Control: private, no-cache` (the browser keeps it, no
 shared cache does, and it asks again each time).
+
+The same session's next request for the page is answered before the view,
+from what this answer leaves, while nothing it depended on has changed
+(`kept_pages.py`, told by `kept_pages.tell()` here).
 """
 
 import hashlib
@@ -45,6 +49,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
 
+from . import kept_pages
 from .data_mark import data_mark, template_digest
 from .notifications import follow_of, following_expression
 from .permissions import roles_of
@@ -122,13 +127,13 @@ class CachedDocumentMixin:
             )
         return queryset
 
-    def document_key(self, record, reader_context):
+    def document_key(self, record, reader_context, mark):
         organisation = record.organisation
         return "document:" + digest(
             record._meta.label,
             record.pk,
             getattr(record, "version", None),
-            data_mark(organisation),
+            mark,
             reader_class(self.request.user, organisation.pk),
             self.document_flags(reader_context),
             template_digest(),
@@ -148,7 +153,9 @@ class CachedDocumentMixin:
                     is not None
                 )
             reader_context["following"] = following
-        key = self.document_key(self.object, reader_context)
+        organisation = self.object.organisation
+        mark = data_mark(organisation)
+        key = self.document_key(self.object, reader_context, mark)
         etag = '"{}"'.format(
             digest(
                 key,
@@ -158,7 +165,11 @@ class CachedDocumentMixin:
                 sorted(reader_context.items()),
             )
         )
-        if not len(get_messages(request)):
+        no_messages = not len(get_messages(request))
+        # The next request of this session for this page may be answered
+        # from what this answer leaves (`kept_pages.py`).
+        kept_pages.tell(request, organisation.pk, mark, no_messages)
+        if no_messages:
             not_modified = get_conditional_response(request, etag=etag)
             if not_modified is not None:
                 not_modified["ETag"] = etag

@@ -10,7 +10,8 @@ them.
 
 `PrincipalBackend.get_user` reads them all in one query, compiled once per
 process: the user's row joined to each role they hold now and its council,
-with the ids of their confirmed authenticator apps and recovery codes. The
+with the ids of their confirmed authenticator apps and recovery codes, and
+a digest of what they follow (for `FINGERPRINT_ATTRIBUTE`). The
 answers are put where the other readers look first (`ROLES_ATTRIBUTE`,
 `ORGANISATIONS_ATTRIBUTE`, `DEVICES_ATTRIBUTE` on the user object) and live
 as long as the request. Nothing is kept between requests: a role ended,
@@ -18,6 +19,7 @@ changed or given, a council's settings changed or a device removed take
 effect on the very next request, in every server process.
 """
 
+import hashlib
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import cache, partial
@@ -44,6 +46,10 @@ ROLES_ATTRIBUTE = "_governance_roles"
 ORGANISATIONS_ATTRIBUTE = "_governance_organisations"
 #: The persistent ids of the person's confirmed second-factor devices.
 DEVICES_ATTRIBUTE = "_governance_devices"
+#: A digest of everything the principal's query read: the person, their
+#: roles and councils, their devices, what they follow and the session
+#: (`fingerprint()`; `kept_pages.py` compares it).
+FINGERPRINT_ATTRIBUTE = "_governance_fingerprint"
 
 #: The import path of the backend (sessions name the backend they signed in with).
 BACKEND = "governance.principal.PrincipalBackend"
@@ -55,6 +61,15 @@ def _device_models():
 
     return [TOTPDevice, StaticDevice]
 
+
+#: A digest of what the person follows (`notifications.Follow`), a column of
+#: the principal's query: what a page's follow button says is then part of
+#: the principal's fingerprint (`FINGERPRINT_ATTRIBUTE`).
+FOLLOWS_DIGEST = """(
+    SELECT md5(string_agg(
+        concat_ws(':', f.id, f.organisation_id, f.content_type_id, f.object_id),
+        ',' ORDER BY f.id))
+    FROM governance_follow f WHERE f.user_id = "{user}"."id")"""
 
 #: Stand-ins for the user's id, a session key and the moment, to compile
 #: the query once.
@@ -71,6 +86,7 @@ def _principal_sql():
     from django.contrib.postgres.expressions import ArraySubquery
     from django.contrib.sessions.models import Session
     from django.db.models import FilteredRelation, OuterRef, Q, Subquery
+    from django.db.models.expressions import RawSQL
 
     from .models import Organisation
 
@@ -80,6 +96,7 @@ def _principal_sql():
         f"now__organisation__{field.attname}"
         for field in Organisation._meta.concrete_fields
     ]
+    follows = FOLLOWS_DIGEST.format(user=user_model._meta.db_table)
     devices = {
         f"devices_{index}": ArraySubquery(
             model.objects.filter(user=OuterRef("pk"), confirmed=True)
@@ -95,6 +112,7 @@ def _principal_sql():
                 "memberships", condition=Q(memberships__ended_at__isnull=True)
             ),
             **devices,
+            follows_digest=RawSQL(follows, ()),  # noqa: S611 - fixed SQL, no parameters
             session_data=Subquery(
                 Session.objects.filter(
                     session_key=_SOME_SESSION, expire_date__gt=_SOME_MOMENT
@@ -103,7 +121,12 @@ def _principal_sql():
         )
         .order_by("now__organisation__name")
         .values_list(
-            *user_fields, *organisation_fields, "now__role", *devices, "session_data"
+            *user_fields,
+            *organisation_fields,
+            "now__role",
+            *devices,
+            "follows_digest",
+            "session_data",
         )
     )
     sql, params = queryset.query.sql_with_params()
@@ -143,7 +166,8 @@ def _principal(rows, user_width, organisation_width):
         organisation = Organisation.from_db(connection.alias, None, values)
         organisations.append(organisation)
         roles[organisation.pk] = row[user_width + organisation_width]
-    device_ids = first[user_width + organisation_width + 1 : -1]
+    device_ids = first[user_width + organisation_width + 1 : -2]
+    setattr(user, FINGERPRINT_ATTRIBUTE, _fingerprint(rows))
     setattr(user, ROLES_ATTRIBUTE, roles)
     setattr(user, ORGANISATIONS_ATTRIBUTE, organisations)
     setattr(
@@ -156,6 +180,21 @@ def _principal(rows, user_width, organisation_width):
         ),
     )
     return user
+
+
+def _fingerprint(rows):
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def fingerprint(user_id, session_key):
+    """The digest of the principal's rows for `user_id` read with the
+    session `session_key` (what `FINGERPRINT_ATTRIBUTE` holds when the
+    person was read with their session), or None if the session has ended
+    or expired. One prepared query."""
+    rows, _user_width, _organisation_width = _query(user_id, session_key)
+    if not rows or rows[0][-1] is None:
+        return None
+    return _fingerprint(rows)
 
 
 def _user_id(user_id):

@@ -70,6 +70,9 @@ MIDDLEWARE = [
     # Public pages leave without `Vary: Cookie` (public/middleware.py).
     "public.middleware.SameForEveryoneMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # A kept document asked for again by the same session, while nothing it
+    # depends on has changed, is answered here (governance/kept_pages.py).
+    "governance.kept_pages.KeptPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -232,10 +232,11 @@ def test_an_approved_strategy_is_rendered_once_and_served_from_the_cache(
 def test_a_kept_page_costs_the_same_queries_however_long_the_document(
     cast, business, client_for
 ):
-    client = client_for(cast.member)
     url = strategy_url(business.approved_strategy)
-    view(client, url)
-    _, few = view(client, url)
+    client_for(cast.member).get(url)
+    # A new session each time: the full way, the document kept (a session's
+    # own repeated request is answered before the view: test_kept_pages.py).
+    _, few = view(client_for(cast.member), url)
     strategy = business.approved_strategy
     for position in range(10, 20):
         theme = save_with_reason(
@@ -249,13 +250,13 @@ def test_a_kept_page_costs_the_same_queries_however_long_the_document(
                 user=cast.officer,
                 reason="Added",
             )
-    view(client, url)
-    _, many = view(client, url)
+    client_for(cast.member).get(url)
+    _, many = view(client_for(cast.member), url)
     # The session with the person, their roles and council; the record with
-    # its data mark and follow state; the approving decision the lifecycle
-    # buttons read: nothing per theme.
+    # its follow state; the council's data mark; the approving decision the
+    # lifecycle buttons read: nothing per theme.
     assert many == few
-    assert few <= 3
+    assert few <= 4
 
 
 def test_a_draft_is_never_kept_and_a_member_never_reaches_it(
