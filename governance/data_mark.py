@@ -38,6 +38,7 @@ PRINTED = [
     "decisions.DecidedRecord",
     "decisions.DecisionRecord",
     "decisions.Meeting",
+    "decisions.NumberingSettings",
     "decisions.Recommendation",
     "decisions.Report",
     "decisions.ReportHeading",
@@ -57,6 +58,7 @@ PRINTED = [
     "workplan.Review",
     "workplan.ProgressUpdate",
     "workplan.Variation",
+    "workplan.VariationSettings",
 ]
 
 

@@ -169,3 +169,29 @@ def test_a_new_csrf_cookie_goes_the_full_way(cast, business, client_for):
     response, queries = count(client, url)
     assert response.status_code == 200
     assert queries > ANSWERED_FROM_ENTRY
+
+
+def test_a_council_setting_the_document_prints_shows_at_once(
+    cast, business, client_for
+):
+    """The council's numbering of resolutions is printed by the decision's
+    document: a change to it moves the data mark."""
+    from decisions.models import NumberingSettings
+    from governance.history import save_with_reason
+    from governance.numbering import ListNumbering
+
+    page = PAGES["decision"]
+    client = client_for(cast.member)
+    url = page_url(page, page.record(business))
+    full = settled(client, url)
+    assert b'app-numbered-list__number">1.<' in full.content
+    save_with_reason(
+        NumberingSettings(
+            organisation=cast.council_a, recommendations=ListNumbering.LETTERS
+        ),
+        user=cast.administrator,
+        reason="Numbered as the constitution does",
+    )
+    response = client.get(url, headers={"if-none-match": full["ETag"]})
+    assert response.status_code == 200
+    assert b'app-numbered-list__number">(a)<' in response.content
