@@ -141,7 +141,7 @@ _SOME_MOMENT = datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC)
 
 
 @cache
-def _mark_sql():
+def mark_sql():
     """The mark's SQL, compiled once per process (compiling its twenty-odd
     subqueries takes far longer than running them), and which parameter
     is the council and which the moment."""
@@ -157,13 +157,20 @@ def _mark_sql():
     return sql, roles
 
 
+@cache
+def mark_columns():
+    """The number of columns of the mark's query."""
+    query = _mark_queryset(_SOME_COUNCIL, _SOME_MOMENT).query
+    return len(query.values_select) + len(query.annotation_select)
+
+
 def data_mark(organisation):
     """A string that changes whenever anything the council's (`organisation`,
     or its id) pages print may have changed (see the module's docstring).
     One prepared query (`prepared.py`): the newest history row of each
     table is its primary key's last entry."""
     now = timezone.now()
-    sql, roles = _mark_sql()
+    sql, roles = mark_sql()
     values = {"council": getattr(organisation, "pk", organisation), "now": now}
     with prepared_cursor() as cursor:
         cursor.execute(sql, [values[role] for role in roles])
@@ -326,7 +333,7 @@ _SOME_RECORD = 1_987_654_321
 
 @cache
 def _record_mark_sql(label):
-    """As `_mark_sql`, for one record type's mark."""
+    """As `mark_sql`, for one record type's mark."""
     sql, params = _record_mark_queryset(
         label, _SOME_COUNCIL, _SOME_RECORD, _SOME_MOMENT
     ).query.sql_with_params()

@@ -30,9 +30,9 @@ session key:
 
 A request for the same page by the same session, with the same CSRF
 cookie and no flash message waiting in a cookie, is answered from it when
-reading the principal's rows with the session again (one prepared query)
-gives the same fingerprint and the council's data mark (another) is the
-same: `304 Not Modified` to its ETag, the kept body otherwise. Anything
+the principal's rows read again with the session give the same
+fingerprint and the council's data mark is the same (both in one prepared
+query): `304 Not Modified` to its ETag, the kept body otherwise. Anything
 else goes the full way, which keeps the new answer. The checks the full
 way makes (signed in, second factor passed, the council's member, allowed
 to read the record, the actions offered) read nothing the fingerprint and
@@ -42,16 +42,19 @@ anywhere in the council all send the next request the full way. Another
 session, of the same person or anyone else, never finds the entry.
 """
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 
-from .data_mark import data_mark, template_digest
-from .principal import FINGERPRINT_ATTRIBUTE, fingerprint
+from .data_mark import mark_columns, mark_sql, template_digest
+from .prepared import prepared_cursor
+from .principal import FINGERPRINT_ATTRIBUTE, fingerprint_of, principal_sql
 
 #: How long an entry is kept (seconds): a working day's session.
 ENTRY_SECONDS = 8 * 60 * 60
@@ -151,9 +154,7 @@ class KeptPageMiddleware:
         if request.COOKIES.get(settings.CSRF_COOKIE_NAME, "") != entry.csrf_cookie:
             return None
         session_key = request.COOKIES[settings.SESSION_COOKIE_NAME]
-        if fingerprint(entry.user_id, session_key) != entry.principal:
-            return None
-        if data_mark(entry.council_id) != entry.mark:
+        if _now_read(entry, session_key) != (entry.principal, entry.mark):
             return None
         not_modified = get_conditional_response(request, etag=entry.etag)
         if not_modified is not None:
@@ -230,6 +231,42 @@ class KeptPageMiddleware:
             ),
             ENTRY_SECONDS,
         )
+
+
+@functools.cache
+def _check_sql():
+    """The principal's query (`principal.py`) with the council's data mark
+    (`data_mark.py`) as a first column of each row: what an entry is checked
+    against, in one prepared statement. Its parameters' roles."""
+    principal, principal_roles, _user, _organisation = principal_sql()
+    mark, mark_roles = mark_sql()
+    columns = mark_columns()
+    names = ", ".join(f"c{index}" for index in range(columns))
+    values = ", ".join(f"COALESCE(c{index}::text, '0')" for index in range(columns))
+    sql = (
+        f"SELECT (SELECT concat_ws('.', {values}) FROM ({mark}) AS mark({names})), "  # noqa: S608 - compiled queries, no text of anyone's
+        f"principal.* FROM ({principal}) AS principal"
+    )
+    return sql, [*mark_roles, *principal_roles]
+
+
+def _now_read(entry, session_key):
+    """(The principal's fingerprint, the council's data mark) as they are
+    now (`principal.fingerprint_of`, `data_mark()`), in one prepared query."""
+    sql, roles = _check_sql()
+    values = {
+        "council": entry.council_id,
+        "user": entry.user_id,
+        "session": session_key,
+        "now": timezone.now(),
+    }
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, [values[role] for role in roles])
+        rows = cursor.fetchall()
+    if not rows or rows[0][-1] is None:
+        return None  # no such person, or the session has ended or expired
+    mark = f"{rows[0][0]}.{timezone.localdate()}"
+    return fingerprint_of([row[1:] for row in rows]), mark
 
 
 def _messages_cookie():

@@ -48,7 +48,7 @@ ORGANISATIONS_ATTRIBUTE = "_governance_organisations"
 DEVICES_ATTRIBUTE = "_governance_devices"
 #: A digest of everything the principal's query read: the person, their
 #: roles and councils, their devices, what they follow and the session
-#: (`fingerprint()`; `kept_pages.py` compares it).
+#: (`fingerprint_of()`; `kept_pages.py` compares it).
 FINGERPRINT_ATTRIBUTE = "_governance_fingerprint"
 
 #: The import path of the backend (sessions name the backend they signed in with).
@@ -79,7 +79,7 @@ _SOME_MOMENT = datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC)
 
 
 @cache
-def _principal_sql():
+def principal_sql():
     """The query, compiled once per process like the data mark's
     (`data_mark.py`), and the widths of the user's and the council's
     columns in its rows."""
@@ -144,7 +144,7 @@ def _principal_sql():
 def _query(user_id, session_key=None):
     """The principal's rows for `user_id`, each ending with the session
     `session_key`'s data if it has not expired (None otherwise)."""
-    sql, roles, user_width, organisation_width = _principal_sql()
+    sql, roles, user_width, organisation_width = principal_sql()
     values = {"user": user_id, "session": session_key, "now": timezone.now()}
     with prepared_cursor() as cursor:
         cursor.execute(sql, [values[role] for role in roles])
@@ -167,7 +167,7 @@ def _principal(rows, user_width, organisation_width):
         organisations.append(organisation)
         roles[organisation.pk] = row[user_width + organisation_width]
     device_ids = first[user_width + organisation_width + 1 : -2]
-    setattr(user, FINGERPRINT_ATTRIBUTE, _fingerprint(rows))
+    setattr(user, FINGERPRINT_ATTRIBUTE, fingerprint_of(rows))
     setattr(user, ROLES_ATTRIBUTE, roles)
     setattr(user, ORGANISATIONS_ATTRIBUTE, organisations)
     setattr(
@@ -182,19 +182,9 @@ def _principal(rows, user_width, organisation_width):
     return user
 
 
-def _fingerprint(rows):
+def fingerprint_of(rows):
+    """The digest of the principal's rows (`FINGERPRINT_ATTRIBUTE`)."""
     return hashlib.sha256(repr(rows).encode()).hexdigest()
-
-
-def fingerprint(user_id, session_key):
-    """The digest of the principal's rows for `user_id` read with the
-    session `session_key` (what `FINGERPRINT_ATTRIBUTE` holds when the
-    person was read with their session), or None if the session has ended
-    or expired. One prepared query."""
-    rows, _user_width, _organisation_width = _query(user_id, session_key)
-    if not rows or rows[0][-1] is None:
-        return None
-    return _fingerprint(rows)
 
 
 def _user_id(user_id):

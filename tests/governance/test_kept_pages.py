@@ -19,9 +19,9 @@ from governance.documents import PRIVATE
 from governance.models import Membership
 from tests.governance.test_documents import PAGES, page_url
 
-#: The principal's query (the person with the session) and the council's
+#: The principal's query (the person with the session) with the council's
 #: data mark: all an answer from an entry costs.
-ANSWERED_FROM_ENTRY = 2
+ANSWERED_FROM_ENTRY = 1
 
 
 @pytest.fixture(params=list(PAGES))
