@@ -300,18 +300,23 @@ def test_a_change_to_a_related_record_is_served_at_once(cast, business, client_f
     assert b"A theme renamed" in response.content
 
 
+def leave_message(client, rf, text):
+    """A flash message left for `client`'s next request in the messages
+    cookie, as after a form's redirect."""
+    storage = CookieStorage(rf.get("/"))
+    storage.add(SUCCESS, text)
+    carrier = HttpResponse()
+    storage.update(carrier)
+    client.cookies[storage.cookie_name] = carrier.cookies[storage.cookie_name].value
+
+
 def test_a_waiting_message_is_shown_not_answered_not_modified(
     cast, business, client_for, rf
 ):
     client = client_for(cast.member)
     url = strategy_url(business.approved_strategy)
     etag = client.get(url)["ETag"]
-    # A message left by the last request (as after a form's redirect).
-    storage = CookieStorage(rf.get("/"))
-    storage.add(SUCCESS, "You are now following it.")
-    carrier = HttpResponse()
-    storage.update(carrier)
-    client.cookies[storage.cookie_name] = carrier.cookies[storage.cookie_name].value
+    leave_message(client, rf, "You are now following it.")
     response = client.get(url, headers={"if-none-match": etag})
     assert response.status_code == 200
     assert b"You are now following it." in response.content

@@ -5,11 +5,8 @@ depended on has changed, and never to anyone else."""
 import re
 
 import pytest
-from django.contrib.messages import SUCCESS
-from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.sessions.models import Session
 from django.db import connection
-from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +14,7 @@ from django.utils import timezone
 from governance import notifications
 from governance.documents import PRIVATE
 from governance.models import Membership
-from tests.governance.test_documents import PAGES, page_url
+from tests.governance.test_documents import PAGES, leave_message, page_url
 
 #: The principal's query (the person with the session) with the council's
 #: data mark: all an answer from an entry costs.
@@ -150,11 +147,7 @@ def test_a_waiting_message_is_shown(cast, business, client_for, rf):
     client = client_for(cast.member)
     url = page_url(page, page.record(business))
     etag = settled(client, url)["ETag"]
-    storage = CookieStorage(rf.get("/"))
-    storage.add(SUCCESS, "Your comment was saved.")
-    carrier = HttpResponse()
-    storage.update(carrier)
-    client.cookies[storage.cookie_name] = carrier.cookies[storage.cookie_name].value
+    leave_message(client, rf, "Your comment was saved.")
     response = client.get(url, headers={"if-none-match": etag})
     assert response.status_code == 200
     assert b"Your comment was saved." in response.content
