@@ -195,6 +195,9 @@ class CachedDocumentMixin:
             object=self.object, document=document, **reader_context
         )
         response = self.render_to_response(context)
-        response["ETag"] = etag
+        if no_messages:
+            # A page showing a flash message has no ETag: asked for again,
+            # it must not be answered 304 to the copy holding the message.
+            response["ETag"] = etag
         response["Cache-Control"] = PRIVATE
         return response

@@ -320,6 +320,12 @@ def test_a_waiting_message_is_shown_not_answered_not_modified(
     response = client.get(url, headers={"if-none-match": etag})
     assert response.status_code == 200
     assert b"You are now following it." in response.content
+    # The page with the message has no ETag, so the browser's copy of it is
+    # never revalidated: asked for again, the page comes without it.
+    assert "ETag" not in response
+    again = client.get(url)
+    assert again.status_code == 200
+    assert b"You are now following it." not in again.content
 
 
 def test_following_the_record_moves_the_etag(cast, business, client_for):
