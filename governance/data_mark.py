@@ -164,18 +164,44 @@ def mark_columns():
     return len(query.values_select) + len(query.annotation_select)
 
 
+class DataMark(str):
+    """The council's data mark (a string), which can also name a part of
+    itself: `mark.of("strategy.Theme", "names")` moves only when a theme is
+    saved or deleted or someone's name changes, the day, or the council
+    itself (its version is in every part). For what is read from a few
+    kinds of rows only: the workplan page's filter choices (`workplan/
+    views.py`) are not drawn again when only progress moves."""
+
+    columns: dict
+
+    def of(self, *parts):
+        """The mark of `parts`: model labels of `PRINTED` or `APPENDED`,
+        and "names" (a digest of the council's people's names)."""
+        return ".".join(
+            self.columns.get(part, "0") for part in ("version", *parts, "day")
+        )
+
+
+def _column_names():
+    return ["version", *PRINTED, *APPENDED, "names", "effective", "begun"]
+
+
 def data_mark(organisation):
     """A string that changes whenever anything the council's (`organisation`,
     or its id) pages print may have changed (see the module's docstring).
     One prepared query (`prepared.py`): the newest history row of each
-    table is its primary key's last entry."""
+    table is its primary key's last entry. A `DataMark`."""
     now = timezone.now()
     sql, roles = mark_sql()
     values = {"council": getattr(organisation, "pk", organisation), "now": now}
     with prepared_cursor() as cursor:
         cursor.execute(sql, [values[role] for role in roles])
         row = cursor.fetchone()
-    return ".".join(str(value or 0) for value in row or ()) + f".{timezone.localdate()}"
+    shown = [str(value or 0) for value in row or ()]
+    day = str(timezone.localdate())
+    mark = DataMark(".".join([*shown, day]))
+    mark.columns = {**dict(zip(_column_names(), shown, strict=False)), "day": day}
+    return mark
 
 
 # --- one record's mark --------------------------------------------------------

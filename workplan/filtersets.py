@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.date_input import GovukDateFilter
 from governance.filtersets import GovukFilterSet
 from governance.lifecycle import LifecycleStatus
+from strategy.forms import membership_label
 
 from .choices import Confidence, DeliveryStatus, Rag, WorkType
 from .models import Department, WorkplanItem
@@ -31,6 +32,19 @@ def officers_of(request):
     return workplan.organisation.memberships.filter(role="officer").select_related(
         "user"
     )
+
+
+#: What the choices above are read from, as parts of the council's data
+#: mark (`governance.data_mark.DataMark.of`): the workplan (its strategy),
+#: the strategy's themes, the council's departments, its officers' roles
+#: and their names. The workplan page's kept filter form is found by them.
+CHOICES_READ = (
+    "workplan.Workplan",
+    "strategy.Theme",
+    "workplan.Department",
+    "governance.Membership",
+    "names",
+)
 
 
 #: The delivery status filter's extra choice: the items past their target
@@ -108,6 +122,9 @@ class ItemFilterSet(GovukFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.form.fields["q"].help_text = _("In the reference, title or description")
+        # Officers by name and job title, as the item form offers them (not
+        # by account name and role).
+        self.form.fields["lead_officer"].label_from_instance = membership_label
 
     def delivery(self, queryset, name, value):
         if value == OVERDUE:

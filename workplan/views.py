@@ -65,7 +65,7 @@ from . import (
     variations,
 )
 from .choices import Confidence
-from .filtersets import ItemFilterSet
+from .filtersets import CHOICES_READ, ItemFilterSet
 from .forms import (
     DepartmentForm,
     ImportAdditionForm,
@@ -358,12 +358,16 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
         context["can_vary"] = WORKPLAN.allows(user, "vary", workplan)
         context["summary"] = self.summary.html
         # The filter panel's choices (the workplan's themes and officers, the
-        # departments of the council worked in) change only with the data
-        # mark of the workplan's council: the kept form is found by it, with
-        # no query for them (`governance.filter_panel`). Someone looking at
-        # another of their councils' plans gets the choices read.
+        # departments of the council worked in) change only with the part of
+        # the data mark of the workplan's council that those rows move (not
+        # with progress, say): the kept form is found by it, with no query
+        # for them (`governance.filter_panel`). Someone looking at another
+        # of their councils' plans gets the choices read.
         if workplan.organisation_id == getattr(self.request.organisation, "pk", None):
-            self.filterset.form.choices_key = (self.data_mark, workplan.pk)
+            self.filterset.form.choices_key = (
+                self.data_mark.of(*CHOICES_READ),
+                workplan.pk,
+            )
         return context
 
 

@@ -7,8 +7,12 @@ import re
 from django.urls import reverse
 
 from governance import filter_panel
+from governance.choices import Role
+from governance.data_mark import data_mark
 from governance.history import save_with_reason
+from tests.base import make_person
 from workplan.models import Department
+from workplan.reviews import record_update
 
 FILTER = re.compile(r'<form method="get"[^>]*class="app-filter".*?</form>', re.S)
 
@@ -61,6 +65,52 @@ def test_a_renamed_theme_or_new_department_shows_at_once(cast, business, client_
 
     assert "Renamed theme" not in before and "New department" not in before
     assert "Renamed theme" in after and "New department" in after
+
+
+def test_an_officer_renamed_or_given_the_role_shows_at_once(cast, business, client_for):
+    officer = client_for(cast.officer)
+    path = workplan_page(business)
+    before = filter_html(officer.get(path))
+    cast.officer.first_name = "Renamed"
+    cast.officer.save()
+    make_person("newly_appointed", cast.council_a, Role.OFFICER)
+
+    after = filter_html(officer.get(path))
+
+    assert "Renamed" not in before and "Newly Appointed" not in before
+    # By name, as the item form names them (not by account name).
+    assert "Renamed Tester" in after and "Newly Appointed Tester" in after
+    assert "newly_appointed" not in after
+
+
+def test_a_progress_update_leaves_the_kept_form_where_it_was(
+    cast, business, client_for
+):
+    """Progress moves the council's data mark but none of the choices: the
+    form is found again, not drawn afresh (a new key would be a new entry)."""
+    officer = client_for(cast.officer)
+    path = workplan_page(business)
+    filter_panel.forget()
+    before = filter_html(officer.get(path))
+    mark = data_mark(cast.council_a)
+    record_update(
+        business.review,
+        business.item,
+        cast.officer,
+        {
+            "delivery_status": "in-progress",
+            "rag": "amber",
+            "rag_reason": "The supplier is late.",
+            "percent_complete": 40,
+            "commentary": "Waiting for the supplier.",
+            "revised_start_date": None,
+            "revised_target_date": None,
+        },
+    )
+
+    assert data_mark(cast.council_a) != mark
+    assert filter_html(officer.get(path)) == before
+    assert len(filter_panel._kept) == 1
 
 
 def test_parameters_the_form_does_not_read_make_no_new_entries(
