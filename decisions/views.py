@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Case, Prefetch, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -105,6 +105,35 @@ from .models import (
 )
 
 MANAGE = "manage_committee_business"
+
+#: What a published decision record's page prints only as the decision's own
+#: (`governance.documents.CachedDocumentMixin.unprinted_parts`).
+UNPRINTED_BY_DECISIONS = (
+    "decisions.AgendaItem",
+    "decisions.ConsideredPaper",
+    "decisions.DecidedRecord",
+    "decisions.DecisionRecord",
+    "decisions.Meeting",
+    "decisions.Recommendation",
+    "decisions.Report",
+    "decisions.ReportHeading",
+    "decisions.ReportText",
+    "decisions.Resolution",
+    "governance.ApprovedVersion",
+    "governance.Event",
+    "governance.MinorAmendment",
+    "workplan.Milestone",
+    "workplan.ProgressUpdate",
+    "workplan.Review",
+)
+#: The rows the records a decision may decide print (`decidable.py`): a
+#: strategy, a workplan, a variation of an item.
+DECIDABLE_PARTS = (
+    "strategy.Strategy",
+    "workplan.Variation",
+    "workplan.Workplan",
+    "workplan.WorkplanItem",
+)
 WRITE_REPORT = "write_report"
 
 
@@ -531,7 +560,26 @@ class DecisionDetailView(CachedDocumentMixin, OrganisationScopedMixin, DetailVie
         return record.is_published
 
     def get_plain_queryset(self):
-        return super().get_plain_queryset().select_related("organisation")
+        return (
+            super()
+            .get_plain_queryset()
+            .select_related("organisation")
+            .annotate(
+                decides_records=Exists(
+                    DecidedRecord.objects.filter(decision=OuterRef("pk"))
+                )
+            )
+        )
+
+    def unprinted_parts(self, record):
+        # Its own resolutions, decided records, report, meetings, events and
+        # papers (its record mark); no other decision's, nor any workplan's
+        # items, reviews or progress. The records it decides print
+        # themselves (a variation its item): all of those kinds count when
+        # it decides any.
+        if getattr(record, "decides_records", True):
+            return UNPRINTED_BY_DECISIONS
+        return (*UNPRINTED_BY_DECISIONS, *DECIDABLE_PARTS)
 
     def get_queryset(self):
         return (

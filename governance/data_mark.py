@@ -181,26 +181,47 @@ class DataMark(str):
             self.columns.get(part, "0") for part in ("version", *parts, "day")
         )
 
+    def without(self, *parts):
+        """The mark of every part but `parts` (see `of`)."""
+        return self.of(
+            *(
+                part
+                for part in self.columns
+                if part not in parts and part not in ("version", "day")
+            )
+        )
+
 
 def _column_names():
     return ["version", *PRINTED, *APPENDED, "names", "effective", "begun"]
 
 
-def data_mark(organisation):
+def data_mark(organisation, record=None):
     """A string that changes whenever anything the council's (`organisation`,
     or its id) pages print may have changed (see the module's docstring).
     One prepared query (`prepared.py`): the newest history row of each
-    table is its primary key's last entry. A `DataMark`."""
+    table is its primary key's last entry. A `DataMark`.
+
+    With `record` (a model instance of a type with a record mark), the
+    same query also reads that record's own mark (`record_mark()`), which
+    the answer holds as `.record`."""
     now = timezone.now()
-    sql, roles = mark_sql()
     values = {"council": getattr(organisation, "pk", organisation), "now": now}
+    if record is None:
+        sql, roles = mark_sql()
+    else:
+        sql, roles = _with_record_sql(record._meta.label)
+        values["record"] = int(record.pk)
     with prepared_cursor() as cursor:
         cursor.execute(sql, [values[role] for role in roles])
-        row = cursor.fetchone()
-    shown = [str(value or 0) for value in row or ()]
+        row = cursor.fetchone() or ()
+    columns = mark_columns()
+    shown = [str(value or 0) for value in row[:columns]]
     day = str(timezone.localdate())
     mark = DataMark(".".join([*shown, day]))
     mark.columns = {**dict(zip(_column_names(), shown, strict=False)), "day": day}
+    if record is not None:
+        mark.record = _record_mark_text(record._meta.label, record.pk, row[columns:])
     return mark
 
 
@@ -223,6 +244,9 @@ RECORD_SCOPE = {
         ("decisions.Meeting", "id", "call_in_heard_at"),
         ("decisions.Committee", "id", "meeting__committee"),
         ("decisions.Report", "id", "report"),
+        # Whether the report may be opened: its agendas published.
+        ("decisions.AgendaItem", "report_id", "report"),
+        ("decisions.Meeting", "id", "report__agenda_items__meeting"),
         ("decisions.CallInRule", "id", "call_in_rule"),
     ],
     "decisions.Meeting": [
@@ -388,11 +412,28 @@ def record_mark(organisation, model, pk):
     with prepared_cursor() as cursor:
         cursor.execute(sql, [values[role] for role in roles])
         row = cursor.fetchone()
+    return _record_mark_text(model._meta.label, pk, row or ())
+
+
+def _record_mark_text(label, pk, row):
     return (
-        f"{model._meta.label}.{pk}:"
-        + ".".join(str(value or 0) for value in row or ())
+        f"{label}.{pk}:"
+        + ".".join(str(value or 0) for value in row)
         + f".{timezone.localdate()}"
     )
+
+
+@cache
+def _with_record_sql(label):
+    """The council's mark and one record type's, side by side in one row
+    (both queries give one row, of the council): one prepared statement."""
+    council, council_roles = mark_sql()
+    record, record_roles = _record_mark_sql(label)
+    sql = (
+        f"SELECT * FROM ({council}) AS council_mark "  # noqa: S608 - compiled queries, no text of anyone's
+        f"CROSS JOIN ({record}) AS record_mark"
+    )
+    return sql, [*council_roles, *record_roles]
 
 
 @cache

@@ -19,7 +19,12 @@ the document prints:
   database connection, that moves when any record a page prints is saved
   or deleted anywhere, and with time (call-in periods ending, meetings
   beginning, the day) — so a related row (a progress update, a correction
-  of a decision) is seen at once too;
+  of a decision) is seen at once too. A view that names the kinds of rows
+  its document prints only as the record's own (`unprinted_parts()`: a
+  decision record prints its own resolutions, no other decision's) is
+  kept instead by the rest of that mark and the record's own mark
+  (`record_mark()`, read in the same query): another decision published,
+  a progress update elsewhere, leave it kept;
 - the reader's class: the record's council and the reader's role there
   (the only things `visible_to()` reads), plus any per-reader flags the
   document prints (`document_flags()`);
@@ -114,6 +119,16 @@ class CachedDocumentMixin:
         """Per-reader values the document prints, for its key."""
         return ()
 
+    def unprinted_parts(self, record):
+        """The parts of the council's data mark (`DataMark.of`: model labels)
+        whose rows the document prints only where they are `record`'s own,
+        which the record's mark (`data_mark.record_mark`) covers. None: the
+        document is kept by the whole council's mark. Given, it is kept by
+        the rest of the council's mark and the record's: a save elsewhere
+        in the council of a row of those kinds (a progress update, another
+        decision published) leaves it kept."""
+        return None
+
     def get_marked_queryset(self):
         """`get_plain_queryset()` with, in the same query, whether the
         reader follows the record (for a page with a follow button)."""
@@ -154,8 +169,14 @@ class CachedDocumentMixin:
                 )
             reader_context["following"] = following
         organisation = self.object.organisation
-        mark = data_mark(organisation)
-        key = self.document_key(self.object, reader_context, mark)
+        unprinted = self.unprinted_parts(self.object)
+        if unprinted is None:
+            mark = document_mark = data_mark(organisation)
+        else:
+            # The record's own mark read in the same query.
+            mark = data_mark(organisation, record=self.object)
+            document_mark = (mark.without(*unprinted), mark.record)
+        key = self.document_key(self.object, reader_context, document_mark)
         etag = '"{}"'.format(
             digest(
                 key,

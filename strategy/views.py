@@ -67,6 +67,30 @@ from .lifecycle import STRATEGY_LIFECYCLE
 from .models import Objective, Risk, Strategy, Theme
 from .versions import compare, versions_of
 
+#: What an adopted strategy's page prints only as the strategy's own
+#: (`governance.documents.CachedDocumentMixin.unprinted_parts`): the rows
+#: of the workplans delivering it, its events, amendments and papers, and
+#: nothing of reports, resolutions or decided records.
+UNPRINTED_BY_STRATEGIES = (
+    "decisions.AgendaItem",
+    "decisions.ConsideredPaper",
+    "decisions.DecidedRecord",
+    "decisions.Recommendation",
+    "decisions.Report",
+    "decisions.ReportHeading",
+    "decisions.ReportText",
+    "decisions.Resolution",
+    "governance.ApprovedVersion",
+    "governance.Event",
+    "governance.MinorAmendment",
+    "workplan.Milestone",
+    "workplan.ProgressUpdate",
+    "workplan.Review",
+    "workplan.Variation",
+    "workplan.Workplan",
+    "workplan.WorkplanItem",
+)
+
 
 class StrategyListView(CurrentOrganisationListMixin, FilterView):
     model = Strategy
@@ -149,6 +173,11 @@ class StrategyDetailView(CachedDocumentMixin, OrganisationScopedMixin, DetailVie
     def document_flags(self, reader_context):
         # The themes' editing links are the document's.
         return (reader_context["can_edit"],)
+
+    def unprinted_parts(self, record):
+        # Its own workplans' items, reviews, progress and variations, and its
+        # own events and papers (its record mark): not another strategy's.
+        return UNPRINTED_BY_STRATEGIES
 
     def get_document_context(self):
         context = {}

@@ -1,0 +1,120 @@
+"""Kept documents that print some kinds of rows only as their record's own
+(`CachedDocumentMixin.unprinted_parts`): kept by the rest of the council's
+data mark and the record's own mark, read in the same query. Another
+decision published or a progress update elsewhere leaves them kept; a
+change to a row they print, their own or not, is served at once."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from decisions.models import DecidedRecord, Resolution
+from governance import kept_pages
+from governance.history import save_with_reason
+from tests.base import make_decision, make_item, make_workplan, publish
+
+DECISION_DOCUMENT = "decisions/_decision_document.html"
+STRATEGY_DOCUMENT = "strategy/_strategy_document.html"
+
+
+def rendered(client, url, document):
+    """Whether the page's document was rendered for this request (not
+    served as kept). The kept pages of the session are left aside, so that
+    the request goes the full way to the view."""
+    kept_pages.forget()
+    response = client.get(url)
+    assert response.status_code == 200
+    return document in [template.name for template in response.templates]
+
+
+def decision_url(decision):
+    return reverse("decisions:decision_detail", args=[decision.pk])
+
+
+def strategy_url(strategy):
+    return reverse("strategy:strategy_detail", args=[strategy.pk])
+
+
+def test_a_decision_stays_kept_when_another_is_published_or_an_item_changes(
+    cast, business, client_for
+):
+    client = client_for(cast.member)
+    decision = business.published_decision
+    DecidedRecord.objects.filter(decision=decision).delete()
+    url = decision_url(decision)
+    other = make_decision(business.meeting, "Approval of the telephony contract")
+    assert rendered(client, url, DECISION_DOCUMENT)
+
+    publish(other, cast.clerk)
+    business.item.rag = "amber"
+    save_with_reason(business.item, user=cast.officer, reason="Progress")
+    Resolution.objects.filter(decision=other).update(text="Changed quietly")
+
+    assert not rendered(client, url, DECISION_DOCUMENT)
+
+
+def test_a_decisions_own_rows_are_served_at_once(cast, business, client_for):
+    client = client_for(cast.member)
+    decision = business.published_decision
+    url = decision_url(decision)
+    assert rendered(client, url, DECISION_DOCUMENT)
+
+    resolution = Resolution.objects.filter(decision=decision).first()
+    resolution.text = "The strategy is approved, as amended."
+    save_with_reason(resolution, user=None, reason="Correction")
+
+    assert rendered(client, url, DECISION_DOCUMENT)
+    assert b"as amended" in client.get(url).content
+
+
+def test_a_decided_records_change_is_served_at_once(cast, business, client_for):
+    """A decision that decides records prints them: a strategy it approved,
+    renamed, shows at once."""
+    client = client_for(cast.member)
+    decision = business.published_decision
+    strategy = business.approved_strategy
+    DecidedRecord.objects.get_or_create(
+        decision=decision,
+        content_type=ContentType.objects.get_for_model(strategy),
+        object_id=strategy.pk,
+    )
+    url = decision_url(decision)
+    assert rendered(client, url, DECISION_DOCUMENT)
+
+    strategy.title = "Digital Ashdown: the strategy renamed"
+    save_with_reason(strategy, user=cast.officer, reason="Minor amendment")
+
+    assert rendered(client, url, DECISION_DOCUMENT)
+    assert b"the strategy renamed" in client.get(url).content
+
+
+def test_a_strategy_follows_its_own_workplans_not_anothers(cast, business, client_for):
+    client = client_for(cast.officer)
+    strategy = business.approved_strategy
+    elsewhere = make_item(
+        cast, make_workplan(cast, business.draft_strategy, 2024), "WP01"
+    )
+    url = strategy_url(strategy)
+    assert rendered(client, url, STRATEGY_DOCUMENT)
+
+    # An item of another strategy's workplan: not printed here.
+    elsewhere.rag = "amber"
+    save_with_reason(elsewhere, user=cast.officer, reason="Progress")
+    assert not rendered(client, url, STRATEGY_DOCUMENT)
+
+    # An item of its own workplan (the officer reads its delivery).
+    business.item.rag = "green"
+    save_with_reason(business.item, user=cast.officer, reason="Progress")
+    assert rendered(client, url, STRATEGY_DOCUMENT)
+
+
+def test_the_full_way_still_costs_three_queries(cast, business, client_for):
+    """The record's own mark is read in the data mark's query."""
+    client = client_for(cast.member)
+    url = decision_url(business.published_decision)
+    client.get(url)
+    kept_pages.forget()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert len(queries) == 3, [query["sql"][:80] for query in queries]
