@@ -295,6 +295,9 @@ RECORD_SCOPE = {
         ("decisions.Meeting", "id", "reviews__meeting"),
         ("workplan.ProgressUpdate", "review_id", "reviews"),
         ("workplan.Variation", "workplan_id", "pk"),
+        # The decisions that agreed its variations and reported its reviews.
+        ("decisions.DecisionRecord", "id", "variations__decision"),
+        ("decisions.DecisionRecord", "id", "reviews__decision"),
     ],
     "workplan.Review": [
         ("workplan.Review", "id", "pk"),

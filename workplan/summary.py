@@ -13,7 +13,9 @@ unfiltered list shows (the paginator's count), under a key of:
 - the council's data mark (`governance.data_mark`, a prepared query): it
   moves when any record the summary prints is
   saved or deleted, when anyone's name changes, and with the day (overdue
-  items are overdue from a date);
+  items are overdue from a date) — less the kinds of rows the summary
+  prints only as the workplan's own (`UNPRINTED_BY_SUMMARIES`), which the
+  workplan's own mark, read in the same query, covers;
 - the reader's class (`governance.documents.reader_class`: the council and
   their role there, all that `visible_to()` reads);
 - the templates' digest and the language.
@@ -48,11 +50,36 @@ class Summary:
     listed: int
 
 
+#: What the summary prints only as the workplan's own (its items, reviews,
+#: progress, variations and the decisions agreeing them, its papers: the
+#: workplan's record mark, `governance.data_mark.RECORD_SCOPE`), or not at
+#: all: a progress update on another plan, a decision published or a
+#: report edited leave the kept summary where it was.
+UNPRINTED_BY_SUMMARIES = (
+    "decisions.AgendaItem",
+    "decisions.ConsideredPaper",
+    "decisions.DecidedRecord",
+    "decisions.DecisionRecord",
+    "decisions.Recommendation",
+    "decisions.ReportHeading",
+    "decisions.ReportText",
+    "decisions.Resolution",
+    "governance.ApprovedVersion",
+    "governance.Event",
+    "governance.MinorAmendment",
+    "workplan.Milestone",
+    "workplan.ProgressUpdate",
+    "workplan.Review",
+    "workplan.Variation",
+    "workplan.WorkplanItem",
+)
+
+
 def summary_key(workplan, user, mark):
     return "workplan-summary:" + digest(
         workplan.pk,
         workplan.version,
-        mark,
+        (mark.without(*UNPRINTED_BY_SUMMARIES), mark.record),
         reader_class(user, workplan.organisation_id),
         template_digest(),
         translation.get_language(),
@@ -61,7 +88,7 @@ def summary_key(workplan, user, mark):
 
 def summary(workplan, user, request, mark):
     """The summary of `workplan` as `user` may read it (see the module),
-    `mark` being its council's `data_mark()`."""
+    `mark` being its council's `data_mark(…, record=workplan)`."""
     key = summary_key(workplan, user, mark)
     kept = cache.get(key)
     if kept is not None:
