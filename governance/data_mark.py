@@ -312,6 +312,16 @@ RECORD_SCOPE = {
     ],
 }
 
+#: The links of `RECORD_SCOPE` an edit may point at another record (an
+#: agenda item given another report, a draft workplan another strategy):
+#: the row's history after the edit names the new record only, so for
+#: these the mark follows every row that ever named the record.
+REPOINTABLE = {
+    ("decisions.AgendaItem", "report_id"),
+    ("decisions.AgendaItem", "meeting_id"),
+    ("workplan.Workplan", "strategy_id"),
+}
+
 #: The records of what happened (`APPENDED`) a record's page prints, by the
 #: field naming the record (any record type with that primary key: a
 #: needless re-render at worst), and the papers as sent of a meeting or
@@ -351,10 +361,12 @@ def _record_mark_queryset(label, organisation_id, record_id, now):
     marks = {}
     for index, (printed, field, path) in enumerate(RECORD_SCOPE[label]):
         history = apps.get_model(printed).history.model
+        rows = history.objects.filter(**{f"{field}__in": record.values(path)})
+        if (printed, field) in REPOINTABLE:
+            # Every row that ever pointed here, pointed elsewhere since too.
+            rows = history.objects.filter(id__in=rows.values("id"))
         marks[f"h{index}"] = Subquery(
-            history.objects.filter(**{f"{field}__in": record.values(path)})
-            .order_by("-history_id")
-            .values("history_id")[:1]
+            rows.order_by("-history_id").values("history_id")[:1]
         )
     for index, (appended, field) in enumerate(RECORD_APPENDED):
         marks[f"a{index}"] = Subquery(

@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from decisions.models import DecidedRecord, Resolution
+from decisions.models import AgendaItem, DecidedRecord, DecisionRecord, Resolution
 from governance import kept_pages
 from governance.history import save_with_reason
-from tests.base import make_decision, make_item, make_workplan, publish
+from tests.base import make_decision, make_item, make_workplan, publish, put_on_agenda
 
 DECISION_DOCUMENT = "decisions/_decision_document.html"
 STRATEGY_DOCUMENT = "strategy/_strategy_document.html"
@@ -118,3 +118,30 @@ def test_the_full_way_still_costs_three_queries(cast, business, client_for):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     assert len(queries) == 3, [query["sql"][:80] for query in queries]
+
+
+def test_a_report_taken_off_its_published_agenda_is_no_longer_linked(
+    cast, business, client_for
+):
+    """The agenda item that put the decision's report before members is
+    given another report: the report may no longer be opened by members,
+    and the decision's page says so at once (the item's history names the
+    other report only: `data_mark.REPOINTABLE`)."""
+    client = client_for(cast.member)
+    decision = business.published_decision
+    DecisionRecord.objects.filter(pk=decision.pk).update(report=business.report)
+    decision.refresh_from_db()
+    url = decision_url(decision)
+    report_url = reverse("decisions:report_detail", args=[decision.report_id])
+    item = AgendaItem.objects.get(report=decision.report, meeting=business.meeting)
+    assert business.meeting.agenda_published
+    # Also on a later agenda, not yet published (so the set of its
+    # meetings does not move when the first item is given another report).
+    put_on_agenda(business.later_meeting, decision.report, position=9)
+    assert report_url in client.get(url).content.decode()
+
+    item.report = business.unpublished_report
+    save_with_reason(item, user=cast.clerk, reason="Wrong report")
+
+    assert rendered(client, url, DECISION_DOCUMENT)
+    assert report_url not in client.get(url).content.decode()
