@@ -279,7 +279,8 @@ RECORD_SCOPE = {
         ("decisions.Meeting", "id", "approving_decision__meeting"),
         ("workplan.Workplan", "strategy_id", "pk"),
         ("workplan.WorkplanItem", "workplan_id", "workplans"),
-        ("workplan.Milestone", "item_id", "workplans__items"),
+        # Not its items' milestones, which it does not print (reading them
+        # through every item of a long plan costs more than the page).
         ("workplan.Review", "workplan_id", "workplans"),
         ("workplan.ProgressUpdate", "review_id", "workplans__reviews"),
         ("workplan.Variation", "workplan_id", "workplans"),

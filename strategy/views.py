@@ -83,7 +83,6 @@ UNPRINTED_BY_STRATEGIES = (
     "governance.ApprovedVersion",
     "governance.Event",
     "governance.MinorAmendment",
-    "workplan.Milestone",
     "workplan.ProgressUpdate",
     "workplan.Review",
     "workplan.Variation",

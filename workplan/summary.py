@@ -13,9 +13,7 @@ unfiltered list shows (the paginator's count), under a key of:
 - the council's data mark (`governance.data_mark`, a prepared query): it
   moves when any record the summary prints is
   saved or deleted, when anyone's name changes, and with the day (overdue
-  items are overdue from a date) — less the kinds of rows the summary
-  prints only as the workplan's own (`UNPRINTED_BY_SUMMARIES`), which the
-  workplan's own mark, read in the same query, covers;
+  items are overdue from a date);
 - the reader's class (`governance.documents.reader_class`: the council and
   their role there, all that `visible_to()` reads);
 - the templates' digest and the language.
@@ -50,36 +48,11 @@ class Summary:
     listed: int
 
 
-#: What the summary prints only as the workplan's own (its items, reviews,
-#: progress, variations and the decisions agreeing them, its papers: the
-#: workplan's record mark, `governance.data_mark.RECORD_SCOPE`), or not at
-#: all: a progress update on another plan, a decision published or a
-#: report edited leave the kept summary where it was.
-UNPRINTED_BY_SUMMARIES = (
-    "decisions.AgendaItem",
-    "decisions.ConsideredPaper",
-    "decisions.DecidedRecord",
-    "decisions.DecisionRecord",
-    "decisions.Recommendation",
-    "decisions.ReportHeading",
-    "decisions.ReportText",
-    "decisions.Resolution",
-    "governance.ApprovedVersion",
-    "governance.Event",
-    "governance.MinorAmendment",
-    "workplan.Milestone",
-    "workplan.ProgressUpdate",
-    "workplan.Review",
-    "workplan.Variation",
-    "workplan.WorkplanItem",
-)
-
-
 def summary_key(workplan, user, mark):
     return "workplan-summary:" + digest(
         workplan.pk,
         workplan.version,
-        (mark.without(*UNPRINTED_BY_SUMMARIES), mark.record),
+        mark,
         reader_class(user, workplan.organisation_id),
         template_digest(),
         translation.get_language(),
@@ -88,7 +61,7 @@ def summary_key(workplan, user, mark):
 
 def summary(workplan, user, request, mark):
     """The summary of `workplan` as `user` may read it (see the module),
-    `mark` being its council's `data_mark(…, record=workplan)`."""
+    `mark` being its council's `data_mark()`."""
     key = summary_key(workplan, user, mark)
     kept = cache.get(key)
     if kept is not None:

@@ -288,9 +288,9 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
 
     def get(self, request, *args, **kwargs):
         self.workplan = self.get_workplan()
-        # The council's data mark, with the workplan's own: the key of the
-        # summary and of the filter panel's choices.
-        self.data_mark = data_mark(self.workplan.organisation_id, record=self.workplan)
+        # The council's data mark: the key of the summary and of the filter
+        # panel's choices.
+        self.data_mark = data_mark(self.workplan.organisation_id)
         self.summary = summary.summary(
             self.workplan, request.user, request, self.data_mark
         )

@@ -98,22 +98,3 @@ def test_an_officers_summary_never_reaches_a_member(cast, business, client_for):
     assert "1 item." in member_page
     assert "A new statutory duty" in officer_page  # the variation's reason
     assert "A new statutory duty" not in member_page
-
-
-def test_another_plans_item_leaves_the_kept_summary_where_it_was(
-    cast, business, client_for
-):
-    """The summary follows its own plan's rows (its record mark), not the
-    council's: an item of another plan saved, the summary is found again."""
-    member = client_for(cast.member)
-    workplan = make_workplan(cast, business.approved_strategy, 2031)
-    make_item(cast, workplan, "S1", rag="green")
-    approve_workplan(cast, business, workplan)
-    elsewhere = make_item(cast, business.workplan, "S2", rag="green")
-    page(member, workplan)
-
-    elsewhere.rag, elsewhere.rag_reason = "red", "The supplier is late."
-    save_with_reason(elsewhere, user=cast.officer, reason="Supplier late")
-    response = member.get(workplan.get_absolute_url())
-
-    assert "workplan/_summary.html" not in [t.name for t in response.templates]
