@@ -27,6 +27,7 @@ from django.views.generic import (
 )
 from django_filters.views import FilterView
 
+from governance.data_mark import HAPPENED_TO_THE_RECORD, REPORT_TEXT
 from governance.documents import CachedDocumentMixin
 from governance.events import Event, record_event
 from governance.forms import VersionOnlyForm
@@ -109,19 +110,14 @@ MANAGE = "manage_committee_business"
 #: What a published decision record's page prints only as the decision's own
 #: (`governance.documents.CachedDocumentMixin.unprinted_parts`).
 UNPRINTED_BY_DECISIONS = (
+    *HAPPENED_TO_THE_RECORD,
+    *REPORT_TEXT,
     "decisions.AgendaItem",
-    "decisions.ConsideredPaper",
     "decisions.DecidedRecord",
     "decisions.DecisionRecord",
     "decisions.Meeting",
-    "decisions.Recommendation",
     "decisions.Report",
-    "decisions.ReportHeading",
-    "decisions.ReportText",
     "decisions.Resolution",
-    "governance.ApprovedVersion",
-    "governance.Event",
-    "governance.MinorAmendment",
     "workplan.Milestone",
     "workplan.ProgressUpdate",
     "workplan.Review",

@@ -177,19 +177,22 @@ class DataMark(str):
     def of(self, *parts):
         """The mark of `parts`: model labels of `PRINTED` or `APPENDED`,
         and "names" (a digest of the council's people's names)."""
+        _known(parts)
         return ".".join(
             self.columns.get(part, "0") for part in ("version", *parts, "day")
         )
 
     def without(self, *parts):
         """The mark of every part but `parts` (see `of`)."""
-        return self.of(
-            *(
-                part
-                for part in self.columns
-                if part not in parts and part not in ("version", "day")
-            )
-        )
+        _known(parts)
+        return self.of(*(part for part in _column_names()[1:] if part not in parts))
+
+
+def _known(parts):
+    """A misspelt part would be a constant: refused, not silently stale."""
+    unknown = set(parts) - set(_column_names())
+    if unknown:
+        raise ValueError(f"no such part of the data mark: {sorted(unknown)}")
 
 
 def _column_names():
@@ -312,6 +315,18 @@ RECORD_SCOPE = {
         ("decisions.DecisionRecord", "id", "decision"),
     ],
 }
+
+#: Parts of the council's mark for views naming what their page prints only
+#: as the record's own (`documents.CachedDocumentMixin.unprinted_parts`):
+#: what happened to a record (`APPENDED`), which its own mark reads
+#: (`RECORD_APPENDED`) whatever its type; and the text of reports, which
+#: only a report's own page prints.
+HAPPENED_TO_THE_RECORD = tuple(APPENDED)
+REPORT_TEXT = (
+    "decisions.Recommendation",
+    "decisions.ReportHeading",
+    "decisions.ReportText",
+)
 
 #: The links of `RECORD_SCOPE` an edit may point at another record (an
 #: agenda item given another report, a draft workplan another strategy):

@@ -21,6 +21,7 @@ from django_filters.views import FilterView
 
 from decisions import considered
 from decisions.models import DecidedRecord, DecisionRecord, Meeting
+from governance.data_mark import HAPPENED_TO_THE_RECORD, REPORT_TEXT
 from governance.documents import CachedDocumentMixin
 from governance.events import Event
 from governance.forms import VersionOnlyForm
@@ -72,17 +73,12 @@ from .versions import compare, versions_of
 #: of the workplans delivering it, its events, amendments and papers, and
 #: nothing of reports, resolutions or decided records.
 UNPRINTED_BY_STRATEGIES = (
+    *HAPPENED_TO_THE_RECORD,
+    *REPORT_TEXT,
     "decisions.AgendaItem",
-    "decisions.ConsideredPaper",
     "decisions.DecidedRecord",
-    "decisions.Recommendation",
     "decisions.Report",
-    "decisions.ReportHeading",
-    "decisions.ReportText",
     "decisions.Resolution",
-    "governance.ApprovedVersion",
-    "governance.Event",
-    "governance.MinorAmendment",
     "workplan.ProgressUpdate",
     "workplan.Review",
     "workplan.Variation",

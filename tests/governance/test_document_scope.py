@@ -4,6 +4,7 @@ data mark and the record's own mark, read in the same query. Another
 decision published or a progress update elsewhere leaves them kept; a
 change to a row they print, their own or not, is served at once."""
 
+import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from decisions.models import AgendaItem, DecidedRecord, DecisionRecord, Resolution
 from governance import kept_pages
+from governance.data_mark import data_mark
 from governance.history import save_with_reason
 from tests.base import make_decision, make_item, make_workplan, publish, put_on_agenda
 
@@ -145,3 +147,12 @@ def test_a_report_taken_off_its_published_agenda_is_no_longer_linked(
 
     assert rendered(client, url, DECISION_DOCUMENT)
     assert report_url not in client.get(url).content.decode()
+
+
+def test_a_part_of_the_mark_that_does_not_exist_is_refused(cast):
+    mark = data_mark(cast.council_a)
+    with pytest.raises(ValueError, match="workplan.Departmnet"):
+        mark.of("workplan.Departmnet")
+    with pytest.raises(ValueError):
+        mark.without("decisions.Resolutions")
+    assert mark.of("workplan.Department") != mark.without("workplan.Department")
