@@ -123,11 +123,14 @@ UNPRINTED_BY_DECISIONS = (
     "workplan.Review",
 )
 #: The rows the records a decision may decide print (`decidable.py`): a
-#: strategy, a workplan, a variation of an item.
+#: strategy or a workplan its title and state; a variation its own and its
+#: item's (`VARIATION_PARTS`).
 DECIDABLE_PARTS = (
     "strategy.Strategy",
-    "workplan.Variation",
     "workplan.Workplan",
+)
+VARIATION_PARTS = (
+    "workplan.Variation",
     "workplan.WorkplanItem",
 )
 WRITE_REPORT = "write_report"
@@ -563,7 +566,14 @@ class DecisionDetailView(CachedDocumentMixin, OrganisationScopedMixin, DetailVie
             .annotate(
                 decides_records=Exists(
                     DecidedRecord.objects.filter(decision=OuterRef("pk"))
-                )
+                ),
+                decides_variations=Exists(
+                    DecidedRecord.objects.filter(
+                        decision=OuterRef("pk"),
+                        content_type__app_label="workplan",
+                        content_type__model="variation",
+                    )
+                ),
             )
         )
 
@@ -571,11 +581,15 @@ class DecisionDetailView(CachedDocumentMixin, OrganisationScopedMixin, DetailVie
         # Its own resolutions, decided records, report, meetings, events and
         # papers (its record mark); no other decision's, nor any workplan's
         # items, reviews or progress. The records it decides print
-        # themselves (a variation its item): all of those kinds count when
-        # it decides any.
-        if getattr(record, "decides_records", True):
-            return UNPRINTED_BY_DECISIONS
-        return (*UNPRINTED_BY_DECISIONS, *DECIDABLE_PARTS)
+        # themselves: the kinds a strategy or workplan prints count when it
+        # decides any record, a variation's and its item's when it decides
+        # a variation (a progress update then moves it: the item's row).
+        unprinted = UNPRINTED_BY_DECISIONS
+        if not getattr(record, "decides_variations", True):
+            unprinted = (*unprinted, *VARIATION_PARTS)
+        if not getattr(record, "decides_records", True):
+            unprinted = (*unprinted, *DECIDABLE_PARTS)
+        return unprinted
 
     def get_queryset(self):
         return (

@@ -17,7 +17,7 @@ the signed-in pages (`governance/documents.py`) are both built on it.
 """
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
@@ -101,6 +101,45 @@ NAMES_DIGEST = """(
         WHERE m.organisation_id = governance_organisation.id))"""
 
 
+class _RowsDigest(Func):
+    """The md5 of its columns over the rows of a (one-group) query, row by
+    row in the columns' order: an aggregate."""
+
+    contains_aggregate = True
+    template = (
+        "md5(string_agg(concat_ws(chr(31), %(expressions)s), chr(30) "
+        "ORDER BY %(expressions)s))"
+    )
+    output_field = CharField()
+
+    def get_group_by_cols(self):
+        return []  # an aggregate: nothing to group by
+
+
+def _digest(queryset, columns):
+    """A subquery: `_RowsDigest` of `queryset`'s `columns` (None when it has
+    no rows)."""
+    return Subquery(
+        queryset.order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(digest=_RowsDigest(*map(F, columns)))
+        .values("digest")
+    )
+
+
+#: What the pages of other records print of a meeting (its own page prints
+#: its agenda: the agenda items' part of the mark, and its `version`).
+MEETING_PRINTED = (
+    "id",
+    "committee_id",
+    "starts_at",
+    "venue",
+    "status",
+    "agenda_published",
+)
+
+
 def _mark_queryset(organisation_id, now):
     from decisions.models import DecisionRecord, Meeting
     from governance.models import Organisation
@@ -111,6 +150,14 @@ def _mark_queryset(organisation_id, now):
         )
         for index, model in enumerate(_public_history_models())
     }
+    # A meeting's version moves whenever its agenda is saved (the list it
+    # guards), as a clerk does many times a day; other pages print what
+    # `MEETING_PRINTED` names of it, so the meetings' part is a digest of
+    # those (the agenda itself is the agenda items' part).
+    marks[f"h{PRINTED.index('decisions.Meeting')}"] = _digest(
+        Meeting.objects.filter(committee__organisation=OuterRef("pk")),
+        MEETING_PRINTED,
+    )
     for index, label in enumerate(APPENDED):
         marks[f"a{index}"] = Subquery(
             apps.get_model(label).objects.order_by("-pk").values("pk")[:1]
@@ -209,14 +256,18 @@ def data_mark(organisation, record=None):
     same query also reads that record's own mark (`record_mark()`), which
     the answer holds as `.record`."""
     now = timezone.now()
-    values = {"council": getattr(organisation, "pk", organisation), "now": now}
+    values = {
+        "council": getattr(organisation, "pk", organisation),
+        "now": now,
+        "today": timezone.localdate(),
+    }
     if record is None:
         sql, roles = mark_sql()
     else:
         sql, roles = _with_record_sql(record._meta.label)
         values["record"] = int(record.pk)
     with prepared_cursor() as cursor:
-        cursor.execute(sql, [values[role] for role in roles])
+        cursor.execute(sql, _bound(roles, values))
         row = cursor.fetchone() or ()
     columns = mark_columns()
     shown = [str(value or 0) for value in row[:columns]]
@@ -281,12 +332,15 @@ RECORD_SCOPE = {
         ("decisions.DecisionRecord", "id", "approving_decision"),
         ("decisions.Meeting", "id", "approving_decision__meeting"),
         ("workplan.Workplan", "strategy_id", "pk"),
-        ("workplan.WorkplanItem", "workplan_id", "workplans"),
-        # Not its items' milestones, which it does not print (reading them
-        # through every item of a long plan costs more than the page).
+        # Its workplans' items and their progress only as delivery figures:
+        # `RECORD_COUNTED`, not their history (nor their milestones).
         ("workplan.Review", "workplan_id", "workplans"),
-        ("workplan.ProgressUpdate", "review_id", "workplans__reviews"),
         ("workplan.Variation", "workplan_id", "workplans"),
+        # The decisions its delivery names (and, `RECORD_LINKS`, those
+        # deciding it and its events' links).
+        ("decisions.DecisionRecord", "id", "workplans__approving_decision"),
+        ("decisions.DecisionRecord", "id", "workplans__reviews__decision"),
+        ("decisions.DecisionRecord", "id", "workplans__variations__decision"),
     ],
     "workplan.Workplan": [
         ("workplan.Workplan", "id", "pk"),
@@ -315,6 +369,36 @@ RECORD_SCOPE = {
         ("decisions.DecisionRecord", "id", "decision"),
     ],
 }
+
+#: Rows a record's page prints that name the record through a generic link
+#: (a decided record, an event's link), by type: (the printed model, the
+#: linking model, its field naming the printed row); the linking rows name
+#: the record by `LINKING_FIELDS`. A linking model with a history is read
+#: through it: every row that ever named the record, so one taken away is
+#: seen too. An event's link may be a meeting, whose id then stands for a
+#: decision's: a needless re-render at worst.
+RECORD_LINKS = {
+    "strategy.Strategy": [
+        ("decisions.DecidedRecord", "decisions.DecidedRecord", "id"),
+        ("decisions.DecisionRecord", "decisions.DecidedRecord", "decision_id"),
+        ("decisions.DecisionRecord", "governance.Event", "link_object_id"),
+    ],
+}
+#: The linking models' fields naming the record.
+LINKING_FIELDS = ("content_type", "object_id")
+
+#: Record types whose page prints its workplans' items only as delivery
+#: figures (`workplan.delivery`: RAG by theme, items on track, overdue), by
+#: the path from the record to those workplans. Their mark reads not each
+#: item's and progress update's newest history row (a new percentage or a
+#: note moves no figure, and a busy council writes one every second) but
+#: what the figures are counted from: the workplans' items tallied by
+#: theme, category, RAG and status (`workplan.ItemTally`, kept by
+#: triggers in the writing transaction) and which of them are overdue
+#: today. A digest of each, in the same query.
+RECORD_COUNTED = {"strategy.Strategy": "workplans"}
+#: The tally's columns the digest reads, which are also its order.
+TALLY_COLUMNS = ("workplan_id", "theme_id", "category", "rag", "status", "items")
 
 #: Parts of the council's mark for views naming what their page prints only
 #: as the record's own (`documents.CachedDocumentMixin.unprinted_parts`):
@@ -369,7 +453,20 @@ def has_record_mark(model):
     return model._meta.label in RECORD_SCOPE
 
 
-def _record_mark_queryset(label, organisation_id, record_id, now):
+def _counted_marks(label, record, today):
+    """The delivery figures' inputs of `record`'s workplans (`RECORD_COUNTED`)."""
+    workplans = record.values(RECORD_COUNTED[label])
+    tally = apps.get_model("workplan.ItemTally").objects
+    items = apps.get_model("workplan.WorkplanItem").objects
+    return {
+        "tally": _digest(tally.filter(workplan_id__in=workplans), TALLY_COLUMNS),
+        "overdue": _digest(
+            items.filter(workplan_id__in=workplans).overdue(today), ("id",)
+        ),
+    }
+
+
+def _record_mark_queryset(label, organisation_id, record_id, now, today):
     from governance.models import Organisation
 
     model = apps.get_model(label)
@@ -383,6 +480,24 @@ def _record_mark_queryset(label, organisation_id, record_id, now):
             rows = history.objects.filter(id__in=rows.values("id"))
         marks[f"h{index}"] = Subquery(
             rows.order_by("-history_id").values("history_id")[:1]
+        )
+    type_field, id_field = LINKING_FIELDS
+    for index, (printed, linking, field) in enumerate(RECORD_LINKS.get(label, [])):
+        linking = apps.get_model(linking)
+        if hasattr(linking, "history"):
+            linking = linking.history.model
+        naming = linking.objects.filter(
+            **{
+                f"{type_field}__app_label": model._meta.app_label,
+                f"{type_field}__model": model._meta.model_name,
+                id_field: record_id,
+            }
+        )
+        history = apps.get_model(printed).history.model
+        marks[f"l{index}"] = Subquery(
+            history.objects.filter(id__in=naming.values(field))
+            .order_by("-history_id")
+            .values("history_id")[:1]
         )
     for index, (appended, field) in enumerate(RECORD_APPENDED):
         marks[f"a{index}"] = Subquery(
@@ -400,6 +515,8 @@ def _record_mark_queryset(label, organisation_id, record_id, now):
         )
     for index, path in enumerate(RECORD_MOMENTS.get(label, [])):
         marks[f"t{index}"] = _count(record.filter(**{f"{path}__lte": now}))
+    if label in RECORD_COUNTED:
+        marks.update(_counted_marks(label, record, today))
     return (
         Organisation.objects.filter(pk=organisation_id)
         .annotate(**marks)
@@ -410,13 +527,16 @@ def _record_mark_queryset(label, organisation_id, record_id, now):
 #: Positive, and within a 32-bit key: Django answers a negative or
 #: too large value on a positive integer field with no query at all.
 _SOME_RECORD = 1_987_654_321
+#: A stand-in for the day (overdue is overdue from a date).
+_SOME_DAY = date(2001, 2, 3)
 
 
 @cache
 def _record_mark_sql(label):
-    """As `mark_sql`, for one record type's mark."""
+    """As `mark_sql`, for one record type's mark. Its constant parameters
+    (the states an overdue item is not in) are kept as `("=", value)`."""
     sql, params = _record_mark_queryset(
-        label, _SOME_COUNCIL, _SOME_RECORD, _SOME_MOMENT
+        label, _SOME_COUNCIL, _SOME_RECORD, _SOME_MOMENT, _SOME_DAY
     ).query.sql_with_params()
     roles = []
     for param in params:
@@ -424,11 +544,21 @@ def _record_mark_sql(label):
             roles.append("council")
         elif param == _SOME_RECORD:
             roles.append("record")
-        elif param == _SOME_MOMENT:
+        elif type(param) is datetime and param == _SOME_MOMENT:
             roles.append("now")
+        elif type(param) is date and param == _SOME_DAY:
+            roles.append("today")
+        elif isinstance(param, str):
+            roles.append(("=", str(param)))
         else:  # pragma: no cover - the query changed shape
             raise ValueError(f"unexpected parameter {param!r} in the mark's query")
     return sql, roles
+
+
+def _bound(roles, values):
+    """The parameters of a compiled mark's query (`mark_sql`,
+    `_record_mark_sql`): each role's value, or the constant kept."""
+    return [role[1] if isinstance(role, tuple) else values[role] for role in roles]
 
 
 def record_mark(organisation, model, pk):
@@ -439,9 +569,14 @@ def record_mark(organisation, model, pk):
     another record leaves it where it was. One query, compiled once per
     record type."""
     sql, roles = _record_mark_sql(model._meta.label)
-    values = {"council": organisation.pk, "record": int(pk), "now": timezone.now()}
+    values = {
+        "council": organisation.pk,
+        "record": int(pk),
+        "now": timezone.now(),
+        "today": timezone.localdate(),
+    }
     with prepared_cursor() as cursor:
-        cursor.execute(sql, [values[role] for role in roles])
+        cursor.execute(sql, _bound(roles, values))
         row = cursor.fetchone()
     return _record_mark_text(model._meta.label, pk, row or ())
 

@@ -77,6 +77,7 @@ UNPRINTED_BY_STRATEGIES = (
     *REPORT_TEXT,
     "decisions.AgendaItem",
     "decisions.DecidedRecord",
+    "decisions.DecisionRecord",
     "decisions.Report",
     "decisions.Resolution",
     "workplan.ProgressUpdate",

@@ -13,7 +13,10 @@ unfiltered list shows (the paginator's count), under a key of:
 - the council's data mark (`governance.data_mark`, a prepared query): it
   moves when any record the summary prints is
   saved or deleted, when anyone's name changes, and with the day (overdue
-  items are overdue from a date);
+  items are overdue from a date). Not its parts of the rows the summary
+  never prints (`NOT_IN_THE_SUMMARY`: an agenda edited, a decision's
+  resolutions, a report's text, a strategy's objectives), which would only
+  draw it again for nothing;
 - the reader's class (`governance.documents.reader_class`: the council and
   their role there, all that `visible_to()` reads);
 - the templates' digest and the language.
@@ -36,6 +39,28 @@ from governance.documents import digest, reader_class
 from . import dashboard
 from .models import Review, Variation
 
+#: The parts of the council's data mark (`DataMark.without`) whose rows
+#: the summary does not print: what happened to records other than
+#: papers sent (events, amendments, approved versions), agendas, reports'
+#: text, resolutions and decided records, committees' members, numbering,
+#: the strategy's objectives and risks, items' milestones.
+NOT_IN_THE_SUMMARY = (
+    "decisions.AgendaItem",
+    "decisions.CommitteeMember",
+    "decisions.DecidedRecord",
+    "decisions.NumberingSettings",
+    "decisions.Recommendation",
+    "decisions.ReportHeading",
+    "decisions.ReportText",
+    "decisions.Resolution",
+    "governance.ApprovedVersion",
+    "governance.Event",
+    "governance.MinorAmendment",
+    "strategy.Objective",
+    "strategy.Risk",
+    "workplan.Milestone",
+)
+
 #: Seconds a summary is kept; its key moves with every change, so this only
 #: bounds how long an unused one takes room.
 SUMMARY_CACHE_SECONDS = 24 * 60 * 60
@@ -52,7 +77,7 @@ def summary_key(workplan, user, mark):
     return "workplan-summary:" + digest(
         workplan.pk,
         workplan.version,
-        mark,
+        mark.without(*NOT_IN_THE_SUMMARY),
         reader_class(user, workplan.organisation_id),
         template_digest(),
         translation.get_language(),

@@ -4,6 +4,8 @@ data mark and the record's own mark, read in the same query. Another
 decision published or a progress update elsewhere leaves them kept; a
 change to a row they print, their own or not, is served at once."""
 
+from datetime import date, timedelta
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -15,9 +17,11 @@ from governance import kept_pages
 from governance.data_mark import data_mark
 from governance.history import save_with_reason
 from tests.base import make_decision, make_item, make_workplan, publish, put_on_agenda
+from workplan.models import Variation
 
 DECISION_DOCUMENT = "decisions/_decision_document.html"
 STRATEGY_DOCUMENT = "strategy/_strategy_document.html"
+SUMMARY = "workplan/_summary.html"
 
 
 def rendered(client, url, document):
@@ -156,3 +160,134 @@ def test_a_part_of_the_mark_that_does_not_exist_is_refused(cast):
     with pytest.raises(ValueError):
         mark.without("decisions.Resolutions")
     assert mark.of("workplan.Department") != mark.without("workplan.Department")
+
+
+def test_a_strategy_stays_kept_while_progress_moves_no_figure(
+    cast, business, client_for
+):
+    """Its delivery prints figures, not an item's percentage or note
+    (`data_mark.RECORD_COUNTED`): an update that moves no figure leaves it
+    kept; an item come overdue, or given another RAG status, shows at once."""
+    client = client_for(cast.officer)
+    url = strategy_url(business.approved_strategy)
+    item = business.item
+    item.delivery_status = "in-progress"
+    item.target_date = date.today() + timedelta(days=30)
+    save_with_reason(item, user=cast.officer, reason="Set-up")
+    assert rendered(client, url, STRATEGY_DOCUMENT)
+
+    item.percent_complete = 40
+    item.rag_reason = "Going well; the supplier has started."
+    save_with_reason(item, user=cast.officer, reason="Progress")
+    assert not rendered(client, url, STRATEGY_DOCUMENT)
+
+    item.target_date = date.today() - timedelta(days=3)
+    save_with_reason(item, user=cast.officer, reason="Target missed")
+    assert rendered(client, url, STRATEGY_DOCUMENT)
+    assert "1 overdue" in client.get(url).content.decode()
+
+    item.rag = "red"
+    save_with_reason(item, user=cast.officer, reason="Progress")
+    assert rendered(client, url, STRATEGY_DOCUMENT)
+
+
+def test_an_agenda_saved_leaves_the_strategy_and_summary_kept(
+    cast, business, client_for
+):
+    """A meeting's version moves whenever its agenda is saved; other pages
+    print only what `data_mark.MEETING_PRINTED` names of it, which a new
+    time does move."""
+    client = client_for(cast.officer)
+    meeting = business.later_meeting  # not one the strategy's record names
+    agenda_item = put_on_agenda(meeting, business.unpublished_report, position=3)
+    url = strategy_url(business.approved_strategy)
+    assert rendered(client, url, STRATEGY_DOCUMENT)
+    workplan_url = business.workplan.get_absolute_url()
+    assert rendered(client, workplan_url, SUMMARY)
+    mark = data_mark(cast.council_a)
+
+    agenda_item.title = "Renamed on the agenda"
+    save_with_reason(agenda_item, user=cast.clerk, reason="Agenda changed")
+    meeting.version += 1
+    save_with_reason(meeting, user=cast.clerk, reason="Agenda changed")
+
+    assert not rendered(client, url, STRATEGY_DOCUMENT)
+    assert not rendered(client, workplan_url, SUMMARY)
+    assert data_mark(cast.council_a).of("decisions.Meeting") == mark.of(
+        "decisions.Meeting"
+    )
+
+    meeting.venue = "Committee Room 2"
+    save_with_reason(meeting, user=cast.clerk, reason="Moved")
+    assert data_mark(cast.council_a).of("decisions.Meeting") != mark.of(
+        "decisions.Meeting"
+    )
+    assert rendered(client, url, STRATEGY_DOCUMENT)
+
+
+def test_a_decision_deciding_a_strategy_stays_kept_when_an_item_changes(
+    cast, business, client_for
+):
+    """It prints the strategy it decides, not any item; one deciding a
+    variation prints the variation's item, and follows items."""
+    client = client_for(cast.member)
+    decision = business.published_decision
+    strategy = business.approved_strategy
+    DecidedRecord.objects.get_or_create(
+        decision=decision,
+        content_type=ContentType.objects.get_for_model(strategy),
+        object_id=strategy.pk,
+    )
+    url = decision_url(decision)
+    assert rendered(client, url, DECISION_DOCUMENT)
+
+    business.item.title = "Renamed item"
+    save_with_reason(business.item, user=cast.officer, reason="Progress")
+    assert not rendered(client, url, DECISION_DOCUMENT)
+
+    variation = Variation.objects.create(
+        workplan=business.workplan,
+        item=business.item,
+        kind=Variation.Kind.ADDED,
+        reason="A new statutory duty",
+    )
+    DecidedRecord.objects.create(
+        decision=decision,
+        content_type=ContentType.objects.get_for_model(Variation),
+        object_id=variation.pk,
+    )
+    assert rendered(client, url, DECISION_DOCUMENT)
+    business.item.title = "Renamed again"
+    save_with_reason(business.item, user=cast.officer, reason="Progress")
+    assert rendered(client, url, DECISION_DOCUMENT)
+
+
+def test_a_strategy_follows_the_decisions_it_names_not_anothers(
+    cast, business, client_for
+):
+    """Another decision published leaves it kept; the decision approving it
+    corrected, or another naming it among the records it decides
+    (`data_mark.RECORD_LINKS`), shows at once."""
+    client = client_for(cast.member)
+    strategy = business.approved_strategy
+    url = strategy_url(strategy)
+    other = make_decision(business.meeting, "Approval of the telephony contract")
+    assert rendered(client, url, STRATEGY_DOCUMENT)
+
+    publish(other, cast.clerk)
+    assert not rendered(client, url, STRATEGY_DOCUMENT)
+
+    approving = strategy.approving_decision
+    approving.title = "Approval of the ICT Strategy, as corrected"
+    save_with_reason(approving, user=cast.clerk, reason="Correction")
+    assert rendered(client, url, STRATEGY_DOCUMENT)
+
+    decided = DecidedRecord.objects.create(
+        decision=other,
+        content_type=ContentType.objects.get_for_model(strategy),
+        object_id=strategy.pk,
+    )
+    save_with_reason(decided, user=cast.clerk, reason="Names the strategy")
+    assert rendered(client, url, STRATEGY_DOCUMENT)
+    decided.delete()
+    assert rendered(client, url, STRATEGY_DOCUMENT)
