@@ -116,7 +116,7 @@ class _RowsDigest(Func):
         return []  # an aggregate: nothing to group by
 
 
-def _digest(queryset, columns):
+def rows_digest(queryset, columns):
     """A subquery: `_RowsDigest` of `queryset`'s `columns` (None when it has
     no rows)."""
     return Subquery(
@@ -154,7 +154,7 @@ def _mark_queryset(organisation_id, now):
     # guards), as a clerk does many times a day; other pages print what
     # `MEETING_PRINTED` names of it, so the meetings' part is a digest of
     # those (the agenda itself is the agenda items' part).
-    marks[f"h{PRINTED.index('decisions.Meeting')}"] = _digest(
+    marks[f"h{PRINTED.index('decisions.Meeting')}"] = rows_digest(
         Meeting.objects.filter(committee__organisation=OuterRef("pk")),
         MEETING_PRINTED,
     )
@@ -453,14 +453,15 @@ def has_record_mark(model):
     return model._meta.label in RECORD_SCOPE
 
 
-def _counted_marks(label, record, today):
-    """The delivery figures' inputs of `record`'s workplans (`RECORD_COUNTED`)."""
-    workplans = record.values(RECORD_COUNTED[label])
+def counted_marks(workplans, today):
+    """Subqueries marking the delivery figures of `workplans` (a queryset of
+    their ids): digests of their items' tally and of which are overdue
+    `today` (`RECORD_COUNTED`)."""
     tally = apps.get_model("workplan.ItemTally").objects
     items = apps.get_model("workplan.WorkplanItem").objects
     return {
-        "tally": _digest(tally.filter(workplan_id__in=workplans), TALLY_COLUMNS),
-        "overdue": _digest(
+        "tally": rows_digest(tally.filter(workplan_id__in=workplans), TALLY_COLUMNS),
+        "overdue": rows_digest(
             items.filter(workplan_id__in=workplans).overdue(today), ("id",)
         ),
     }
@@ -516,7 +517,7 @@ def _record_mark_queryset(label, organisation_id, record_id, now, today):
     for index, path in enumerate(RECORD_MOMENTS.get(label, [])):
         marks[f"t{index}"] = _count(record.filter(**{f"{path}__lte": now}))
     if label in RECORD_COUNTED:
-        marks.update(_counted_marks(label, record, today))
+        marks.update(counted_marks(record.values(RECORD_COUNTED[label]), today))
     return (
         Organisation.objects.filter(pk=organisation_id)
         .annotate(**marks)

@@ -13,11 +13,15 @@ from django.template.loader import render_to_string
 @dataclass(frozen=True)
 class Panel:
     title: str
-    template: str
-    context: dict
+    template: str = ""
+    context: dict | None = None
+    #: The body drawn already (a panel kept in the cache), else None.
+    html: str | None = None
 
     def render(self, request):
         """The panel's body (autoescaped by its template)."""
+        if self.html is not None:
+            return self.html
         return render_to_string(self.template, self.context, request)
 
 

@@ -17,6 +17,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from decisions.models import DecisionRecord
+from governance.data_mark import counted_marks
+from governance.models import Organisation
 
 from .dashboard import Bar, chart_rows
 from .models import Review, Variation, Workplan, WorkplanItem
@@ -179,3 +181,22 @@ def _count_variations(by_id, user, workplans):
     ):
         for workplan_id in sorted(decision_ids.get(decision.pk, ())):
             by_id[workplan_id].variation_decisions.append(decision)
+
+
+def counted_mark(organisation, today=None):
+    """A string that moves whenever the delivery figures of any of
+    `organisation`'s workplans may have changed through their items: their
+    tally by theme, category, RAG and status, and which are overdue
+    `today` (`governance.data_mark.counted_marks`). A new percentage or
+    note moves no figure, and leaves it. One query."""
+    marks = counted_marks(
+        Workplan.objects.filter(organisation=organisation).values("pk"),
+        today or timezone.localdate(),
+    )
+    row = (
+        Organisation.objects.filter(pk=organisation.pk)
+        .annotate(**marks)
+        .values_list(*marks)
+        .first()
+    )
+    return ".".join(str(value or 0) for value in row or ())

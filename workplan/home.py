@@ -1,14 +1,19 @@
 """What workplans need a person now, for the home page."""
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from governance.data_mark import data_mark, template_digest
+from governance.documents import digest, reader_class
 from governance.home import Panel, register_panel
 from governance.lifecycle import LifecycleStatus
 from governance.policy import REVIEW, WORKPLAN
 from strategy.models import Strategy
 
-from .delivery import current_delivery
+from .delivery import counted_mark, current_delivery
 from .models import ProgressUpdate, Review, Workplan, WorkplanItem
 
 
@@ -69,10 +74,40 @@ def my_draft_workplans(request):
     )
 
 
+#: The parts of the council's data mark (`DataMark.of`) whose rows the
+#: delivery panel prints: the strategies, their workplans and the reviews
+#: reported; their items only as figures (`delivery.counted_mark`).
+DELIVERY_PANEL_PRINTS = ("strategy.Strategy", "workplan.Workplan", "workplan.Review")
+#: Seconds a drawn panel is kept; its key moves with every change, so this
+#: only bounds how long an unused one takes room.
+DELIVERY_PANEL_SECONDS = 24 * 60 * 60
+
+
 @register_panel(order=10)
 def how_delivery_is_going(request):
     """The council's strategies in force, each with its latest approved
-    workplan's headline: what a councillor asks first."""
+    workplan's headline: what a councillor asks first. The same for every
+    reader of one class until a figure or a row it prints changes: drawn
+    once and kept, as the kept documents are (`governance/documents.py`)."""
+    organisation, user = request.organisation, request.user
+    key = "home-delivery:" + digest(
+        reader_class(user, organisation.pk),
+        data_mark(organisation).of(*DELIVERY_PANEL_PRINTS),
+        counted_mark(organisation),
+        template_digest(),
+        translation.get_language(),
+    )
+    html = cache.get(key)
+    if html is None:
+        html = _delivery_panel(request)
+        cache.set(key, html, DELIVERY_PANEL_SECONDS)
+    if not html:
+        return None
+    return Panel(_("How delivery is going"), html=html)
+
+
+def _delivery_panel(request):
+    """The panel's body, or "" when no strategy is in force."""
     strategies = (
         Strategy.objects.visible_to(request.user)
         .for_organisation(request.organisation)
@@ -81,10 +116,9 @@ def how_delivery_is_going(request):
     )
     listed = list(strategies[:5])
     if not listed:
-        return None
+        return ""
     deliveries = current_delivery(strategies, request.user)
-    return Panel(
-        _("How delivery is going"),
+    return render_to_string(
         "workplan/home_delivery.html",
         {
             "rows": [
@@ -92,4 +126,5 @@ def how_delivery_is_going(request):
                 for strategy in listed
             ]
         },
+        request,
     )

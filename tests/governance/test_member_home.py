@@ -4,10 +4,13 @@ call-ins running, and the meetings of their committees with their papers."""
 
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from decisions.models import CommitteeMember
+from governance.history import save_with_reason
 from governance.models import Membership
 from governance.visits import Visit
 
@@ -69,3 +72,32 @@ def test_a_member_on_a_committee_sees_its_meetings_with_their_papers(
     page = home(client_for(cast.member))
     panel = page[page.index("Your committees&#x27; meetings") :]
     assert reverse("decisions:meeting_pack", args=[meeting.pk]) in panel
+
+
+def test_the_delivery_headline_is_kept_until_a_figure_moves(cast, business, client_for):
+    """Drawn once per reader class and kept (`workplan.home`): an update
+    that moves no figure is served from what was kept; a RAG status or a
+    renamed strategy shows at once; an officer's class has its own."""
+    strategy, workplan = delivered(cast, business)
+    member = client_for(cast.member)
+    assert "3 of 4 items on track, 1 red, 1 overdue." in home(member)
+    item = workplan.items.get(reference="D03")
+
+    with CaptureQueriesContext(connection) as first:
+        home(member)
+    item.percent_complete = 60
+    save_with_reason(item, user=cast.officer, reason="Progress")
+    with CaptureQueriesContext(connection) as kept:
+        assert "3 of 4 items on track" in home(member)
+    assert len(kept) == len(first)
+
+    item.rag, item.rag_reason = "amber", "Slipping"
+    save_with_reason(item, user=cast.officer, reason="Progress")
+    with CaptureQueriesContext(connection) as drawn:
+        assert "2 of 4 items on track, 1 amber, 1 red, 1 overdue." in home(member)
+    assert len(drawn) > len(kept)
+
+    strategy.title = "ICT Strategy, renamed"
+    save_with_reason(strategy, user=cast.officer, reason="Minor amendment")
+    assert "ICT Strategy, renamed" in home(member)
+    assert "ICT Strategy, renamed" in home(client_for(cast.officer))
