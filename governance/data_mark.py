@@ -4,7 +4,8 @@ anything a record's page could print may have changed.
 `data_mark(organisation)` reads, in one query compiled once per process
 and prepared once per database connection (`prepared.py`),
 the newest history row of every record type a page prints (every save and
-deletion writes one), the newest row of the records of what happened
+deletion writes one; for meetings, a digest of what other pages print of
+them, `MEETING_PRINTED`), the newest row of the records of what happened
 (events, amendments, papers as sent: written once), the council's own
 version, a digest of its people's names (people have no history), and what
 changes with time alone (decisions whose call-in period
