@@ -536,7 +536,8 @@ _SOME_DAY = date(2001, 2, 3)
 @cache
 def _record_mark_sql(label):
     """As `mark_sql`, for one record type's mark. Its constant parameters
-    (the states an overdue item is not in) are kept as `("=", value)`."""
+    (the states an overdue item is not in, the record type's content type
+    names) are kept as `("=", value)`."""
     sql, params = _record_mark_queryset(
         label, _SOME_COUNCIL, _SOME_RECORD, _SOME_MOMENT, _SOME_DAY
     ).query.sql_with_params()
