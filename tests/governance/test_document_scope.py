@@ -42,6 +42,16 @@ def strategy_url(strategy):
     return reverse("strategy:strategy_detail", args=[strategy.pk])
 
 
+def decides(decision, record):
+    """`decision` names `record` among the records it decides."""
+    decided, _created = DecidedRecord.objects.get_or_create(
+        decision=decision,
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+    )
+    return decided
+
+
 def test_a_decision_stays_kept_when_another_is_published_or_an_item_changes(
     cast, business, client_for
 ):
@@ -80,11 +90,7 @@ def test_a_decided_records_change_is_served_at_once(cast, business, client_for):
     client = client_for(cast.member)
     decision = business.published_decision
     strategy = business.approved_strategy
-    DecidedRecord.objects.get_or_create(
-        decision=decision,
-        content_type=ContentType.objects.get_for_model(strategy),
-        object_id=strategy.pk,
-    )
+    decides(decision, strategy)
     url = decision_url(decision)
     assert rendered(client, url, DECISION_DOCUMENT)
 
@@ -233,11 +239,7 @@ def test_a_decision_deciding_a_strategy_stays_kept_when_an_item_changes(
     client = client_for(cast.member)
     decision = business.published_decision
     strategy = business.approved_strategy
-    DecidedRecord.objects.get_or_create(
-        decision=decision,
-        content_type=ContentType.objects.get_for_model(strategy),
-        object_id=strategy.pk,
-    )
+    decides(decision, strategy)
     url = decision_url(decision)
     assert rendered(client, url, DECISION_DOCUMENT)
 
@@ -251,11 +253,7 @@ def test_a_decision_deciding_a_strategy_stays_kept_when_an_item_changes(
         kind=Variation.Kind.ADDED,
         reason="A new statutory duty",
     )
-    DecidedRecord.objects.create(
-        decision=decision,
-        content_type=ContentType.objects.get_for_model(Variation),
-        object_id=variation.pk,
-    )
+    decides(decision, variation)
     assert rendered(client, url, DECISION_DOCUMENT)
     business.item.title = "Renamed again"
     save_with_reason(business.item, user=cast.officer, reason="Progress")
@@ -282,11 +280,7 @@ def test_a_strategy_follows_the_decisions_it_names_not_anothers(
     save_with_reason(approving, user=cast.clerk, reason="Correction")
     assert rendered(client, url, STRATEGY_DOCUMENT)
 
-    decided = DecidedRecord.objects.create(
-        decision=other,
-        content_type=ContentType.objects.get_for_model(strategy),
-        object_id=strategy.pk,
-    )
+    decided = decides(other, strategy)
     save_with_reason(decided, user=cast.clerk, reason="Names the strategy")
     assert rendered(client, url, STRATEGY_DOCUMENT)
     decided.delete()
