@@ -111,3 +111,38 @@ def test_the_load_journeys_run_on_the_bench_data(cast, business, client_for, tmp
     )
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.split() == ["2", "2", "1", "1"]
+
+
+@pytest.mark.django_db
+def test_answers_under_load_say_where_the_time_went(rf, django_assert_num_queries):
+    """The load's settings answer with a `Server-Timing` header
+    (`tests/bench/server_timing.py`) that the locustfile reads back."""
+    from django.contrib.auth import get_user_model
+    from django.http import HttpResponse
+
+    from tests.bench.server_timing import ServerTiming
+
+    def view(request):
+        get_user_model().objects.exists()
+        return HttpResponse("ok")
+
+    with django_assert_num_queries(1):
+        header = ServerTiming(view)(rf.get("/"))["Server-Timing"]
+    read = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from tests.bench import locustfile as f; "
+            "t = f.server_timing(sys.argv[1]); "
+            "print(sorted(t), t['app'] >= t['db'] > 0, t['cpu'] >= 0)",
+            header,
+        ],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.split("]")[0] == "['app', 'cpu', 'db'"
+    assert read.stdout.split("]")[1].split() == ["True", "True"]

@@ -24,8 +24,12 @@
 4. Prints requests per second, p50/p95/p99 and errors for every step of
    every journey, whether the pack was made and how long it took, and the
    figures beside their targets (no errors; p95 of page views within
-   150 ms); writes everything to bench-results/load.json and records the
-   rows of the summary table. Figures, not pass or fail.
+   150 ms); then, per step, where the time went: each response's
+   `Server-Timing` header (`server_timing.py`) splits Locust's figure into
+   the app's own time (its CPU and its queries) and the wait outside it
+   (gunicorn's queue for a thread, the loopback, Locust). Writes everything
+   to bench-results/load.json and records the rows of the summary table.
+   Figures, not pass or fail.
 
     scripts/bench.sh load [--duration 60] [--users 50] [--keep-db]
 """
@@ -453,7 +457,11 @@ def run_locust(server, plan_path, args, csv_prefix):
         done = subprocess.run(
             command,
             cwd=ROOT,
-            env={**os.environ, "BENCH_LOAD_PLAN": str(plan_path)},
+            env={
+                **os.environ,
+                "BENCH_LOAD_PLAN": str(plan_path),
+                "BENCH_LOAD_TIMING": str(timing_path(csv_prefix)),
+            },
             capture_output=True,
             text=True,
             timeout=args.duration + 120,
@@ -464,6 +472,44 @@ def run_locust(server, plan_path, args, csv_prefix):
     if not stats.exists():
         raise BenchError(f"Locust wrote no figures:\n{done.stdout}\n{done.stderr}")
     return done
+
+
+def timing_path(csv_prefix):
+    return Path(f"{csv_prefix}_server_timing.json")
+
+
+def percentile(values, fraction):
+    """The value at `fraction` of the sorted values (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def read_server_timing(csv_prefix):
+    """Per request name, where its time went (`server_timing.py`): the
+    server's own time (`app`, its CPU and queries) and the wait outside it
+    (Locust's time less `app`: gunicorn's queue, the loopback, Locust)."""
+    path = timing_path(csv_prefix)
+    if not path.exists():
+        return {}
+    found = {}
+    for name, rows in json.loads(path.read_text()).items():
+        rows = [row for row in rows if None not in row]
+        if not rows:
+            continue
+        locust, app, cpu, db = zip(*rows, strict=True)
+        outside = [total - inside for total, inside in zip(locust, app, strict=True)]
+        found[name] = {
+            "requests": len(rows),
+            "app_p50_ms": percentile(app, 0.5),
+            "app_p95_ms": percentile(app, 0.95),
+            "cpu_p50_ms": percentile(cpu, 0.5),
+            "cpu_p95_ms": percentile(cpu, 0.95),
+            "db_p50_ms": percentile(db, 0.5),
+            "outside_p50_ms": percentile(outside, 0.5),
+            "outside_p95_ms": percentile(outside, 0.95),
+            "cpu_total_s": round(sum(cpu) / 1000, 2),
+        }
+    return found
 
 
 def read_stats(csv_prefix):
@@ -589,9 +635,11 @@ def run(args):
         run_locust(server, plan_path, args, csv_prefix)
         load_after = os.getloadavg()
         stats, failures = read_stats(csv_prefix)
+        timing = read_server_timing(csv_prefix)
         pack = pack_outcome(plan["pack_meeting_id"], PACK_WAIT_SECONDS)
         memory = server.worker_memory()
         report(args, stats, failures, pack, memory, load_before, load_after, alone)
+        report_timing(timing)
         (RESULTS / "load.json").write_text(
             json.dumps(
                 {
@@ -604,6 +652,7 @@ def run(args):
                     },
                     "stats": stats,
                     "alone_p50_ms": alone,
+                    "server_timing": timing,
                     "failures": failures,
                     "pack": pack,
                     "gunicorn_memory": memory,
@@ -673,6 +722,31 @@ def pages_alone(server, plan):
                 raise BenchError(f"{path} answered {response.status} on its own")
         found[name] = round(statistics.median(times[1:]), 1)
     return found
+
+
+def report_timing(timing):
+    """Where each step's time went, from the responses' `Server-Timing`."""
+    if not timing:
+        return
+    header = (
+        f"{'journey: step':<36}{'n':>6}{'app p50':>9}{'app p95':>9}{'cpu p50':>9}"
+        f"{'db p50':>8}{'out p95':>9}{'cpu s':>7}"
+    )
+    say(
+        "\nWhere the time went (ms; `Server-Timing`, tests/bench/server_timing."
+        "py): 'app' from the first middleware in to the response out, 'cpu' "
+        "the request thread's CPU in it, 'db' in its queries, 'out' what "
+        "Locust measured less 'app' (gunicorn's queue, loopback, Locust); "
+        "'cpu s' the step's CPU in all:\n"
+    )
+    say(header)
+    say("-" * len(header))
+    for name, t in sorted(timing.items(), key=lambda nt: -nt[1]["cpu_total_s"]):
+        say(
+            f"{name:<36}{t['requests']:>6}{t['app_p50_ms']:>9.0f}"
+            f"{t['app_p95_ms']:>9.0f}{t['cpu_p50_ms']:>9.0f}{t['db_p50_ms']:>8.0f}"
+            f"{t['outside_p95_ms']:>9.0f}{t['cpu_total_s']:>7.1f}"
+        )
 
 
 def report(args, stats, failures, pack, memory, load_before, load_after, alone):

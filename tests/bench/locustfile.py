@@ -47,6 +47,8 @@ THINK = between(1, 4)
 PACK_POLL_SECONDS = 2
 #: How long the pack may take before the wait counts as an error.
 PACK_TIMEOUT_SECONDS = 600
+#: Where to write the server's timings of each request (`server_timing.py`).
+TIMING_PATH = os.environ.get("BENCH_LOAD_TIMING", "")
 
 
 # --- the simulated people -------------------------------------------------------
@@ -252,3 +254,37 @@ class PackRequester(Person):
     @task
     def read_the_meeting(self):
         self.view(self.account["meeting"], "clerk: meeting")
+
+
+# --- where the time went ---------------------------------------------------------
+
+#: Per request name, (Locust's ms, the server's `app`, `cpu` and `db` ms).
+TIMINGS = {}
+
+
+def server_timing(header):
+    """`{"app": 12.5, "cpu": 8.0, "db": 3.1}` from a `Server-Timing` header."""
+    found = {}
+    for metric in header.split(","):
+        name, _, params = metric.strip().partition(";")
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "dur":
+                found[name] = float(value)
+    return found
+
+
+@events.request.add_listener
+def keep_server_timing(name, response_time, response=None, **kwargs):
+    header = response.headers.get("Server-Timing") if response is not None else None
+    if header:
+        found = server_timing(header)
+        TIMINGS.setdefault(name, []).append(
+            (response_time, found.get("app"), found.get("cpu"), found.get("db"))
+        )
+
+
+@events.test_stop.add_listener
+def write_server_timing(**kwargs):
+    if TIMING_PATH:
+        Path(TIMING_PATH).write_text(json.dumps(TIMINGS))
