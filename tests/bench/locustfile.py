@@ -64,15 +64,16 @@ class Person(FastHttpUser):
     """A signed-in person with an account of their own from the plan.
 
     Locust's FastHttpUser (geventhttpclient), not HttpUser (python-requests):
-    it spends a fraction of the CPU a request, and the load generator shares
-    the two cores with the server it measures."""
+    a cheaper client a request, and the load generator shares the two cores
+    with the server it measures."""
 
     abstract = True
     wait_time = THINK
     kind = ""
     # As a browser does, a request sent on a kept-alive connection that the
     # server closed meanwhile (gunicorn's keep-alive is 2 s; people think
-    # 1-4 s) is sent again once on a new connection.
+    # 1-4 s) is sent again once on a new connection. (A save sent twice
+    # would be refused by its edit guard and counted as an error.)
     max_retries = 1
 
     def on_start(self):
