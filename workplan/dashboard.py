@@ -174,13 +174,18 @@ def rag_by_category(items):
     )
 
 
+#: How many overdue items the workplan's summary lists.
+OVERDUE_LISTED = 20
+
+
 def overdue(items, today=None):
     """Items past their target date and not finished (the rule is
-    `WorkplanItem.is_overdue`)."""
+    `WorkplanItem.is_overdue`), the earliest first (in a fixed order, so
+    that the first `OVERDUE_LISTED` are always the same items)."""
     return (
         items.overdue(today)
         .select_related("lead_officer__user")
-        .order_by("target_date")
+        .order_by("target_date", "pk")
     )
 
 

@@ -17,6 +17,15 @@ unfiltered list shows (the paginator's count), under a key of:
   never prints (`NOT_IN_THE_SUMMARY`: an agenda edited, a decision's
   resolutions, a report's text, a strategy's objectives), which would only
   draw it again for nothing;
+- in place of the mark's parts for every item and progress update of the
+  council (`READ_FROM_ITS_OWN_ROWS`), digests of the workplan's own rows
+  the summary prints (`printed_marks`, read with the workplan in its
+  query): its items' tally (the charts and counts), its first overdue
+  items as listed, the number of updates its open reviews have had, and
+  the items its variations name. An officer's progress update moves them
+  only when it changes what the summary shows (a RAG, a status, an overdue
+  item's percentage, a review's count), not with every percentage
+  anywhere in the council;
 - the reader's class (`governance.documents.reader_class`: the council and
   their role there, all that `visible_to()` reads);
 - the templates' digest and the language.
@@ -28,16 +37,16 @@ read from the cache, as for kept documents.
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from decisions import considered
-from governance.data_mark import template_digest
+from governance.data_mark import TALLY_COLUMNS, rows_digest, template_digest
 from governance.documents import digest, reader_class
 
 from . import dashboard
-from .models import Review, Variation
+from .models import ItemTally, ProgressUpdate, Review, Variation, WorkplanItem
 
 #: The parts of the council's data mark (`DataMark.without`) whose rows
 #: the summary does not print: what happened to records other than
@@ -61,6 +70,22 @@ NOT_IN_THE_SUMMARY = (
     "workplan.Milestone",
 )
 
+#: The parts of the council's data mark the summary reads from the
+#: workplan's own rows instead (`printed_marks`).
+READ_FROM_ITS_OWN_ROWS = ("workplan.WorkplanItem", "workplan.ProgressUpdate")
+
+#: What the summary prints of an overdue item (`_summary.html`).
+OVERDUE_PRINTED = (
+    "id",
+    "reference",
+    "title",
+    "target_date",
+    "percent_complete",
+    "lead_officer_id",
+)
+#: What it prints of the item a variation names.
+VARIED_PRINTED = ("id", "item_id", "item__reference", "item__title")
+
 #: Seconds a summary is kept; its key moves with every change, so this only
 #: bounds how long an unused one takes room.
 SUMMARY_CACHE_SECONDS = 24 * 60 * 60
@@ -73,11 +98,60 @@ class Summary:
     listed: int
 
 
+def printed_marks(user, today):
+    """For a query of workplans: of each, digests of the rows the summary
+    prints in place of the council's items and updates parts of the mark
+    (`READ_FROM_ITS_OWN_ROWS`), as `user` may read them `today`. Subqueries
+    served by the workplan's indexes (its tally, its items by target date,
+    its reviews' updates, its variations)."""
+    readable = WorkplanItem.objects.visible_to(user).in_the_plan()
+    overdue_listed = dashboard.overdue(
+        readable.filter(workplan_id=OuterRef(OuterRef("pk"))), today
+    )[: dashboard.OVERDUE_LISTED]
+    reviewed = (
+        ProgressUpdate.objects.filter(
+            review__workplan_id=OuterRef("pk"),
+            review__status=Review.Status.OPEN,
+            item__in=readable.filter(workplan_id=OuterRef(OuterRef("pk"))),
+        )
+        .order_by()
+        .values("review__workplan_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return {
+        "summary_tally": rows_digest(
+            ItemTally.objects.filter(workplan_id=OuterRef("pk")), TALLY_COLUMNS
+        ),
+        "summary_overdue": rows_digest(
+            WorkplanItem.objects.filter(pk__in=overdue_listed.values("pk")),
+            OVERDUE_PRINTED,
+        ),
+        "summary_updates": Subquery(reviewed),
+        "summary_varied": rows_digest(
+            Variation.objects.filter(workplan_id=OuterRef("pk")), VARIED_PRINTED
+        ),
+    }
+
+
 def summary_key(workplan, user, mark):
+    """The key of the summary, `workplan` read with `printed_marks` (or,
+    without them, the council's whole mark but what it never prints)."""
+    if hasattr(workplan, "summary_tally"):
+        own = (
+            workplan.summary_tally,
+            workplan.summary_overdue,
+            workplan.summary_updates,
+            workplan.summary_varied,
+        )
+        mark = mark.without(*NOT_IN_THE_SUMMARY, *READ_FROM_ITS_OWN_ROWS)
+    else:
+        own, mark = (), mark.without(*NOT_IN_THE_SUMMARY)
     return "workplan-summary:" + digest(
         workplan.pk,
         workplan.version,
-        mark.without(*NOT_IN_THE_SUMMARY),
+        mark,
+        *own,
         reader_class(user, workplan.organisation_id),
         template_digest(),
         translation.get_language(),
@@ -122,7 +196,7 @@ def _context(workplan, user, figures):
         "variations": list(variations_since_last_review(workplan, user)),
         "theme_chart": dashboard.chart_rows(figures.by_theme),
         "category_chart": dashboard.chart_rows(figures.by_category),
-        "overdue": list(dashboard.overdue(everything)[:20]),
+        "overdue": list(dashboard.overdue(everything)[: dashboard.OVERDUE_LISTED]),
     }
 
 

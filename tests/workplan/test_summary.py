@@ -6,12 +6,21 @@ import re
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from governance.history import save_with_reason
 from governance.models import Membership
 from workplan.models import Department
+from workplan.reviews import record_update
 
-from ..base import add_item_by_variation, approve_workplan, make_item, make_workplan
+from ..base import (
+    add_item_by_variation,
+    approve_workplan,
+    make_item,
+    make_review,
+    make_workplan,
+)
 
 
 def page(client, workplan):
@@ -98,3 +107,99 @@ def test_an_officers_summary_never_reaches_a_member(cast, business, client_for):
     assert "1 item." in member_page
     assert "A new statutory duty" in officer_page  # the variation's reason
     assert "A new statutory duty" not in member_page
+
+
+def queries_of(client, workplan):
+    """The page's HTML and how many queries it took."""
+    with CaptureQueriesContext(connection) as queries:
+        html = page(client, workplan)
+    return html, len(queries)
+
+
+def set_percent(item, percent, by):
+    item.refresh_from_db()
+    item.percent_complete = percent
+    save_with_reason(item, user=by, reason="Progress updated")
+
+
+def test_the_summary_moves_only_with_what_it_prints(cast, business, client_for):
+    """Kept by its own rows (`summary.printed_marks`): a percentage the
+    summary does not print leaves it kept; an overdue item's percentage, a
+    RAG, a review's count of updates and a varied item's title show on the
+    next view."""
+    member = client_for(cast.member)
+    workplan = make_workplan(cast, business.approved_strategy, 2033)
+    later = make_item(cast, workplan, "S3", target_date=date.today() + timedelta(30))
+    late = make_item(cast, workplan, "S4", target_date=date.today() - timedelta(30))
+    approve_workplan(cast, business, workplan)
+    page(member, workplan)
+    _, warm = queries_of(member, workplan)
+
+    set_percent(later, 35, cast.officer)
+    html, kept = queries_of(member, workplan)
+    assert kept == warm  # not drawn again: the summary prints nothing of it
+    assert "35%" in html  # the rows are read afresh
+
+    set_percent(late, 65, cast.officer)
+    html, drawn = queries_of(member, workplan)
+    assert "65% complete" in overdue_items(html)
+    assert drawn > warm
+
+    later.refresh_from_db()
+    later.rag, later.rag_reason = "red", "The supplier is late."
+    save_with_reason(later, user=cast.officer, reason="Supplier late")
+    assert rag_by_theme(page(member, workplan))[0] == 1
+
+
+def test_a_review_update_is_counted_at_once(cast, business, client_for):
+    """An update that changes no figure the summary prints but the review's
+    count of updated items."""
+    officer = client_for(cast.officer)
+    workplan = make_workplan(cast, business.approved_strategy, 2034)
+    items = [
+        make_item(
+            cast,
+            workplan,
+            f"S5.{n}",
+            rag="green",
+            target_date=date.today() + timedelta(30),
+        )
+        for n in (1, 2)
+    ]
+    approve_workplan(cast, business, workplan)
+    review = make_review(cast, workplan)
+    assert "0 of 2 items updated" in page(officer, workplan)
+    items[0].refresh_from_db()  # approved since it was made
+    record_update(
+        review,
+        items[0],
+        cast.officer,
+        {
+            "delivery_status": "in-progress",
+            "rag": "green",
+            "rag_reason": "",
+            "percent_complete": 40,
+            "commentary": "On track.",
+            "revised_start_date": None,
+            "revised_target_date": None,
+        },
+    )
+    assert "1 of 2 items updated" in page(officer, workplan)
+
+
+def test_a_varied_items_new_title_shows_at_once(cast, business, client_for):
+    officer = client_for(cast.officer)
+    workplan = make_workplan(cast, business.approved_strategy, 2035)
+    approve_workplan(cast, business, workplan)
+    added = add_item_by_variation(cast, workplan, "S6", title="Replace the firewalls")
+    assert "Replace the firewalls" in variations_listed(page(officer, workplan))
+    added.refresh_from_db()
+    added.title = "Replace the firewalls and the VPN"
+    save_with_reason(added, user=cast.administrator, reason="Test")
+    assert "Replace the firewalls and the VPN" in variations_listed(
+        page(officer, workplan)
+    )
+
+
+def variations_listed(html):
+    return html.split("Variations since the last review</h2>", 1)[1].split("<h2", 1)[0]
