@@ -268,7 +268,7 @@ def data_mark(organisation, record=None):
         sql, roles = _with_record_sql(record._meta.label)
         values["record"] = int(record.pk)
     with prepared_cursor() as cursor:
-        cursor.execute(sql, _bound(roles, values))
+        cursor.execute(sql, bound(roles, values))
         row = cursor.fetchone() or ()
     columns = mark_columns()
     shown = [str(value or 0) for value in row[:columns]]
@@ -558,9 +558,29 @@ def _record_mark_sql(label):
     return sql, roles
 
 
-def _bound(roles, values):
-    """The parameters of a compiled mark's query (`mark_sql`,
-    `_record_mark_sql`): each role's value, or the constant kept."""
+def compiled(queryset_of, **placeholders):
+    """A query of its own for a page, compiled once (by the caller, under
+    `functools.cache`) to run as a prepared statement with `bound()`:
+    `queryset_of(**placeholders)`, each placeholder standing for a value
+    it is run with (a value no query would hold by chance, of its type:
+    int or date). Returns `(sql, roles)`; every other parameter (a string
+    constant of the query) is kept as it is."""
+    sql, params = queryset_of(**placeholders).query.sql_with_params()
+    by_value = {(type(value), value): name for name, value in placeholders.items()}
+    roles = []
+    for param in params:
+        if (type(param), param) in by_value:
+            roles.append(by_value[(type(param), param)])
+        elif isinstance(param, str):
+            roles.append(("=", str(param)))
+        else:  # pragma: no cover - the query changed shape
+            raise ValueError(f"unexpected parameter {param!r} in a page's query")
+    return sql, roles
+
+
+def bound(roles, values):
+    """The parameters of a compiled query (`mark_sql`, `_record_mark_sql`,
+    `compiled`): each role's value, or the constant kept."""
     return [role[1] if isinstance(role, tuple) else values[role] for role in roles]
 
 
@@ -579,7 +599,7 @@ def record_mark(organisation, model, pk):
         "today": timezone.localdate(),
     }
     with prepared_cursor() as cursor:
-        cursor.execute(sql, _bound(roles, values))
+        cursor.execute(sql, bound(roles, values))
         row = cursor.fetchone()
     return _record_mark_text(model._meta.label, pk, row or ())
 

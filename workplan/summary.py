@@ -19,13 +19,14 @@ unfiltered list shows (the paginator's count), under a key of:
   draw it again for nothing;
 - in place of the mark's parts for every item and progress update of the
   council (`READ_FROM_ITS_OWN_ROWS`), digests of the workplan's own rows
-  the summary prints (`printed_marks`, read with the workplan in its
-  query): its items' tally (the charts and counts), its first overdue
-  items as listed, the number of updates its open reviews have had, and
-  the items its variations name. An officer's progress update moves them
-  only when it changes what the summary shows (a RAG, a status, an overdue
-  item's percentage, a review's count), not with every percentage
-  anywhere in the council;
+  the summary prints (`printed_marks`, one prepared query,
+  `printed_mark`): its items' tally (the charts and counts),
+  its first overdue items as listed, the number of updates its open
+  reviews have had, and the items and decisions its variations name
+  (nothing else of a decision is printed). An officer's
+  progress update moves them only when it changes what the summary shows
+  (a RAG, a status, an overdue item's percentage, a review's count), not
+  with every percentage anywhere in the council;
 - the reader's class (`governance.documents.reader_class`: the council and
   their role there, all that `visible_to()` reads);
 - the templates' digest and the language.
@@ -34,19 +35,35 @@ The workplan is reached through `visible_to(user)` before anything is
 read from the cache, as for kept documents.
 """
 
+import functools
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.cache import cache
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from decisions import considered
-from governance.data_mark import TALLY_COLUMNS, rows_digest, template_digest
+from governance.data_mark import (
+    TALLY_COLUMNS,
+    bound,
+    compiled,
+    rows_digest,
+    template_digest,
+)
 from governance.documents import digest, reader_class
+from governance.prepared import prepared_cursor
 
 from . import dashboard
-from .models import ItemTally, ProgressUpdate, Review, Variation, WorkplanItem
+from .models import (
+    ItemTally,
+    ProgressUpdate,
+    Review,
+    Variation,
+    Workplan,
+    WorkplanItem,
+)
 
 #: The parts of the council's data mark (`DataMark.without`) whose rows
 #: the summary does not print: what happened to records other than
@@ -71,8 +88,14 @@ NOT_IN_THE_SUMMARY = (
 )
 
 #: The parts of the council's data mark the summary reads from the
-#: workplan's own rows instead (`printed_marks`).
-READ_FROM_ITS_OWN_ROWS = ("workplan.WorkplanItem", "workplan.ProgressUpdate")
+#: workplan's own rows instead (`printed_marks`): its items, its reviews'
+#: updates, and the decisions that agreed its variations (the only
+#: decisions it prints).
+READ_FROM_ITS_OWN_ROWS = (
+    "workplan.WorkplanItem",
+    "workplan.ProgressUpdate",
+    "decisions.DecisionRecord",
+)
 
 #: What the summary prints of an overdue item (`_summary.html`).
 OVERDUE_PRINTED = (
@@ -83,8 +106,17 @@ OVERDUE_PRINTED = (
     "percent_complete",
     "lead_officer_id",
 )
-#: What it prints of the item a variation names.
-VARIED_PRINTED = ("id", "item_id", "item__reference", "item__title")
+#: What it prints of the item a variation names, and of the decision that
+#: agreed it (`Variation.agreement`).
+VARIED_PRINTED = (
+    "id",
+    "item_id",
+    "item__reference",
+    "item__title",
+    "decision_id",
+    "decision__title",
+    "decision__decision_date",
+)
 
 #: Seconds a summary is kept; its key moves with every change, so this only
 #: bounds how long an unused one takes room.
@@ -98,21 +130,21 @@ class Summary:
     listed: int
 
 
-def printed_marks(user, today):
+def printed_marks(today):
     """For a query of workplans: of each, digests of the rows the summary
     prints in place of the council's items and updates parts of the mark
-    (`READ_FROM_ITS_OWN_ROWS`), as `user` may read them `today`. Subqueries
-    served by the workplan's indexes (its tally, its items by target date,
-    its reviews' updates, its variations)."""
-    readable = WorkplanItem.objects.visible_to(user).in_the_plan()
+    (`READ_FROM_ITS_OWN_ROWS`), as of `today`. Whoever may read a workplan's
+    page reads every item "in the plan" (`in_the_plan()`: on an approved
+    plan, the approved items, which are a member's too), so these need no
+    reader. Served by the workplan's indexes (its tally, its items by
+    target date, its reviews' updates, its variations)."""
+    in_the_plan = WorkplanItem.objects.in_the_plan()
     overdue_listed = dashboard.overdue(
-        readable.filter(workplan_id=OuterRef(OuterRef("pk"))), today
+        in_the_plan.filter(workplan_id=OuterRef(OuterRef("pk"))), today
     )[: dashboard.OVERDUE_LISTED]
     reviewed = (
         ProgressUpdate.objects.filter(
-            review__workplan_id=OuterRef("pk"),
-            review__status=Review.Status.OPEN,
-            item__in=readable.filter(workplan_id=OuterRef(OuterRef("pk"))),
+            review__workplan_id=OuterRef("pk"), review__status=Review.Status.OPEN
         )
         .order_by()
         .values("review__workplan_id")
@@ -124,7 +156,9 @@ def printed_marks(user, today):
             ItemTally.objects.filter(workplan_id=OuterRef("pk")), TALLY_COLUMNS
         ),
         "summary_overdue": rows_digest(
-            WorkplanItem.objects.filter(pk__in=overdue_listed.values("pk")),
+            WorkplanItem.objects.filter(
+                workplan_id=OuterRef("pk"), pk__in=overdue_listed.values("pk")
+            ),
             OVERDUE_PRINTED,
         ),
         "summary_updates": Subquery(reviewed),
@@ -134,24 +168,33 @@ def printed_marks(user, today):
     }
 
 
+def _printed_query(workplan, today):
+    marks = printed_marks(today)
+    return (
+        Workplan.objects.filter(pk=workplan).order_by().annotate(**marks).values(*marks)
+    )
+
+
+@functools.cache
+def _printed_sql():
+    return compiled(_printed_query, workplan=2_123_456_789, today=date(2001, 2, 3))
+
+
+def printed_mark(workplan, today):
+    """`printed_marks` of the `workplan` (an id) `today`: one prepared query
+    (`governance/prepared.py`), compiled once per process."""
+    sql, roles = _printed_sql()
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, bound(roles, {"workplan": workplan, "today": today}))
+        return tuple(cursor.fetchone() or ())
+
+
 def summary_key(workplan, user, mark):
-    """The key of the summary, `workplan` read with `printed_marks` (or,
-    without them, the council's whole mark but what it never prints)."""
-    if hasattr(workplan, "summary_tally"):
-        own = (
-            workplan.summary_tally,
-            workplan.summary_overdue,
-            workplan.summary_updates,
-            workplan.summary_varied,
-        )
-        mark = mark.without(*NOT_IN_THE_SUMMARY, *READ_FROM_ITS_OWN_ROWS)
-    else:
-        own, mark = (), mark.without(*NOT_IN_THE_SUMMARY)
     return "workplan-summary:" + digest(
         workplan.pk,
         workplan.version,
-        mark,
-        *own,
+        mark.without(*NOT_IN_THE_SUMMARY, *READ_FROM_ITS_OWN_ROWS),
+        *printed_mark(workplan.pk, timezone.localdate()),
         reader_class(user, workplan.organisation_id),
         template_digest(),
         translation.get_language(),

@@ -283,14 +283,8 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
     context_object_name = "items"
 
     def workplan_annotations(self):
-        # Whether the reader follows the workplan, and the digests of what
-        # its summary prints of its rows (`summary.printed_marks`), read
-        # with it.
-        user = self.request.user
-        return {
-            "following": following_expression(user, Workplan),
-            **summary.printed_marks(user, timezone.localdate()),
-        }
+        # Whether the reader follows the workplan, read with it.
+        return {"following": following_expression(self.request.user, Workplan)}
 
     def get(self, request, *args, **kwargs):
         self.workplan = self.get_workplan()

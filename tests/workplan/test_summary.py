@@ -203,3 +203,35 @@ def test_a_varied_items_new_title_shows_at_once(cast, business, client_for):
 
 def variations_listed(html):
     return html.split("Variations since the last review</h2>", 1)[1].split("<h2", 1)[0]
+
+
+def test_a_decision_agreeing_a_variation_is_named_as_now_titled(
+    cast, business, client_for
+):
+    """The summary prints a decision only as the agreement of a variation:
+    it is kept by those decisions, not by every decision published."""
+    from workplan import variations
+    from workplan.models import Variation
+
+    officer = client_for(cast.officer)
+    workplan = make_workplan(cast, business.approved_strategy, 2036)
+    item = make_item(cast, workplan, "S7", title="Move the data centre")
+    approve_workplan(cast, business, workplan)
+    item.refresh_from_db()
+    variation = variations.record(
+        workplan,
+        item,
+        Variation.Kind.RESCOPED,
+        reason="A cheaper site was found.",
+        agreed_with="",
+        agreed_on=date.today(),
+        user=cast.officer,
+    )
+    decision = business.published_decision
+    variation.decision = decision
+    save_with_reason(variation, user=cast.officer, reason="Test")
+    assert decision.title in variations_listed(page(officer, workplan))
+    decision.refresh_from_db()
+    decision.title = "Data centre: a new site"
+    save_with_reason(decision, user=cast.clerk, reason="Test")
+    assert "Data centre: a new site" in variations_listed(page(officer, workplan))
