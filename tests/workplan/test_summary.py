@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from governance.history import save_with_reason
 from governance.models import Membership
-from workplan.models import Department
+from workplan import variations
+from workplan.models import Department, Variation
 from workplan.reviews import record_update
 
 from ..base import (
@@ -20,6 +21,7 @@ from ..base import (
     make_item,
     make_review,
     make_workplan,
+    publish,
 )
 
 
@@ -124,9 +126,9 @@ def set_percent(item, percent, by):
 
 def test_the_summary_moves_only_with_what_it_prints(cast, business, client_for):
     """Kept by its own rows (`summary.printed_marks`): a percentage the
-    summary does not print leaves it kept; an overdue item's percentage, a
-    RAG, a review's count of updates and a varied item's title show on the
-    next view."""
+    summary does not print, or a decision published that it does not name,
+    leaves it kept; an overdue item's percentage and a RAG show on the next
+    view."""
     member = client_for(cast.member)
     workplan = make_workplan(cast, business.approved_strategy, 2033)
     later = make_item(cast, workplan, "S3", target_date=date.today() + timedelta(30))
@@ -139,6 +141,9 @@ def test_the_summary_moves_only_with_what_it_prints(cast, business, client_for):
     html, kept = queries_of(member, workplan)
     assert kept == warm  # not drawn again: the summary prints nothing of it
     assert "35%" in html  # the rows are read afresh
+
+    publish(business.draft_decision, cast.clerk)
+    assert queries_of(member, workplan)[1] == warm
 
     set_percent(late, 65, cast.officer)
     html, drawn = queries_of(member, workplan)
@@ -210,9 +215,6 @@ def test_a_decision_agreeing_a_variation_is_named_as_now_titled(
 ):
     """The summary prints a decision only as the agreement of a variation:
     it is kept by those decisions, not by every decision published."""
-    from workplan import variations
-    from workplan.models import Variation
-
     officer = client_for(cast.officer)
     workplan = make_workplan(cast, business.approved_strategy, 2036)
     item = make_item(cast, workplan, "S7", title="Move the data centre")
