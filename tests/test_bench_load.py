@@ -8,6 +8,7 @@ it is imported). Not timed: the benchmark measures; this checks it runs."""
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -134,8 +135,10 @@ def test_answers_under_load_say_where_the_time_went(rf, django_assert_num_querie
             "-c",
             "import sys; from tests.bench import locustfile as f; "
             "t = f.server_timing(sys.argv[1]); "
-            "print(sorted(t), t['app'] >= t['db'] > 0, t['cpu'] >= 0)",
+            "print(sorted(t), t['app'] >= t['db'] > 0, t['cpu'] >= 0, "
+            "abs(t['start'] / 1000 - float(sys.argv[2])) < 60)",
             header,
+            str(time.time()),
         ],
         cwd=ROOT,
         env={"PATH": "/usr/bin:/bin"},
@@ -144,5 +147,26 @@ def test_answers_under_load_say_where_the_time_went(rf, django_assert_num_querie
         timeout=60,
     )
     assert read.returncode == 0, read.stderr
-    assert read.stdout.split("]")[0] == "['app', 'cpu', 'db'"
-    assert read.stdout.split("]")[1].split() == ["True", "True"]
+    assert read.stdout.split("]")[0] == "['app', 'cpu', 'db', 'start'"
+    assert read.stdout.split("]")[1].split() == ["True", "True", "True"]
+
+
+def test_the_wait_outside_the_app_is_split_at_the_apps_start(tmp_path, capsys):
+    """`read_server_timing` gives each step's wait before the app (from
+    `start`) beside the wait outside it in all; rows without `start` (an
+    older locustfile's) still give the rest."""
+    from tests.bench import load
+
+    prefix = tmp_path / "load"
+    rows = [[40.0 + n, 20.0, 10.0, 5.0, float(n)] for n in range(20)]
+    load.timing_path(prefix).write_text(
+        json.dumps({"member: home": rows, "old step": [r[:4] for r in rows]})
+    )
+    found = load.read_server_timing(prefix)
+    assert found["member: home"]["before_p95_ms"] == 19.0
+    assert found["member: home"]["outside_p95_ms"] == 39.0
+    assert found["old step"]["before_p95_ms"] is None
+    assert found["old step"]["requests"] == 20
+    load.report_timing(found)
+    printed = capsys.readouterr().out
+    assert "before" in printed and "member: home" in printed

@@ -21,6 +21,25 @@ from django.utils.translation import gettext as _
 
 from .choices import NOT_STATED, Confidence, DeliveryStatus, Rag
 
+#: The columns a row and its section read (`_row`, `_target`, `item_tables`;
+#: `is_overdue`, `is_approved`): the page's query reads these only.
+ROW_COLUMNS = (
+    "status",
+    "workplan_id",
+    "organisation_id",
+    "reference",
+    "title",
+    "category",
+    "target_date",
+    "target_as_written",
+    "delivery_status",
+    "rag",
+    "percent_complete",
+    "theme__title",
+    "lead_officer__user__first_name",
+    "lead_officer__user__last_name",
+)
+
 TABLE_START = (
     '<table class="govuk-table app-items app-table-stack">\n'
     '      <caption class="govuk-table__caption govuk-table__caption--s">{}</caption>\n'

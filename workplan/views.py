@@ -310,6 +310,10 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
             self.filtered_items()
             .prefetch_related(None)
             .annotate(department_names=Subquery(names))
+            # Only the columns a row prints (`item_rows`): not the items'
+            # and themes' search vectors, descriptions or the lead officer's
+            # password hash, read and thrown away 50 times a page.
+            .only(*item_rows.ROW_COLUMNS)
         )
 
     def get_paginator(self, queryset, per_page, **kwargs):

@@ -264,24 +264,37 @@ TIMINGS = {}
 
 
 def server_timing(header):
-    """`{"app": 12.5, "cpu": 8.0, "db": 3.1}` from a `Server-Timing` header."""
+    """`{"app": 12.5, "cpu": 8.0, "db": 3.1, "start": 1.8e12}` from a
+    `Server-Timing` header (a metric's `dur`, or its `desc` where it has no
+    duration: `start`, milliseconds since the epoch)."""
     found = {}
     for metric in header.split(","):
         name, _, params = metric.strip().partition(";")
         for param in params.split(";"):
             key, _, value = param.strip().partition("=")
-            if key == "dur":
+            if key == "dur" or (key == "desc" and name not in found):
                 found[name] = float(value)
     return found
 
 
 @events.request.add_listener
-def keep_server_timing(name, response_time, response=None, **kwargs):
+def keep_server_timing(name, response_time, response=None, start_time=None, **kwargs):
     header = response.headers.get("Server-Timing") if response is not None else None
     if header:
         found = server_timing(header)
+        # The wait before the app: from Locust starting the request
+        # (`start_time`, seconds since the epoch) to the first middleware.
+        before = None
+        if found.get("start") and start_time:
+            before = found["start"] - start_time * 1000
         TIMINGS.setdefault(name, []).append(
-            (response_time, found.get("app"), found.get("cpu"), found.get("db"))
+            (
+                response_time,
+                found.get("app"),
+                found.get("cpu"),
+                found.get("db"),
+                before,
+            )
         )
 
 

@@ -9,11 +9,15 @@ every request with a W3C `Server-Timing` header:
 - `cpu`: CPU time the request's thread spent in that stretch;
 - `db`: wall time in the database's queries (Django's and the prepared
   statements' alike, through `execute_wrapper`), the wait for PostgreSQL
-  and for the GIL back after each one included.
+  and for the GIL back after each one included;
+- `start`: when the first middleware had the request (`desc`: milliseconds
+  since the epoch; Locust runs on the same machine, on the same clock).
 
 The locustfile reads the header of each response: what Locust measured
-less `app` is the wait outside the app (gunicorn's queue for a thread, the
-loopback, Locust itself). Bench only: production answers no such header.
+less `app` is the wait outside the app, and `start` splits it in two: the
+wait before the app (connecting, gunicorn's queue for a thread, reading the
+request) and after it (writing the answer, the loopback, Locust itself).
+Bench only: production answers no such header.
 """
 
 import time
@@ -35,12 +39,13 @@ class ServerTiming:
             finally:
                 in_queries[0] += time.perf_counter() - started
 
+        start = time.time()
         wall, cpu = time.perf_counter(), time.thread_time()
         with connection.execute_wrapper(timed):
             response = self.get_response(request)
         wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu
         response["Server-Timing"] = (
             f"app;dur={wall * 1000:.1f}, cpu;dur={cpu * 1000:.1f}, "
-            f"db;dur={in_queries[0] * 1000:.1f}"
+            f"db;dur={in_queries[0] * 1000:.1f}, start;desc={start * 1000:.1f}"
         )
         return response

@@ -645,6 +645,29 @@ def test_exports_hold_exactly_the_filtered_rows_in_page_order(sixty, officer, qu
     assert [r[0] for r in rows[1:]] == on_pages
 
 
+def test_the_page_reads_only_the_columns_its_rows_print(sixty, officer):
+    """The rows' query reads what `item_rows` prints, not the items' and
+    themes' search vectors, the descriptions or the lead officer's password
+    hash (50 rows a page); the exports still read every column they print."""
+    path = url("workplan_detail", sixty.pk)
+    officer.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        response = officer.get(path)
+    assert response.status_code == 200
+    rows_query = next(
+        query["sql"]
+        for query in captured
+        if '"workplan_workplanitem"."title"' in query["sql"]
+        and '"strategy_theme"' in query["sql"]
+    )
+    for unprinted in ("search_vector", '"description"', '"password"', '"sponsor"'):
+        assert unprinted not in rows_query, unprinted
+    assert "Item number 1<" in response.content.decode()
+
+    rows = csv_rows(officer.get(url("workplan_export_csv", sixty.pk)))
+    assert len(rows) == 61
+
+
 @pytest.mark.parametrize(
     ("name", "extension"),
     [("workplan_export_csv", "csv"), ("workplan_export_xlsx", "xlsx")],

@@ -1,0 +1,78 @@
+"""gunicorn's settings for production: `gunicorn -c python:config.gunicorn`
+(README, "Deploying to production"; the mixed-load benchmark runs the same).
+
+- 2 gthread workers x 4 threads, for a two-core machine
+  (`GUNICORN_WORKERS`, `GUNICORN_THREADS` to change it);
+- each worker, once the app is loaded, reads what every request would
+  otherwise read the first time (the URL patterns, the site's templates, the
+  translations) and then freezes everything it holds (`gc.freeze()`).
+
+Why freeze: the app holds about 190,000 long-lived objects (models, URL
+patterns, compiled templates) that Python's cyclic garbage collector walks
+at every full collection. Measured in-process on the workplan page, a full
+collection came about once in 60 requests and cost that one request about
+90 ms; frozen objects are left out of every collection (a workplan page's
+collections fell from 2.7 ms to 1.2 ms a request on average). The frozen
+objects are never freed, which is what they are for: they live as long as
+the process.
+"""
+
+import gc
+import logging
+import os
+
+wsgi_app = "config.wsgi:application"
+worker_class = "gthread"
+
+
+def _env_int(name, default):
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
+
+
+workers = _env_int("GUNICORN_WORKERS", 2)
+threads = _env_int("GUNICORN_THREADS", 4)
+
+log = logging.getLogger("gunicorn.error")
+
+
+def warm_up():
+    """Read now what the first requests of a new worker would: the URL
+    patterns, every template of the site's own directory (compiled into the
+    cached loader) and the default language's translations. Returns how
+    many templates were read. A template that cannot be read is left to its
+    first request, which reports it as it would have anyway."""
+    from django.conf import settings
+    from django.template import engines
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    get_resolver().url_patterns  # noqa: B018 - imports and compiles the URLconf
+    translation.activate(settings.LANGUAGE_CODE)
+    translation.deactivate()
+    read = 0
+    for engine in engines.all():
+        for directory in getattr(engine, "engine", engine).dirs:
+            for path in sorted(directory.rglob("*.html")) + sorted(
+                directory.rglob("*.txt")
+            ):
+                name = path.relative_to(directory).as_posix()
+                try:
+                    engine.get_template(name)
+                except Exception as error:  # noqa: BLE001 - left to its request
+                    log.warning("warm-up: template %s not read (%s)", name, error)
+                else:
+                    read += 1
+    return read
+
+
+def post_worker_init(worker):
+    """The worker has loaded the app: warm it up, then freeze what it holds."""
+    read = warm_up()
+    gc.collect()
+    gc.freeze()
+    worker.log.info(
+        "worker warmed up: %s templates read, %s objects frozen",
+        read,
+        gc.get_freeze_count(),
+    )
