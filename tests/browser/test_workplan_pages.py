@@ -85,6 +85,42 @@ def test_workplan_pages_are_accessible(visit, cast):
         assert response.status == 200, path
 
 
+#: Each word of each table heading in a scrolling region, with the number
+#: of lines it is drawn on (more than one: broken inside the word).
+WORDS_ON_LINES = """() => {
+  const found = [];
+  for (const cell of document.querySelectorAll(".app-table-scroll th")) {
+    const text = cell.firstChild;
+    if (!text || text.nodeType !== Node.TEXT_NODE) continue;
+    const re = /\\S+/g;
+    let match;
+    while ((match = re.exec(text.data))) {
+      const range = document.createRange();
+      range.setStart(text, match.index);
+      range.setEnd(text, match.index + match[0].length);
+      found.push([match[0], range.getClientRects().length]);
+    }
+  }
+  return found;
+}"""
+
+
+def test_at_320_px_the_rag_tables_scroll_and_keep_their_words_whole(visit, cast):
+    """At 320 CSS px the RAG tables of a workplan's summary scroll in their
+    region rather than breaking their headings letter by letter ("Cat ego
+    ry"), and the page itself does not scroll sideways."""
+    business = build_business(cast)
+    visit.sign_in("officer")
+    page = visit.page
+    page.set_viewport_size({"width": 320, "height": 800})
+    visit.goto(f"/workplans/{business.workplan.pk}/")
+    words = page.evaluate(WORDS_ON_LINES)
+    headings = {word for word, _lines in words}
+    assert {"Theme", "Category", "Red", "Amber", "Items"} <= headings
+    assert [word for word, lines in words if lines != 1] == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
 @pytest.mark.journeys
 def test_an_item_added_by_variation_waits_for_agreement_then_is_marked_added(
     visit, cast
