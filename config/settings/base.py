@@ -61,6 +61,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PAPER_JOB_HEARTBEAT_SECONDS = env_int("PAPER_JOB_HEARTBEAT_SECONDS", 10)
 PAPER_JOB_STALE_SECONDS = env_int("PAPER_JOB_STALE_SECONDS", 60)
 PAPER_JOB_MAX_ATTEMPTS = env_int("PAPER_JOB_MAX_ATTEMPTS", 3)
+# The worker runs at this CPU niceness (0-19, 19 the lowest priority): when
+# it shares the cores with the web server, a page view waiting for a core is
+# given it before the paper being rendered, and the paper takes the cores the
+# pages leave. 0 leaves the worker at the priority it was started with.
+PAPER_WORKER_NICE = env_int("PAPER_WORKER_NICE", 10)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -18,9 +18,14 @@
    PostgreSQL and Locust share the two cores.
 3. Runs Locust headless (`tests/bench/locustfile.py`) on loopback: 50 users
    (60 % members, 25 % officers, the rest clerks and the one who asks for
-   the pack), 10 started a second, each thinking 1 to 4 s between pages,
-   for `--duration` seconds (60). Then waits for the pack's job (at most
-   ten minutes) if it is not done yet.
+   the pack), 10 started a second, each thinking 1 to 4 s between pages:
+   first `--warm-up` seconds (15) that are not counted (every user is
+   started and at work, the server's connection pools, PostgreSQL's
+   buffers of the database just copied and the processes' caches fill, as
+   on a server that has been running; their figures are printed apart and
+   their errors still count), then `--duration` seconds (60) measured, the
+   pack asked for 5 s into them. Then waits for the pack's job (at most ten
+   minutes) if it is not done yet.
 4. Prints requests per second, p50/p95/p99 and errors for every step of
    every journey, whether the pack was made and how long it took, and the
    figures beside their targets (no errors; p95 of page views within
@@ -31,7 +36,7 @@
    to bench-results/load.json and records the rows of the summary table.
    Figures, not pass or fail.
 
-    scripts/bench.sh load [--duration 60] [--users 50] [--keep-db]
+    scripts/bench.sh load [--duration 60] [--warm-up 15] [--users 50] [--keep-db]
 """
 
 import argparse
@@ -81,6 +86,12 @@ PACK_WAIT_SECONDS = 600
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="scripts/bench.sh load")
     parser.add_argument("--duration", type=int, default=60, help="seconds (60)")
+    parser.add_argument(
+        "--warm-up",
+        type=int,
+        default=15,
+        help="seconds of load before the measured time, not counted (15)",
+    )
     parser.add_argument("--users", type=int, default=50, help="simulated (50)")
     parser.add_argument("--spawn-rate", type=int, default=10, help="users/s (10)")
     parser.add_argument(
@@ -94,6 +105,8 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     if not 10 <= args.duration <= 900:
         parser.error("--duration 10..900 keeps a run bounded")
+    if not 0 <= args.warm_up <= 120:
+        parser.error("--warm-up 0..120")
     if not 5 <= args.users <= 200 or not 1 <= args.spawn_rate <= 50:
         parser.error("--users 5..200, --spawn-rate 1..50")
     return args
@@ -440,7 +453,7 @@ def run_locust(server, plan_path, args, csv_prefix):
         "--spawn-rate",
         str(args.spawn_rate),
         "--run-time",
-        f"{args.duration}s",
+        f"{args.warm_up + args.duration}s",
         "--stop-timeout",
         "60",
         "--csv",
@@ -457,10 +470,12 @@ def run_locust(server, plan_path, args, csv_prefix):
                 **os.environ,
                 "BENCH_LOAD_PLAN": str(plan_path),
                 "BENCH_LOAD_TIMING": str(timing_path(csv_prefix)),
+                "BENCH_LOAD_WARM_UP": str(args.warm_up),
+                "BENCH_LOAD_WARM_UP_PATH": str(warm_up_path(csv_prefix)),
             },
             capture_output=True,
             text=True,
-            timeout=args.duration + 120,
+            timeout=args.warm_up + args.duration + 120,
         )
     except subprocess.TimeoutExpired as exc:
         raise BenchError("Locust did not finish") from exc
@@ -472,6 +487,22 @@ def run_locust(server, plan_path, args, csv_prefix):
 
 def timing_path(csv_prefix):
     return Path(f"{csv_prefix}_server_timing.json")
+
+
+def warm_up_path(csv_prefix):
+    return Path(f"{csv_prefix}_warm_up.json")
+
+
+def read_warm_up(csv_prefix, args):
+    """What the warm-up measured (`locustfile.start_the_clock`); None when
+    there was none. A warm-up asked for that wrote nothing is an error: its
+    errors would go uncounted."""
+    if not args.warm_up:
+        return None
+    path = warm_up_path(csv_prefix)
+    if not path.exists():
+        raise BenchError("Locust wrote no figures for the warm-up")
+    return json.loads(path.read_text())
 
 
 def percentile(values, fraction):
@@ -599,7 +630,8 @@ def run(args):
     say(
         f"make bench, load: {args.users} simulated people ({counts['members']} "
         f"members, {counts['officers']} officers, {counts['clerks']} clerks, one "
-        f"asking for an agenda pack) for {args.duration} s, plus set-up "
+        f"asking for an agenda pack) for {args.duration} s after {args.warm_up} s "
+        "of warm-up, plus set-up "
         f"(database {DATABASE!r}, dropped and created):"
     )
     if args.template:
@@ -634,13 +666,17 @@ def run(args):
         alone = pages_alone(server, plan)
         load_before = os.getloadavg()
         csv_prefix = RESULTS / "load"
+        warm_up_path(csv_prefix).unlink(missing_ok=True)
         run_locust(server, plan_path, args, csv_prefix)
         load_after = os.getloadavg()
         stats, failures = read_stats(csv_prefix)
         timing = read_server_timing(csv_prefix)
+        warm_up = read_warm_up(csv_prefix, args)
         pack = pack_outcome(plan["pack_meeting_id"], PACK_WAIT_SECONDS)
         memory = server.worker_memory()
-        report(args, stats, failures, pack, memory, load_before, load_after, alone)
+        report(
+            args, stats, failures, pack, memory, load_before, load_after, alone, warm_up
+        )
         report_timing(timing)
         (RESULTS / "load.json").write_text(
             json.dumps(
@@ -648,6 +684,7 @@ def run(args):
                     "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                     "users": counts,
                     "duration_s": args.duration,
+                    "warm_up": warm_up,
                     "targets": {
                         "page_view_p95_ms": TARGET_PAGE_P95_MS,
                         "errors": TARGET_ERRORS,
@@ -759,8 +796,12 @@ def report_timing(timing):
         )
 
 
-def report(args, stats, failures, pack, memory, load_before, load_after, alone):
+def report(
+    args, stats, failures, pack, memory, load_before, load_after, alone, warm_up=None
+):
     total = stats.get("Aggregated")
+    # The warm-up's errors count with the measured time's.
+    warm_up_failures = warm_up["failures"] if warm_up else 0
     header = (
         f"{'journey: step':<36}{'n':>6}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}"
         f"{'p99 ms':>8}{'errors':>8}{'alone':>8}"
@@ -782,6 +823,18 @@ def report(args, stats, failures, pack, memory, load_before, load_after, alone):
         )
     for failure in failures:
         say(f"  error x{failure['occurrences']}: {failure['name']}: {failure['error']}")
+    if warm_up:
+        say(
+            f"Warm-up before it, {warm_up['seconds']:.0f} s, not counted above: "
+            f"{warm_up['requests']} requests, p50 {warm_up['p50_ms']:.0f} ms, "
+            f"p95 {warm_up['p95_ms']:.0f} ms, {warm_up['failures']} errors "
+            "(counted below)."
+        )
+        for failure in warm_up["errors"]:
+            say(
+                f"  warm-up error x{failure['occurrences']}: {failure['name']}: "
+                f"{failure['error']}"
+            )
     page_views = {n: f for n, f in stats.items() if is_page_view(n, f)}
     worst = max(page_views.items(), key=lambda nf: nf[1]["p95_ms"], default=None)
     say(
@@ -810,8 +863,8 @@ def report(args, stats, failures, pack, memory, load_before, load_after, alone):
             "/s",
         ),
         summary.row(
-            "errors (all journeys)",
-            total["failures"] if total else None,
+            "errors (all journeys, warm-up included)",
+            (total["failures"] + warm_up_failures) if total else None,
             "",
             limit=TARGET_ERRORS,
         ),

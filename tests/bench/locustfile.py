@@ -27,6 +27,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+import gevent
+from gevent.event import Event
 from locust import between, constant, events, task
 from locust.contrib.fasthttp import FastHttpUser
 from requests.cookies import create_cookie
@@ -49,6 +51,17 @@ PACK_POLL_SECONDS = 2
 PACK_TIMEOUT_SECONDS = 600
 #: Where to write the server's timings of each request (`server_timing.py`).
 TIMING_PATH = os.environ.get("BENCH_LOAD_TIMING", "")
+#: Seconds of load before the measured time (`load.py --warm-up`): every
+#: user is started and at work, the server's connection pools and caches
+#: and PostgreSQL's fill; then the figures start afresh. What the warm-up
+#: measured is written to WARM_UP_PATH, its errors included.
+WARM_UP_SECONDS = float(os.environ.get("BENCH_LOAD_WARM_UP", "0") or 0)
+WARM_UP_PATH = os.environ.get("BENCH_LOAD_WARM_UP_PATH", "")
+#: Set when the measured time starts.
+MEASURING = Event()
+#: How long into the measured time the pack is asked for, so that it is
+#: made while the figures are taken.
+PACK_AFTER_SECONDS = 5
 
 
 # --- the simulated people -------------------------------------------------------
@@ -219,6 +232,8 @@ class PackRequester(Person):
 
     def on_start(self):
         super().on_start()
+        MEASURING.wait()
+        gevent.sleep(PACK_AFTER_SECONDS)
         started = time.monotonic()
         pack = PLAN["pack"]
         error = None
@@ -294,8 +309,44 @@ def keep_server_timing(name, response_time, response=None, start_time=None, **kw
                 found.get("cpu"),
                 found.get("db"),
                 before,
+                start_time,
             )
         )
+
+
+@events.test_start.add_listener
+def start_the_clock(environment, **kwargs):
+    """After WARM_UP_SECONDS, keep what the warm-up measured and start every
+    figure afresh."""
+
+    def measure():
+        gevent.sleep(WARM_UP_SECONDS)
+        total = environment.stats.total
+        warm_up = {
+            "seconds": WARM_UP_SECONDS,
+            "requests": total.num_requests,
+            "failures": total.num_failures,
+            "p50_ms": total.get_response_time_percentile(0.5),
+            "p95_ms": total.get_response_time_percentile(0.95),
+            "errors": [
+                {
+                    "name": error.name,
+                    "error": str(error.error),
+                    "occurrences": error.occurrences,
+                }
+                for error in environment.stats.errors.values()
+            ],
+        }
+        if WARM_UP_PATH:
+            Path(WARM_UP_PATH).write_text(json.dumps(warm_up))
+        environment.stats.reset_all()
+        TIMINGS.clear()
+        MEASURING.set()
+
+    if WARM_UP_SECONDS > 0:
+        gevent.spawn(measure)
+    else:
+        MEASURING.set()
 
 
 @events.test_stop.add_listener

@@ -9,12 +9,17 @@ starts and every few seconds (`sweep_seconds`), the paper jobs whose worker
 stopped (`paper_store.recover_abandoned_jobs`), so a restarted worker picks
 up what a killed one left. Same options as `db_worker`.
 
+It runs at a lower CPU priority than the web server (`PAPER_WORKER_NICE`,
+`lower_priority`): a page view is not kept waiting for a core by an agenda
+pack being rendered.
+
 It is the product's one background worker: at each sweep it also sends
 what is due by e-mail (`notifications.deliver`: notifications as they
 happen, daily and weekly digests, reminders of review updates due).
 """
 
 import logging
+import os
 import random
 import time
 
@@ -52,6 +57,21 @@ def send_notifications():
         return
     if any(counts.values()):
         logger.info("Notifications: %s", counts)
+
+
+def lower_priority(niceness):
+    """Run this process (and the processes it starts) at CPU niceness
+    `niceness`, if that is lower than its priority now; a process may always
+    lower its own priority, never raise it again without privilege. Returns
+    the niceness the process has."""
+    if not 0 <= niceness <= 19:
+        raise CommandError(
+            f"PAPER_WORKER_NICE must be between 0 and 19 (it is {niceness})."
+        )
+    current = os.getpriority(os.PRIO_PROCESS, 0)
+    if niceness > current:
+        os.setpriority(os.PRIO_PROCESS, 0, niceness)
+    return os.getpriority(os.PRIO_PROCESS, 0)
 
 
 class PaperWorker(db_worker.Worker):
@@ -123,6 +143,8 @@ class Command(db_worker.Command):
 
     def handle(self, *, verbosity, queue_name, exclude_queues, **options):
         self.configure_logging(verbosity)
+        niceness = lower_priority(settings.PAPER_WORKER_NICE)
+        logger.info("Paper worker: CPU niceness %s", niceness)
         queue_names = queue_name.split(",")
         excluded = exclude_queues.split(",") if exclude_queues else []
         if excluded and "*" not in queue_names:
