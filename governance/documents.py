@@ -51,11 +51,13 @@ import hashlib
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
 
 from . import kept_pages
 from .data_mark import data_mark, template_digest
+from .kept_queries import kept_query, reader_key
 from .notifications import follow_of, following_expression
 from .permissions import roles_of
 
@@ -154,8 +156,21 @@ class CachedDocumentMixin:
             template_digest(),
         )
 
+    def get_marked_object(self):
+        """The record through `get_marked_queryset()`, as `get_object()`
+        reads it (404 if the reader may not read it, 403 if their role may
+        not view it), with the query built and compiled once per reader and
+        record (`kept_queries`: the querysets read the reader and nothing
+        that moves with time)."""
+        pk = int(self.kwargs[self.pk_url_kwarg])
+        key = ("document", type(self).__qualname__, pk, reader_key(self.request.user))
+        found = list(kept_query(key, lambda: self.get_marked_queryset().filter(pk=pk)))
+        if not found:
+            raise Http404(f"No {self.model._meta.verbose_name} matches the query.")
+        return self.checked(found[0])
+
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object(self.get_marked_queryset())
+        self.object = self.get_marked_object()
         if not self.is_final(self.object):
             # The full page, read through the view's own queryset.
             return super().get(request, *args, **kwargs)

@@ -32,7 +32,10 @@ class OrganisationScopedMixin:
         return super().get_queryset().visible_to(self.request.user)
 
     def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
+        return self.checked(super().get_object(queryset))
+
+    def checked(self, obj):
+        """`obj`, if the user's role allows `permission_action` on it."""
         if not can(self.request.user, self.permission_action, obj):
             raise PermissionDenied(self.permission_denied_message)
         return obj

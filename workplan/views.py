@@ -7,6 +7,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Max, OuterRef, Q, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from governance.documents import CachedDocumentMixin
 from governance.downloads import XLSX, attachment
 from governance.forms import VersionOnlyForm
 from governance.history import save_formset_with_reason, save_with_reason
+from governance.kept_queries import kept_query, reader_key
 from governance.lifecycle import LifecycleStatus
 from governance.mixins import (
     CouncilPageMixin,
@@ -187,22 +189,32 @@ class WorkplanItemsMixin:
     """
 
     def get_workplan(self):
-        workplan = get_object_or_404(
-            Workplan.objects.visible_to(self.request.user)
-            .select_related("strategy", "organisation", "approving_decision")
-            # The council's layout setting, in the same query.
-            .annotate(
-                future_works_last=Subquery(
-                    WorkplanSettings.objects.filter(
-                        organisation_id=OuterRef("organisation_id")
-                    )
-                    .order_by("pk")
-                    .values("future_works_last")[:1]
-                ),
-                **self.workplan_annotations(),
-            ),
-            pk=self.kwargs["pk"],
-        )
+        user, pk = self.request.user, int(self.kwargs["pk"])
+
+        def build():
+            return (
+                Workplan.objects.visible_to(user)
+                .select_related("strategy", "organisation", "approving_decision")
+                # The council's layout setting, in the same query.
+                .annotate(
+                    future_works_last=Subquery(
+                        WorkplanSettings.objects.filter(
+                            organisation_id=OuterRef("organisation_id")
+                        )
+                        .order_by("pk")
+                        .values("future_works_last")[:1]
+                    ),
+                    **self.workplan_annotations(),
+                )
+                .filter(pk=pk)
+            )
+
+        # Built and compiled once per reader and workplan (`kept_queries`).
+        key = ("workplan", type(self).__qualname__, pk, reader_key(user))
+        found = list(kept_query(key, build))
+        if not found:
+            raise Http404("No workplan matches the given query.")
+        workplan = found[0]
         # For the filter choices (themes, officers) of this workplan.
         self.request.workplan = workplan
         return workplan

@@ -1,7 +1,13 @@
 """Template tags for GOV.UK components that need a little Python."""
 
+import functools
+from datetime import date
+
 from django import template
 from django.forms.formsets import BaseFormSet
+from django.template.defaultfilters import date as date_filter
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -48,10 +54,33 @@ def error_summary(*forms):
     return {"entries": entries}
 
 
-@register.inclusion_tag("components/tag.html")
+@register.simple_tag
 def status_tag(choice):
-    """A GOV.UK tag for a TextChoices member with a `colour` property."""
-    return {"label": choice.label, "colour": getattr(choice, "colour", "")}
+    """A GOV.UK tag for a TextChoices member with a `colour` property
+    (GOV.UK Frontend 6: grey, green, turquoise, teal, purple, magenta, pink,
+    red, orange, yellow; none for the default blue). Written here rather
+    than through a template: every row of every list prints one."""
+    colour = getattr(choice, "colour", "")
+    return format_html(
+        '\n<strong class="govuk-tag{}">{}</strong>\n',
+        format_html(" govuk-tag--{}", colour) if colour else "",
+        choice.label,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(value, format_string, language):
+    return date_format(value, format_string)
+
+
+@register.filter
+def day(value, format_string):
+    """`{{ value|day:"j M Y" }}`: Django's `date` filter, each day formatted
+    once per format and language in this process (a list prints a date on
+    every row, and month names are a walk through the translations)."""
+    if type(value) is not date:
+        return date_filter(value, format_string)
+    return _day(value, format_string, translation.get_language())
 
 
 @register.filter

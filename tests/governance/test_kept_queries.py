@@ -1,0 +1,153 @@
+"""Querysets built and compiled once per key (`governance/kept_queries.py`):
+the same rows as the queryset built afresh, no building or compiling the
+second time, each reader their own, on each thread's own connection."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.db.models import Exists, OuterRef
+from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from decisions.models import DecidedRecord, DecisionRecord
+from governance import kept_queries
+from governance.choices import Role
+from governance.kept_queries import kept_query, reader_key
+from governance.models import Membership
+from tests.base import give_role, make_person
+
+
+def decisions_for(user):
+    return (
+        DecisionRecord.objects.visible_to(user)
+        .select_related("meeting__committee")
+        .annotate(
+            decides_records=Exists(
+                DecidedRecord.objects.filter(decision=OuterRef("pk"))
+            )
+        )
+        .order_by("title")
+    )
+
+
+def printed(decisions):
+    return [
+        (d.pk, d.title, d.status, d.decides_records, d.meeting.committee.name)
+        for d in decisions
+    ]
+
+
+@pytest.fixture
+def compiles(monkeypatch):
+    """How many times a query is compiled (its outermost `as_sql`)."""
+    count = [0]
+    compile_sql = SQLCompiler.as_sql
+
+    def counted(self, *args, **kwargs):
+        count[0] += 1
+        return compile_sql(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    return count
+
+
+def test_the_kept_query_gives_the_rows_the_queryset_built_afresh_gives(
+    cast, business, compiles
+):
+    builds = []
+
+    def build():
+        builds.append(1)
+        return decisions_for(cast.clerk)
+
+    key = ("test", reader_key(cast.clerk))
+    first = printed(kept_query(key, build))
+    assert first == printed(decisions_for(cast.clerk))
+    assert {"Draft decision", "Published decision"} <= {row[1] for row in first}
+    compiles[0] = 0
+    with CaptureQueriesContext(connection) as queries:
+        again = printed(kept_query(key, build))
+    assert again == first
+    assert builds == [1]  # built once
+    assert compiles[0] == 0  # and compiled once
+    assert len(queries) == 1
+
+
+def test_each_reader_gets_their_own_rows(cast, business):
+    def key(user):
+        return ("test", reader_key(user))
+
+    clerk = printed(kept_query(key(cast.clerk), lambda: decisions_for(cast.clerk)))
+    member = printed(kept_query(key(cast.member), lambda: decisions_for(cast.member)))
+    other = printed(
+        kept_query(key(cast.other_council), lambda: decisions_for(cast.other_council))
+    )
+    assert "Draft decision" in {row[1] for row in clerk}
+    assert "Draft decision" not in {row[1] for row in member}
+    assert {row[1] for row in member} >= {"Published decision"}
+    assert other == []
+
+
+def test_a_new_role_is_a_new_key(cast, business):
+    person = make_person("newcomer", cast.council_a, Role.MEMBER)
+    before = reader_key(person)
+    Membership.objects.filter(user=person).delete()
+    give_role(person, cast.council_a, Role.CLERK)
+    person = type(person).objects.get(pk=person.pk)  # roles read afresh
+    assert reader_key(person) != before
+
+
+def test_a_reader_who_may_read_nothing_runs_no_query(cast, business):
+    nobody = make_person("nobody")
+    key = ("test", reader_key(nobody))  # their roles (none) read here
+    with CaptureQueriesContext(connection) as queries:
+        rows = list(kept_query(key, lambda: decisions_for(nobody)))
+    assert rows == []
+    assert len(queries) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_runs_on_each_threads_own_connection(cast, business):
+    key = ("test", reader_key(cast.clerk))
+    here = printed(kept_query(key, lambda: decisions_for(cast.clerk)))
+    there = []
+
+    def read():
+        from django.db import connections
+
+        try:
+            there.extend(printed(kept_query(key, lambda: decisions_for(cast.clerk))))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+    assert there == here
+
+
+def test_a_draft_kept_for_its_officer_stays_hidden_from_a_member(
+    cast, business, client_for
+):
+    url = reverse("workplan:workplan_detail", args=[business.workplan.pk])
+    assert business.workplan.status == "draft"
+    assert client_for(cast.officer).get(url).status_code == 200
+    assert client_for(cast.member).get(url).status_code == 404
+    assert client_for(cast.other_council).get(url).status_code == 404
+    assert client_for(cast.officer).get(url).status_code == 200
+
+
+def test_a_document_page_reads_its_record_built_once(cast, business, client_for):
+    url = business.published_decision.get_absolute_url()
+    client = client_for(cast.member)
+    assert client.get(url).status_code == 200
+    kept = len(kept_queries._kept)
+    assert kept >= 1
+    assert client.get(url).status_code == 200
+    assert len(kept_queries._kept) == kept  # the same entry read again
+    draft = business.draft_decision.get_absolute_url()
+    assert client.get(draft).status_code == 404
+    assert client_for(cast.clerk).get(draft).status_code == 200
+    assert client_for(cast.member).get(draft).status_code == 404

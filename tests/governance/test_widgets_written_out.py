@@ -1,0 +1,178 @@
+"""The widgets written out in Python (`forms_rendering.written_out`) give
+byte for byte what their templates give, hostile values escaped the same
+way; anything they cannot write goes to the template."""
+
+from decimal import Decimal
+
+import pytest
+from django import forms
+from django.forms.renderers import TemplatesSetting
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from governance.forms_rendering import GovukFormRenderer, written_out
+
+HOSTILE = [
+    None,
+    "",
+    "plain",
+    '<script>alert("x")</script>',
+    "a & b < c > d 'e' \"f\"",
+    "</textarea><b>out</b>",
+    mark_safe("<em>kept safe</em>"),
+    gettext_lazy("Any status"),
+    0,
+    42,
+    Decimal("12.50"),
+    True,
+]
+
+ATTRS = [
+    {},
+    {"id": "id_x", "class": "govuk-input", "required": True},
+    {"disabled": False, "data-x": '"><script>', "maxlength": 200, "step": None},
+    {"aria-describedby": "a-hint a-error", "autocomplete": mark_safe("<off>")},
+]
+
+
+def template_html(widget, name, value, attrs):
+    """The widget drawn through its template alone."""
+    renderer = GovukFormRenderer()
+    context = widget.get_context(name, value, attrs)
+    return TemplatesSetting.render(renderer, widget.template_name, context).strip()
+
+
+def written_html(widget, name, value, attrs):
+    return widget.render(name, value, attrs, renderer=GovukFormRenderer())
+
+
+WIDGETS = [
+    forms.TextInput(),
+    forms.HiddenInput(),
+    forms.NumberInput(),
+    forms.EmailInput(),
+    forms.URLInput(),
+    forms.PasswordInput(render_value=True),
+    forms.DateInput(),
+    forms.Textarea(attrs={"rows": 5}),
+    forms.Select(choices=[("", "All"), ("a", "<A & co>"), (3, gettext_lazy("Three"))]),
+    forms.Select(
+        choices=[
+            ("Group <one>", [("x", "X"), ("y", mark_safe("<b>Y</b>"))]),
+            ("z", "Z"),
+        ]
+    ),
+    forms.SelectMultiple(choices=[("a", "A"), ("b", 'B "quoted"')]),
+    forms.NullBooleanSelect(),
+]
+
+
+@pytest.mark.parametrize("widget", WIDGETS, ids=lambda w: type(w).__name__)
+@pytest.mark.parametrize("value", HOSTILE, ids=repr)
+@pytest.mark.parametrize("attrs", ATTRS, ids=repr)
+def test_each_widget_writes_what_its_template_draws(widget, value, attrs):
+    if isinstance(widget, forms.SelectMultiple) and value is not None:
+        value = [value, "b"]
+    html = written_html(widget, "field<name>", value, attrs)
+    assert html == template_html(widget, "field<name>", value, attrs)
+
+
+def test_every_widget_written_out_is_tested():
+    tested = {widget.template_name for widget in WIDGETS}
+    untested_inputs = {
+        name for name in written_out if name not in tested
+    } - {  # the input templates that only include input.html, as text.html does
+        f"django/forms/widgets/{name}.html"
+        for name in ("input", "search", "tel", "datetime", "time", "color")
+    }
+    assert untested_inputs == set()
+
+
+def test_a_hostile_value_is_escaped():
+    html = written_html(forms.TextInput(), "title", '"><script>x</script>', {})
+    assert html == (
+        '<input type="text" name="title"'
+        ' value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;">'
+    )
+
+
+@pytest.mark.parametrize("widget", WIDGETS, ids=lambda w: type(w).__name__)
+def test_no_template_is_drawn_for_them(widget, monkeypatch):
+    def refuse(self, template_name):
+        raise AssertionError(f"{template_name} drawn through its template")
+
+    monkeypatch.setattr(GovukFormRenderer, "get_template", refuse)
+    assert written_html(widget, "f", "value", {"id": "id_f"})
+
+
+def test_an_option_label_that_is_not_text_goes_to_the_template(monkeypatch):
+    widget = forms.Select(choices=[(1, 1000), (2, 2000)])
+    drawn = []
+    draw = GovukFormRenderer.get_template
+    monkeypatch.setattr(
+        GovukFormRenderer,
+        "get_template",
+        lambda self, name: drawn.append(name) or draw(self, name),
+    )
+    html = written_html(widget, "n", 1, {})
+    assert html == template_html(widget, "n", 1, {})
+    assert '<option value="1" selected>1000</option>' in html
+    assert "django/forms/widgets/select.html" in drawn
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    value=st.text(),
+    attr=st.text(alphabet=st.characters(blacklist_categories=["Cs"])),
+    label=st.text(),
+)
+def test_any_text_gives_the_same_markup(value, attr, label):
+    for widget in (
+        forms.TextInput(),
+        forms.Textarea(),
+        forms.Select(choices=[(value, label), ("other", label)]),
+    ):
+        attrs = {"data-x": attr}
+        assert written_html(widget, "f", value, attrs) == template_html(
+            widget, "f", value, attrs
+        )
+
+
+def test_a_status_tag_is_written_as_its_template_wrote_it():
+    from django.db import models
+    from django.template import Context, Template
+
+    class Colour(models.TextChoices):
+        RED = "red", '<b>"Red" & co</b>'
+        BLUE = "blue", "Blue"
+
+        @property
+        def colour(self):
+            return {"red": 'red"><script>', "blue": ""}[self.value]
+
+    page = Template("{% load govuk %}{% status_tag state %}")
+    assert page.render(Context({"state": Colour.RED})) == (
+        '\n<strong class="govuk-tag govuk-tag--red&quot;&gt;&lt;script&gt;">'
+        "&lt;b&gt;&quot;Red&quot; &amp; co&lt;/b&gt;</strong>\n"
+    )
+    assert page.render(Context({"state": Colour.BLUE})) == (
+        '\n<strong class="govuk-tag">Blue</strong>\n'
+    )
+
+
+def test_a_day_is_formatted_as_the_date_filter_formats_it():
+    from datetime import date, datetime
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    page = Template('{% load govuk %}{{ value|day:"j M Y" }}|{{ value|date:"j M Y" }}')
+    for value in (date(2027, 3, 31), date(2026, 9, 1), datetime(2026, 9, 1, 23, 30)):
+        for language in ("en-gb", "cy"):
+            with translation.override(language):
+                mine, django = page.render(Context({"value": value})).split("|")
+                assert mine == django
+    assert page.render(Context({"value": None})) == "|"
+    assert page.render(Context({"value": "<b>"})) == "|"
