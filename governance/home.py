@@ -19,10 +19,13 @@ class Panel:
     html: str | None = None
 
     def render(self, request):
-        """The panel's body (autoescaped by its template)."""
+        """The panel's body (autoescaped by its template). Drawn from its
+        context alone, without the request's context processors (the page's
+        navigation, worked out again for every panel): a panel's context
+        holds all it prints."""
         if self.html is not None:
             return self.html
-        return render_to_string(self.template, self.context, request)
+        return render_to_string(self.template, self.context)
 
 
 _PANELS = []

@@ -170,3 +170,11 @@ def test_the_wait_outside_the_app_is_split_at_the_apps_start(tmp_path, capsys):
     load.report_timing(found)
     printed = capsys.readouterr().out
     assert "before" in printed and "member: home" in printed
+
+
+def test_the_machines_speed_is_measured_in_cpu_seconds():
+    from tests.bench import load
+
+    speed = load.machine_speed()
+    assert isinstance(speed, float)
+    assert 0 < speed < 60

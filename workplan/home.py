@@ -126,5 +126,4 @@ def _delivery_panel(request):
                 for strategy in listed
             ]
         },
-        request,
     )

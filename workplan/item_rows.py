@@ -16,7 +16,7 @@ from urllib.parse import quote
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from .choices import NOT_STATED, Confidence, DeliveryStatus, Rag
@@ -108,19 +108,22 @@ def _braces(text):
 
 class _Words:
     """Every word the rows print, translated once a page (a translation is
-    a walk through the catalogues: too dear for every row)."""
+    a walk through the catalogues: too dear for every row), and those
+    printed as they are escaped once a page too (`conditional_escape`:
+    `format_html` passes what is escaped already as it is, and a row
+    printed some ten of them)."""
 
     def __init__(self):
-        self.item = _("Item")
-        self.type = _("Type")
-        self.target = _("Target")
-        self.progress = _("Progress")
+        self.item = conditional_escape(_("Item"))
+        self.type = conditional_escape(_("Type"))
+        self.target = conditional_escape(_("Target"))
+        self.progress = conditional_escape(_("Progress"))
         self.confidence = _("Confidence")
         self.awaiting = format_html(
             ' <strong class="govuk-tag govuk-tag--yellow">{}</strong>',
             _("Variation awaiting agreement"),
         )
-        self.no_lead = _("No lead officer")
+        self.no_lead = conditional_escape(_("No lead officer"))
         self.update = _("Update")
         self.progress_of = _("progress of %(reference)s")
         self.added = _("Added by variation on %(date)s")
@@ -143,10 +146,13 @@ class _Words:
             )
             for rag in Rag
         }
-        self.delivery = {status.value: str(status.label) for status in DeliveryStatus}
-        self.category = {category.value: category.short for category in Confidence} | {
-            "": str(NOT_STATED)
+        self.delivery = {
+            status.value: conditional_escape(status.label) for status in DeliveryStatus
         }
+        self.category = {
+            category.value: conditional_escape(category.short)
+            for category in Confidence
+        } | {"": conditional_escape(NOT_STATED)}
 
     def date(self, day):
         """`day` as "31 March 2027", each date formatted once a page."""

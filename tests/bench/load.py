@@ -623,6 +623,21 @@ def pack_outcome(meeting_id, wait_seconds):
 # --- the run ------------------------------------------------------------------------
 
 
+#: A fixed piece of pure-Python work (`machine_speed()`): the CPU time it
+#: takes says how fast this machine's cores were running just before and
+#: just after the load. On the shared virtual machine the figures of the
+#: README come from, the same work took from 0.97 s to 1.74 s within an
+#: hour: compare runs by it.
+SPEED_SQUARES = 10**7
+
+
+def machine_speed():
+    """CPU seconds this process takes to sum SPEED_SQUARES squares."""
+    started = time.process_time()
+    sum(i * i for i in range(SPEED_SQUARES))
+    return round(time.process_time() - started, 2)
+
+
 def run(args):
     started = time.monotonic()
     counts = counts_for(args.users)
@@ -664,18 +679,29 @@ def run(args):
             "pinned (all share the two cores)."
         )
         alone = pages_alone(server, plan)
+        speed_before = machine_speed()
         load_before = os.getloadavg()
         csv_prefix = RESULTS / "load"
         warm_up_path(csv_prefix).unlink(missing_ok=True)
         run_locust(server, plan_path, args, csv_prefix)
         load_after = os.getloadavg()
+        speed = {"before_s": speed_before, "after_s": machine_speed()}
         stats, failures = read_stats(csv_prefix)
         timing = read_server_timing(csv_prefix)
         warm_up = read_warm_up(csv_prefix, args)
         pack = pack_outcome(plan["pack_meeting_id"], PACK_WAIT_SECONDS)
         memory = server.worker_memory()
         report(
-            args, stats, failures, pack, memory, load_before, load_after, alone, warm_up
+            args,
+            stats,
+            failures,
+            pack,
+            memory,
+            load_before,
+            load_after,
+            alone,
+            warm_up,
+            speed,
         )
         report_timing(timing)
         (RESULTS / "load.json").write_text(
@@ -696,6 +722,7 @@ def run(args):
                     "pack": pack,
                     "gunicorn_memory": memory,
                     "load_average": {"before": load_before, "after": load_after},
+                    "machine_speed": speed,
                 },
                 indent=2,
             )
@@ -797,7 +824,16 @@ def report_timing(timing):
 
 
 def report(
-    args, stats, failures, pack, memory, load_before, load_after, alone, warm_up=None
+    args,
+    stats,
+    failures,
+    pack,
+    memory,
+    load_before,
+    load_after,
+    alone,
+    warm_up=None,
+    speed=None,
 ):
     total = stats.get("Aggregated")
     # The warm-up's errors count with the measured time's.
@@ -856,6 +892,13 @@ def report(
         f"Load average (1 min) {load_before[0]:.2f} before, {load_after[0]:.2f} "
         "after. Figures from a shared machine: they move 20-30 % between runs."
     )
+    if speed:
+        say(
+            f"Machine speed: {SPEED_SQUARES:,} squares summed in "
+            f"{speed['before_s']} s of CPU just before the load, "
+            f"{speed['after_s']} s just after (lower is faster: a slower "
+            "machine makes every figure above longer)."
+        )
     rows = [
         summary.row(
             f"{args.users} users: requests per second",
@@ -904,6 +947,15 @@ def report(
             " s",
         ),
     ]
+    if speed:
+        rows += [
+            summary.row(
+                f"machine speed {moment}: CPU for 10 million squares",
+                speed[f"{moment}_s"],
+                " s",
+            )
+            for moment in ("before", "after")
+        ]
     summary.record("load", rows)
 
 
