@@ -131,11 +131,10 @@ class CachedDocumentMixin:
         decision published) leaves it kept."""
         return None
 
-    def get_marked_queryset(self):
-        """`get_plain_queryset()` with, in the same query, whether the
-        reader follows the record (for a page with a follow button)."""
+    def get_marked_queryset(self, user):
+        """`get_plain_queryset()` with, in the same query, whether `user`
+        (the reader) follows the record (for a page with a follow button)."""
         queryset = self.get_plain_queryset()
-        user = self.request.user
         if self.has_follow_button and user.is_authenticated:
             return queryset.annotate(
                 _following=following_expression(
@@ -159,12 +158,21 @@ class CachedDocumentMixin:
     def get_marked_object(self):
         """The record through `get_marked_queryset()`, as `get_object()`
         reads it (404 if the reader may not read it, 403 if their role may
-        not view it), with the query built and compiled once per reader and
-        record (`kept_queries`: the querysets read the reader and nothing
-        that moves with time)."""
-        pk = int(self.kwargs[self.pk_url_kwarg])
-        key = ("document", type(self).__qualname__, pk, reader_key(self.request.user))
-        found = list(kept_query(key, lambda: self.get_marked_queryset().filter(pk=pk)))
+        not view it), with the query built and compiled once per class of
+        reader (`kept_queries`: the querysets read the reader's roles, their
+        id for the follow state, and nothing that moves with time; the
+        readable records, `get_plain_queryset()`, are the reader's roles'
+        alone)."""
+        user = self.request.user
+        key = ("document", type(self).__qualname__, reader_key(user))
+        found = list(
+            kept_query(
+                key,
+                lambda pk, reader: self.get_marked_queryset(reader).filter(pk=pk),
+                record=int(self.kwargs[self.pk_url_kwarg]),
+                reader=user,
+            )
+        )
         if not found:
             raise Http404(f"No {self.model._meta.verbose_name} matches the query.")
         return self.checked(found[0])

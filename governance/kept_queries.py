@@ -1,26 +1,29 @@
-"""Querysets built and compiled once, then run again with the same SQL.
+"""Querysets built and compiled once, then run again with new values.
 
 Django builds a queryset (each `filter()` and `annotate()` resolving its
 joins) and compiles it to SQL anew on every request. For the record a page
 is about (a workplan with its council's settings and whether the reader
-follows it; a decision, strategy or meeting read for its document) that
-was a sixth of the page's CPU, and the SQL came out the same every time
-for the same reader and record.
+follows it; a decision, strategy, meeting or review read for its document)
+that was a sixth to a third of the page's CPU, and the SQL came out the
+same every time but for two values: the record's primary key and the
+reader's id (whether they follow it).
 
-`kept_query(key, build)` calls `build()` and compiles its queryset once per
-`key` in this process, and keeps the compiler; it returns a queryset that
-runs the kept SQL with the kept parameters and makes its rows as Django
-makes them (`select_related`, annotations, the fetch mode, prefetches). So
-the key must name everything `build` reads that can change: the record's
-primary key, the reader (their id and their roles by council: all that
-`visible_to()` and `following_expression()` read) and the view. Nothing
-that moves with time may be read by `build` (use it for queries whose SQL
-holds no clock). At most `MAX_ENTRIES` are kept, the least recently used
-dropped.
+`kept_query(key, build, record=pk, reader=user)` builds `build(record,
+reader)` once per `key` in this process, with stand-ins for the two
+values (a primary key no row has, and a copy of the reader with such an
+id and the same roles), compiles it and keeps the compiler; each call
+returns a queryset that runs the kept SQL with the stand-ins' parameters
+replaced by the values given, and makes its rows as Django makes them
+(`select_related`, annotations, the fetch mode, prefetches). So the key
+must name everything else `build` reads that can change the SQL: the view
+and the reader's roles by council (all that `visible_to()` reads:
+`reader_key()`), never the reader or the record themselves, and `build`
+must read nothing that moves with time. At most `MAX_ENTRIES` are kept,
+the least recently used dropped.
 
 Chaining anything onto the returned queryset (`filter()`, `get()`,
-`count()`) works from the kept queryset as built and compiles as usual;
-iterate it (`list()`, `first()` would chain) to read the kept rows.
+`count()`) starts again from the queryset as built, with the stand-ins:
+iterate it (`list()`) to read the rows.
 """
 
 import copy
@@ -38,9 +41,15 @@ _kept = OrderedDict()
 _lock = threading.Lock()
 
 
+#: The stand-ins' values: no row has such a primary key.
+RECORD_STAND_IN = 2_147_000_011
+READER_STAND_IN = 2_147_000_013
+
+
 class _Compiled:
-    """What a built queryset compiled to: its queryset, compiler and SQL
-    (None when it can hold no row)."""
+    """What a queryset built with the stand-ins compiled to: the queryset,
+    its compiler, its SQL (None when it can hold no row) and, for each
+    parameter, "record", "reader" or the constant it is."""
 
     def __init__(self, queryset):
         self.queryset = queryset
@@ -49,38 +58,64 @@ class _Compiled:
             sql, params = self.compiler.as_sql()
         except EmptyResultSet:
             sql, params = None, ()
-        self.sql, self.params = sql or None, tuple(params)
+        self.sql = sql or None
+        self.roles = tuple(_role(param) for param in params)
+
+    def params(self, values):
+        return tuple(
+            values[role] if isinstance(role, str) else role[0] for role in self.roles
+        )
+
+
+def _role(param):
+    if type(param) is int and param == RECORD_STAND_IN:
+        return "record"
+    if type(param) is int and param == READER_STAND_IN:
+        return "reader"
+    return (param,)
 
 
 class _KeptQuery:
     """Stands in for the queryset's `query` when it is run: hands out the
-    kept compiler on this thread's connection, giving the kept SQL.
-    Everything else is read from the query as built (which chaining clones,
-    never changes)."""
+    kept compiler on this thread's connection, giving the kept SQL with
+    this run's values. Everything else is read from the query as built
+    (which chaining clones, never changes)."""
 
-    def __init__(self, compiled):
+    def __init__(self, compiled, params):
         self._compiled = compiled
+        self._params = params
 
     def get_compiler(self, using=None, connection=None, elide_empty=True):
-        compiled = self._compiled
-        compiler = copy.copy(compiled.compiler)
+        sql, params = self._compiled.sql, self._params
+        compiler = copy.copy(self._compiled.compiler)
         compiler.connection = connection or connections[using]
-        compiler.as_sql = lambda *args, **kwargs: (compiled.sql, compiled.params)
+        compiler.as_sql = lambda *args, **kwargs: (sql, params)
         return compiler
 
     def __getattr__(self, name):
         return getattr(self._compiled.queryset.query, name)
 
 
-def kept_query(key, build):
-    """`build()`'s queryset, built and compiled once for `key` (see the
-    module)."""
+def _stand_in(reader):
+    """A copy of `reader` (with the roles read with them) whose id is
+    READER_STAND_IN; anonymous as it is."""
+    if reader is None or not reader.is_authenticated:
+        return reader
+    roles_of(reader)  # read now, so the copy carries them
+    stand_in = copy.copy(reader)
+    stand_in.pk = READER_STAND_IN
+    return stand_in
+
+
+def kept_query(key, build, *, record, reader):
+    """`build(record, reader)`'s queryset, built and compiled once for
+    `key` (see the module)."""
     with _lock:
         compiled = _kept.get(key)
         if compiled is not None:
             _kept.move_to_end(key)
     if compiled is None:
-        compiled = _Compiled(build())
+        compiled = _Compiled(build(RECORD_STAND_IN, _stand_in(reader)))
         with _lock:
             _kept[key] = compiled
             while len(_kept) > MAX_ENTRIES:
@@ -88,8 +123,14 @@ def kept_query(key, build):
     built = compiled.queryset
     if compiled.sql is None:
         return built.none()
+    values = {
+        "record": record,
+        "reader": getattr(reader, "pk", None),
+    }
     run = built.__class__(
-        model=built.model, query=_KeptQuery(compiled), using=built._db
+        model=built.model,
+        query=_KeptQuery(compiled, compiled.params(values)),
+        using=built._db,
     )
     # As `QuerySet._clone()` copies them.
     run._hints = built._hints
@@ -104,11 +145,11 @@ def kept_query(key, build):
 
 
 def reader_key(user):
-    """The reader as `visible_to()` and `following_expression()` read them:
-    their id and their role in each council."""
+    """The reader as `visible_to()` reads them: whether they are signed
+    in, and their role in each council."""
     if user is None or not user.is_authenticated:
         return None
-    return (user.pk, tuple(sorted(roles_of(user).items())))
+    return tuple(sorted(roles_of(user).items()))
 
 
 def forget():

@@ -189,9 +189,7 @@ class WorkplanItemsMixin:
     """
 
     def get_workplan(self):
-        user, pk = self.request.user, int(self.kwargs["pk"])
-
-        def build():
+        def build(pk, user):
             return (
                 Workplan.objects.visible_to(user)
                 .select_related("strategy", "organisation", "approving_decision")
@@ -204,14 +202,15 @@ class WorkplanItemsMixin:
                         .order_by("pk")
                         .values("future_works_last")[:1]
                     ),
-                    **self.workplan_annotations(),
+                    **self.workplan_annotations(user),
                 )
                 .filter(pk=pk)
             )
 
-        # Built and compiled once per reader and workplan (`kept_queries`).
-        key = ("workplan", type(self).__qualname__, pk, reader_key(user))
-        found = list(kept_query(key, build))
+        # Built and compiled once per class of reader (`kept_queries`).
+        user = self.request.user
+        key = ("workplan", type(self).__qualname__, reader_key(user))
+        found = list(kept_query(key, build, record=int(self.kwargs["pk"]), reader=user))
         if not found:
             raise Http404("No workplan matches the given query.")
         workplan = found[0]
@@ -219,8 +218,9 @@ class WorkplanItemsMixin:
         self.request.workplan = workplan
         return workplan
 
-    def workplan_annotations(self):
-        """More to read with the workplan, in its query (see the page)."""
+    def workplan_annotations(self, user):
+        """More to read with the workplan, in its query (see the page), for
+        `user` (the reader)."""
         return {}
 
     def filtered_items(self):
@@ -294,9 +294,9 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
     paginator_class = ItemPaginator
     context_object_name = "items"
 
-    def workplan_annotations(self):
+    def workplan_annotations(self, user):
         # Whether the reader follows the workplan, read with it.
-        return {"following": following_expression(self.request.user, Workplan)}
+        return {"following": following_expression(user, Workplan)}
 
     def get(self, request, *args, **kwargs):
         self.workplan = self.get_workplan()

@@ -1,6 +1,7 @@
 """Querysets built and compiled once per key (`governance/kept_queries.py`):
 the same rows as the queryset built afresh, no building or compiling the
-second time, each reader their own, on each thread's own connection."""
+second time, each class of reader their own, each reader and record their
+own values, on each thread's own connection."""
 
 import threading
 
@@ -16,6 +17,7 @@ from governance import kept_queries
 from governance.choices import Role
 from governance.kept_queries import kept_query, reader_key
 from governance.models import Membership
+from governance.notifications import follow, following_expression
 from tests.base import give_role, make_person
 
 
@@ -30,6 +32,15 @@ def decisions_for(user):
         )
         .order_by("title")
     )
+
+
+def decisions(record, reader):
+    """`kept_query`'s build for the lists below (the record unused)."""
+    return decisions_for(reader)
+
+
+def kept_decisions(user, key=("test",)):
+    return kept_query((*key, reader_key(user)), decisions, record=0, reader=user)
 
 
 def printed(decisions):
@@ -58,36 +69,61 @@ def test_the_kept_query_gives_the_rows_the_queryset_built_afresh_gives(
 ):
     builds = []
 
-    def build():
+    def build(record, reader):
         builds.append(1)
-        return decisions_for(cast.clerk)
+        return decisions_for(reader)
 
     key = ("test", reader_key(cast.clerk))
-    first = printed(kept_query(key, build))
+    first = printed(kept_query(key, build, record=0, reader=cast.clerk))
     assert first == printed(decisions_for(cast.clerk))
     assert {"Draft decision", "Published decision"} <= {row[1] for row in first}
     compiles[0] = 0
     with CaptureQueriesContext(connection) as queries:
-        again = printed(kept_query(key, build))
+        again = printed(kept_query(key, build, record=0, reader=cast.clerk))
     assert again == first
     assert builds == [1]  # built once
     assert compiles[0] == 0  # and compiled once
     assert len(queries) == 1
 
 
-def test_each_reader_gets_their_own_rows(cast, business):
-    def key(user):
-        return ("test", reader_key(user))
-
-    clerk = printed(kept_query(key(cast.clerk), lambda: decisions_for(cast.clerk)))
-    member = printed(kept_query(key(cast.member), lambda: decisions_for(cast.member)))
-    other = printed(
-        kept_query(key(cast.other_council), lambda: decisions_for(cast.other_council))
-    )
+def test_each_class_of_reader_gets_their_own_rows(cast, business):
+    clerk = printed(kept_decisions(cast.clerk))
+    member = printed(kept_decisions(cast.member))
+    other = printed(kept_decisions(cast.other_council))
     assert "Draft decision" in {row[1] for row in clerk}
     assert "Draft decision" not in {row[1] for row in member}
     assert {row[1] for row in member} >= {"Published decision"}
     assert other == []
+
+
+def test_one_query_serves_every_record_and_every_reader_of_a_class(
+    cast, business, compiles
+):
+    another = make_person("another-member", cast.council_a, Role.MEMBER)
+    decision = business.published_decision
+    follow(cast.member, cast.council_a, decision)
+
+    def build(record, reader):
+        return (
+            DecisionRecord.objects.visible_to(reader)
+            .annotate(following=following_expression(reader, DecisionRecord))
+            .filter(pk=record)
+        )
+
+    def read(user, pk):
+        key = ("one", reader_key(user))
+        return [
+            (d.pk, d.following) for d in kept_query(key, build, record=pk, reader=user)
+        ]
+
+    assert reader_key(cast.member) == reader_key(another)
+    assert read(cast.member, decision.pk) == [(decision.pk, True)]
+    compiles[0] = 0
+    assert read(another, decision.pk) == [(decision.pk, False)]
+    assert read(cast.member, business.draft_decision.pk) == []  # a draft
+    assert read(cast.member, 0) == []
+    assert compiles[0] == 0
+    assert len(kept_queries._kept) == 1
 
 
 def test_a_new_role_is_a_new_key(cast, business):
@@ -101,24 +137,23 @@ def test_a_new_role_is_a_new_key(cast, business):
 
 def test_a_reader_who_may_read_nothing_runs_no_query(cast, business):
     nobody = make_person("nobody")
-    key = ("test", reader_key(nobody))  # their roles (none) read here
+    reader_key(nobody)  # their roles (none) read here
     with CaptureQueriesContext(connection) as queries:
-        rows = list(kept_query(key, lambda: decisions_for(nobody)))
+        rows = list(kept_decisions(nobody))
     assert rows == []
     assert len(queries) == 0
 
 
 @pytest.mark.django_db(transaction=True)
 def test_it_runs_on_each_threads_own_connection(cast, business):
-    key = ("test", reader_key(cast.clerk))
-    here = printed(kept_query(key, lambda: decisions_for(cast.clerk)))
+    here = printed(kept_decisions(cast.clerk))
     there = []
 
     def read():
         from django.db import connections
 
         try:
-            there.extend(printed(kept_query(key, lambda: decisions_for(cast.clerk))))
+            there.extend(printed(kept_decisions(cast.clerk)))
         finally:
             connections.close_all()
 
