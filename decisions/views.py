@@ -88,6 +88,7 @@ from .forms import (
     prefilled,
 )
 from .forward_plan import forward_plan
+from .list_rows import decision_rows
 from .models import (
     AgendaItem,
     BankHolidayWorked,
@@ -540,6 +541,8 @@ class DecisionListView(CurrentOrganisationListMixin, FilterView):
         context["can_manage"] = can(
             self.request.user, MANAGE, self.request.organisation
         )
+        # The rows written in Python (`list_rows.py`).
+        context["decision_rows"] = decision_rows(context["decisionrecord_list"])
         return context
 
 

@@ -25,6 +25,7 @@ from governance.forms import VersionOnlyForm
 from governance.history import save_formset_with_reason, save_with_reason
 from governance.kept_queries import kept_query, reader_key
 from governance.lifecycle import LifecycleStatus
+from governance.links import pk_url
 from governance.mixins import (
     CouncilPageMixin,
     CurrentOrganisationListMixin,
@@ -276,14 +277,6 @@ class ItemPaginator(Paginator):
             top = self.count
         keys = self.object_list.values("pk")[bottom:top]
         return self._get_page(self.object_list.filter(pk__in=keys), number, self)
-
-
-def pk_url(name):
-    """`pk -> reverse(name, args=[pk])`, reversing once: each of a page's 50
-    rows links to three pages, and a reverse costs far more than a format."""
-    marker = "2147483647"
-    before, after = reverse(name, args=[int(marker)]).split(marker)
-    return lambda pk: f"{before}{pk}{after}"
 
 
 class WorkplanDetailView(WorkplanItemsMixin, ListView):
