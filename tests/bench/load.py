@@ -679,30 +679,22 @@ def run(args):
             "pinned (all share the two cores)."
         )
         alone = pages_alone(server, plan)
-        speed_before = machine_speed()
-        load_before = os.getloadavg()
+        # How busy and how fast the machine was around the load.
+        machine = {
+            "load_average": {"before": os.getloadavg()},
+            "machine_speed": {"before_s": machine_speed()},
+        }
         csv_prefix = RESULTS / "load"
         warm_up_path(csv_prefix).unlink(missing_ok=True)
         run_locust(server, plan_path, args, csv_prefix)
-        load_after = os.getloadavg()
-        speed = {"before_s": speed_before, "after_s": machine_speed()}
+        machine["load_average"]["after"] = os.getloadavg()
+        machine["machine_speed"]["after_s"] = machine_speed()
         stats, failures = read_stats(csv_prefix)
         timing = read_server_timing(csv_prefix)
         warm_up = read_warm_up(csv_prefix, args)
         pack = pack_outcome(plan["pack_meeting_id"], PACK_WAIT_SECONDS)
         memory = server.worker_memory()
-        report(
-            args,
-            stats,
-            failures,
-            pack,
-            memory,
-            load_before,
-            load_after,
-            alone,
-            warm_up,
-            speed,
-        )
+        report(args, stats, failures, pack, memory, alone, machine, warm_up)
         report_timing(timing)
         (RESULTS / "load.json").write_text(
             json.dumps(
@@ -721,8 +713,7 @@ def run(args):
                     "failures": failures,
                     "pack": pack,
                     "gunicorn_memory": memory,
-                    "load_average": {"before": load_before, "after": load_after},
-                    "machine_speed": speed,
+                    **machine,
                 },
                 indent=2,
             )
@@ -823,18 +814,7 @@ def report_timing(timing):
         )
 
 
-def report(
-    args,
-    stats,
-    failures,
-    pack,
-    memory,
-    load_before,
-    load_after,
-    alone,
-    warm_up=None,
-    speed=None,
-):
+def report(args, stats, failures, pack, memory, alone, machine, warm_up=None):
     total = stats.get("Aggregated")
     # The warm-up's errors count with the measured time's.
     warm_up_failures = warm_up["failures"] if warm_up else 0
@@ -888,17 +868,18 @@ def report(
             f"gunicorn {process['role']} (pid {process['pid']}): peak RSS "
             f"{process['peak_rss_mb']} MB"
         )
+    load_average, speed = machine["load_average"], machine["machine_speed"]
     say(
-        f"Load average (1 min) {load_before[0]:.2f} before, {load_after[0]:.2f} "
-        "after. Figures from a shared machine: they move 20-30 % between runs."
+        f"Load average (1 min) {load_average['before'][0]:.2f} before, "
+        f"{load_average['after'][0]:.2f} after. Figures from a shared machine: "
+        "they move 20-30 % between runs."
     )
-    if speed:
-        say(
-            f"Machine speed: {SPEED_SQUARES:,} squares summed in "
-            f"{speed['before_s']} s of CPU just before the load, "
-            f"{speed['after_s']} s just after (lower is faster: a slower "
-            "machine makes every figure above longer)."
-        )
+    say(
+        f"Machine speed: {SPEED_SQUARES:,} squares summed in "
+        f"{speed['before_s']} s of CPU just before the load, "
+        f"{speed['after_s']} s just after (lower is faster: a slower "
+        "machine makes every figure above longer)."
+    )
     rows = [
         summary.row(
             f"{args.users} users: requests per second",
@@ -947,15 +928,14 @@ def report(
             " s",
         ),
     ]
-    if speed:
-        rows += [
-            summary.row(
-                f"machine speed {moment}: CPU for 10 million squares",
-                speed[f"{moment}_s"],
-                " s",
-            )
-            for moment in ("before", "after")
-        ]
+    rows += [
+        summary.row(
+            f"machine speed {moment}: CPU for 10 million squares",
+            speed[f"{moment}_s"],
+            " s",
+        )
+        for moment in ("before", "after")
+    ]
     summary.record("load", rows)
 
 
