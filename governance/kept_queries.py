@@ -11,15 +11,19 @@ reader's id (whether they follow it).
 `kept_query(key, build, record=pk, reader=user)` builds `build(record,
 reader)` once per `key` in this process, with stand-ins for the two
 values (a primary key no row has, and a copy of the reader with such an
-id and the same roles), compiles it and keeps the compiler; each call
+id and the same roles), compiles it and keeps the compiler; moments the
+query compares with (`now=timezone.now()`, named as `build` takes them)
+have stand-ins too, moments no row holds. Each call
 returns a queryset that runs the kept SQL with the stand-ins' parameters
 replaced by the values given, and makes its rows as Django makes them
 (`select_related`, annotations, the fetch mode, prefetches). So the key
 must name everything else `build` reads that can change the SQL: the view
 and the reader's roles by council (all that `visible_to()` reads:
 `reader_key()`), never the reader or the record themselves, and `build`
-must read nothing that moves with time. At most `MAX_ENTRIES` are kept,
-the least recently used dropped.
+must read nothing that moves with time but the moments it is given: a
+moment or a day compiled in as it was (not a stand-in) is refused with
+`ValueError`. At most `MAX_ENTRIES` are kept, the least recently used
+dropped.
 
 Chaining anything onto the returned queryset (`filter()`, `get()`,
 `count()`) starts again from the queryset as built, with the stand-ins:
@@ -29,6 +33,7 @@ iterate it (`list()`) to read the rows.
 import copy
 import threading
 from collections import OrderedDict
+from datetime import UTC, date, datetime
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -44,6 +49,9 @@ _lock = threading.Lock()
 #: The stand-ins' values: no row has such a primary key.
 RECORD_STAND_IN = 2_147_000_011
 READER_STAND_IN = 2_147_000_013
+#: A moment's stand-in: its microseconds tell the moments of a query apart
+#: (`_moment_stand_in`); no row holds a moment of 1901.
+MOMENT_STAND_IN = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
 
 
 class _Compiled:
@@ -51,7 +59,7 @@ class _Compiled:
     its compiler, its SQL (None when it can hold no row) and, for each
     parameter, "record", "reader" or the constant it is."""
 
-    def __init__(self, queryset):
+    def __init__(self, queryset, moments):
         self.queryset = queryset
         self.compiler = queryset.query.get_compiler(using=queryset.db)
         try:
@@ -59,7 +67,7 @@ class _Compiled:
         except EmptyResultSet:
             sql, params = None, ()
         self.sql = sql or None
-        self.roles = tuple(_role(param) for param in params)
+        self.roles = tuple(_role(param, moments) for param in params)
 
     def params(self, values):
         return tuple(
@@ -67,12 +75,24 @@ class _Compiled:
         )
 
 
-def _role(param):
+def _role(param, moments):
     if type(param) is int and param == RECORD_STAND_IN:
         return "record"
     if type(param) is int and param == READER_STAND_IN:
         return "reader"
+    if isinstance(param, date):
+        for name, stand_in in moments.items():
+            if param == stand_in:
+                return name
+        raise ValueError(
+            f"{param!r} compiled into a kept query: give it as a moment "
+            "(`kept_query(..., name=value)`)"
+        )
     return (param,)
+
+
+def _moment_stand_in(index):
+    return MOMENT_STAND_IN.replace(microsecond=index + 1)
 
 
 class _KeptQuery:
@@ -107,15 +127,20 @@ def _stand_in(reader):
     return stand_in
 
 
-def kept_query(key, build, *, record, reader):
-    """`build(record, reader)`'s queryset, built and compiled once for
-    `key` (see the module)."""
+def kept_query(key, build, *, record, reader, **moments):
+    """`build(record, reader, **moments)`'s queryset, built and compiled
+    once for `key` (see the module)."""
     with _lock:
         compiled = _kept.get(key)
         if compiled is not None:
             _kept.move_to_end(key)
     if compiled is None:
-        compiled = _Compiled(build(RECORD_STAND_IN, _stand_in(reader)))
+        stand_ins = {
+            name: _moment_stand_in(index) for index, name in enumerate(sorted(moments))
+        }
+        compiled = _Compiled(
+            build(RECORD_STAND_IN, _stand_in(reader), **stand_ins), stand_ins
+        )
         with _lock:
             _kept[key] = compiled
             while len(_kept) > MAX_ENTRIES:
@@ -126,6 +151,7 @@ def kept_query(key, build, *, record, reader):
     values = {
         "record": record,
         "reader": getattr(reader, "pk", None),
+        **moments,
     }
     run = built.__class__(
         model=built.model,

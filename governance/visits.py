@@ -7,11 +7,11 @@ no gap longer than `VISIT_GAP`: a new visit moves the last one's start into
 `previous_at`, so reloading the home page during a visit does not empty it.
 """
 
+import functools
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
-from django.db.models import F, Q
+from django.db import connection, models
 from django.utils import timezone
 
 #: Home-page views closer together than this are one visit.
@@ -45,20 +45,40 @@ class Visit(models.Model):
 def since_last_visit(request, now=None):
     """The moment the person's previous visit to this council began (or
     `FIRST_VISIT_LOOKS_BACK` ago on a first visit), noting this view.
-    Remembered on the request: every panel of one page sees the same."""
+    Remembered on the request: every panel of one page sees the same.
+
+    One statement once the person has a row (`_NOTED`): this view noted,
+    the visit before moved on when the gap was long enough, the previous
+    start read back. A first visit adds the row."""
     if hasattr(request, "since_last_visit"):
         return request.since_last_visit
     now = now or timezone.now()
-    rows = Visit.objects.filter(user=request.user, organisation=request.organisation)
-    rows.filter(Q(last_at__lt=now - VISIT_GAP)).update(
-        previous_at=F("last_at"), last_at=now
-    )
-    visit, _created = Visit.objects.get_or_create(
-        user=request.user,
-        organisation=request.organisation,
-        defaults={"last_at": now},
-    )
-    if visit.last_at != now:
-        rows.update(last_at=now)
-    request.since_last_visit = visit.previous_at or now - FIRST_VISIT_LOOKS_BACK
+    user_id, organisation_id = request.user.pk, request.organisation.pk
+    with connection.cursor() as cursor:
+        cursor.execute(_noted_sql(), [now - VISIT_GAP, now, user_id, organisation_id])
+        noted = cursor.fetchone()
+    if noted is None:
+        visit, created = Visit.objects.get_or_create(
+            user_id=user_id, organisation_id=organisation_id, defaults={"last_at": now}
+        )
+        if not created:  # added meanwhile by another request: note this one
+            return since_last_visit(request, now)
+        noted = (visit.previous_at,)
+    request.since_last_visit = noted[0] or now - FIRST_VISIT_LOOKS_BACK
     return request.since_last_visit
+
+
+@functools.cache
+def _noted_sql():
+    """What `since_last_visit` runs on a person's row: when their last view
+    came more than `VISIT_GAP` before this one, its visit is now the
+    previous; this view is the last."""
+    quote = connection.ops.quote_name
+    table = quote(Visit._meta.db_table)
+    last, previous = quote("last_at"), quote("previous_at")
+    return (
+        f"UPDATE {table} SET {previous} = CASE WHEN {last} < %s "  # noqa: S608 - names of our own table
+        f"THEN {last} ELSE {previous} END, {last} = %s "
+        f"WHERE {quote('user_id')} = %s AND {quote('organisation_id')} = %s "
+        f"RETURNING {previous}"
+    )

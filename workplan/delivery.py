@@ -10,6 +10,7 @@ same GROUP BY, and each workplan's latest published review is found with
 one DISTINCT ON.
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,8 +18,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from decisions.models import DecisionRecord
-from governance.data_mark import counted_marks
+from governance.data_mark import bound, compiled, counted_marks
 from governance.models import Organisation
+from governance.prepared import prepared_cursor
 
 from .dashboard import Bar, chart_rows
 from .models import Review, Variation, Workplan, WorkplanItem
@@ -183,20 +185,33 @@ def _count_variations(by_id, user, workplans):
             by_id[workplan_id].variation_decisions.append(decision)
 
 
+def _counted_query(organisation, today):
+    marks = counted_marks(
+        Workplan.objects.filter(organisation=organisation).values("pk"), today
+    )
+    return (
+        Organisation.objects.filter(pk=organisation)
+        .annotate(**marks)
+        .order_by("pk")
+        .values_list(*marks)[:1]
+    )
+
+
+@functools.cache
+def _counted_sql():
+    return compiled(_counted_query, organisation=2_123_456_791, today=date(2001, 2, 5))
+
+
 def counted_mark(organisation, today=None):
     """A string that moves whenever the delivery figures of any of
     `organisation`'s workplans may have changed through their items: their
     tally by theme, category, RAG and status, and which are overdue
     `today` (`governance.data_mark.counted_marks`). A new percentage or
-    note moves no figure, and leaves it. One query."""
-    marks = counted_marks(
-        Workplan.objects.filter(organisation=organisation).values("pk"),
-        today or timezone.localdate(),
-    )
-    row = (
-        Organisation.objects.filter(pk=organisation.pk)
-        .annotate(**marks)
-        .values_list(*marks)
-        .first()
-    )
+    note moves no figure, and leaves it. One prepared query
+    (`governance/prepared.py`), compiled once per process."""
+    sql, roles = _counted_sql()
+    values = {"organisation": organisation.pk, "today": today or timezone.localdate()}
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, bound(roles, values))
+        row = cursor.fetchone()
     return ".".join(str(value or 0) for value in row or ())

@@ -2,12 +2,14 @@
 one progress update per item in between."""
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from governance.history import save_with_reason
+from governance.links import pk_url
+from governance.policy import REVIEW
 from governance.transitions import TransitionRefused
 
 from .models import ProgressUpdate, Review, WorkplanItem
@@ -144,6 +146,31 @@ def open_review(workplan_id):
         .order_by("-number")
         .first()
     )
+
+
+def open_review_id(workplan_id_expression):
+    """The id of the workplan's open review round (None when none is open),
+    as a subquery of a query of workplans (`OuterRef("pk")`)."""
+    return Subquery(
+        Review.objects.filter(
+            workplan=workplan_id_expression, status=Review.Status.OPEN
+        )
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+
+
+def progress_link(user, workplan, review_id):
+    """`item pk -> the page an item's "Update" link opens` for `user` on
+    `workplan`, whose open review is `review_id` (or None): while a review
+    is open and they give its updates, the review's update of the item,
+    where the item's own progress page would send them on (one request, not
+    two); the item's own progress page otherwise."""
+    if review_id is not None:
+        review = Review(pk=review_id, workplan=workplan, status=Review.Status.OPEN)
+        if REVIEW.allows(user, "update", review):
+            return pk_url("workplan:progress_update", review_id)
+    return pk_url("workplan:item_progress")
 
 
 def missing_updates(workplan):

@@ -288,8 +288,12 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
     context_object_name = "items"
 
     def workplan_annotations(self, user):
-        # Whether the reader follows the workplan, read with it.
-        return {"following": following_expression(user, Workplan)}
+        # Whether the reader follows the workplan, and its open review (where
+        # the rows' "Update" links go), read with it.
+        return {
+            "following": following_expression(user, Workplan),
+            "open_review_id": reviews.open_review_id(OuterRef("pk")),
+        }
 
     def get(self, request, *args, **kwargs):
         self.workplan = self.get_workplan()
@@ -335,7 +339,7 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
         items = list(context["page_obj"].object_list)
         detail_url, progress_url, move_url = (
             pk_url("workplan:item_detail"),
-            pk_url("workplan:item_progress"),
+            reviews.progress_link(user, workplan, workplan.open_review_id),
             pk_url("workplan:item_move"),
         )
         for item in items:

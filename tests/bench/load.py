@@ -153,6 +153,7 @@ def build_data(
     from tests.base import make_decision, make_meeting, make_person, make_report
     from tests.base import put_on_agenda as put
     from workplan.models import Workplan, WorkplanItem
+    from workplan.reviews import open_review, progress_link
 
     roles = {
         "members": Role.MEMBER,
@@ -226,6 +227,12 @@ def build_data(
         ]
         exports.append(reverse("workplan:workplan_export_csv", args=[workplan.pk]))
     officers = people["officers"]
+    update_links = {
+        workplan.pk: progress_link(
+            officer, workplan, getattr(open_review(workplan.pk), "pk", None)
+        )
+        for workplan in workplans
+    }
     plan = {
         "counts": counts,
         "reading": reading,
@@ -235,8 +242,9 @@ def build_data(
         "officers": [
             {
                 "user": user,
+                # Where the workplan page's "Update" link takes them.
                 "items": [
-                    reverse("workplan:item_progress", args=[item.pk])
+                    update_links[item.workplan_id](item.pk)
                     for item in kept[index :: len(officers)]
                 ],
             }

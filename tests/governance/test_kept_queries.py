@@ -4,6 +4,7 @@ second time, each class of reader their own, each reader and record their
 own values, on each thread's own connection."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -11,6 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from decisions.models import DecidedRecord, DecisionRecord
 from governance import kept_queries
@@ -186,3 +188,50 @@ def test_a_document_page_reads_its_record_built_once(cast, business, client_for)
     assert client.get(draft).status_code == 404
     assert client_for(cast.clerk).get(draft).status_code == 200
     assert client_for(cast.member).get(draft).status_code == 404
+
+
+def published_since(record, reader, since):
+    """A build with a moment: the decisions published after `since`."""
+    return decisions_for(reader).filter(published_at__gt=since)
+
+
+def test_a_moment_is_a_stand_in_each_run_gives_its_own(cast, business, compiles):
+    published = DecisionRecord.objects.filter(published_at__isnull=False)
+    newest = max(published.values_list("published_at", flat=True))
+    key = ("test moments", reader_key(cast.member))
+
+    def run(since):
+        return printed(
+            kept_query(key, published_since, record=0, reader=cast.member, since=since)
+        )
+
+    everything = run(newest - timedelta(days=3650))
+    assert everything == printed(
+        published_since(0, cast.member, newest - timedelta(days=3650))
+    )
+    assert everything
+    compiles[0] = 0
+    assert run(newest) == []  # nothing after the newest: the moment was replaced
+    assert compiles[0] == 0
+
+
+def test_a_moment_compiled_in_as_it_was_is_refused(cast, business):
+    now = timezone.now()
+
+    def build(record, reader):
+        return decisions_for(reader).filter(published_at__lt=now)
+
+    with pytest.raises(ValueError, match="give it as a moment"):
+        list(kept_query(("test", "fixed now"), build, record=0, reader=cast.member))
+    # A day too (a date compared with a date field).
+    with pytest.raises(ValueError, match="give it as a moment"):
+        list(
+            kept_query(
+                ("test", "fixed day"),
+                lambda record, reader: decisions_for(reader).filter(
+                    decision_date__lte=now.date()
+                ),
+                record=0,
+                reader=cast.member,
+            )
+        )

@@ -1,6 +1,7 @@
 """One way to update progress: while a review is open, the item's "Update
 progress" leads to the review's update for it (the one that counts towards
-the review), and says so; the home page links straight there. With no
+the review), and says so; the home page and the workplan page's rows link
+straight there. With no
 review open, the item's own progress page takes status, RAG, percent and a
 progress note."""
 
@@ -40,6 +41,30 @@ def test_the_home_page_links_an_item_needing_an_update_to_the_reviews_form(
 
     to_review = reverse("workplan:progress_update", args=[review.pk, item.pk])
     assert f'href="{to_review}">Update {item.reference}' in page
+
+
+def test_the_workplan_pages_rows_link_straight_to_the_reviews_form(
+    cast, business, client_for
+):
+    review, item, workplan = business.review, business.item, business.workplan
+    to_review = reverse("workplan:progress_update", args=[review.pk, item.pk])
+    own_page = reverse("workplan:item_progress", args=[item.pk])
+
+    page = client_for(cast.officer).get(workplan.get_absolute_url()).content.decode()
+    assert f'href="{to_review}?next=' in page
+    assert own_page not in page
+
+    # A member gives no updates: no link either way.
+    page = client_for(cast.member).get(workplan.get_absolute_url()).content.decode()
+    assert to_review not in page
+    assert own_page not in page
+
+    # With the review closed, the rows link to the item's own progress page.
+    review.status = Review.Status.CLOSED
+    review.save(update_fields=["status"])
+    page = client_for(cast.officer).get(workplan.get_absolute_url()).content.decode()
+    assert f'href="{own_page}?next=' in page
+    assert to_review not in page
 
 
 def test_with_no_review_open_progress_comes_with_a_note(cast, business, client_for):
