@@ -27,7 +27,7 @@ from django.views.generic import (
 )
 from django_filters.views import FilterView
 
-from governance.data_mark import HAPPENED_TO_THE_RECORD, REPORT_TEXT
+from governance.data_mark import HAPPENED_TO_THE_RECORD, REPORT_TEXT, data_mark
 from governance.documents import CachedDocumentMixin
 from governance.events import Event, record_event
 from governance.forms import VersionOnlyForm
@@ -538,11 +538,17 @@ class DecisionListView(CurrentOrganisationListMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_manage"] = can(
-            self.request.user, MANAGE, self.request.organisation
-        )
+        organisation = self.request.organisation
+        context["can_manage"] = can(self.request.user, MANAGE, organisation)
         # The rows written in Python (`list_rows.py`).
         context["decision_rows"] = decision_rows(context["decisionrecord_list"])
+        # The filter panel's committees change only with the committees'
+        # part of the council's data mark: the kept form is found by it,
+        # with no query for them (`governance.filter_panel`).
+        self.filterset.form.choices_key = (
+            data_mark(organisation.pk).of("decisions.Committee"),
+            organisation.pk,
+        )
         return context
 
 

@@ -127,9 +127,8 @@ def _stand_in(reader):
     return stand_in
 
 
-def kept_query(key, build, *, record, reader, **moments):
-    """`build(record, reader, **moments)`'s queryset, built and compiled
-    once for `key` (see the module)."""
+def _compiled(key, build, reader, moments):
+    """What `build` compiled to with the stand-ins, once for `key`."""
     with _lock:
         compiled = _kept.get(key)
         if compiled is not None:
@@ -145,17 +144,41 @@ def kept_query(key, build, *, record, reader, **moments):
             _kept[key] = compiled
             while len(_kept) > MAX_ENTRIES:
                 _kept.popitem(last=False)
+    return compiled
+
+
+def _values(record, reader, moments):
+    return {"record": record, "reader": getattr(reader, "pk", None), **moments}
+
+
+def kept_count(key, build, *, record, reader, **moments):
+    """How many rows `build(record, reader, **moments)`'s queryset gives, as
+    its `count()` would tell, by a query compiled once for `key` (a key of
+    its own: not the rows' key)."""
+    compiled = _compiled(
+        key,
+        lambda *args, **kwargs: build(*args, **kwargs).order_by().values("pk"),
+        reader,
+        moments,
+    )
+    if compiled.sql is None:
+        return 0
+    params = compiled.params(_values(record, reader, moments))
+    with connections[compiled.queryset.db].cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({compiled.sql}) AS counted", params)  # noqa: S608 - a compiled query, its values as parameters
+        return cursor.fetchone()[0]
+
+
+def kept_query(key, build, *, record, reader, **moments):
+    """`build(record, reader, **moments)`'s queryset, built and compiled
+    once for `key` (see the module)."""
+    compiled = _compiled(key, build, reader, moments)
     built = compiled.queryset
     if compiled.sql is None:
         return built.none()
-    values = {
-        "record": record,
-        "reader": getattr(reader, "pk", None),
-        **moments,
-    }
     run = built.__class__(
         model=built.model,
-        query=_KeptQuery(compiled, compiled.params(values)),
+        query=_KeptQuery(compiled, compiled.params(_values(record, reader, moments))),
         using=built._db,
     )
     # As `QuerySet._clone()` copies them.

@@ -120,16 +120,19 @@ def _creates_once(path):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache (rendered documents, workplan
-    summaries, the API's responses, kept filter forms, kept queries): keys
+    summaries, the API's responses, kept filter forms and states, kept
+    queries): keys
     name versions and rows, but a test database's rows are not unique
     across runs."""
     from django.core.cache import cache
 
     from governance import filter_panel, kept_queries
+    from workplan import kept_rows
 
     cache.clear()
     filter_panel.forget()
     kept_queries.forget()
+    kept_rows.forget()
 
 
 #: PDFs already laid out in this test process, by their HTML (see below).

@@ -61,6 +61,7 @@ from . import (
     import_mapping,
     importers,
     item_rows,
+    kept_rows,
     papers,
     reviews,
     spreadsheet_reader,
@@ -224,9 +225,11 @@ class WorkplanItemsMixin:
         `user` (the reader)."""
         return {}
 
-    def filtered_items(self):
+    def filtered_items(self, reader=None):
+        """The workplan's items as `reader` (by default the person asking)
+        may read them, filtered by the query string (`self.filterset`)."""
         items = (
-            WorkplanItem.objects.visible_to(self.request.user)
+            WorkplanItem.objects.visible_to(reader or self.request.user)
             .filter(workplan=self.workplan)
             .with_added_on()
             .select_related("theme", "lead_officer__user")
@@ -275,6 +278,8 @@ class ItemPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
+        if isinstance(self.object_list, kept_rows.KeptItems):
+            return self._get_page(self.object_list.page(bottom, top), number, self)
         keys = self.object_list.values("pk")[bottom:top]
         return self._get_page(self.object_list.filter(pk__in=keys), number, self)
 
@@ -306,6 +311,21 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
+        # A state of the filters seen before: its form and queries as kept
+        # (`kept_rows`); else built, and kept when valid.
+        key = kept_rows.state(self)
+        kept = kept_rows.kept_filter(key)
+        if kept is not None:
+            self.filterset = kept
+            return kept_rows.KeptItems(key, self.rows, self.request.user)
+        rows = self.rows(self.request.user)
+        if kept_rows.keep(key, self.filterset):
+            return kept_rows.KeptItems(key, self.rows, self.request.user)
+        return rows
+
+    def rows(self, reader):
+        """The filtered items with what each row prints, as `reader` may
+        read them."""
         # Each row's departments by name, in the row's query (a subquery run
         # for the page's rows only) rather than a second query.
         names = (
@@ -316,7 +336,7 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
             .values("names")
         )
         return (
-            self.filtered_items()
+            self.filtered_items(reader)
             .prefetch_related(None)
             .annotate(department_names=Subquery(names))
             # Only the columns a row prints (`item_rows`): not the items'

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from decisions.call_in import LONDON
-from decisions.choices import DecisionStatus, UrgencyRoute
+from decisions.choices import CommitteeKind, DecisionStatus, UrgencyRoute
 from decisions.decision_path import DECISION_PATH
 from decisions.models import (
     AgendaItem,
@@ -31,6 +31,7 @@ from governance.events import Event, record_event
 from governance.history import save_with_reason
 
 from ..base import (
+    make_committee,
     make_decision,
     make_meeting,
     make_report,
@@ -1166,3 +1167,31 @@ def test_publishing_previews_the_call_in_deadline_and_names_it_after(cast, clien
 
     banner = re.sub(r"\s+", " ", response.content.decode())
     assert expected in banner, re.findall(r"Published[^<]*", banner)
+
+
+def test_the_committee_filter_shows_a_committee_added_or_renamed_at_once(
+    cast, client_for
+):
+    """The filter panel is kept under the committees' part of the council's
+    data mark (`DecisionListView`): a committee added or renamed moves it."""
+    client = client_for(cast.member)
+    url = reverse("decisions:decision_list")
+    assert "Digital Oversight Panel" not in client.get(url).content.decode()
+
+    committee = make_committee(
+        cast.council_a, "Digital Oversight Panel", CommitteeKind.OTHER
+    )
+    assert ">Digital Oversight Panel</option>" in client.get(url).content.decode()
+
+    committee.name = "Digital Futures Panel"
+    save_with_reason(committee, user=None, reason="Renamed")
+    page = client.get(url).content.decode()
+    assert ">Digital Futures Panel</option>" in page
+    assert "Digital Oversight Panel" not in page
+
+    # Another council's committee is never among the choices.
+    make_committee(cast.council_b, "Brackley Panel", CommitteeKind.OTHER)
+    assert "Brackley Panel" not in client.get(url).content.decode()
+    other = client_for(cast.other_council).get(url).content.decode()
+    assert ">Brackley Panel</option>" in other
+    assert "Digital Futures Panel" not in other

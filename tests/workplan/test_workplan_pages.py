@@ -4,11 +4,13 @@ escaping, query counts, member visibility and reordering."""
 import csv
 import io
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -19,6 +21,8 @@ from governance.history import save_with_reason
 from governance.lifecycle import LifecycleStatus
 from governance.models import Membership
 from strategy.models import Theme
+from workplan import kept_rows
+from workplan.filtersets import ItemFilterSet
 from workplan.lifecycle import WORKPLAN_LIFECYCLE
 from workplan.models import Department, Milestone, Workplan, WorkplanItem
 
@@ -1132,3 +1136,158 @@ def test_the_items_confidence_column_is_headed_and_explained(
     key = text.split('id="confidence-key">')[1].split("</p>")[0]
     for label in ("C – confident of scope", "ED – early discovery", "Future works"):
         assert label in key
+
+
+# --- a state of the filters seen before (`workplan/kept_rows.py`): the same rows
+# and count as built afresh, with no filter set built the second time; the rows
+# read afresh each time; new choices seen at once; states with dates, and
+# invalid ones, built every time; each class of reader a state of their own.
+
+
+@pytest.fixture
+def filter_sets(monkeypatch):
+    """How many item filter sets were built."""
+    built = [0]
+    init = ItemFilterSet.__init__
+
+    def counted(self, *args, **kwargs):
+        built[0] += 1
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(ItemFilterSet, "__init__", counted)
+    return built
+
+
+def page(client, workplan, query):
+    response = client.get(
+        f"{reverse('workplan:workplan_detail', args=[workplan.pk])}?{query}"
+    )
+    assert response.status_code == 200, query
+    return response
+
+
+KEPT = [
+    "",
+    "rag=green",
+    "category=ED",
+    "work_type=service-plan",
+    "delivery_status=in-progress",
+    "q=online",
+    "ordering=-percent",
+    "status=draft&ordering=title",
+    "theme={first}",
+    "theme={first}&ordering=-percent",
+    "department={revenues}",
+    "lead_officer={lead2}",
+    "rag=green&page=1",
+]
+
+
+@pytest.mark.parametrize("query", KEPT)
+def test_a_state_seen_before_gives_the_same_rows_with_no_filter_set_built(
+    filtered, officer, filter_sets, query
+):
+    first, _second = filtered["themes"]
+    query = query.format(
+        first=first.pk,
+        revenues=filtered["departments"][0].pk,
+        lead2=filtered["leads"][1].pk,
+    )
+    workplan = filtered["workplan"]
+    built = page(officer, workplan, query)
+    assert filter_sets[0] >= 1
+    filter_sets[0] = 0
+
+    kept = page(officer, workplan, query)
+
+    assert filter_sets[0] == 0
+    assert references(kept.context["items"]) == references(built.context["items"])
+    assert kept.context["paginator"].count == built.context["paginator"].count
+    assert kept.content.count(b"<option") == built.content.count(b"<option")
+
+
+@pytest.mark.parametrize("query", ["", "category=C", "category=C&ordering=-reference"])
+def test_every_page_of_a_long_list_is_the_same_kept(sixty, officer, query):
+    built = page_references(officer, sixty, query)
+    assert len(built) > 50
+
+    assert page_references(officer, sixty, query) == built
+
+
+def test_the_rows_and_their_count_are_read_afresh(filtered, officer):
+    workplan, items = filtered["workplan"], filtered["items"]
+    assert references(page(officer, workplan, "rag=red").context["items"]) == ["F02"]
+
+    item = items["F02"]
+    item.rag, item.rag_reason = "amber", ""
+    save_with_reason(item, user=None, reason="Better now")
+
+    kept = page(officer, workplan, "rag=red")
+    assert references(kept.context["items"]) == []
+    assert kept.context["paginator"].count == 0
+    amber = page(officer, workplan, "rag=amber")
+    assert references(amber.context["items"]) == ["F03", "F02"]
+
+
+def test_a_theme_renamed_or_added_shows_in_the_filter_at_once(filtered, officer):
+    workplan = filtered["workplan"]
+    first, _second = filtered["themes"]
+    query = f"theme={first.pk}"
+    page(officer, workplan, query)
+    page(officer, workplan, query)  # kept
+
+    first.title = "Customers first, online"
+    save_with_reason(first, user=None, reason="Renamed")
+
+    response = page(officer, workplan, query)
+    assert b"Customers first, online</option>" in response.content
+    assert references(response.context["items"]) == ["F01", "F03", "F05"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["delivery_status=overdue", "due_after=2024-06-30", "due_before=30/06/2024"],
+)
+def test_a_state_with_a_date_is_built_every_time(filtered, officer, filter_sets, query):
+    workplan = filtered["workplan"]
+    first = references(page(officer, workplan, query).context["items"])
+    filter_sets[0] = 0
+
+    again = page(officer, workplan, query)
+
+    assert filter_sets[0] == 1
+    assert references(again.context["items"]) == first
+
+
+@pytest.mark.parametrize("query", ["theme=abc", "rag=purple", "ordering=password"])
+def test_an_invalid_state_is_built_every_time_and_says_why(
+    filtered, officer, filter_sets, query
+):
+    workplan = filtered["workplan"]
+    for _ in range(2):
+        filter_sets[0] = 0
+        response = page(officer, workplan, query)
+        assert filter_sets[0] == 1
+        assert b"govuk-error-summary" in response.content
+        assert references(response.context["items"]) == []
+
+
+def test_each_class_of_reader_and_workplan_has_states_of_its_own(cast, business):
+    def state_of(user, workplan, query):
+        view = SimpleNamespace(
+            request=SimpleNamespace(user=user, GET=QueryDict(query)),
+            workplan=SimpleNamespace(pk=workplan, future_works_last=False),
+            data_mark=SimpleNamespace(of=lambda *parts: "mark"),
+        )
+        return kept_rows.state(view)
+
+    officer_state = state_of(cast.officer, 1, "rag=red")
+    assert officer_state == state_of(cast.officer, 1, "rag=red&page=2")
+    assert officer_state != state_of(cast.member, 1, "rag=red")
+    assert officer_state != state_of(cast.other_council, 1, "rag=red")
+    assert officer_state != state_of(cast.officer, 2, "rag=red")
+    assert officer_state != state_of(cast.officer, 1, "rag=amber")
+    # Bound with nothing but a page is not the unbound page.
+    assert state_of(cast.officer, 1, "") != state_of(cast.officer, 1, "page=2")
+    assert state_of(cast.officer, 1, "due_after=2024-01-01") is None
+    assert state_of(cast.officer, 1, "delivery_status=overdue") is None
