@@ -1,8 +1,9 @@
 """gunicorn's settings for production: `gunicorn -c python:config.gunicorn`
 (README, "Deploying to production"; the mixed-load benchmark runs the same).
 
-- 2 gthread workers x 4 threads, for a two-core machine
-  (`GUNICORN_WORKERS`, `GUNICORN_THREADS` to change it);
+- 4 sync workers, two for each of a two-core machine's cores
+  (`GUNICORN_WORKERS` to change it; `GUNICORN_THREADS` above 1 makes them
+  gthread workers of that many threads each);
 - each worker, once the app is loaded, reads what every request would
   otherwise read the first time (the URL patterns, the site's templates, the
   translations) and then freezes everything it holds (`gc.freeze()`).
@@ -15,6 +16,20 @@ collection came about once in 60 requests and cost that one request about
 collections fell from 2.7 ms to 1.2 ms a request on average). The frozen
 objects are never freed, which is what they are for: they live as long as
 the process.
+
+Why sync workers: a worker answers one request at a time, so no request
+waits for another's Python in its process (the GIL: a gthread worker's
+threads take turns, and each query's answer waits for the turn back), and
+a new connection goes to whichever worker is free. The operating system
+shares the two cores between the four. Under the mixed load
+(`scripts/bench.sh load`, 4 December 2026, five rounds, each shape run
+back to back on the same code), four sync workers gave p95 over all
+requests of 55-120 ms against 79-160 ms for two gthread workers of four
+threads, and the worst page view's p95 87-160 ms against 110-210 ms. A
+sync worker holds a slow client for as long as it takes to send or read
+it: it wants a buffering reverse proxy in front, which the deployment
+has for TLS (README, "Deploying to production"; nginx buffers by
+default), and no keep-alive of its own.
 """
 
 import gc
@@ -22,7 +37,7 @@ import logging
 import os
 
 wsgi_app = "config.wsgi:application"
-worker_class = "gthread"
+worker_class = "sync"
 
 
 def _env_int(name, default):
@@ -30,8 +45,9 @@ def _env_int(name, default):
     return int(value) if value.strip() else default
 
 
-workers = _env_int("GUNICORN_WORKERS", 2)
-threads = _env_int("GUNICORN_THREADS", 4)
+workers = _env_int("GUNICORN_WORKERS", 4)
+#: Above 1, gunicorn runs gthread workers of this many threads instead.
+threads = _env_int("GUNICORN_THREADS", 1)
 
 log = logging.getLogger("gunicorn.error")
 

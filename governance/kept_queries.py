@@ -116,9 +116,11 @@ class _KeptQuery:
         return getattr(self._compiled.queryset.query, name)
 
 
-def _stand_in(reader):
+def reader_stand_in(reader):
     """A copy of `reader` (with the roles read with them) whose id is
-    READER_STAND_IN; anonymous as it is."""
+    READER_STAND_IN; anonymous as it is. What `build` is given for the
+    reader: a caller may build with it first, and hand `build` what it
+    built for it (`workplan.kept_rows`)."""
     if reader is None or not reader.is_authenticated:
         return reader
     roles_of(reader)  # read now, so the copy carries them
@@ -138,7 +140,7 @@ def _compiled(key, build, reader, moments):
             name: _moment_stand_in(index) for index, name in enumerate(sorted(moments))
         }
         compiled = _Compiled(
-            build(RECORD_STAND_IN, _stand_in(reader), **stand_ins), stand_ins
+            build(RECORD_STAND_IN, reader_stand_in(reader), **stand_ins), stand_ins
         )
         with _lock:
             _kept[key] = compiled

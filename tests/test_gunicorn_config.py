@@ -42,7 +42,7 @@ def test_a_worker_is_frozen_once_warmed_up():
         gc.unfreeze()
 
 
-def test_the_readme_server_command_boots_two_warmed_workers(db):
+def test_the_readme_server_command_boots_four_warmed_sync_workers(db):
     port = free_port()
     log = ROOT / "bench-results" / "test-gunicorn-config.log"
     log.parent.mkdir(exist_ok=True)
@@ -73,14 +73,14 @@ def test_the_readme_server_command_boots_two_warmed_workers(db):
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
-            if log.read_text().count("worker warmed up") == 2:
+            if log.read_text().count("worker warmed up") == 4:
                 break
             assert server.poll() is None, log.read_text()
             time.sleep(0.2)
         text = log.read_text()
-        assert text.count("worker warmed up") == 2, text
+        assert text.count("worker warmed up") == 4, text
         assert f"{len(site_templates())} templates read" in text
-        assert "gthread" in text
+        assert "Using worker: sync" in text
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as answer:
             assert answer.status == 200
     finally:

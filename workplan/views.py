@@ -23,7 +23,7 @@ from governance.documents import CachedDocumentMixin
 from governance.downloads import XLSX, attachment
 from governance.forms import VersionOnlyForm
 from governance.history import save_formset_with_reason, save_with_reason
-from governance.kept_queries import kept_query, reader_key
+from governance.kept_queries import kept_query, reader_key, reader_stand_in
 from governance.lifecycle import LifecycleStatus
 from governance.links import pk_url
 from governance.mixins import (
@@ -313,19 +313,30 @@ class WorkplanDetailView(WorkplanItemsMixin, ListView):
     def get_queryset(self):
         # A state of the filters seen before: its form and queries as kept
         # (`kept_rows`); else built, and kept when valid.
+        user = self.request.user
         key = kept_rows.state(self)
+        if key is None:
+            return self.rows(user)
         kept = kept_rows.kept_filter(key)
         if kept is not None:
             self.filterset = kept
-            return kept_rows.KeptItems(key, self.rows, self.request.user)
-        rows = self.rows(self.request.user)
+            return kept_rows.KeptItems(key, self.rows, user)
+        # Built once, for the reader's stand-in: the kept queries are
+        # compiled from it.
+        rows = self.rows(reader_stand_in(user))
         if kept_rows.keep(key, self.filterset):
-            return kept_rows.KeptItems(key, self.rows, self.request.user)
-        return rows
+            return kept_rows.KeptItems(key, self.rows, user)
+        return rows.none()  # an invalid filter lists nothing
 
     def rows(self, reader):
         """The filtered items with what each row prints, as `reader` may
-        read them."""
+        read them (built once a request for each reader)."""
+        built = self.__dict__.setdefault("_built_rows", {})
+        if reader.pk not in built:
+            built[reader.pk] = self.build_rows(reader)
+        return built[reader.pk]
+
+    def build_rows(self, reader):
         # Each row's departments by name, in the row's query (a subquery run
         # for the page's rows only) rather than a second query.
         names = (

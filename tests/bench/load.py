@@ -12,8 +12,8 @@
    whose progress is kept, so that no two update the same item.
 2. Starts gunicorn with the production settings (`tests.bench.
    load_settings`: DEBUG off, cached templates, pooled connections) sized
-   for the machine's two cores, 2 gthread workers x 4 threads, as the
-   README's deployment section runs it, and the paper worker (`manage.py
+   for the machine's two cores, 4 sync workers (`config/gunicorn.py`), as
+   the README's deployment section runs it, and the paper worker (`manage.py
    paper_worker`) beside it; nothing is pinned: the server, the worker,
    PostgreSQL and Locust share the two cores.
 3. Runs Locust headless (`tests/bench/locustfile.py`) on loopback: 50 users
@@ -377,10 +377,20 @@ def build(counts, drafts_per_clerk, from_template=False):
 # --- the server and the worker ------------------------------------------------------
 
 
+def server_shape():
+    """The workers `config/gunicorn.py` starts (with this environment's
+    `GUNICORN_WORKERS` and `GUNICORN_THREADS`), in words."""
+    from config import gunicorn as config
+
+    if config.threads > 1:
+        return f"gthread, {config.workers} workers x {config.threads} threads"
+    return f"{config.worker_class}, {config.workers} workers"
+
+
 class TwoCoreServer(Server):
     """`run_bench.Server` sized for two cores and not pinned: as the README's
-    deployment section runs it, with `config/gunicorn.py` (2 gthread workers
-    x 4 threads, each warmed up and its objects frozen)."""
+    deployment section runs it, with `config/gunicorn.py` (4 sync workers,
+    each warmed up and its objects frozen)."""
 
     def __init__(self, env, log_path, pid_path):  # noqa: PLW0231 (no 1-worker server)
         self.port = free_port()
@@ -681,7 +691,7 @@ def run(args):
         server.wait_ready()
         worker = start_worker(env, RESULTS / "load-worker.log")
         say(
-            f"\nServer: gunicorn gthread 2 workers x 4 threads, {server.origin}, "
+            f"\nServer: gunicorn {server_shape()}, {server.origin}, "
             "production settings (DEBUG off), with the paper worker; Locust "
             f"{args.users} users, {args.spawn_rate}/s, think 1-4 s; nothing "
             "pinned (all share the two cores)."
