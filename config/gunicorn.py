@@ -22,7 +22,7 @@ waits for another's Python in its process (the GIL: a gthread worker's
 threads take turns, and each query's answer waits for the turn back), and
 a new connection goes to whichever worker is free. The operating system
 shares the two cores between the four. Under the mixed load
-(`scripts/bench.sh load`, 4 December 2026, five rounds, each shape run
+(`scripts/bench.sh load`, 4 December 2026, four rounds, each shape run
 back to back on the same code), four sync workers gave p95 over all
 requests of 55-120 ms against 79-160 ms for two gthread workers of four
 threads, and the worst page view's p95 87-160 ms against 110-210 ms. A
