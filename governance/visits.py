@@ -47,7 +47,7 @@ def since_last_visit(request, now=None):
     `FIRST_VISIT_LOOKS_BACK` ago on a first visit), noting this view.
     Remembered on the request: every panel of one page sees the same.
 
-    One statement once the person has a row (`_NOTED`): this view noted,
+    One statement once the person has a row (`_noted_sql`): this view noted,
     the visit before moved on when the gap was long enough, the previous
     start read back. A first visit adds the row."""
     if hasattr(request, "since_last_visit"):

@@ -12,7 +12,8 @@ page's slice part of the key); the rows are read afresh on every view.
 
 A state is what the filter form and its queries are built from: the page
 (its view), the reader's class (their role in each council: everything
-`visible_to()` reads), the workplan and its council's layout setting
+`visible_to()` reads), the council they are working in (the departments
+offered are its own), the workplan and its council's layout setting
 (future works last), the part of the council's data mark the form's
 choices are read from (`CHOICES_READ`: the workplan's themes, the
 council's departments and officers; a theme renamed or removed is a new
@@ -64,6 +65,7 @@ def state(view):
         "workplan rows",
         type(view).__qualname__,
         reader_key(view.request.user),
+        getattr(getattr(view.request, "organisation", None), "pk", None),
         workplan.pk,
         workplan.future_works_last,
         view.data_mark.of(*CHOICES_READ),

@@ -1273,9 +1273,11 @@ def test_an_invalid_state_is_built_every_time_and_says_why(
 
 
 def test_each_class_of_reader_and_workplan_has_states_of_its_own(cast, business):
-    def state_of(user, workplan, query):
+    def state_of(user, workplan, query, working_in=cast.council_a):
         view = SimpleNamespace(
-            request=SimpleNamespace(user=user, GET=QueryDict(query)),
+            request=SimpleNamespace(
+                user=user, GET=QueryDict(query), organisation=working_in
+            ),
             workplan=SimpleNamespace(pk=workplan, future_works_last=False),
             data_mark=SimpleNamespace(of=lambda *parts: "mark"),
         )
@@ -1287,6 +1289,8 @@ def test_each_class_of_reader_and_workplan_has_states_of_its_own(cast, business)
     assert officer_state != state_of(cast.other_council, 1, "rag=red")
     assert officer_state != state_of(cast.officer, 2, "rag=red")
     assert officer_state != state_of(cast.officer, 1, "rag=amber")
+    # Working in another council (whose departments the form offers).
+    assert officer_state != state_of(cast.officer, 1, "rag=red", cast.council_b)
     # Bound with nothing but a page is not the unbound page.
     assert state_of(cast.officer, 1, "") != state_of(cast.officer, 1, "page=2")
     assert state_of(cast.officer, 1, "due_after=2024-01-01") is None
