@@ -17,7 +17,8 @@ renders it once for each state and keeps the HTML in this process:
   which moves whenever a theme, department or person does, and the
   workplan; the other choices are the code's, which a release changes
   with the process): the choices are then not read at all when the form
-  is kept;
+  is kept, and read in one plain query each when it is drawn (not through
+  the widget's server-side cursor, three round trips each);
 - at most `MAX_ENTRIES` forms are kept, the least recently used dropped;
 - with `DEBUG` on nothing is kept (templates change under `runserver`).
 """
@@ -88,6 +89,11 @@ def rendered_filter_form(form):
         if html is not None:
             _kept.move_to_end(key)
             return html
+    for field in form.fields.values():
+        if isinstance(field, ModelChoiceField) and not hasattr(field, "_choices"):
+            # Named by `choices_key`, so not read for the key: read now in
+            # one plain query, not through the widget's server-side cursor.
+            ChoiceField.choices.fset(field, _model_choices(field))
     html = str(form)
     with _lock:
         _kept[key] = html
