@@ -56,9 +56,8 @@ def state(view):
     """The key of the view's state of the filters (see the module), or None
     when it compares with a date and is built every time."""
     query = view.request.GET
-    if any(query.get(name) for name in DATED) or OVERDUE in query.getlist(
-        "delivery_status"
-    ):
+    dated = any(value for name in DATED for value in query.getlist(name))
+    if dated or OVERDUE in query.getlist("delivery_status"):
         return None
     workplan = view.workplan
     return (

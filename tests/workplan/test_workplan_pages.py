@@ -1298,3 +1298,4 @@ def test_each_class_of_reader_and_workplan_has_states_of_its_own(cast, business)
     assert state_of(cast.officer, 1, "") != state_of(cast.officer, 1, "page=2")
     assert state_of(cast.officer, 1, "due_after=2024-01-01") is None
     assert state_of(cast.officer, 1, "delivery_status=overdue") is None
+    assert state_of(cast.officer, 1, "due_before=2024-01-01&due_before=") is None
