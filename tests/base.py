@@ -652,3 +652,17 @@ def with_token(data):
     """`data` with a fresh one-time submission token, as a create form
     carries (a create page refuses a form without one)."""
     return {**data, SUBMISSION_FIELD: str(uuid.uuid4())}
+
+
+def count_calls(monkeypatch, owner, name):
+    """A one-item list counting the calls of `owner.name` (a function or
+    method, still called through) for the rest of the test."""
+    count = [0]
+    original = getattr(owner, name)
+
+    def counted(*args, **kwargs):
+        count[0] += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return count

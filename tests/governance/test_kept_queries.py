@@ -20,7 +20,7 @@ from governance.choices import Role
 from governance.kept_queries import kept_query, reader_key
 from governance.models import Membership
 from governance.notifications import follow, following_expression
-from tests.base import give_role, make_person
+from tests.base import count_calls, give_role, make_person
 
 
 def decisions_for(user):
@@ -55,15 +55,7 @@ def printed(decisions):
 @pytest.fixture
 def compiles(monkeypatch):
     """How many times a query is compiled (its outermost `as_sql`)."""
-    count = [0]
-    compile_sql = SQLCompiler.as_sql
-
-    def counted(self, *args, **kwargs):
-        count[0] += 1
-        return compile_sql(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
-    return count
+    return count_calls(monkeypatch, SQLCompiler, "as_sql")
 
 
 def test_the_kept_query_gives_the_rows_the_queryset_built_afresh_gives(

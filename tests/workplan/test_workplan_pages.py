@@ -27,6 +27,7 @@ from workplan.lifecycle import WORKPLAN_LIFECYCLE
 from workplan.models import Department, Milestone, Workplan, WorkplanItem
 
 from ..base import (
+    count_calls,
     give_role,
     make_decision,
     make_item,
@@ -1150,15 +1151,7 @@ def test_the_items_confidence_column_is_headed_and_explained(
 @pytest.fixture
 def filter_sets(monkeypatch):
     """How many item filter sets were built."""
-    built = [0]
-    init = ItemFilterSet.__init__
-
-    def counted(self, *args, **kwargs):
-        built[0] += 1
-        init(self, *args, **kwargs)
-
-    monkeypatch.setattr(ItemFilterSet, "__init__", counted)
-    return built
+    return count_calls(monkeypatch, ItemFilterSet, "__init__")
 
 
 def page(client, workplan, query):
