@@ -180,6 +180,13 @@ class GovukFormRenderer(TemplatesSetting):
     }
 
     def render(self, template_name, context, request=None):
+        whole = written_whole.get(template_name)
+        if whole is not None:
+            html = whole(context)
+            if html is not None:
+                # Every value in it was escaped by `conditional_escape`;
+                # stripped as Django strips what a template draws.
+                return mark_safe(html.strip())  # noqa: S308
         write = written_out.get(template_name)
         if write is not None and "widget" in context:
             html = write(context["widget"])
@@ -275,6 +282,96 @@ def _select(widget):
     return "".join(parts)
 
 
+def _choice_option(option, option_id, item_class, label_class):
+    """`forms/widgets/choice_option.html` (with `forms/widgets/attrs.html`
+    for the option's attributes but its id)."""
+    id_part = for_part = ""
+    if option_id:
+        id_part = f' id="{conditional_escape(option_id)}"'
+        for_part = f' for="{conditional_escape(option_id)}"'
+    attrs = "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(_as_string(value))}"'
+        for name, value in option["attrs"].items()
+        if name != "id" and value is not False and value is not None
+    )
+    return (
+        f'<div class="{item_class}">\n'
+        f'  <input type="{conditional_escape(option["type"])}"'
+        f' name="{conditional_escape(option["name"])}"'
+        f' value="{conditional_escape(_as_string(option["value"]))}"{id_part}{attrs}>\n'
+        f'  <label class="govuk-label {label_class}"{for_part}>'
+        f"{conditional_escape(option['label'])}</label>\n</div>"
+    )
+
+
+def _choices(kind):
+    """`forms/widgets/radios.html` (kind "radios") or `checkboxes.html`
+    ("checkboxes"), as a function of the widget; it gives None (drawn by
+    the template) when an option has a template of its own or a label or
+    group name that is not text. The first option takes the field's own
+    id, as in the templates."""
+    item_class, label_class = f"govuk-{kind}__item", f"govuk-{kind}__label"
+
+    def write(widget):
+        parts = [f'<div class="govuk-{kind}" data-module="govuk-{kind}">\n']
+        field_id = widget["attrs"].get("id")
+        for group, (group_name, group_choices, _index) in enumerate(
+            widget["optgroups"]
+        ):
+            if group_name:
+                if not isinstance(group_name, (str, Promise)):
+                    return None
+                parts.append(
+                    '\n  <p class="govuk-body govuk-!-font-weight-bold '
+                    f'govuk-!-margin-bottom-2">{conditional_escape(group_name)}</p>'
+                )
+            parts.append("\n")
+            for position, option in enumerate(group_choices):
+                if not isinstance(option["label"], (str, Promise)):
+                    return None
+                first = group == 0 and position == 0 and field_id
+                option_id = field_id if first else option["attrs"].get("id")
+                parts.append(
+                    "\n  "
+                    + _choice_option(option, option_id, item_class, label_class)
+                    + "\n"
+                )
+        parts.append("\n</div>")
+        return "".join(parts)
+
+    return write
+
+
+def _date_input(widget):
+    """`forms/widgets/date_input.html` (`governance.date_input.GovukDateInput`):
+    the Day, Month and Year boxes, each a text input; None (drawn by the
+    template) when a box has a template not written out here."""
+    id_ = widget["attrs"].get("id")
+    parts = [
+        '<div class="govuk-date-input"'
+        + (f' id="{conditional_escape(id_)}"' if id_ else "")
+        + ">\n"
+    ]
+    for box in widget["subwidgets"]:
+        write = written_out.get(box["template_name"])
+        if write is not _input:
+            return None
+        box_id = box["attrs"].get("id")
+        label_for = f' for="{conditional_escape(box_id)}"' if box_id else ""
+        parts.append(
+            '\n  <div class="govuk-date-input__item">\n'
+            '    <div class="govuk-form-group">\n'
+            f'      <label class="govuk-label govuk-date-input__label"{label_for}>'
+            f"{conditional_escape(box['label'])}</label>\n"
+            f"      {_input(box)}\n\n\n"
+            "    </div>\n  </div>\n"
+        )
+    parts.append("\n</div>")
+    return "".join(parts)
+
+
 #: Widget templates written out in Python (`GovukFormRenderer.render`), by
 #: the name the widget asks for.
 written_out = {
@@ -293,8 +390,120 @@ written_out = {
         "datetime",
         "time",
         "color",
+        "checkbox",
     )
 } | {
     "django/forms/widgets/textarea.html": _textarea,
     "django/forms/widgets/select.html": _select,
+    "django/forms/widgets/radio.html": _choices("radios"),
+    "django/forms/widgets/checkbox_select.html": _choices("checkboxes"),
+    "forms/widgets/date_input.html": _date_input,
+}
+
+
+# --- the form and field templates written out in Python --------------------------
+
+
+def _error_message(field):
+    """The error message of `forms/govuk_field.html`."""
+    if not field.errors:
+        return ""
+    error_id = (
+        f' id="{conditional_escape(field.auto_id)}-error"' if field.auto_id else ""
+    )
+    errors = "<br>".join(
+        f'<span class="govuk-visually-hidden">Error:</span> {conditional_escape(error)}'
+        for error in field.errors
+    )
+    return f'<p{error_id} class="govuk-error-message">{errors}</p>'
+
+
+def _hint(field, hint_class):
+    """The hint of `forms/govuk_field.html`."""
+    if not field.help_text:
+        return ""
+    hint_id = f' id="{conditional_escape(field.auto_id)}-hint"' if field.auto_id else ""
+    hint = conditional_escape(field.help_text)
+    return f'<div{hint_id} class="{hint_class}">{hint}</div>'
+
+
+def _field_group(context):
+    """`forms/govuk_field.html`, byte for byte: one bound field as a GOV.UK
+    form group (every field of every form is drawn by it). None (drawn by
+    the template) when its label or help text is not text."""
+    field = context["field"]
+    label, help_text = field.label, field.help_text
+    if not all(isinstance(text, (str, Promise)) for text in (label, help_text)):
+        return None
+    group_error = " govuk-form-group--error" if field.errors else ""
+    label_for = (
+        f' for="{conditional_escape(field.id_for_label)}"' if field.id_for_label else ""
+    )
+    optional = "" if field.field.required else " (optional)"
+    error = _error_message(field)
+    widget = conditional_escape(field)
+    if field.widget_type == "checkbox":
+        body = (
+            f"\n  {error}\n\n"
+            '  <div class="govuk-checkboxes govuk-checkboxes--small"'
+            ' data-module="govuk-checkboxes">\n'
+            '    <div class="govuk-checkboxes__item">\n'
+            f"      {widget}\n"
+            f'      <label class="govuk-label govuk-checkboxes__label"{label_for}>'
+            f"{conditional_escape(label)}</label>\n"
+            f"      {_hint(field, 'govuk-hint govuk-checkboxes__hint')}\n"
+            "    </div>\n  </div>\n"
+        )
+    elif field.use_fieldset:
+        described = field.aria_describedby
+        described = (
+            f' aria-describedby="{conditional_escape(described)}"' if described else ""
+        )
+        legend = (
+            '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">'
+            f"{conditional_escape(label)}{optional}</legend>"
+            if label
+            else ""
+        )
+        body = (
+            f'\n  <fieldset class="govuk-fieldset"{described}>\n'
+            f"    {legend}\n"
+            f"    {_hint(field, 'govuk-hint')}\n\n"
+            f"    {error}\n\n"
+            f"    {widget}\n"
+            "  </fieldset>\n"
+        )
+    else:
+        label_tag = (
+            f'<label class="govuk-label govuk-label--s"{label_for}>'
+            f"{conditional_escape(label)}{optional}</label>"
+            if label
+            else ""
+        )
+        body = (
+            f"\n  {label_tag}\n"
+            f"  {_hint(field, 'govuk-hint')}\n\n"
+            f"  {error}\n\n"
+            f"  {widget}\n"
+        )
+    return f'\n<div class="govuk-form-group{group_error}">\n{body}\n</div>\n'
+
+
+def _form(context):
+    """`forms/govuk_form.html`, byte for byte: the hidden fields, then each
+    visible field as its form group."""
+    hidden = "".join(
+        str(conditional_escape(field)) for field in context["hidden_fields"]
+    )
+    groups = "".join(
+        f"\n{conditional_escape(field.as_field_group())}\n"
+        for field, _errors in context["fields"]
+    )
+    return f"\n{hidden}\n{groups}\n"
+
+
+#: Form and field templates written out in Python, by their names.
+written_whole = {
+    "forms/govuk_field.html": _field_group,
+    "forms/govuk_form.html": _form,
 }

@@ -2,6 +2,7 @@
 byte for byte what their templates give, hostile values escaped the same
 way; anything they cannot write goes to the template."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from governance.date_input import GovukDateField, GovukDateInput
 from governance.forms_rendering import GovukFormRenderer, written_out
 
 HOSTILE = [
@@ -27,6 +29,7 @@ HOSTILE = [
     42,
     Decimal("12.50"),
     True,
+    date(2026, 3, 27),
 ]
 
 ATTRS = [
@@ -66,6 +69,24 @@ WIDGETS = [
     ),
     forms.SelectMultiple(choices=[("a", "A"), ("b", 'B "quoted"')]),
     forms.NullBooleanSelect(),
+    forms.CheckboxInput(),
+    forms.RadioSelect(
+        choices=[
+            ("red", "Red"),
+            ("amber", '<b>"Amber"</b> & co'),
+            (3, gettext_lazy("Three")),
+        ]
+    ),
+    forms.RadioSelect(
+        choices=[
+            ("Group <one>", [("x", "X"), ("y", mark_safe("<b>Y</b>"))]),
+            ("Group two", [("z", "Z")]),
+        ]
+    ),
+    GovukDateInput(),
+    forms.CheckboxSelectMultiple(
+        choices=[("a", "A"), ("b", 'B "quoted"'), ("", "None")]
+    ),
 ]
 
 
@@ -73,7 +94,10 @@ WIDGETS = [
 @pytest.mark.parametrize("value", HOSTILE, ids=repr)
 @pytest.mark.parametrize("attrs", ATTRS, ids=repr)
 def test_each_widget_writes_what_its_template_draws(widget, value, attrs):
-    if isinstance(widget, forms.SelectMultiple) and value is not None:
+    if (
+        isinstance(widget, (forms.SelectMultiple, forms.CheckboxSelectMultiple))
+        and value is not None
+    ):
         value = [value, "b"]
     html = written_html(widget, "field<name>", value, attrs)
     assert html == template_html(widget, "field<name>", value, attrs)
@@ -122,6 +146,33 @@ def test_an_option_label_that_is_not_text_goes_to_the_template(monkeypatch):
     assert "django/forms/widgets/select.html" in drawn
 
 
+def test_a_radio_label_that_is_not_text_goes_to_the_template(monkeypatch):
+    widget = forms.RadioSelect(choices=[(1, 1000), (2, 2000)])
+    drawn = []
+    draw = GovukFormRenderer.get_template
+    monkeypatch.setattr(
+        GovukFormRenderer,
+        "get_template",
+        lambda self, name: drawn.append(name) or draw(self, name),
+    )
+    html = written_html(widget, "n", 1, {"id": "id_n"})
+    assert html == template_html(widget, "n", 1, {"id": "id_n"})
+    assert "django/forms/widgets/radio.html" in drawn
+
+
+def test_the_first_radio_takes_the_field_id():
+    widget = forms.RadioSelect(choices=[("a", "A"), ("b", "B")])
+    html = written_html(
+        widget, "rag", "b", {"id": "id_rag", "class": "govuk-radios__input"}
+    )
+    first = '<input type="radio" name="rag" value="a" id="id_rag"'
+    assert first + ' class="govuk-radios__input">' in html
+    assert (
+        '<label class="govuk-label govuk-radios__label" for="id_rag">A</label>' in html
+    )
+    assert 'value="b" id="id_rag_1" class="govuk-radios__input" checked>' in html
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     value=st.text(),
@@ -133,6 +184,8 @@ def test_any_text_gives_the_same_markup(value, attr, label):
         forms.TextInput(),
         forms.Textarea(),
         forms.Select(choices=[(value, label), ("other", label)]),
+        forms.RadioSelect(choices=[(value, label), ("other", label)]),
+        forms.CheckboxSelectMultiple(choices=[(value, label), ("other", label)]),
     ):
         attrs = {"data-x": attr}
         assert written_html(widget, "f", value, attrs) == template_html(
@@ -176,3 +229,113 @@ def test_a_day_is_formatted_as_the_date_filter_formats_it():
                 assert mine == django
     assert page.render(Context({"value": None})) == "|"
     assert page.render(Context({"value": "<b>"})) == "|"
+
+
+# --- the form and field templates written out whole ------------------------------
+
+
+class EveryKindOfField(forms.Form):
+    title = forms.CharField(max_length=10, help_text='Short, <b>"plain"</b> & clear')
+    notes = forms.CharField(
+        widget=forms.Textarea, required=False, label='Notes & "things" <i>'
+    )
+    agree = forms.BooleanField(required=False, help_text="Tick <it>")
+    must = forms.BooleanField(label="I must")
+    rag = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        choices=[("red", "Red"), ("amber", gettext_lazy("Amber"))],
+        help_text=gettext_lazy("Pick one"),
+    )
+    kinds = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        choices=[("a", "A"), ("b", "<B>")],
+        required=False,
+    )
+    due = GovukDateField(required=False, label="Due by")
+    when = GovukDateField(help_text="For example, 27 3 2027")
+    secret = forms.CharField(widget=forms.HiddenInput, required=False)
+    other_secret = forms.CharField(widget=forms.HiddenInput)
+    unlabelled = forms.CharField(label="", required=False)
+    described = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"aria-describedby": "elsewhere"})
+    )
+    count = forms.IntegerField(min_value=0, required=False)
+    colour = forms.ChoiceField(choices=[("", "---"), ("1", '"one"')], required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("notes") == "refuse":
+            raise forms.ValidationError("Refused <b>whole</b>")
+        return cleaned
+
+
+FORM_DATA = [
+    None,
+    {},
+    {
+        "title": '<script>alert("x")</script> far too long',
+        "rag": "purple",
+        "kinds": ["a", "z"],
+        "due-day": "31",
+        "due-month": "2",
+        "due-year": "2026",
+        "when-day": "x",
+        "count": "-1",
+        "notes": "refuse",
+        "secret": '"><b>',
+        "colour": "9",
+    },
+    {
+        "title": "ok",
+        "must": "on",
+        "rag": "red",
+        "when-day": "27",
+        "when-month": "3",
+        "when-year": "2027",
+        "other_secret": "s",
+        "notes": "refuse",
+    },
+]
+
+
+def template_form_html(form, monkeypatch):
+    """The form drawn through its templates (the widgets still written out:
+    the tests above hold them to their templates)."""
+    from governance import forms_rendering
+
+    with monkeypatch.context() as patch:
+        patch.setattr(forms_rendering, "written_whole", {})
+        return str(form)
+
+
+@pytest.mark.parametrize(
+    "data", FORM_DATA, ids=lambda d: "unbound" if d is None else f"{len(d)} values"
+)
+@pytest.mark.parametrize(
+    "options", [{}, {"prefix": "p<x>"}, {"auto_id": False}], ids=repr
+)
+def test_a_form_is_written_as_its_templates_draw_it(data, options, monkeypatch):
+    form = EveryKindOfField(data, renderer=GovukFormRenderer(), **options)
+    if data is not None:
+        form.is_valid()
+    written = str(form)
+    assert written == template_form_html(form, monkeypatch)
+    assert "govuk-form-group" in written
+
+
+def test_no_form_or_field_template_is_drawn(monkeypatch):
+    form = EveryKindOfField(FORM_DATA[2], renderer=GovukFormRenderer())
+    form.is_valid()
+
+    def refuse(self, template_name):
+        raise AssertionError(f"{template_name} drawn through its template")
+
+    monkeypatch.setattr(GovukFormRenderer, "get_template", refuse)
+    assert "govuk-error-message" in str(form)
+
+
+def test_a_label_that_is_not_text_goes_to_the_template(monkeypatch):
+    form = EveryKindOfField(renderer=GovukFormRenderer())
+    form.fields["title"].label = 2027
+    assert str(form) == template_form_html(form, monkeypatch)
+    assert ">2027</label>" in str(form)
