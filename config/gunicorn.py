@@ -1,7 +1,7 @@
 """gunicorn's settings for production: `gunicorn -c python:config.gunicorn`
 (README, "Deploying to production"; the mixed-load benchmark runs the same).
 
-- 4 sync workers, two for each of a two-core machine's cores
+- one sync worker for each core the server may run on, and at least two
   (`GUNICORN_WORKERS` to change it; `GUNICORN_THREADS` above 1 makes them
   gthread workers of that many threads each);
 - each worker, once the app is loaded, reads what every request would
@@ -20,16 +20,33 @@ the process.
 Why sync workers: a worker answers one request at a time, so no request
 waits for another's Python in its process (the GIL: a gthread worker's
 threads take turns, and each query's answer waits for the turn back), and
-a new connection goes to whichever worker is free. The operating system
-shares the two cores between the four. Under the mixed load
-(`scripts/bench.sh load`, 4 December 2026, four rounds, each shape run
-back to back on the same code), four sync workers gave p95 over all
-requests of 55-120 ms against 79-160 ms for two gthread workers of four
-threads, and the worst page view's p95 87-160 ms against 110-210 ms. A
-sync worker holds a slow client for as long as it takes to send or read
-it: it wants a buffering reverse proxy in front, which the deployment
-has for TLS (README, "Deploying to production"; nginx buffers by
-default), and no keep-alive of its own.
+a new connection goes to whichever worker is free. A sync worker holds a
+slow client for as long as it takes to send or read it: it wants a
+buffering reverse proxy in front, which the deployment has for TLS
+(README, "Deploying to production"; nginx buffers by default), and no
+keep-alive of its own.
+
+Why one a core: a page view here is mostly Python (under the mixed load
+a request's CPU is about three quarters of its time in the app; its
+queries are short, on a database close by), so a worker keeps its core
+busy, and a worker more than the cores only shares them: each request in
+flight is stretched by the others' turns on its core, every process keeps
+its own kept queries, states and compiled SQL warm, and the cores' caches
+are shared between more processes. A request that finds both workers busy
+waits in the listen queue instead, for less time than it would have been
+stretched. Under the mixed load (`scripts/bench.sh load`, 4 December
+2026, two sets of rounds run back to back on the same code, two and four
+workers alternated), two sync workers gave the worst page view's p95 at
+56-100 ms in five of six undisturbed runs (160 ms in one) against 81-240
+ms for four (120 ms and more in four of seven), and p95 over all
+requests 38-110 ms against 64-160 ms (three workers, in three runs: 67-180
+ms and 42-110 ms). Earlier
+the same week, four sync workers had beaten two gthread workers of four
+threads (p95 over all requests 55-120 ms against 79-160 ms) and six sync
+workers (110-150 ms). Give it more workers where requests wait on
+something slower than this machine's PostgreSQL, or where some requests
+take long (an export of a very large workplan holds a worker while it
+runs).
 """
 
 import gc
@@ -45,7 +62,13 @@ def _env_int(name, default):
     return int(value) if value.strip() else default
 
 
-workers = _env_int("GUNICORN_WORKERS", 4)
+def cores():
+    """The cores this process may run on (its CPU affinity, as a container
+    or `taskset` limits it)."""
+    return len(os.sched_getaffinity(0))
+
+
+workers = _env_int("GUNICORN_WORKERS", max(2, cores()))
 #: Above 1, gunicorn runs gthread workers of this many threads instead.
 threads = _env_int("GUNICORN_THREADS", 1)
 
