@@ -12,7 +12,7 @@
    whose progress is kept, so that no two update the same item.
 2. Starts gunicorn with the production settings (`tests.bench.
    load_settings`: DEBUG off, cached templates, pooled connections) sized
-   for the machine's two cores, 4 sync workers (`config/gunicorn.py`), as
+   for the machine's two cores, a sync worker a core (`config/gunicorn.py`), as
    the README's deployment section runs it, and the paper worker (`manage.py
    paper_worker`) beside it; nothing is pinned: the server, the worker,
    PostgreSQL and Locust share the two cores.
@@ -389,8 +389,8 @@ def server_shape():
 
 class TwoCoreServer(Server):
     """`run_bench.Server` sized for two cores and not pinned: as the README's
-    deployment section runs it, with `config/gunicorn.py` (4 sync workers,
-    each warmed up and its objects frozen)."""
+    deployment section runs it, with `config/gunicorn.py` (a sync worker a
+    core, each warmed up and its objects frozen)."""
 
     def __init__(self, env, log_path, pid_path):  # noqa: PLW0231 (no 1-worker server)
         self.port = free_port()
