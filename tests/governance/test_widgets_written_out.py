@@ -131,8 +131,8 @@ def test_no_template_is_drawn_for_them(widget, monkeypatch):
     assert written_html(widget, "f", "value", {"id": "id_f"})
 
 
-def test_an_option_label_that_is_not_text_goes_to_the_template(monkeypatch):
-    widget = forms.Select(choices=[(1, 1000), (2, 2000)])
+def drawn_templates(monkeypatch):
+    """The names of the templates drawn from now on, as they are drawn."""
     drawn = []
     draw = GovukFormRenderer.get_template
     monkeypatch.setattr(
@@ -140,24 +140,28 @@ def test_an_option_label_that_is_not_text_goes_to_the_template(monkeypatch):
         "get_template",
         lambda self, name: drawn.append(name) or draw(self, name),
     )
-    html = written_html(widget, "n", 1, {})
-    assert html == template_html(widget, "n", 1, {})
-    assert '<option value="1" selected>1000</option>' in html
-    assert "django/forms/widgets/select.html" in drawn
+    return drawn
 
 
-def test_a_radio_label_that_is_not_text_goes_to_the_template(monkeypatch):
-    widget = forms.RadioSelect(choices=[(1, 1000), (2, 2000)])
-    drawn = []
-    draw = GovukFormRenderer.get_template
-    monkeypatch.setattr(
-        GovukFormRenderer,
-        "get_template",
-        lambda self, name: drawn.append(name) or draw(self, name),
-    )
-    html = written_html(widget, "n", 1, {"id": "id_n"})
-    assert html == template_html(widget, "n", 1, {"id": "id_n"})
-    assert "django/forms/widgets/radio.html" in drawn
+@pytest.mark.parametrize(
+    ("widget", "template"),
+    [
+        (forms.Select, "django/forms/widgets/select.html"),
+        (forms.RadioSelect, "django/forms/widgets/radio.html"),
+        (forms.CheckboxSelectMultiple, "django/forms/widgets/checkbox_select.html"),
+    ],
+    ids=["select", "radios", "checkboxes"],
+)
+def test_an_option_label_that_is_not_text_goes_to_the_template(
+    widget, template, monkeypatch
+):
+    widget = widget(choices=[(1, 1000), (2, 2000)])
+    drawn = drawn_templates(monkeypatch)
+    value = [1] if isinstance(widget, forms.CheckboxSelectMultiple) else 1
+    html = written_html(widget, "n", value, {"id": "id_n"})
+    assert html == template_html(widget, "n", value, {"id": "id_n"})
+    assert ">1000<" in html
+    assert template in drawn
 
 
 def test_the_first_radio_takes_the_field_id():
