@@ -32,7 +32,7 @@ queries are short, on a database close by), so a worker keeps its core
 busy, and a worker more than the cores only shares them: each request in
 flight is stretched by the others' turns on its core, every process keeps
 its own kept queries, states and compiled SQL warm, and the cores' caches
-are shared between more processes. A request that finds both workers busy
+are shared between more processes. A request that finds every worker busy
 waits in the listen queue instead, for less time than it would have been
 stretched. Under the mixed load (`scripts/bench.sh load`, 4 December
 2026, two sets of rounds run back to back on the same code, two and four
@@ -41,7 +41,7 @@ workers alternated), two sync workers gave the worst page view's p95 at
 ms for four (120 ms and more in four of seven), and p95 over all
 requests 38-110 ms against 64-160 ms (three workers, in three runs: 67-180
 ms and 42-110 ms). Earlier
-the same week, four sync workers had beaten two gthread workers of four
+the same day, four sync workers had beaten two gthread workers of four
 threads (p95 over all requests 55-120 ms against 79-160 ms) and six sync
 workers (110-150 ms). Give it more workers where requests wait on
 something slower than this machine's PostgreSQL, or where some requests

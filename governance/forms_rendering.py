@@ -309,9 +309,10 @@ def _choice_option(option, option_id, item_class, label_class):
 def _choices(kind):
     """`forms/widgets/radios.html` (kind "radios") or `checkboxes.html`
     ("checkboxes"), as a function of the widget; it gives None (drawn by
-    the template) when an option has a template of its own or a label or
-    group name that is not text. The first option takes the field's own
-    id, as in the templates."""
+    the template) when an option's label or a group's name is not text.
+    The first option takes the field's own id, as in the templates (which
+    draw every option with `forms/widgets/choice_option.html`, whatever
+    the widget's own option template)."""
     item_class, label_class = f"govuk-{kind}__item", f"govuk-{kind}__label"
 
     def write(widget):

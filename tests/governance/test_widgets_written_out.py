@@ -1,6 +1,7 @@
-"""The widgets written out in Python (`forms_rendering.written_out`) give
-byte for byte what their templates give, hostile values escaped the same
-way; anything they cannot write goes to the template."""
+"""The widgets written out in Python (`forms_rendering.written_out`), and
+the form and field templates (`written_whole`), give byte for byte what
+their templates give, hostile values escaped the same way; anything they
+cannot write goes to the template."""
 
 from datetime import date
 from decimal import Decimal
