@@ -16,7 +16,9 @@ query compares with (`now=timezone.now()`, named as `build` takes them)
 have stand-ins too, moments no row holds. Each call
 returns a queryset that runs the kept SQL with the stand-ins' parameters
 replaced by the values given, and makes its rows as Django makes them
-(`select_related`, annotations, the fetch mode, prefetches). So the key
+(`select_related`, annotations, the fetch mode, prefetches). A moment may
+be a day (`today=timezone.localdate()`, for a date column): its stand-in
+is then a day, of 1901 too. So the key
 must name everything else `build` reads that can change the SQL: the view
 and the reader's roles by council (all that `visible_to()` reads:
 `reader_key()`), never the reader or the record themselves, and `build`
@@ -52,6 +54,8 @@ READER_STAND_IN = 2_147_000_013
 #: A moment's stand-in: its microseconds tell the moments of a query apart
 #: (`_moment_stand_in`); no row holds a moment of 1901.
 MOMENT_STAND_IN = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
+#: A day's stand-in: its day of the month tells the days of a query apart.
+DAY_STAND_IN = date(1901, 3, 1)
 
 
 class _Compiled:
@@ -82,7 +86,7 @@ def _role(param, moments):
         return "reader"
     if isinstance(param, date):
         for name, stand_in in moments.items():
-            if param == stand_in:
+            if type(param) is type(stand_in) and param == stand_in:
                 return name
         raise ValueError(
             f"{param!r} compiled into a kept query: give it as a moment "
@@ -91,7 +95,11 @@ def _role(param, moments):
     return (param,)
 
 
-def _moment_stand_in(index):
+def _moment_stand_in(index, given):
+    """The stand-in of the `index`th moment, `given` the value it stands
+    for: a day for a day (`date`), else a moment."""
+    if isinstance(given, date) and not isinstance(given, datetime):
+        return DAY_STAND_IN.replace(day=index + 1)
     return MOMENT_STAND_IN.replace(microsecond=index + 1)
 
 
@@ -137,7 +145,8 @@ def _compiled(key, build, reader, moments):
             _kept.move_to_end(key)
     if compiled is None:
         stand_ins = {
-            name: _moment_stand_in(index) for index, name in enumerate(sorted(moments))
+            name: _moment_stand_in(index, moments[name])
+            for index, name in enumerate(sorted(moments))
         }
         compiled = _Compiled(
             build(RECORD_STAND_IN, reader_stand_in(reader), **stand_ins), stand_ins

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from governance.data_mark import data_mark, template_digest
 from governance.documents import digest, reader_class
 from governance.home import Panel, register_panel
+from governance.kept_queries import kept_query, reader_key
 from governance.lifecycle import LifecycleStatus
 from governance.policy import REVIEW, WORKPLAN
-from strategy.models import Strategy
 
-from .delivery import counted_mark, current_delivery
+from .delivery import counted_mark, current_delivery, strategies_in_force
 from .models import ProgressUpdate, Review, Workplan, WorkplanItem
 
 
@@ -108,16 +108,17 @@ def how_delivery_is_going(request):
 
 def _delivery_panel(request):
     """The panel's body, or "" when no strategy is in force."""
-    strategies = (
-        Strategy.objects.visible_to(request.user)
-        .for_organisation(request.organisation)
-        .filter(status__in=[LifecycleStatus.APPROVED, LifecycleStatus.REVIEW])
-        .order_by("-period_start_year", "title")
+    listed = list(
+        kept_query(
+            ("home", "strategies in force", reader_key(request.user)),
+            lambda organisation, reader: strategies_in_force(organisation, reader)[:5],
+            record=request.organisation.pk,
+            reader=request.user,
+        )
     )
-    listed = list(strategies[:5])
     if not listed:
         return ""
-    deliveries = current_delivery(strategies, request.user)
+    deliveries = current_delivery(request.organisation, request.user)
     return render_to_string(
         "workplan/home_delivery.html",
         {

@@ -207,6 +207,33 @@ def test_a_moment_is_a_stand_in_each_run_gives_its_own(cast, business, compiles)
     assert compiles[0] == 0
 
 
+def test_a_day_is_a_stand_in_of_its_own_kind(cast, business, compiles):
+    """A moment given as a day (for a date column) stands in as a day:
+    each run compares with its own day, by the SQL compiled once."""
+    days = sorted(
+        DecisionRecord.objects.filter(published_at__isnull=False).values_list(
+            "decision_date", flat=True
+        )
+    )
+    key = ("test days", reader_key(cast.member))
+
+    def decided_by(record, reader, day):
+        return decisions_for(reader).filter(decision_date__lte=day)
+
+    def run(day):
+        return printed(
+            kept_query(key, decided_by, record=0, reader=cast.member, day=day)
+        )
+
+    everything = run(days[-1])
+    assert everything == printed(decided_by(0, cast.member, days[-1]))
+    assert everything
+    compiles[0] = 0
+    assert run(days[0] - timedelta(days=1)) == []
+    assert run(days[-1]) == everything
+    assert compiles[0] == 0
+
+
 def test_a_moment_compiled_in_as_it_was_is_refused(cast, business):
     now = timezone.now()
 

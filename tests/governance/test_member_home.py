@@ -5,6 +5,7 @@ call-ins running, and the meetings of their committees with their papers."""
 from datetime import timedelta
 
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -13,8 +14,10 @@ from decisions.models import CommitteeMember
 from governance.history import save_with_reason
 from governance.models import Membership
 from governance.visits import Visit
+from workplan.delivery import current_delivery
+from workplan.models import WorkplanItem
 
-from ..base import make_decision, make_meeting, publish
+from ..base import count_calls, make_decision, make_meeting, publish
 from ..strategy.test_delivery import delivered
 
 
@@ -101,3 +104,35 @@ def test_the_delivery_headline_is_kept_until_a_figure_moves(cast, business, clie
     save_with_reason(strategy, user=cast.officer, reason="Minor amendment")
     assert "ICT Strategy, renamed" in home(member)
     assert "ICT Strategy, renamed" in home(client_for(cast.officer))
+
+
+def test_the_delivery_headline_is_drawn_again_by_queries_compiled_once(
+    cast, business, client_for, monkeypatch
+):
+    """A figure that moves draws the headline again for every class of
+    reader: by queries built and compiled once per class
+    (`workplan.delivery`), each reading its own rows and today's day."""
+    strategy, workplan = delivered(cast, business)
+    assert "3 of 4 items on track, 1 red, 1 overdue." in home(client_for(cast.member))
+    compiles = count_calls(monkeypatch, SQLCompiler, "as_sql")
+    member = client_for(cast.member)
+    home(member)
+    compiles[0] = 0
+    home(member)  # the headline as kept
+    kept = compiles[0]
+    item = workplan.items.get(reference="D03")
+    item.rag, item.rag_reason = "amber", "Slipping"
+    save_with_reason(item, user=cast.officer, reason="Progress")
+    compiles[0] = 0
+    assert "2 of 4 items on track, 1 amber, 1 red, 1 overdue." in home(member)
+    assert compiles[0] == kept  # drawn again, and nothing more compiled
+    # Another class of reader reads by queries of its own.
+    assert "2 of 4 items on track, 1 amber" in home(client_for(cast.officer))
+    # Tomorrow the items due today are overdue too: the day is a value the
+    # kept queries are run with, not a part of their SQL.
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    WorkplanItem.objects.filter(pk=item.pk).update(target_date=timezone.localdate())
+    kept = current_delivery(cast.council_a, cast.member, today=tomorrow)
+    assert kept[strategy.pk].overdue == 2
+    today = current_delivery(cast.council_a, cast.member)
+    assert today[strategy.pk].overdue == 1
