@@ -116,7 +116,13 @@ class Figures:
 
 
 def figures(workplan, user):
-    rows = (
+    return figures_from(tally_rows(workplan, user))
+
+
+def tally_rows(workplan, user):
+    """The query `figures_from` counts from: the tally of `workplan` (an
+    instance or an id) as `user` may read it."""
+    return (
         ItemTally.objects.visible_to(user)
         .filter(workplan=workplan)
         .annotate(
@@ -126,6 +132,10 @@ def figures(workplan, user):
         .annotate(n=Sum("items"))
         .order_by()
     )
+
+
+def figures_from(rows):
+    """`Figures` from the rows of `tally_rows`."""
     themes, categories = {}, {}
     in_the_plan = listed = 0
     for row in rows:

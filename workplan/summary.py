@@ -53,6 +53,7 @@ from governance.data_mark import (
     template_digest,
 )
 from governance.documents import digest, reader_class
+from governance.kept_queries import kept_query, reader_key
 from governance.prepared import prepared_cursor
 
 from . import dashboard
@@ -208,10 +209,11 @@ def summary(workplan, user, request, mark):
     kept = cache.get(key)
     if kept is not None:
         return kept
-    figures = dashboard.figures(workplan, user)
+    run = _kept_queries(workplan, user)
+    figures = dashboard.figures_from(run("figures", dashboard.tally_rows))
     kept = Summary(
         html=render_to_string(
-            "workplan/_summary.html", _context(workplan, user, figures), request
+            "workplan/_summary.html", _context(workplan, run, figures), request
         ),
         listed=figures.listed,
     )
@@ -220,32 +222,70 @@ def summary(workplan, user, request, mark):
     return kept
 
 
-def _context(workplan, user, figures):
-    everything = dashboard.all_items(workplan, user)
-    # Updates of the items in the plan the person may read (`everything`
+def _kept_queries(workplan, user):
+    """`run(name, build)`: `build(workplan id, reader)`'s rows (or with
+    `today`, `build(workplan id, reader, today)`'s) for `workplan` as
+    `user` may read it, by a query built and compiled once per class of
+    reader (`governance.kept_queries`). A figure that moves draws the
+    summary again for every class of reader, and building and compiling
+    its queries was half of that."""
+    today = timezone.localdate()
+
+    def run(name, build, *, dated=False):
+        return list(
+            kept_query(
+                ("workplan summary", name, reader_key(user)),
+                build if dated else lambda plan, reader, today: build(plan, reader),
+                record=workplan.pk,
+                reader=user,
+                today=today,
+            )
+        )
+
+    return run
+
+
+def _reviews(workplan, reader):
+    # Updates of the items in the plan the person may read (`all_items`
     # leaves out an item whose addition by variation awaits agreement).
-    reviews = list(
-        Review.objects.visible_to(user)
+    everything = dashboard.all_items(workplan, reader)
+    return (
+        Review.objects.visible_to(reader)
         .filter(workplan=workplan)
         .annotate(updated=Count("updates", filter=Q(updates__item__in=everything)))
         .order_by("number")
     )
+
+
+def _papers(workplan, reader):
+    # `papers_presenting` reads the record's type and primary key only.
+    return considered.papers_presenting(Workplan(pk=workplan), reader)
+
+
+def _overdue(workplan, reader, today):
+    return dashboard.overdue(dashboard.all_items(workplan, reader), today)[
+        : dashboard.OVERDUE_LISTED
+    ]
+
+
+def _context(workplan, run, figures):
+    reviews = run("reviews", _reviews)
     for review in reviews:
         review.total = figures.in_the_plan
     return {
         "workplan": workplan,
         "reviews": reviews,
-        "considered": considered.papers_presenting(workplan, user),
-        "variations": list(variations_since_last_review(workplan, user)),
+        "considered": run("papers", _papers),
+        "variations": run("variations", variations_since_last_review),
         "theme_chart": dashboard.chart_rows(figures.by_theme),
         "category_chart": dashboard.chart_rows(figures.by_category),
-        "overdue": list(dashboard.overdue(everything)[: dashboard.OVERDUE_LISTED]),
+        "overdue": run("overdue", _overdue, dated=True),
     }
 
 
 def variations_since_last_review(workplan, user):
     """Variations recorded since the last closed review (or all of them), of
-    the items `user` may read."""
+    the items `user` may read, of `workplan` (an instance or an id)."""
     # The last closing as a subquery: one query in all.
     last_closed = Subquery(
         Review.objects.filter(workplan=workplan, status=Review.Status.CLOSED)

@@ -7,17 +7,21 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from governance.history import save_with_reason
 from governance.models import Membership
 from workplan import variations
 from workplan.models import Department, Variation
 from workplan.reviews import record_update
+from workplan.summary import _kept_queries, _overdue
 
 from ..base import (
     add_item_by_variation,
     approve_workplan,
+    count_calls,
     make_item,
     make_review,
     make_workplan,
@@ -154,6 +158,41 @@ def test_the_summary_moves_only_with_what_it_prints(cast, business, client_for):
     later.rag, later.rag_reason = "red", "The supplier is late."
     save_with_reason(later, user=cast.officer, reason="Supplier late")
     assert rag_by_theme(page(member, workplan))[0] == 1
+
+
+def test_the_summary_is_drawn_again_by_queries_compiled_once(
+    cast, business, client_for, monkeypatch
+):
+    """A figure that moves draws the summary again for every class of
+    reader, by queries built and compiled once per class
+    (`summary._kept_queries`): nothing is compiled for it but on the first
+    drawing, and each drawing reads its own rows and today's day."""
+    workplan = make_workplan(cast, business.approved_strategy, 2034)
+    late = make_item(cast, workplan, "S5", target_date=date.today() - timedelta(3))
+    make_item(cast, workplan, "S6", target_date=date.today() + timedelta(30))
+    approve_workplan(cast, business, workplan)
+    member = client_for(cast.member)
+    page(member, workplan)
+    compiles = count_calls(monkeypatch, SQLCompiler, "as_sql")
+    page(member, workplan)  # the summary as kept
+    kept = compiles[0]
+    late.refresh_from_db()
+    late.rag, late.rag_reason = "red", "The supplier is late."
+    save_with_reason(late, user=cast.officer, reason="Supplier late")
+    compiles[0] = 0
+    html = page(member, workplan)
+    assert compiles[0] == kept  # drawn again, and nothing more compiled
+    assert rag_by_theme(html)[0] == 1
+    assert "S5" in overdue_items(html)
+    # Another class of reader, and another day: their own rows.
+    assert rag_by_theme(page(client_for(cast.officer), workplan))[0] == 1
+    run = _kept_queries(workplan, cast.member)
+    assert [item.reference for item in run("overdue", _overdue, dated=True)] == ["S5"]
+    later = timezone.localdate() + timedelta(40)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: later)
+    run = _kept_queries(workplan, cast.member)
+    overdue = [item.reference for item in run("overdue", _overdue, dated=True)]
+    assert overdue == ["S5", "S6"]
 
 
 def test_a_review_update_is_counted_at_once(cast, business, client_for):
