@@ -18,10 +18,20 @@ decision's ETag as it was. Each is one query.
 
 Nothing here depends on who is asking: the public pages print nothing of a
 signed-in person (`public/base.html` draws no account links and no messages).
+
+So a page is also built once per version: the first full answer for an
+ETag is kept in Django's cache under it (`KEPT_SECONDS`), and a request
+for the same version without the ETag (a first visit) is answered with
+the kept body, nothing built: the 304 above vouches for the same bytes.
+Only a 200 holding nothing of its request alone is kept (no cookie, no
+form token, no CSP nonce).
 """
 
 import hashlib
 
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csp import get_nonce
 from django.utils.cache import get_conditional_response
 
 from governance.data_mark import data_mark as public_data_mark
@@ -30,6 +40,9 @@ from governance.data_mark import record_mark, template_digest
 #: How long a browser or proxy may keep a public page without asking again.
 PUBLIC_MAX_AGE = 300
 PUBLIC = f"public, max-age={PUBLIC_MAX_AGE}"
+#: How long a built page is kept (seconds). Its key moves with every change
+#: it could print, so this only bounds how long an unread version takes room.
+KEPT_SECONDS = 24 * 60 * 60
 
 
 def public_etag(request, organisation, record=None):
@@ -64,14 +77,58 @@ def mark_public(response, etag=None):
 
 def cached_publicly(request, organisation, build, record=None):
     """The response `build()` makes, served as a public page: 304 when the
-    request already holds the current version (nothing built)."""
+    request already holds the current version, the kept body when another
+    request had it built (nothing built for either)."""
     etag = public_etag(request, organisation, record)
     quoted = f'"{etag}"'
-    if request.method in ("GET", "HEAD"):
-        not_modified = get_conditional_response(request, etag=quoted)
-        if not_modified is not None:
-            return mark_public(not_modified, etag)
+    if request.method not in ("GET", "HEAD"):
+        return build()
+    not_modified = get_conditional_response(request, etag=quoted)
+    if not_modified is not None:
+        return mark_public(not_modified, etag)
+    key = f"public-page:{etag}"
+    kept = cache.get(key)
+    if kept is not None:
+        return mark_public(_answer_from(kept), etag)
     response = build()
     if response.status_code == 200 and not response.has_header("Cache-Control"):
-        return mark_public(response, etag)
+        response = mark_public(response, etag)
+        if _may_be_kept(response, request):
+            cache.set(key, _kept_of(response), KEPT_SECONDS)
+    return response
+
+
+def _may_be_kept(response, request):
+    """Whether the answer holds nothing of this request alone: no cookie, no
+    form token, no CSP nonce (`public/base.html` loads its scripts as files,
+    so a public page uses none)."""
+    return (
+        not response.streaming
+        and not response.cookies
+        and not get_nonce(request)
+        and b"csrfmiddlewaretoken" not in response.content
+    )
+
+
+#: Headers a kept answer does not carry over (set again for each answer).
+NOT_KEPT = {"cache-control", "etag", "content-length", "set-cookie", "date"}
+
+
+def _kept_of(response):
+    """(body, headers)."""
+    return (
+        response.content,
+        tuple(
+            (name, value)
+            for name, value in response.headers.items()
+            if name.lower() not in NOT_KEPT
+        ),
+    )
+
+
+def _answer_from(kept):
+    body, headers = kept
+    response = HttpResponse(body)
+    for name, value in headers:
+        response[name] = value
     return response

@@ -4,6 +4,8 @@ nothing else (docs/public-site.md)."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -153,6 +155,38 @@ def test_a_repeated_request_is_answered_not_modified_until_something_changes(
     changed = client.get(url, headers={"If-None-Match": first["ETag"]})
     assert changed.status_code == 200
     assert changed["ETag"] != first["ETag"]
+
+
+def test_a_page_is_built_once_per_version(client, cast, business):
+    """The first full answer for a version is kept under its ETag
+    (`caching.cached_publicly`): a first visit by anyone else gets the same
+    bytes with nothing built but the ETag's mark; a change makes a new
+    version, built afresh."""
+    decision = business.published_decision
+    url = public("decision_detail", cast.council_a, decision.pk)
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as kept_queries:
+        again = client.get(url)
+    assert again.status_code == 200
+    assert again["ETag"] == first["ETag"]
+    assert again["Cache-Control"].startswith("public")
+    assert again["Content-Type"] == first["Content-Type"]
+    assert again["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert "nonce" not in first["Content-Security-Policy"]
+    assert again.content == first.content
+    with CaptureQueriesContext(connection) as etag_queries:
+        client.get(url, headers={"If-None-Match": first["ETag"]})
+    # As few queries as the 304: the council and the record's mark.
+    assert len(kept_queries) == len(etag_queries)
+
+    decision.title = "Cloud telephony <b>renewal</b>"
+    save_with_reason(decision, user=cast.clerk, reason="Corrected title")
+    changed = client.get(url)
+    assert changed["ETag"] != first["ETag"]
+    assert "Cloud telephony &lt;b&gt;renewal&lt;/b&gt;" in changed.content.decode()
+    assert (
+        "Cloud telephony &lt;b&gt;renewal&lt;/b&gt;" in client.get(url).content.decode()
+    )
 
 
 def test_a_signed_in_person_gets_the_same_page_as_everyone(
