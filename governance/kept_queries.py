@@ -80,10 +80,18 @@ class _Compiled:
 
 
 def _role(param, moments):
-    if type(param) is int and param == RECORD_STAND_IN:
+    # A whole number may come wrapped (psycopg's `Int8` for a big integer
+    # field), never as a bool (`True == 1`).
+    whole = isinstance(param, int) and not isinstance(param, bool)
+    if whole and param == RECORD_STAND_IN:
         return "record"
-    if type(param) is int and param == READER_STAND_IN:
+    if whole and param == READER_STAND_IN:
         return "reader"
+    if isinstance(param, str) and param in (str(RECORD_STAND_IN), str(READER_STAND_IN)):
+        raise ValueError(
+            f"{param!r}: a record or reader compared as text cannot be kept "
+            "(its value would be compiled in)"
+        )
     if isinstance(param, date):
         for name, stand_in in moments.items():
             if type(param) is type(stand_in) and param == stand_in:

@@ -7,6 +7,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.db.models.sql.compiler import SQLCompiler
@@ -254,3 +255,42 @@ def test_a_moment_compiled_in_as_it_was_is_refused(cast, business):
                 reader=cast.member,
             )
         )
+
+
+def test_a_record_in_a_big_integer_column_is_its_stand_in(cast, business):
+    """A record's id compared with a big integer column (a report's
+    subject) comes to the compiler wrapped (`Int8`): it is still the
+    record's stand-in, so each record gets its own rows."""
+    from decisions import report_subjects
+    from decisions.models import Report
+
+    from ..base import make_report
+
+    workplan = business.workplan
+    report = make_report(cast.council_a, "Presenting the workplan")
+    report_subjects.present(report, workplan, user=cast.clerk, reason="Test")
+    content_type = ContentType.objects.get_for_model(workplan)
+
+    def presenting(record, reader):
+        return Report.objects.visible_to(reader).filter(
+            subject_content_type=content_type, subject_object_id=record
+        )
+
+    def run(record):
+        key = ("test big integer", reader_key(cast.officer))
+        found = kept_query(key, presenting, record=record, reader=cast.officer)
+        return [r.pk for r in found]
+
+    assert run(workplan.pk) == [report.pk]
+    assert run(workplan.pk + 1) == []
+
+
+def test_a_record_compared_as_text_is_refused(cast, business):
+    """A stand-in turned into text would be compiled in as a constant, and
+    every record would get the stand-in's (no) rows: refused."""
+
+    def build(record, reader):
+        return decisions_for(reader).filter(title=str(record))
+
+    with pytest.raises(ValueError, match="compared as text"):
+        list(kept_query(("test", "as text"), build, record=1, reader=cast.member))
