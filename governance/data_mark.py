@@ -586,14 +586,14 @@ def bound(roles, values):
 
 def record_mark(organisation, model, pk):
     """A string that changes whenever anything the page of one record
-    (`model`, `pk`) prints may have changed, and only then: its own rows
-    and the rows it prints (`RECORD_SCOPE`), what happened to it, what
-    moves with time on it, the council's version and the day. An edit to
-    another record leaves it where it was. One query, compiled once per
-    record type."""
+    (`model`, `pk`, of `organisation` or its id) prints may have changed,
+    and only then: its own rows and the rows it prints (`RECORD_SCOPE`),
+    what happened to it, what moves with time on it, the council's version
+    and the day. An edit to another record leaves it where it was. One
+    query, compiled once per record type."""
     sql, roles = _record_mark_sql(model._meta.label)
     values = {
-        "council": organisation.pk,
+        "council": getattr(organisation, "pk", organisation),
         "record": int(pk),
         "now": timezone.now(),
         "today": timezone.localdate(),

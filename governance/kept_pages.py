@@ -59,7 +59,7 @@ from .principal import FINGERPRINT_ATTRIBUTE, fingerprint_of, principal_sql
 #: How long an entry is kept (seconds): a working day's session.
 ENTRY_SECONDS = 8 * 60 * 60
 #: The headers a 304 carries (RFC 9110, 15.4.5).
-NOT_MODIFIED_HEADERS = ("ETag", "Cache-Control", "Vary", "Expires", "Content-Location")
+NOT_MODIFIED_HEADERS = {"etag", "cache-control", "vary", "expires", "content-location"}
 #: Headers not kept with a body (set again by the server or the outer
 #: middleware).
 NOT_KEPT = {"content-length", "set-cookie", "date", "server"}
@@ -156,19 +156,7 @@ class KeptPageMiddleware:
         session_key = request.COOKIES[settings.SESSION_COOKIE_NAME]
         if _now_read(entry, session_key) != (entry.principal, entry.mark):
             return None
-        not_modified = get_conditional_response(request, etag=entry.etag)
-        if not_modified is not None:
-            answer = HttpResponseNotModified()
-            for name, value in entry.headers:
-                if name in NOT_MODIFIED_HEADERS:
-                    answer[name] = value
-            return answer
-        if entry.body is None:
-            return None
-        answer = HttpResponse(entry.body)
-        for name, value in entry.headers:
-            answer[name] = value
-        return answer
+        return kept_answer(request, entry.etag, entry.headers, entry.body)
 
     @staticmethod
     def _keep(request, response, entry_key):
@@ -222,15 +210,40 @@ class KeptPageMiddleware:
                 mark=facts.mark,
                 csrf_cookie=csrf_cookie,
                 etag=etag,
-                headers=tuple(
-                    (name, value)
-                    for name, value in response.items()
-                    if name.lower() not in NOT_KEPT
-                ),
+                headers=kept_headers(response),
                 body=body,
             ),
             ENTRY_SECONDS,
         )
+
+
+def kept_headers(response):
+    """`response`'s headers to give again with its body (or, some of them,
+    with a 304)."""
+    return tuple(
+        (name, value)
+        for name, value in response.items()
+        if name.lower() not in NOT_KEPT
+    )
+
+
+def kept_answer(request, etag, headers, body):
+    """The answer to `request` from a kept one (its ETag, `kept_headers`
+    and body): 304 when the request holds the ETag, else the body with
+    its headers; None when it would need the body and none was kept."""
+    if get_conditional_response(request, etag=etag) is not None:
+        answer = HttpResponseNotModified()
+        for name, value in headers:
+            if name.lower() in NOT_MODIFIED_HEADERS:
+                answer[name] = value
+        return answer
+    if body is None:
+        return None
+    answer = HttpResponse(body)
+    for name, value in headers:
+        answer[name] = value
+    answer["Content-Length"] = str(len(body))
+    return answer
 
 
 @functools.cache

@@ -25,6 +25,11 @@ for the same version without the ETag (a first visit) is answered with
 the kept body, nothing built: the 304 above vouches for the same bytes.
 Only a 200 holding nothing of its request alone is kept (no cookie, no
 form token, no CSP nonce).
+
+A request for a version already answered need not come this far:
+`kept_pages.KeptPublicPageMiddleware` reads the same mark again before the
+rest of the middleware, the URL resolver and the view, and answers from
+the last full answer (`kept_pages.py`).
 """
 
 import hashlib
@@ -37,6 +42,8 @@ from django.utils.cache import get_conditional_response
 from governance.data_mark import data_mark as public_data_mark
 from governance.data_mark import record_mark, template_digest
 
+from . import kept_pages
+
 #: How long a browser or proxy may keep a public page without asking again.
 PUBLIC_MAX_AGE = 300
 PUBLIC = f"public, max-age={PUBLIC_MAX_AGE}"
@@ -48,11 +55,26 @@ KEPT_SECONDS = 24 * 60 * 60
 def public_etag(request, organisation, record=None):
     """The page's ETag; `record` (a model and a primary key) for the page
     of one record, whose mark is that record's (`record_mark`)."""
-    mark = (
-        record_mark(organisation, *record)
-        if record is not None
-        else public_data_mark(organisation)
-    )
+    return _etag_of(request, _mark(organisation, record))
+
+
+def _mark(organisation, record):
+    if record is None:
+        return public_data_mark(organisation)
+    return record_mark(organisation, *record)
+
+
+def _mark_for(request, organisation, record):
+    """The page's mark: as `KeptPublicPageMiddleware` read it for this
+    request (finding it moved), or read now."""
+    label = None if record is None else (record[0]._meta.label, str(record[1]))
+    read = kept_pages.mark_read(request)
+    if read is not None and read[:2] == (organisation.pk, label):
+        return read[2]
+    return _mark(organisation, record)
+
+
+def _etag_of(request, mark):
     raw = "|".join(
         [
             request.get_host(),
@@ -79,26 +101,46 @@ def cached_publicly(request, organisation, build, record=None):
     """The response `build()` makes, served as a public page: 304 when the
     request already holds the current version, the kept body when another
     request had it built (nothing built for either)."""
-    etag = public_etag(request, organisation, record)
-    quoted = f'"{etag}"'
     if request.method not in ("GET", "HEAD"):
         return build()
+    mark = _mark_for(request, organisation, record)
+    etag = _etag_of(request, mark)
+    quoted = f'"{etag}"'
+
+    def told(response, may_be_kept):
+        # For `kept_pages.KeptPublicPageMiddleware`: the next request for
+        # this version need not come this far.
+        kept_pages.tell(
+            request,
+            kept_pages.Facts(
+                council_id=organisation.pk,
+                record=None
+                if record is None
+                else (record[0]._meta.label, str(record[1])),
+                mark=str(mark),
+                etag=quoted,
+                body_may_be_kept=may_be_kept,
+            ),
+        )
+        return mark_public(response, etag)
+
     not_modified = get_conditional_response(request, etag=quoted)
     if not_modified is not None:
-        return mark_public(not_modified, etag)
+        return told(not_modified, False)
     key = f"public-page:{etag}"
     kept = cache.get(key)
     if kept is not None:
-        return mark_public(_answer_from(kept), etag)
+        return told(_answer_from(kept), True)
     response = build()
     if response.status_code == 200 and not response.has_header("Cache-Control"):
-        response = mark_public(response, etag)
-        if _may_be_kept(response, request):
+        may_be_kept = may_be_kept_for_everyone(response, request)
+        if may_be_kept:
             cache.set(key, _kept_of(response), KEPT_SECONDS)
+        response = told(response, may_be_kept)
     return response
 
 
-def _may_be_kept(response, request):
+def may_be_kept_for_everyone(response, request):
     """Whether the answer holds nothing of this request alone: no cookie, no
     form token, no CSP nonce (`public/base.html` loads its scripts as files,
     so a public page uses none)."""

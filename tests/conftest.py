@@ -127,12 +127,14 @@ def empty_cache():
     from django.core.cache import cache
 
     from governance import filter_panel, kept_queries
+    from public import kept_pages as public_kept_pages
     from workplan import kept_rows
 
     cache.clear()
     filter_panel.forget()
     kept_queries.forget()
     kept_rows.forget()
+    public_kept_pages.forget()
 
 
 #: PDFs already laid out in this test process, by their HTML (see below).

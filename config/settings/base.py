@@ -70,6 +70,9 @@ PAPER_WORKER_NICE = env_int("PAPER_WORKER_NICE", 10)
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A public page answered before, asked for again while its mark is the
+    # same, is answered here (public/kept_pages.py).
+    "public.kept_pages.KeptPublicPageMiddleware",
     # A council's own host name serves its public site (public/hosts.py).
     "public.hosts.PublicHostMiddleware",
     # Public pages leave without `Vary: Cookie` (public/middleware.py).
