@@ -17,14 +17,19 @@ import bisect
 import datetime
 import difflib
 import functools
+import hashlib
 import itertools
 import logging
 import re
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -478,13 +483,18 @@ def is_long_text(*texts):
 KEEP_DIFF_FROM = 2_000
 
 
-def word_diffs(pairs: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+def word_diffs(
+    pairs: list[tuple[str, str]], budget: float | None = None
+) -> list[list[tuple[str, str]] | None]:
     """`word_diff(old, new)` of each pair, in order.
 
     Diffs of long texts are read from those already kept (one query for all
     the pairs) and the rest worked out and kept (one more), so each is
-    worked out once however often a page shows it.
+    worked out once however often a page shows it. With `budget` (seconds),
+    diffs not kept are worked out only until it is spent: the rest are
+    None (`history_entries` has them worked out in the background).
     """
+    started = time.monotonic()
     results = [None] * len(pairs)
     wanted = {}
     for index, (old, new) in enumerate(pairs):
@@ -501,6 +511,8 @@ def word_diffs(pairs: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
             old, new = pairs[indexes[0]]
             diff = unpack(kept[key], old, new) if key in kept else None
             if diff is None:
+                if budget is not None and time.monotonic() - started >= budget:
+                    continue
                 diff = word_diff(old, new)
                 new_rows.append(StoredDiff(key=key, pieces=pack(diff)))
             for index in indexes:
@@ -571,6 +583,13 @@ class Change:
     old: str
     new: str
     diff: list[tuple[str, str]] | None = None
+    #: Where the texts were read: (historical model's label, the older
+    #: row's history_id, the newer row's, the field's attname); None for a
+    #: new record's (compared with nothing).
+    source: tuple | None = field(default=None, compare=False, repr=False)
+    #: A long text's diff not yet worked out (`history_entries`' budget):
+    #: the page says so and shows the new text.
+    pending: bool = False
 
     @functools.cached_property
     def excerpt(self):
@@ -713,9 +732,15 @@ class _FieldReader:
     def label(self, f):
         return capfirst(str(f.verbose_name))
 
-    def change(self, f, old, new):
+    def change(self, f, old, new, rows):
         # The diff of a long text is filled in for all entries at once.
-        return Change(label=self.label(f), old=old, new=new)
+        previous, row = rows
+        source = (
+            None
+            if previous is None
+            else (row._meta.label, previous.history_id, row.history_id, f.attname)
+        )
+        return Change(label=self.label(f), old=old, new=new, source=source)
 
 
 def _object_id(row):
@@ -745,7 +770,7 @@ def _entries_from(source):
                 old = reader.shown(previous, f) if previous is not None else ""
                 new = reader.shown(row, f)
                 if old != new:
-                    changes.append(reader.change(f, old, new))
+                    changes.append(reader.change(f, old, new, (previous, row)))
         # A save that changed none of `fields` (a version bump, a status
         # change) is kept only if it says why: the reason is the news.
         if action == "changed" and not changes and not reason:
@@ -826,6 +851,14 @@ def history_entries(sources: list[HistorySource]) -> list[Entry]:
     the rows come with `select_related("history_user")`; where a long text
     changed, one more to read the kept word diffs and one to keep any new
     ones (`word_diffs`).
+
+    A diff is worked out when the change is recorded
+    (`keep_diff_of_recorded_change`), so a page finds them kept. Those it
+    does not find (a history recorded before diffs were kept) it works out
+    for `HISTORY_DIFF_BUDGET_SECONDS` at most; the rest are marked
+    `pending` (the page shows the new text and says the changes are being
+    marked) and queued for the worker (`tasks.keep_word_diffs`). Each view
+    works out a budget's worth more, so they come with or without it.
     """
     found = []
     for source in sources:
@@ -839,10 +872,47 @@ def history_entries(sources: list[HistorySource]) -> list[Entry]:
         for change in part.changes
         if is_long_text(change.old, change.new)
     ]
-    diffs = word_diffs([(change.old, change.new) for change in long_changes])
+    diffs = word_diffs(
+        [(change.old, change.new) for change in long_changes],
+        budget=settings.HISTORY_DIFF_BUDGET_SECONDS,
+    )
+    pending = []
     for change, diff in zip(long_changes, diffs, strict=True):
         change.diff = diff
+        if diff is None:
+            change.pending = True
+            pending.append(change.source)
+    if pending:
+        _queue_diffs(pending)
     return entries
+
+
+#: How long a queued set of diffs is not queued again (seconds): the worker
+#: takes it in that time, or the views work it out meanwhile.
+QUEUED_SECONDS = 60
+
+
+def _queue_diffs(sources):
+    from . import tasks
+
+    key = "diffs-queued:" + hashlib.sha256(repr(sorted(sources)).encode()).hexdigest()
+    if cache.add(key, True, QUEUED_SECONDS):
+        tasks.keep_word_diffs.enqueue([list(source) for source in sources])
+
+
+def keep_diffs_of(sources):
+    """Work out and keep the word diffs of the changes `sources` name (as
+    `Change.source`): the worker's part of `history_entries`."""
+    pairs = []
+    for label, older_id, newer_id, attname in sources:
+        rows = apps.get_model(label).objects.in_bulk([older_id, newer_id])
+        if older_id in rows and newer_id in rows:
+            old = getattr(rows[older_id], attname)
+            new = getattr(rows[newer_id], attname)
+            pairs.append(
+                ("" if old is None else str(old), "" if new is None else str(new))
+            )
+    word_diffs(pairs)
 
 
 # --- as approved and now ------------------------------------------------------

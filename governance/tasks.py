@@ -1,4 +1,5 @@
-"""Background work: papers too large to render during a request.
+"""Background work: papers too large to render during a request, and the
+word diffs a history page had no time to work out (`keep_word_diffs`).
 
 Run by `manage.py paper_worker` (django-tasks-db's worker, supervised: see
 `governance/management/commands/paper_worker.py`); in tests the immediate
@@ -111,3 +112,12 @@ def render_paper_job(job_id):
         size=len(pdf),
         version_key=key,
     )
+
+
+@task()
+def keep_word_diffs(sources):
+    """Work out and keep the word diffs a history page queued
+    (`history.history_entries`): `sources` as `history.Change.source`."""
+    from .history import keep_diffs_of
+
+    keep_diffs_of([tuple(source) for source in sources])

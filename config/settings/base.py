@@ -61,6 +61,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PAPER_JOB_HEARTBEAT_SECONDS = env_int("PAPER_JOB_HEARTBEAT_SECONDS", 10)
 PAPER_JOB_STALE_SECONDS = env_int("PAPER_JOB_STALE_SECONDS", 60)
 PAPER_JOB_MAX_ATTEMPTS = env_int("PAPER_JOB_MAX_ATTEMPTS", 3)
+# A history page works out the word diffs it finds no kept copy of (a history
+# recorded before diffs were kept) for this long at most; the rest are queued
+# for the worker (governance/history.py, `history_entries`). None: no limit.
+HISTORY_DIFF_BUDGET_SECONDS = 0.05
 # The worker runs at this CPU niceness (0-19, 19 the lowest priority): when
 # it shares the cores with the web server, a page view waiting for a core is
 # given it before the paper being rendered, and the paper takes the cores the

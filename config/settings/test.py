@@ -23,6 +23,10 @@ DATABASES["default"]["TEST"] = {  # noqa: F405
     "NAME": env_str("TEST_DATABASE_NAME", "test_app")
 }
 
+# A history page works out every word diff it shows, however slow the
+# machine (tests of the budget set it themselves).
+HISTORY_DIFF_BUDGET_SECONDS = None
+
 # Tasks run as soon as they are enqueued; one test runs the real worker.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 

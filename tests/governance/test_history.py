@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from governance import history
 from governance.diff_store import diff_key, pack, unpack
 from governance.history import (
     Change,
@@ -19,6 +20,7 @@ from governance.history import (
     history_entries,
     save_with_reason,
     word_diff,
+    word_diffs,
 )
 from governance.models import Membership, StoredDiff
 from strategy.models import Objective, Risk, Strategy, Theme
@@ -818,3 +820,48 @@ def test_the_history_page_costs_the_same_queries_with_more_grouped_rows(cast, cl
         html = client.get(url).content.decode()
     assert html.count("3 risks created") == 6
     assert len(fewer) == len(more)
+
+
+def test_diffs_not_kept_are_worked_out_within_a_budget_and_the_rest_queued(
+    cast, client, settings
+):
+    """A history recorded before diffs were kept: the page works out no
+    more than its budget allows (none, here), says which texts are still
+    being marked and shows them as changed; the queued task works them out
+    (the test backend runs it at once) and the next view marks them all."""
+    strategy = make_strategy(cast, vision=long_prose(9, 4_000))
+    for number in range(3):
+        strategy.vision = strategy.vision.replace(" the ", f" THE{number} ", 1)
+        save_with_reason(strategy, user=cast.officer, reason=f"Edit {number}")
+    strategy.vision += " A <script>closing</script> sentence."
+    save_with_reason(strategy, user=cast.officer, reason="Edit 3")
+    assert not StoredDiff.objects.exists()
+
+    settings.HISTORY_DIFF_BUDGET_SECONDS = 0
+    sign_in(client, cast.officer)
+    url = reverse("strategy:strategy_history", args=[strategy.pk])
+    html = client.get(url).content.decode()
+    assert html.count("The changes in this text are still being marked") == 4
+    assert '<ins class="app-diff__added">' not in html
+    assert "A &lt;script&gt;closing&lt;/script&gt; sentence." in html
+    assert "<script>closing" not in html
+    # The task was queued with the rows' ids, and ran: all four are kept.
+    assert StoredDiff.objects.count() == 4
+
+    html = client.get(url).content.decode()
+    assert "still being marked" not in html
+    assert html.count('<ins class="app-diff__added">') >= 4
+
+
+def test_a_budget_works_out_diffs_until_it_is_spent(db, monkeypatch):
+    pairs = [(long_prose(10 + n, 3_000), long_prose(20 + n, 3_000)) for n in range(3)]
+    assert word_diffs(pairs, budget=0) == [None, None, None]
+    # A clock moving a second at each reading: the budget is read as spent
+    # after the first diff.
+    ticks = itertools.count()
+    monkeypatch.setattr(history.time, "monotonic", lambda: next(ticks))
+    first, *rest = word_diffs(pairs, budget=1.5)
+    assert first == word_diff(*pairs[0])
+    assert rest == [None, None]
+    monkeypatch.undo()
+    assert word_diffs(pairs, budget=None) == [word_diff(*pair) for pair in pairs]
