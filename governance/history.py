@@ -31,7 +31,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -414,6 +414,13 @@ def _cut(text, head_words, tail_words):
 
 def _skipped(kind, count):
     """What a screen reader says for a cut (seen as "[…]")."""
+    return (SKIPPED, _skipped_message(translation.get_language(), kind, count))
+
+
+@functools.lru_cache(maxsize=4096)
+def _skipped_message(language, kind, count):
+    # Kept per language and count: a long history page says hundreds of
+    # these, the same ones at every view, and a plural lookup is not free.
     if kind == ADDED:
         message = ngettext(
             "%(count)s more word added", "%(count)s more words added", count
@@ -428,7 +435,7 @@ def _skipped(kind, count):
         message = ngettext(
             "%(count)s word unchanged", "%(count)s words unchanged", count
         )
-    return (SKIPPED, message % {"count": f"{count:,}"})
+    return message % {"count": f"{count:,}"}
 
 
 def excerpt(diff, context=CONTEXT_WORDS):
