@@ -888,7 +888,8 @@ def history_entries(sources: list[HistorySource]) -> list[Entry]:
         change.diff = diff
         if diff is None:
             change.pending = True
-            pending.append(change.source)
+            if change.source is not None:
+                pending.append(change.source)
     if pending:
         _queue_diffs(pending)
     return entries

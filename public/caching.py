@@ -67,11 +67,15 @@ def _mark(organisation, record):
 def _mark_for(request, organisation, record):
     """The page's mark: as `KeptPublicPageMiddleware` read it for this
     request (finding it moved), or read now."""
-    label = None if record is None else (record[0]._meta.label, str(record[1]))
     read = kept_pages.mark_read(request)
-    if read is not None and read[:2] == (organisation.pk, label):
+    if read is not None and read[:2] == (organisation.pk, _named(record)):
         return read[2]
     return _mark(organisation, record)
+
+
+def _named(record):
+    """(model label, primary key as text) of a page's record, or None."""
+    return None if record is None else (record[0]._meta.label, str(record[1]))
 
 
 def _etag_of(request, mark):
@@ -114,9 +118,7 @@ def cached_publicly(request, organisation, build, record=None):
             request,
             kept_pages.Facts(
                 council_id=organisation.pk,
-                record=None
-                if record is None
-                else (record[0]._meta.label, str(record[1])),
+                record=_named(record),
                 mark=str(mark),
                 etag=quoted,
                 body_may_be_kept=may_be_kept,
