@@ -2,15 +2,16 @@
 anything a record's page could print may have changed.
 
 `data_mark(organisation)` reads, in one query compiled once per process
-and prepared once per database connection (`prepared.py`),
-the newest history row of every record type a page prints (every save and
-deletion writes one; for meetings, a digest of what other pages print of
-them, `MEETING_PRINTED`), the newest row of the records of what happened
-(events, amendments, papers as sent: written once), the council's own
-version, a digest of its people's names (people have no history), and what
-changes with time alone (decisions whose call-in period
-has ended, meetings that have begun, the day). It is per site, not per
-page, which keeps it one query: a change anywhere moves it.
+and prepared once per database connection (`prepared.py`), how many
+changes have been recorded of what pages print and the newest one's id
+(`data_changes.py`: triggers record every statement writing the history
+of a record type a page prints, `PRINTED`, the records of what happened,
+`APPENDED`, and people's names; for meetings, only what other pages print
+of them, `MEETING_PRINTED`), the council's own version, and what changes
+with time alone (decisions whose call-in period has ended, meetings that
+have begun, the day). It is per site, not per page, which keeps it one
+query: a change anywhere moves it. The same row gives the changes part by
+part, for what is read from a few kinds of rows only (`DataMark.of`).
 `template_digest()` moves with a new release.
 
 The public site's ETags (`public/caching.py`) and the cached documents of
@@ -64,17 +65,13 @@ PRINTED = [
 
 
 #: Records of what happened that pages print, written once and never
-#: changed (no history of their own): the newest row marks them.
+#: changed (no history of their own): a trigger on their own table marks them.
 APPENDED = [
     "decisions.ConsideredPaper",
     "governance.ApprovedVersion",
     "governance.Event",
     "governance.MinorAmendment",
 ]
-
-
-def _public_history_models():
-    return [apps.get_model(label).history.model for label in PRINTED]
 
 
 def _count(queryset):
@@ -86,20 +83,6 @@ def _count(queryset):
         .annotate(n=Func(F("pk"), function="COUNT"))
         .values("n")
     )
-
-
-#: The md5 of the names of everyone with a role (current or ended) in the
-#: council, in a fixed order: a column of the mark's query, whose council
-#: is `governance_organisation` (no parameters, so the query still
-#: compiles once with only the council and the moment as parameters).
-NAMES_DIGEST = """(
-    SELECT md5(string_agg(
-        concat_ws(chr(31), u.id, u.first_name, u.last_name, u.username),
-        chr(30) ORDER BY u.id))
-    FROM auth_user u
-    WHERE u.id IN (
-        SELECT m.user_id FROM governance_membership m
-        WHERE m.organisation_id = governance_organisation.id))"""
 
 
 class _RowsDigest(Func):
@@ -141,41 +124,45 @@ MEETING_PRINTED = (
 )
 
 
-def _mark_queryset(organisation_id, now):
-    from decisions.models import DecisionRecord, Meeting
-    from governance.models import Organisation
+#: Every change recorded (`data_changes.py`): how many, and the newest's id.
+ALL_CHANGES = """(
+    SELECT coalesce(sum(changes), 0) || ':' || coalesce(max(id), 0)
+    FROM {table})"""
 
+#: The same, part by part: "part=count:newest" joined by commas.
+CHANGES_BY_PART = """(
+    SELECT string_agg(part || '=' || total || ':' || newest, ',' ORDER BY part)
+    FROM (SELECT part, sum(changes) AS total, max(id) AS newest
+          FROM {table} GROUP BY part) AS parts)"""
+
+
+def _mark_queryset(organisation_id, now, by_part=True):
+    """The council's row with its mark's columns: its version, every change
+    recorded (`ALL_CHANGES`), decisions in effect, meetings begun and, with
+    `by_part`, the changes part by part (`CHANGES_BY_PART`, last)."""
+    from decisions.models import DecisionRecord, Meeting
+    from governance.models import DataChange, Organisation
+
+    table = DataChange._meta.db_table
     marks = {
-        f"h{index}": Subquery(
-            model.objects.order_by("-history_id").values("history_id")[:1]
-        )
-        for index, model in enumerate(_public_history_models())
+        "changes": RawSQL(  # noqa: S611 - fixed SQL, no parameters
+            ALL_CHANGES.format(table=table), (), output_field=CharField()
+        ),
+        "effective": _count(
+            DecisionRecord.objects.filter(
+                organisation=OuterRef("pk"), takes_effect_at__lte=now
+            )
+        ),
+        "begun": _count(
+            Meeting.objects.filter(
+                committee__organisation=OuterRef("pk"), starts_at__lte=now
+            )
+        ),
     }
-    # A meeting's version moves whenever its agenda is saved (the list it
-    # guards), as a clerk does many times a day; other pages print what
-    # `MEETING_PRINTED` names of it, so the meetings' part is a digest of
-    # those (the agenda itself is the agenda items' part).
-    marks[f"h{PRINTED.index('decisions.Meeting')}"] = rows_digest(
-        Meeting.objects.filter(committee__organisation=OuterRef("pk")),
-        MEETING_PRINTED,
-    )
-    for index, label in enumerate(APPENDED):
-        marks[f"a{index}"] = Subquery(
-            apps.get_model(label).objects.order_by("-pk").values("pk")[:1]
+    if by_part:
+        marks["by_part"] = RawSQL(  # noqa: S611 - fixed SQL, no parameters
+            CHANGES_BY_PART.format(table=table), (), output_field=CharField()
         )
-    # People have no history: their names, as every page prints them, are
-    # watched themselves (a digest of the council's people's names).
-    marks["names"] = RawSQL(NAMES_DIGEST, (), output_field=CharField())  # noqa: S611 - fixed SQL, no parameters
-    marks["effective"] = _count(
-        DecisionRecord.objects.filter(
-            organisation=OuterRef("pk"), takes_effect_at__lte=now
-        )
-    )
-    marks["begun"] = _count(
-        Meeting.objects.filter(
-            committee__organisation=OuterRef("pk"), starts_at__lte=now
-        )
-    )
     return (
         Organisation.objects.filter(pk=organisation_id)
         .annotate(**marks)
@@ -189,11 +176,15 @@ _SOME_MOMENT = datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC)
 
 
 @cache
-def mark_sql():
-    """The mark's SQL, compiled once per process (compiling its twenty-odd
-    subqueries takes far longer than running them), and which parameter
-    is the council and which the moment."""
-    sql, params = _mark_queryset(_SOME_COUNCIL, _SOME_MOMENT).query.sql_with_params()
+def mark_sql(by_part=True):
+    """The mark's SQL, compiled once per process (compiling subqueries takes
+    longer than running them), and which parameter is the council and
+    which the moment. Without `by_part`, the whole mark only (what
+    `data_mark()` gives as a string), without the parts `DataMark.of()`
+    reads."""
+    sql, params = _mark_queryset(
+        _SOME_COUNCIL, _SOME_MOMENT, by_part
+    ).query.sql_with_params()
     roles = []
     for param in params:
         if param == _SOME_COUNCIL:
@@ -206,9 +197,9 @@ def mark_sql():
 
 
 @cache
-def mark_columns():
+def mark_columns(by_part=True):
     """The number of columns of the mark's query."""
-    query = _mark_queryset(_SOME_COUNCIL, _SOME_MOMENT).query
+    query = _mark_queryset(_SOME_COUNCIL, _SOME_MOMENT, by_part).query
     return len(query.values_select) + len(query.annotation_select)
 
 
@@ -224,7 +215,7 @@ class DataMark(str):
 
     def of(self, *parts):
         """The mark of `parts`: model labels of `PRINTED` or `APPENDED`,
-        and "names" (a digest of the council's people's names)."""
+        and "names" (people's names, and who holds a role where)."""
         _known(parts)
         return ".".join(
             self.columns.get(part, "0") for part in ("version", *parts, "day")
@@ -247,11 +238,21 @@ def _column_names():
     return ["version", *PRINTED, *APPENDED, "names", "effective", "begun"]
 
 
+def _parts(by_part):
+    """{part: "count:newest"} from `CHANGES_BY_PART`'s text."""
+    parts = {}
+    for entry in (by_part or "").split(","):
+        part, _equals, marked = entry.partition("=")
+        if part:
+            parts[part] = marked
+    return parts
+
+
 def data_mark(organisation, record=None):
     """A string that changes whenever anything the council's (`organisation`,
     or its id) pages print may have changed (see the module's docstring).
-    One prepared query (`prepared.py`): the newest history row of each
-    table is its primary key's last entry. A `DataMark`.
+    One prepared query (`prepared.py`) reading a small table
+    (`data_changes.py`). A `DataMark`.
 
     With `record` (a model instance of a type with a record mark), the
     same query also reads that record's own mark (`record_mark()`), which
@@ -271,10 +272,17 @@ def data_mark(organisation, record=None):
         cursor.execute(sql, bound(roles, values))
         row = cursor.fetchone() or ()
     columns = mark_columns()
-    shown = [str(value or 0) for value in row[:columns]]
+    version, changes, effective, begun, by_part = row[:columns] or (None,) * columns
+    whole = [str(value or 0) for value in (version, changes, effective, begun)]
     day = str(timezone.localdate())
-    mark = DataMark(".".join([*shown, day]))
-    mark.columns = {**dict(zip(_column_names(), shown, strict=False)), "day": day}
+    mark = DataMark(".".join([*whole, day]))
+    mark.columns = {
+        "version": whole[0],
+        **_parts(by_part),
+        "effective": whole[2],
+        "begun": whole[3],
+        "day": day,
+    }
     if record is not None:
         mark.record = _record_mark_text(record._meta.label, record.pk, row[columns:])
     return mark

@@ -252,8 +252,8 @@ def _check_sql():
     (`data_mark.py`) as a first column of each row: what an entry is checked
     against, in one prepared statement. Its parameters' roles."""
     principal, principal_roles, _user, _organisation = principal_sql()
-    mark, mark_roles = mark_sql()
-    columns = mark_columns()
+    mark, mark_roles = mark_sql(by_part=False)
+    columns = mark_columns(by_part=False)
     names = ", ".join(f"c{index}" for index in range(columns))
     values = ", ".join(f"COALESCE(c{index}::text, '0')" for index in range(columns))
     sql = (

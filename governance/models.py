@@ -16,6 +16,7 @@ from .choices import (
     Role,
     TakesEffectWithoutCallIn,
 )
+from .data_changes import DataChange  # noqa: F401
 from .diff_store import StoredDiff  # noqa: F401
 from .events import Event  # noqa: F401
 from .feed_keys import FeedKey  # noqa: F401

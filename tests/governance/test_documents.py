@@ -427,7 +427,7 @@ def test_the_data_mark_is_a_prepared_statement_that_moves(cast, business, page):
         cursor.execute(
             "SELECT count(*) FROM pg_prepared_statements "
             "WHERE statement LIKE %s AND statement LIKE %s",
-            ["%history_id%", "%governance_organisation%"],
+            ["%governance_datachange%", "%governance_organisation%"],
         )
         assert cursor.fetchone()[0] == 1
     with CaptureQueriesContext(connection) as queries:
