@@ -4,21 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0023_organisation_public_host'),
+        ("governance", "0023_organisation_public_host"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DataChange',
+            name="DataChange",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('part', models.CharField(max_length=60)),
-                ('changes', models.BigIntegerField(default=1)),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("part", models.CharField(max_length=60)),
+                ("changes", models.BigIntegerField(default=1)),
             ],
             options={
-                'verbose_name': 'data change',
+                "verbose_name": "data change",
             },
         ),
     ]
