@@ -43,8 +43,10 @@ from django.apps import apps
 from django.db import connections, models, transaction
 
 FUNCTION = "governance_data_change"
-#: The advisory lock of the summing up (any fixed number of our own).
-SUMMING_LOCK = 7_301_442_019
+#: The advisory lock of the summing up: a pair of numbers of our own (the
+#: other advisory locks, of papers and submissions, are single numbers,
+#: which PostgreSQL keeps apart from pairs).
+SUMMING_LOCK = (7301, 442019)
 #: Rows between two summings up.
 SUM_EVERY = 64
 #: The part of people's names.
@@ -82,7 +84,7 @@ BEGIN
     RETURNING id INTO added;
   IF added % {SUM_EVERY} = 0
      AND current_setting('transaction_isolation') = 'read committed'
-     AND pg_try_advisory_xact_lock({SUMMING_LOCK}) THEN
+     AND pg_try_advisory_xact_lock({SUMMING_LOCK[0]}, {SUMMING_LOCK[1]}) THEN
     WITH gone AS (DELETE FROM {table} RETURNING part, changes)
     INSERT INTO {table} (part, changes)
       SELECT part, sum(changes) FROM gone GROUP BY part ORDER BY part;

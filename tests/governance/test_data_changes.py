@@ -104,3 +104,27 @@ def test_a_change_committed_after_a_later_one_still_moves_the_mark(cast):
         before = data_mark(cast.council_a)
         other.commit()
     assert data_mark(cast.council_a) != before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_summing_up_waits_on_no_open_transaction_and_loses_no_change(cast):
+    """Rows another transaction has written and not committed are left to
+    a later summing up: the writer waits on nothing, and every change is
+    counted once both have committed."""
+    history_table = apps.get_model("strategy.Theme").history.model._meta.db_table
+    statement = f"DELETE FROM {history_table} WHERE false"  # noqa: S608
+    _rows, changes_before = recorded()
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params) as other:
+        other.execute(statement)
+        with connection.cursor() as cursor:
+            # Waiting on the other transaction would fail, not hang.
+            cursor.execute("SET lock_timeout = '5s'")
+            for _ in range(SUM_EVERY * 2):
+                cursor.execute(statement)
+            cursor.execute("RESET lock_timeout")
+        other.commit()
+    _rows, changes = recorded()
+    assert changes == changes_before + SUM_EVERY * 2 + 1
