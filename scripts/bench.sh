@@ -21,7 +21,10 @@
 # a minute: members reading, officers filtering, updating progress and
 # exporting, clerks editing an agenda and publishing decisions, one agenda
 # pack made by the paper worker meanwhile (tests/bench/load.py with Locust,
-# six to eight minutes with set-up, bench-results/load.json).
+# six to eight minutes with set-up, bench-results/load.json), then the
+# workplan page asked every filter, order and ?page= it may be given at
+# 100,000 items and a herd of 100 on a cold document (tests/bench/bad_input.py,
+# about five minutes, bench-results/bad-input.json).
 # Loopback only; every load run is bounded. `scripts/bench.sh papers` runs
 # only the papers, `scripts/bench.sh history` only the history page,
 # `scripts/bench.sh reader` only the reader,
@@ -31,6 +34,7 @@
 # `scripts/bench.sh api` only the open data API,
 # `scripts/bench.sh documents ...` only the kept documents,
 # `scripts/bench.sh load ...` only the mixed load (--duration, --users),
+# `scripts/bench.sh bad-input` only the bad input,
 # `scripts/bench.sh pages ...` only the pages. Other options go to
 # run_bench.py: scripts/bench.sh --help
 set -euo pipefail
@@ -92,6 +96,7 @@ case "${1:-}" in
   api) PARTS=api; shift ;;
   documents) PARTS=documents; shift ;;
   load) PARTS=load; shift ;;
+  bad-input) PARTS=bad-input; shift ;;
 esac
 export BENCH_SERVER_URL="$(scripts/db.sh url)"
 if [ "$PARTS" = both ] || [ "$PARTS" = pages ]; then
@@ -135,6 +140,9 @@ if [ "$PARTS" = both ] || [ "$PARTS" = load ]; then
   else
     .venv/bin/python -m tests.bench.load
   fi
+fi
+if [ "$PARTS" = both ] || [ "$PARTS" = bad-input ]; then
+  .venv/bin/python -m tests.bench.bad_input
 fi
 # One table of every figure of this run beside its target.
 .venv/bin/python -m tests.bench.summary

@@ -56,7 +56,14 @@ def state(view):
     """The key of the view's state of the filters (see the module), or None
     when it compares with a date and is built every time."""
     query = view.request.GET
-    dated = any(value for name in DATED for value in query.getlist(name))
+    # A date comes as one value or in the form's three boxes
+    # (`due_after-day`, `-month`, `-year`: `governance/date_input.py`).
+    dated = any(
+        value
+        for name in query
+        if name.partition("-")[0] in DATED
+        for value in query.getlist(name)
+    )
     if dated or OVERDUE in query.getlist("delivery_status"):
         return None
     workplan = view.workplan

@@ -53,9 +53,10 @@ def _quote(name):
 
 
 @transaction.atomic
-def build_workplans(sizes):
+def build_workplans(sizes, *, one_theme=False, first_year=FIRST_YEAR):
     """One workplan per size, filled with that many items; returns the rows
-    `[{"size", "workplan_id"}]`."""
+    `[{"size", "workplan_id"}]`. With `one_theme`, every item is in the
+    strategy's first theme."""
     council = Organisation.objects.get(slug=COUNCIL)
     strategy = (
         Strategy.objects.filter(organisation=council)
@@ -69,6 +70,8 @@ def build_workplans(sizes):
             "benchmark needs one to attach its workplans to."
         )
     theme_ids = list(strategy.themes.order_by("position").values_list("pk", flat=True))
+    if one_theme:
+        theme_ids = theme_ids[:1]
     officer = (
         Membership.objects.filter(organisation=council, role=Role.OFFICER)
         .order_by("pk")
@@ -84,7 +87,7 @@ def build_workplans(sizes):
         workplan = Workplan(
             organisation=council,
             strategy=strategy,
-            financial_year=FIRST_YEAR + index,
+            financial_year=first_year + index,
         )
         workplan.save()
         made.append({"size": size, "workplan_id": workplan.pk})

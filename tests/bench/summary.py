@@ -33,6 +33,7 @@ ORDER = [
     "api",
     "documents",
     "load",
+    "bad-input",
 ]
 
 

@@ -530,6 +530,16 @@ def test_each_filter_returns_exactly_the_matching_items(filtered, officer):
         ("due_before=2024-06-30", ["F01", "F05"]),
         ("due_after=2024-05-01&due_before=2024-12-31", ["F01", "F02"]),
         ("due_after=30/06/2024", ["F01", "F03", "F02"]),
+        # As the page's form sends them: a box each for day, month and year.
+        (
+            "due_after-day=30&due_after-month=6&due_after-year=2024",
+            ["F01", "F03", "F02"],
+        ),
+        (
+            "due_before-day=30&due_before-month=06&due_before-year=2024"
+            "&ordering=-reference",
+            ["F05", "F01"],
+        ),
         ("q=zebra", ["F04"]),
         ("q=f02", ["F02"]),
         ("q=PORTAL", ["F03"]),
@@ -1290,5 +1300,6 @@ def test_each_class_of_reader_and_workplan_has_states_of_its_own(cast, business)
     # Bound with nothing but a page is not the unbound page.
     assert state_of(cast.officer, 1, "") != state_of(cast.officer, 1, "page=2")
     assert state_of(cast.officer, 1, "due_after=2024-01-01") is None
+    assert state_of(cast.officer, 1, "due_after-day=1&due_after-month=1") is None
     assert state_of(cast.officer, 1, "delivery_status=overdue") is None
     assert state_of(cast.officer, 1, "due_before=2024-01-01&due_before=") is None
