@@ -20,7 +20,7 @@ the signed-in pages (`governance/documents.py`) are both built on it.
 
 import hashlib
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.apps import apps
@@ -266,7 +266,7 @@ def data_mark(organisation, record=None):
     if record is None:
         sql, roles = mark_sql()
     else:
-        sql, roles = _with_record_sql(record._meta.label)
+        sql, roles = _with_record_sql(record._meta.label, values["today"])
         values["record"] = int(record.pk)
     with prepared_cursor() as cursor:
         cursor.execute(sql, bound(roles, values))
@@ -599,7 +599,8 @@ def record_mark(organisation, model, pk):
     what happened to it, what moves with time on it, the council's version
     and the day. An edit to another record leaves it where it was. One
     query, compiled once per record type."""
-    sql, roles = _record_mark_sql(model._meta.label)
+    today = timezone.localdate()
+    sql, roles = _record_mark_sql_of_day(model._meta.label, today)
     values = {
         "council": getattr(organisation, "pk", organisation),
         "record": int(pk),
@@ -620,12 +621,40 @@ def _record_mark_text(label, pk, row):
     )
 
 
-@cache
-def _with_record_sql(label):
+def _day_written_in(sql, roles, today):
+    """`sql` (compiled with `%s` parameters and their `roles`) with `today`
+    written in where the day is a parameter, and the roles left. With the
+    day a parameter PostgreSQL planned a record's mark afresh on every run
+    (a plan not knowing the day scans every item of a strategy's workplans
+    for the overdue ones: 45 ms at 200,000 items, against 6 ms planned with
+    the day); written in, after five runs it keeps one plan for the day's
+    runs (1.4 ms). A new day is a new statement."""
+    pieces = sql.split("%s")
+    if "today" not in roles or len(pieces) != len(roles) + 1:
+        return sql, roles
+    written, left = [pieces[0]], []
+    for role, piece in zip(roles, pieces[1:], strict=True):
+        if role == "today":
+            written.append(f"DATE '{today.isoformat()}'")
+        else:
+            written.append("%s")
+            left.append(role)
+        written.append(piece)
+    return "".join(written), left
+
+
+@lru_cache(maxsize=64)
+def _record_mark_sql_of_day(label, today):
+    """`_record_mark_sql(label)` with `today` written in (`_day_written_in`)."""
+    return _day_written_in(*_record_mark_sql(label), today)
+
+
+@lru_cache(maxsize=64)
+def _with_record_sql(label, today):
     """The council's mark and one record type's, side by side in one row
     (both queries give one row, of the council): one prepared statement."""
     council, council_roles = mark_sql()
-    record, record_roles = _record_mark_sql(label)
+    record, record_roles = _record_mark_sql_of_day(label, today)
     sql = (
         f"SELECT * FROM ({council}) AS council_mark "  # noqa: S608 - compiled queries, no text of anyone's
         f"CROSS JOIN ({record}) AS record_mark"

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from decisions.models import AgendaItem, DecidedRecord, DecisionRecord, Resolution
 from governance import kept_pages
@@ -285,3 +286,36 @@ def test_a_strategy_follows_the_decisions_it_names_not_anothers(
     assert rendered(client, url, STRATEGY_DOCUMENT)
     decided.delete()
     assert rendered(client, url, STRATEGY_DOCUMENT)
+
+
+def test_a_records_mark_has_the_day_written_in_and_reads_the_same(cast, business):
+    """The day is written into a record's mark (`_day_written_in`), so that
+    PostgreSQL keeps one plan for the day's runs; the mark reads the same
+    as with the day given as a parameter."""
+    from governance.data_mark import (
+        _record_mark_sql,
+        _record_mark_sql_of_day,
+        _record_mark_text,
+        bound,
+        record_mark,
+    )
+    from governance.prepared import prepared_cursor
+    from strategy.models import Strategy
+
+    today = timezone.localdate()
+    sql, roles = _record_mark_sql_of_day("strategy.Strategy", today)
+    assert "today" not in roles
+    assert f"DATE '{today.isoformat()}'" in sql
+
+    strategy = business.approved_strategy
+    values = {
+        "council": strategy.organisation_id,
+        "record": strategy.pk,
+        "now": timezone.now(),
+        "today": timezone.localdate(),
+    }
+    given_sql, given_roles = _record_mark_sql("strategy.Strategy")
+    with prepared_cursor() as cursor:
+        cursor.execute(given_sql, bound(given_roles, values))
+        given = _record_mark_text("strategy.Strategy", strategy.pk, cursor.fetchone())
+    assert record_mark(strategy.organisation_id, Strategy, strategy.pk) == given
