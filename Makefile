@@ -25,7 +25,8 @@ test-faults:
 # BENCH_ARGS=search: the search page at 1,000 and 100,000 items only;
 # BENCH_ARGS=documents: the kept documents against static files only;
 # BENCH_ARGS=load: 50 people using the site at once for a minute only
-# (BENCH_ARGS="load --duration 120 --users 50").
+# (BENCH_ARGS="load --duration 120 --users 50"); BENCH_ARGS=bad-input: every
+# filter, order and ?page= at 100,000 items and herds on cold documents only.
 bench:
 	@scripts/bench.sh $(BENCH_ARGS)
 
