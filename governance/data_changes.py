@@ -32,8 +32,11 @@ Which writes are recorded:
 
 The rows are summed up as they come: every 64th row, the writing
 transaction (if no other is doing it) replaces the rows it can see by one
-row a part holding their sum, so the table stays at about a hundred rows.
-The sums, and so the marks' counts, are the same before and after.
+row a part holding their sum under the newest of their ids, so the table
+stays at about a hundred rows. Each part's count and newest id, and so
+every mark, are the same before and after: a summing up sends no page the
+full way. (It first gave the summed rows new ids, which moved every part
+of the mark at once, every 64th change.)
 
 `install()` runs after every `migrate` (also for test databases made
 without migrations): it (re)creates the function and the triggers.
@@ -85,9 +88,9 @@ BEGIN
   IF added % {SUM_EVERY} = 0
      AND current_setting('transaction_isolation') = 'read committed'
      AND pg_try_advisory_xact_lock({SUMMING_LOCK[0]}, {SUMMING_LOCK[1]}) THEN
-    WITH gone AS (DELETE FROM {table} RETURNING part, changes)
-    INSERT INTO {table} (part, changes)
-      SELECT part, sum(changes) FROM gone GROUP BY part ORDER BY part;
+    WITH gone AS (DELETE FROM {table} RETURNING id, part, changes)
+    INSERT INTO {table} (id, part, changes)
+      SELECT max(id), part, sum(changes) FROM gone GROUP BY part ORDER BY part;
   END IF;
   RETURN NULL;
 END;

@@ -29,7 +29,7 @@ from django.db.models import CharField, F, Func, OuterRef, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from .prepared import prepared_cursor
+from .prepared import compiled_at_start, prepared_cursor
 
 #: Every model whose rows a record's page prints (and whose history row a
 #: save or deletion writes).
@@ -175,7 +175,7 @@ _SOME_COUNCIL = -7_654_321
 _SOME_MOMENT = datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC)
 
 
-@cache
+@compiled_at_start(over=[(True,), (False,)])
 def mark_sql(by_part=True):
     """The mark's SQL, compiled once per process (compiling subqueries takes
     longer than running them), and which parameter is the council and
@@ -541,7 +541,7 @@ _SOME_RECORD = 1_987_654_321
 _SOME_DAY = date(2001, 2, 3)
 
 
-@cache
+@compiled_at_start(over=[(label,) for label in RECORD_SCOPE])
 def _record_mark_sql(label):
     """As `mark_sql`, for one record type's mark. Its constant parameters
     (the states an overdue item is not in, the record type's content type
@@ -568,7 +568,7 @@ def _record_mark_sql(label):
 
 def compiled(queryset_of, **placeholders):
     """A query of its own for a page, compiled once (by the caller, under
-    `functools.cache`) to run as a prepared statement with `bound()`:
+    `prepared.compiled_at_start`) to run as a prepared statement with `bound()`:
     `queryset_of(**placeholders)`, each placeholder standing for a value
     it is run with (a value no query would hold by chance, of its type:
     int or date). Returns `(sql, roles)`; every other parameter (a string
@@ -621,7 +621,7 @@ def _record_mark_text(label, pk, row):
     )
 
 
-def _day_written_in(sql, roles, today):
+def day_written_in(sql, roles, today):
     """`sql` (compiled with `%s` parameters and their `roles`) with `today`
     written in where the day is a parameter, and the roles left. With the
     day a parameter PostgreSQL planned a record's mark afresh on every run
@@ -645,8 +645,8 @@ def _day_written_in(sql, roles, today):
 
 @lru_cache(maxsize=64)
 def _record_mark_sql_of_day(label, today):
-    """`_record_mark_sql(label)` with `today` written in (`_day_written_in`)."""
-    return _day_written_in(*_record_mark_sql(label), today)
+    """`_record_mark_sql(label)` with `today` written in (`day_written_in`)."""
+    return day_written_in(*_record_mark_sql(label), today)
 
 
 @lru_cache(maxsize=64)

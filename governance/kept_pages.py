@@ -42,7 +42,6 @@ anywhere in the council all send the next request the full way. Another
 session, of the same person or anyone else, never finds the entry.
 """
 
-import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -53,7 +52,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 
 from .data_mark import mark_columns, mark_sql, template_digest
-from .prepared import prepared_cursor
+from .prepared import compiled_at_start, prepared_cursor
 from .principal import FINGERPRINT_ATTRIBUTE, fingerprint_of, principal_sql
 
 #: How long an entry is kept (seconds): a working day's session.
@@ -246,7 +245,7 @@ def kept_answer(request, etag, headers, body):
     return answer
 
 
-@functools.cache
+@compiled_at_start()
 def _check_sql():
     """The principal's query (`principal.py`) with the council's data mark
     (`data_mark.py`) as a first column of each row: what an entry is checked

@@ -16,13 +16,71 @@ reuses while the pooled connection lives (at most `prepared_max` statements
 a connection, the least recently used dropped first). Its queries are
 logged, counted and wrapped as Django's are (`assertNumQueries`,
 `execute_wrapper`).
+
+Compiling those queries (Django building the SQL of twenty-odd
+subqueries) takes longer than running them: about 100 ms for all of them
+in a process. Each is compiled once per process (`compiled_at_start`), and
+each gunicorn worker compiles them all as it starts (`compile_all()`, from
+`config/gunicorn.py`), so that no request of a new worker pays for it.
 """
+
+import functools
+import inspect
+import logging
 
 import psycopg
 from django.db import connection
 from django.db.backends.postgresql.psycopg_any import register_tzloader
 from psycopg.postgres import types
 from psycopg.pq import Format
+
+log = logging.getLogger(__name__)
+
+#: (cached compiler, the argument tuples `compile_all()` calls it with).
+_AT_START = []
+
+
+def compiled_at_start(over=((),)):
+    """Decorator for a function compiling a prepared statement's SQL: keep
+    what it gives once per process for each set of arguments, however they
+    are passed (`f()`, `f(True)` and `f(by_part=True)` are one), and have
+    `compile_all()` call it with each argument tuple of `over`."""
+
+    def register(function):
+        signature = inspect.signature(function)
+        cached = functools.cache(function)
+
+        @functools.wraps(function)
+        def compiled(*args, **kwargs):
+            arguments = signature.bind(*args, **kwargs)
+            arguments.apply_defaults()
+            return cached(*arguments.args)
+
+        compiled.cache_info = cached.cache_info
+        compiled.cache_clear = cached.cache_clear
+        _AT_START.append((compiled, tuple(over)))
+        return compiled
+
+    return register
+
+
+def compile_all():
+    """Compile now every statement registered by `compiled_at_start` in the
+    modules imported so far (a worker has imported every view). Returns how
+    many were compiled; one that cannot be is left to its first request,
+    which reports it as it would have anyway."""
+    compiled = 0
+    for function, over in _AT_START:
+        for arguments in over:
+            try:
+                function(*arguments)
+            except Exception as error:  # noqa: BLE001 - left to its request
+                log.warning(
+                    "%s%r not compiled (%s)", function.__name__, arguments, error
+                )
+            else:
+                compiled += 1
+    return compiled
 
 
 def prepared_cursor():

@@ -22,7 +22,7 @@ effect on the very next request, in every server process.
 import hashlib
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from functools import cache, partial
+from functools import partial
 
 from django.contrib import auth
 from django.contrib.auth import get_user_model
@@ -38,7 +38,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from .prepared import prepared_cursor
+from .prepared import compiled_at_start, prepared_cursor
 
 #: Where `roles_of()` finds the roles (organisation id -> role).
 ROLES_ATTRIBUTE = "_governance_roles"
@@ -78,7 +78,7 @@ _SOME_SESSION = "principal-stand-in-session-key"
 _SOME_MOMENT = datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC)
 
 
-@cache
+@compiled_at_start()
 def principal_sql():
     """The query, compiled once per process like the data mark's
     (`data_mark.py`), and the widths of the user's and the council's

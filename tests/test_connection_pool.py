@@ -74,9 +74,11 @@ def import_settings(*modules, **env):
         [sys.executable, "-c", code, *modules],
         cwd=ROOT,
         env=clean_environment(
-            SECRET_KEY="x7#kq9!vL2p$Zr8@wN4m^Tb6&Yc1*Hd3(Jf5)Ge0-Ua_Si+Ro=Pn",
-            DATABASE_URL="postgres://app@/app?host=/nonexistent-socket-dir",
-            **env,
+            **{
+                "SECRET_KEY": "x7#kq9!vL2p$Zr8@wN4m^Tb6&Yc1*Hd3(Jf5)Ge0-Ua_Si+Ro=Pn",
+                "DATABASE_URL": "postgres://app@/app?host=/nonexistent-socket-dir",
+                **env,
+            }
         ),
         capture_output=True,
         text=True,
@@ -122,6 +124,37 @@ def test_the_pool_is_sized_from_the_environment():
             "timeout": 3,
             "reconnect_timeout": 3,
         }
+
+
+@pytest.mark.django_db
+def test_prepared_statements_are_planned_generic_keeping_the_urls_own_options():
+    """Every settings module asks PostgreSQL for one generic plan per
+    prepared statement (`config/settings/base.py`), and keeps whatever
+    options the database URL gives."""
+    result = import_settings(
+        "config.settings.dev", "config.settings.production", "config.settings.test"
+    )
+    assert result.returncode == 0, result.stderr
+    for name, database in json.loads(result.stdout).items():
+        assert database["OPTIONS"]["options"] == (
+            "-c plan_cache_mode=force_generic_plan"
+        ), name
+    result = import_settings(
+        "config.settings.production",
+        DATABASE_URL=(
+            "postgres://app@/app?host=/nonexistent-socket-dir"
+            "&options=-c%20statement_timeout%3D5000"
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    options = json.loads(result.stdout)["config.settings.production"]["OPTIONS"]
+    assert options["options"] == (
+        "-c statement_timeout=5000 -c plan_cache_mode=force_generic_plan"
+    )
+    # The test database's connections run with it.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"
 
 
 @pytest.mark.parametrize(

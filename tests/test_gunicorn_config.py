@@ -30,6 +30,48 @@ def test_warm_up_reads_every_template_of_the_site():
     assert gunicorn_config.warm_up() == len(site_templates())
 
 
+def test_warm_up_compiles_every_prepared_statement_the_pages_run():
+    """Each statement registered with `compiled_at_start` (the principal,
+    the data marks, each record type's mark, the kept pages' check, the
+    workplan summary's and the delivery figures' marks) is compiled by the
+    warm-up, for each of its arguments."""
+    from governance.prepared import _AT_START
+
+    names = {function.__name__ for function, _over in _AT_START}
+    assert {
+        "principal_sql",
+        "mark_sql",
+        "_record_mark_sql",
+        "_check_sql",
+        "_counted_sql",
+        "_printed_sql",
+    } <= names
+    for function, _over in _AT_START:
+        function.cache_clear()
+        assert function.cache_info().currsize == 0
+    gunicorn_config.warm_up()
+    for function, over in _AT_START:
+        assert function.cache_info().currsize == len(over), function.__name__
+
+
+def test_a_compiled_statement_is_kept_once_however_its_arguments_are_passed():
+    from governance.prepared import compiled_at_start
+
+    calls = []
+
+    @compiled_at_start(over=[(True,), (False,)])
+    def some_sql(by_part=True):
+        calls.append(by_part)
+        return f"SELECT {by_part}"
+
+    assert some_sql() == some_sql(True) == some_sql(by_part=True) == "SELECT True"
+    assert some_sql(by_part=False) == some_sql(False) == "SELECT False"
+    assert calls == [True, False]
+    from governance import prepared
+
+    prepared._AT_START.remove((some_sql, ((True,), (False,))))
+
+
 def test_a_worker_is_frozen_once_warmed_up():
     class Worker:
         log = logging.getLogger("test")

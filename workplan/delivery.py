@@ -18,11 +18,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from decisions.models import DecisionRecord
-from governance.data_mark import bound, compiled, counted_marks
+from governance.data_mark import bound, compiled, counted_marks, day_written_in
 from governance.kept_queries import kept_query, reader_key
 from governance.lifecycle import LifecycleStatus
 from governance.models import Organisation
-from governance.prepared import prepared_cursor
+from governance.prepared import compiled_at_start, prepared_cursor
 from governance.querysets import PublicReader
 from strategy.models import Strategy
 
@@ -295,9 +295,16 @@ def _counted_query(organisation, today):
     )
 
 
-@functools.cache
+@compiled_at_start()
 def _counted_sql():
     return compiled(_counted_query, organisation=2_123_456_791, today=date(2001, 2, 5))
+
+
+@functools.lru_cache(maxsize=4)
+def _counted_sql_of_day(today):
+    """`_counted_sql()` with `today` written in (`day_written_in`): one plan
+    a day, not one a run."""
+    return day_written_in(*_counted_sql(), today)
 
 
 def counted_mark(organisation, today=None):
@@ -307,9 +314,8 @@ def counted_mark(organisation, today=None):
     `today` (`governance.data_mark.counted_marks`). A new percentage or
     note moves no figure, and leaves it. One prepared query
     (`governance/prepared.py`), compiled once per process."""
-    sql, roles = _counted_sql()
-    values = {"organisation": organisation.pk, "today": today or timezone.localdate()}
+    sql, roles = _counted_sql_of_day(today or timezone.localdate())
     with prepared_cursor() as cursor:
-        cursor.execute(sql, bound(roles, values))
+        cursor.execute(sql, bound(roles, {"organisation": organisation.pk}))
         row = cursor.fetchone()
     return ".".join(str(value or 0) for value in row or ())

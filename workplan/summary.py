@@ -49,12 +49,13 @@ from governance.data_mark import (
     TALLY_COLUMNS,
     bound,
     compiled,
+    day_written_in,
     rows_digest,
     template_digest,
 )
 from governance.documents import digest, reader_class
 from governance.kept_queries import kept_query, reader_key
-from governance.prepared import prepared_cursor
+from governance.prepared import compiled_at_start, prepared_cursor
 
 from . import dashboard
 from .models import (
@@ -176,17 +177,24 @@ def _printed_query(workplan, today):
     )
 
 
-@functools.cache
+@compiled_at_start()
 def _printed_sql():
     return compiled(_printed_query, workplan=2_123_456_789, today=date(2001, 2, 3))
+
+
+@functools.lru_cache(maxsize=4)
+def _printed_sql_of_day(today):
+    """`_printed_sql()` with `today` written in (`day_written_in`): one
+    plan a day, not one a run."""
+    return day_written_in(*_printed_sql(), today)
 
 
 def printed_mark(workplan, today):
     """`printed_marks` of the `workplan` (an id) `today`: one prepared query
     (`governance/prepared.py`), compiled once per process."""
-    sql, roles = _printed_sql()
+    sql, roles = _printed_sql_of_day(today)
     with prepared_cursor() as cursor:
-        cursor.execute(sql, bound(roles, {"workplan": workplan, "today": today}))
+        cursor.execute(sql, bound(roles, {"workplan": workplan}))
         return tuple(cursor.fetchone() or ())
 
 

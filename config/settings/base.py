@@ -189,6 +189,22 @@ def database_config(url):
     # first time a pooled connection runs them. Django's own cursors bind
     # on the client and are never prepared, so nothing else changes.
     options["prepare_threshold"] = 0
+    # Those statements are planned once for any values (a generic plan) the
+    # first time, not afresh for each of their first five runs on every
+    # connection as PostgreSQL otherwise does before it settles on the
+    # generic plan it keeps for each of them anyway: a strategy page's
+    # first five requests on a connection took 16 ms instead of 8. The
+    # statements write the day in rather than take it as a value
+    # (`data_mark.day_written_in`), so no plan needs to know a value.
+    # Django's own queries are never prepared and are unaffected.
+    options["options"] = " ".join(
+        part
+        for part in (
+            options.get("options", ""),
+            "-c plan_cache_mode=force_generic_plan",
+        )
+        if part
+    )
     return config
 
 

@@ -89,6 +89,30 @@ def test_the_rows_are_summed_up_and_no_count_changes(db):
     assert summed.changes >= SUM_EVERY
 
 
+def test_a_summing_up_moves_no_mark_nor_any_part_of_one(cast):
+    """Each part keeps its count and newest id when its rows are summed up,
+    so a summing up sends no kept page the full way; the change that set it
+    off moves its own part only."""
+    history_table = apps.get_model("strategy.Theme").history.model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM governance_datachange")
+        newest = cursor.fetchone()[0]
+        # Up to the change before the next summing up.
+        for _ in range(SUM_EVERY - 1 - newest % SUM_EVERY):
+            cursor.execute(f"DELETE FROM {history_table} WHERE false")  # noqa: S608
+    before = data_mark(cast.council_a)
+    rows_before, _changes = recorded()
+    assert rows_before > 3
+
+    make_department(cast.council_a, "Digital Services")  # sums up
+
+    rows, _changes = recorded()
+    assert rows < rows_before  # summed up
+    after = data_mark(cast.council_a)
+    assert after.of("workplan.Department") != before.of("workplan.Department")
+    assert after.without("workplan.Department") == before.without("workplan.Department")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_change_committed_after_a_later_one_still_moves_the_mark(cast):
     """Ids are handed out as changes are written, not as they commit: a mark

@@ -289,7 +289,7 @@ def test_a_strategy_follows_the_decisions_it_names_not_anothers(
 
 
 def test_a_records_mark_has_the_day_written_in_and_reads_the_same(cast, business):
-    """The day is written into a record's mark (`_day_written_in`), so that
+    """The day is written into a record's mark (`day_written_in`), so that
     PostgreSQL keeps one plan for the day's runs; the mark reads the same
     as with the day given as a parameter."""
     from governance.data_mark import (
@@ -319,3 +319,43 @@ def test_a_records_mark_has_the_day_written_in_and_reads_the_same(cast, business
         cursor.execute(given_sql, bound(given_roles, values))
         given = _record_mark_text("strategy.Strategy", strategy.pk, cursor.fetchone())
     assert record_mark(strategy.organisation_id, Strategy, strategy.pk) == given
+
+
+def test_the_workplan_summary_and_delivery_marks_have_the_day_written_in(
+    cast, business
+):
+    """The workplan summary's and the delivery figures' marks write the day
+    in too (one plan a day, `plan_cache_mode` generic) and read the same as
+    with the day given as a parameter."""
+    from governance.data_mark import bound
+    from governance.prepared import prepared_cursor
+    from workplan import delivery, summary
+
+    today = timezone.localdate()
+    workplan = business.workplan
+    for of_day, plain, values, read in (
+        (
+            summary._printed_sql_of_day,
+            summary._printed_sql,
+            {"workplan": workplan.pk, "today": today},
+            lambda: summary.printed_mark(workplan.pk, today),
+        ),
+        (
+            delivery._counted_sql_of_day,
+            delivery._counted_sql,
+            {"organisation": workplan.organisation_id, "today": today},
+            lambda: delivery.counted_mark(workplan.organisation, today),
+        ),
+    ):
+        sql, roles = of_day(today)
+        assert "today" not in roles
+        assert f"DATE '{today.isoformat()}'" in sql
+        given_sql, given_roles = plain()
+        assert "today" in given_roles
+        with prepared_cursor() as cursor:
+            cursor.execute(given_sql, bound(given_roles, values))
+            given = tuple(cursor.fetchone() or ())
+        found = read()
+        if isinstance(found, str):
+            given = ".".join(str(value or 0) for value in given)
+        assert found == given
