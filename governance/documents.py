@@ -171,6 +171,8 @@ class CachedDocumentMixin:
                 lambda pk, reader: self.get_marked_queryset(reader).filter(pk=pk),
                 record=int(self.kwargs[self.pk_url_kwarg]),
                 reader=user,
+                # One record by its key: one plan for any (`prepared.py`).
+                prepared=True,
             )
         )
         if not found:

@@ -41,6 +41,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
 from .permissions import roles_of
+from .prepared import PreparedConnection
 
 MAX_ENTRIES = 2000
 
@@ -117,14 +118,17 @@ class _KeptQuery:
     this run's values. Everything else is read from the query as built
     (which chaining clones, never changes)."""
 
-    def __init__(self, compiled, params):
+    def __init__(self, compiled, params, prepared=False):
         self._compiled = compiled
         self._params = params
+        self._prepared = prepared
 
     def get_compiler(self, using=None, connection=None, elide_empty=True):
         sql, params = self._compiled.sql, self._params
         compiler = copy.copy(self._compiled.compiler)
         compiler.connection = connection or connections[using]
+        if self._prepared:
+            compiler.connection = PreparedConnection(compiler.connection)
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
         return compiler
 
@@ -188,16 +192,22 @@ def kept_count(key, build, *, record, reader, **moments):
         return cursor.fetchone()[0]
 
 
-def kept_query(key, build, *, record, reader, **moments):
+def kept_query(key, build, *, record, reader, prepared=False, **moments):
     """`build(record, reader, **moments)`'s queryset, built and compiled
-    once for `key` (see the module)."""
+    once for `key` (see the module). `prepared`: run as a prepared
+    statement (`prepared.py`), planned once per connection for any values,
+    which suits a query for one record by its key, not one whose best plan
+    depends on the values (the rows of a workplan of a hundred items or a
+    hundred thousand)."""
     compiled = _compiled(key, build, reader, moments)
     built = compiled.queryset
     if compiled.sql is None:
         return built.none()
     run = built.__class__(
         model=built.model,
-        query=_KeptQuery(compiled, compiled.params(_values(record, reader, moments))),
+        query=_KeptQuery(
+            compiled, compiled.params(_values(record, reader, moments)), prepared
+        ),
         using=built._db,
     )
     # As `QuerySet._clone()` copies them.

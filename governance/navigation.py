@@ -5,8 +5,9 @@ their sections (strategies, workplans, decisions, meetings) here.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Role
@@ -51,6 +52,14 @@ class NavItem:
     active: bool
 
 
+@lru_cache(maxsize=1024)
+def _address(url_name, args, script_prefix, urlconf):
+    """`reverse(url_name, args)`, kept: the same for every request with the
+    same script prefix and URLconf (read by `reverse()` itself), and eight
+    of them on every page took half a millisecond."""
+    return reverse(url_name, args=args, urlconf=urlconf)
+
+
 def navigation_for(request):
     """The navigation items `request`'s user sees, with the current one marked."""
     organisation = getattr(request, "organisation", None)
@@ -61,8 +70,13 @@ def navigation_for(request):
     for entry in NAVIGATION:
         if role not in entry.roles:
             continue
-        args = [organisation.slug] if entry.per_organisation else []
-        found.append((entry.label, reverse(entry.url_name, args=args)))
+        args = (organisation.slug,) if entry.per_organisation else ()
+        found.append(
+            (
+                entry.label,
+                _address(entry.url_name, args, get_script_prefix(), get_urlconf()),
+            )
+        )
     # The current section is the longest address the page's starts with
     # (the council's committees are under the council's page).
     current = max(

@@ -83,10 +83,11 @@ def compile_all():
     return compiled
 
 
-def prepared_cursor():
-    """A cursor on this thread's connection whose statements are prepared
-    (use it as a context manager, like `connection.cursor()`). Values are
-    bound with `%s`; a literal percent sign must be written `%%`."""
+def prepared_cursor(connection=connection):
+    """A cursor on this thread's connection (or `connection`, one of
+    Django's) whose statements are prepared (use it as a context manager,
+    like `connection.cursor()`). Values are bound with `%s`; a literal
+    percent sign must be written `%%`."""
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
@@ -99,3 +100,19 @@ def prepared_cursor():
         if connection.timezone != loader.timezone:
             register_tzloader(connection.timezone, cursor)
         return connection._prepare_cursor(cursor)
+
+
+class PreparedConnection:
+    """One of Django's connections, but for its `cursor()`: a prepared one
+    (`prepared_cursor`). Given to a compiler as its connection, it runs the
+    compiled query as a prepared statement (`kept_queries.kept_query(...,
+    prepared=True)`)."""
+
+    def __init__(self, connection):
+        self._connection = connection
+
+    def cursor(self):
+        return prepared_cursor(self._connection)
+
+    def __getattr__(self, name):
+        return getattr(self._connection, name)

@@ -212,7 +212,11 @@ class WorkplanItemsMixin:
         # Built and compiled once per class of reader (`kept_queries`).
         user = self.request.user
         key = ("workplan", type(self).__qualname__, reader_key(user))
-        found = list(kept_query(key, build, record=int(self.kwargs["pk"]), reader=user))
+        found = list(
+            kept_query(
+                key, build, record=int(self.kwargs["pk"]), reader=user, prepared=True
+            )
+        )
         if not found:
             raise Http404("No workplan matches the given query.")
         workplan = found[0]

@@ -435,3 +435,23 @@ def test_the_data_mark_is_a_prepared_statement_that_moves(cast, business, page):
     assert len(queries) == 1
     page.change(cast, record)
     assert data_mark(record.organisation) != before
+
+
+def test_the_record_of_a_document_is_read_by_a_prepared_statement(
+    cast, business, page, client_for
+):
+    """The record a document page is about is read by its kept query run as
+    a prepared statement (`kept_query(..., prepared=True)`: one record by
+    its key, planned once per connection); another council's reader still
+    gets 404 through it."""
+    record = page.record(business)
+    url = page_url(page, record)
+    table = record._meta.db_table
+    assert client_for(cast.officer).get(url).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            [f'SELECT "{table}"."id"%'],
+        )
+        assert cursor.fetchone()[0] >= 1
+    assert client_for(cast.other_council).get(url).status_code == 404

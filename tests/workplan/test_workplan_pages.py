@@ -1303,3 +1303,21 @@ def test_each_class_of_reader_and_workplan_has_states_of_its_own(cast, business)
     assert state_of(cast.officer, 1, "due_after-day=1&due_after-month=1") is None
     assert state_of(cast.officer, 1, "delivery_status=overdue") is None
     assert state_of(cast.officer, 1, "due_before=2024-01-01&due_before=") is None
+
+
+def test_the_workplan_is_read_by_a_prepared_statement_its_items_are_not(
+    cast, business, client_for
+):
+    """The workplan itself (one record by its key) is read by a prepared
+    statement; its items' rows, whose best plan depends on the workplan's
+    size, are not (`kept_query(..., prepared=...)`)."""
+    url = reverse("workplan:workplan_detail", args=[business.workplan.pk])
+    assert client_for(cast.officer).get(url).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['SELECT "workplan_%'],
+        )
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any(s.startswith('SELECT "workplan_workplan"."id"') for s in statements)
+    assert not any(s.startswith('SELECT "workplan_workplanitem"') for s in statements)
