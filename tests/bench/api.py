@@ -33,8 +33,10 @@ from .run_bench import (
     RESULTS,
     BenchError,
     Server,
+    bench_main,
     cores,
     environment,
+    finish,
     pinned,
     recreate_database,
     say,
@@ -229,25 +231,11 @@ def run():
             f"Took {(time.monotonic() - started) / 60:.1f} min."
         )
     finally:
-        if server is not None:
-            server.stop()
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: BLE001, S110 (Django may not be set up)
-            pass
-        recreate_database(base_url, DATABASE, create=False)
+        finish(base_url, DATABASE, server)
 
 
 def main():
-    RESULTS.mkdir(exist_ok=True)
-    try:
-        run()
-    except BenchError as exc:
-        say(f"\nbench: {exc}")
-        return 1
-    return 0
+    return bench_main(run)
 
 
 if __name__ == "__main__":

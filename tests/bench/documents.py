@@ -43,9 +43,11 @@ from .run_bench import (
     BenchError,
     Server,
     add_load_options,
+    bench_main,
     check_load_options,
     cores,
     environment,
+    finish,
     recreate_database,
     say,
     server_url,
@@ -276,25 +278,11 @@ def run(args):
             f"Took {(time.monotonic() - started) / 60:.1f} min."
         )
     finally:
-        if server is not None:
-            server.stop()
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: BLE001, S110 (Django may not be set up)
-            pass
-        recreate_database(base_url, DATABASE, create=False)
+        finish(base_url, DATABASE, server)
 
 
 def main(argv=None):
-    RESULTS.mkdir(exist_ok=True)
-    try:
-        run(parse_args(sys.argv[1:] if argv is None else argv))
-    except BenchError as exc:
-        say(f"\nbench: {exc}")
-        return 1
-    return 0
+    return bench_main(run, parse_args(sys.argv[1:] if argv is None else argv))
 
 
 if __name__ == "__main__":

@@ -193,6 +193,32 @@ def recreate_database(url, name, *, create=True):
         raise BenchError(f"could not recreate the database {name!r}: {exc}") from exc
 
 
+def finish(base_url, database, server=None):
+    """What a bench part does last, whatever happened: stop its server,
+    close Django's connections and drop its database."""
+    if server is not None:
+        server.stop()
+    try:
+        from django.db import connections
+
+        connections.close_all()
+    except Exception:  # noqa: BLE001, S110 (Django may not be set up)
+        pass
+    recreate_database(base_url, database, create=False)
+
+
+def bench_main(run, *args):
+    """Run a bench part (`run(*args)`) with its results' folder made; a
+    `BenchError` is told in a sentence and exits 1."""
+    RESULTS.mkdir(exist_ok=True)
+    try:
+        run(*args)
+    except BenchError as exc:
+        say(f"\nbench: {exc}")
+        return 1
+    return 0
+
+
 # --- the in-process part: set-up and query counts -------------------------------
 
 

@@ -30,7 +30,9 @@ from .run_bench import (
     HOST,
     RESULTS,
     BenchError,
+    bench_main,
     environment,
+    finish,
     recreate_database,
     say,
     server_url,
@@ -252,23 +254,11 @@ def run():
             f"Took {(time.monotonic() - started) / 60:.1f} min."
         )
     finally:
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: BLE001, S110 (Django may not be set up)
-            pass
-        recreate_database(base_url, DATABASE, create=False)
+        finish(base_url, DATABASE)
 
 
 def main():
-    RESULTS.mkdir(exist_ok=True)
-    try:
-        run()
-    except BenchError as exc:
-        say(f"\nbench: {exc}")
-        return 1
-    return 0
+    return bench_main(run)
 
 
 if __name__ == "__main__":
