@@ -52,14 +52,10 @@ from .run_bench import (
     RESULTS,
     USERNAME,
     BenchError,
+    begin,
     bench_main,
-    environment,
     finish,
-    recreate_database,
     say,
-    server_url,
-    set_up_django,
-    with_database,
 )
 
 DATABASE = "bench_bad_input"
@@ -314,11 +310,7 @@ def herd(server, path, cookie):
 
 def run():
     started = time.monotonic()
-    base_url = server_url()
-    recreate_database(base_url, DATABASE)
-    static_root = Path(tempfile.mkdtemp(prefix="bench-bad-input-static-"))
-    env = environment(with_database(base_url, DATABASE), static_root)
-    set_up_django(env)
+    base_url, static_root, env = begin(DATABASE, "bad-input")
     server = None
     try:
         say(f"Loading the demo and two workplans of {ITEMS:,} items ...")

@@ -30,10 +30,8 @@ import argparse
 import http.client
 import json
 import sys
-import tempfile
 import time
 from http.cookies import SimpleCookie
-from pathlib import Path
 
 from . import summary
 from .public import run_wrk
@@ -43,17 +41,13 @@ from .run_bench import (
     BenchError,
     Server,
     add_load_options,
+    begin,
     bench_main,
     check_load_options,
     cores,
-    environment,
     finish,
-    recreate_database,
     say,
-    server_url,
-    set_up_django,
     summarise,
-    with_database,
 )
 
 DATABASE = "bench_documents"
@@ -144,11 +138,7 @@ def signed_in_cookies(pages):
 
 def run(args):
     started = time.monotonic()
-    base_url = server_url()
-    recreate_database(base_url, DATABASE)
-    static_root = Path(tempfile.mkdtemp(prefix="bench-documents-static-"))
-    env = environment(with_database(base_url, DATABASE), static_root)
-    set_up_django(env)
+    base_url, static_root, env = begin(DATABASE, "documents")
     server = None
     try:
         say("Building the cast and its business ...")

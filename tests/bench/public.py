@@ -22,9 +22,7 @@ import argparse
 import http.client
 import json
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 from . import summary
 from .run_bench import (
@@ -34,18 +32,14 @@ from .run_bench import (
     BenchError,
     Server,
     add_load_options,
+    begin,
     bench_main,
     check_load_options,
     cores,
-    environment,
     finish,
     pinned,
-    recreate_database,
     say,
-    server_url,
-    set_up_django,
     summarise,
-    with_database,
 )
 
 DATABASE = "bench_public"
@@ -133,11 +127,7 @@ def run_wrk(url, seconds, args, core, headers=()):
 
 def run(args):
     started = time.monotonic()
-    base_url = server_url()
-    recreate_database(base_url, DATABASE)
-    static_root = Path(tempfile.mkdtemp(prefix="bench-public-static-"))
-    env = environment(with_database(base_url, DATABASE), static_root)
-    set_up_django(env)
+    base_url, static_root, env = begin(DATABASE, "public")
     server = None
     try:
         say("Building the cast and its business ...")

@@ -42,6 +42,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 from pathlib import Path
@@ -191,6 +192,19 @@ def recreate_database(url, name, *, create=True):
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     except psycopg.Error as exc:
         raise BenchError(f"could not recreate the database {name!r}: {exc}") from exc
+
+
+def begin(database, name):
+    """A bench part's start: `database` dropped and created, a folder of
+    its own for collected static files, Django set up with the production
+    settings. Returns (the server's URL, the static folder, the
+    environment a server of the part is started with)."""
+    base_url = server_url()
+    recreate_database(base_url, database)
+    static_root = Path(tempfile.mkdtemp(prefix=f"bench-{name}-static-"))
+    env = environment(with_database(base_url, database), static_root)
+    set_up_django(env)
+    return base_url, static_root, env
 
 
 def finish(base_url, database, server=None):
