@@ -111,6 +111,23 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     assert "Set the SECRET_KEY environment variable." in result.stderr
 
 
+def test_production_logs_leave_out_the_steps_of_each_paper():
+    """WeasyPrint tells every step of every paper at INFO; the server's own
+    INFO lines still reach its log."""
+    result = run_python(
+        "import django, logging; django.setup()\n"
+        "from weasyprint import HTML\n"
+        "HTML(string='<p>A paper</p>').write_pdf()\n"
+        "logging.getLogger('governance').info('Still told')\n",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="x7#kq9!vL2p$Zr8@wN4m^Tb6&Yc1*Hd3(Jf5)Ge0-Ua_Si+Ro=Pn",
+        DATABASE_URL="postgres://app@/app?host=/nonexistent",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Still told" in result.stderr
+    assert "Step" not in result.stderr, result.stderr
+
+
 def test_settings_refuse_a_database_other_than_postgresql():
     result = run_python(
         "import django; django.setup()",

@@ -56,5 +56,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.security": {"level": "WARNING"}},
+    "loggers": {
+        "django.security": {"level": "WARNING"},
+        # WeasyPrint tells each step of every paper's rendering ("Step 2 -
+        # Fetching and parsing CSS") at INFO: noise in a server's log.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

@@ -8,8 +8,11 @@
    officer's saves would.
 2. Through Django's test client with the production settings, signed in as
    the officer, asks for the history page:
-   - as recorded: the first view after the edits (each edit's word diff was
-     worked out and kept when it was recorded);
+   - as recorded: the views after the edits (each edit's word diff was
+     worked out and kept when it was recorded), the median of
+     `RECORDED_VIEWS`, after the process has been warmed up as a gunicorn
+     worker is (`config.gunicorn.warm_up`: the templates compiled) and its
+     garbage collected (the edits leave many objects behind);
    - cold: every kept diff deleted first (a history recorded before diffs
      were kept), so the view works out what its budget allows
      (`HISTORY_DIFF_BUDGET_SECONDS`), says the rest are still being
@@ -27,6 +30,7 @@ with whether it was met).
 """
 
 import difflib
+import gc
 import json
 import os
 import random
@@ -55,6 +59,10 @@ DATABASE = "bench_history"
 EDITS = 50
 TEXT_LENGTH = 50_000
 WARM_VIEWS = 10
+#: Views of the page as recorded (read-only: every diff is kept), of which
+#: the median is the figure: one view alone was once 359 ms on a noisy
+#: moment of a full run, where it is otherwise 120-190 ms.
+RECORDED_VIEWS = 3
 #: Issue 19: a history page of 50 edits of a long text within 300 ms.
 TARGET_MS = 300
 
@@ -185,7 +193,14 @@ def run():
         url = reverse("strategy:strategy_history", args=[strategy.pk])
         client.get(reverse("strategy:strategy_detail", args=[strategy.pk]), secure=True)
 
-        as_recorded = view(client, url)
+        # As a gunicorn worker starts (`config/gunicorn.py`).
+        from config.gunicorn import warm_up
+
+        warm_up()
+        gc.collect()
+        recorded_views = [view(client, url) for _ in range(RECORDED_VIEWS)]
+        recorded_ms = statistics.median(took for took, *_rest in recorded_views)
+        as_recorded = (recorded_ms, *recorded_views[0][1:])
         kept = StoredDiff.objects.count()
         StoredDiff.objects.all().delete()
         cold = view(client, url)
@@ -213,6 +228,7 @@ def run():
             "save_ms_median": statistics.median(saves) * 1000,
             "diffs_kept_as_recorded": kept,
             "as_recorded_ms": as_recorded[0],
+            "as_recorded_views_ms": [took for took, *_rest in recorded_views],
             "as_recorded_queries": as_recorded[1],
             "cold_ms": cold[0],
             "cold_queries": cold[1],
@@ -235,13 +251,13 @@ def run():
             "through Django's request handling (production settings):\n"
         )
         header = (
-            f"{'view':<14}{'ms':>9}{'queries':>9}{'x warm':>8}"
+            f"{'view':<16}{'ms':>9}{'queries':>9}{'x warm':>8}"
             f"{'target ms':>11}{'':>2}{'met':<4}"
         )
         say(header)
         say("-" * len(header))
         for name, (took, queries) in {
-            "as recorded": as_recorded[:2],
+            f"as recorded ({RECORDED_VIEWS})": as_recorded[:2],
             "cold": cold[:2],
             "after worker": after_worker[:2],
             f"warm (of {WARM_VIEWS})": (warm_ms, figures["warm_queries"]),
@@ -249,7 +265,7 @@ def run():
             met = "yes" if took <= TARGET_MS else "NO"
             figures.setdefault("target_met", {})[name] = took <= TARGET_MS
             say(
-                f"{name:<14}{took:>9.1f}{queries:>9}{took / warm_ms:>7.2f}x"
+                f"{name:<16}{took:>9.1f}{queries:>9}{took / warm_ms:>7.2f}x"
                 f"{TARGET_MS:>11}{'':>2}{met:<4}"
             )
         say(
