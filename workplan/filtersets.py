@@ -56,6 +56,22 @@ DELIVERY_CHOICES = [
 ]
 
 
+class TotalOrderingFilter(django_filters.OrderingFilter):
+    """The chosen order, then the key: ties (a target date or a percentage
+    many items share) come in one order every time, so that the pages of a
+    list hold each row once, and the reversed order the paginator reads
+    a page past the middle in (`kept_rows.page_keys`) is exactly its
+    mirror."""
+
+    def filter(self, qs, value):
+        ordered = super().filter(qs, value)
+        return (
+            ordered
+            if ordered is qs
+            else ordered.order_by(*ordered.query.order_by, "pk")
+        )
+
+
 class ItemFilterSet(GovukFilterSet):
     error_nouns = {"ordering": _("the order")}
 
@@ -94,7 +110,7 @@ class ItemFilterSet(GovukFilterSet):
     due_before = GovukDateFilter(
         label=_("Due on or before"), field_name="target_date", lookup_expr="lte"
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = TotalOrderingFilter(
         label=_("Sort by"),
         fields=[
             ("reference", "reference"),

@@ -124,17 +124,34 @@ class KeptItems:
             (*self.key, "count"), self._built, record=None, reader=self.reader
         )
 
-    def page(self, bottom, top):
-        """The rows from `bottom` to `top` in the list's order, found by
-        their keys first (as `ItemPaginator.page`)."""
+    def page(self, bottom, top, count):
+        """The rows from `bottom` to `top` in the list's order (of `count`
+        rows), found by their keys first, from the nearer end (as
+        `ItemPaginator.page`: `page_keys`)."""
 
         def rows(record, reader):
             items = self.build(reader)
-            return items.filter(pk__in=items.values("pk")[bottom:top])
+            return items.filter(pk__in=page_keys(items, bottom, top, count))
 
+        from_end = bottom > count - top
+        where = (count - top, count - bottom) if from_end else (bottom, top)
         return kept_query(
-            (*self.key, "page", bottom, top), rows, record=None, reader=self.reader
+            (*self.key, "page", from_end, *where),
+            rows,
+            record=None,
+            reader=self.reader,
         )
+
+
+def page_keys(items, bottom, top, count):
+    """The keys of `items` (ordered, `count` of them) from `bottom` to
+    `top` in their order, counted from the nearer end: a page past the
+    middle is found in the reversed order (each column's direction and
+    NULLs' place flipped, so exactly the mirror, which the list's index
+    reads backwards), skipping `count - top` entries instead of `bottom`."""
+    if bottom > count - top:
+        return items.reverse().values("pk")[count - top : count - bottom]
+    return items.values("pk")[bottom:top]
 
 
 def forget():

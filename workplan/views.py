@@ -268,7 +268,10 @@ class ItemPaginator(Paginator):
       list's index (`workplan_item_list_idx`, which carries what
       `visible_to` reads), and only those 50 rows are joined to their theme
       and lead officer and given their `added_on`. A page deep in 100,000
-      items skips index entries, not joined rows.
+      items skips index entries, not joined rows;
+    - and skips them from the nearer end (`kept_rows.page_keys`): the
+      last page of 100,000 items reads the index backwards and skips none,
+      where it skipped 99,950 (12 ms of a 36 ms page).
     """
 
     def __init__(self, *args, count=None, **kwargs):
@@ -283,8 +286,10 @@ class ItemPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         if isinstance(self.object_list, kept_rows.KeptItems):
-            return self._get_page(self.object_list.page(bottom, top), number, self)
-        keys = self.object_list.values("pk")[bottom:top]
+            return self._get_page(
+                self.object_list.page(bottom, top, self.count), number, self
+            )
+        keys = kept_rows.page_keys(self.object_list, bottom, top, self.count)
         return self._get_page(self.object_list.filter(pk__in=keys), number, self)
 
 

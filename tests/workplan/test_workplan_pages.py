@@ -660,6 +660,55 @@ def test_exports_hold_exactly_the_filtered_rows_in_page_order(sixty, officer, qu
     assert [r[0] for r in rows[1:]] == on_pages
 
 
+@pytest.fixture
+def tied(cast, business):
+    """70 items whose target dates and percentages many share, one in five
+    with no target date and one in seven with no theme."""
+    strategy = business.approved_strategy
+    theme = strategy.themes.get()
+    workplan = make_workplan(cast, strategy, 2024)
+    for n in range(70):
+        make_item(
+            cast,
+            workplan,
+            f"T{n:03d}",
+            position=n + 1,
+            theme=None if n % 7 == 0 else theme,
+            target_date=None if n % 5 == 0 else date(2024, 9 + n % 3, 1),
+            percent_complete=(n % 4) * 25,
+            title=f"Item {n % 6}",
+        )
+    return workplan
+
+
+@pytest.mark.parametrize(
+    "ordering",
+    [
+        "",
+        "reference",
+        "-reference",
+        "due",
+        "-due",
+        "percent",
+        "-percent",
+        "title",
+        "-title",
+    ],
+)
+def test_every_order_pages_each_row_once_as_the_export_lists_them(
+    tied, officer, ordering
+):
+    # The second page (rows 51-70) is read from the end, in the reversed
+    # order (`kept_rows.page_keys`): it must be exactly the list's tail.
+    query = f"ordering={ordering}" if ordering else ""
+    on_pages = page_references(officer, tied, query)
+    assert sorted(on_pages) == [f"T{n:03d}" for n in range(70)]
+
+    response = officer.get(f"{url('workplan_export_csv', tied.pk)}?{query}")
+    assert [r[0] for r in csv_rows(response)[1:]] == on_pages
+    assert page_references(officer, tied, query) == on_pages  # kept, the same
+
+
 def test_the_page_reads_only_the_columns_its_rows_print(sixty, officer):
     """The rows' query reads what `item_rows` prints, not the items' and
     themes' search vectors, the descriptions or the lead officer's password
